@@ -1,0 +1,436 @@
+//! Per action: its request (and in-place response) type, the `Request` impl, the `Client` method, the
+//! builder methods on `Call`; and the `Action` enum that ties every action together.
+
+use super::{doc, model, parse, rust_type};
+use crate::names;
+use crate::spec::{Action, Response, Section, Spec};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+fn response_type(action: &Action) -> TokenStream {
+    match &action.response {
+        Response::Empty { .. } => quote!(()),
+        Response::Type { ty } => rust_type(&parse(ty)),
+        Response::Fields { .. } => {
+            let name = names::ident(&names::response_type(&action.name));
+            quote!(#name)
+        }
+    }
+}
+
+fn scopes_doc(action: &Action) -> String {
+    if action.scopes.is_empty() {
+        return "Required scopes: none.".to_string();
+    }
+    let mut text = "Required scopes:\n".to_string();
+    for scope in &action.scopes {
+        match action.scope_notes.get(scope) {
+            Some(note) => text.push_str(&format!("- `{scope}`: {}\n", note.trim())),
+            None => text.push_str(&format!("- `{scope}`\n")),
+        }
+    }
+    text
+}
+
+fn method_doc(action: &Action) -> String {
+    let mut text = format!(
+        "{}: `{}`.\n\n{}\n\n{}",
+        action.title,
+        action.name,
+        action.description.trim(),
+        scopes_doc(action)
+    );
+    match &action.batch_endpoint {
+        Some(endpoint) => text.push_str(&format!(
+            "\nBatch support: yes, see [`Client::{endpoint}`](crate::Client::{endpoint})."
+        )),
+        None => text.push_str("\nBatch support: no."),
+    }
+    for note in &action.notes {
+        text.push_str(&format!("\n\nReference note: {}", note.trim()));
+    }
+    text
+}
+
+pub fn section(spec: &Spec, section: &Section) -> TokenStream {
+    let mut out = quote! {
+        #[allow(unused_imports)]
+        use super::*;
+    };
+    for action in spec.actions.iter().filter(|a| a.section == section.name) {
+        out.extend(action_items(action));
+    }
+    out
+}
+
+fn action_items(action: &Action) -> TokenStream {
+    let name = &action.name;
+    let variant = names::ident(&names::action_type(name));
+    let request_name = names::request_type(name);
+    let request = names::ident(&request_name);
+    let method = names::member(name);
+    let response = response_type(action);
+
+    let request_doc = format!(
+        "The request of `{name}` ({}): see [`Client::{name}`](crate::Client::{name}).",
+        action.title
+    );
+    let mut out = model::object(&model::ObjectSpec {
+        name: &request_name,
+        doc: &request_doc,
+        fields: &action.params,
+        constraints: &action.constraints,
+    });
+    if let Response::Fields { fields } = &action.response {
+        let response_name = names::response_type(name);
+        let response_doc = format!(
+            "The response of `{name}` ({}): see [`Client::{name}`](crate::Client::{name}).",
+            action.title
+        );
+        out.extend(model::object(&model::ObjectSpec {
+            name: &response_name,
+            doc: &response_doc,
+            fields,
+            constraints: &[],
+        }));
+    }
+
+    let decode = match action.response {
+        Response::Empty { .. } => quote!(crate::decode::empty(Self::ACTION, bytes)),
+        _ => quote!(crate::decode::json(Self::ACTION, bytes)),
+    };
+    out.extend(quote! {
+        impl crate::Request for #request {
+            const ACTION: crate::Action = crate::Action::#variant;
+            type Response = #response;
+            fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
+                #decode
+            }
+        }
+    });
+
+    let required: Vec<_> = action
+        .params
+        .iter()
+        .filter(|f| f.always_required())
+        .collect();
+    let args = required.iter().map(|f| {
+        let member = names::member(&f.name);
+        let (ty, _) = super::argument(&parse(&f.ty), &quote!(#member));
+        quote!(#member: #ty)
+    });
+    let arg_names = required.iter().map(|f| names::member(&f.name));
+    let method_doc = doc(&method_doc(action));
+    let mut methods = quote! {
+        #method_doc
+        pub fn #method(&self, #(#args),*) -> crate::Call<'_, #request> {
+            crate::Call::new(self, #request::new(#(#arg_names),*))
+        }
+    };
+    if let Some(endpoint) = &action.batch_endpoint {
+        let batch_variant = names::ident(&names::action_type(endpoint));
+        let batch_method = names::member(endpoint);
+        let batch_doc = doc(&format!(
+            "{}, many at once: `{endpoint}`.\n\n\
+             Each request runs as its own `{name}` (see [`Client::{name}`](crate::Client::{name})); \
+             the answer holds one result per request, in request order, and a failed item does not \
+             fail the others. It needs the same scopes as `{name}`.\n\n{}",
+            action.title,
+            scopes_doc(action)
+        ));
+        out.extend(quote! {
+            impl crate::BatchItem for #request {
+                const BATCH_ACTION: crate::Action = crate::Action::#batch_variant;
+            }
+        });
+        methods.extend(quote! {
+            #batch_doc
+            pub fn #batch_method(
+                &self,
+                requests: impl IntoIterator<Item = #request>,
+            ) -> crate::Call<'_, crate::BatchRequest<#request>> {
+                crate::Call::new(self, crate::BatchRequest::new(requests))
+            }
+        });
+    }
+    out.extend(quote! {
+        impl crate::Client {
+            #methods
+        }
+    });
+
+    let forwards: Vec<TokenStream> = action
+        .params
+        .iter()
+        .filter(|f| !f.always_required())
+        .map(|f| {
+            let member = names::member(&f.name);
+            let field_doc = doc(&super::field_doc(f));
+            let (ty, _) = super::argument(&parse(&f.ty), &quote!(#member));
+            quote! {
+                #field_doc
+                pub fn #member(self, #member: #ty) -> Self {
+                    self.map(|request| request.#member(#member))
+                }
+            }
+        })
+        .collect();
+    if !forwards.is_empty() {
+        out.extend(quote! {
+            impl crate::Call<'_, #request> {
+                #(#forwards)*
+            }
+        });
+    }
+    out
+}
+
+struct Entry<'a> {
+    variant: proc_macro2::Ident,
+    name: String,
+    title: String,
+    action: &'a Action,
+    batch: bool,
+}
+
+pub fn action_enum(spec: &Spec) -> TokenStream {
+    let mut entries = Vec::new();
+    for action in &spec.actions {
+        entries.push(Entry {
+            variant: names::ident(&names::action_type(&action.name)),
+            name: action.name.clone(),
+            title: action.title.clone(),
+            action,
+            batch: false,
+        });
+    }
+    for action in &spec.actions {
+        if let Some(endpoint) = &action.batch_endpoint {
+            entries.push(Entry {
+                variant: names::ident(&names::action_type(endpoint)),
+                name: endpoint.clone(),
+                title: format!("{} (batch)", action.title),
+                action,
+                batch: true,
+            });
+        }
+    }
+    let count = entries.len();
+    let single = |action: &Action| names::ident(&names::action_type(&action.name));
+    let batch_of = |action: &Action| {
+        action
+            .batch_endpoint
+            .as_ref()
+            .map(|e| names::ident(&names::action_type(e)))
+    };
+
+    let variants = entries.iter().map(|e| {
+        let v = &e.variant;
+        let d = doc(&format!("`{}`: {}.", e.name, e.title));
+        quote!(#d #v,)
+    });
+    let all = entries.iter().map(|e| &e.variant);
+    let name_arms = entries.iter().map(|e| {
+        let (v, n) = (&e.variant, &e.name);
+        quote!(Self::#v => #n,)
+    });
+    let from_arms = entries.iter().map(|e| {
+        let (v, n) = (&e.variant, &e.name);
+        quote!(#n => Some(Self::#v),)
+    });
+    let title_arms = entries.iter().map(|e| {
+        let (v, t) = (&e.variant, &e.title);
+        quote!(Self::#v => #t,)
+    });
+    let section_arms = entries.iter().map(|e| {
+        let (v, s) = (&e.variant, &e.action.section);
+        quote!(Self::#v => #s,)
+    });
+    let scope_arms = entries.iter().map(|e| {
+        let v = &e.variant;
+        let scopes = &e.action.scopes;
+        quote!(Self::#v => &[#(#scopes),*],)
+    });
+    let batch_arms = entries.iter().filter(|e| e.batch).map(|e| {
+        let v = &e.variant;
+        quote!(Self::#v)
+    });
+    let twin_arms = entries.iter().filter(|e| !e.batch).filter_map(|e| {
+        let v = &e.variant;
+        batch_of(e.action).map(|b| quote!(Self::#v => Some(Self::#b),))
+    });
+    let single_arms = entries.iter().filter(|e| e.batch).map(|e| {
+        let (v, s) = (&e.variant, single(e.action));
+        quote!(Self::#v => Some(Self::#s),)
+    });
+
+    let request_variants = entries.iter().map(|e| {
+        let v = &e.variant;
+        let request = names::ident(&names::request_type(&e.action.name));
+        let d = doc(&format!("`{}`", e.name));
+        if e.batch {
+            quote!(#d #v(Vec<Result<#request, crate::DecodeError>>),)
+        } else {
+            quote!(#d #v(#request),)
+        }
+    });
+    let request_action_arms = entries.iter().map(|e| {
+        let v = &e.variant;
+        quote!(Self::#v(_) => Action::#v,)
+    });
+    let decode_request_arms = entries.iter().map(|e| {
+        let v = &e.variant;
+        let request = names::ident(&names::request_type(&e.action.name));
+        if e.batch {
+            quote!(Self::#v => crate::decode::batch_request::<#request>(self, bytes).map(AnyRequest::#v),)
+        } else {
+            quote!(Self::#v => crate::decode::request::<#request>(self, bytes).map(AnyRequest::#v),)
+        }
+    });
+    let response_variants = entries.iter().map(|e| {
+        let v = &e.variant;
+        let response = response_type(e.action);
+        let d = doc(&format!("`{}`", e.name));
+        if e.batch {
+            quote!(#d #v(Vec<Result<#response, crate::ApiError>>),)
+        } else {
+            quote!(#d #v(#response),)
+        }
+    });
+    let response_action_arms = entries.iter().map(|e| {
+        let v = &e.variant;
+        quote!(Self::#v(_) => Action::#v,)
+    });
+    let decode_response_arms = entries.iter().map(|e| {
+        let v = &e.variant;
+        let request = names::ident(&names::request_type(&e.action.name));
+        let ty = if e.batch {
+            quote!(crate::BatchRequest<#request>)
+        } else {
+            quote!(#request)
+        };
+        quote!(Self::#v => <#ty as crate::Request>::decode_response(bytes).map(AnyResponse::#v),)
+    });
+
+    let version = &spec.version;
+    let base_url = &spec.base_url;
+    let action_path = spec.path.replace("{action}", "");
+    quote! {
+        use super::*;
+
+        /// The API version this crate speaks.
+        pub const API_VERSION: &str = #version;
+        /// The production base URL.
+        pub const DEFAULT_BASE_URL: &str = #base_url;
+        /// The path before an action's name: a call goes to `{base URL}{ACTION_PATH}{action}`.
+        pub const ACTION_PATH: &str = #action_path;
+
+        /// Every action of the API: the plain ones in reference order, then the batch endpoints.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum Action {
+            #(#variants)*
+        }
+
+        impl Action {
+            /// Every action, plain ones first, then batch endpoints.
+            pub const ALL: [Action; #count] = [#(Self::#all),*];
+
+            /// The action's name, as in the URL.
+            pub const fn name(self) -> &'static str {
+                match self { #(#name_arms)* }
+            }
+
+            /// The action named so in the URL, if there is one.
+            pub fn from_name(name: &str) -> Option<Action> {
+                match name {
+                    #(#from_arms)*
+                    _ => None,
+                }
+            }
+
+            /// The reference's heading of the action.
+            pub const fn title(self) -> &'static str {
+                match self { #(#title_arms)* }
+            }
+
+            /// The reference section the action belongs to (`agents`, `auto_access`, …).
+            pub const fn section(self) -> &'static str {
+                match self { #(#section_arms)* }
+            }
+
+            /// The scopes the reference lists for the action, as printed there. A batch endpoint
+            /// needs the same scopes as its plain action.
+            pub const fn scopes(self) -> &'static [&'static str] {
+                match self { #(#scope_arms)* }
+            }
+
+            /// `true` for the batch endpoints.
+            pub const fn is_batch(self) -> bool {
+                matches!(self, #(#batch_arms)|*)
+            }
+
+            /// The batch endpoint of a plain action that has one.
+            pub const fn batch_action(self) -> Option<Action> {
+                match self {
+                    #(#twin_arms)*
+                    _ => None,
+                }
+            }
+
+            /// The plain action a batch endpoint runs for each of its requests.
+            pub const fn single_action(self) -> Option<Action> {
+                match self {
+                    #(#single_arms)*
+                    _ => None,
+                }
+            }
+
+            /// Decodes and validates a request body for this action: missing required fields,
+            /// wrong types, unknown enum values, broken limits and constraints are errors naming
+            /// the field. A batch body decodes item by item, each with its own result.
+            pub fn decode_request(self, bytes: &[u8]) -> Result<AnyRequest, crate::DecodeError> {
+                match self { #(#decode_request_arms)* }
+            }
+
+            /// Decodes a successful response body of this action.
+            pub fn decode_response(self, bytes: &[u8]) -> Result<AnyResponse, crate::DecodeError> {
+                match self { #(#decode_response_arms)* }
+            }
+        }
+
+        impl ::std::fmt::Display for Action {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+
+        /// A decoded request of any action; see [`Action::decode_request`].
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum AnyRequest {
+            #(#request_variants)*
+        }
+
+        impl AnyRequest {
+            /// The action this request is for.
+            pub fn action(&self) -> Action {
+                match self { #(#request_action_arms)* }
+            }
+        }
+
+        /// A decoded response of any action; see [`Action::decode_response`].
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum AnyResponse {
+            #(#response_variants)*
+        }
+
+        impl AnyResponse {
+            /// The action this response is for.
+            pub fn action(&self) -> Action {
+                match self { #(#response_action_arms)* }
+            }
+        }
+    }
+}

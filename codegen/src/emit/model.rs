@@ -1,0 +1,326 @@
+//! Structs and enums: the shared types, request and response objects, and `ErrorKind`.
+
+use super::{argument, doc, field_doc, parse, rust_type};
+use crate::names;
+use crate::spec::{Constraint, ConstraintKind, EnumValue, ErrorType, Field, Limits};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub struct ObjectSpec<'a> {
+    pub name: &'a str,
+    pub doc: &'a str,
+    pub fields: &'a [Field],
+    pub constraints: &'a [Constraint],
+}
+
+/// A struct with a constructor taking the always-required fields, one builder method per other
+/// field, and its `Validate` impl.
+pub fn object(spec: &ObjectSpec) -> TokenStream {
+    let name = names::ident(spec.name);
+    let struct_doc = doc(spec.doc);
+    let required: Vec<&Field> = spec.fields.iter().filter(|f| f.always_required()).collect();
+    let optional: Vec<&Field> = spec
+        .fields
+        .iter()
+        .filter(|f| !f.always_required())
+        .collect();
+
+    let fields = spec.fields.iter().map(|f| {
+        let member = names::member(&f.name);
+        let field_doc = doc(&field_doc(f));
+        let ty = rust_type(&parse(&f.ty));
+        let rename = (member.to_string().trim_start_matches("r#") != f.name).then(|| {
+            let wire = &f.name;
+            quote!(#[serde(rename = #wire)])
+        });
+        if f.always_required() {
+            quote! { #field_doc #rename pub #member: #ty, }
+        } else {
+            quote! {
+                #field_doc
+                #rename
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub #member: Option<#ty>,
+            }
+        }
+    });
+
+    let new_args = required.iter().map(|f| {
+        let member = names::member(&f.name);
+        let (ty, _) = argument(&parse(&f.ty), &quote!(#member));
+        quote!(#member: #ty)
+    });
+    let new_inits = spec.fields.iter().map(|f| {
+        let member = names::member(&f.name);
+        if f.always_required() {
+            let (_, conv) = argument(&parse(&f.ty), &quote!(#member));
+            quote!(#member: #conv)
+        } else {
+            quote!(#member: None)
+        }
+    });
+    let setters = optional.iter().map(|f| setter(f));
+    let derive_default = required.is_empty().then(|| quote!(Default,));
+    let new_doc = if required.is_empty() {
+        format!(
+            " An empty `{}`; set fields with the builder methods.",
+            spec.name
+        )
+    } else {
+        let list: Vec<String> = required.iter().map(|f| format!("`{}`", f.name)).collect();
+        format!(
+            " A `{}` with its required fields: {}.",
+            spec.name,
+            list.join(", ")
+        )
+    };
+    let validate = validate_impl(&name, spec.fields, spec.constraints);
+
+    quote! {
+        #struct_doc
+        #[derive(Debug, Clone, PartialEq, #derive_default ::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl #name {
+            #[doc = #new_doc]
+            pub fn new(#(#new_args),*) -> Self {
+                Self { #(#new_inits),* }
+            }
+            #(#setters)*
+        }
+
+        #validate
+    }
+}
+
+/// The builder method that sets an optional field.
+pub fn setter(field: &Field) -> TokenStream {
+    let member = names::member(&field.name);
+    let field_doc = doc(&field_doc(field));
+    let (ty, conv) = argument(&parse(&field.ty), &quote!(#member));
+    quote! {
+        #field_doc
+        pub fn #member(mut self, #member: #ty) -> Self {
+            self.#member = Some(#conv);
+            self
+        }
+    }
+}
+
+fn mentions_named(ty: &str) -> bool {
+    parse(ty).named().is_some()
+}
+
+fn validate_impl(
+    name: &proc_macro2::Ident,
+    fields: &[Field],
+    constraints: &[Constraint],
+) -> TokenStream {
+    let mut checks = Vec::new();
+    for f in fields {
+        let member = names::member(&f.name);
+        let wire = &f.name;
+        if mentions_named(&f.ty) {
+            checks.push(quote!(v.field(#wire, &self.#member);));
+        }
+        if let Some(limits) = &f.limits {
+            let limits = limits_tokens(limits);
+            checks.push(quote!(v.limits(#wire, &self.#member, &#limits);));
+        }
+    }
+    for c in constraints {
+        let present = c.fields.iter().map(|name| {
+            let member = names::member(name);
+            quote!((#name, self.#member.is_some()))
+        });
+        let rule = match c.kind {
+            ConstraintKind::AtLeastOneOf => quote!(at_least_one_of),
+            ConstraintKind::AtMostOneOf => quote!(at_most_one_of),
+        };
+        checks.push(quote!(v.#rule(&[#(#present),*]);));
+    }
+    if checks.is_empty() {
+        return quote!(impl crate::validate::Validate for #name {});
+    }
+    quote! {
+        impl crate::validate::Validate for #name {
+            fn validate(&self, v: &mut crate::validate::Validator) {
+                #(#checks)*
+            }
+        }
+    }
+}
+
+fn limits_tokens(limits: &Limits) -> TokenStream {
+    fn opt<T: quote::ToTokens>(value: Option<T>) -> TokenStream {
+        match value {
+            Some(v) => quote!(Some(#v)),
+            None => quote!(None),
+        }
+    }
+    let min = opt(limits.min);
+    let max = opt(limits.max);
+    let max_length = opt(limits.max_length);
+    let min_items = opt(limits.min_items);
+    let max_items = opt(limits.max_items);
+    quote! {
+        crate::validate::Limits {
+            min: #min, max: #max, max_length: #max_length, min_items: #min_items, max_items: #max_items,
+        }
+    }
+}
+
+/// A string enum with an `Other(String)` escape, so a value a server adds later still decodes.
+pub fn enumeration(name: &str, description: &str, values: &[EnumValue]) -> TokenStream {
+    let documented: Vec<(TokenStream, &str, TokenStream)> = values
+        .iter()
+        .map(|v| {
+            let text = if v.description.trim().is_empty() {
+                format!("`{}`", v.value)
+            } else {
+                format!("`{}`: {}", v.value, v.description.trim())
+            };
+            let variant = names::ident(&names::variant(&v.value));
+            (quote!(#variant), v.value.as_str(), doc(&text))
+        })
+        .collect();
+    let filters = values
+        .iter()
+        .any(|v| v.available_filters.is_some())
+        .then(|| {
+            let arms = values.iter().map(|v| {
+                let variant = names::ident(&names::variant(&v.value));
+                let list = v.available_filters.clone().unwrap_or_default();
+                quote!(Self::#variant => &[#(#list),*],)
+            });
+            quote! {
+                /// The filters the reference lists as available for this value.
+                pub fn available_filters(&self) -> &'static [&'static str] {
+                    match self {
+                        #(#arms)*
+                        Self::Other(_) => &[],
+                    }
+                }
+            }
+        });
+    string_enum(name, description, &documented, filters.unwrap_or_default())
+}
+
+/// `ErrorKind`: the documented error types of the API.
+pub fn error_kind(errors: &[ErrorType]) -> TokenStream {
+    let documented: Vec<(TokenStream, &str, TokenStream)> = errors
+        .iter()
+        .map(|e| {
+            let mut text = format!("`{}`: {}.", e.kind, e.default_message.trim_end_matches('.'));
+            if !e.description.trim().is_empty() {
+                text.push_str("\n\n");
+                text.push_str(e.description.trim());
+            }
+            let variant = names::ident(&names::variant(&e.kind));
+            (quote!(#variant), e.kind.as_str(), doc(&text))
+        })
+        .collect();
+    let messages = errors.iter().map(|e| {
+        let variant = names::ident(&names::variant(&e.kind));
+        let message = &e.default_message;
+        quote!(Self::#variant => Some(#message),)
+    });
+    let extra = quote! {
+        /// The message the reference documents for this error type.
+        pub fn default_message(&self) -> Option<&'static str> {
+            match self {
+                #(#messages)*
+                Self::Other(_) => None,
+            }
+        }
+    };
+    string_enum(
+        "ErrorKind",
+        "The `error.type` of an API error, as documented in the reference's \"Possible errors\" table.",
+        &documented,
+        extra,
+    )
+}
+
+fn string_enum(
+    name: &str,
+    description: &str,
+    variants: &[(TokenStream, &str, TokenStream)],
+    extra: TokenStream,
+) -> TokenStream {
+    let name = names::ident(name);
+    let enum_doc = doc(description);
+    let decls = variants.iter().map(|(v, _, d)| quote!(#d #v,));
+    let known = variants.iter().map(|(v, _, _)| quote!(Self::#v));
+    let to_str = variants.iter().map(|(v, s, _)| quote!(Self::#v => #s,));
+    let from_str = variants.iter().map(|(v, s, _)| quote!(#s => Self::#v,));
+    let type_name = name.to_string();
+    quote! {
+        #enum_doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#decls)*
+            /// A value this version of the crate does not know, kept as the server sent it.
+            Other(String),
+        }
+
+        impl #name {
+            /// Every value the reference documents, in its order.
+            pub const KNOWN: &'static [#name] = &[#(#known),*];
+
+            /// The value as it is on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_str)*
+                    Self::Other(value) => value,
+                }
+            }
+
+            /// `false` for [`Self::Other`].
+            pub fn is_known(&self) -> bool {
+                !matches!(self, Self::Other(_))
+            }
+
+            #extra
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_str)*
+                    other => Self::Other(other.to_owned()),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
+            }
+        }
+
+        impl crate::validate::Validate for #name {
+            fn validate(&self, v: &mut crate::validate::Validator) {
+                if let Self::Other(value) = self {
+                    v.unknown_value(#type_name, value, Self::KNOWN.iter().map(Self::as_str));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+//! How spec names become Rust names. One place, so validation and emission agree.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use proc_macro2::{Ident, Span};
+
+/// The escape variant every generated enum carries for values a server adds later.
+pub const OTHER_VARIANT: &str = "Other";
+
+pub fn variant(value: &str) -> String {
+    let name = value.to_upper_camel_case();
+    match name.chars().next() {
+        Some(c) if c.is_ascii_digit() => format!("V{name}"),
+        _ => name,
+    }
+}
+
+pub fn action_type(action: &str) -> String {
+    action.to_upper_camel_case()
+}
+
+pub fn request_type(action: &str) -> String {
+    format!("{}Request", action.to_upper_camel_case())
+}
+
+pub fn response_type(action: &str) -> String {
+    format!("{}Response", action.to_upper_camel_case())
+}
+
+pub fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// A field or method name: snake_case, raw where it is a keyword (`type` → `r#type`).
+pub fn member(name: &str) -> Ident {
+    let snake = name.to_snake_case();
+    if syn::parse_str::<Ident>(&snake).is_ok() {
+        ident(&snake)
+    } else {
+        Ident::new_raw(&snake, Span::call_site())
+    }
+}

@@ -1,0 +1,181 @@
+//! The spec's data model, as described in `spec/README.md`.
+//!
+//! Every struct denies unknown fields so a misspelt key is an error rather than silently lost meaning.
+
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    pub name: String,
+    pub version: String,
+    pub base_url: String,
+    pub path: String,
+    pub description: String,
+    pub batch: BatchInfo,
+    pub sections: Vec<Section>,
+    pub errors: Vec<ErrorType>,
+    pub types: Vec<TypeDef>,
+    pub actions: Vec<Action>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BatchInfo {
+    pub description: String,
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorType {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub default_message: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum TypeDef {
+    Object {
+        name: String,
+        #[serde(default)]
+        description: String,
+        fields: Vec<Field>,
+        #[serde(default)]
+        constraints: Vec<Constraint>,
+    },
+    Enum {
+        name: String,
+        #[serde(default)]
+        description: String,
+        values: Vec<EnumValue>,
+    },
+}
+
+impl TypeDef {
+    pub fn name(&self) -> &str {
+        match self {
+            TypeDef::Object { name, .. } | TypeDef::Enum { name, .. } => name,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnumValue {
+    pub value: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub available_filters: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: String,
+    pub required: bool,
+    #[serde(default)]
+    pub required_when: Option<String>,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub default: Option<Value>,
+    #[serde(default)]
+    pub limits: Option<Limits>,
+}
+
+impl Field {
+    /// Required in Rust: required by the reference and not only in some situations.
+    pub fn always_required(&self) -> bool {
+        self.required && self.required_when.is_none()
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub max_length: Option<u64>,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Constraint {
+    pub kind: ConstraintKind,
+    pub fields: Vec<String>,
+    #[serde(default)]
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ConstraintKind {
+    AtLeastOneOf,
+    AtMostOneOf,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Action {
+    pub name: String,
+    pub title: String,
+    pub section: String,
+    pub description: String,
+    pub scopes: Vec<String>,
+    #[serde(default)]
+    pub scope_notes: BTreeMap<String, String>,
+    pub batch: bool,
+    #[serde(default)]
+    pub batch_endpoint: Option<String>,
+    pub params: Vec<Field>,
+    #[serde(default)]
+    pub constraints: Vec<Constraint>,
+    pub response: Response,
+    #[serde(default)]
+    pub notes: Vec<String>,
+    #[serde(default)]
+    pub examples: Examples,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged, deny_unknown_fields)]
+pub enum Response {
+    Empty {
+        empty: bool,
+    },
+    Type {
+        #[serde(rename = "type")]
+        ty: String,
+    },
+    Fields {
+        fields: Vec<Field>,
+    },
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Examples {
+    pub request: Option<Value>,
+    pub request_as_published: Option<Value>,
+    pub response: Option<Value>,
+}

@@ -1,0 +1,279 @@
+//! Checks a spec before anything is generated from it. Every problem names its spot
+//! (`action \`create_agent\`, parameter \`groups\``) so a broken spec is quick to mend.
+
+use crate::names;
+use crate::spec::{Constraint, ConstraintKind, Field, Response, Spec, TypeDef};
+use crate::type_expr::TypeExpr;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+/// One problem found in a spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecError {
+    /// Where: `action \`create_agent\`, parameter \`groups\``.
+    pub location: String,
+    pub message: String,
+}
+
+impl fmt::Display for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)
+    }
+}
+
+/// Every problem found in a spec, in spec order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecErrors(pub Vec<SpecError>);
+
+impl fmt::Display for SpecErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, error) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{error}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for SpecErrors {}
+
+struct Checker<'a> {
+    types: BTreeMap<&'a str, &'a TypeDef>,
+    errors: Vec<SpecError>,
+}
+
+impl Checker<'_> {
+    fn error(&mut self, location: impl Into<String>, message: impl Into<String>) {
+        self.errors.push(SpecError {
+            location: location.into(),
+            message: message.into(),
+        });
+    }
+
+    fn type_expr(&mut self, location: &str, text: &str) -> Option<TypeExpr> {
+        match TypeExpr::parse(text) {
+            Ok(expr) => {
+                if let Some(name) = expr.named() {
+                    if !self.types.contains_key(name) {
+                        self.error(location, format!("unknown type `{name}`"));
+                        return None;
+                    }
+                }
+                Some(expr)
+            }
+            Err(message) => {
+                self.error(location, message);
+                None
+            }
+        }
+    }
+
+    fn fields(&mut self, owner: &str, kind: &str, fields: &[Field]) {
+        let mut seen = BTreeSet::new();
+        let mut members = BTreeSet::new();
+        for field in fields {
+            let location = format!("{owner}, {kind} `{}`", field.name);
+            if field.name.is_empty() {
+                self.error(&location, "name is empty");
+            }
+            if !seen.insert(field.name.as_str()) {
+                self.error(&location, "defined twice");
+            }
+            if !members.insert(names::member(&field.name).to_string()) {
+                self.error(&location, "its Rust name clashes with another field's");
+            }
+            if field.required_when.is_some() && !field.required {
+                self.error(&location, "`required_when` is set but `required` is false");
+            }
+            let Some(expr) = self.type_expr(&location, &field.ty) else {
+                continue;
+            };
+            if let Some(limits) = &field.limits {
+                let numeric = expr.is_numeric();
+                let array = matches!(expr, TypeExpr::Array(_));
+                if (limits.min.is_some() || limits.max.is_some()) && !numeric {
+                    self.error(&location, "`min`/`max` limits need an int or uint type");
+                }
+                if limits.max_length.is_some() && expr != TypeExpr::String {
+                    self.error(&location, "`max_length` needs a string type");
+                }
+                if (limits.min_items.is_some() || limits.max_items.is_some()) && !array {
+                    self.error(&location, "`min_items`/`max_items` need an array type");
+                }
+            }
+        }
+    }
+
+    fn constraints(&mut self, owner: &str, fields: &[Field], constraints: &[Constraint]) {
+        for constraint in constraints {
+            let location = format!("{owner}, constraint {:?}", constraint.kind);
+            if constraint.fields.len() < 2 && constraint.kind == ConstraintKind::AtMostOneOf {
+                self.error(&location, "needs at least two fields");
+            }
+            if constraint.fields.is_empty() {
+                self.error(&location, "names no field");
+            }
+            for name in &constraint.fields {
+                match fields.iter().find(|f| &f.name == name) {
+                    None => self.error(&location, format!("unknown field `{name}`")),
+                    Some(f) if f.always_required() => self.error(
+                        &location,
+                        format!("field `{name}` is always required, so the rule is void"),
+                    ),
+                    Some(_) => {}
+                }
+            }
+        }
+    }
+}
+
+/// Checks that every type reference resolves, names are unique, enum values are non-empty and
+/// every generated Rust name is free.
+pub fn validate(spec: &Spec) -> Result<(), SpecErrors> {
+    let mut c = Checker {
+        types: BTreeMap::new(),
+        errors: Vec::new(),
+    };
+    let mut rust_names: BTreeMap<String, String> = BTreeMap::new();
+    let mut claim = |c: &mut Checker, rust: String, owner: String| {
+        if let Some(first) = rust_names.get(&rust) {
+            c.error(
+                owner,
+                format!("its Rust name `{rust}` is already taken by {first}"),
+            );
+        } else {
+            rust_names.insert(rust, owner);
+        }
+    };
+
+    let mut sections = BTreeSet::new();
+    for section in &spec.sections {
+        if !sections.insert(section.name.as_str()) {
+            c.error(format!("section `{}`", section.name), "defined twice");
+        }
+    }
+    let mut error_types = BTreeSet::new();
+    for error in &spec.errors {
+        if error.kind.is_empty() || !error_types.insert(error.kind.as_str()) {
+            c.error(
+                format!("error type `{}`", error.kind),
+                "empty or defined twice",
+            );
+        }
+    }
+
+    for def in &spec.types {
+        let location = format!("type `{}`", def.name());
+        if !crate::type_expr::is_type_name(def.name()) {
+            c.error(&location, "a type name must be PascalCase");
+        }
+        if c.types.insert(def.name(), def).is_some() {
+            c.error(&location, "defined twice");
+        }
+        claim(&mut c, def.name().to_string(), location);
+    }
+    for reserved in ["Action", "AnyRequest", "AnyResponse", "ErrorKind"] {
+        claim(&mut c, reserved.to_string(), "the generated code".into());
+    }
+
+    for def in &spec.types {
+        let owner = format!("type `{}`", def.name());
+        match def {
+            TypeDef::Object {
+                fields,
+                constraints,
+                ..
+            } => {
+                c.fields(&owner, "field", fields);
+                c.constraints(&owner, fields, constraints);
+            }
+            TypeDef::Enum { values, .. } => {
+                if values.is_empty() {
+                    c.error(&owner, "has no values");
+                }
+                let mut variants = BTreeSet::new();
+                for value in values {
+                    let location = format!("{owner}, value `{}`", value.value);
+                    if value.value.trim().is_empty() {
+                        c.error(&location, "enum values must be non-empty");
+                        continue;
+                    }
+                    let variant = names::variant(&value.value);
+                    if variant == names::OTHER_VARIANT || !variants.insert(variant.clone()) {
+                        c.error(&location, format!("variant `{variant}` is taken"));
+                    }
+                }
+            }
+        }
+    }
+
+    let mut actions = BTreeSet::new();
+    for action in &spec.actions {
+        let owner = format!("action `{}`", action.name);
+        if action.name.is_empty()
+            || !action
+                .name
+                .chars()
+                .all(|ch| ch.is_ascii_lowercase() || ch == '_')
+        {
+            c.error(&owner, "an action name is lowercase snake_case");
+        }
+        if !actions.insert(action.name.as_str()) {
+            c.error(&owner, "defined twice");
+        }
+        if !sections.contains(action.section.as_str()) {
+            c.error(&owner, format!("unknown section `{}`", action.section));
+        }
+        for scope in action.scopes.iter().chain(action.scope_notes.keys()) {
+            if scope.trim().is_empty() || scope.contains(char::is_whitespace) {
+                c.error(&owner, format!("scope `{scope}` is not a scope string"));
+            }
+        }
+        for noted in action.scope_notes.keys() {
+            if !action.scopes.contains(noted) {
+                c.error(
+                    &owner,
+                    format!("scope note for `{noted}`, which is not among its scopes"),
+                );
+            }
+        }
+        claim(&mut c, names::request_type(&action.name), owner.clone());
+        claim(&mut c, names::action_type(&action.name), owner.clone());
+        c.fields(&owner, "parameter", &action.params);
+        c.constraints(&owner, &action.params, &action.constraints);
+        match (&action.response, action.batch, &action.batch_endpoint) {
+            (_, true, None) => c.error(&owner, "`batch` is true but `batch_endpoint` is missing"),
+            (_, false, Some(_)) => c.error(&owner, "`batch_endpoint` is set but `batch` is false"),
+            _ => {}
+        }
+        if let Some(endpoint) = &action.batch_endpoint {
+            if !actions.insert(endpoint.as_str()) {
+                c.error(
+                    &owner,
+                    format!("batch endpoint `{endpoint}` is defined twice"),
+                );
+            }
+            claim(&mut c, names::action_type(endpoint), owner.clone());
+        }
+        match &action.response {
+            Response::Empty { empty } if !empty => {
+                c.error(&owner, "response `empty` must be true (or give a type)")
+            }
+            Response::Empty { .. } => {}
+            Response::Type { ty } => {
+                c.type_expr(&format!("{owner}, response"), ty);
+            }
+            Response::Fields { fields } => {
+                claim(&mut c, names::response_type(&action.name), owner.clone());
+                c.fields(&owner, "response field", fields);
+            }
+        }
+    }
+    if c.errors.is_empty() {
+        Ok(())
+    } else {
+        Err(SpecErrors(c.errors))
+    }
+}

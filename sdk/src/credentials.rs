@@ -1,0 +1,89 @@
+//! How a client authenticates. Secrets never leave this module in readable form: `Debug` and
+//! `Display` mask them, and the header value is marked sensitive.
+
+use base64::Engine;
+use reqwest::header::HeaderValue;
+use std::fmt;
+
+/// Credentials for the API: an OAuth access token or a personal access token.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    kind: Kind,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+enum Kind {
+    Bearer { token: String },
+    Pat { account_id: String, pat: String },
+}
+
+impl Credentials {
+    /// An OAuth access token, sent as `Authorization: Bearer <token>`. Its `dal:`/`fra:` prefix
+    /// names its data center.
+    pub fn bearer(token: impl Into<String>) -> Self {
+        Self {
+            kind: Kind::Bearer {
+                token: token.into(),
+            },
+        }
+    }
+
+    /// A personal access token, sent as `Authorization: Basic base64(<account_id>:<pat>)`.
+    pub fn pat(account_id: impl Into<String>, pat: impl Into<String>) -> Self {
+        Self {
+            kind: Kind::Pat {
+                account_id: account_id.into(),
+                pat: pat.into(),
+            },
+        }
+    }
+
+    /// The data center a bearer token's prefix names (`dal` or `fra`).
+    pub fn region(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Bearer { token } => token_region(token),
+            Kind::Pat { .. } => None,
+        }
+    }
+
+    /// The `Authorization` header value, marked sensitive so the HTTP stack never logs it.
+    pub(crate) fn header(&self) -> Result<HeaderValue, String> {
+        let text = match &self.kind {
+            Kind::Bearer { token } => format!("Bearer {token}"),
+            Kind::Pat { account_id, pat } => {
+                let pair = format!("{account_id}:{pat}");
+                format!(
+                    "Basic {}",
+                    base64::engine::general_purpose::STANDARD.encode(pair)
+                )
+            }
+        };
+        let mut value = HeaderValue::from_str(&text)
+            .map_err(|_| format!("{self:?} holds characters not allowed in an HTTP header"))?;
+        value.set_sensitive(true);
+        Ok(value)
+    }
+}
+
+fn token_region(token: &str) -> Option<&str> {
+    let (prefix, _) = token.split_once(':')?;
+    matches!(prefix, "dal" | "fra").then_some(prefix)
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            Kind::Bearer { token } => match token_region(token) {
+                Some(region) => write!(f, "Bearer {region}:****"),
+                None => f.write_str("Bearer ****"),
+            },
+            Kind::Pat { account_id, .. } => write!(f, "Basic {account_id}:****"),
+        }
+    }
+}
+
+impl fmt::Display for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}

@@ -1,0 +1,161 @@
+//! Bytes → typed values. Nothing here panics on any input: every failure is a `DecodeError`
+//! naming the action and, where serde can tell, the path of the offending field.
+
+use crate::validate::{Validate, Validator};
+use crate::{Action, ApiError, BatchItem, DecodeError, ErrorKind, Request};
+use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use serde_json::Value;
+
+const EXCERPT_BYTES: usize = 160;
+
+/// The start of a body, for error messages.
+pub(crate) fn excerpt(bytes: &[u8]) -> String {
+    let end = bytes.len().min(EXCERPT_BYTES);
+    let mut text = String::from_utf8_lossy(&bytes[..end]).into_owned();
+    if end < bytes.len() {
+        text.push('…');
+    }
+    text
+}
+
+fn error(action: Action, bytes: &[u8], path: String, message: String) -> DecodeError {
+    DecodeError {
+        action,
+        path,
+        message,
+        excerpt: excerpt(bytes),
+    }
+}
+
+/// "No payload" may arrive as nothing at all; it means the same as `{}`.
+fn or_empty_object(bytes: &[u8]) -> &[u8] {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        bytes
+    }
+}
+
+fn parse<'de, T: Deserialize<'de>>(action: Action, bytes: &'de [u8]) -> Result<T, DecodeError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        error(action, bytes, path, e.into_inner().to_string())
+    })?;
+    de.end()
+        .map_err(|e| error(action, bytes, String::new(), e.to_string()))?;
+    Ok(value)
+}
+
+/// A JSON response body.
+pub fn json<T: DeserializeOwned>(action: Action, bytes: &[u8]) -> Result<T, DecodeError> {
+    parse(action, bytes)
+}
+
+/// A response with no payload: empty, or any JSON value (normally `{}`).
+pub fn empty(action: Action, bytes: &[u8]) -> Result<(), DecodeError> {
+    parse::<IgnoredAny>(action, or_empty_object(bytes)).map(|_| ())
+}
+
+/// A request body, checked as a server checks it: types, required fields, enum values, limits.
+pub fn request<R: DeserializeOwned + Validate>(
+    action: Action,
+    bytes: &[u8],
+) -> Result<R, DecodeError> {
+    let request: R = parse(action, or_empty_object(bytes))?;
+    let mut validator = Validator::strict();
+    request.validate(&mut validator);
+    match validator.into_violations().into_iter().next() {
+        None => Ok(request),
+        Some(v) => Err(error(action, bytes, v.path, v.message)),
+    }
+}
+
+/// A batch request body: `{"requests": [...]}`, each item decoded on its own, as the API answers
+/// each item on its own.
+pub fn batch_request<R: DeserializeOwned + Validate + Request>(
+    action: Action,
+    bytes: &[u8],
+) -> Result<Vec<Result<R, DecodeError>>, DecodeError> {
+    #[derive(Deserialize)]
+    struct Body<'a> {
+        #[serde(borrow)]
+        requests: Vec<&'a RawValue>,
+    }
+    let body: Body = parse(action, bytes)?;
+    Ok(body
+        .requests
+        .iter()
+        .enumerate()
+        .map(|(i, raw)| {
+            request::<R>(R::ACTION, raw.get().as_bytes()).map_err(|e| DecodeError {
+                path: join(&format!("requests[{i}]"), &e.path),
+                ..e
+            })
+        })
+        .collect())
+}
+
+/// A batch response body: `{"responses": [...]}`, each item a response of `R`'s action or an
+/// `{"error": ...}` of its own.
+pub fn batch_response<R: BatchItem>(
+    bytes: &[u8],
+) -> Result<Vec<Result<R::Response, ApiError>>, DecodeError> {
+    #[derive(Deserialize)]
+    struct Body<'a> {
+        #[serde(borrow)]
+        responses: Vec<&'a RawValue>,
+    }
+    let action = R::BATCH_ACTION;
+    let body: Body = parse(action, bytes)?;
+    body.responses
+        .iter()
+        .enumerate()
+        .map(|(i, raw)| {
+            let item = raw.get().as_bytes();
+            if let Some(api_error) = api_error(item) {
+                return Ok(Err(api_error));
+            }
+            R::decode_response(item).map(Ok).map_err(|e| DecodeError {
+                action,
+                path: join(&format!("responses[{i}]"), &e.path),
+                message: e.message,
+                excerpt: excerpt(bytes),
+            })
+        })
+        .collect()
+}
+
+fn join(prefix: &str, path: &str) -> String {
+    match path {
+        "" | "." => prefix.to_string(),
+        p if p.starts_with('[') => format!("{prefix}{p}"),
+        p => format!("{prefix}.{p}"),
+    }
+}
+
+/// The API error in a body of the form `{"error": {"type", "message", "data"}}`, if it is one.
+pub(crate) fn api_error(bytes: &[u8]) -> Option<ApiError> {
+    #[derive(Deserialize)]
+    struct Envelope {
+        error: Body,
+    }
+    #[derive(Deserialize)]
+    struct Body {
+        #[serde(rename = "type")]
+        kind: ErrorKind,
+        #[serde(default)]
+        message: String,
+        #[serde(default)]
+        data: Option<Value>,
+    }
+    let envelope: Envelope = serde_json::from_slice(bytes).ok()?;
+    Some(ApiError {
+        kind: envelope.error.kind,
+        message: envelope.error.message,
+        data: envelope.error.data.filter(|d| !d.is_null()),
+        status: None,
+    })
+}

@@ -1,0 +1,44 @@
+//! A typed async client for the LiveChat Configuration API v3.6.
+//!
+//! Every action of the API is a method on [`Client`]: required parameters are arguments, optional
+//! ones are builder methods, and the call is sent when it is awaited.
+//!
+//! ```no_run
+//! use livechat_config::{Client, Credentials, GroupAssignment, Priority, Role};
+//!
+//! # async fn run() -> Result<(), livechat_config::Error> {
+//! let client = Client::new(Credentials::bearer("dal:token"));
+//! let created = client
+//!     .create_agent("smith@example.com", "Agent Smith")
+//!     .role(Role::Viceowner)
+//!     .groups([GroupAssignment::new(5, Priority::First)])
+//!     .await?;
+//! println!("created {}", created.id);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! - Credentials: [`Credentials::bearer`] for OAuth access tokens, [`Credentials::pat`] for
+//!   personal access tokens. Neither ever prints its secret.
+//! - Errors: one [`Error`]; API errors keep their documented [`ErrorKind`] and `data`.
+//! - Batches: the batch endpoints take any number of requests of one action and answer one
+//!   `Result` per request, in order.
+//! - [`Action`] lists every action with its scopes and batch twin, and decodes request and
+//!   response bodies by action name.
+//!
+//! The request and response types are generated from `spec/configuration-v3.6.json`.
+
+mod client;
+mod credentials;
+mod decode;
+mod error;
+mod generated;
+mod request;
+pub mod validate;
+mod wire;
+
+pub use client::{Call, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+pub use credentials::Credentials;
+pub use error::{ApiError, DecodeError, Error};
+pub use generated::*;
+pub use request::{BatchItem, BatchRequest, Request};
