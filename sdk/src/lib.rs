@@ -32,6 +32,7 @@ mod client;
 mod credentials;
 mod decode;
 mod error;
+#[rustfmt::skip]
 mod generated;
 mod request;
 pub mod validate;

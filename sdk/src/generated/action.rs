@@ -496,29 +496,35 @@ impl Action {
     /// needs the same scopes as its plain action.
     pub const fn scopes(self) -> &'static [&'static str] {
         match self {
-            Self::CreateAgent => &[
-                "accounts--all:rc",
-                "accounts--all:rw",
-                "subscription.lc:rw",
-                "accounts.roles.lc--all:rw",
-            ],
+            Self::CreateAgent => {
+                &[
+                    "accounts--all:rc",
+                    "accounts--all:rw",
+                    "subscription.lc:rw",
+                    "accounts.roles.lc--all:rw",
+                ]
+            }
             Self::GetAgent => &["agents--my:ro", "agents--all:ro"],
             Self::ListAgents => &["agents--all:ro"],
-            Self::UpdateAgent => &[
-                "agents--my:rw",
-                "agents--all:rw",
-                "accounts.roles.lc--all:rw",
-            ],
-            Self::DeleteAgent => &[
-                "agents--my:rw",
-                "accounts--my:rw",
-                "agents--all:rw",
-                "accounts--all:rw",
-            ],
+            Self::UpdateAgent => {
+                &["agents--my:rw", "agents--all:rw", "accounts.roles.lc--all:rw"]
+            }
+            Self::DeleteAgent => {
+                &[
+                    "agents--my:rw",
+                    "accounts--my:rw",
+                    "agents--all:rw",
+                    "accounts--all:rw",
+                ]
+            }
             Self::SuspendAgent => &["agents--all:rw", "sessions--all:rw"],
-            Self::UnsuspendAgent => &["agents--all:rw", "accounts--all:rw", "subscription.lc:rw"],
+            Self::UnsuspendAgent => {
+                &["agents--all:rw", "accounts--all:rw", "subscription.lc:rw"]
+            }
             Self::RequestAgentUnsuspension => &[],
-            Self::ApproveAgent => &["agents--all:rw", "accounts--all:rw", "subscription.lc:rw"],
+            Self::ApproveAgent => {
+                &["agents--all:rw", "accounts--all:rw", "subscription.lc:rw"]
+            }
             Self::AddAutoAccess => &["access_rules:rw"],
             Self::ListAutoAccesses => &["access_rules:ro"],
             Self::DeleteAutoAccess => &["access_rules:rw"],
@@ -544,27 +550,22 @@ impl Action {
             Self::UnregisterProperty => &["properties.configuration:rw"],
             Self::PublishProperty => &["properties.configuration:rw"],
             Self::ListProperties => &["properties.configuration:rw"],
-            Self::UpdateLicenseProperties => &[
-                "properties.license.value--my:rw",
-                "properties.license.value--all:rw",
-            ],
-            Self::ListLicenseProperties => &[
-                "properties.license.value--my:ro",
-                "properties.license.value--all:ro",
-            ],
-            Self::DeleteLicenseProperties => &[
-                "properties.license.value--my:rw",
-                "properties.license.value--all:rw",
-            ],
-            Self::UpdateGroupProperties => &[
-                "properties.group.value--my:rw",
-                "properties.group.value--all:rw",
-            ],
+            Self::UpdateLicenseProperties => {
+                &["properties.license.value--my:rw", "properties.license.value--all:rw"]
+            }
+            Self::ListLicenseProperties => {
+                &["properties.license.value--my:ro", "properties.license.value--all:ro"]
+            }
+            Self::DeleteLicenseProperties => {
+                &["properties.license.value--my:rw", "properties.license.value--all:rw"]
+            }
+            Self::UpdateGroupProperties => {
+                &["properties.group.value--my:rw", "properties.group.value--all:rw"]
+            }
             Self::ListGroupsProperties => &["properties.group.value--all:ro"],
-            Self::DeleteGroupProperties => &[
-                "properties.group.value--my:rw",
-                "properties.group.value--all:rw",
-            ],
+            Self::DeleteGroupProperties => {
+                &["properties.group.value--my:rw", "properties.group.value--all:rw"]
+            }
             Self::CreateTag => &["tags--all:rw", "tags--groups:rw"],
             Self::DeleteTag => &["tags--all:rw", "tags--groups:rw"],
             Self::ListTags => &["tags--all:ro", "tags--groups:ro"],
@@ -581,23 +582,25 @@ impl Action {
             Self::GetProductSource => &[],
             Self::ReactivateEmail => &["agents--all:rw"],
             Self::UpdateCompanyDetails => &["organization--my:rw"],
-            Self::BatchCreateAgents => &[
-                "accounts--all:rc",
-                "accounts--all:rw",
-                "subscription.lc:rw",
-                "accounts.roles.lc--all:rw",
-            ],
-            Self::BatchUpdateAgents => &[
-                "agents--my:rw",
-                "agents--all:rw",
-                "accounts.roles.lc--all:rw",
-            ],
-            Self::BatchDeleteAgents => &[
-                "agents--my:rw",
-                "accounts--my:rw",
-                "agents--all:rw",
-                "accounts--all:rw",
-            ],
+            Self::BatchCreateAgents => {
+                &[
+                    "accounts--all:rc",
+                    "accounts--all:rw",
+                    "subscription.lc:rw",
+                    "accounts.roles.lc--all:rw",
+                ]
+            }
+            Self::BatchUpdateAgents => {
+                &["agents--my:rw", "agents--all:rw", "accounts.roles.lc--all:rw"]
+            }
+            Self::BatchDeleteAgents => {
+                &[
+                    "agents--my:rw",
+                    "accounts--my:rw",
+                    "agents--all:rw",
+                    "accounts--all:rw",
+                ]
+            }
             Self::BatchSuspendAgents => &["agents--all:rw", "sessions--all:rw"],
             Self::BatchUnsuspendAgents => {
                 &["agents--all:rw", "accounts--all:rw", "subscription.lc:rw"]
@@ -613,16 +616,10 @@ impl Action {
     /// `true` for the batch endpoints.
     pub const fn is_batch(self) -> bool {
         matches!(
-            self,
-            Self::BatchCreateAgents
-                | Self::BatchUpdateAgents
-                | Self::BatchDeleteAgents
-                | Self::BatchSuspendAgents
-                | Self::BatchUnsuspendAgents
-                | Self::BatchApproveAgents
-                | Self::BatchCreateBots
-                | Self::BatchDeleteBots
-                | Self::BatchUpdateBots
+            self, Self::BatchCreateAgents | Self::BatchUpdateAgents |
+            Self::BatchDeleteAgents | Self::BatchSuspendAgents |
+            Self::BatchUnsuspendAgents | Self::BatchApproveAgents | Self::BatchCreateBots
+            | Self::BatchDeleteBots | Self::BatchUpdateBots
         )
     }
     /// The batch endpoint of a plain action that has one.
@@ -660,30 +657,46 @@ impl Action {
     /// the field. A batch body decodes item by item, each with its own result.
     pub fn decode_request(self, bytes: &[u8]) -> Result<AnyRequest, crate::DecodeError> {
         match self {
-            Self::CreateAgent => crate::decode::request::<CreateAgentRequest>(self, bytes)
-                .map(AnyRequest::CreateAgent),
+            Self::CreateAgent => {
+                crate::decode::request::<CreateAgentRequest>(self, bytes)
+                    .map(AnyRequest::CreateAgent)
+            }
             Self::GetAgent => {
-                crate::decode::request::<GetAgentRequest>(self, bytes).map(AnyRequest::GetAgent)
+                crate::decode::request::<GetAgentRequest>(self, bytes)
+                    .map(AnyRequest::GetAgent)
             }
             Self::ListAgents => {
-                crate::decode::request::<ListAgentsRequest>(self, bytes).map(AnyRequest::ListAgents)
+                crate::decode::request::<ListAgentsRequest>(self, bytes)
+                    .map(AnyRequest::ListAgents)
             }
-            Self::UpdateAgent => crate::decode::request::<UpdateAgentRequest>(self, bytes)
-                .map(AnyRequest::UpdateAgent),
-            Self::DeleteAgent => crate::decode::request::<DeleteAgentRequest>(self, bytes)
-                .map(AnyRequest::DeleteAgent),
-            Self::SuspendAgent => crate::decode::request::<SuspendAgentRequest>(self, bytes)
-                .map(AnyRequest::SuspendAgent),
-            Self::UnsuspendAgent => crate::decode::request::<UnsuspendAgentRequest>(self, bytes)
-                .map(AnyRequest::UnsuspendAgent),
+            Self::UpdateAgent => {
+                crate::decode::request::<UpdateAgentRequest>(self, bytes)
+                    .map(AnyRequest::UpdateAgent)
+            }
+            Self::DeleteAgent => {
+                crate::decode::request::<DeleteAgentRequest>(self, bytes)
+                    .map(AnyRequest::DeleteAgent)
+            }
+            Self::SuspendAgent => {
+                crate::decode::request::<SuspendAgentRequest>(self, bytes)
+                    .map(AnyRequest::SuspendAgent)
+            }
+            Self::UnsuspendAgent => {
+                crate::decode::request::<UnsuspendAgentRequest>(self, bytes)
+                    .map(AnyRequest::UnsuspendAgent)
+            }
             Self::RequestAgentUnsuspension => {
                 crate::decode::request::<RequestAgentUnsuspensionRequest>(self, bytes)
                     .map(AnyRequest::RequestAgentUnsuspension)
             }
-            Self::ApproveAgent => crate::decode::request::<ApproveAgentRequest>(self, bytes)
-                .map(AnyRequest::ApproveAgent),
-            Self::AddAutoAccess => crate::decode::request::<AddAutoAccessRequest>(self, bytes)
-                .map(AnyRequest::AddAutoAccess),
+            Self::ApproveAgent => {
+                crate::decode::request::<ApproveAgentRequest>(self, bytes)
+                    .map(AnyRequest::ApproveAgent)
+            }
+            Self::AddAutoAccess => {
+                crate::decode::request::<AddAutoAccessRequest>(self, bytes)
+                    .map(AnyRequest::AddAutoAccess)
+            }
             Self::ListAutoAccesses => {
                 crate::decode::request::<ListAutoAccessesRequest>(self, bytes)
                     .map(AnyRequest::ListAutoAccesses)
@@ -701,51 +714,68 @@ impl Action {
                     .map(AnyRequest::CreateBotTemplate)
             }
             Self::CreateBot => {
-                crate::decode::request::<CreateBotRequest>(self, bytes).map(AnyRequest::CreateBot)
+                crate::decode::request::<CreateBotRequest>(self, bytes)
+                    .map(AnyRequest::CreateBot)
             }
             Self::DeleteBotTemplate => {
                 crate::decode::request::<DeleteBotTemplateRequest>(self, bytes)
                     .map(AnyRequest::DeleteBotTemplate)
             }
             Self::DeleteBot => {
-                crate::decode::request::<DeleteBotRequest>(self, bytes).map(AnyRequest::DeleteBot)
+                crate::decode::request::<DeleteBotRequest>(self, bytes)
+                    .map(AnyRequest::DeleteBot)
             }
             Self::UpdateBotTemplate => {
                 crate::decode::request::<UpdateBotTemplateRequest>(self, bytes)
                     .map(AnyRequest::UpdateBotTemplate)
             }
             Self::UpdateBot => {
-                crate::decode::request::<UpdateBotRequest>(self, bytes).map(AnyRequest::UpdateBot)
+                crate::decode::request::<UpdateBotRequest>(self, bytes)
+                    .map(AnyRequest::UpdateBot)
             }
             Self::ListBotTemplates => {
                 crate::decode::request::<ListBotTemplatesRequest>(self, bytes)
                     .map(AnyRequest::ListBotTemplates)
             }
             Self::ListBots => {
-                crate::decode::request::<ListBotsRequest>(self, bytes).map(AnyRequest::ListBots)
+                crate::decode::request::<ListBotsRequest>(self, bytes)
+                    .map(AnyRequest::ListBots)
             }
             Self::GetBot => {
-                crate::decode::request::<GetBotRequest>(self, bytes).map(AnyRequest::GetBot)
+                crate::decode::request::<GetBotRequest>(self, bytes)
+                    .map(AnyRequest::GetBot)
             }
-            Self::IssueBotToken => crate::decode::request::<IssueBotTokenRequest>(self, bytes)
-                .map(AnyRequest::IssueBotToken),
+            Self::IssueBotToken => {
+                crate::decode::request::<IssueBotTokenRequest>(self, bytes)
+                    .map(AnyRequest::IssueBotToken)
+            }
             Self::ResetBotTemplateSecret => {
                 crate::decode::request::<ResetBotTemplateSecretRequest>(self, bytes)
                     .map(AnyRequest::ResetBotTemplateSecret)
             }
-            Self::ResetBotSecret => crate::decode::request::<ResetBotSecretRequest>(self, bytes)
-                .map(AnyRequest::ResetBotSecret),
-            Self::CreateGroup => crate::decode::request::<CreateGroupRequest>(self, bytes)
-                .map(AnyRequest::CreateGroup),
-            Self::UpdateGroup => crate::decode::request::<UpdateGroupRequest>(self, bytes)
-                .map(AnyRequest::UpdateGroup),
-            Self::DeleteGroup => crate::decode::request::<DeleteGroupRequest>(self, bytes)
-                .map(AnyRequest::DeleteGroup),
+            Self::ResetBotSecret => {
+                crate::decode::request::<ResetBotSecretRequest>(self, bytes)
+                    .map(AnyRequest::ResetBotSecret)
+            }
+            Self::CreateGroup => {
+                crate::decode::request::<CreateGroupRequest>(self, bytes)
+                    .map(AnyRequest::CreateGroup)
+            }
+            Self::UpdateGroup => {
+                crate::decode::request::<UpdateGroupRequest>(self, bytes)
+                    .map(AnyRequest::UpdateGroup)
+            }
+            Self::DeleteGroup => {
+                crate::decode::request::<DeleteGroupRequest>(self, bytes)
+                    .map(AnyRequest::DeleteGroup)
+            }
             Self::ListGroups => {
-                crate::decode::request::<ListGroupsRequest>(self, bytes).map(AnyRequest::ListGroups)
+                crate::decode::request::<ListGroupsRequest>(self, bytes)
+                    .map(AnyRequest::ListGroups)
             }
             Self::GetGroup => {
-                crate::decode::request::<GetGroupRequest>(self, bytes).map(AnyRequest::GetGroup)
+                crate::decode::request::<GetGroupRequest>(self, bytes)
+                    .map(AnyRequest::GetGroup)
             }
             Self::RegisterProperty => {
                 crate::decode::request::<RegisterPropertyRequest>(self, bytes)
@@ -755,10 +785,14 @@ impl Action {
                 crate::decode::request::<UnregisterPropertyRequest>(self, bytes)
                     .map(AnyRequest::UnregisterProperty)
             }
-            Self::PublishProperty => crate::decode::request::<PublishPropertyRequest>(self, bytes)
-                .map(AnyRequest::PublishProperty),
-            Self::ListProperties => crate::decode::request::<ListPropertiesRequest>(self, bytes)
-                .map(AnyRequest::ListProperties),
+            Self::PublishProperty => {
+                crate::decode::request::<PublishPropertyRequest>(self, bytes)
+                    .map(AnyRequest::PublishProperty)
+            }
+            Self::ListProperties => {
+                crate::decode::request::<ListPropertiesRequest>(self, bytes)
+                    .map(AnyRequest::ListProperties)
+            }
             Self::UpdateLicenseProperties => {
                 crate::decode::request::<UpdateLicensePropertiesRequest>(self, bytes)
                     .map(AnyRequest::UpdateLicenseProperties)
@@ -784,21 +818,29 @@ impl Action {
                     .map(AnyRequest::DeleteGroupProperties)
             }
             Self::CreateTag => {
-                crate::decode::request::<CreateTagRequest>(self, bytes).map(AnyRequest::CreateTag)
+                crate::decode::request::<CreateTagRequest>(self, bytes)
+                    .map(AnyRequest::CreateTag)
             }
             Self::DeleteTag => {
-                crate::decode::request::<DeleteTagRequest>(self, bytes).map(AnyRequest::DeleteTag)
+                crate::decode::request::<DeleteTagRequest>(self, bytes)
+                    .map(AnyRequest::DeleteTag)
             }
             Self::ListTags => {
-                crate::decode::request::<ListTagsRequest>(self, bytes).map(AnyRequest::ListTags)
+                crate::decode::request::<ListTagsRequest>(self, bytes)
+                    .map(AnyRequest::ListTags)
             }
             Self::UpdateTag => {
-                crate::decode::request::<UpdateTagRequest>(self, bytes).map(AnyRequest::UpdateTag)
+                crate::decode::request::<UpdateTagRequest>(self, bytes)
+                    .map(AnyRequest::UpdateTag)
             }
-            Self::RegisterWebhook => crate::decode::request::<RegisterWebhookRequest>(self, bytes)
-                .map(AnyRequest::RegisterWebhook),
-            Self::ListWebhooks => crate::decode::request::<ListWebhooksRequest>(self, bytes)
-                .map(AnyRequest::ListWebhooks),
+            Self::RegisterWebhook => {
+                crate::decode::request::<RegisterWebhookRequest>(self, bytes)
+                    .map(AnyRequest::RegisterWebhook)
+            }
+            Self::ListWebhooks => {
+                crate::decode::request::<ListWebhooksRequest>(self, bytes)
+                    .map(AnyRequest::ListWebhooks)
+            }
             Self::UnregisterWebhook => {
                 crate::decode::request::<UnregisterWebhookRequest>(self, bytes)
                     .map(AnyRequest::UnregisterWebhook)
@@ -819,8 +861,10 @@ impl Action {
                 crate::decode::request::<GetLicenseWebhooksStateRequest>(self, bytes)
                     .map(AnyRequest::GetLicenseWebhooksState)
             }
-            Self::ListChannels => crate::decode::request::<ListChannelsRequest>(self, bytes)
-                .map(AnyRequest::ListChannels),
+            Self::ListChannels => {
+                crate::decode::request::<ListChannelsRequest>(self, bytes)
+                    .map(AnyRequest::ListChannels)
+            }
             Self::CheckProductLimitsForPlan => {
                 crate::decode::request::<CheckProductLimitsForPlanRequest>(self, bytes)
                     .map(AnyRequest::CheckProductLimitsForPlan)
@@ -829,8 +873,10 @@ impl Action {
                 crate::decode::request::<GetProductSourceRequest>(self, bytes)
                     .map(AnyRequest::GetProductSource)
             }
-            Self::ReactivateEmail => crate::decode::request::<ReactivateEmailRequest>(self, bytes)
-                .map(AnyRequest::ReactivateEmail),
+            Self::ReactivateEmail => {
+                crate::decode::request::<ReactivateEmailRequest>(self, bytes)
+                    .map(AnyRequest::ReactivateEmail)
+            }
             Self::UpdateCompanyDetails => {
                 crate::decode::request::<UpdateCompanyDetailsRequest>(self, bytes)
                     .map(AnyRequest::UpdateCompanyDetails)
@@ -859,41 +905,68 @@ impl Action {
                 crate::decode::batch_request::<ApproveAgentRequest>(self, bytes)
                     .map(AnyRequest::BatchApproveAgents)
             }
-            Self::BatchCreateBots => crate::decode::batch_request::<CreateBotRequest>(self, bytes)
-                .map(AnyRequest::BatchCreateBots),
-            Self::BatchDeleteBots => crate::decode::batch_request::<DeleteBotRequest>(self, bytes)
-                .map(AnyRequest::BatchDeleteBots),
-            Self::BatchUpdateBots => crate::decode::batch_request::<UpdateBotRequest>(self, bytes)
-                .map(AnyRequest::BatchUpdateBots),
+            Self::BatchCreateBots => {
+                crate::decode::batch_request::<CreateBotRequest>(self, bytes)
+                    .map(AnyRequest::BatchCreateBots)
+            }
+            Self::BatchDeleteBots => {
+                crate::decode::batch_request::<DeleteBotRequest>(self, bytes)
+                    .map(AnyRequest::BatchDeleteBots)
+            }
+            Self::BatchUpdateBots => {
+                crate::decode::batch_request::<UpdateBotRequest>(self, bytes)
+                    .map(AnyRequest::BatchUpdateBots)
+            }
         }
     }
     /// Decodes a successful response body of this action.
-    pub fn decode_response(self, bytes: &[u8]) -> Result<AnyResponse, crate::DecodeError> {
+    pub fn decode_response(
+        self,
+        bytes: &[u8],
+    ) -> Result<AnyResponse, crate::DecodeError> {
         match self {
-            Self::CreateAgent => <CreateAgentRequest as crate::Request>::decode_response(bytes)
-                .map(AnyResponse::CreateAgent),
-            Self::GetAgent => <GetAgentRequest as crate::Request>::decode_response(bytes)
-                .map(AnyResponse::GetAgent),
-            Self::ListAgents => <ListAgentsRequest as crate::Request>::decode_response(bytes)
-                .map(AnyResponse::ListAgents),
-            Self::UpdateAgent => <UpdateAgentRequest as crate::Request>::decode_response(bytes)
-                .map(AnyResponse::UpdateAgent),
-            Self::DeleteAgent => <DeleteAgentRequest as crate::Request>::decode_response(bytes)
-                .map(AnyResponse::DeleteAgent),
-            Self::SuspendAgent => <SuspendAgentRequest as crate::Request>::decode_response(bytes)
-                .map(AnyResponse::SuspendAgent),
+            Self::CreateAgent => {
+                <CreateAgentRequest as crate::Request>::decode_response(bytes)
+                    .map(AnyResponse::CreateAgent)
+            }
+            Self::GetAgent => {
+                <GetAgentRequest as crate::Request>::decode_response(bytes)
+                    .map(AnyResponse::GetAgent)
+            }
+            Self::ListAgents => {
+                <ListAgentsRequest as crate::Request>::decode_response(bytes)
+                    .map(AnyResponse::ListAgents)
+            }
+            Self::UpdateAgent => {
+                <UpdateAgentRequest as crate::Request>::decode_response(bytes)
+                    .map(AnyResponse::UpdateAgent)
+            }
+            Self::DeleteAgent => {
+                <DeleteAgentRequest as crate::Request>::decode_response(bytes)
+                    .map(AnyResponse::DeleteAgent)
+            }
+            Self::SuspendAgent => {
+                <SuspendAgentRequest as crate::Request>::decode_response(bytes)
+                    .map(AnyResponse::SuspendAgent)
+            }
             Self::UnsuspendAgent => {
                 <UnsuspendAgentRequest as crate::Request>::decode_response(bytes)
                     .map(AnyResponse::UnsuspendAgent)
             }
             Self::RequestAgentUnsuspension => {
-                <RequestAgentUnsuspensionRequest as crate::Request>::decode_response(bytes)
+                <RequestAgentUnsuspensionRequest as crate::Request>::decode_response(
+                        bytes,
+                    )
                     .map(AnyResponse::RequestAgentUnsuspension)
             }
-            Self::ApproveAgent => <ApproveAgentRequest as crate::Request>::decode_response(bytes)
-                .map(AnyResponse::ApproveAgent),
-            Self::AddAutoAccess => <AddAutoAccessRequest as crate::Request>::decode_response(bytes)
-                .map(AnyResponse::AddAutoAccess),
+            Self::ApproveAgent => {
+                <ApproveAgentRequest as crate::Request>::decode_response(bytes)
+                    .map(AnyResponse::ApproveAgent)
+            }
+            Self::AddAutoAccess => {
+                <AddAutoAccessRequest as crate::Request>::decode_response(bytes)
+                    .map(AnyResponse::AddAutoAccess)
+            }
             Self::ListAutoAccesses => {
                 <ListAutoAccessesRequest as crate::Request>::decode_response(bytes)
                     .map(AnyResponse::ListAutoAccesses)
@@ -910,31 +983,42 @@ impl Action {
                 <CreateBotTemplateRequest as crate::Request>::decode_response(bytes)
                     .map(AnyResponse::CreateBotTemplate)
             }
-            Self::CreateBot => <CreateBotRequest as crate::Request>::decode_response(bytes)
-                .map(AnyResponse::CreateBot),
+            Self::CreateBot => {
+                <CreateBotRequest as crate::Request>::decode_response(bytes)
+                    .map(AnyResponse::CreateBot)
+            }
             Self::DeleteBotTemplate => {
                 <DeleteBotTemplateRequest as crate::Request>::decode_response(bytes)
                     .map(AnyResponse::DeleteBotTemplate)
             }
-            Self::DeleteBot => <DeleteBotRequest as crate::Request>::decode_response(bytes)
-                .map(AnyResponse::DeleteBot),
+            Self::DeleteBot => {
+                <DeleteBotRequest as crate::Request>::decode_response(bytes)
+                    .map(AnyResponse::DeleteBot)
+            }
             Self::UpdateBotTemplate => {
                 <UpdateBotTemplateRequest as crate::Request>::decode_response(bytes)
                     .map(AnyResponse::UpdateBotTemplate)
             }
-            Self::UpdateBot => <UpdateBotRequest as crate::Request>::decode_response(bytes)
-                .map(AnyResponse::UpdateBot),
+            Self::UpdateBot => {
+                <UpdateBotRequest as crate::Request>::decode_response(bytes)
+                    .map(AnyResponse::UpdateBot)
+            }
             Self::ListBotTemplates => {
                 <ListBotTemplatesRequest as crate::Request>::decode_response(bytes)
                     .map(AnyResponse::ListBotTemplates)
             }
-            Self::ListBots => <ListBotsRequest as crate::Request>::decode_response(bytes)
-                .map(AnyResponse::ListBots),
-            Self::GetBot => {
-                <GetBotRequest as crate::Request>::decode_response(bytes).map(AnyResponse::GetBot)
+            Self::ListBots => {
+                <ListBotsRequest as crate::Request>::decode_response(bytes)
+                    .map(AnyResponse::ListBots)
             }
-            Self::IssueBotToken => <IssueBotTokenRequest as crate::Request>::decode_response(bytes)
-                .map(AnyResponse::IssueBotToken),
+            Self::GetBot => {
+                <GetBotRequest as crate::Request>::decode_response(bytes)
+                    .map(AnyResponse::GetBot)
+            }
+            Self::IssueBotToken => {
+                <IssueBotTokenRequest as crate::Request>::decode_response(bytes)
+                    .map(AnyResponse::IssueBotToken)
+            }
             Self::ResetBotTemplateSecret => {
                 <ResetBotTemplateSecretRequest as crate::Request>::decode_response(bytes)
                     .map(AnyResponse::ResetBotTemplateSecret)
@@ -943,16 +1027,26 @@ impl Action {
                 <ResetBotSecretRequest as crate::Request>::decode_response(bytes)
                     .map(AnyResponse::ResetBotSecret)
             }
-            Self::CreateGroup => <CreateGroupRequest as crate::Request>::decode_response(bytes)
-                .map(AnyResponse::CreateGroup),
-            Self::UpdateGroup => <UpdateGroupRequest as crate::Request>::decode_response(bytes)
-                .map(AnyResponse::UpdateGroup),
-            Self::DeleteGroup => <DeleteGroupRequest as crate::Request>::decode_response(bytes)
-                .map(AnyResponse::DeleteGroup),
-            Self::ListGroups => <ListGroupsRequest as crate::Request>::decode_response(bytes)
-                .map(AnyResponse::ListGroups),
-            Self::GetGroup => <GetGroupRequest as crate::Request>::decode_response(bytes)
-                .map(AnyResponse::GetGroup),
+            Self::CreateGroup => {
+                <CreateGroupRequest as crate::Request>::decode_response(bytes)
+                    .map(AnyResponse::CreateGroup)
+            }
+            Self::UpdateGroup => {
+                <UpdateGroupRequest as crate::Request>::decode_response(bytes)
+                    .map(AnyResponse::UpdateGroup)
+            }
+            Self::DeleteGroup => {
+                <DeleteGroupRequest as crate::Request>::decode_response(bytes)
+                    .map(AnyResponse::DeleteGroup)
+            }
+            Self::ListGroups => {
+                <ListGroupsRequest as crate::Request>::decode_response(bytes)
+                    .map(AnyResponse::ListGroups)
+            }
+            Self::GetGroup => {
+                <GetGroupRequest as crate::Request>::decode_response(bytes)
+                    .map(AnyResponse::GetGroup)
+            }
             Self::RegisterProperty => {
                 <RegisterPropertyRequest as crate::Request>::decode_response(bytes)
                     .map(AnyResponse::RegisterProperty)
@@ -970,7 +1064,9 @@ impl Action {
                     .map(AnyResponse::ListProperties)
             }
             Self::UpdateLicenseProperties => {
-                <UpdateLicensePropertiesRequest as crate::Request>::decode_response(bytes)
+                <UpdateLicensePropertiesRequest as crate::Request>::decode_response(
+                        bytes,
+                    )
                     .map(AnyResponse::UpdateLicenseProperties)
             }
             Self::ListLicenseProperties => {
@@ -978,7 +1074,9 @@ impl Action {
                     .map(AnyResponse::ListLicenseProperties)
             }
             Self::DeleteLicenseProperties => {
-                <DeleteLicensePropertiesRequest as crate::Request>::decode_response(bytes)
+                <DeleteLicensePropertiesRequest as crate::Request>::decode_response(
+                        bytes,
+                    )
                     .map(AnyResponse::DeleteLicenseProperties)
             }
             Self::UpdateGroupProperties => {
@@ -993,20 +1091,30 @@ impl Action {
                 <DeleteGroupPropertiesRequest as crate::Request>::decode_response(bytes)
                     .map(AnyResponse::DeleteGroupProperties)
             }
-            Self::CreateTag => <CreateTagRequest as crate::Request>::decode_response(bytes)
-                .map(AnyResponse::CreateTag),
-            Self::DeleteTag => <DeleteTagRequest as crate::Request>::decode_response(bytes)
-                .map(AnyResponse::DeleteTag),
-            Self::ListTags => <ListTagsRequest as crate::Request>::decode_response(bytes)
-                .map(AnyResponse::ListTags),
-            Self::UpdateTag => <UpdateTagRequest as crate::Request>::decode_response(bytes)
-                .map(AnyResponse::UpdateTag),
+            Self::CreateTag => {
+                <CreateTagRequest as crate::Request>::decode_response(bytes)
+                    .map(AnyResponse::CreateTag)
+            }
+            Self::DeleteTag => {
+                <DeleteTagRequest as crate::Request>::decode_response(bytes)
+                    .map(AnyResponse::DeleteTag)
+            }
+            Self::ListTags => {
+                <ListTagsRequest as crate::Request>::decode_response(bytes)
+                    .map(AnyResponse::ListTags)
+            }
+            Self::UpdateTag => {
+                <UpdateTagRequest as crate::Request>::decode_response(bytes)
+                    .map(AnyResponse::UpdateTag)
+            }
             Self::RegisterWebhook => {
                 <RegisterWebhookRequest as crate::Request>::decode_response(bytes)
                     .map(AnyResponse::RegisterWebhook)
             }
-            Self::ListWebhooks => <ListWebhooksRequest as crate::Request>::decode_response(bytes)
-                .map(AnyResponse::ListWebhooks),
+            Self::ListWebhooks => {
+                <ListWebhooksRequest as crate::Request>::decode_response(bytes)
+                    .map(AnyResponse::ListWebhooks)
+            }
             Self::UnregisterWebhook => {
                 <UnregisterWebhookRequest as crate::Request>::decode_response(bytes)
                     .map(AnyResponse::UnregisterWebhook)
@@ -1024,13 +1132,19 @@ impl Action {
                     .map(AnyResponse::DisableLicenseWebhooks)
             }
             Self::GetLicenseWebhooksState => {
-                <GetLicenseWebhooksStateRequest as crate::Request>::decode_response(bytes)
+                <GetLicenseWebhooksStateRequest as crate::Request>::decode_response(
+                        bytes,
+                    )
                     .map(AnyResponse::GetLicenseWebhooksState)
             }
-            Self::ListChannels => <ListChannelsRequest as crate::Request>::decode_response(bytes)
-                .map(AnyResponse::ListChannels),
+            Self::ListChannels => {
+                <ListChannelsRequest as crate::Request>::decode_response(bytes)
+                    .map(AnyResponse::ListChannels)
+            }
             Self::CheckProductLimitsForPlan => {
-                <CheckProductLimitsForPlanRequest as crate::Request>::decode_response(bytes)
+                <CheckProductLimitsForPlanRequest as crate::Request>::decode_response(
+                        bytes,
+                    )
                     .map(AnyResponse::CheckProductLimitsForPlan)
             }
             Self::GetProductSource => {
@@ -1046,41 +1160,57 @@ impl Action {
                     .map(AnyResponse::UpdateCompanyDetails)
             }
             Self::BatchCreateAgents => {
-                <crate::BatchRequest<CreateAgentRequest> as crate::Request>::decode_response(bytes)
+                <crate::BatchRequest<
+                    CreateAgentRequest,
+                > as crate::Request>::decode_response(bytes)
                     .map(AnyResponse::BatchCreateAgents)
             }
             Self::BatchUpdateAgents => {
-                <crate::BatchRequest<UpdateAgentRequest> as crate::Request>::decode_response(bytes)
+                <crate::BatchRequest<
+                    UpdateAgentRequest,
+                > as crate::Request>::decode_response(bytes)
                     .map(AnyResponse::BatchUpdateAgents)
             }
             Self::BatchDeleteAgents => {
-                <crate::BatchRequest<DeleteAgentRequest> as crate::Request>::decode_response(bytes)
+                <crate::BatchRequest<
+                    DeleteAgentRequest,
+                > as crate::Request>::decode_response(bytes)
                     .map(AnyResponse::BatchDeleteAgents)
             }
             Self::BatchSuspendAgents => {
-                <crate::BatchRequest<SuspendAgentRequest> as crate::Request>::decode_response(bytes)
+                <crate::BatchRequest<
+                    SuspendAgentRequest,
+                > as crate::Request>::decode_response(bytes)
                     .map(AnyResponse::BatchSuspendAgents)
             }
             Self::BatchUnsuspendAgents => {
-                <crate::BatchRequest<UnsuspendAgentRequest> as crate::Request>::decode_response(
-                    bytes,
-                )
-                .map(AnyResponse::BatchUnsuspendAgents)
+                <crate::BatchRequest<
+                    UnsuspendAgentRequest,
+                > as crate::Request>::decode_response(bytes)
+                    .map(AnyResponse::BatchUnsuspendAgents)
             }
             Self::BatchApproveAgents => {
-                <crate::BatchRequest<ApproveAgentRequest> as crate::Request>::decode_response(bytes)
+                <crate::BatchRequest<
+                    ApproveAgentRequest,
+                > as crate::Request>::decode_response(bytes)
                     .map(AnyResponse::BatchApproveAgents)
             }
             Self::BatchCreateBots => {
-                <crate::BatchRequest<CreateBotRequest> as crate::Request>::decode_response(bytes)
+                <crate::BatchRequest<
+                    CreateBotRequest,
+                > as crate::Request>::decode_response(bytes)
                     .map(AnyResponse::BatchCreateBots)
             }
             Self::BatchDeleteBots => {
-                <crate::BatchRequest<DeleteBotRequest> as crate::Request>::decode_response(bytes)
+                <crate::BatchRequest<
+                    DeleteBotRequest,
+                > as crate::Request>::decode_response(bytes)
                     .map(AnyResponse::BatchDeleteBots)
             }
             Self::BatchUpdateBots => {
-                <crate::BatchRequest<UpdateBotRequest> as crate::Request>::decode_response(bytes)
+                <crate::BatchRequest<
+                    UpdateBotRequest,
+                > as crate::Request>::decode_response(bytes)
                     .map(AnyResponse::BatchUpdateBots)
             }
         }

@@ -113,7 +113,10 @@ impl CreateAgentRequest {
         self
     }
     /// Represents which Agent notifications are turned on.
-    pub fn notifications(mut self, notifications: impl IntoIterator<Item = Notification>) -> Self {
+    pub fn notifications(
+        mut self,
+        notifications: impl IntoIterator<Item = Notification>,
+    ) -> Self {
         self.notifications = Some(notifications.into_iter().collect());
         self
     }
@@ -257,7 +260,10 @@ impl crate::Call<'_, CreateAgentRequest> {
         self.map(|request| request.groups(groups))
     }
     /// Represents which Agent notifications are turned on.
-    pub fn notifications(self, notifications: impl IntoIterator<Item = Notification>) -> Self {
+    pub fn notifications(
+        self,
+        notifications: impl IntoIterator<Item = Notification>,
+    ) -> Self {
         self.map(|request| request.notifications(notifications))
     }
     /// Represents which subscriptions will be send to the Agent via email.
@@ -497,7 +503,10 @@ impl UpdateAgentRequest {
         self
     }
     /// Represents which Agent notifications are turned on.
-    pub fn notifications(mut self, notifications: impl IntoIterator<Item = Notification>) -> Self {
+    pub fn notifications(
+        mut self,
+        notifications: impl IntoIterator<Item = Notification>,
+    ) -> Self {
         self.notifications = Some(notifications.into_iter().collect());
         self
     }
@@ -565,7 +574,10 @@ impl crate::Client {
     /// Reference note: login_status carries "not accepting chats (default)" as in Create Agent; on an update the default presumably describes the agent's initial value, the field is optional and left unchanged when omitted.
     ///
     /// Reference note: role lists only viceowner, administrator, normal (no default); the shared Role enum also has owner, a response-only value.
-    pub fn update_agent(&self, id: impl Into<String>) -> crate::Call<'_, UpdateAgentRequest> {
+    pub fn update_agent(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::Call<'_, UpdateAgentRequest> {
         crate::Call::new(self, UpdateAgentRequest::new(id))
     }
     /// Update Agent, many at once: `batch_update_agents`.
@@ -613,7 +625,10 @@ impl crate::Call<'_, UpdateAgentRequest> {
         self.map(|request| request.groups(groups))
     }
     /// Represents which Agent notifications are turned on.
-    pub fn notifications(self, notifications: impl IntoIterator<Item = Notification>) -> Self {
+    pub fn notifications(
+        self,
+        notifications: impl IntoIterator<Item = Notification>,
+    ) -> Self {
         self.map(|request| request.notifications(notifications))
     }
     /// Represents which subscriptions will be send to an Agent via email.
@@ -664,7 +679,10 @@ impl crate::Client {
     /// - `accounts--all:rw`: to delete other agents within the same license
     ///
     /// Batch support: yes, see [`Client::batch_delete_agents`](crate::Client::batch_delete_agents).
-    pub fn delete_agent(&self, id: impl Into<String>) -> crate::Call<'_, DeleteAgentRequest> {
+    pub fn delete_agent(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::Call<'_, DeleteAgentRequest> {
         crate::Call::new(self, DeleteAgentRequest::new(id))
     }
     /// Delete Agent, many at once: `batch_delete_agents`.
@@ -721,7 +739,10 @@ impl crate::Client {
     /// Batch support: yes, see [`Client::batch_suspend_agents`](crate::Client::batch_suspend_agents).
     ///
     /// Reference note: The availability warning says "an agent can only be approved via the LiveChat Agent application UI" although this method suspends; the warning is kept verbatim.
-    pub fn suspend_agent(&self, id: impl Into<String>) -> crate::Call<'_, SuspendAgentRequest> {
+    pub fn suspend_agent(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::Call<'_, SuspendAgentRequest> {
         crate::Call::new(self, SuspendAgentRequest::new(id))
     }
     /// Suspend Agent, many at once: `batch_suspend_agents`.
@@ -777,7 +798,10 @@ impl crate::Client {
     /// Batch support: yes, see [`Client::batch_unsuspend_agents`](crate::Client::batch_unsuspend_agents).
     ///
     /// Reference note: The availability warning says "an agent can only be approved via the LiveChat Agent application UI" although this method unsuspends; the warning is kept verbatim.
-    pub fn unsuspend_agent(&self, id: impl Into<String>) -> crate::Call<'_, UnsuspendAgentRequest> {
+    pub fn unsuspend_agent(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::Call<'_, UnsuspendAgentRequest> {
         crate::Call::new(self, UnsuspendAgentRequest::new(id))
     }
     /// Unsuspend Agent, many at once: `batch_unsuspend_agents`.
@@ -824,7 +848,9 @@ impl crate::Client {
     /// Reference note: The method's own Specifics say "Batch support: Yes", but the "Methods with batch support" table lists no batch endpoint for it (there is no batch_request_agent_unsuspension URL). The table wins: batch is false.
     ///
     /// Reference note: Required scopes are printed as "-": no scopes.
-    pub fn request_agent_unsuspension(&self) -> crate::Call<'_, RequestAgentUnsuspensionRequest> {
+    pub fn request_agent_unsuspension(
+        &self,
+    ) -> crate::Call<'_, RequestAgentUnsuspensionRequest> {
         crate::Call::new(self, RequestAgentUnsuspensionRequest::new())
     }
 }
@@ -865,7 +891,10 @@ impl crate::Client {
     /// - `subscription.lc:rw`: subscription.lc:rw is a private scope; it's not possible to configure it in Developer Console.
     ///
     /// Batch support: yes, see [`Client::batch_approve_agents`](crate::Client::batch_approve_agents).
-    pub fn approve_agent(&self, id: impl Into<String>) -> crate::Call<'_, ApproveAgentRequest> {
+    pub fn approve_agent(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::Call<'_, ApproveAgentRequest> {
         crate::Call::new(self, ApproveAgentRequest::new(id))
     }
     /// Approve Agent, many at once: `batch_approve_agents`.

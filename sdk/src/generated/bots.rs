@@ -72,7 +72,10 @@ impl CreateBotTemplateRequest {
         self
     }
     /// If set to true, a bot based on this template will be created on all licenses that have given application installed. Otherwise only new installations will trigger bot creation.
-    pub fn affect_existing_installations(mut self, affect_existing_installations: bool) -> Self {
+    pub fn affect_existing_installations(
+        mut self,
+        affect_existing_installations: bool,
+    ) -> Self {
         self.affect_existing_installations = Some(affect_existing_installations);
         self
     }
@@ -166,8 +169,13 @@ impl crate::Call<'_, CreateBotTemplateRequest> {
         self.map(|request| request.job_title(job_title))
     }
     /// If set to true, a bot based on this template will be created on all licenses that have given application installed. Otherwise only new installations will trigger bot creation.
-    pub fn affect_existing_installations(self, affect_existing_installations: bool) -> Self {
-        self.map(|request| request.affect_existing_installations(affect_existing_installations))
+    pub fn affect_existing_installations(
+        self,
+        affect_existing_installations: bool,
+    ) -> Self {
+        self.map(|request| {
+            request.affect_existing_installations(affect_existing_installations)
+        })
     }
 }
 /// The request of `create_bot` (Create Bot): see [`Client::create_bot`](crate::Client::create_bot).
@@ -324,7 +332,10 @@ impl crate::Client {
     /// Reference note: owner_client_id is marked Required: Yes but its note says "Required only when authorizing via PATs": kept required with required_when. The example (Bearer token) omits it, which conforms.
     ///
     /// Reference note: The response has no field table; id and secret are taken from the example.
-    pub fn create_bot(&self, name: impl Into<String>) -> crate::Call<'_, CreateBotRequest> {
+    pub fn create_bot(
+        &self,
+        name: impl Into<String>,
+    ) -> crate::Call<'_, CreateBotRequest> {
         crate::Call::new(self, CreateBotRequest::new(name))
     }
     /// Create Bot, many at once: `batch_create_bots`.
@@ -398,7 +409,10 @@ impl DeleteBotTemplateRequest {
         }
     }
     /// If set to true, a bot based on this template will be deleted from all licenses that have given application installed.
-    pub fn affect_existing_installations(mut self, affect_existing_installations: bool) -> Self {
+    pub fn affect_existing_installations(
+        mut self,
+        affect_existing_installations: bool,
+    ) -> Self {
         self.affect_existing_installations = Some(affect_existing_installations);
         self
     }
@@ -432,8 +446,13 @@ impl crate::Client {
 }
 impl crate::Call<'_, DeleteBotTemplateRequest> {
     /// If set to true, a bot based on this template will be deleted from all licenses that have given application installed.
-    pub fn affect_existing_installations(self, affect_existing_installations: bool) -> Self {
-        self.map(|request| request.affect_existing_installations(affect_existing_installations))
+    pub fn affect_existing_installations(
+        self,
+        affect_existing_installations: bool,
+    ) -> Self {
+        self.map(|request| {
+            request.affect_existing_installations(affect_existing_installations)
+        })
     }
 }
 /// The request of `delete_bot` (Delete Bot): see [`Client::delete_bot`](crate::Client::delete_bot).
@@ -470,7 +489,10 @@ impl crate::Client {
     /// - `agents-bot--all:rw`
     ///
     /// Batch support: yes, see [`Client::batch_delete_bots`](crate::Client::batch_delete_bots).
-    pub fn delete_bot(&self, id: impl Into<String>) -> crate::Call<'_, DeleteBotRequest> {
+    pub fn delete_bot(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::Call<'_, DeleteBotRequest> {
         crate::Call::new(self, DeleteBotRequest::new(id))
     }
     /// Delete Bot, many at once: `batch_delete_bots`.
@@ -558,7 +580,10 @@ impl UpdateBotTemplateRequest {
         self
     }
     /// If set to true, bots based on this template will be updated on all licenses that have given application installed.
-    pub fn affect_existing_installations(mut self, affect_existing_installations: bool) -> Self {
+    pub fn affect_existing_installations(
+        mut self,
+        affect_existing_installations: bool,
+    ) -> Self {
         self.affect_existing_installations = Some(affect_existing_installations);
         self
     }
@@ -629,8 +654,13 @@ impl crate::Call<'_, UpdateBotTemplateRequest> {
         self.map(|request| request.job_title(job_title))
     }
     /// If set to true, bots based on this template will be updated on all licenses that have given application installed.
-    pub fn affect_existing_installations(self, affect_existing_installations: bool) -> Self {
-        self.map(|request| request.affect_existing_installations(affect_existing_installations))
+    pub fn affect_existing_installations(
+        self,
+        affect_existing_installations: bool,
+    ) -> Self {
+        self.map(|request| {
+            request.affect_existing_installations(affect_existing_installations)
+        })
     }
 }
 /// The request of `update_bot` (Update Bot): see [`Client::update_bot`](crate::Client::update_bot).
@@ -748,7 +778,10 @@ impl crate::Client {
     /// Reference note: work_scheduler.timezone is printed as Required: Yes with no condition, while Create Agent ("See Create Agent for details") says it is required only when schedule is not empty. The spec uses the shared WorkScheduler (required, required_when "schedule is not empty") and keeps the bot wording in the description.
     ///
     /// Reference note: Unlike Create Bot, the table lists neither job_title nor owner_client_id; the spec follows the table.
-    pub fn update_bot(&self, id: impl Into<String>) -> crate::Call<'_, UpdateBotRequest> {
+    pub fn update_bot(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::Call<'_, UpdateBotRequest> {
         crate::Call::new(self, UpdateBotRequest::new(id))
     }
     /// Update Bot, many at once: `batch_update_bots`.
@@ -854,10 +887,7 @@ pub struct ListBotsRequest {
 impl ListBotsRequest {
     /// An empty `ListBotsRequest`; set fields with the builder methods.
     pub fn new() -> Self {
-        Self {
-            all: None,
-            fields: None,
-        }
+        Self { all: None, fields: None }
     }
     /// true - gets all Bots within a license. false (default) - returns only the requester's Bots. Calling List Bots with all:false: If a Bot was created via an app, all Agents who make the request via this app will get the Bot in the response. If a Bot was created directly by an Agent (PAT authorization), all Agents who authorize with PATs will get the Bot in the response.
     ///
@@ -1014,9 +1044,7 @@ pub struct IssueBotTokenResponse {
 impl IssueBotTokenResponse {
     /// A `IssueBotTokenResponse` with its required fields: `token`.
     pub fn new(token: impl Into<String>) -> Self {
-        Self {
-            token: token.into(),
-        }
+        Self { token: token.into() }
     }
 }
 impl crate::validate::Validate for IssueBotTokenResponse {}
@@ -1077,7 +1105,10 @@ impl ResetBotTemplateSecretRequest {
         }
     }
     /// If set to true, the new secret is set to for all existing bots based on this template.
-    pub fn affect_existing_installations(mut self, affect_existing_installations: bool) -> Self {
+    pub fn affect_existing_installations(
+        mut self,
+        affect_existing_installations: bool,
+    ) -> Self {
         self.affect_existing_installations = Some(affect_existing_installations);
         self
     }
@@ -1093,9 +1124,7 @@ pub struct ResetBotTemplateSecretResponse {
 impl ResetBotTemplateSecretResponse {
     /// A `ResetBotTemplateSecretResponse` with its required fields: `secret`.
     pub fn new(secret: impl Into<String>) -> Self {
-        Self {
-            secret: secret.into(),
-        }
+        Self { secret: secret.into() }
     }
 }
 impl crate::validate::Validate for ResetBotTemplateSecretResponse {}
@@ -1124,16 +1153,18 @@ impl crate::Client {
         id: impl Into<String>,
         owner_client_id: impl Into<String>,
     ) -> crate::Call<'_, ResetBotTemplateSecretRequest> {
-        crate::Call::new(
-            self,
-            ResetBotTemplateSecretRequest::new(id, owner_client_id),
-        )
+        crate::Call::new(self, ResetBotTemplateSecretRequest::new(id, owner_client_id))
     }
 }
 impl crate::Call<'_, ResetBotTemplateSecretRequest> {
     /// If set to true, the new secret is set to for all existing bots based on this template.
-    pub fn affect_existing_installations(self, affect_existing_installations: bool) -> Self {
-        self.map(|request| request.affect_existing_installations(affect_existing_installations))
+    pub fn affect_existing_installations(
+        self,
+        affect_existing_installations: bool,
+    ) -> Self {
+        self.map(|request| {
+            request.affect_existing_installations(affect_existing_installations)
+        })
     }
 }
 /// The request of `reset_bot_secret` (Reset Bot Secret): see [`Client::reset_bot_secret`](crate::Client::reset_bot_secret).
@@ -1175,9 +1206,7 @@ pub struct ResetBotSecretResponse {
 impl ResetBotSecretResponse {
     /// A `ResetBotSecretResponse` with its required fields: `secret`.
     pub fn new(secret: impl Into<String>) -> Self {
-        Self {
-            secret: secret.into(),
-        }
+        Self { secret: secret.into() }
     }
 }
 impl crate::validate::Validate for ResetBotSecretResponse {}

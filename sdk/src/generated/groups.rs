@@ -147,10 +147,7 @@ impl UpdateGroupRequest {
         agent_priorities: impl IntoIterator<Item = (impl Into<String>, Priority)>,
     ) -> Self {
         self.agent_priorities = Some(
-            agent_priorities
-                .into_iter()
-                .map(|(k, v)| (k.into(), v))
-                .collect(),
+            agent_priorities.into_iter().map(|(k, v)| (k.into(), v)).collect(),
         );
         self
     }
@@ -317,10 +314,7 @@ pub struct GetGroupRequest {
 impl GetGroupRequest {
     /// A `GetGroupRequest` with its required fields: `id`.
     pub fn new(id: u64) -> Self {
-        Self {
-            id: id,
-            fields: None,
-        }
+        Self { id: id, fields: None }
     }
     /// Additional fields to include.
     pub fn fields(mut self, fields: impl IntoIterator<Item = GroupField>) -> Self {

@@ -127,9 +127,7 @@ pub struct ReactivateEmailRequest {
 impl ReactivateEmailRequest {
     /// A `ReactivateEmailRequest` with its required fields: `agent_id`.
     pub fn new(agent_id: impl Into<String>) -> Self {
-        Self {
-            agent_id: agent_id.into(),
-        }
+        Self { agent_id: agent_id.into() }
     }
 }
 impl crate::validate::Validate for ReactivateEmailRequest {}
@@ -331,7 +329,9 @@ impl crate::Client {
     /// Batch support: no.
     ///
     /// Reference note: The published request example has a trailing comma after "url": "www.text.com" (invalid JSON); examples.request is the corrected JSON.
-    pub fn update_company_details(&self) -> crate::Call<'_, UpdateCompanyDetailsRequest> {
+    pub fn update_company_details(
+        &self,
+    ) -> crate::Call<'_, UpdateCompanyDetailsRequest> {
         crate::Call::new(self, UpdateCompanyDetailsRequest::new())
     }
 }

@@ -64,7 +64,10 @@ impl RegisterPropertyRequest {
         self
     }
     /// Array of values that properties can be set to (data type [<type>]: values of the property's type). Only one domain and one range can be set for a single property. The property domain is a set of values that a property can be assigned to. Property domain can be configured in two ways: by defining a set of values explicitly allowed in this property (for example [1, 2, 3]); by defining a range. All values within the range are allowed in this property. It works only for numeric types (for example a range from 1 to 3).
-    pub fn domain(mut self, domain: impl IntoIterator<Item = ::serde_json::Value>) -> Self {
+    pub fn domain(
+        mut self,
+        domain: impl IntoIterator<Item = ::serde_json::Value>,
+    ) -> Self {
         self.domain = Some(domain.into_iter().collect());
         self
     }
@@ -84,10 +87,9 @@ impl crate::validate::Validate for RegisterPropertyRequest {
         v.field("type", &self.r#type);
         v.field("access", &self.access);
         v.field("range", &self.range);
-        v.at_most_one_of(&[
-            ("domain", self.domain.is_some()),
-            ("range", self.range.is_some()),
-        ]);
+        v.at_most_one_of(
+            &[("domain", self.domain.is_some()), ("range", self.range.is_some())],
+        );
     }
 }
 impl crate::Request for RegisterPropertyRequest {
@@ -401,7 +403,9 @@ impl crate::Client {
     /// Batch support: no.
     ///
     /// Reference note: The reference has no Response section for this action; the response (namespaces as keys, objects of property name → value as values) is inferred from the example.
-    pub fn list_license_properties(&self) -> crate::Call<'_, ListLicensePropertiesRequest> {
+    pub fn list_license_properties(
+        &self,
+    ) -> crate::Call<'_, ListLicensePropertiesRequest> {
         crate::Call::new(self, ListLicensePropertiesRequest::new())
     }
 }
@@ -424,7 +428,9 @@ pub struct DeleteLicensePropertiesRequest {
 }
 impl DeleteLicensePropertiesRequest {
     /// A `DeleteLicensePropertiesRequest` with its required fields: `properties`.
-    pub fn new(properties: impl IntoIterator<Item = (impl Into<String>, Vec<String>)>) -> Self {
+    pub fn new(
+        properties: impl IntoIterator<Item = (impl Into<String>, Vec<String>)>,
+    ) -> Self {
         Self {
             properties: properties.into_iter().map(|(k, v)| (k.into(), v)).collect(),
         }
@@ -516,10 +522,7 @@ impl crate::Client {
             ),
         >,
     ) -> crate::Call<'_, UpdateGroupPropertiesRequest> {
-        crate::Call::new(
-            self,
-            UpdateGroupPropertiesRequest::new(group_id, properties),
-        )
+        crate::Call::new(self, UpdateGroupPropertiesRequest::new(group_id, properties))
     }
 }
 /// The request of `list_groups_properties` (List Groups Properties): see [`Client::list_groups_properties`](crate::Client::list_groups_properties).

@@ -54,7 +54,10 @@ impl crate::Client {
     /// Batch support: no.
     ///
     /// Reference note: The scopes are printed space-separated ("tags--all:rw tags--groups:rw"); the section text explains them, recorded in scope_notes. group_ids is documented as []int; group IDs are uint in the spec.
-    pub fn create_tag(&self, name: impl Into<String>) -> crate::Call<'_, CreateTagRequest> {
+    pub fn create_tag(
+        &self,
+        name: impl Into<String>,
+    ) -> crate::Call<'_, CreateTagRequest> {
         crate::Call::new(self, CreateTagRequest::new(name))
     }
 }
@@ -97,7 +100,10 @@ impl crate::Client {
     /// Batch support: no.
     ///
     /// Reference note: The scopes are printed space-separated ("tags--all:rw tags--groups:rw"); the section text explains them, recorded in scope_notes.
-    pub fn delete_tag(&self, name: impl Into<String>) -> crate::Call<'_, DeleteTagRequest> {
+    pub fn delete_tag(
+        &self,
+        name: impl Into<String>,
+    ) -> crate::Call<'_, DeleteTagRequest> {
         crate::Call::new(self, DeleteTagRequest::new(name))
     }
 }
@@ -204,7 +210,10 @@ impl crate::Client {
     /// Batch support: no.
     ///
     /// Reference note: The scopes are printed space-separated ("tags--all:rw tags--groups:rw"); the section text explains them, recorded in scope_notes. group_ids is documented as []int; group IDs are uint in the spec.
-    pub fn update_tag(&self, name: impl Into<String>) -> crate::Call<'_, UpdateTagRequest> {
+    pub fn update_tag(
+        &self,
+        name: impl Into<String>,
+    ) -> crate::Call<'_, UpdateTagRequest> {
         crate::Call::new(self, UpdateTagRequest::new(name))
     }
 }

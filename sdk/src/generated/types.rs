@@ -139,12 +139,17 @@ impl ::std::fmt::Display for ErrorKind {
     }
 }
 impl ::serde::Serialize for ErrorKind {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ErrorKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
     }
 }
@@ -210,12 +215,17 @@ impl ::std::fmt::Display for Role {
     }
 }
 impl ::serde::Serialize for Role {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Role {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
     }
 }
@@ -239,7 +249,10 @@ pub enum LoginStatus {
 }
 impl LoginStatus {
     /// Every value the reference documents, in its order.
-    pub const KNOWN: &'static [LoginStatus] = &[Self::AcceptingChats, Self::NotAcceptingChats];
+    pub const KNOWN: &'static [LoginStatus] = &[
+        Self::AcceptingChats,
+        Self::NotAcceptingChats,
+    ];
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -268,12 +281,17 @@ impl ::std::fmt::Display for LoginStatus {
     }
 }
 impl ::serde::Serialize for LoginStatus {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LoginStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
     }
 }
@@ -301,8 +319,12 @@ pub enum Priority {
 }
 impl Priority {
     /// Every value the reference documents, in its order.
-    pub const KNOWN: &'static [Priority] =
-        &[Self::First, Self::Normal, Self::Last, Self::Supervisor];
+    pub const KNOWN: &'static [Priority] = &[
+        Self::First,
+        Self::Normal,
+        Self::Last,
+        Self::Supervisor,
+    ];
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -335,12 +357,17 @@ impl ::std::fmt::Display for Priority {
     }
 }
 impl ::serde::Serialize for Priority {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Priority {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
     }
 }
@@ -363,10 +390,7 @@ pub struct GroupAssignment {
 impl GroupAssignment {
     /// A `GroupAssignment` with its required fields: `id`, `priority`.
     pub fn new(id: u64, priority: Priority) -> Self {
-        Self {
-            id: id,
-            priority: priority,
-        }
+        Self { id: id, priority: priority }
     }
 }
 impl crate::validate::Validate for GroupAssignment {
@@ -479,12 +503,17 @@ impl ::std::fmt::Display for Notification {
     }
 }
 impl ::serde::Serialize for Notification {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Notification {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
     }
 }
@@ -508,7 +537,10 @@ pub enum EmailSubscription {
 }
 impl EmailSubscription {
     /// Every value the reference documents, in its order.
-    pub const KNOWN: &'static [EmailSubscription] = &[Self::DailySummary, Self::WeeklySummary];
+    pub const KNOWN: &'static [EmailSubscription] = &[
+        Self::DailySummary,
+        Self::WeeklySummary,
+    ];
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -537,12 +569,17 @@ impl ::std::fmt::Display for EmailSubscription {
     }
 }
 impl ::serde::Serialize for EmailSubscription {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for EmailSubscription {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
     }
 }
@@ -627,12 +664,17 @@ impl ::std::fmt::Display for Day {
     }
 }
 impl ::serde::Serialize for Day {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Day {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
     }
 }
@@ -658,7 +700,12 @@ pub struct ScheduleEntry {
 }
 impl ScheduleEntry {
     /// A `ScheduleEntry` with its required fields: `day`, `enabled`, `start`, `end`.
-    pub fn new(day: Day, enabled: bool, start: impl Into<String>, end: impl Into<String>) -> Self {
+    pub fn new(
+        day: Day,
+        enabled: bool,
+        start: impl Into<String>,
+        end: impl Into<String>,
+    ) -> Self {
         Self {
             day: day,
             enabled: enabled,
@@ -790,12 +837,17 @@ impl ::std::fmt::Display for AgentField {
     }
 }
 impl ::serde::Serialize for AgentField {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AgentField {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
     }
 }
@@ -964,7 +1016,10 @@ impl Agent {
         self
     }
     /// A list of an Agent's enabled notifications
-    pub fn notifications(mut self, notifications: impl IntoIterator<Item = Notification>) -> Self {
+    pub fn notifications(
+        mut self,
+        notifications: impl IntoIterator<Item = Notification>,
+    ) -> Self {
         self.notifications = Some(notifications.into_iter().collect());
         self
     }
@@ -977,7 +1032,10 @@ impl Agent {
         self
     }
     /// Email summaries the Agent is subscribed to. The List Agents example returns this key (values daily_summary, weekly_summary) when email_subscriptions is requested in fields[].
-    pub fn summaries(mut self, summaries: impl IntoIterator<Item = EmailSubscription>) -> Self {
+    pub fn summaries(
+        mut self,
+        summaries: impl IntoIterator<Item = EmailSubscription>,
+    ) -> Self {
         self.summaries = Some(summaries.into_iter().collect());
         self
     }
@@ -1083,7 +1141,10 @@ impl MatchCondition {
         self
     }
     /// Negative match
-    pub fn exclude_values(mut self, exclude_values: impl IntoIterator<Item = MatchObject>) -> Self {
+    pub fn exclude_values(
+        mut self,
+        exclude_values: impl IntoIterator<Item = MatchObject>,
+    ) -> Self {
         self.exclude_values = Some(exclude_values.into_iter().collect());
         self
     }
@@ -1092,10 +1153,12 @@ impl crate::validate::Validate for MatchCondition {
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("values", &self.values);
         v.field("exclude_values", &self.exclude_values);
-        v.at_most_one_of(&[
-            ("values", self.values.is_some()),
-            ("exclude_values", self.exclude_values.is_some()),
-        ]);
+        v.at_most_one_of(
+            &[
+                ("values", self.values.is_some()),
+                ("exclude_values", self.exclude_values.is_some()),
+            ],
+        );
     }
 }
 /// The geolocation_object structure. The condition is fulfilled only when all of the specified fields match. At least one field must be specified.
@@ -1148,12 +1211,14 @@ impl Geolocation {
 }
 impl crate::validate::Validate for Geolocation {
     fn validate(&self, v: &mut crate::validate::Validator) {
-        v.at_least_one_of(&[
-            ("country", self.country.is_some()),
-            ("country_code", self.country_code.is_some()),
-            ("region", self.region.is_some()),
-            ("city", self.city.is_some()),
-        ]);
+        v.at_least_one_of(
+            &[
+                ("country", self.country.is_some()),
+                ("country_code", self.country_code.is_some()),
+                ("region", self.region.is_some()),
+                ("city", self.city.is_some()),
+            ],
+        );
     }
 }
 /// The condition that matches on the customer's geolocation.
@@ -1220,11 +1285,13 @@ impl crate::validate::Validate for Conditions {
         v.field("url", &self.url);
         v.field("domain", &self.domain);
         v.field("geolocation", &self.geolocation);
-        v.at_least_one_of(&[
-            ("url", self.url.is_some()),
-            ("domain", self.domain.is_some()),
-            ("geolocation", self.geolocation.is_some()),
-        ]);
+        v.at_least_one_of(
+            &[
+                ("url", self.url.is_some()),
+                ("domain", self.domain.is_some()),
+                ("geolocation", self.geolocation.is_some()),
+            ],
+        );
     }
 }
 /// An auto access data structure: a set of conditions for the tracking URL and geolocation of a customer, with the destination access. Auto access rules are ordered using a linked list. Each of them points to the next element by keeping its id in the next_id field. For the last element of the list, the next_id is empty.
@@ -1344,12 +1411,17 @@ impl ::std::fmt::Display for BotField {
     }
 }
 impl ::serde::Serialize for BotField {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BotField {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
     }
 }
@@ -1498,7 +1570,10 @@ pub enum GroupField {
 }
 impl GroupField {
     /// Every value the reference documents, in its order.
-    pub const KNOWN: &'static [GroupField] = &[Self::AgentPriorities, Self::RoutingStatus];
+    pub const KNOWN: &'static [GroupField] = &[
+        Self::AgentPriorities,
+        Self::RoutingStatus,
+    ];
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1527,12 +1602,17 @@ impl ::std::fmt::Display for GroupField {
     }
 }
 impl ::serde::Serialize for GroupField {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GroupField {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
     }
 }
@@ -1583,10 +1663,7 @@ impl Group {
         agent_priorities: impl IntoIterator<Item = (impl Into<String>, Priority)>,
     ) -> Self {
         self.agent_priorities = Some(
-            agent_priorities
-                .into_iter()
-                .map(|(k, v)| (k.into(), v))
-                .collect(),
+            agent_priorities.into_iter().map(|(k, v)| (k.into(), v)).collect(),
         );
         self
     }
@@ -1618,8 +1695,12 @@ pub enum PropertyType {
 }
 impl PropertyType {
     /// Every value the reference documents, in its order.
-    pub const KNOWN: &'static [PropertyType] =
-        &[Self::Int, Self::Bool, Self::String, Self::TokenizedString];
+    pub const KNOWN: &'static [PropertyType] = &[
+        Self::Int,
+        Self::Bool,
+        Self::String,
+        Self::TokenizedString,
+    ];
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1652,12 +1733,17 @@ impl ::std::fmt::Display for PropertyType {
     }
 }
 impl ::serde::Serialize for PropertyType {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PropertyType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
     }
 }
@@ -1710,12 +1796,17 @@ impl ::std::fmt::Display for AccessType {
     }
 }
 impl ::serde::Serialize for AccessType {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AccessType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
     }
 }
@@ -1786,12 +1877,17 @@ impl ::std::fmt::Display for PropertyLocation {
     }
 }
 impl ::serde::Serialize for PropertyLocation {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PropertyLocation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
     }
 }
@@ -1870,13 +1966,15 @@ impl crate::validate::Validate for PropertyAccess {
         v.field("event", &self.event);
         v.field("license", &self.license);
         v.field("group", &self.group);
-        v.at_least_one_of(&[
-            ("chat", self.chat.is_some()),
-            ("thread", self.thread.is_some()),
-            ("event", self.event.is_some()),
-            ("license", self.license.is_some()),
-            ("group", self.group.is_some()),
-        ]);
+        v.at_least_one_of(
+            &[
+                ("chat", self.chat.is_some()),
+                ("thread", self.thread.is_some()),
+                ("event", self.event.is_some()),
+                ("license", self.license.is_some()),
+                ("group", self.group.is_some()),
+            ],
+        );
     }
 }
 /// Access within one location (access.<location>.<user>): min. one user. Possible <user> values: agent, customer; possible values: read, write.
@@ -1913,10 +2011,9 @@ impl crate::validate::Validate for LocationAccess {
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("agent", &self.agent);
         v.field("customer", &self.customer);
-        v.at_least_one_of(&[
-            ("agent", self.agent.is_some()),
-            ("customer", self.customer.is_some()),
-        ]);
+        v.at_least_one_of(
+            &[("agent", self.agent.is_some()), ("customer", self.customer.is_some())],
+        );
     }
 }
 /// Range of values that properties can be set to. All values within the range are allowed in this property. It works only for numeric types (for example a range from 1 to 3).
@@ -1933,10 +2030,7 @@ pub struct PropertyRange {
 impl PropertyRange {
     /// An empty `PropertyRange`; set fields with the builder methods.
     pub fn new() -> Self {
-        Self {
-            from: None,
-            to: None,
-        }
+        Self { from: None, to: None }
     }
     /// Only values equal or greater than this parameter can be set to this property
     pub fn from(mut self, from: i64) -> Self {
@@ -1993,12 +2087,18 @@ impl PropertyDefinition {
         self
     }
     /// Public access of a published property. Possible values: read, write. It determines the access level for the Client Ids different than owner_client_id.
-    pub fn public_access(mut self, public_access: impl IntoIterator<Item = AccessType>) -> Self {
+    pub fn public_access(
+        mut self,
+        public_access: impl IntoIterator<Item = AccessType>,
+    ) -> Self {
         self.public_access = Some(public_access.into_iter().collect());
         self
     }
     /// Array of values that properties can be set to
-    pub fn domain(mut self, domain: impl IntoIterator<Item = ::serde_json::Value>) -> Self {
+    pub fn domain(
+        mut self,
+        domain: impl IntoIterator<Item = ::serde_json::Value>,
+    ) -> Self {
         self.domain = Some(domain.into_iter().collect());
         self
     }
@@ -2039,10 +2139,7 @@ pub struct GroupProperties {
 impl GroupProperties {
     /// A `GroupProperties` with its required fields: `id`.
     pub fn new(id: u64) -> Self {
-        Self {
-            id: id,
-            properties: None,
-        }
+        Self { id: id, properties: None }
     }
     /// An object with namespaces as keys and properties (grouped in objects) as values.
     pub fn properties(
@@ -2054,7 +2151,9 @@ impl GroupProperties {
             ),
         >,
     ) -> Self {
-        self.properties = Some(properties.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self.properties = Some(
+            properties.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+        );
         self
     }
 }
@@ -2295,32 +2394,44 @@ impl WebhookAction {
             Self::ChatAccessUpdated => &["chat_presence", "only_my_chats", "source_type"],
             Self::ChatTransferred => &["chat_presence", "only_my_chats", "source_type"],
             Self::UserAddedToChat => &["chat_presence", "only_my_chats", "source_type"],
-            Self::UserRemovedFromChat => &["chat_presence", "only_my_chats", "source_type"],
-            Self::IncomingEvent => &[
-                "chat_presence",
-                "author_type",
-                "only_my_chats",
-                "source_type",
-            ],
-            Self::EventUpdated => &[
-                "chat_presence",
-                "author_type",
-                "only_my_chats",
-                "source_type",
-            ],
-            Self::IncomingRichMessagePostback => &["chat_presence", "only_my_chats", "source_type"],
-            Self::ChatPropertiesUpdated => &["chat_presence", "only_my_chats", "source_type"],
-            Self::ChatPropertiesDeleted => &["chat_presence", "only_my_chats", "source_type"],
-            Self::ThreadPropertiesUpdated => &["chat_presence", "only_my_chats", "source_type"],
-            Self::ThreadPropertiesDeleted => &["chat_presence", "only_my_chats", "source_type"],
-            Self::EventPropertiesUpdated => &["chat_presence", "only_my_chats", "source_type"],
-            Self::EventPropertiesDeleted => &["chat_presence", "only_my_chats", "source_type"],
+            Self::UserRemovedFromChat => {
+                &["chat_presence", "only_my_chats", "source_type"]
+            }
+            Self::IncomingEvent => {
+                &["chat_presence", "author_type", "only_my_chats", "source_type"]
+            }
+            Self::EventUpdated => {
+                &["chat_presence", "author_type", "only_my_chats", "source_type"]
+            }
+            Self::IncomingRichMessagePostback => {
+                &["chat_presence", "only_my_chats", "source_type"]
+            }
+            Self::ChatPropertiesUpdated => {
+                &["chat_presence", "only_my_chats", "source_type"]
+            }
+            Self::ChatPropertiesDeleted => {
+                &["chat_presence", "only_my_chats", "source_type"]
+            }
+            Self::ThreadPropertiesUpdated => {
+                &["chat_presence", "only_my_chats", "source_type"]
+            }
+            Self::ThreadPropertiesDeleted => {
+                &["chat_presence", "only_my_chats", "source_type"]
+            }
+            Self::EventPropertiesUpdated => {
+                &["chat_presence", "only_my_chats", "source_type"]
+            }
+            Self::EventPropertiesDeleted => {
+                &["chat_presence", "only_my_chats", "source_type"]
+            }
             Self::ThreadTagged => &["chat_presence", "only_my_chats", "source_type"],
             Self::ThreadUntagged => &["chat_presence", "only_my_chats", "source_type"],
             Self::RoutingStatusSet => &["agent_ids", "source_type"],
             Self::IncomingCustomer => &["source_type"],
             Self::CustomerSessionFieldsUpdated => &["chat_presence", "source_type"],
-            Self::EventsMarkedAsSeen => &["chat_presence", "only_my_chats", "source_type"],
+            Self::EventsMarkedAsSeen => {
+                &["chat_presence", "only_my_chats", "source_type"]
+            }
             Self::GroupCreated => &["source_type"],
             Self::GroupUpdated => &["source_type"],
             Self::GroupDeleted => &["source_type"],
@@ -2391,19 +2502,28 @@ impl ::std::fmt::Display for WebhookAction {
     }
 }
 impl ::serde::Serialize for WebhookAction {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for WebhookAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
     }
 }
 impl crate::validate::Validate for WebhookAction {
     fn validate(&self, v: &mut crate::validate::Validator) {
         if let Self::Other(value) = self {
-            v.unknown_value("WebhookAction", value, Self::KNOWN.iter().map(Self::as_str));
+            v.unknown_value(
+                "WebhookAction",
+                value,
+                Self::KNOWN.iter().map(Self::as_str),
+            );
         }
     }
 }
@@ -2449,12 +2569,17 @@ impl ::std::fmt::Display for WebhookType {
     }
 }
 impl ::serde::Serialize for WebhookType {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for WebhookType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
     }
 }
@@ -2478,8 +2603,10 @@ pub enum WebhookAdditionalData {
 }
 impl WebhookAdditionalData {
     /// Every value the reference documents, in its order.
-    pub const KNOWN: &'static [WebhookAdditionalData] =
-        &[Self::ChatProperties, Self::ChatPresenceUserIds];
+    pub const KNOWN: &'static [WebhookAdditionalData] = &[
+        Self::ChatProperties,
+        Self::ChatPresenceUserIds,
+    ];
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2508,12 +2635,17 @@ impl ::std::fmt::Display for WebhookAdditionalData {
     }
 }
 impl ::serde::Serialize for WebhookAdditionalData {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for WebhookAdditionalData {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
     }
 }
@@ -2570,12 +2702,17 @@ impl ::std::fmt::Display for AuthorType {
     }
 }
 impl ::serde::Serialize for AuthorType {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AuthorType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
     }
 }
@@ -2601,7 +2738,11 @@ pub enum SourceType {
 }
 impl SourceType {
     /// Every value the reference documents, in its order.
-    pub const KNOWN: &'static [SourceType] = &[Self::MyClient, Self::OtherClients, Self::System];
+    pub const KNOWN: &'static [SourceType] = &[
+        Self::MyClient,
+        Self::OtherClients,
+        Self::System,
+    ];
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2632,12 +2773,17 @@ impl ::std::fmt::Display for SourceType {
     }
 }
 impl ::serde::Serialize for SourceType {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SourceType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
     }
 }
@@ -2668,7 +2814,10 @@ impl UserIdsFilter {
         }
     }
     /// Array of Users' ids; if any specified User is in the chat, the webhook will be triggered.
-    pub fn values(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn values(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         self.values = Some(values.into_iter().map(Into::into).collect());
         self
     }
@@ -2683,10 +2832,12 @@ impl UserIdsFilter {
 }
 impl crate::validate::Validate for UserIdsFilter {
     fn validate(&self, v: &mut crate::validate::Validator) {
-        v.at_most_one_of(&[
-            ("values", self.values.is_some()),
-            ("exclude_values", self.exclude_values.is_some()),
-        ]);
+        v.at_most_one_of(
+            &[
+                ("values", self.values.is_some()),
+                ("exclude_values", self.exclude_values.is_some()),
+            ],
+        );
     }
 }
 /// Filters to check if a webhook should be triggered based on user's presence in the chat.
@@ -2767,7 +2918,10 @@ impl WebhookFilters {
         self
     }
     /// Array of source types. Possible values: my_client (client ID of your app), other_clients (client IDs other than your app's), system (no client ID); if the source which triggered the webhook matches the filter, the webhook will be sent.
-    pub fn source_type(mut self, source_type: impl IntoIterator<Item = SourceType>) -> Self {
+    pub fn source_type(
+        mut self,
+        source_type: impl IntoIterator<Item = SourceType>,
+    ) -> Self {
         self.source_type = Some(source_type.into_iter().collect());
         self
     }
@@ -2882,7 +3036,10 @@ impl WebhookName {
         }
     }
     /// Filters available for the action.
-    pub fn filters(mut self, filters: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn filters(
+        mut self,
+        filters: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         self.filters = Some(filters.into_iter().map(Into::into).collect());
         self
     }
@@ -2938,7 +3095,10 @@ impl WebhookEnvelope {
         }
     }
     /// Additional data arriving with the webhook.
-    pub fn additional_data(mut self, additional_data: WebhookEnvelopeAdditionalData) -> Self {
+    pub fn additional_data(
+        mut self,
+        additional_data: WebhookEnvelopeAdditionalData,
+    ) -> Self {
         self.additional_data = Some(additional_data);
         self
     }
@@ -2984,10 +3144,7 @@ impl WebhookEnvelopeAdditionalData {
         >,
     ) -> Self {
         self.chat_properties = Some(
-            chat_properties
-                .into_iter()
-                .map(|(k, v)| (k.into(), v))
-                .collect(),
+            chat_properties.into_iter().map(|(k, v)| (k.into(), v)).collect(),
         );
         self
     }
@@ -2996,8 +3153,9 @@ impl WebhookEnvelopeAdditionalData {
         mut self,
         chat_presence_user_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.chat_presence_user_ids =
-            Some(chat_presence_user_ids.into_iter().map(Into::into).collect());
+        self.chat_presence_user_ids = Some(
+            chat_presence_user_ids.into_iter().map(Into::into).collect(),
+        );
         self
     }
 }
@@ -3047,7 +3205,11 @@ pub enum ChannelType {
 }
 impl ChannelType {
     /// Every value the reference documents, in its order.
-    pub const KNOWN: &'static [ChannelType] = &[Self::Code, Self::DirectLink, Self::Integration];
+    pub const KNOWN: &'static [ChannelType] = &[
+        Self::Code,
+        Self::DirectLink,
+        Self::Integration,
+    ];
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3078,12 +3240,17 @@ impl ::std::fmt::Display for ChannelType {
     }
 }
 impl ::serde::Serialize for ChannelType {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ChannelType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
     }
 }
@@ -3149,12 +3316,17 @@ impl ::std::fmt::Display for Plan {
     }
 }
 impl ::serde::Serialize for Plan {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Plan {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
     }
 }
@@ -3272,19 +3444,28 @@ impl ::std::fmt::Display for LimitResource {
     }
 }
 impl ::serde::Serialize for LimitResource {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LimitResource {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
     }
 }
 impl crate::validate::Validate for LimitResource {
     fn validate(&self, v: &mut crate::validate::Validator) {
         if let Self::Other(value) = self {
-            v.unknown_value("LimitResource", value, Self::KNOWN.iter().map(Self::as_str));
+            v.unknown_value(
+                "LimitResource",
+                value,
+                Self::KNOWN.iter().map(Self::as_str),
+            );
         }
     }
 }

@@ -305,9 +305,7 @@ pub struct EnableLicenseWebhooksRequest {
 impl EnableLicenseWebhooksRequest {
     /// An empty `EnableLicenseWebhooksRequest`; set fields with the builder methods.
     pub fn new() -> Self {
-        Self {
-            owner_client_id: None,
-        }
+        Self { owner_client_id: None }
     }
     /// Required only when authorizing via PATs. When you provide this param while authorizing with a Bearer Token, the client_id associated with the Bearer Token will be ignored, and provided owner_client_id will be used instead.
     ///
@@ -336,7 +334,9 @@ impl crate::Client {
     /// Batch support: no.
     ///
     /// Reference note: owner_client_id is marked Yes (required) but documented as "Required only when authorizing via PATs"; it is required with required_when. The published example (authorized with a Bearer token) sends {} without it, which conforms.
-    pub fn enable_license_webhooks(&self) -> crate::Call<'_, EnableLicenseWebhooksRequest> {
+    pub fn enable_license_webhooks(
+        &self,
+    ) -> crate::Call<'_, EnableLicenseWebhooksRequest> {
         crate::Call::new(self, EnableLicenseWebhooksRequest::new())
     }
 }
@@ -361,9 +361,7 @@ pub struct DisableLicenseWebhooksRequest {
 impl DisableLicenseWebhooksRequest {
     /// An empty `DisableLicenseWebhooksRequest`; set fields with the builder methods.
     pub fn new() -> Self {
-        Self {
-            owner_client_id: None,
-        }
+        Self { owner_client_id: None }
     }
     /// Required only when authorizing via PATs. When you provide this param while authorizing with a Bearer Token, the client_id associated with the Bearer Token will be ignored, and provided owner_client_id will be used instead.
     ///
@@ -392,7 +390,9 @@ impl crate::Client {
     /// Batch support: no.
     ///
     /// Reference note: owner_client_id is marked Yes (required) but documented as "Required only when authorizing via PATs"; it is required with required_when. The published example (authorized with a Bearer token) sends {} without it, which conforms.
-    pub fn disable_license_webhooks(&self) -> crate::Call<'_, DisableLicenseWebhooksRequest> {
+    pub fn disable_license_webhooks(
+        &self,
+    ) -> crate::Call<'_, DisableLicenseWebhooksRequest> {
         crate::Call::new(self, DisableLicenseWebhooksRequest::new())
     }
 }
@@ -417,9 +417,7 @@ pub struct GetLicenseWebhooksStateRequest {
 impl GetLicenseWebhooksStateRequest {
     /// An empty `GetLicenseWebhooksStateRequest`; set fields with the builder methods.
     pub fn new() -> Self {
-        Self {
-            owner_client_id: None,
-        }
+        Self { owner_client_id: None }
     }
     /// Required only when authorizing via PATs. When you provide this param while authorizing with a Bearer Token, the client_id associated with the Bearer Token will be ignored, and provided owner_client_id will be used instead.
     ///
@@ -466,7 +464,9 @@ impl crate::Client {
     /// Reference note: owner_client_id is marked Yes (required) but documented as "Required only when authorizing via PATs"; it is required with required_when. The published example (authorized with a Bearer token) sends {} without it, which conforms.
     ///
     /// Reference note: The reference has no Response section for this action; the response (license_webhooks_enabled) is inferred from the example.
-    pub fn get_license_webhooks_state(&self) -> crate::Call<'_, GetLicenseWebhooksStateRequest> {
+    pub fn get_license_webhooks_state(
+        &self,
+    ) -> crate::Call<'_, GetLicenseWebhooksStateRequest> {
         crate::Call::new(self, GetLicenseWebhooksStateRequest::new())
     }
 }
