@@ -1,1 +1,170 @@
+//! A real HTTP server on 127.0.0.1 for end-to-end tests: it records every request it gets and
+//! answers with replies the test scripts, in order.
 
+use axum::body::Bytes;
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use livechat_config::{Client, Credentials};
+use serde_json::Value;
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+/// The bearer token test clients use.
+pub const TOKEN: &str = "dal:test-token";
+
+/// One request as the server saw it.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub method: String,
+    pub path: String,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl Recorded {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The body as JSON; panics (failing the test) when it is not JSON.
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("request body is not JSON ({e}): {:?}", self.body))
+    }
+}
+
+#[derive(Default)]
+struct State {
+    recorded: Vec<Recorded>,
+    replies: VecDeque<(u16, Vec<u8>)>,
+}
+
+pub struct TestServer {
+    pub base_url: String,
+    state: Arc<Mutex<State>>,
+}
+
+impl TestServer {
+    pub async fn start() -> Self {
+        let state = Arc::new(Mutex::new(State::default()));
+        let shared = state.clone();
+        let app = axum::Router::new().fallback(
+            move |method: axum::http::Method, uri: Uri, headers: HeaderMap, body: Bytes| {
+                let state = shared.clone();
+                async move {
+                    let mut state = state.lock().unwrap();
+                    state.recorded.push(Recorded {
+                        method: method.to_string(),
+                        path: uri.path().to_string(),
+                        headers,
+                        body,
+                    });
+                    let (status, body) = state
+                        .replies
+                        .pop_front()
+                        .unwrap_or((599, b"no reply scripted".to_vec()));
+                    reply(status, body)
+                }
+            },
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base_url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        TestServer { base_url, state }
+    }
+
+    /// Scripts the next reply: a JSON body with this status.
+    pub fn reply(&self, status: u16, body: Value) -> &Self {
+        self.reply_raw(status, serde_json::to_vec(&body).unwrap())
+    }
+
+    /// Scripts the next reply: these exact bytes with this status.
+    pub fn reply_raw(&self, status: u16, body: impl Into<Vec<u8>>) -> &Self {
+        self.state
+            .lock()
+            .unwrap()
+            .replies
+            .push_back((status, body.into()));
+        self
+    }
+
+    /// A client of this server with [`TOKEN`].
+    pub fn client(&self) -> Client {
+        self.client_with(Credentials::bearer(TOKEN))
+    }
+
+    pub fn client_with(&self, credentials: Credentials) -> Client {
+        Client::builder(credentials)
+            .base_url(&self.base_url)
+            .build()
+            .unwrap()
+    }
+
+    /// Every request so far, in arrival order.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.state.lock().unwrap().recorded.clone()
+    }
+
+    /// Asserts the server got exactly one request, a POST of `action` with the test token and a
+    /// JSON body equal to `body`.
+    pub fn assert_one(&self, action: &str, body: Value) {
+        let requests = self.requests();
+        assert_eq!(requests.len(), 1, "expected one request, got {requests:#?}");
+        assert_sent(&requests[0], action, &body);
+    }
+}
+
+/// Asserts one recorded request is a POST of `action` with the test token and this JSON body.
+pub fn assert_sent(request: &Recorded, action: &str, body: &Value) {
+    assert_eq!(request.method, "POST");
+    assert_eq!(request.path, format!("/v3.6/configuration/action/{action}"));
+    assert_eq!(
+        request.header("authorization"),
+        Some(format!("Bearer {TOKEN}").as_str())
+    );
+    assert_eq!(request.header("content-type"), Some("application/json"));
+    assert_eq!(&request.json(), body, "body sent for `{action}`");
+}
+
+fn reply(status: u16, body: Vec<u8>) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (
+        status,
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response()
+}
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    xtask::root()
+}
+
+/// The spec as raw JSON, for reading its examples.
+pub fn spec_json() -> Value {
+    let text = std::fs::read_to_string(root().join(xtask::SPEC)).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The reference's example response of an action, as kept in the spec.
+pub fn example_response(action: &str) -> Value {
+    example(action, "response")
+}
+
+/// The (conforming) example request of an action, as kept in the spec.
+pub fn example_request(action: &str) -> Value {
+    example(action, "request")
+}
+
+fn example(action: &str, which: &str) -> Value {
+    let spec = spec_json();
+    let found = spec["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == action)
+        .unwrap_or_else(|| panic!("no action `{action}` in the spec"));
+    found["examples"][which].clone()
+}
