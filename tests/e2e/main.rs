@@ -3,7 +3,6 @@
 //! example response, which must decode into the expected values.
 
 mod agents;
-mod agents;
 mod auto_access;
 mod batch;
 mod errors;
