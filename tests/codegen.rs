@@ -1,0 +1,207 @@
+//! The generator: snapshots of its output for the real spec and for small fixture specs, spec
+//! validation errors that name their spot, and the checked-in code being fresh.
+
+use livechat_config_tests::root;
+use serde_json::{json, Value};
+use std::fs;
+
+fn load(json: &str) -> codegen::Spec {
+    codegen::load(json).unwrap_or_else(|e| panic!("spec does not load:\n{e}"))
+}
+
+fn generated(spec: &codegen::Spec) -> String {
+    let files = codegen::generate(spec).unwrap();
+    let mut out = String::new();
+    for file in files {
+        out.push_str(&format!("===== {} =====\n{}\n", file.path, file.contents));
+    }
+    out
+}
+
+fn fixture(name: &str) -> String {
+    fs::read_to_string(root().join("tests/fixtures").join(format!("{name}.json"))).unwrap()
+}
+
+#[test]
+fn real_spec_output_matches_snapshots() {
+    let text = fs::read_to_string(root().join(xtask::SPEC)).unwrap();
+    let files = codegen::generate(&load(&text)).unwrap();
+    let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "types.rs",
+            "agents.rs",
+            "auto_access.rs",
+            "bots.rs",
+            "groups.rs",
+            "properties.rs",
+            "tags.rs",
+            "webhooks.rs",
+            "other.rs",
+            "action.rs",
+            "mod.rs"
+        ]
+    );
+    for file in files {
+        assert!(file.contents.starts_with(codegen::HEADER));
+        insta::assert_snapshot!(format!("real__{}", file.path), file.contents);
+    }
+}
+
+#[test]
+fn fixture_outputs_match_snapshots() {
+    for name in [
+        "enum",
+        "nested_object",
+        "optional_array",
+        "map",
+        "batch_action",
+        "empty_response",
+        "constraints",
+    ] {
+        insta::assert_snapshot!(format!("fixture__{name}"), generated(&load(&fixture(name))));
+    }
+}
+
+#[test]
+fn output_is_identical_on_every_run() {
+    let text = fs::read_to_string(root().join(xtask::SPEC)).unwrap();
+    assert_eq!(generated(&load(&text)), generated(&load(&text)));
+}
+
+#[test]
+fn checked_in_generated_code_is_fresh() {
+    let stale = xtask::stale(&root()).unwrap();
+    assert!(
+        stale.is_empty(),
+        "run `cargo xtask gen`:\n{}",
+        stale.join("\n")
+    );
+}
+
+#[test]
+fn stale_detection_names_the_file() {
+    // A copy of the workspace's spec and output in a scratch dir, with one generated file edited.
+    let dir = std::env::temp_dir().join(format!("livechat-config-stale-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(dir.join("spec")).unwrap();
+    fs::copy(root().join(xtask::SPEC), dir.join(xtask::SPEC)).unwrap();
+    assert_eq!(xtask::gen(&dir).unwrap().len(), 11);
+    assert!(xtask::gen(&dir).unwrap().is_empty(), "a second gen changes nothing");
+    assert!(xtask::stale(&dir).unwrap().is_empty());
+
+    let tags = dir.join(xtask::OUT).join("tags.rs");
+    let edited = fs::read_to_string(&tags).unwrap().replace("Tag", "Label");
+    fs::write(&tags, edited).unwrap();
+    fs::write(dir.join(xtask::OUT).join("extra.rs"), "// stray").unwrap();
+    assert_eq!(
+        xtask::stale(&dir).unwrap(),
+        [
+            "sdk/src/generated/tags.rs is stale",
+            "sdk/src/generated/extra.rs is not produced by the spec"
+        ]
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A valid fixture, changed by `edit`, must be rejected with exactly this message.
+fn rejected(base: &str, edit: impl FnOnce(&mut Value), expected: &str) {
+    let mut spec: Value = serde_json::from_str(&fixture(base)).unwrap();
+    edit(&mut spec);
+    let err = codegen::load(&spec.to_string()).expect_err("the broken spec must be rejected");
+    assert!(
+        err.to_string().contains(expected),
+        "expected `{expected}` in:\n{err}"
+    );
+}
+
+#[test]
+fn broken_specs_are_rejected_naming_the_spot() {
+    rejected(
+        "nested_object",
+        |s| s["actions"][0]["params"][0]["type"] = json!("Shedule"),
+        "action `set_schedule`, parameter `schedule`: unknown type `Shedule`",
+    );
+    rejected(
+        "nested_object",
+        |s| s["types"][1]["fields"][0]["type"] = json!("Weekday"),
+        "type `Entry`, field `day`: unknown type `Weekday`",
+    );
+    rejected(
+        "enum",
+        |s| s["types"][0]["values"][1]["value"] = json!(" "),
+        "type `Color`, value ` `: enum values must be non-empty",
+    );
+    rejected(
+        "enum",
+        |s| s["types"][0]["values"] = json!([]),
+        "type `Color`: has no values",
+    );
+    rejected(
+        "enum",
+        |s| s["types"][0]["values"][1]["value"] = json!("Red"),
+        "type `Color`, value `Red`: variant `Red` is taken",
+    );
+    rejected(
+        "optional_array",
+        |s| {
+            let first = s["actions"][0]["params"][0].clone();
+            s["actions"][0]["params"].as_array_mut().unwrap().push(first);
+        },
+        "action `tag_thing`, parameter `id`: defined twice",
+    );
+    rejected(
+        "optional_array",
+        |s| s["actions"][0]["params"][1]["type"] = json!("map<string"),
+        "action `tag_thing`, parameter `tags`: `map<string` is not a type expression",
+    );
+    rejected(
+        "optional_array",
+        |s| s["actions"][0]["params"][0]["limits"] = json!({"max_length": 3}),
+        "action `tag_thing`, parameter `id`: `max_length` needs a string type",
+    );
+    rejected(
+        "batch_action",
+        |s| {
+            s["actions"][0]
+                .as_object_mut()
+                .unwrap()
+                .remove("batch_endpoint");
+        },
+        "action `delete_thing`: `batch` is true but `batch_endpoint` is missing",
+    );
+    rejected(
+        "batch_action",
+        |s| s["actions"][0]["scope_notes"] = json!({"other:rw": "?"}),
+        "action `delete_thing`: scope note for `other:rw`, which is not among its scopes",
+    );
+    rejected(
+        "empty_response",
+        |s| {
+            let first = s["actions"][0].clone();
+            s["actions"].as_array_mut().unwrap().push(first);
+        },
+        "action `ping`: defined twice",
+    );
+    rejected(
+        "empty_response",
+        |s| s["actions"][1]["section"] = json!("stuff"),
+        "action `list_things`: unknown section `stuff`",
+    );
+    rejected(
+        "map",
+        |s| s["types"][0]["name"] = json!("CreateTeamRequest"),
+        "its Rust name `CreateTeamRequest` is already taken by type `CreateTeamRequest`",
+    );
+    rejected(
+        "constraints",
+        |s| s["actions"][0]["constraints"][0]["fields"][1] = json!("path"),
+        "action `add_rule`, constraint AtLeastOneOf: unknown field `path`",
+    );
+    rejected(
+        "map",
+        |s| s["actions"][0]["params"][0]["requried"] = json!(true),
+        "unknown field `requried`",
+    );
+}

@@ -17,7 +17,7 @@ pub struct ObjectSpec<'a> {
 /// field, and its `Validate` impl.
 pub fn object(spec: &ObjectSpec) -> TokenStream {
     let name = names::ident(spec.name);
-    let struct_doc = doc(spec.doc);
+    let struct_doc = doc(&or_default(spec.doc, || format!("`{}`.", spec.name)));
     let required: Vec<&Field> = spec.fields.iter().filter(|f| f.always_required()).collect();
     let optional: Vec<&Field> = spec
         .fields
@@ -27,7 +27,7 @@ pub fn object(spec: &ObjectSpec) -> TokenStream {
 
     let fields = spec.fields.iter().map(|f| {
         let member = names::member(&f.name);
-        let field_doc = doc(&field_doc(f));
+        let field_doc = doc(&or_default(&field_doc(f), || format!("`{}`.", f.name)));
         let ty = rust_type(&parse(&f.ty));
         let rename = (member.to_string().trim_start_matches("r#") != f.name).then(|| {
             let wire = &f.name;
@@ -96,10 +96,18 @@ pub fn object(spec: &ObjectSpec) -> TokenStream {
     }
 }
 
+fn or_default(text: &str, fallback: impl FnOnce() -> String) -> String {
+    if text.trim().is_empty() {
+        fallback()
+    } else {
+        text.to_string()
+    }
+}
+
 /// The builder method that sets an optional field.
 pub fn setter(field: &Field) -> TokenStream {
     let member = names::member(&field.name);
-    let field_doc = doc(&field_doc(field));
+    let field_doc = doc(&or_default(&field_doc(field), || format!("Sets `{}`.", field.name)));
     let (ty, conv) = argument(&parse(&field.ty), &quote!(#member));
     quote! {
         #field_doc
@@ -251,8 +259,8 @@ fn string_enum(
     variants: &[(TokenStream, &str, TokenStream)],
     extra: TokenStream,
 ) -> TokenStream {
+    let enum_doc = doc(&or_default(description, || format!("`{name}` values.")));
     let name = names::ident(name);
-    let enum_doc = doc(description);
     let decls = variants.iter().map(|(v, _, d)| quote!(#d #v,));
     let known = variants.iter().map(|(v, _, _)| quote!(Self::#v));
     let to_str = variants.iter().map(|(v, s, _)| quote!(Self::#v => #s,));
