@@ -168,3 +168,8 @@ fn example(action: &str, which: &str) -> Value {
         .unwrap_or_else(|| panic!("no action `{action}` in the spec"));
     found["examples"][which].clone()
 }
+
+/// The README's example compiles (it is not run: it would call the production API).
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeExample;
