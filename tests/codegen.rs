@@ -88,7 +88,10 @@ fn stale_detection_names_the_file() {
     fs::create_dir_all(dir.join("spec")).unwrap();
     fs::copy(root().join(xtask::SPEC), dir.join(xtask::SPEC)).unwrap();
     assert_eq!(xtask::gen(&dir).unwrap().len(), 11);
-    assert!(xtask::gen(&dir).unwrap().is_empty(), "a second gen changes nothing");
+    assert!(
+        xtask::gen(&dir).unwrap().is_empty(),
+        "a second gen changes nothing"
+    );
     assert!(xtask::stale(&dir).unwrap().is_empty());
 
     let tags = dir.join(xtask::OUT).join("tags.rs");
@@ -147,7 +150,10 @@ fn broken_specs_are_rejected_naming_the_spot() {
         "optional_array",
         |s| {
             let first = s["actions"][0]["params"][0].clone();
-            s["actions"][0]["params"].as_array_mut().unwrap().push(first);
+            s["actions"][0]["params"]
+                .as_array_mut()
+                .unwrap()
+                .push(first);
         },
         "action `tag_thing`, parameter `id`: defined twice",
     );

@@ -138,10 +138,12 @@ fn action_metadata_matches_the_spec() {
         ]
     );
     assert_eq!(Action::IssueBotToken.scopes(), [] as [&str; 0]);
-    assert!(action("create_agent")["scope_notes"]["accounts.roles.lc--all:rw"]
-        .as_str()
-        .unwrap()
-        .contains("role higher than normal"));
+    assert!(
+        action("create_agent")["scope_notes"]["accounts.roles.lc--all:rw"]
+            .as_str()
+            .unwrap()
+            .contains("role higher than normal")
+    );
 }
 
 #[test]
@@ -165,23 +167,43 @@ fn the_13_documented_error_types() {
             "validation"
         ]
     );
-    assert_eq!(ErrorKind::MisdirectedRequest.default_message(), Some("Wrong region"));
+    assert_eq!(
+        ErrorKind::MisdirectedRequest.default_message(),
+        Some("Wrong region")
+    );
 }
 
 #[test]
 fn limits_defaults_and_enums_from_the_tables() {
-    assert_eq!(param("create_agent", "max_chats_count")["limits"]["max"], 100.0);
+    assert_eq!(
+        param("create_agent", "max_chats_count")["limits"]["max"],
+        100.0
+    );
     assert_eq!(param("create_agent", "max_chats_count")["default"], 6);
-    assert_eq!(param("update_agent", "max_chats_count")["limits"]["max"], 20.0);
-    for bot_action in ["create_bot", "update_bot", "create_bot_template", "update_bot_template"] {
+    assert_eq!(
+        param("update_agent", "max_chats_count")["limits"]["max"],
+        20.0
+    );
+    for bot_action in [
+        "create_bot",
+        "update_bot",
+        "create_bot_template",
+        "update_bot_template",
+    ] {
         assert_eq!(param(bot_action, "max_chats_count")["limits"]["max"], 500.0);
     }
     assert_eq!(param("create_group", "name")["limits"]["max_length"], 180);
     assert_eq!(param("create_agent", "role")["default"], "normal");
-    assert_eq!(enum_values("Priority"), ["first", "normal", "last", "supervisor"]);
+    assert_eq!(
+        enum_values("Priority"),
+        ["first", "normal", "last", "supervisor"]
+    );
     assert_eq!(enum_values("Notification").len(), 14);
     assert_eq!(enum_values("WebhookAction").len(), 37);
-    assert_eq!(enum_values("Plan"), ["starter", "team", "enterprise", "enterpriseplus"]);
+    assert_eq!(
+        enum_values("Plan"),
+        ["starter", "team", "enterprise", "enterpriseplus"]
+    );
     assert_eq!(
         enum_values("PropertyType"),
         ["int", "bool", "string", "tokenized_string"]
@@ -191,17 +213,37 @@ fn limits_defaults_and_enums_from_the_tables() {
 #[test]
 fn nested_fields_are_described_fully() {
     // create_agent's work_scheduler.schedule[].day
-    assert_eq!(param("create_agent", "work_scheduler")["type"], "WorkScheduler");
-    assert_eq!(field("WorkScheduler", "schedule")["type"], "ScheduleEntry[]");
+    assert_eq!(
+        param("create_agent", "work_scheduler")["type"],
+        "WorkScheduler"
+    );
+    assert_eq!(
+        field("WorkScheduler", "schedule")["type"],
+        "ScheduleEntry[]"
+    );
     assert_eq!(field("ScheduleEntry", "day")["type"], "Day");
     assert_eq!(
         enum_values("Day"),
-        ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
+        [
+            "sunday",
+            "monday",
+            "tuesday",
+            "wednesday",
+            "thursday",
+            "friday",
+            "saturday"
+        ]
     );
-    assert_eq!(field("WorkScheduler", "timezone")["required_when"]
-        .as_str()
-        .map(|s| s.contains("schedule")), Some(true));
-    assert_eq!(param("create_group", "agent_priorities")["type"], "map<Priority>");
+    assert_eq!(
+        field("WorkScheduler", "timezone")["required_when"]
+            .as_str()
+            .map(|s| s.contains("schedule")),
+        Some(true)
+    );
+    assert_eq!(
+        param("create_group", "agent_priorities")["type"],
+        "map<Priority>"
+    );
 }
 
 #[test]
@@ -253,7 +295,10 @@ fn every_example_request_decodes_and_published_mismatches_are_rejected() {
         }
     }
     assert_eq!(decoded, 56);
-    assert!(rejected >= 6, "the reference's non-conforming examples: {rejected}");
+    assert!(
+        rejected >= 6,
+        "the reference's non-conforming examples: {rejected}"
+    );
 }
 
 #[test]
@@ -271,9 +316,11 @@ fn every_example_response_decodes() {
         }
     }
     assert!(decoded >= 40, "{decoded}");
-    let Ok(AnyResponse::ListAgents(agents)) = Action::ListAgents
-        .decode_response(action("list_agents")["examples"]["response"].to_string().as_bytes())
-    else {
+    let Ok(AnyResponse::ListAgents(agents)) = Action::ListAgents.decode_response(
+        action("list_agents")["examples"]["response"]
+            .to_string()
+            .as_bytes(),
+    ) else {
         panic!("list_agents example");
     };
     assert_eq!(agents[1].id, "jones@example.com");
@@ -295,7 +342,10 @@ fn decode_request_names_the_action_and_the_field() {
         .decode_request(br#"{"id": "a", "name": "b", "groups": [{"id": 1, "priority": "top"}]}"#)
         .unwrap_err();
     assert_eq!(err.path, "groups[0].priority");
-    assert!(err.message.contains("unknown Priority value `top`"), "{err}");
+    assert!(
+        err.message.contains("unknown Priority value `top`"),
+        "{err}"
+    );
     assert!(err.to_string().contains("create_agent"));
 
     let err = Action::CreateAgent
@@ -310,7 +360,13 @@ fn decode_request_names_the_action_and_the_field() {
     assert!(err.message.contains("at most 100"), "{err}");
 
     let err = Action::CreateGroup
-        .decode_request(format!(r#"{{"name": "{}", "agent_priorities": {{}}}}"#, "x".repeat(181)).as_bytes())
+        .decode_request(
+            format!(
+                r#"{{"name": "{}", "agent_priorities": {{}}}}"#,
+                "x".repeat(181)
+            )
+            .as_bytes(),
+        )
         .unwrap_err();
     assert_eq!(err.path, "name");
 
@@ -337,5 +393,7 @@ fn a_batch_request_decodes_item_by_item() {
     let err = items[2].as_ref().unwrap_err();
     assert_eq!(err.action, Action::DeleteAgent);
     assert!(err.message.contains("missing field `id`"), "{err}");
-    assert!(Action::BatchDeleteAgents.decode_request(br#"{"items": []}"#).is_err());
+    assert!(Action::BatchDeleteAgents
+        .decode_request(br#"{"items": []}"#)
+        .is_err());
 }

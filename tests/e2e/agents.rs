@@ -253,14 +253,20 @@ async fn list_agents_sends_fields_and_filters_and_decodes_the_reference_list() {
     );
     assert_eq!(jones.role, Some(Role::Viceowner));
     assert_eq!(jones.max_chats_count, Some(2));
-    assert_eq!(jones.summaries, Some(vec![EmailSubscription::WeeklySummary]));
+    assert_eq!(
+        jones.summaries,
+        Some(vec![EmailSubscription::WeeklySummary])
+    );
     assert_eq!(jones.groups, None);
 }
 
 #[tokio::test]
 async fn list_agents_sends_the_suspended_filter() {
     let server = TestServer::start().await;
-    server.reply(200, json!([{"id": "brown@example.com", "name": "Brown", "suspended": true}]));
+    server.reply(
+        200,
+        json!([{"id": "brown@example.com", "name": "Brown", "suspended": true}]),
+    );
     let agents = server
         .client()
         .list_agents()

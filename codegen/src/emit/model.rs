@@ -107,7 +107,9 @@ fn or_default(text: &str, fallback: impl FnOnce() -> String) -> String {
 /// The builder method that sets an optional field.
 pub fn setter(field: &Field) -> TokenStream {
     let member = names::member(&field.name);
-    let field_doc = doc(&or_default(&field_doc(field), || format!("Sets `{}`.", field.name)));
+    let field_doc = doc(&or_default(&field_doc(field), || {
+        format!("Sets `{}`.", field.name)
+    }));
     let (ty, conv) = argument(&parse(&field.ty), &quote!(#member));
     quote! {
         #field_doc
