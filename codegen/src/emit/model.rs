@@ -54,7 +54,12 @@ pub fn object(spec: &ObjectSpec) -> TokenStream {
         let member = names::member(&f.name);
         if f.always_required() {
             let (_, conv) = argument(&parse(&f.ty), &quote!(#member));
-            quote!(#member: #conv)
+            // Field init shorthand where the argument passes through unchanged.
+            if member == conv.to_string() {
+                quote!(#member)
+            } else {
+                quote!(#member: #conv)
+            }
         } else {
             quote!(#member: None)
         }

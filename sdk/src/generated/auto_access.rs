@@ -27,8 +27,8 @@ impl AddAutoAccessRequest {
     /// A `AddAutoAccessRequest` with its required fields: `access`, `conditions`.
     pub fn new(access: Access, conditions: Conditions) -> Self {
         Self {
-            access: access,
-            conditions: conditions,
+            access,
+            conditions,
             description: None,
             next_id: None,
         }

@@ -65,7 +65,7 @@ pub struct CreateGroupResponse {
 impl CreateGroupResponse {
     /// A `CreateGroupResponse` with its required fields: `id`.
     pub fn new(id: u64) -> Self {
-        Self { id: id }
+        Self { id }
     }
 }
 impl crate::validate::Validate for CreateGroupResponse {}
@@ -123,7 +123,7 @@ impl UpdateGroupRequest {
     /// A `UpdateGroupRequest` with its required fields: `id`.
     pub fn new(id: u64) -> Self {
         Self {
-            id: id,
+            id,
             name: None,
             language_code: None,
             agent_priorities: None,
@@ -220,7 +220,7 @@ pub struct DeleteGroupRequest {
 impl DeleteGroupRequest {
     /// A `DeleteGroupRequest` with its required fields: `id`.
     pub fn new(id: u64) -> Self {
-        Self { id: id }
+        Self { id }
     }
 }
 impl crate::validate::Validate for DeleteGroupRequest {}
@@ -314,7 +314,7 @@ pub struct GetGroupRequest {
 impl GetGroupRequest {
     /// A `GetGroupRequest` with its required fields: `id`.
     pub fn new(id: u64) -> Self {
-        Self { id: id, fields: None }
+        Self { id, fields: None }
     }
     /// Additional fields to include.
     pub fn fields(mut self, fields: impl IntoIterator<Item = GroupField>) -> Self {

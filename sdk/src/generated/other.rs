@@ -47,7 +47,7 @@ pub struct CheckProductLimitsForPlanRequest {
 impl CheckProductLimitsForPlanRequest {
     /// A `CheckProductLimitsForPlanRequest` with its required fields: `plan`.
     pub fn new(plan: Plan) -> Self {
-        Self { plan: plan }
+        Self { plan }
     }
 }
 impl crate::validate::Validate for CheckProductLimitsForPlanRequest {

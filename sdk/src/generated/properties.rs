@@ -50,8 +50,8 @@ impl RegisterPropertyRequest {
         Self {
             name: name.into(),
             owner_client_id: owner_client_id.into(),
-            r#type: r#type,
-            access: access,
+            r#type,
+            access,
             description: None,
             domain: None,
             range: None,
@@ -485,7 +485,7 @@ impl UpdateGroupPropertiesRequest {
         >,
     ) -> Self {
         Self {
-            group_id: group_id,
+            group_id,
             properties: properties.into_iter().map(|(k, v)| (k.into(), v)).collect(),
         }
     }
@@ -612,7 +612,7 @@ impl DeleteGroupPropertiesRequest {
         properties: impl IntoIterator<Item = (impl Into<String>, Vec<String>)>,
     ) -> Self {
         Self {
-            id: id,
+            id,
             properties: properties.into_iter().map(|(k, v)| (k.into(), v)).collect(),
         }
     }

@@ -390,7 +390,7 @@ pub struct GroupAssignment {
 impl GroupAssignment {
     /// A `GroupAssignment` with its required fields: `id`, `priority`.
     pub fn new(id: u64, priority: Priority) -> Self {
-        Self { id: id, priority: priority }
+        Self { id, priority }
     }
 }
 impl crate::validate::Validate for GroupAssignment {
@@ -707,8 +707,8 @@ impl ScheduleEntry {
         end: impl Into<String>,
     ) -> Self {
         Self {
-            day: day,
-            enabled: enabled,
+            day,
+            enabled,
             start: start.into(),
             end: end.into(),
         }
@@ -1645,7 +1645,7 @@ impl Group {
     /// A `Group` with its required fields: `id`, `name`.
     pub fn new(id: u64, name: impl Into<String>) -> Self {
         Self {
-            id: id,
+            id,
             name: name.into(),
             language_code: None,
             agent_priorities: None,
@@ -2072,9 +2072,9 @@ impl PropertyDefinition {
     /// A `PropertyDefinition` with its required fields: `type`, `access`.
     pub fn new(r#type: PropertyType, access: PropertyAccess) -> Self {
         Self {
-            r#type: r#type,
+            r#type,
             description: None,
-            access: access,
+            access,
             public_access: None,
             domain: None,
             range: None,
@@ -2139,7 +2139,7 @@ pub struct GroupProperties {
 impl GroupProperties {
     /// A `GroupProperties` with its required fields: `id`.
     pub fn new(id: u64) -> Self {
-        Self { id: id, properties: None }
+        Self { id, properties: None }
     }
     /// An object with namespaces as keys and properties (grouped in objects) as values.
     pub fn properties(
@@ -2973,10 +2973,10 @@ impl Webhook {
             id: id.into(),
             url: url.into(),
             description: None,
-            action: action,
+            action,
             filters: None,
             owner_client_id: owner_client_id.into(),
-            r#type: r#type,
+            r#type,
             additional_data: None,
             secret_key: None,
         }
@@ -3030,7 +3030,7 @@ impl WebhookName {
     /// A `WebhookName` with its required fields: `action`.
     pub fn new(action: WebhookAction) -> Self {
         Self {
-            action: action,
+            action,
             filters: None,
             additional_data: None,
         }
@@ -3088,9 +3088,9 @@ impl WebhookEnvelope {
         Self {
             webhook_id: webhook_id.into(),
             secret_key: secret_key.into(),
-            action: action,
+            action,
             organization_id: organization_id.into(),
-            payload: payload,
+            payload,
             additional_data: None,
         }
     }
@@ -3179,7 +3179,7 @@ impl Channel {
         first_activity_timestamp: impl Into<String>,
     ) -> Self {
         Self {
-            channel_type: channel_type,
+            channel_type,
             channel_subtype: channel_subtype.into(),
             first_activity_timestamp: first_activity_timestamp.into(),
         }
@@ -3353,8 +3353,8 @@ impl LimitBalance {
     /// A `LimitBalance` with its required fields: `resource`, `limit_balance`.
     pub fn new(resource: LimitResource, limit_balance: i64) -> Self {
         Self {
-            resource: resource,
-            limit_balance: limit_balance,
+            resource,
+            limit_balance,
             id: None,
         }
     }

@@ -40,14 +40,14 @@ impl RegisterWebhookRequest {
         r#type: WebhookType,
     ) -> Self {
         Self {
-            action: action,
+            action,
             secret_key: secret_key.into(),
             url: url.into(),
             additional_data: None,
             description: None,
             filters: None,
             owner_client_id: owner_client_id.into(),
-            r#type: r#type,
+            r#type,
         }
     }
     /// Additional data arriving with the webhook. Value: chat_properties, chat_presence_user_ids (all actions except for agent_status_changed, agent_deleted, incoming_customer)
@@ -438,9 +438,7 @@ pub struct GetLicenseWebhooksStateResponse {
 impl GetLicenseWebhooksStateResponse {
     /// A `GetLicenseWebhooksStateResponse` with its required fields: `license_webhooks_enabled`.
     pub fn new(license_webhooks_enabled: bool) -> Self {
-        Self {
-            license_webhooks_enabled: license_webhooks_enabled,
-        }
+        Self { license_webhooks_enabled }
     }
 }
 impl crate::validate::Validate for GetLicenseWebhooksStateResponse {}
