@@ -147,6 +147,8 @@ pub struct Action {
     pub batch: bool,
     #[serde(default)]
     pub batch_endpoint: Option<String>,
+    /// The action only reads: repeating it cannot change anything.
+    pub read_only: bool,
     pub params: Vec<Field>,
     #[serde(default)]
     pub constraints: Vec<Constraint>,

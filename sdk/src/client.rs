@@ -1,20 +1,32 @@
-//! The client: one `POST {base}/v3.6/configuration/action/{name}` per call.
+//! The client: one `POST {base}/v3.6/configuration/action/{name}` per attempt, retried as its
+//! [`RetryPolicy`] allows, in the data center the credentials (or the API) name.
 
+use crate::retry::{self, Failure};
 use crate::validate::Validator;
-use crate::{decode, Credentials, Error, Request, ACTION_PATH, DEFAULT_BASE_URL};
-use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE};
+use crate::{
+    decode, Action, Credentials, Error, Region, Request, RetryPolicy, ACTION_PATH, DEFAULT_BASE_URL,
+};
+use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
+use std::collections::HashSet;
 use std::fmt;
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::time::{Duration, Instant};
+use tracing::Instrument;
 
-/// Default time a whole call may take.
+/// Default time one attempt of a call may take, answer body included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default time to establish a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default number of requests a batch helper sends in one batch call.
+pub const DEFAULT_BATCH_CHUNK_SIZE: usize = 50;
+/// Default number of batch calls a batch helper has in flight at once.
+pub const DEFAULT_BATCH_CONCURRENCY: usize = 4;
 
-/// A client of the Configuration API. Cheap to clone: clones share one connection pool.
+/// The header naming the data center of a call.
+const X_REGION: &str = "x-region";
+
+/// A client of the Configuration API. Cheap to clone: clones share one connection pool and what
+/// the client learned of its region.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -25,6 +37,33 @@ struct Inner {
     base_url: String,
     credentials: Credentials,
     authorization: Result<HeaderValue, String>,
+    /// The region calls go to; `explicit` when set by the caller or learned from the API, which
+    /// makes every call name it.
+    region: RwLock<RegionChoice>,
+    retry: RetryPolicy,
+    batch: BatchSettings,
+    /// Actions whose deprecation was logged already: once per action is enough.
+    deprecation_logged: Mutex<HashSet<Action>>,
+}
+
+#[derive(Debug, Clone)]
+struct RegionChoice {
+    region: Region,
+    explicit: bool,
+}
+
+/// How the batch helpers split their work.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BatchSettings {
+    pub chunk_size: usize,
+    pub concurrency: usize,
+}
+
+/// Per-call settings that override the client's.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CallOptions {
+    pub timeout: Option<Duration>,
+    pub retry: Option<RetryPolicy>,
 }
 
 impl fmt::Debug for Client {
@@ -32,6 +71,8 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
             .field("credentials", &self.inner.credentials)
+            .field("region", &self.region())
+            .field("retry", &self.inner.retry)
             .finish()
     }
 }
@@ -49,13 +90,20 @@ impl Client {
         }
     }
 
-    /// A builder for a client with other settings (base URL, timeouts, user agent).
+    /// A builder for a client with other settings (base URL, region, timeouts, retries, batch
+    /// chunking, user agent).
     pub fn builder(credentials: Credentials) -> ClientBuilder {
         ClientBuilder {
             credentials,
             base_url: DEFAULT_BASE_URL.to_string(),
+            region: None,
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            retry: RetryPolicy::default(),
+            batch: BatchSettings {
+                chunk_size: DEFAULT_BATCH_CHUNK_SIZE,
+                concurrency: DEFAULT_BATCH_CONCURRENCY,
+            },
             user_agent: format!("livechat-config-rust/{}", env!("CARGO_PKG_VERSION")),
         }
     }
@@ -65,22 +113,50 @@ impl Client {
         &self.inner.base_url
     }
 
+    /// The data center calls go to now: the one set on the builder, else the one the API
+    /// redirected the client to, else the token's.
+    pub fn region(&self) -> Region {
+        self.region_choice().region
+    }
+
     /// The URL of an action.
-    pub fn action_url(&self, action: crate::Action) -> String {
+    pub fn action_url(&self, action: Action) -> String {
         format!("{}{ACTION_PATH}{}", self.inner.base_url, action.name())
+    }
+
+    /// Fails when the credentials cannot be sent at all, before anything is attempted.
+    pub(crate) fn authorization_usable(&self) -> Result<(), Error> {
+        match &self.inner.authorization {
+            Ok(_) => Ok(()),
+            Err(e) => Err(Error::Config(e.clone())),
+        }
+    }
+
+    pub(crate) fn batch_settings(&self) -> BatchSettings {
+        self.inner.batch
+    }
+
+    fn region_choice(&self) -> RegionChoice {
+        self.inner
+            .region
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// Sends a request built beforehand; the generated methods (`client.create_agent(…)`) are the
     /// usual way in.
     pub async fn send<R: Request>(&self, request: &R) -> Result<R::Response, Error> {
+        self.send_with(request, &CallOptions::default()).await
+    }
+
+    pub(crate) async fn send_with<R: Request>(
+        &self,
+        request: &R,
+        options: &CallOptions,
+    ) -> Result<R::Response, Error> {
         let action = R::ACTION;
-        let mut validator = Validator::lenient();
-        request.validate(&mut validator);
-        let violations = validator.into_violations();
-        if !violations.is_empty() {
-            return Err(Error::InvalidRequest { action, violations });
-        }
-        let authorization = self.inner.authorization.clone().map_err(Error::Config)?;
+        check(request)?;
         let body = serde_json::to_vec(request).map_err(|e| Error::InvalidRequest {
             action,
             violations: vec![crate::validate::Violation {
@@ -88,40 +164,205 @@ impl Client {
                 message: e.to_string(),
             }],
         })?;
-        let transport = |source: reqwest::Error| {
-            if source.is_timeout() {
-                Error::Timeout { action }
-            } else {
-                Error::Transport { action, source }
+        let span = tracing::info_span!(
+            "livechat_config.call",
+            action = action.name(),
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+            region = tracing::field::Empty,
+        );
+        self.send_body::<R>(&body, options).instrument(span).await
+    }
+
+    /// The attempt loop: retries as the policy allows, and follows one region redirect.
+    async fn send_body<R: Request>(
+        &self,
+        body: &[u8],
+        options: &CallOptions,
+    ) -> Result<R::Response, Error> {
+        let action = R::ACTION;
+        let policy = options.retry.as_ref().unwrap_or(&self.inner.retry);
+        let span = tracing::Span::current();
+        let mut rerouted = false;
+        let mut attempt = 0;
+        let mut sent = 0;
+        loop {
+            attempt += 1;
+            sent += 1;
+            let choice = self.region_choice();
+            let started = Instant::now();
+            let outcome = self.attempt(action, body, &choice, options).await;
+            let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+            span.record("attempt", sent);
+            span.record("latency_ms", latency_ms);
+            span.record("region", choice.region.as_str());
+            let failure = match outcome {
+                Ok((status, bytes)) => {
+                    span.record("status", status);
+                    tracing::debug!(status, latency_ms, attempt = sent, "answered");
+                    return R::decode_response(&bytes).map_err(Error::Decode);
+                }
+                Err(failure) => failure,
+            };
+            if let Some(status) = failure.error.api().and_then(|e| e.status) {
+                span.record("status", status);
             }
-        };
-        let response = self
+            if !rerouted {
+                if let Some(region) = misdirected_to(&failure.error, &choice.region) {
+                    tracing::info!(from = %choice.region, to = %region, "the API names another region; sending there");
+                    *self
+                        .inner
+                        .region
+                        .write()
+                        .unwrap_or_else(PoisonError::into_inner) = RegionChoice {
+                        region,
+                        explicit: true,
+                    };
+                    rerouted = true;
+                    attempt -= 1;
+                    continue;
+                }
+            }
+            match policy.delay(action, attempt, &failure) {
+                Some(wait) => {
+                    tracing::warn!(error = %failure.error, attempt = sent, wait_ms = wait.as_millis() as u64, "retrying");
+                    tokio::time::sleep(wait).await;
+                }
+                None => {
+                    tracing::debug!(error = %failure.error, attempt = sent, "failed");
+                    return Err(failure.error);
+                }
+            }
+        }
+    }
+
+    /// One request and its answer: the status and body of a 2xx answer, or why it failed.
+    async fn attempt(
+        &self,
+        action: Action,
+        body: &[u8],
+        choice: &RegionChoice,
+        options: &CallOptions,
+    ) -> Result<(u16, bytes::Bytes), Failure> {
+        let authorization = self
+            .inner
+            .authorization
+            .clone()
+            .map_err(|e| plain(Error::Config(e)))?;
+        let mut request = self
             .inner
             .http
             .post(self.action_url(action))
             .header(AUTHORIZATION, authorization)
             .header(CONTENT_TYPE, "application/json")
-            .body(body)
-            .send()
-            .await
-            .map_err(transport)?;
-        let status = response.status();
-        let bytes = response.bytes().await.map_err(transport)?;
-        if status.is_success() {
-            return R::decode_response(&bytes).map_err(Error::Decode);
+            .body(body.to_vec());
+        if choice.explicit || choice.region != Region::Dal {
+            request = request.header(X_REGION, choice.region.as_str());
         }
-        Err(match decode::api_error(&bytes) {
+        if let Some(timeout) = options.timeout {
+            request = request.timeout(timeout);
+        }
+        let response = request.send().await.map_err(|e| transport(action, e))?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        self.log_deprecation(action, &headers);
+        let bytes = response.bytes().await.map_err(|e| transport(action, e))?;
+        if (200..300).contains(&status) {
+            return Ok((status, bytes));
+        }
+        let retry_after = retry::retry_after(&headers);
+        let error = match decode::api_error(&bytes) {
             Some(mut api) => {
-                api.status = Some(status.as_u16());
+                api.status = Some(status);
+                api.retry_after = retry_after;
                 Error::Api(api)
             }
             None => Error::Status {
                 action,
-                status: status.as_u16(),
+                status,
                 excerpt: decode::excerpt(&bytes),
             },
+        };
+        Err(Failure {
+            error,
+            retry_after,
+            never_sent: false,
         })
     }
+
+    fn log_deprecation(&self, action: Action, headers: &HeaderMap) {
+        let legacy = headers.get("legacy").and_then(|v| v.to_str().ok());
+        let deprecation = headers.get("deprecation").and_then(|v| v.to_str().ok());
+        if legacy.is_none() && deprecation.is_none() {
+            return;
+        }
+        let first = self
+            .inner
+            .deprecation_logged
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(action);
+        if first {
+            tracing::warn!(
+                action = action.name(),
+                legacy,
+                deprecation,
+                "the API marks this action as legacy or deprecated"
+            );
+        }
+    }
+}
+
+/// The client-side check of documented limits and rules, before anything is sent.
+fn check<R: Request>(request: &R) -> Result<(), Error> {
+    let mut validator = Validator::lenient();
+    request.validate(&mut validator);
+    let violations = validator.into_violations();
+    if violations.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::InvalidRequest {
+            action: R::ACTION,
+            violations,
+        })
+    }
+}
+
+fn plain(error: Error) -> Failure {
+    Failure {
+        error,
+        retry_after: None,
+        never_sent: false,
+    }
+}
+
+fn transport(action: Action, source: reqwest::Error) -> Failure {
+    // A failed connect (refused, unreachable, connect timeout) means no byte of the request left.
+    let never_sent = source.is_connect();
+    let error = if source.is_timeout() {
+        Error::Timeout { action }
+    } else {
+        Error::Transport {
+            action,
+            source: Arc::new(source),
+        }
+    };
+    Failure {
+        error,
+        retry_after: None,
+        never_sent,
+    }
+}
+
+/// The region a `misdirected_request` names, when it is not the one just tried.
+fn misdirected_to(error: &Error, tried: &Region) -> Option<Region> {
+    let api = error.api()?;
+    if api.kind != crate::ErrorKind::MisdirectedRequest {
+        return None;
+    }
+    let region = Region::from(api.region()?);
+    (region != *tried && !region.as_str().is_empty()).then_some(region)
 }
 
 /// Settings of a [`Client`].
@@ -130,8 +371,11 @@ impl Client {
 pub struct ClientBuilder {
     credentials: Credentials,
     base_url: String,
+    region: Option<Region>,
     timeout: Duration,
     connect_timeout: Duration,
+    retry: RetryPolicy,
+    batch: BatchSettings,
     user_agent: String,
 }
 
@@ -142,7 +386,14 @@ impl ClientBuilder {
         self
     }
 
-    /// How long a whole call may take. Default: 30 s.
+    /// The data center every call names in `X-Region`, whatever the token's prefix says. Needed
+    /// for personal access tokens of accounts outside the default `dal`.
+    pub fn region(mut self, region: Region) -> Self {
+        self.region = Some(region);
+        self
+    }
+
+    /// How long one attempt of a call may take, answer body included. Default: 30 s.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -151,6 +402,25 @@ impl ClientBuilder {
     /// How long establishing a connection may take. Default: 10 s.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
+        self
+    }
+
+    /// When failed calls are retried. Default: [`RetryPolicy::default`];
+    /// [`RetryPolicy::none`] switches retries off.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// How many requests a batch helper puts in one batch call (at least 1). Default: 50.
+    pub fn batch_chunk_size(mut self, size: usize) -> Self {
+        self.batch.chunk_size = size.max(1);
+        self
+    }
+
+    /// How many batch calls a batch helper has in flight at once (at least 1). Default: 4.
+    pub fn batch_concurrency(mut self, calls: usize) -> Self {
+        self.batch.concurrency = calls.max(1);
         self
     }
 
@@ -172,61 +442,27 @@ impl ClientBuilder {
             .build()
             .map_err(|e| Error::Config(e.to_string()))?;
         let authorization = self.credentials.header();
+        let region = match self.region {
+            Some(region) => RegionChoice {
+                region,
+                explicit: true,
+            },
+            None => RegionChoice {
+                region: self.credentials.region().unwrap_or(Region::Dal),
+                explicit: false,
+            },
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 base_url,
                 credentials: self.credentials,
                 authorization,
+                region: RwLock::new(region),
+                retry: self.retry,
+                batch: self.batch,
+                deprecation_logged: Mutex::new(HashSet::new()),
             }),
         })
-    }
-}
-
-/// A call being put together: set optional parameters with its builder methods, then `.await` it.
-#[must_use = "a call does nothing until it is awaited"]
-pub struct Call<'a, R> {
-    client: &'a Client,
-    request: R,
-}
-
-impl<'a, R> Call<'a, R> {
-    pub(crate) fn new(client: &'a Client, request: R) -> Self {
-        Self { client, request }
-    }
-
-    /// Changes the request before it is sent.
-    pub fn map(self, f: impl FnOnce(R) -> R) -> Self {
-        Self {
-            client: self.client,
-            request: f(self.request),
-        }
-    }
-
-    /// The request as it would be sent.
-    pub fn request(&self) -> &R {
-        &self.request
-    }
-
-    /// The request, without sending it (to batch it, say).
-    pub fn into_request(self) -> R {
-        self.request
-    }
-}
-
-impl<R: fmt::Debug> fmt::Debug for Call<'_, R> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Call")
-            .field("request", &self.request)
-            .finish()
-    }
-}
-
-impl<'a, R: Request> IntoFuture for Call<'a, R> {
-    type Output = Result<R::Response, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move { self.client.send(&self.request).await })
     }
 }

@@ -1,6 +1,7 @@
 //! How a client authenticates. Secrets never leave this module in readable form: `Debug` and
 //! `Display` mask them, and the header value is marked sensitive.
 
+use crate::Region;
 use base64::Engine;
 use reqwest::header::HeaderValue;
 use std::fmt;
@@ -38,10 +39,11 @@ impl Credentials {
         }
     }
 
-    /// The data center a bearer token's prefix names (`dal` or `fra`).
-    pub fn region(&self) -> Option<&str> {
+    /// The data center a bearer token's prefix names (`dal` or `fra`); `None` for personal
+    /// access tokens, whose region is a client setting ([`ClientBuilder::region`](crate::ClientBuilder::region)).
+    pub fn region(&self) -> Option<Region> {
         match &self.kind {
-            Kind::Bearer { token } => token_region(token),
+            Kind::Bearer { token } => Region::of_token(token),
             Kind::Pat { .. } => None,
         }
     }
@@ -65,15 +67,10 @@ impl Credentials {
     }
 }
 
-fn token_region(token: &str) -> Option<&str> {
-    let (prefix, _) = token.split_once(':')?;
-    matches!(prefix, "dal" | "fra").then_some(prefix)
-}
-
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
-            Kind::Bearer { token } => match token_region(token) {
+            Kind::Bearer { token } => match Region::of_token(token) {
                 Some(region) => write!(f, "Bearer {region}:****"),
                 None => f.write_str("Bearer ****"),
             },

@@ -157,5 +157,6 @@ pub(crate) fn api_error(bytes: &[u8]) -> Option<ApiError> {
         message: envelope.error.message,
         data: envelope.error.data.filter(|d| !d.is_null()),
         status: None,
+        retry_after: None,
     })
 }

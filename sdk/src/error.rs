@@ -3,9 +3,11 @@
 use crate::validate::Violation;
 use crate::{Action, ErrorKind};
 use serde_json::Value;
+use std::sync::Arc;
+use std::time::Duration;
 
 /// Why a call failed.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The API answered with an error payload (`{"error": {"type", "message", "data"}}`).
@@ -16,11 +18,11 @@ pub enum Error {
     Transport {
         /// The action that was called.
         action: Action,
-        /// What the HTTP stack reported.
+        /// What the HTTP stack reported (shared: a failed batch call reports it for each item).
         #[source]
-        source: reqwest::Error,
+        source: Arc<reqwest::Error>,
     },
-    /// No complete answer within the configured timeout.
+    /// No complete answer within the configured timeout (connect timeout included).
     #[error("`{action}` timed out")]
     Timeout {
         /// The action that was called.
@@ -81,6 +83,8 @@ pub struct ApiError {
     pub data: Option<Value>,
     /// The HTTP status of the answer; `None` for an item of a batch answer.
     pub status: Option<u16>,
+    /// The answer's `Retry-After`, when it had one.
+    pub retry_after: Option<Duration>,
 }
 
 impl ApiError {
@@ -91,6 +95,7 @@ impl ApiError {
             message: message.into(),
             data: None,
             status: None,
+            retry_after: None,
         }
     }
 

@@ -28,18 +28,29 @@
 //!
 //! The request and response types are generated from `spec/configuration-v3.6.json`.
 
+mod batch;
+mod call;
 mod client;
 mod credentials;
 mod decode;
 mod error;
 #[rustfmt::skip]
 mod generated;
+mod region;
 mod request;
+mod retry;
 pub mod validate;
 mod wire;
 
-pub use client::{Call, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+pub use batch::{BatchCall, BatchResults};
+pub use call::Call;
+pub use client::{
+    Client, ClientBuilder, DEFAULT_BATCH_CHUNK_SIZE, DEFAULT_BATCH_CONCURRENCY,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
+};
 pub use credentials::Credentials;
 pub use error::{ApiError, DecodeError, Error};
 pub use generated::*;
+pub use region::Region;
 pub use request::{BatchItem, BatchRequest, Request};
+pub use retry::RetryPolicy;

@@ -4,8 +4,8 @@ use serde_json::json;
 
 /// The item error of a batch answer, with the checks every item error shares: no HTTP status
 /// of its own.
-fn item_error<T: std::fmt::Debug>(result: &Result<T, ApiError>) -> &ApiError {
-    let err = result.as_ref().unwrap_err();
+fn item_error<T: std::fmt::Debug>(result: &Result<T, Error>) -> &ApiError {
+    let err = result.as_ref().unwrap_err().api().expect("an API error");
     assert_eq!(err.status, None, "a batch item error has no HTTP status");
     err
 }
@@ -103,7 +103,7 @@ async fn batch_update_agents_sends_every_item_and_decodes_item_errors() {
         ]}),
     );
     assert_eq!(results.len(), 2);
-    assert_eq!(results[0], Ok(()));
+    assert!(results[0].is_ok(), "{:?}", results[0]);
     let err = item_error(&results[1]);
     assert_eq!(err.kind, ErrorKind::NotFound);
     assert_eq!(err.message, "Agent not found");
@@ -141,8 +141,8 @@ async fn batch_delete_agents_decodes_the_reference_answer() {
         ]}),
     );
     assert_eq!(results.len(), 3);
-    assert_eq!(results[0], Ok(()));
-    assert_eq!(results[1], Ok(()));
+    assert!(results[0].is_ok(), "{:?}", results[0]);
+    assert!(results[1].is_ok(), "{:?}", results[1]);
     let err = item_error(&results[2]);
     assert_eq!(err.kind, ErrorKind::Validation);
     assert_eq!(err.message, "`id` is required");
@@ -175,7 +175,7 @@ async fn batch_suspend_agents_sends_every_item_and_decodes_item_errors() {
     let err = item_error(&results[0]);
     assert_eq!(err.kind, ErrorKind::Authorization);
     assert_eq!(err.message, "Authorization error");
-    assert_eq!(results[1], Ok(()));
+    assert!(results[1].is_ok(), "{:?}", results[1]);
 }
 
 #[tokio::test]
@@ -207,12 +207,12 @@ async fn batch_unsuspend_agents_sends_every_item_and_decodes_item_errors() {
         ]}),
     );
     assert_eq!(results.len(), 3);
-    assert_eq!(results[0], Ok(()));
+    assert!(results[0].is_ok(), "{:?}", results[0]);
     let err = item_error(&results[1]);
     assert_eq!(err.kind, ErrorKind::LimitReached);
     assert_eq!(err.message, "Limit reached");
     assert_eq!(err.data, Some(json!({"limit": 10})));
-    assert_eq!(results[2], Ok(()));
+    assert!(results[2].is_ok(), "{:?}", results[2]);
 }
 
 #[tokio::test]
@@ -238,7 +238,7 @@ async fn batch_approve_agents_sends_every_item_and_decodes_item_errors() {
         json!({"requests": [{"id": "smith@example.com"}, {"id": "ghost@example.com"}]}),
     );
     assert_eq!(results.len(), 2);
-    assert_eq!(results[0], Ok(()));
+    assert!(results[0].is_ok(), "{:?}", results[0]);
     let err = item_error(&results[1]);
     assert_eq!(err.kind, ErrorKind::NotFound);
     assert_eq!(err.message, "Not found");
@@ -336,7 +336,7 @@ async fn batch_update_bots_sends_every_item_and_decodes_item_errors() {
         ]}),
     );
     assert_eq!(results.len(), 2);
-    assert_eq!(results[0], Ok(()));
+    assert!(results[0].is_ok(), "{:?}", results[0]);
     let err = item_error(&results[1]);
     assert_eq!(err.kind, ErrorKind::Validation);
     assert_eq!(err.message, "Wrong format of request");
@@ -372,45 +372,49 @@ async fn batch_delete_bots_sends_every_item_and_decodes_item_errors() {
     let err = item_error(&results[0]);
     assert_eq!(err.kind, ErrorKind::NotFound);
     assert_eq!(err.message, "Not found");
-    assert_eq!(results[1], Ok(()));
+    assert!(results[1].is_ok(), "{:?}", results[1]);
 }
 
 #[tokio::test]
-async fn a_batch_item_that_does_not_decode_fails_the_call_naming_the_item() {
+async fn a_batch_item_that_does_not_decode_fails_its_chunk_naming_the_item() {
     let server = TestServer::start().await;
     server.reply(
         200,
         json!({"responses": [{"id": "smith@example.com"}, {"id": 42}]}),
     );
-    let err = server
+    let results = server
         .client()
         .batch_create_agents([
             CreateAgentRequest::new("smith@example.com", "Agent Smith"),
             CreateAgentRequest::new("jones@example.com", "Agent Jones"),
         ])
         .await
-        .unwrap_err();
-    match err {
-        Error::Decode(e) => {
-            assert_eq!(e.action, Action::BatchCreateAgents);
-            assert_eq!(e.path, "responses[1].id");
-            assert!(e.excerpt.contains("responses"), "excerpt: {}", e.excerpt);
+        .unwrap();
+    assert_eq!(results.len(), 2);
+    for result in &results {
+        match result {
+            Err(Error::Decode(e)) => {
+                assert_eq!(e.action, Action::BatchCreateAgents);
+                assert_eq!(e.path, "responses[1].id");
+                assert!(e.excerpt.contains("responses"), "excerpt: {}", e.excerpt);
+            }
+            other => panic!("expected Decode, got {other:?}"),
         }
-        other => panic!("expected Decode, got {other:?}"),
     }
 }
 
 #[tokio::test]
-async fn a_batch_answer_without_responses_is_a_decode_error() {
+async fn a_batch_answer_without_responses_is_a_decode_error_for_each_item() {
     let server = TestServer::start().await;
     server.reply(200, json!({"results": []}));
-    let err = server
+    let results = server
         .client()
         .batch_delete_bots([DeleteBotRequest::new("505591fc9fc2d6e92798bed7d9d8f079")])
         .await
-        .unwrap_err();
-    match err {
-        Error::Decode(e) => {
+        .unwrap();
+    assert_eq!(results.len(), 1);
+    match &results[0] {
+        Err(Error::Decode(e)) => {
             assert_eq!(e.action, Action::BatchDeleteBots);
             assert!(e.message.contains("responses"), "message: {}", e.message);
         }
@@ -419,46 +423,70 @@ async fn a_batch_answer_without_responses_is_a_decode_error() {
 }
 
 #[tokio::test]
-async fn a_whole_batch_failing_is_an_api_error() {
+async fn a_whole_batch_failing_gives_its_api_error_to_each_item() {
     let server = TestServer::start().await;
     server.reply(
         401,
         json!({"error": {"type": "authentication", "message": "Authentication error"}}),
     );
-    let err = server
+    let results = server
         .client()
-        .batch_approve_agents([ApproveAgentRequest::new("smith@example.com")])
+        .batch_approve_agents([
+            ApproveAgentRequest::new("smith@example.com"),
+            ApproveAgentRequest::new("jones@example.com"),
+        ])
         .await
-        .unwrap_err();
-    let api = err.api().expect("an API error");
-    assert_eq!(api.kind, ErrorKind::Authentication);
-    assert_eq!(api.message, "Authentication error");
-    assert_eq!(api.status, Some(401));
+        .unwrap();
+    assert_eq!(results.len(), 2);
+    for result in &results {
+        let api = result.as_ref().unwrap_err().api().expect("an API error");
+        assert_eq!(api.kind, ErrorKind::Authentication);
+        assert_eq!(api.message, "Authentication error");
+        assert_eq!(api.status, Some(401));
+    }
     server.assert_one(
         "batch_approve_agents",
-        json!({"requests": [{"id": "smith@example.com"}]}),
+        json!({"requests": [{"id": "smith@example.com"}, {"id": "jones@example.com"}]}),
     );
 }
 
 #[tokio::test]
-async fn a_batch_item_breaking_a_limit_is_rejected_without_sending() {
+async fn a_batch_item_breaking_a_limit_is_rejected_and_the_rest_is_sent() {
     let server = TestServer::start().await;
-    let err = server
+    server.reply(200, json!({"responses": [{"id": "smith@example.com"}]}));
+    let results = server
         .client()
         .batch_create_agents([
             CreateAgentRequest::new("smith@example.com", "Agent Smith").max_chats_count(100),
             CreateAgentRequest::new("jones@example.com", "Agent Jones").max_chats_count(101),
         ])
         .await
-        .unwrap_err();
-    match err {
-        Error::InvalidRequest { action, violations } => {
-            assert_eq!(action, Action::BatchCreateAgents);
+        .unwrap();
+    assert_eq!(results.len(), 2);
+    assert_eq!(results[0].as_ref().unwrap().id, "smith@example.com");
+    match &results[1] {
+        Err(Error::InvalidRequest { action, violations }) => {
+            assert_eq!(*action, Action::CreateAgent);
             assert_eq!(violations.len(), 1);
-            assert_eq!(violations[0].path, "requests[1].max_chats_count");
+            assert_eq!(violations[0].path, "max_chats_count");
         }
         other => panic!("expected InvalidRequest, got {other:?}"),
     }
+    server.assert_one(
+        "batch_create_agents",
+        json!({"requests": [{"id": "smith@example.com", "name": "Agent Smith", "max_chats_count": 100}]}),
+    );
+}
+
+#[tokio::test]
+async fn an_empty_batch_sends_nothing() {
+    let server = TestServer::start().await;
+    let results = server
+        .client()
+        .batch_delete_agents(Vec::<DeleteAgentRequest>::new())
+        .await
+        .unwrap();
+    assert!(results.is_empty());
     assert!(server.requests().is_empty());
 }
 

@@ -52,15 +52,19 @@ async fn every_documented_error_type_round_trips_to_its_kind() {
 #[tokio::test]
 async fn misdirected_request_keeps_the_region() {
     let server = TestServer::start().await;
-    server.reply(
-        421,
-        json!({"error": {"type": "misdirected_request", "message": "Wrong region", "data": {"region": "fra"}}}),
-    );
+    let misdirected = json!({"error": {"type": "misdirected_request", "message": "Wrong region", "data": {"region": "fra"}}});
+    // The client follows the redirect once; the second answer is the error the caller gets.
+    server.reply(421, misdirected.clone());
+    server.reply(421, misdirected);
     let err = server.client().list_groups().await.unwrap_err();
     let api = err.api().unwrap();
     assert_eq!(api.kind, ErrorKind::MisdirectedRequest);
     assert_eq!(api.region(), Some("fra"));
     assert_eq!(err.to_string(), "misdirected_request: Wrong region");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[0].header("x-region"), None);
+    assert_eq!(requests[1].header("x-region"), Some("fra"));
 }
 
 #[tokio::test]
@@ -173,9 +177,12 @@ async fn batch_items_keep_their_own_errors() {
         .unwrap();
     assert_eq!(results.len(), 3);
     assert!(results[0].is_ok());
-    let second = results[1].as_ref().unwrap_err();
+    let second = results[1].as_ref().unwrap_err().api().unwrap();
     assert_eq!(second.kind, ErrorKind::NotFound);
     assert_eq!(second.message, "Agent not found");
     assert_eq!(second.status, None);
-    assert_eq!(results[2].as_ref().unwrap_err().kind, ErrorKind::Validation);
+    assert_eq!(
+        results[2].as_ref().unwrap_err().api().unwrap().kind,
+        ErrorKind::Validation
+    );
 }

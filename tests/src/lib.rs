@@ -4,7 +4,7 @@
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use livechat_config::{Client, Credentials};
+use livechat_config::{Client, ClientBuilder, Credentials, RetryPolicy};
 use serde_json::Value;
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -89,16 +89,23 @@ impl TestServer {
         self
     }
 
-    /// A client of this server with [`TOKEN`].
+    /// A client of this server with [`TOKEN`] that sends every call once, so each test sees
+    /// exactly the exchange it scripts.
     pub fn client(&self) -> Client {
         self.client_with(Credentials::bearer(TOKEN))
     }
 
+    /// A client of this server with these credentials, sending every call once.
     pub fn client_with(&self, credentials: Credentials) -> Client {
-        Client::builder(credentials)
-            .base_url(&self.base_url)
+        self.builder(credentials)
+            .retry(RetryPolicy::none())
             .build()
             .unwrap()
+    }
+
+    /// A client builder pointed at this server, with the client's default settings otherwise.
+    pub fn builder(&self, credentials: Credentials) -> ClientBuilder {
+        Client::builder(credentials).base_url(&self.base_url)
     }
 
     /// Every request so far, in arrival order.

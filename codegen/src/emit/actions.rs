@@ -134,7 +134,8 @@ fn action_items(action: &Action) -> TokenStream {
             "{}, many at once: `{endpoint}`.\n\n\
              Each request runs as its own `{name}` (see [`Client::{name}`](crate::Client::{name})); \
              the answer holds one result per request, in request order, and a failed item does not \
-             fail the others. It needs the same scopes as `{name}`.\n\n{}",
+             fail the others. Any number of requests may be given: the client sends them in chunks \
+             (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `{name}`.\n\n{}",
             action.title,
             scopes_doc(action)
         ));
@@ -148,8 +149,8 @@ fn action_items(action: &Action) -> TokenStream {
             pub fn #batch_method(
                 &self,
                 requests: impl IntoIterator<Item = #request>,
-            ) -> crate::Call<'_, crate::BatchRequest<#request>> {
-                crate::Call::new(self, crate::BatchRequest::new(requests))
+            ) -> crate::BatchCall<'_, #request> {
+                crate::BatchCall::new(self, requests)
             }
         });
     }
@@ -255,6 +256,13 @@ pub fn action_enum(spec: &Spec) -> TokenStream {
         let v = &e.variant;
         quote!(Self::#v)
     });
+    let read_only_arms = entries
+        .iter()
+        .filter(|e| !e.batch && e.action.read_only)
+        .map(|e| {
+            let v = &e.variant;
+            quote!(Self::#v)
+        });
     let twin_arms = entries.iter().filter(|e| !e.batch).filter_map(|e| {
         let v = &e.variant;
         batch_of(e.action).map(|b| quote!(Self::#v => Some(Self::#b),))
@@ -368,6 +376,12 @@ pub fn action_enum(spec: &Spec) -> TokenStream {
             /// `true` for the batch endpoints.
             pub const fn is_batch(self) -> bool {
                 matches!(self, #(#batch_arms)|*)
+            }
+
+            /// `true` for actions that only read (`get_*`, `list_*`, …, as the spec marks them):
+            /// sending one twice changes nothing, so it is safe to retry.
+            pub const fn is_read_only(self) -> bool {
+                matches!(self, #(#read_only_arms)|*)
             }
 
             /// The batch endpoint of a plain action that has one.

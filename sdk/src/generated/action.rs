@@ -622,6 +622,18 @@ impl Action {
             | Self::BatchDeleteBots | Self::BatchUpdateBots
         )
     }
+    /// `true` for actions that only read (`get_*`, `list_*`, …, as the spec marks them):
+    /// sending one twice changes nothing, so it is safe to retry.
+    pub const fn is_read_only(self) -> bool {
+        matches!(
+            self, Self::GetAgent | Self::ListAgents | Self::ListAutoAccesses |
+            Self::ListBotTemplates | Self::ListBots | Self::GetBot | Self::ListGroups |
+            Self::GetGroup | Self::ListProperties | Self::ListLicenseProperties |
+            Self::ListGroupsProperties | Self::ListTags | Self::ListWebhooks |
+            Self::ListWebhookNames | Self::GetLicenseWebhooksState | Self::ListChannels |
+            Self::CheckProductLimitsForPlan | Self::GetProductSource
+        )
+    }
     /// The batch endpoint of a plain action that has one.
     pub const fn batch_action(self) -> Option<Action> {
         match self {

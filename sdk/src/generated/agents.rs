@@ -208,7 +208,7 @@ impl crate::Client {
     }
     /// Create Agent, many at once: `batch_create_agents`.
     ///
-    /// Each request runs as its own `create_agent` (see [`Client::create_agent`](crate::Client::create_agent)); the answer holds one result per request, in request order, and a failed item does not fail the others. It needs the same scopes as `create_agent`.
+    /// Each request runs as its own `create_agent` (see [`Client::create_agent`](crate::Client::create_agent)); the answer holds one result per request, in request order, and a failed item does not fail the others. Any number of requests may be given: the client sends them in chunks (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `create_agent`.
     ///
     /// Required scopes:
     /// - `accounts--all:rc`
@@ -218,8 +218,8 @@ impl crate::Client {
     pub fn batch_create_agents(
         &self,
         requests: impl IntoIterator<Item = CreateAgentRequest>,
-    ) -> crate::Call<'_, crate::BatchRequest<CreateAgentRequest>> {
-        crate::Call::new(self, crate::BatchRequest::new(requests))
+    ) -> crate::BatchCall<'_, CreateAgentRequest> {
+        crate::BatchCall::new(self, requests)
     }
 }
 impl crate::Call<'_, CreateAgentRequest> {
@@ -582,7 +582,7 @@ impl crate::Client {
     }
     /// Update Agent, many at once: `batch_update_agents`.
     ///
-    /// Each request runs as its own `update_agent` (see [`Client::update_agent`](crate::Client::update_agent)); the answer holds one result per request, in request order, and a failed item does not fail the others. It needs the same scopes as `update_agent`.
+    /// Each request runs as its own `update_agent` (see [`Client::update_agent`](crate::Client::update_agent)); the answer holds one result per request, in request order, and a failed item does not fail the others. Any number of requests may be given: the client sends them in chunks (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `update_agent`.
     ///
     /// Required scopes:
     /// - `agents--my:rw`
@@ -591,8 +591,8 @@ impl crate::Client {
     pub fn batch_update_agents(
         &self,
         requests: impl IntoIterator<Item = UpdateAgentRequest>,
-    ) -> crate::Call<'_, crate::BatchRequest<UpdateAgentRequest>> {
-        crate::Call::new(self, crate::BatchRequest::new(requests))
+    ) -> crate::BatchCall<'_, UpdateAgentRequest> {
+        crate::BatchCall::new(self, requests)
     }
 }
 impl crate::Call<'_, UpdateAgentRequest> {
@@ -687,7 +687,7 @@ impl crate::Client {
     }
     /// Delete Agent, many at once: `batch_delete_agents`.
     ///
-    /// Each request runs as its own `delete_agent` (see [`Client::delete_agent`](crate::Client::delete_agent)); the answer holds one result per request, in request order, and a failed item does not fail the others. It needs the same scopes as `delete_agent`.
+    /// Each request runs as its own `delete_agent` (see [`Client::delete_agent`](crate::Client::delete_agent)); the answer holds one result per request, in request order, and a failed item does not fail the others. Any number of requests may be given: the client sends them in chunks (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `delete_agent`.
     ///
     /// Required scopes:
     /// - `agents--my:rw`
@@ -697,8 +697,8 @@ impl crate::Client {
     pub fn batch_delete_agents(
         &self,
         requests: impl IntoIterator<Item = DeleteAgentRequest>,
-    ) -> crate::Call<'_, crate::BatchRequest<DeleteAgentRequest>> {
-        crate::Call::new(self, crate::BatchRequest::new(requests))
+    ) -> crate::BatchCall<'_, DeleteAgentRequest> {
+        crate::BatchCall::new(self, requests)
     }
 }
 /// The request of `suspend_agent` (Suspend Agent): see [`Client::suspend_agent`](crate::Client::suspend_agent).
@@ -747,7 +747,7 @@ impl crate::Client {
     }
     /// Suspend Agent, many at once: `batch_suspend_agents`.
     ///
-    /// Each request runs as its own `suspend_agent` (see [`Client::suspend_agent`](crate::Client::suspend_agent)); the answer holds one result per request, in request order, and a failed item does not fail the others. It needs the same scopes as `suspend_agent`.
+    /// Each request runs as its own `suspend_agent` (see [`Client::suspend_agent`](crate::Client::suspend_agent)); the answer holds one result per request, in request order, and a failed item does not fail the others. Any number of requests may be given: the client sends them in chunks (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `suspend_agent`.
     ///
     /// Required scopes:
     /// - `agents--all:rw`
@@ -755,8 +755,8 @@ impl crate::Client {
     pub fn batch_suspend_agents(
         &self,
         requests: impl IntoIterator<Item = SuspendAgentRequest>,
-    ) -> crate::Call<'_, crate::BatchRequest<SuspendAgentRequest>> {
-        crate::Call::new(self, crate::BatchRequest::new(requests))
+    ) -> crate::BatchCall<'_, SuspendAgentRequest> {
+        crate::BatchCall::new(self, requests)
     }
 }
 /// The request of `unsuspend_agent` (Unsuspend Agent): see [`Client::unsuspend_agent`](crate::Client::unsuspend_agent).
@@ -806,7 +806,7 @@ impl crate::Client {
     }
     /// Unsuspend Agent, many at once: `batch_unsuspend_agents`.
     ///
-    /// Each request runs as its own `unsuspend_agent` (see [`Client::unsuspend_agent`](crate::Client::unsuspend_agent)); the answer holds one result per request, in request order, and a failed item does not fail the others. It needs the same scopes as `unsuspend_agent`.
+    /// Each request runs as its own `unsuspend_agent` (see [`Client::unsuspend_agent`](crate::Client::unsuspend_agent)); the answer holds one result per request, in request order, and a failed item does not fail the others. Any number of requests may be given: the client sends them in chunks (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `unsuspend_agent`.
     ///
     /// Required scopes:
     /// - `agents--all:rw`
@@ -815,8 +815,8 @@ impl crate::Client {
     pub fn batch_unsuspend_agents(
         &self,
         requests: impl IntoIterator<Item = UnsuspendAgentRequest>,
-    ) -> crate::Call<'_, crate::BatchRequest<UnsuspendAgentRequest>> {
-        crate::Call::new(self, crate::BatchRequest::new(requests))
+    ) -> crate::BatchCall<'_, UnsuspendAgentRequest> {
+        crate::BatchCall::new(self, requests)
     }
 }
 /// The request of `request_agent_unsuspension` (Request Agent Unsuspension): see [`Client::request_agent_unsuspension`](crate::Client::request_agent_unsuspension).
@@ -899,7 +899,7 @@ impl crate::Client {
     }
     /// Approve Agent, many at once: `batch_approve_agents`.
     ///
-    /// Each request runs as its own `approve_agent` (see [`Client::approve_agent`](crate::Client::approve_agent)); the answer holds one result per request, in request order, and a failed item does not fail the others. It needs the same scopes as `approve_agent`.
+    /// Each request runs as its own `approve_agent` (see [`Client::approve_agent`](crate::Client::approve_agent)); the answer holds one result per request, in request order, and a failed item does not fail the others. Any number of requests may be given: the client sends them in chunks (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `approve_agent`.
     ///
     /// Required scopes:
     /// - `agents--all:rw`
@@ -908,7 +908,7 @@ impl crate::Client {
     pub fn batch_approve_agents(
         &self,
         requests: impl IntoIterator<Item = ApproveAgentRequest>,
-    ) -> crate::Call<'_, crate::BatchRequest<ApproveAgentRequest>> {
-        crate::Call::new(self, crate::BatchRequest::new(requests))
+    ) -> crate::BatchCall<'_, ApproveAgentRequest> {
+        crate::BatchCall::new(self, requests)
     }
 }

@@ -340,15 +340,15 @@ impl crate::Client {
     }
     /// Create Bot, many at once: `batch_create_bots`.
     ///
-    /// Each request runs as its own `create_bot` (see [`Client::create_bot`](crate::Client::create_bot)); the answer holds one result per request, in request order, and a failed item does not fail the others. It needs the same scopes as `create_bot`.
+    /// Each request runs as its own `create_bot` (see [`Client::create_bot`](crate::Client::create_bot)); the answer holds one result per request, in request order, and a failed item does not fail the others. Any number of requests may be given: the client sends them in chunks (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `create_bot`.
     ///
     /// Required scopes:
     /// - `agents-bot--my:rw`
     pub fn batch_create_bots(
         &self,
         requests: impl IntoIterator<Item = CreateBotRequest>,
-    ) -> crate::Call<'_, crate::BatchRequest<CreateBotRequest>> {
-        crate::Call::new(self, crate::BatchRequest::new(requests))
+    ) -> crate::BatchCall<'_, CreateBotRequest> {
+        crate::BatchCall::new(self, requests)
     }
 }
 impl crate::Call<'_, CreateBotRequest> {
@@ -497,7 +497,7 @@ impl crate::Client {
     }
     /// Delete Bot, many at once: `batch_delete_bots`.
     ///
-    /// Each request runs as its own `delete_bot` (see [`Client::delete_bot`](crate::Client::delete_bot)); the answer holds one result per request, in request order, and a failed item does not fail the others. It needs the same scopes as `delete_bot`.
+    /// Each request runs as its own `delete_bot` (see [`Client::delete_bot`](crate::Client::delete_bot)); the answer holds one result per request, in request order, and a failed item does not fail the others. Any number of requests may be given: the client sends them in chunks (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `delete_bot`.
     ///
     /// Required scopes:
     /// - `agents-bot--my:rw`
@@ -505,8 +505,8 @@ impl crate::Client {
     pub fn batch_delete_bots(
         &self,
         requests: impl IntoIterator<Item = DeleteBotRequest>,
-    ) -> crate::Call<'_, crate::BatchRequest<DeleteBotRequest>> {
-        crate::Call::new(self, crate::BatchRequest::new(requests))
+    ) -> crate::BatchCall<'_, DeleteBotRequest> {
+        crate::BatchCall::new(self, requests)
     }
 }
 /// The request of `update_bot_template` (Update Bot Template): see [`Client::update_bot_template`](crate::Client::update_bot_template).
@@ -786,7 +786,7 @@ impl crate::Client {
     }
     /// Update Bot, many at once: `batch_update_bots`.
     ///
-    /// Each request runs as its own `update_bot` (see [`Client::update_bot`](crate::Client::update_bot)); the answer holds one result per request, in request order, and a failed item does not fail the others. It needs the same scopes as `update_bot`.
+    /// Each request runs as its own `update_bot` (see [`Client::update_bot`](crate::Client::update_bot)); the answer holds one result per request, in request order, and a failed item does not fail the others. Any number of requests may be given: the client sends them in chunks (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `update_bot`.
     ///
     /// Required scopes:
     /// - `agents-bot--my:rw`
@@ -794,8 +794,8 @@ impl crate::Client {
     pub fn batch_update_bots(
         &self,
         requests: impl IntoIterator<Item = UpdateBotRequest>,
-    ) -> crate::Call<'_, crate::BatchRequest<UpdateBotRequest>> {
-        crate::Call::new(self, crate::BatchRequest::new(requests))
+    ) -> crate::BatchCall<'_, UpdateBotRequest> {
+        crate::BatchCall::new(self, requests)
     }
 }
 impl crate::Call<'_, UpdateBotRequest> {

@@ -1,0 +1,74 @@
+//! A call being put together: optional parameters and per-call settings, sent when awaited.
+
+use crate::client::CallOptions;
+use crate::{Client, Error, Request, RetryPolicy};
+use std::fmt;
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::time::Duration;
+
+/// A call being put together: set optional parameters with its builder methods, then `.await` it.
+#[must_use = "a call does nothing until it is awaited"]
+pub struct Call<'a, R> {
+    client: &'a Client,
+    request: R,
+    options: CallOptions,
+}
+
+impl<'a, R> Call<'a, R> {
+    pub(crate) fn new(client: &'a Client, request: R) -> Self {
+        Self {
+            client,
+            request,
+            options: CallOptions::default(),
+        }
+    }
+
+    /// Changes the request before it is sent.
+    pub fn map(self, f: impl FnOnce(R) -> R) -> Self {
+        Self {
+            request: f(self.request),
+            ..self
+        }
+    }
+
+    /// How long each attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// When this call is retried, instead of the client's policy.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    /// The request as it would be sent.
+    pub fn request(&self) -> &R {
+        &self.request
+    }
+
+    /// The request, without sending it (to batch it, say).
+    pub fn into_request(self) -> R {
+        self.request
+    }
+}
+
+impl<R: fmt::Debug> fmt::Debug for Call<'_, R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Call")
+            .field("request", &self.request)
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
+impl<'a, R: Request> IntoFuture for Call<'a, R> {
+    type Output = Result<R::Response, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move { self.client.send_with(&self.request, &self.options).await })
+    }
+}

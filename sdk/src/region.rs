@@ -1,0 +1,52 @@
+//! Data centers. A token's `dal:`/`fra:` prefix names its data center; calls for any other than
+//! the default one carry an `X-Region` header.
+
+use std::fmt;
+
+/// A LiveChat data center.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Region {
+    /// `dal` (USA), the default.
+    Dal,
+    /// `fra` (Europe).
+    Fra,
+    /// A data center this crate does not know, as named by the API or the caller.
+    Other(String),
+}
+
+impl Region {
+    /// The region's name, as in token prefixes and the `X-Region` header.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Region::Dal => "dal",
+            Region::Fra => "fra",
+            Region::Other(name) => name,
+        }
+    }
+
+    /// The region a token's prefix names (`dal:…`, `fra:…`), if it names a known one.
+    pub fn of_token(token: &str) -> Option<Region> {
+        match token.split_once(':')?.0 {
+            "dal" => Some(Region::Dal),
+            "fra" => Some(Region::Fra),
+            _ => None,
+        }
+    }
+}
+
+impl From<&str> for Region {
+    fn from(name: &str) -> Self {
+        match name {
+            "dal" => Region::Dal,
+            "fra" => Region::Fra,
+            other => Region::Other(other.to_owned()),
+        }
+    }
+}
+
+impl fmt::Display for Region {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

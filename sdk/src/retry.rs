@@ -1,0 +1,131 @@
+//! When a failed call is sent again, and after how long.
+//!
+//! Reads (`Action::is_read_only`) are retried after rate limiting, server errors and transport
+//! failures. Anything else is retried only when its request provably never reached the server (the
+//! connection could not be made), so a retry never applies a change twice.
+
+use crate::{Action, Error, ErrorKind};
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
+use std::time::Duration;
+
+/// How often and how patiently calls are retried: exponential backoff with full jitter, and the
+/// server's `Retry-After` where it sends one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    max_attempts: u32,
+    base_delay: Duration,
+    max_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// 3 attempts, 200 ms base delay, 5 s max delay.
+    fn default() -> Self {
+        Self {
+            max_attempts: 3,
+            base_delay: Duration::from_millis(200),
+            max_delay: Duration::from_secs(5),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// No retries: every call is sent once (a region re-route still happens).
+    pub fn none() -> Self {
+        Self {
+            max_attempts: 1,
+            ..Self::default()
+        }
+    }
+
+    /// How many times a call may be sent in all, the first time included (at least 1).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// The backoff's first ceiling; it doubles with each attempt.
+    pub fn base_delay(mut self, delay: Duration) -> Self {
+        self.base_delay = delay;
+        self
+    }
+
+    /// The longest wait between attempts. A `Retry-After` longer than this is not waited for:
+    /// the call fails with the server's error instead of blocking.
+    pub fn max_delay(mut self, delay: Duration) -> Self {
+        self.max_delay = delay;
+        self
+    }
+
+    /// How many times a call may be sent in all.
+    pub fn attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// The wait before attempt `attempt + 1`, or `None` when the call must not be retried.
+    pub(crate) fn delay(
+        &self,
+        action: Action,
+        attempt: u32,
+        failure: &Failure,
+    ) -> Option<Duration> {
+        if attempt >= self.max_attempts || !retryable(action, failure) {
+            return None;
+        }
+        if let Some(wait) = failure.retry_after {
+            return (wait <= self.max_delay).then_some(wait);
+        }
+        let exponent = attempt.saturating_sub(1).min(30);
+        let ceiling = self
+            .base_delay
+            .saturating_mul(1 << exponent)
+            .min(self.max_delay);
+        Some(jitter(ceiling))
+    }
+}
+
+/// One failed attempt, with what the retry decision needs to know of it.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub error: Error,
+    /// The server's `Retry-After`.
+    pub retry_after: Option<Duration>,
+    /// The request provably never reached the server: no connection was made.
+    pub never_sent: bool,
+}
+
+/// Whether the failure may go away on its own, and retrying `action` after it is safe.
+fn retryable(action: Action, failure: &Failure) -> bool {
+    if failure.never_sent {
+        return true;
+    }
+    if !action.is_read_only() {
+        return false;
+    }
+    match &failure.error {
+        Error::Transport { .. } | Error::Timeout { .. } => true,
+        Error::Api(api) => {
+            matches!(api.kind, ErrorKind::TooManyRequests | ErrorKind::Internal)
+                || api.status.is_some_and(transient_status)
+        }
+        Error::Status { status, .. } => transient_status(*status),
+        _ => false,
+    }
+}
+
+fn transient_status(status: u16) -> bool {
+    status == 429 || (500..600).contains(&status)
+}
+
+/// Full jitter: a uniformly random wait in `[0, ceiling]`.
+fn jitter(ceiling: Duration) -> Duration {
+    let random = RandomState::new().build_hasher().finish();
+    let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
+    Duration::from_nanos(random % nanos.saturating_add(1))
+}
+
+/// The `Retry-After` header in its delta-seconds form.
+pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
+    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
