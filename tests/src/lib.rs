@@ -9,6 +9,9 @@ use serde_json::Value;
 use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+pub mod raw;
 
 /// The bearer token test clients use.
 pub const TOKEN: &str = "dal:test-token";
@@ -34,10 +37,57 @@ impl Recorded {
     }
 }
 
+/// One scripted answer: status, body, extra headers, and how long to wait before sending it.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub body: Vec<u8>,
+    pub headers: Vec<(String, String)>,
+    pub delay: Duration,
+}
+
+impl Reply {
+    /// A JSON body with this status.
+    pub fn json(status: u16, body: Value) -> Self {
+        Self::raw(status, serde_json::to_vec(&body).unwrap())
+    }
+
+    /// These exact bytes with this status.
+    pub fn raw(status: u16, body: impl Into<Vec<u8>>) -> Self {
+        Self {
+            status,
+            body: body.into(),
+            headers: Vec::new(),
+            delay: Duration::ZERO,
+        }
+    }
+
+    /// An API error payload of this type with this status.
+    pub fn error(status: u16, kind: &str) -> Self {
+        Self::json(
+            status,
+            serde_json::json!({"error": {"type": kind, "message": kind}}),
+        )
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    pub fn delay(mut self, delay: Duration) -> Self {
+        self.delay = delay;
+        self
+    }
+}
+
+type Handler = Arc<dyn Fn(&Recorded) -> Reply + Send + Sync>;
+
 #[derive(Default)]
 struct State {
     recorded: Vec<Recorded>,
-    replies: VecDeque<(u16, Vec<u8>)>,
+    replies: VecDeque<Reply>,
+    handler: Option<Handler>,
 }
 
 pub struct TestServer {
@@ -47,28 +97,43 @@ pub struct TestServer {
 
 impl TestServer {
     pub async fn start() -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        Self::serve(listener)
+    }
+
+    /// A server on this address (one a test reserved and let go of).
+    pub async fn start_on(addr: std::net::SocketAddr) -> Self {
+        let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
+        Self::serve(listener)
+    }
+
+    fn serve(listener: tokio::net::TcpListener) -> Self {
         let state = Arc::new(Mutex::new(State::default()));
         let shared = state.clone();
         let app = axum::Router::new().fallback(
             move |method: axum::http::Method, uri: Uri, headers: HeaderMap, body: Bytes| {
                 let state = shared.clone();
                 async move {
-                    let mut state = state.lock().unwrap();
-                    state.recorded.push(Recorded {
+                    let recorded = Recorded {
                         method: method.to_string(),
                         path: uri.path().to_string(),
                         headers,
                         body,
-                    });
-                    let (status, body) = state
-                        .replies
-                        .pop_front()
-                        .unwrap_or((599, b"no reply scripted".to_vec()));
-                    reply(status, body)
+                    };
+                    let answer = {
+                        let mut state = state.lock().unwrap();
+                        state.recorded.push(recorded.clone());
+                        match (state.replies.pop_front(), &state.handler) {
+                            (Some(scripted), _) => scripted,
+                            (None, Some(handler)) => handler(&recorded),
+                            (None, None) => Reply::raw(599, "no reply scripted"),
+                        }
+                    };
+                    tokio::time::sleep(answer.delay).await;
+                    reply(answer)
                 }
             },
         );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base_url = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, app).await });
         TestServer { base_url, state }
@@ -81,11 +146,18 @@ impl TestServer {
 
     /// Scripts the next reply: these exact bytes with this status.
     pub fn reply_raw(&self, status: u16, body: impl Into<Vec<u8>>) -> &Self {
-        self.state
-            .lock()
-            .unwrap()
-            .replies
-            .push_back((status, body.into()));
+        self.reply_with(Reply::raw(status, body))
+    }
+
+    /// Scripts the next reply.
+    pub fn reply_with(&self, reply: Reply) -> &Self {
+        self.state.lock().unwrap().replies.push_back(reply);
+        self
+    }
+
+    /// Answers every request no scripted reply is left for with `handler`.
+    pub fn handle(&self, handler: impl Fn(&Recorded) -> Reply + Send + Sync + 'static) -> &Self {
+        self.state.lock().unwrap().handler = Some(Arc::new(handler));
         self
     }
 
@@ -134,14 +206,21 @@ pub fn assert_sent(request: &Recorded, action: &str, body: &Value) {
     assert_eq!(&request.json(), body, "body sent for `{action}`");
 }
 
-fn reply(status: u16, body: Vec<u8>) -> Response {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (
+fn reply(answer: Reply) -> Response {
+    let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = (
         status,
         [(axum::http::header::CONTENT_TYPE, "application/json")],
-        body,
+        answer.body,
     )
-        .into_response()
+        .into_response();
+    for (name, value) in answer.headers {
+        response.headers_mut().insert(
+            axum::http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+            axum::http::HeaderValue::from_str(&value).unwrap(),
+        );
+    }
+    response
 }
 
 /// The workspace root.

@@ -1,0 +1,22 @@
+//! The runtime against faults a test server injects: retries, timeouts, transport failures,
+//! regions, batch helpers, observability and client-side validation. Each test counts the
+//! requests the server saw, not only the result the caller got.
+
+mod batch;
+mod observability;
+mod regions;
+mod retries;
+mod timeouts;
+mod transport;
+mod validation;
+
+use livechat_config::RetryPolicy;
+use std::time::Duration;
+
+/// Retries with short waits, so tests stay fast.
+pub fn quick_retries(attempts: u32) -> RetryPolicy {
+    RetryPolicy::default()
+        .max_attempts(attempts)
+        .base_delay(Duration::from_millis(5))
+        .max_delay(Duration::from_millis(50))
+}

@@ -1,0 +1,144 @@
+use crate::quick_retries;
+use livechat_config::*;
+use livechat_config_tests::raw::{RawReply, RawServer};
+use livechat_config_tests::{TestServer, TOKEN};
+use serde_json::json;
+use std::time::Duration;
+
+fn client(base_url: &str, policy: RetryPolicy) -> Client {
+    Client::builder(Credentials::bearer(TOKEN))
+        .base_url(base_url)
+        .retry(policy)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_reset_connection_on_a_read_is_retried() {
+    let server = RawServer::start(vec![
+        RawReply::Reset,
+        RawReply::ok_json(r#"[{"id": 0, "name": "General"}]"#),
+    ])
+    .await;
+    let groups = client(&server.base_url, quick_retries(3))
+        .list_groups()
+        .await
+        .unwrap();
+    assert_eq!(groups[0].name, "General");
+    assert_eq!(server.requests(), 2);
+}
+
+#[tokio::test]
+async fn a_reset_connection_on_a_write_is_not_resent() {
+    let server = RawServer::start(vec![RawReply::Reset, RawReply::ok_json("{}")]).await;
+    let err = client(&server.base_url, quick_retries(3))
+        .delete_agent("smith@example.com")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                action: Action::DeleteAgent,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(server.requests(), 1);
+}
+
+#[tokio::test]
+async fn a_body_cut_short_is_a_transport_error_and_a_write_is_not_resent() {
+    let server = RawServer::start(vec![RawReply::truncated(200, 100, r#"{"id": "smi"#)]).await;
+    let err = client(&server.base_url, quick_retries(3))
+        .create_agent("smith@example.com", "Agent Smith")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert_eq!(server.requests(), 1);
+}
+
+#[tokio::test]
+async fn a_body_cut_short_on_a_read_is_retried() {
+    let server = RawServer::start(vec![
+        RawReply::truncated(200, 100, r#"[{"id": 0"#),
+        RawReply::ok_json(r#"[{"id": 0, "name": "General"}]"#),
+    ])
+    .await;
+    let groups = client(&server.base_url, quick_retries(3))
+        .list_groups()
+        .await
+        .unwrap();
+    assert_eq!(groups.len(), 1);
+    assert_eq!(server.requests(), 2);
+}
+
+#[tokio::test]
+async fn bytes_that_are_not_http_are_a_transport_error() {
+    let server = RawServer::start(vec![RawReply::Bytes(b"\x00\x01garbage\r\n\r\n".to_vec())]).await;
+    let err = client(&server.base_url, RetryPolicy::none())
+        .list_groups()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert_eq!(server.requests(), 1);
+}
+
+#[tokio::test]
+async fn truncated_json_with_a_correct_length_is_a_decode_error_not_retried() {
+    let server = RawServer::start(vec![RawReply::ok_json(r#"[{"id": 0, "na"#)]).await;
+    let err = client(&server.base_url, quick_retries(3))
+        .list_groups()
+        .await
+        .unwrap_err();
+    let Error::Decode(e) = err else {
+        panic!("expected Decode, got {err:?}")
+    };
+    assert_eq!(e.action, Action::ListGroups);
+    assert_eq!(server.requests(), 1);
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_retried_even_for_a_write_which_then_arrives_once() {
+    let reserved = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = reserved.local_addr().unwrap();
+    drop(reserved);
+    let client = client(
+        &format!("http://{addr}"),
+        RetryPolicy::default()
+            .max_attempts(20)
+            .base_delay(Duration::from_millis(50))
+            .max_delay(Duration::from_millis(100)),
+    );
+    let call = tokio::spawn(async move {
+        client
+            .create_agent("smith@example.com", "Agent Smith")
+            .await
+    });
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let server = TestServer::start_on(addr).await;
+    server.reply(200, json!({"id": "smith@example.com"}));
+    let created = call.await.unwrap().unwrap();
+    assert_eq!(created.id, "smith@example.com");
+    server.assert_one(
+        "create_agent",
+        json!({"id": "smith@example.com", "name": "Agent Smith"}),
+    );
+}
+
+#[tokio::test]
+async fn a_refused_connection_past_the_budget_is_a_transport_error() {
+    let reserved = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = reserved.local_addr().unwrap();
+    drop(reserved);
+    let err = client(&format!("http://{addr}"), quick_retries(3))
+        .list_agents()
+        .await
+        .unwrap_err();
+    let Error::Transport { action, source } = err else {
+        panic!("expected Transport, got {err:?}")
+    };
+    assert_eq!(action, Action::ListAgents);
+    assert!(source.is_connect());
+}
