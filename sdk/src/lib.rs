@@ -25,6 +25,8 @@
 //!   `Result` per request, in order.
 //! - [`Action`] lists every action with its scopes and batch twin, and decodes request and
 //!   response bodies by action name.
+//! - [`webhook`] parses the deliveries a registered webhook receives and checks their
+//!   `secret_key`.
 //!
 //! The request and response types are generated from `spec/configuration-v3.6.json`.
 
@@ -36,6 +38,7 @@ mod error;
 mod generated;
 mod request;
 pub mod validate;
+pub mod webhook;
 mod wire;
 
 pub use client::{Call, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
