@@ -97,26 +97,28 @@ pub fn parse(body: &[u8]) -> Result<Delivery, WebhookError> {
     if body.trim_ascii().is_empty() {
         return Err(WebhookError::Empty);
     }
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let delivery: Delivery = serde_path_to_error::deserialize(&mut de).map_err(|err| {
-        let path = err.path().to_string();
-        let inner = err.into_inner();
-        match inner.classify() {
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|err| match err.classify() {
             serde_json::error::Category::Eof => WebhookError::Truncated,
-            serde_json::error::Category::Data => WebhookError::NotADelivery {
-                path,
-                message: inner.to_string(),
-            },
             _ => WebhookError::NotJson {
-                message: inner.to_string(),
+                message: err.to_string(),
             },
+        })?;
+    // Serde would also read a struct from a JSON array of its fields in order; a delivery is
+    // only ever an object.
+    if !value.is_object() {
+        return Err(WebhookError::NotADelivery {
+            path: String::new(),
+            message: "expected a JSON object".to_string(),
+        });
+    }
+    serde_path_to_error::deserialize(value).map_err(|err| {
+        let path = err.path().to_string();
+        WebhookError::NotADelivery {
+            path: if path == "." { String::new() } else { path },
+            message: err.into_inner().to_string(),
         }
-    })?;
-    // Trailing bytes after the object mean the body is not one delivery.
-    de.end().map_err(|err| WebhookError::NotJson {
-        message: err.to_string(),
-    })?;
-    Ok(delivery)
+    })
 }
 
 impl WebhookEnvelope {
