@@ -59,6 +59,7 @@ fn fixture_outputs_match_snapshots() {
         "batch_action",
         "empty_response",
         "constraints",
+        "available_filters",
     ] {
         insta::assert_snapshot!(format!("fixture__{name}"), generated(&load(&fixture(name))));
     }
@@ -204,6 +205,46 @@ fn broken_specs_are_rejected_naming_the_spot() {
         "constraints",
         |s| s["actions"][0]["constraints"][0]["fields"][1] = json!("path"),
         "action `add_rule`, constraint AtLeastOneOf: unknown field `path`",
+    );
+    rejected(
+        "available_filters",
+        |s| s["actions"][0]["params"][2]["secret"] = json!(true),
+        "action `add_hook`, parameter `filters`: `secret` needs a string type",
+    );
+    rejected(
+        "available_filters",
+        |s| s["actions"][0]["constraints"][0]["selector"] = json!("key"),
+        "action `add_hook`, constraint AvailableFilters: selector `key` must be an always-required field of an enum type",
+    );
+    rejected(
+        "available_filters",
+        |s| s["actions"][0]["params"][0]["required"] = json!(false),
+        "selector `trigger` must be an always-required field of an enum type",
+    );
+    rejected(
+        "available_filters",
+        |s| s["actions"][0]["constraints"][0]["fields"] = json!(["key"]),
+        "constraint AvailableFilters: `fields` must name one field of an object type",
+    );
+    rejected(
+        "available_filters",
+        |s| {
+            s["actions"][0]["constraints"][0]
+                .as_object_mut()
+                .unwrap()
+                .remove("selector");
+        },
+        "constraint AvailableFilters: `selector` is missing",
+    );
+    rejected(
+        "available_filters",
+        |s| s["types"][0]["values"][0]["available_filters"][0] = json!("athor"),
+        "constraint AvailableFilters: filter `author` is in no `available_filters` of `trigger`",
+    );
+    rejected(
+        "constraints",
+        |s| s["actions"][0]["constraints"][0]["selector"] = json!("url"),
+        "constraint AtLeastOneOf: `selector` is only for `available_filters`",
     );
     rejected(
         "map",

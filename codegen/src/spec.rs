@@ -99,6 +99,9 @@ pub struct Field {
     pub default: Option<Value>,
     #[serde(default)]
     pub limits: Option<Limits>,
+    /// A credential (a webhook's `secret_key`): masked in the generated `Debug`.
+    #[serde(default)]
+    pub secret: bool,
 }
 
 impl Field {
@@ -123,6 +126,9 @@ pub struct Limits {
 pub struct Constraint {
     pub kind: ConstraintKind,
     pub fields: Vec<String>,
+    /// `available_filters` only: the enum field whose value decides which filters are available.
+    #[serde(default)]
+    pub selector: Option<String>,
     #[serde(default)]
     pub description: String,
 }
@@ -132,6 +138,9 @@ pub struct Constraint {
 pub enum ConstraintKind {
     AtLeastOneOf,
     AtMostOneOf,
+    /// Only the fields of the object in `fields[0]` that the `available_filters` of the
+    /// `selector`'s value list may be set.
+    AvailableFilters,
 }
 
 #[derive(Debug, Clone, Deserialize)]

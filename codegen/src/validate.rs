@@ -84,6 +84,9 @@ impl Checker<'_> {
             if !members.insert(names::member(&field.name).to_string()) {
                 self.error(&location, "its Rust name clashes with another field's");
             }
+            if field.secret && TypeExpr::parse(&field.ty) != Ok(TypeExpr::String) {
+                self.error(&location, "`secret` needs a string type");
+            }
             if field.required_when.is_some() && !field.required {
                 self.error(&location, "`required_when` is set but `required` is false");
             }
@@ -115,6 +118,13 @@ impl Checker<'_> {
             if constraint.fields.is_empty() {
                 self.error(&location, "names no field");
             }
+            if constraint.kind == ConstraintKind::AvailableFilters {
+                self.available_filters(&location, fields, constraint);
+                continue;
+            }
+            if constraint.selector.is_some() {
+                self.error(&location, "`selector` is only for `available_filters`");
+            }
             for name in &constraint.fields {
                 match fields.iter().find(|f| &f.name == name) {
                     None => self.error(&location, format!("unknown field `{name}`")),
@@ -124,6 +134,63 @@ impl Checker<'_> {
                     ),
                     Some(_) => {}
                 }
+            }
+        }
+    }
+
+    /// `fields` is one object-typed field; `selector` an always-required field of an enum type
+    /// whose values list `available_filters`, each field of the object in at least one list.
+    fn available_filters(&mut self, location: &str, fields: &[Field], constraint: &Constraint) {
+        let named = |name: &str| {
+            fields
+                .iter()
+                .find(|f| f.name == name)
+                .and_then(|f| TypeExpr::parse(&f.ty).ok())
+                .and_then(|expr| match expr {
+                    TypeExpr::Named(ty) => Some(ty),
+                    _ => None,
+                })
+        };
+        let object = match constraint.fields.as_slice() {
+            [name] => named(name).and_then(|ty| match self.types.get(ty.as_str()).copied() {
+                Some(TypeDef::Object { fields, .. }) => Some(fields.as_slice()),
+                _ => None,
+            }),
+            _ => None,
+        };
+        let Some(object) = object else {
+            return self.error(location, "`fields` must name one field of an object type");
+        };
+        let Some(selector) = &constraint.selector else {
+            return self.error(location, "`selector` is missing");
+        };
+        let required = fields
+            .iter()
+            .any(|f| &f.name == selector && f.always_required());
+        let values = named(selector).and_then(|ty| match self.types.get(ty.as_str()).copied() {
+            Some(TypeDef::Enum { values, .. }) => Some(values.as_slice()),
+            _ => None,
+        });
+        let (true, Some(values)) = (required, values) else {
+            return self.error(
+                location,
+                format!("selector `{selector}` must be an always-required field of an enum type"),
+            );
+        };
+        for field in object {
+            let listed = values.iter().any(|v| {
+                v.available_filters
+                    .as_ref()
+                    .is_some_and(|list| list.contains(&field.name))
+            });
+            if !listed {
+                self.error(
+                    location,
+                    format!(
+                        "filter `{}` is in no `available_filters` of `{selector}`",
+                        field.name
+                    ),
+                );
             }
         }
     }

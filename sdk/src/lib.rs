@@ -25,6 +25,8 @@
 //!   `Result` per request, in order.
 //! - [`Action`] lists every action with its scopes and batch twin, and decodes request and
 //!   response bodies by action name.
+//! - [`webhook`] parses the deliveries a registered webhook receives and checks their
+//!   `secret_key`.
 //!
 //! The request and response types are generated from `spec/configuration-v3.6.json`.
 
@@ -40,6 +42,7 @@ mod region;
 mod request;
 mod retry;
 pub mod validate;
+pub mod webhook;
 mod wire;
 
 pub use batch::{BatchCall, BatchResults};

@@ -157,6 +157,38 @@ impl Validator {
         }
     }
 
+    /// Every filter set in `object` must be available for the value of `selector`, as the
+    /// reference's table of that value lists them. `available` is `None` for a value this crate
+    /// does not know; its filters are then left to the server.
+    pub fn available_filters(
+        &mut self,
+        object: &str,
+        selector: &str,
+        value: &str,
+        available: Option<&[&str]>,
+        filters: &[(&str, bool)],
+    ) {
+        let Some(available) = available else {
+            return;
+        };
+        for (name, _) in filters
+            .iter()
+            .filter(|(name, set)| *set && !available.contains(name))
+        {
+            let listed: Vec<String> = available.iter().map(|a| format!("`{a}`")).collect();
+            let listed = if listed.is_empty() {
+                "none".to_string()
+            } else {
+                listed.join(", ")
+            };
+            let path = self.here(&format!("{object}.{name}"));
+            self.push(
+                path,
+                format!("is not available for `{selector}` `{value}` (available: {listed})"),
+            );
+        }
+    }
+
     /// Records an enum value the spec does not document, when the validator is strict.
     pub fn unknown_value<'a>(
         &mut self,

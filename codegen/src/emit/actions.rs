@@ -3,7 +3,7 @@
 
 use super::{doc, model, parse, rust_type};
 use crate::names;
-use crate::spec::{Action, Response, Section, Spec};
+use crate::spec::{Action, Response, Section, Spec, TypeDef};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -58,12 +58,12 @@ pub fn section(spec: &Spec, section: &Section) -> TokenStream {
         use super::*;
     };
     for action in spec.actions.iter().filter(|a| a.section == section.name) {
-        out.extend(action_items(action));
+        out.extend(action_items(action, &spec.types));
     }
     out
 }
 
-fn action_items(action: &Action) -> TokenStream {
+fn action_items(action: &Action, types: &[TypeDef]) -> TokenStream {
     let name = &action.name;
     let variant = names::ident(&names::action_type(name));
     let request_name = names::request_type(name);
@@ -80,6 +80,7 @@ fn action_items(action: &Action) -> TokenStream {
         doc: &request_doc,
         fields: &action.params,
         constraints: &action.constraints,
+        types,
     });
     if let Response::Fields { fields } = &action.response {
         let response_name = names::response_type(name);
@@ -92,6 +93,7 @@ fn action_items(action: &Action) -> TokenStream {
             doc: &response_doc,
             fields,
             constraints: &[],
+            types,
         }));
     }
 

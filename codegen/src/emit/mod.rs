@@ -38,6 +38,7 @@ pub fn generate(spec: &Spec) -> Vec<File> {
                 doc: description,
                 fields,
                 constraints,
+                types: &spec.types,
             }),
             TypeDef::Enum {
                 name,

@@ -2,7 +2,7 @@
 
 use super::{argument, doc, field_doc, parse, rust_type};
 use crate::names;
-use crate::spec::{Constraint, ConstraintKind, EnumValue, ErrorType, Field, Limits};
+use crate::spec::{Constraint, ConstraintKind, EnumValue, ErrorType, Field, Limits, TypeDef};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -11,6 +11,8 @@ pub struct ObjectSpec<'a> {
     pub doc: &'a str,
     pub fields: &'a [Field],
     pub constraints: &'a [Constraint],
+    /// Every named type, for constraints that look into a field's type.
+    pub types: &'a [TypeDef],
 }
 
 /// A struct with a constructor taking the always-required fields, one builder method per other
@@ -79,11 +81,14 @@ pub fn object(spec: &ObjectSpec) -> TokenStream {
             list.join(", ")
         )
     };
-    let validate = validate_impl(&name, spec.fields, spec.constraints);
+    let validate = validate_impl(&name, spec);
+    let secret = spec.fields.iter().any(|f| f.secret);
+    let derive_debug = (!secret).then(|| quote!(Debug,));
+    let debug = secret.then(|| masked_debug(&name, spec.fields));
 
     quote! {
         #struct_doc
-        #[derive(Debug, Clone, PartialEq, #derive_default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(#derive_debug Clone, PartialEq, #derive_default ::serde::Serialize, ::serde::Deserialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
@@ -97,7 +102,30 @@ pub fn object(spec: &ObjectSpec) -> TokenStream {
             #(#setters)*
         }
 
+        #debug
         #validate
+    }
+}
+
+/// `Debug` that prints `"****"` for secret fields, so a logged request or delivery keeps its key.
+fn masked_debug(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
+    let type_name = name.to_string();
+    let entries = fields.iter().map(|f| {
+        let member = names::member(&f.name);
+        let wire = &f.name;
+        let value = match (f.secret, f.always_required()) {
+            (false, _) => quote!(&self.#member),
+            (true, true) => quote!(&"****"),
+            (true, false) => quote!(&self.#member.as_ref().map(|_| "****")),
+        };
+        quote!(.field(#wire, #value))
+    });
+    quote! {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#type_name) #(#entries)* .finish()
+            }
+        }
     }
 }
 
@@ -129,11 +157,8 @@ fn mentions_named(ty: &str) -> bool {
     parse(ty).named().is_some()
 }
 
-fn validate_impl(
-    name: &proc_macro2::Ident,
-    fields: &[Field],
-    constraints: &[Constraint],
-) -> TokenStream {
+fn validate_impl(name: &proc_macro2::Ident, spec: &ObjectSpec) -> TokenStream {
+    let (fields, constraints) = (spec.fields, spec.constraints);
     let mut checks = Vec::new();
     for f in fields {
         let member = names::member(&f.name);
@@ -147,6 +172,10 @@ fn validate_impl(
         }
     }
     for c in constraints {
+        if c.kind == ConstraintKind::AvailableFilters {
+            checks.push(available_filters(c, fields, spec.types));
+            continue;
+        }
         let present = c.fields.iter().map(|name| {
             let member = names::member(name);
             quote!((#name, self.#member.is_some()))
@@ -154,6 +183,7 @@ fn validate_impl(
         let rule = match c.kind {
             ConstraintKind::AtLeastOneOf => quote!(at_least_one_of),
             ConstraintKind::AtMostOneOf => quote!(at_most_one_of),
+            ConstraintKind::AvailableFilters => unreachable!("handled above"),
         };
         checks.push(quote!(v.#rule(&[#(#present),*]);));
     }
@@ -166,6 +196,44 @@ fn validate_impl(
                 #(#checks)*
             }
         }
+    }
+}
+
+/// The check that every filter set is available for the selector's value; the spec validator
+/// has made sure the object and the selector exist and have the right kinds.
+fn available_filters(c: &Constraint, fields: &[Field], types: &[TypeDef]) -> TokenStream {
+    let object_name = &c.fields[0];
+    let selector_name = c.selector.as_deref().unwrap_or_default();
+    let object_field = fields.iter().find(|f| &f.name == object_name);
+    let object_type = object_field.and_then(|f| parse(&f.ty).named().map(str::to_string));
+    let filters = types.iter().find_map(|t| match t {
+        TypeDef::Object { name, fields, .. } if Some(name) == object_type.as_ref() => Some(fields),
+        _ => None,
+    });
+    let present = filters.into_iter().flatten().map(|f| {
+        let wire = &f.name;
+        let member = names::member(&f.name);
+        if f.always_required() {
+            quote!((#wire, true))
+        } else {
+            quote!((#wire, object.#member.is_some()))
+        }
+    });
+    let object = names::member(object_name);
+    let selector = names::member(selector_name);
+    let check = quote! {
+        v.available_filters(
+            #object_name,
+            #selector_name,
+            self.#selector.as_str(),
+            self.#selector.is_known().then(|| self.#selector.available_filters()),
+            &[#(#present),*],
+        );
+    };
+    if object_field.is_some_and(Field::always_required) {
+        quote!({ let object = &self.#object; #check })
+    } else {
+        quote!(if let Some(object) = &self.#object { #check })
     }
 }
 

@@ -7,7 +7,7 @@
 #[allow(unused_imports)]
 use super::*;
 /// The request of `register_webhook` (Register Webhook): see [`Client::register_webhook`](crate::Client::register_webhook).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RegisterWebhookRequest {
     /// The action that triggers sending a webhook. The possible values and the filters available for each are listed in the Triggering actions table (see WebhookAction). One Client ID can register up to three webhooks for every action.
@@ -69,12 +69,40 @@ impl RegisterWebhookRequest {
         self
     }
 }
+impl ::std::fmt::Debug for RegisterWebhookRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RegisterWebhookRequest")
+            .field("action", &self.action)
+            .field("secret_key", &"****")
+            .field("url", &self.url)
+            .field("additional_data", &self.additional_data)
+            .field("description", &self.description)
+            .field("filters", &self.filters)
+            .field("owner_client_id", &self.owner_client_id)
+            .field("type", &self.r#type)
+            .finish()
+    }
+}
 impl crate::validate::Validate for RegisterWebhookRequest {
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("action", &self.action);
         v.field("additional_data", &self.additional_data);
         v.field("filters", &self.filters);
         v.field("type", &self.r#type);
+        if let Some(object) = &self.filters {
+            v.available_filters(
+                "filters",
+                "action",
+                self.action.as_str(),
+                self.action.is_known().then(|| self.action.available_filters()),
+                &[
+                    ("author_type", object.author_type.is_some()),
+                    ("only_my_chats", object.only_my_chats.is_some()),
+                    ("chat_presence", object.chat_presence.is_some()),
+                    ("source_type", object.source_type.is_some()),
+                ],
+            );
+        }
     }
 }
 /// The response of `register_webhook` (Register Webhook): see [`Client::register_webhook`](crate::Client::register_webhook).
