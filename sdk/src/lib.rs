@@ -1,3 +1,4 @@
+#![deny(missing_docs)]
 //! A typed async client for the LiveChat Configuration API v3.6.
 //!
 //! Every action of the API is a method on [`Client`]: required parameters are arguments, optional

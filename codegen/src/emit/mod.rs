@@ -112,11 +112,54 @@ fn doc(text: &str) -> TokenStream {
         let line = if line.is_empty() {
             String::new()
         } else {
-            format!(" {}", line.trim_end())
+            format!(" {}", placeholders_as_code(line.trim_end()))
         };
         quote!(#[doc = #line])
     });
     quote!(#(#lines)*)
+}
+
+/// The reference writes placeholders as `<type>` or `[<type>]`; rustdoc would take them for HTML
+/// tags and links, so outside code spans they become code.
+fn placeholders_as_code(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut in_code = false;
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        if c == '`' {
+            in_code = !in_code;
+        } else if !in_code {
+            if let Some(len) = placeholder_len(rest) {
+                out.push('`');
+                out.push_str(&rest[..len]);
+                out.push('`');
+                rest = &rest[len..];
+                continue;
+            }
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// The length of a `<word>` or `[<word>]` placeholder at the start of `text`.
+fn placeholder_len(text: &str) -> Option<usize> {
+    let bracketed = text.starts_with("[<");
+    let start = if bracketed { 1 } else { 0 };
+    let inner = text[start..].strip_prefix('<')?;
+    let word = inner
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|&n| n > 0)?;
+    if !inner[word..].starts_with('>') {
+        return None;
+    }
+    let len = start + 1 + word + 1;
+    match bracketed {
+        true if text[len..].starts_with(']') => Some(len + 1),
+        true => None,
+        false => Some(len),
+    }
 }
 
 fn parse(ty: &str) -> TypeExpr {

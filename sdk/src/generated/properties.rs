@@ -24,18 +24,18 @@ pub struct RegisterPropertyRequest {
     pub owner_client_id: String,
     /// Possible values: int, string, bool, and tokenized_string
     pub r#type: PropertyType,
-    /// access.<location> (min. one location): Possible values: chat, thread, event, license, group. access.<location>.<user> (min. one user): Possible <user> values: agent, customer; possible values: read, write.
+    /// access.`<location>` (min. one location): Possible values: chat, thread, event, license, group. access.`<location>`.`<user>` (min. one user): Possible `<user>` values: agent, customer; possible values: read, write.
     pub access: PropertyAccess,
     /// Property description
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Array of values that properties can be set to (data type [<type>]: values of the property's type). Only one domain and one range can be set for a single property. The property domain is a set of values that a property can be assigned to. Property domain can be configured in two ways: by defining a set of values explicitly allowed in this property (for example [1, 2, 3]); by defining a range. All values within the range are allowed in this property. It works only for numeric types (for example a range from 1 to 3).
+    /// Array of values that properties can be set to (data type `[<type>]`: values of the property's type). Only one domain and one range can be set for a single property. The property domain is a set of values that a property can be assigned to. Property domain can be configured in two ways: by defining a set of values explicitly allowed in this property (for example [1, 2, 3]); by defining a range. All values within the range are allowed in this property. It works only for numeric types (for example a range from 1 to 3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<Vec<::serde_json::Value>>,
     /// Range of values that properties can be set to. Only one domain and one range can be set for a single property. All values within the range are allowed in this property. It works only for numeric types (for example a range from 1 to 3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub range: Option<PropertyRange>,
-    /// Default value of property; validated by domain or range, if one exists. Registering a property with default_value is possible only if access.<location> is set to license or to group. If a property value hasn't been explicitly set, then the default value will be returned, if any. The default value of a property can be set during property registration as the default_value parameter.
+    /// Default value of property; validated by domain or range, if one exists. Registering a property with default_value is possible only if access.`<location>` is set to license or to group. If a property value hasn't been explicitly set, then the default value will be returned, if any. The default value of a property can be set during property registration as the default_value parameter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_value: Option<::serde_json::Value>,
 }
@@ -63,7 +63,7 @@ impl RegisterPropertyRequest {
         self.description = Some(description.into());
         self
     }
-    /// Array of values that properties can be set to (data type [<type>]: values of the property's type). Only one domain and one range can be set for a single property. The property domain is a set of values that a property can be assigned to. Property domain can be configured in two ways: by defining a set of values explicitly allowed in this property (for example [1, 2, 3]); by defining a range. All values within the range are allowed in this property. It works only for numeric types (for example a range from 1 to 3).
+    /// Array of values that properties can be set to (data type `[<type>]`: values of the property's type). Only one domain and one range can be set for a single property. The property domain is a set of values that a property can be assigned to. Property domain can be configured in two ways: by defining a set of values explicitly allowed in this property (for example [1, 2, 3]); by defining a range. All values within the range are allowed in this property. It works only for numeric types (for example a range from 1 to 3).
     pub fn domain(
         mut self,
         domain: impl IntoIterator<Item = ::serde_json::Value>,
@@ -76,7 +76,7 @@ impl RegisterPropertyRequest {
         self.range = Some(range);
         self
     }
-    /// Default value of property; validated by domain or range, if one exists. Registering a property with default_value is possible only if access.<location> is set to license or to group. If a property value hasn't been explicitly set, then the default value will be returned, if any. The default value of a property can be set during property registration as the default_value parameter.
+    /// Default value of property; validated by domain or range, if one exists. Registering a property with default_value is possible only if access.`<location>` is set to license or to group. If a property value hasn't been explicitly set, then the default value will be returned, if any. The default value of a property can be set during property registration as the default_value parameter.
     pub fn default_value(mut self, default_value: ::serde_json::Value) -> Self {
         self.default_value = Some(default_value);
         self
@@ -111,13 +111,13 @@ impl crate::Client {
     ///
     /// Reference note: The published request example is not valid JSON: inside access it has the comment lines // "thread": {}, // "event": {}, // "license": {}, // "group": {} (listing the other locations); they are dropped in request_as_published.
     ///
-    /// Reference note: The published example also sets default_value on a property whose only access location is chat, which contradicts footnote 2 (default_value is possible only if access.<location> is set to license or to group); the conforming request omits default_value (it is then identical to the register example in the section's "Public properties" text).
+    /// Reference note: The published example also sets default_value on a property whose only access location is chat, which contradicts footnote 2 (default_value is possible only if access.`<location>` is set to license or to group); the conforming request omits default_value (it is then identical to the register example in the section's "Public properties" text).
     ///
     /// Reference note: Footnote 1 ("Only one domain and one range can be set for a single property") is read, together with the section's "Property domain can be configured in two ways", as: domain and range are mutually exclusive; expressed as an at_most_one_of constraint.
     ///
-    /// Reference note: The table's rows access.<location> ("min. one location") and access.<location>.<user> ("min. one user") are expressed through PropertyAccess/LocationAccess and their at_least_one_of constraints.
+    /// Reference note: The table's rows access.`<location>` ("min. one location") and access.`<location>`.`<user>` ("min. one user") are expressed through PropertyAccess/LocationAccess and their at_least_one_of constraints.
     ///
-    /// Reference note: The domain's data type [<type>] (values of the property's type) and default_value's data type <type> are expressed as json.
+    /// Reference note: The domain's data type `[<type>]` (values of the property's type) and default_value's data type `<type>` are expressed as json.
     pub fn register_property(
         &self,
         name: impl Into<String>,
@@ -136,7 +136,7 @@ impl crate::Call<'_, RegisterPropertyRequest> {
     pub fn description(self, description: impl Into<String>) -> Self {
         self.map(|request| request.description(description))
     }
-    /// Array of values that properties can be set to (data type [<type>]: values of the property's type). Only one domain and one range can be set for a single property. The property domain is a set of values that a property can be assigned to. Property domain can be configured in two ways: by defining a set of values explicitly allowed in this property (for example [1, 2, 3]); by defining a range. All values within the range are allowed in this property. It works only for numeric types (for example a range from 1 to 3).
+    /// Array of values that properties can be set to (data type `[<type>]`: values of the property's type). Only one domain and one range can be set for a single property. The property domain is a set of values that a property can be assigned to. Property domain can be configured in two ways: by defining a set of values explicitly allowed in this property (for example [1, 2, 3]); by defining a range. All values within the range are allowed in this property. It works only for numeric types (for example a range from 1 to 3).
     pub fn domain(self, domain: impl IntoIterator<Item = ::serde_json::Value>) -> Self {
         self.map(|request| request.domain(domain))
     }
@@ -144,7 +144,7 @@ impl crate::Call<'_, RegisterPropertyRequest> {
     pub fn range(self, range: PropertyRange) -> Self {
         self.map(|request| request.range(range))
     }
-    /// Default value of property; validated by domain or range, if one exists. Registering a property with default_value is possible only if access.<location> is set to license or to group. If a property value hasn't been explicitly set, then the default value will be returned, if any. The default value of a property can be set during property registration as the default_value parameter.
+    /// Default value of property; validated by domain or range, if one exists. Registering a property with default_value is possible only if access.`<location>` is set to license or to group. If a property value hasn't been explicitly set, then the default value will be returned, if any. The default value of a property can be set during property registration as the default_value parameter.
     pub fn default_value(self, default_value: ::serde_json::Value) -> Self {
         self.map(|request| request.default_value(default_value))
     }

@@ -1087,7 +1087,7 @@ impl Access {
     }
 }
 impl crate::validate::Validate for Access {}
-/// The <match_object> structure.
+/// The `<match_object>` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MatchObject {
@@ -1634,7 +1634,7 @@ pub struct Group {
     /// The code of the group languange
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language_code: Option<String>,
-    /// An object containing Agents belonging to a group, along with their priorities. Agents' priorities in a group as a map in the "<id>": "<priority>" format.
+    /// An object containing Agents belonging to a group, along with their priorities. Agents' priorities in a group as a map in the "`<id>`": "`<priority>`" format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_priorities: Option<::std::collections::BTreeMap<String, Priority>>,
     /// The routing status of a group. (The reference lists no values; its examples show "offline".)
@@ -1657,7 +1657,7 @@ impl Group {
         self.language_code = Some(language_code.into());
         self
     }
-    /// An object containing Agents belonging to a group, along with their priorities. Agents' priorities in a group as a map in the "<id>": "<priority>" format.
+    /// An object containing Agents belonging to a group, along with their priorities. Agents' priorities in a group as a map in the "`<id>`": "`<priority>`" format.
     pub fn agent_priorities(
         mut self,
         agent_priorities: impl IntoIterator<Item = (impl Into<String>, Priority)>,
@@ -1827,9 +1827,9 @@ pub enum PropertyLocation {
     Thread,
     /// `chat`: Property set within a chat.
     Chat,
-    /// `group`: Property set within a group (see Update Group Properties). Registering a property with default_value is possible only if access.<location> is set to license or to group.
+    /// `group`: Property set within a group (see Update Group Properties). Registering a property with default_value is possible only if access.`<location>` is set to license or to group.
     Group,
-    /// `license`: Property set within a license (see Update License Properties). Registering a property with default_value is possible only if access.<location> is set to license or to group.
+    /// `license`: Property set within a license (see Update License Properties). Registering a property with default_value is possible only if access.`<location>` is set to license or to group.
     License,
     /// A value this version of the crate does not know, kept as the server sent it.
     Other(String),
@@ -1902,23 +1902,23 @@ impl crate::validate::Validate for PropertyLocation {
         }
     }
 }
-/// Property access per location (access.<location>): min. one location. Possible <location> values: chat, thread, event, license, group. You can configure access to properties within those locations. For example, you could create a property visible only to agents in a chat and thread, but not in an event. Registering a property with default_value is possible only if access.<location> is set to license or to group.
+/// Property access per location (access.`<location>`): min. one location. Possible `<location>` values: chat, thread, event, license, group. You can configure access to properties within those locations. For example, you could create a property visible only to agents in a chat and thread, but not in an event. Registering a property with default_value is possible only if access.`<location>` is set to license or to group.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PropertyAccess {
-    /// Access to the property within the chat location: possible <user> values: agent, customer; possible values: read, write.
+    /// Access to the property within the chat location: possible `<user>` values: agent, customer; possible values: read, write.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chat: Option<LocationAccess>,
-    /// Access to the property within the thread location: possible <user> values: agent, customer; possible values: read, write.
+    /// Access to the property within the thread location: possible `<user>` values: agent, customer; possible values: read, write.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thread: Option<LocationAccess>,
-    /// Access to the property within the event location: possible <user> values: agent, customer; possible values: read, write.
+    /// Access to the property within the event location: possible `<user>` values: agent, customer; possible values: read, write.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<LocationAccess>,
-    /// Access to the property within the license location: possible <user> values: agent, customer; possible values: read, write. Registering a property with default_value is possible only if access.<location> is set to license or to group.
+    /// Access to the property within the license location: possible `<user>` values: agent, customer; possible values: read, write. Registering a property with default_value is possible only if access.`<location>` is set to license or to group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub license: Option<LocationAccess>,
-    /// Access to the property within the group location: possible <user> values: agent, customer; possible values: read, write. Registering a property with default_value is possible only if access.<location> is set to license or to group.
+    /// Access to the property within the group location: possible `<user>` values: agent, customer; possible values: read, write. Registering a property with default_value is possible only if access.`<location>` is set to license or to group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<LocationAccess>,
 }
@@ -1933,27 +1933,27 @@ impl PropertyAccess {
             group: None,
         }
     }
-    /// Access to the property within the chat location: possible <user> values: agent, customer; possible values: read, write.
+    /// Access to the property within the chat location: possible `<user>` values: agent, customer; possible values: read, write.
     pub fn chat(mut self, chat: LocationAccess) -> Self {
         self.chat = Some(chat);
         self
     }
-    /// Access to the property within the thread location: possible <user> values: agent, customer; possible values: read, write.
+    /// Access to the property within the thread location: possible `<user>` values: agent, customer; possible values: read, write.
     pub fn thread(mut self, thread: LocationAccess) -> Self {
         self.thread = Some(thread);
         self
     }
-    /// Access to the property within the event location: possible <user> values: agent, customer; possible values: read, write.
+    /// Access to the property within the event location: possible `<user>` values: agent, customer; possible values: read, write.
     pub fn event(mut self, event: LocationAccess) -> Self {
         self.event = Some(event);
         self
     }
-    /// Access to the property within the license location: possible <user> values: agent, customer; possible values: read, write. Registering a property with default_value is possible only if access.<location> is set to license or to group.
+    /// Access to the property within the license location: possible `<user>` values: agent, customer; possible values: read, write. Registering a property with default_value is possible only if access.`<location>` is set to license or to group.
     pub fn license(mut self, license: LocationAccess) -> Self {
         self.license = Some(license);
         self
     }
-    /// Access to the property within the group location: possible <user> values: agent, customer; possible values: read, write. Registering a property with default_value is possible only if access.<location> is set to license or to group.
+    /// Access to the property within the group location: possible `<user>` values: agent, customer; possible values: read, write. Registering a property with default_value is possible only if access.`<location>` is set to license or to group.
     pub fn group(mut self, group: LocationAccess) -> Self {
         self.group = Some(group);
         self
@@ -1977,7 +1977,7 @@ impl crate::validate::Validate for PropertyAccess {
         );
     }
 }
-/// Access within one location (access.<location>.<user>): min. one user. Possible <user> values: agent, customer; possible values: read, write.
+/// Access within one location (access.`<location>`.`<user>`): min. one user. Possible `<user>` values: agent, customer; possible values: read, write.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LocationAccess {
@@ -2053,7 +2053,7 @@ pub struct PropertyDefinition {
     /// Property description
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Property access per location: possible <location> values: chat, thread, event, license, group; possible <user> values: agent, customer; possible values: read, write.
+    /// Property access per location: possible `<location>` values: chat, thread, event, license, group; possible `<user>` values: agent, customer; possible values: read, write.
     pub access: PropertyAccess,
     /// Public access of a published property. Possible values: read, write. It determines the access level for the Client Ids different than owner_client_id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3077,13 +3077,13 @@ impl crate::validate::Validate for WebhookName {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct WebhookEnvelope {
-    /// <webhook_id>
+    /// `<webhook_id>`
     pub webhook_id: String,
-    /// <secret_key>: the secret key sent in webhooks to verify the source of a webhook.
+    /// `<secret_key>`: the secret key sent in webhooks to verify the source of a webhook.
     pub secret_key: String,
-    /// <action>: the action that triggered the webhook.
+    /// `<action>`: the action that triggered the webhook.
     pub action: WebhookAction,
-    /// <organization_id>
+    /// `<organization_id>`
     pub organization_id: String,
     /// The webhook payload.
     pub payload: ::serde_json::Value,

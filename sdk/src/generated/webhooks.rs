@@ -138,7 +138,7 @@ impl crate::Client {
     ///
     /// Reference note: The scope row is labelled "Required token scopes" (with footnote 1, recorded in scope_notes) instead of "Required scopes".
     ///
-    /// Reference note: The request example authorizes with 'Authorization: Basic <your_username>:<your_PAT>' (a PAT, as the footnote recommends, with the credentials not base64-encoded) while every other example uses 'Authorization: Bearer <your_access_token>'; authentication is not part of the per-action spec.
+    /// Reference note: The request example authorizes with 'Authorization: Basic `<your_username>`:`<your_PAT>`' (a PAT, as the footnote recommends, with the credentials not base64-encoded) while every other example uses 'Authorization: Bearer `<your_access_token>`'; authentication is not part of the per-action spec.
     ///
     /// Reference note: The Triggering actions table lists an agent_ids filter for routing_status_set, but the parameter table documents no filters.agent_ids parameter (nor its shape); WebhookFilters follows the parameter table and has no agent_ids field.
     ///
