@@ -19,15 +19,87 @@
 //! # }
 //! ```
 //!
-//! - Credentials: [`Credentials::bearer`] for OAuth access tokens, [`Credentials::pat`] for
-//!   personal access tokens. Neither ever prints its secret.
-//! - Errors: one [`Error`]; API errors keep their documented [`ErrorKind`] and `data`.
-//! - Batches: the batch endpoints take any number of requests of one action and answer one
-//!   `Result` per request, in order.
-//! - [`Action`] lists every action with its scopes and batch twin, and decodes request and
-//!   response bodies by action name.
-//! - [`webhook`] parses the deliveries a registered webhook receives and checks their
-//!   `secret_key`.
+//! # A tour
+//!
+//! **Credentials.** [`Credentials::bearer`] takes an OAuth access token, [`Credentials::pat`] a
+//! personal access token (sent as Basic). Neither ever prints its secret: `Debug` and `Display`
+//! show `Bearer dal:****`, and no tracing field carries it.
+//!
+//! **Regions.** A bearer token's `dal:`/`fra:` prefix picks its data center; calls for `fra` carry
+//! `X-Region: fra`. [`ClientBuilder::region`] overrides it (and is how a PAT names its region).
+//! A `misdirected_request` naming another region is sent there once more, and the client keeps
+//! that region for later calls ([`Client::region`]).
+//!
+//! **Errors.** One [`Error`]: [`Error::Api`] keeps the documented [`ErrorKind`] (unknown kinds as
+//! [`ErrorKind::Other`]), the message, `data` (such as `region`), the HTTP status and any
+//! `Retry-After`. [`Error::Timeout`], [`Error::Transport`], [`Error::Decode`] (naming the action
+//! and the field), [`Error::Status`] (a non-API error page) and [`Error::InvalidRequest`] (a
+//! documented limit broken, caught before sending) cover the rest. Nothing a server sends makes
+//! the client panic.
+//!
+//! **Retries and timeouts.** A [`RetryPolicy`] (exponential backoff with full jitter, honouring
+//! `Retry-After`) retries rate limiting, server errors and transport failures of actions that
+//! only read ([`Action::is_read_only`]); actions that change something are sent again only when
+//! the connection could not be made, so a retry never applies a change twice. Timeouts are set per
+//! client or per call:
+//!
+//! ```no_run
+//! use livechat_config::{Client, Credentials, Region, RetryPolicy};
+//! use std::time::Duration;
+//!
+//! # async fn run() -> Result<(), livechat_config::Error> {
+//! let client = Client::builder(Credentials::pat("account-id", "pat"))
+//!     .region(Region::Fra)
+//!     .timeout(Duration::from_secs(10))
+//!     .retry(RetryPolicy::default().max_attempts(5))
+//!     .build()?;
+//! let agents = client
+//!     .list_agents()
+//!     .timeout(Duration::from_secs(60))
+//!     .retry(RetryPolicy::none())
+//!     .await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! **Batches.** The batch methods (`batch_create_agents`, …) take any number of requests,
+//! send them in chunks ([`ClientBuilder::batch_chunk_size`]) with several chunks in flight
+//! ([`ClientBuilder::batch_concurrency`]), and answer one `Result` per request in input order:
+//!
+//! ```no_run
+//! use livechat_config::{Client, Credentials, SuspendAgentRequest};
+//!
+//! # async fn run() -> Result<(), livechat_config::Error> {
+//! let client = Client::new(Credentials::bearer("dal:token"));
+//! let ids = (0..500).map(|i| format!("agent{i}@example.com"));
+//! let results = client
+//!     .batch_suspend_agents(ids.map(SuspendAgentRequest::new))
+//!     .await?;
+//! for (i, result) in results.iter().enumerate() {
+//!     if let Err(error) = result {
+//!         eprintln!("agent {i}: {error}");
+//!     }
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! **Webhooks.** [`webhook::verify`] parses a delivery and checks its `secret_key` in constant
+//! time; `register_webhook` requests are checked against the reference's filter rules before
+//! they are sent.
+//!
+//! **Dynamic use.** [`Action`] lists every action with its scopes, batch twin and read-only flag,
+//! and decodes request and response bodies by action name.
+//!
+//! **Tracing.** Every call runs in a `livechat_config.call` span with `action`, `attempt`,
+//! `status`, `latency_ms` and `region`; a `Legacy` or `Deprecation` answer header is logged as a
+//! warning once per action.
+//!
+//! **Testing without an account.** The `livechat-config-emulator` crate of this project serves
+//! the whole API on loopback; point [`ClientBuilder::base_url`] at it.
+//!
+//! **TLS.** The `rustls` feature (default) needs no system library; `native-tls` uses the
+//! platform's.
 //!
 //! The request and response types are generated from `spec/configuration-v3.6.json`.
 
