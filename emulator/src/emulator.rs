@@ -129,8 +129,19 @@ impl EmulatorBuilder {
             },
             None => State::fresh(seed),
         };
+        // A personal access token carries no region prefix: the default one lives wherever
+        // this emulator does.
         let mut tokens = if self.default_tokens {
             default_tokens()
+                .into_iter()
+                .map(|t| {
+                    if t.identity().is_pat {
+                        t.region(&self.region)
+                    } else {
+                        t
+                    }
+                })
+                .collect()
         } else {
             Vec::new()
         };

@@ -1,6 +1,8 @@
 use crate::{call, emulator, kind, post};
 use livechat_config::*;
-use livechat_config_emulator::{Emulator, Faults, Token, FRA_TOKEN};
+use livechat_config_emulator::{
+    Emulator, Faults, Token, DEFAULT_PAT, DEFAULT_PAT_ACCOUNT, FRA_TOKEN,
+};
 use std::time::{Duration, Instant};
 
 #[tokio::test]
@@ -184,6 +186,8 @@ async fn an_emulator_in_fra_serves_fra_tokens_without_the_header() {
         .unwrap();
     let dal = emu.client().list_groups().await.unwrap_err();
     assert_eq!(dal.api().unwrap().region(), Some("dal"));
+    let pat = emu.client_with(Credentials::pat(DEFAULT_PAT_ACCOUNT, DEFAULT_PAT));
+    pat.list_groups().await.unwrap();
 }
 
 #[tokio::test]

@@ -299,12 +299,30 @@ async fn license_values_defaults_filters_and_validation() {
         .update_license_properties([(TEST_NAMESPACE, values(&[("int_property", json!(7))]))])
         .await
         .unwrap();
+    let tokenized = values(&[("tokenized_string_property", json!("split into tokens"))]);
+    client
+        .update_license_properties([(TEST_NAMESPACE, tokenized)])
+        .await
+        .unwrap();
+    for (name, wrong) in [
+        ("tokenized_string_property", json!(1)),
+        ("bool_property", json!("true")),
+        ("string_property", json!(false)),
+    ] {
+        let bad = values(&[(name, wrong)]);
+        assert_eq!(
+            kind(client.update_license_properties([(TEST_NAMESPACE, bad)]).await),
+            ErrorKind::Validation,
+            "{name}"
+        );
+    }
     let test = client
         .list_license_properties()
         .namespace(TEST_NAMESPACE)
         .await
         .unwrap();
     assert_eq!(test[TEST_NAMESPACE]["int_property"], json!(7));
+    assert_eq!(test[TEST_NAMESPACE]["tokenized_string_property"], json!("split into tokens"));
     let everything = client.list_license_properties().await.unwrap();
     assert!(everything.contains_key(ns) && everything.contains_key(TEST_NAMESPACE));
 
