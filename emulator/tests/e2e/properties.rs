@@ -311,7 +311,11 @@ async fn license_values_defaults_filters_and_validation() {
     ] {
         let bad = values(&[(name, wrong)]);
         assert_eq!(
-            kind(client.update_license_properties([(TEST_NAMESPACE, bad)]).await),
+            kind(
+                client
+                    .update_license_properties([(TEST_NAMESPACE, bad)])
+                    .await
+            ),
             ErrorKind::Validation,
             "{name}"
         );
@@ -322,7 +326,10 @@ async fn license_values_defaults_filters_and_validation() {
         .await
         .unwrap();
     assert_eq!(test[TEST_NAMESPACE]["int_property"], json!(7));
-    assert_eq!(test[TEST_NAMESPACE]["tokenized_string_property"], json!("split into tokens"));
+    assert_eq!(
+        test[TEST_NAMESPACE]["tokenized_string_property"],
+        json!("split into tokens")
+    );
     let everything = client.list_license_properties().await.unwrap();
     assert!(everything.contains_key(ns) && everything.contains_key(TEST_NAMESPACE));
 
