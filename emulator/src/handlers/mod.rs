@@ -7,6 +7,7 @@ mod bots;
 mod groups;
 mod other;
 mod properties;
+mod property_values;
 mod tags;
 mod webhooks;
 
@@ -115,12 +116,12 @@ pub fn handle(request: AnyRequest, ctx: &Ctx, state: &mut State) -> Outcome {
         R::UnregisterProperty(r) => properties::unregister(r, state),
         R::PublishProperty(r) => properties::publish(r, state),
         R::ListProperties(r) => properties::list(r, state),
-        R::UpdateLicenseProperties(r) => properties::update_license(r, who, state),
-        R::ListLicenseProperties(r) => properties::list_license(r, who, state),
-        R::DeleteLicenseProperties(r) => properties::delete_license(r, who, state),
-        R::UpdateGroupProperties(r) => properties::update_group(r, who, state),
-        R::ListGroupsProperties(r) => properties::list_groups(r, who, state),
-        R::DeleteGroupProperties(r) => properties::delete_group(r, who, state),
+        R::UpdateLicenseProperties(r) => property_values::update_license(r, who, state),
+        R::ListLicenseProperties(r) => property_values::list_license(r, who, state),
+        R::DeleteLicenseProperties(r) => property_values::delete_license(r, who, state),
+        R::UpdateGroupProperties(r) => property_values::update_group(r, who, state),
+        R::ListGroupsProperties(r) => property_values::list_groups(r, who, state),
+        R::DeleteGroupProperties(r) => property_values::delete_group(r, who, state),
 
         R::CreateTag(r) => tags::create(r, who, state),
         R::DeleteTag(r) => tags::delete(r, state),
