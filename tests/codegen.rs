@@ -252,3 +252,53 @@ fn broken_specs_are_rejected_naming_the_spot() {
         "unknown field `requried`",
     );
 }
+
+/// Adding an optional field to a shared type changes only that type's file, by a few lines: the
+/// field, its setter and its validation, so a spec change stays a small, reviewable diff and no
+/// caller's code breaks.
+#[test]
+fn adding_an_optional_field_is_a_small_local_diff() {
+    let text = fs::read_to_string(root().join(xtask::SPEC)).unwrap();
+    let mut spec: Value = serde_json::from_str(&text).unwrap();
+    let tag = spec["types"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|t| t["name"] == "Tag")
+        .expect("a Tag type");
+    tag["fields"].as_array_mut().unwrap().push(json!({
+        "name": "color",
+        "type": "string",
+        "required": false,
+        "description": "The tag's color."
+    }));
+    let before = codegen::generate(&load(&text)).unwrap();
+    let after = codegen::generate(&load(&spec.to_string())).unwrap();
+    let mut changed = Vec::new();
+    for (old, new) in before.iter().zip(&after) {
+        assert_eq!(old.path, new.path);
+        if old.contents != new.contents {
+            let old_lines: Vec<&str> = old.contents.lines().collect();
+            let added: Vec<&str> = new
+                .contents
+                .lines()
+                .filter(|l| !old_lines.contains(l))
+                .collect();
+            changed.push((
+                new.path.clone(),
+                added,
+                new.contents.lines().count() - old_lines.len(),
+            ));
+        }
+    }
+    assert_eq!(changed.len(), 1, "{changed:#?}");
+    let (path, added, grown) = &changed[0];
+    assert_eq!(path, "types.rs");
+    assert!(
+        *grown <= 12,
+        "{grown} lines for one optional field: {added:#?}"
+    );
+    let added = added.join("\n");
+    assert!(added.contains("pub color: Option<String>"), "{added}");
+    assert!(added.contains("pub fn color("), "{added}");
+}
