@@ -302,3 +302,17 @@ fn adding_an_optional_field_is_a_small_local_diff() {
     assert!(added.contains("pub color: Option<String>"), "{added}");
     assert!(added.contains("pub fn color("), "{added}");
 }
+
+/// Every client method's rustdoc names its scopes and batch support and shows an example (the
+/// examples are compiled as doctests of the sdk).
+#[test]
+fn every_method_documents_scopes_batch_support_and_an_example() {
+    let text = fs::read_to_string(root().join(xtask::SPEC)).unwrap();
+    let files = codegen::generate(&load(&text)).unwrap();
+    let all: String = files.iter().map(|f| f.contents.as_str()).collect();
+    let count = |needle: &str| all.matches(needle).count();
+    assert_eq!(count("/// # Example"), 65);
+    assert_eq!(count("/// Batch support: "), 56);
+    assert_eq!(count("/// Required scopes"), 65);
+    assert_eq!(count("/// ```no_run"), 65);
+}

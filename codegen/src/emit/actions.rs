@@ -122,7 +122,11 @@ fn action_items(action: &Action, types: &[TypeDef]) -> TokenStream {
         quote!(#member: #ty)
     });
     let arg_names = required.iter().map(|f| names::member(&f.name));
-    let method_doc = doc(&method_doc(action));
+    let method_doc = doc(&format!(
+        "{}\n\n{}",
+        method_doc(action),
+        super::example::method_example(action, types, false)
+    ));
     let mut methods = quote! {
         #method_doc
         pub fn #method(&self, #(#args),*) -> crate::Call<'_, #request> {
@@ -137,9 +141,10 @@ fn action_items(action: &Action, types: &[TypeDef]) -> TokenStream {
              Each request runs as its own `{name}` (see [`Client::{name}`](crate::Client::{name})); \
              the answer holds one result per request, in request order, and a failed item does not \
              fail the others. Any number of requests may be given: the client sends them in chunks \
-             (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `{name}`.\n\n{}",
+             (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `{name}`.\n\n{}\n\n{}",
             action.title,
-            scopes_doc(action)
+            scopes_doc(action),
+            super::example::method_example(action, types, true)
         ));
         out.extend(quote! {
             impl crate::BatchItem for #request {

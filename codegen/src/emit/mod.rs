@@ -2,6 +2,7 @@
 //! output depends on the spec alone, never on the machine or a rustfmt version.
 
 mod actions;
+mod example;
 mod model;
 
 use crate::names;
@@ -108,12 +109,17 @@ fn file(path: &str, module_doc: &str, body: TokenStream) -> File {
 
 /// Doc attributes, one per line, so prettyplease prints them as `///` lines.
 fn doc(text: &str) -> TokenStream {
+    let mut in_fence = false;
     let lines = text.trim().lines().map(|line| {
+        let fence = line.starts_with("```");
         let line = if line.is_empty() {
             String::new()
+        } else if in_fence || fence {
+            format!(" {}", line.trim_end())
         } else {
             format!(" {}", placeholders_as_code(line.trim_end()))
         };
+        in_fence ^= fence;
         quote!(#[doc = #line])
     });
     quote!(#(#lines)*)

@@ -199,6 +199,24 @@ impl crate::Client {
     /// Reference note: The response has no field table; its single id field is taken from the example.
     ///
     /// Reference note: role uses the shared Role enum, which also has owner (seen in responses); requests accept only viceowner, administrator, normal.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let response = client
+    ///     .create_agent("smith@example.com", "Agent Smith")
+    ///     .role(Role::Viceowner)
+    ///     .groups([GroupAssignment::new(5, Priority::First), GroupAssignment::new(2, Priority::Last), GroupAssignment::new(1, Priority::Normal)])
+    ///     .notifications([Notification::NewVisitor, Notification::NewGoal, Notification::VisitorIsTyping])
+    ///     .email_subscriptions([EmailSubscription::WeeklySummary])
+    ///     .work_scheduler(WorkScheduler::new([ScheduleEntry::new(Day::Monday, true, "08:00", "12:30"), ScheduleEntry::new(Day::Monday, true, "13:30", "16:00"), ScheduleEntry::new(Day::Friday, true, "08:00", "16:00")]).timezone("Europe/Warsaw"))
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_agent(
         &self,
         id: impl Into<String>,
@@ -215,6 +233,24 @@ impl crate::Client {
     /// - `accounts--all:rw`: To create agents who don't have to wait for approval after creation
     /// - `subscription.lc:rw`: To create agents who don't have to wait for approval after creation. subscription.lc:rw is a private scope; it's not possible to configure it in Developer Console.
     /// - `accounts.roles.lc--all:rw`: To create an agent with role higher than normal (administrator, viceowner or owner)
+    ///
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let results = client
+    ///     .batch_create_agents([CreateAgentRequest::new("smith@example.com", "Agent Smith")])
+    ///     .await?;
+    /// for result in results {
+    ///     if let Err(error) = result {
+    ///         eprintln!("{error}");
+    ///     }
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn batch_create_agents(
         &self,
         requests: impl IntoIterator<Item = CreateAgentRequest>,
@@ -328,6 +364,19 @@ impl crate::Client {
     /// Reference note: The Get Agent example returns the avatar as "avatar" while the List Agents example returns "avatar_path"; Agent carries both as optional fields.
     ///
     /// Reference note: The response has no field table; the Agent type is built from the examples and the fields[] table.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let response = client
+    ///     .get_agent("smith@example.com")
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_agent(&self, id: impl Into<String>) -> crate::Call<'_, GetAgentRequest> {
         crate::Call::new(self, GetAgentRequest::new(id))
     }
@@ -400,6 +449,21 @@ impl crate::Client {
     /// Reference note: The fields[] notes differ slightly from Get Agent's ("A list of the Agent's active email subscriptions" vs "A list of an Agent's active subscriptions") and list groups first; AgentField is shared and records both wordings.
     ///
     /// Reference note: The response has no field table; the Agent type is built from the examples and the fields[] table.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let response = client
+    ///     .list_agents()
+    ///     .filters(AgentFilters::new().group_ids([0, 1]))
+    ///     .fields([AgentField::EmailSubscriptions, AgentField::MaxChatsCount, AgentField::JobTitle, AgentField::LastLogout])
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_agents(&self) -> crate::Call<'_, ListAgentsRequest> {
         crate::Call::new(self, ListAgentsRequest::new())
     }
@@ -574,6 +638,23 @@ impl crate::Client {
     /// Reference note: login_status carries "not accepting chats (default)" as in Create Agent; on an update the default presumably describes the agent's initial value, the field is optional and left unchanged when omitted.
     ///
     /// Reference note: role lists only viceowner, administrator, normal (no default); the shared Role enum also has owner, a response-only value.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// client
+    ///     .update_agent("smith@example.com")
+    ///     .role(Role::Viceowner)
+    ///     .groups([GroupAssignment::new(5, Priority::First), GroupAssignment::new(2, Priority::Last), GroupAssignment::new(1, Priority::Normal)])
+    ///     .notifications([Notification::NewVisitor, Notification::NewGoal, Notification::VisitorIsTyping])
+    ///     .email_subscriptions([EmailSubscription::WeeklySummary])
+    ///     .work_scheduler(WorkScheduler::new([ScheduleEntry::new(Day::Monday, true, "08:30", "12:30"), ScheduleEntry::new(Day::Friday, true, "07:30", "21:30")]).timezone("Europe/Warsaw"))
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_agent(
         &self,
         id: impl Into<String>,
@@ -588,6 +669,24 @@ impl crate::Client {
     /// - `agents--my:rw`
     /// - `agents--all:rw`: to update other agents within the same license
     /// - `accounts.roles.lc--all:rw`: to update the agent role
+    ///
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let results = client
+    ///     .batch_update_agents([UpdateAgentRequest::new("smith@example.com")])
+    ///     .await?;
+    /// for result in results {
+    ///     if let Err(error) = result {
+    ///         eprintln!("{error}");
+    ///     }
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn batch_update_agents(
         &self,
         requests: impl IntoIterator<Item = UpdateAgentRequest>,
@@ -679,6 +778,18 @@ impl crate::Client {
     /// - `accounts--all:rw`: to delete other agents within the same license
     ///
     /// Batch support: yes, see [`Client::batch_delete_agents`](crate::Client::batch_delete_agents).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// client
+    ///     .delete_agent("smith@example.com")
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_agent(
         &self,
         id: impl Into<String>,
@@ -694,6 +805,24 @@ impl crate::Client {
     /// - `accounts--my:rw`
     /// - `agents--all:rw`: to delete other agents within the same license
     /// - `accounts--all:rw`: to delete other agents within the same license
+    ///
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let results = client
+    ///     .batch_delete_agents([DeleteAgentRequest::new("smith@example.com")])
+    ///     .await?;
+    /// for result in results {
+    ///     if let Err(error) = result {
+    ///         eprintln!("{error}");
+    ///     }
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn batch_delete_agents(
         &self,
         requests: impl IntoIterator<Item = DeleteAgentRequest>,
@@ -739,6 +868,18 @@ impl crate::Client {
     /// Batch support: yes, see [`Client::batch_suspend_agents`](crate::Client::batch_suspend_agents).
     ///
     /// Reference note: The availability warning says "an agent can only be approved via the LiveChat Agent application UI" although this method suspends; the warning is kept verbatim.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// client
+    ///     .suspend_agent("smith@example.com")
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn suspend_agent(
         &self,
         id: impl Into<String>,
@@ -752,6 +893,24 @@ impl crate::Client {
     /// Required scopes:
     /// - `agents--all:rw`
     /// - `sessions--all:rw`: sessions--all:rw is a private scope; it's not possible to configure it in Developer Console.
+    ///
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let results = client
+    ///     .batch_suspend_agents([SuspendAgentRequest::new("smith@example.com")])
+    ///     .await?;
+    /// for result in results {
+    ///     if let Err(error) = result {
+    ///         eprintln!("{error}");
+    ///     }
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn batch_suspend_agents(
         &self,
         requests: impl IntoIterator<Item = SuspendAgentRequest>,
@@ -798,6 +957,18 @@ impl crate::Client {
     /// Batch support: yes, see [`Client::batch_unsuspend_agents`](crate::Client::batch_unsuspend_agents).
     ///
     /// Reference note: The availability warning says "an agent can only be approved via the LiveChat Agent application UI" although this method unsuspends; the warning is kept verbatim.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// client
+    ///     .unsuspend_agent("smith@example.com")
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unsuspend_agent(
         &self,
         id: impl Into<String>,
@@ -812,6 +983,24 @@ impl crate::Client {
     /// - `agents--all:rw`
     /// - `accounts--all:rw`
     /// - `subscription.lc:rw`: subscription.lc:rw is a private scope; it's not possible to configure it in Developer Console.
+    ///
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let results = client
+    ///     .batch_unsuspend_agents([UnsuspendAgentRequest::new("smith@example.com")])
+    ///     .await?;
+    /// for result in results {
+    ///     if let Err(error) = result {
+    ///         eprintln!("{error}");
+    ///     }
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn batch_unsuspend_agents(
         &self,
         requests: impl IntoIterator<Item = UnsuspendAgentRequest>,
@@ -848,6 +1037,18 @@ impl crate::Client {
     /// Reference note: The method's own Specifics say "Batch support: Yes", but the "Methods with batch support" table lists no batch endpoint for it (there is no batch_request_agent_unsuspension URL). The table wins: batch is false.
     ///
     /// Reference note: Required scopes are printed as "-": no scopes.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// client
+    ///     .request_agent_unsuspension()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn request_agent_unsuspension(
         &self,
     ) -> crate::Call<'_, RequestAgentUnsuspensionRequest> {
@@ -891,6 +1092,18 @@ impl crate::Client {
     /// - `subscription.lc:rw`: subscription.lc:rw is a private scope; it's not possible to configure it in Developer Console.
     ///
     /// Batch support: yes, see [`Client::batch_approve_agents`](crate::Client::batch_approve_agents).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// client
+    ///     .approve_agent("smith@example.com")
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn approve_agent(
         &self,
         id: impl Into<String>,
@@ -905,6 +1118,24 @@ impl crate::Client {
     /// - `agents--all:rw`
     /// - `accounts--all:rw`
     /// - `subscription.lc:rw`: subscription.lc:rw is a private scope; it's not possible to configure it in Developer Console.
+    ///
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let results = client
+    ///     .batch_approve_agents([ApproveAgentRequest::new("smith@example.com")])
+    ///     .await?;
+    /// for result in results {
+    ///     if let Err(error) = result {
+    ///         eprintln!("{error}");
+    ///     }
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn batch_approve_agents(
         &self,
         requests: impl IntoIterator<Item = ApproveAgentRequest>,

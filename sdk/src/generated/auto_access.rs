@@ -84,6 +84,21 @@ impl crate::Client {
     /// Reference note: access.groups is printed as []int; group IDs are uint throughout this spec.
     ///
     /// Reference note: The method has no Request/Response headings and no response field table; the response's id field is taken from the example.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let response = client
+    ///     .add_auto_access(Access::new([1]), Conditions::new().domain(MatchCondition::new().values([MatchObject::new("livechat.com").exact_match(true)])).geolocation(GeolocationCondition::new([Geolocation::new().country("United States").country_code("US")])))
+    ///     .description("Chats on livechat.com from United States")
+    ///     .next_id("1faad6f5f1d6e8fdf27e8af9839783b7")
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_auto_access(
         &self,
         access: Access,
@@ -131,6 +146,19 @@ impl crate::Client {
     /// Batch support: no.
     ///
     /// Reference note: The reference gives no request table and no response table; the request is empty (the example sends {}) and the response type, an array of AutoAccess, is inferred from the example.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let response = client
+    ///     .list_auto_accesses()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_auto_accesses(&self) -> crate::Call<'_, ListAutoAccessesRequest> {
         crate::Call::new(self, ListAutoAccessesRequest::new())
     }
@@ -165,6 +193,18 @@ impl crate::Client {
     /// - `access_rules:rw`
     ///
     /// Batch support: no.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// client
+    ///     .delete_auto_access("pqi8oasdjahuakndw9nsad9na")
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_auto_access(
         &self,
         id: impl Into<String>,
@@ -249,6 +289,20 @@ impl crate::Client {
     /// Reference note: access.groups is printed as []int; group IDs are uint throughout this spec.
     ///
     /// Reference note: match_object.exact_match has "default: false" in this method's footnote but not in Add Auto Access's; the shared MatchObject records the default.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// client
+    ///     .update_auto_access("pqi8oasdjahuakndw9nsad9na")
+    ///     .access(Access::new([0, 42]))
+    ///     .next_id("1faad6f5f1d6e8fdf27e8af9839783b7")
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_auto_access(
         &self,
         id: impl Into<String>,

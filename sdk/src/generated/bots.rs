@@ -139,6 +139,19 @@ impl crate::Client {
     /// Reference note: The request example omits owner_client_id, which the table marks required; it is kept as request_as_published and the conforming request adds owner_client_id (value taken from the Get Bot example).
     ///
     /// Reference note: The response has no field table; id and secret are taken from the example.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let response = client
+    ///     .create_bot_template("Bot Name", "asXdesldiAJSq9padj")
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_bot_template(
         &self,
         name: impl Into<String>,
@@ -332,6 +345,19 @@ impl crate::Client {
     /// Reference note: owner_client_id is marked Required: Yes but its note says "Required only when authorizing via PATs": kept required with required_when. The example (Bearer token) omits it, which conforms.
     ///
     /// Reference note: The response has no field table; id and secret are taken from the example.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let response = client
+    ///     .create_bot("Bot Name")
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_bot(
         &self,
         name: impl Into<String>,
@@ -344,6 +370,24 @@ impl crate::Client {
     ///
     /// Required scopes:
     /// - `agents-bot--my:rw`
+    ///
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let results = client
+    ///     .batch_create_bots([CreateBotRequest::new("Bot Name")])
+    ///     .await?;
+    /// for result in results {
+    ///     if let Err(error) = result {
+    ///         eprintln!("{error}");
+    ///     }
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn batch_create_bots(
         &self,
         requests: impl IntoIterator<Item = CreateBotRequest>,
@@ -436,6 +480,18 @@ impl crate::Client {
     /// Batch support: no.
     ///
     /// Reference note: The request example omits owner_client_id, which the table marks required; it is kept as request_as_published and the conforming request adds owner_client_id (value taken from the Get Bot example).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// client
+    ///     .delete_bot_template("505591fc9fc2d6e92798bed7d9d8f079", "asXdesldiAJSq9padj")
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_bot_template(
         &self,
         id: impl Into<String>,
@@ -489,6 +545,18 @@ impl crate::Client {
     /// - `agents-bot--all:rw`
     ///
     /// Batch support: yes, see [`Client::batch_delete_bots`](crate::Client::batch_delete_bots).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// client
+    ///     .delete_bot("505591fc9fc2d6e92798bed7d9d8f079")
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_bot(
         &self,
         id: impl Into<String>,
@@ -502,6 +570,24 @@ impl crate::Client {
     /// Required scopes:
     /// - `agents-bot--my:rw`
     /// - `agents-bot--all:rw`
+    ///
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let results = client
+    ///     .batch_delete_bots([DeleteBotRequest::new("505591fc9fc2d6e92798bed7d9d8f079")])
+    ///     .await?;
+    /// for result in results {
+    ///     if let Err(error) = result {
+    ///         eprintln!("{error}");
+    ///     }
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn batch_delete_bots(
         &self,
         requests: impl IntoIterator<Item = DeleteBotRequest>,
@@ -622,6 +708,19 @@ impl crate::Client {
     /// Batch support: no.
     ///
     /// Reference note: The request example omits owner_client_id, which the table marks required; it is kept as request_as_published and the conforming request adds owner_client_id (value taken from the Get Bot example).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// client
+    ///     .update_bot_template("ce54714e3d2b53adbfff09dbdbdd56e9", "asXdesldiAJSq9padj")
+    ///     .name("New Bot Name")
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_bot_template(
         &self,
         id: impl Into<String>,
@@ -778,6 +877,19 @@ impl crate::Client {
     /// Reference note: work_scheduler.timezone is printed as Required: Yes with no condition, while Create Agent ("See Create Agent for details") says it is required only when schedule is not empty. The spec uses the shared WorkScheduler (required, required_when "schedule is not empty") and keeps the bot wording in the description.
     ///
     /// Reference note: Unlike Create Bot, the table lists neither job_title nor owner_client_id; the spec follows the table.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// client
+    ///     .update_bot("ce54714e3d2b53adbfff09dbdbdd56e9")
+    ///     .name("New Bot Name")
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_bot(
         &self,
         id: impl Into<String>,
@@ -791,6 +903,24 @@ impl crate::Client {
     /// Required scopes:
     /// - `agents-bot--my:rw`
     /// - `agents-bot--all:rw`: to update other Bots within the same license
+    ///
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let results = client
+    ///     .batch_update_bots([UpdateBotRequest::new("ce54714e3d2b53adbfff09dbdbdd56e9")])
+    ///     .await?;
+    /// for result in results {
+    ///     if let Err(error) = result {
+    ///         eprintln!("{error}");
+    ///     }
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn batch_update_bots(
         &self,
         requests: impl IntoIterator<Item = UpdateBotRequest>,
@@ -864,6 +994,19 @@ impl crate::Client {
     /// Reference note: The required scope of this read method is printed as bots.templates:rw (not :ro); recorded as printed.
     ///
     /// Reference note: The response has no field table; BotTemplate is built from the example.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let response = client
+    ///     .list_bot_templates("asXdesldiAJSq9padj")
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_bot_templates(
         &self,
         owner_client_id: impl Into<String>,
@@ -926,6 +1069,20 @@ impl crate::Client {
     /// Batch support: no.
     ///
     /// Reference note: The response has no field table; the Bot type is built from the List Bots and Get Bot examples and the fields[] table.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let response = client
+    ///     .list_bots()
+    ///     .all(false)
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_bots(&self) -> crate::Call<'_, ListBotsRequest> {
         crate::Call::new(self, ListBotsRequest::new())
     }
@@ -994,6 +1151,19 @@ impl crate::Client {
     /// Reference note: The example shows default_group_priority, owner_client_id, max_chats_count and groups without fields[] being requested; they are optional fields of Bot.
     ///
     /// Reference note: The response has no field table; the Bot type is built from the examples and the fields[] table.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let response = client
+    ///     .get_bot("5c9871d5372c824cbf22d860a707a578")
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_bot(&self, id: impl Into<String>) -> crate::Call<'_, GetBotRequest> {
         crate::Call::new(self, GetBotRequest::new(id))
     }
@@ -1070,6 +1240,19 @@ impl crate::Client {
     /// Reference note: Required scopes are printed as "-": no scopes.
     ///
     /// Reference note: The response has no field table; the token field is taken from the example.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let response = client
+    ///     .issue_bot_token("5c9871d5372c824cbf22d860a707a578", "238ac5c3c3628210aca289c6d700d2c1", "641e2ae6d997d2009a3ac92a05f37fc3", "1a8a9ec7-bd5d-4400-9204-3826740981e0")
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn issue_bot_token(
         &self,
         bot_id: impl Into<String>,
@@ -1148,6 +1331,19 @@ impl crate::Client {
     /// Reference note: The request example omits owner_client_id, which the table marks required; it is kept as request_as_published and the conforming request adds owner_client_id (value taken from the Get Bot example).
     ///
     /// Reference note: The response has no field table; the secret field is taken from the example.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let response = client
+    ///     .reset_bot_template_secret("5c9871d5372c824cbf22d860a707a578", "asXdesldiAJSq9padj")
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn reset_bot_template_secret(
         &self,
         id: impl Into<String>,
@@ -1230,6 +1426,19 @@ impl crate::Client {
     /// Reference note: owner_client_id is marked Required: Yes but its note says "Required only when authorizing via PATs": kept required with required_when. The example (Bearer token) omits it, which conforms.
     ///
     /// Reference note: The response has no field table; the secret field is taken from the example.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let response = client
+    ///     .reset_bot_secret("5c9871d5372c824cbf22d860a707a578")
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn reset_bot_secret(
         &self,
         id: impl Into<String>,

@@ -87,6 +87,19 @@ impl crate::Client {
     /// Batch support: no.
     ///
     /// Reference note: The response has no field table; the id field (a group ID, uint) is taken from the example.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let response = client
+    ///     .create_group("Sports shoes", [("agent1@example.com", Priority::Normal), ("agent2@example.com", Priority::Normal), ("agent3@example.com", Priority::Last)])
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_group(
         &self,
         name: impl Into<String>,
@@ -187,6 +200,20 @@ impl crate::Client {
     /// Batch support: no.
     ///
     /// Reference note: The group id is printed as int; group IDs are uint throughout this spec.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// client
+    ///     .update_group(19)
+    ///     .name("Sport shoes")
+    ///     .agent_priorities([("agent1@example.com", Priority::Normal), ("agent2@example.com", Priority::Normal), ("agent3@example.com", Priority::Last)])
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_group(&self, id: u64) -> crate::Call<'_, UpdateGroupRequest> {
         crate::Call::new(self, UpdateGroupRequest::new(id))
     }
@@ -243,6 +270,18 @@ impl crate::Client {
     /// Batch support: no.
     ///
     /// Reference note: The group id is printed as int; group IDs are uint throughout this spec.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// client
+    ///     .delete_group(19)
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_group(&self, id: u64) -> crate::Call<'_, DeleteGroupRequest> {
         crate::Call::new(self, DeleteGroupRequest::new(id))
     }
@@ -291,6 +330,19 @@ impl crate::Client {
     /// Reference note: The example request is {} (no fields[]), yet the response shows routing_status, which fields[] lists as an additional field; Group has it as optional.
     ///
     /// Reference note: The response has no field table; Group is built from the examples and the fields[] table.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let response = client
+    ///     .list_groups()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_groups(&self) -> crate::Call<'_, ListGroupsRequest> {
         crate::Call::new(self, ListGroupsRequest::new())
     }
@@ -348,6 +400,20 @@ impl crate::Client {
     /// Reference note: The group id is printed as int; group IDs are uint throughout this spec.
     ///
     /// Reference note: The response has no field table; Group is built from the examples and the fields[] table.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let response = client
+    ///     .get_group(19)
+    ///     .fields([GroupField::AgentPriorities, GroupField::RoutingStatus])
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_group(&self, id: u64) -> crate::Call<'_, GetGroupRequest> {
         crate::Call::new(self, GetGroupRequest::new(id))
     }

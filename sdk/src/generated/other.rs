@@ -33,6 +33,19 @@ impl crate::Client {
     /// Reference note: Required scopes are printed as "-".
     ///
     /// Reference note: The request is documented as "Empty request payload."; the example sends {}. The response is an array of the channel objects (Channel).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let response = client
+    ///     .list_channels()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_channels(&self) -> crate::Call<'_, ListChannelsRequest> {
         crate::Call::new(self, ListChannelsRequest::new())
     }
@@ -75,6 +88,19 @@ impl crate::Client {
     /// Reference note: The Response section only lists the Resource Names (LimitResource) and their notes; the response shape (an array of objects with resource, limit_balance and an optional id) is inferred from the example.
     ///
     /// Reference note: The meaning of id is not documented: in the example it is an agent ID for groups_per_agent and a group ID (as a string) for group_chooser_groups, queue and queue_continuous.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let response = client
+    ///     .check_product_limits_for_plan(Plan::Starter)
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn check_product_limits_for_plan(
         &self,
         plan: Plan,
@@ -113,6 +139,19 @@ impl crate::Client {
     /// Reference note: Required scopes are printed as "-". The request is documented as "Empty request payload."; the example sends {}.
     ///
     /// Reference note: ProductSource's fields are optional: they are the source parameters passed when activating the product, which need not all have been passed.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let response = client
+    ///     .get_product_source()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_product_source(&self) -> crate::Call<'_, GetProductSourceRequest> {
         crate::Call::new(self, GetProductSourceRequest::new())
     }
@@ -147,6 +186,18 @@ impl crate::Client {
     /// - `agents--all:rw`
     ///
     /// Batch support: no.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// client
+    ///     .reactivate_email("smith@example.com")
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn reactivate_email(
         &self,
         agent_id: impl Into<String>,
@@ -329,6 +380,20 @@ impl crate::Client {
     /// Batch support: no.
     ///
     /// Reference note: The published request example has a trailing comma after "url": "www.text.com" (invalid JSON); examples.request is the corrected JSON.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// client
+    ///     .update_company_details()
+    ///     .enrich(true)
+    ///     .url("www.text.com")
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_company_details(
         &self,
     ) -> crate::Call<'_, UpdateCompanyDetailsRequest> {

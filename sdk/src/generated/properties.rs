@@ -118,6 +118,18 @@ impl crate::Client {
     /// Reference note: The table's rows access.`<location>` ("min. one location") and access.`<location>`.`<user>` ("min. one user") are expressed through PropertyAccess/LocationAccess and their at_least_one_of constraints.
     ///
     /// Reference note: The domain's data type `[<type>]` (values of the property's type) and default_value's data type `<type>` are expressed as json.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// client
+    ///     .register_property("string_property", "0805e283233042b37f460ed8fbf22160", PropertyType::String, PropertyAccess::new().chat(LocationAccess::new().agent([AccessType::Read]).customer([AccessType::Read, AccessType::Write])))
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn register_property(
         &self,
         name: impl Into<String>,
@@ -184,6 +196,18 @@ impl crate::Client {
     /// - `properties.configuration:rw`
     ///
     /// Batch support: no.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// client
+    ///     .unregister_property("string_property", "0805e283233042b37f460ed8fbf22160")
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unregister_property(
         &self,
         name: impl Into<String>,
@@ -238,6 +262,18 @@ impl crate::Client {
     /// - `properties.configuration:rw`
     ///
     /// Batch support: no.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// client
+    ///     .publish_property("string_property", "0805e283233042b37f460ed8fbf22160", [AccessType::Read])
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn publish_property(
         &self,
         name: impl Into<String>,
@@ -286,6 +322,19 @@ impl crate::Client {
     /// Reference note: The reference has no Response section for this action; the response (an object keyed by property name) is inferred from the example.
     ///
     /// Reference note: The example shows type, description, access and public_access; domain, range and default_value are taken from the Register Property parameters and are optional, as are description and public_access.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let response = client
+    ///     .list_properties("0805e283233042b37f460ed8fbf22160")
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_properties(
         &self,
         owner_client_id: impl Into<String>,
@@ -338,6 +387,18 @@ impl crate::Client {
     /// Batch support: no.
     ///
     /// Reference note: The Response section says "No response payload (200 OK)." while the example response is {}; treated as empty.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// client
+    ///     .update_license_properties([("0805e283233042b37f460ed8fbf22160", std::collections::BTreeMap::from([(String::from("string_property"), serde_json::json!("string value"))]))])
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_license_properties(
         &self,
         properties: impl IntoIterator<
@@ -403,6 +464,21 @@ impl crate::Client {
     /// Batch support: no.
     ///
     /// Reference note: The reference has no Response section for this action; the response (namespaces as keys, objects of property name → value as values) is inferred from the example.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let response = client
+    ///     .list_license_properties()
+    ///     .namespace("0805e283233042b37f460ed8fbf22160")
+    ///     .name_prefix("string")
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_license_properties(
         &self,
     ) -> crate::Call<'_, ListLicensePropertiesRequest> {
@@ -454,6 +530,18 @@ impl crate::Client {
     /// - `properties.license.value--all:rw`: If the requester's Client ID doesn't match the namespace, deleting license properties requires properties.license.value--all:rw. The scope allows to delete all properties from your namespace and public properties from core and other namespaces.
     ///
     /// Batch support: no.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// client
+    ///     .delete_license_properties([("0805e283233042b37f460ed8fbf22160", vec![String::from("string_property")])])
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_license_properties(
         &self,
         properties: impl IntoIterator<Item = (impl Into<String>, Vec<String>)>,
@@ -512,6 +600,18 @@ impl crate::Client {
     /// Reference note: The Response section says "No response payload (200 OK)." while the example response is {}; treated as empty.
     ///
     /// Reference note: group_id is documented as "number"; it is a group ID, so the spec uses uint.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// client
+    ///     .update_group_properties(1, [("0805e283233042b37f460ed8fbf22160", std::collections::BTreeMap::from([(String::from("string_property"), serde_json::json!("group property value"))]))])
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_group_properties(
         &self,
         group_id: u64,
@@ -579,6 +679,21 @@ impl crate::Client {
     /// Reference note: The reference has no Response section for this action; the response (an array of objects with id and properties) is inferred from the example.
     ///
     /// Reference note: group_ids is documented as []int; group IDs are uint in the spec.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let response = client
+    ///     .list_groups_properties([0, 1])
+    ///     .namespace("a")
+    ///     .name_prefix("b")
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_groups_properties(
         &self,
         group_ids: impl IntoIterator<Item = u64>,
@@ -639,6 +754,18 @@ impl crate::Client {
     /// Reference note: The group is identified by id here, while Update Group Properties uses group_id; the spec follows each table.
     ///
     /// Reference note: id is documented as "number"; it is a group ID, so the spec uses uint.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// client
+    ///     .delete_group_properties(1, [("0805e283233042b37f460ed8fbf22160", vec![String::from("string_property")])])
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_group_properties(
         &self,
         id: u64,

@@ -54,6 +54,19 @@ impl crate::Client {
     /// Batch support: no.
     ///
     /// Reference note: The scopes are printed space-separated ("tags--all:rw tags--groups:rw"); the section text explains them, recorded in scope_notes. group_ids is documented as []int; group IDs are uint in the spec.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// client
+    ///     .create_tag("docs_feedback")
+    ///     .group_ids([0, 42])
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_tag(
         &self,
         name: impl Into<String>,
@@ -100,6 +113,18 @@ impl crate::Client {
     /// Batch support: no.
     ///
     /// Reference note: The scopes are printed space-separated ("tags--all:rw tags--groups:rw"); the section text explains them, recorded in scope_notes.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// client
+    ///     .delete_tag("docs_feedback")
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_tag(
         &self,
         name: impl Into<String>,
@@ -156,6 +181,20 @@ impl crate::Client {
     /// Reference note: The example's created_at values use two formats ("2019-12-09T12:01:18.909000Z" and "2017-11-13T15:37:36.000000+01:00"), so created_at is a plain string.
     ///
     /// Reference note: The scopes are printed space-separated ("tags--all:ro tags--groups:ro"). filters.group_ids is documented as int[]; group IDs are uint in the spec.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let response = client
+    ///     .list_tags()
+    ///     .filters(TagFilters::new([0, 42]))
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_tags(&self) -> crate::Call<'_, ListTagsRequest> {
         crate::Call::new(self, ListTagsRequest::new())
     }
@@ -210,6 +249,19 @@ impl crate::Client {
     /// Batch support: no.
     ///
     /// Reference note: The scopes are printed space-separated ("tags--all:rw tags--groups:rw"); the section text explains them, recorded in scope_notes. group_ids is documented as []int; group IDs are uint in the spec.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// client
+    ///     .update_tag("docs_feedback")
+    ///     .group_ids([0, 42])
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_tag(
         &self,
         name: impl Into<String>,

@@ -147,6 +147,20 @@ impl crate::Client {
     /// Reference note: The reference has no Response section for this action; the response ({"id": ...}, the webhook ID) is inferred from the example.
     ///
     /// Reference note: The parameter table has no "Request" heading.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let response = client
+    ///     .register_webhook(WebhookAction::ChatDeactivated, "laudla991lamda0pnoaa0", "http://myservice.com/webhooks", "asXdesldiAJSq9padj", WebhookType::License)
+    ///     .description("Test webhook")
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn register_webhook(
         &self,
         action: WebhookAction,
@@ -216,6 +230,19 @@ impl crate::Client {
     /// Reference note: additional_data and secret_key are Register Webhook parameters not shown in the example; they are optional fields of Webhook.
     ///
     /// Reference note: In the example, the response's owner_client_id (asXdesldiAJSq9padj) differs from the request's owner_client_id (0805e283233042b37f460ed8fbf22160).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let response = client
+    ///     .list_webhooks("0805e283233042b37f460ed8fbf22160")
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_webhooks(
         &self,
         owner_client_id: impl Into<String>,
@@ -258,6 +285,18 @@ impl crate::Client {
     /// - `webhooks.configuration:rw`
     ///
     /// Batch support: no.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// client
+    ///     .unregister_webhook("pqi8oasdjahuakndw9nsad9na", "0805e283233042b37f460ed8fbf22160")
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unregister_webhook(
         &self,
         id: impl Into<String>,
@@ -310,6 +349,20 @@ impl crate::Client {
     /// Reference note: The example's filters contradict the Triggering actions table: agent_deleted lists agent_ids (the table: source_type only), chat_access_updated lists chat_presence, only_my_chats (the table adds source_type), incoming_customer lists none (the table: source_type).
     ///
     /// Reference note: WebhookName.filters is therefore kept as string[] rather than a filter enum; WebhookAction's available_filters follow the table.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let response = client
+    ///     .list_webhook_names()
+    ///     .version("3.6")
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_webhook_names(&self) -> crate::Call<'_, ListWebhookNamesRequest> {
         crate::Call::new(self, ListWebhookNamesRequest::new())
     }
@@ -362,6 +415,18 @@ impl crate::Client {
     /// Batch support: no.
     ///
     /// Reference note: owner_client_id is marked Yes (required) but documented as "Required only when authorizing via PATs"; it is required with required_when. The published example (authorized with a Bearer token) sends {} without it, which conforms.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// client
+    ///     .enable_license_webhooks()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn enable_license_webhooks(
         &self,
     ) -> crate::Call<'_, EnableLicenseWebhooksRequest> {
@@ -418,6 +483,18 @@ impl crate::Client {
     /// Batch support: no.
     ///
     /// Reference note: owner_client_id is marked Yes (required) but documented as "Required only when authorizing via PATs"; it is required with required_when. The published example (authorized with a Bearer token) sends {} without it, which conforms.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// client
+    ///     .disable_license_webhooks()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn disable_license_webhooks(
         &self,
     ) -> crate::Call<'_, DisableLicenseWebhooksRequest> {
@@ -490,6 +567,19 @@ impl crate::Client {
     /// Reference note: owner_client_id is marked Yes (required) but documented as "Required only when authorizing via PATs"; it is required with required_when. The published example (authorized with a Bearer token) sends {} without it, which conforms.
     ///
     /// Reference note: The reference has no Response section for this action; the response (license_webhooks_enabled) is inferred from the example.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use livechat_config::*;
+    /// # async fn example(client: Client) -> Result<(), Error> {
+    /// let response = client
+    ///     .get_license_webhooks_state()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_license_webhooks_state(
         &self,
     ) -> crate::Call<'_, GetLicenseWebhooksStateRequest> {
