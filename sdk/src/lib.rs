@@ -2,19 +2,34 @@
 //! A typed async client for the LiveChat Configuration API v3.6.
 //!
 //! Every action of the API is a method on [`Client`]: required parameters are arguments, optional
-//! ones are builder methods, and the call is sent when it is awaited.
+//! ones are builder methods, and the call is sent when it is awaited. This example runs against
+//! the project's emulator (`livechat-config-emulator`), a Configuration API on loopback:
 //!
-//! ```no_run
-//! use livechat_config::{Client, Credentials, GroupAssignment, Priority, Role};
+//! ```
+//! use livechat_config::{Client, Credentials, GroupAssignment, Priority, Role, AgentField};
+//! # use livechat_config_emulator::Emulator;
 //!
-//! # async fn run() -> Result<(), livechat_config::Error> {
-//! let client = Client::new(Credentials::bearer("dal:token"));
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let emulator = Emulator::start().await?;
+//! let client = Client::builder(Credentials::bearer("dal:emulator-token"))
+//!     .base_url(emulator.base_url()) // omit for the production API
+//!     .build()?;
 //! let created = client
 //!     .create_agent("smith@example.com", "Agent Smith")
 //!     .role(Role::Viceowner)
-//!     .groups([GroupAssignment::new(5, Priority::First)])
+//!     .groups([GroupAssignment::new(0, Priority::Normal)])
 //!     .await?;
-//! println!("created {}", created.id);
+//! assert_eq!(created.id, "smith@example.com");
+//! let group = client
+//!     .create_group("Support", [("smith@example.com", Priority::First)])
+//!     .await?;
+//!
+//! let agents = client.list_agents().fields([AgentField::Groups]).await?;
+//! let smith = agents.iter().find(|a| a.id == "smith@example.com").unwrap();
+//! assert_eq!(smith.role, Some(Role::Viceowner));
+//! let groups = smith.groups.as_deref().unwrap_or_default();
+//! assert!(groups.contains(&GroupAssignment::new(group.id, Priority::First)));
 //! # Ok(())
 //! # }
 //! ```
@@ -66,19 +81,22 @@
 //! send them in chunks ([`ClientBuilder::batch_chunk_size`]) with several chunks in flight
 //! ([`ClientBuilder::batch_concurrency`]), and answer one `Result` per request in input order:
 //!
-//! ```no_run
-//! use livechat_config::{Client, Credentials, SuspendAgentRequest};
+//! ```
+//! use livechat_config::{CreateAgentRequest, Error, ErrorKind};
 //!
-//! # async fn run() -> Result<(), livechat_config::Error> {
-//! let client = Client::new(Credentials::bearer("dal:token"));
-//! let ids = (0..500).map(|i| format!("agent{i}@example.com"));
-//! let results = client
-//!     .batch_suspend_agents(ids.map(SuspendAgentRequest::new))
-//!     .await?;
-//! for (i, result) in results.iter().enumerate() {
-//!     if let Err(error) = result {
-//!         eprintln!("agent {i}: {error}");
-//!     }
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let emulator = livechat_config_emulator::Emulator::start().await?;
+//! # let client = emulator.client();
+//! let requests = (0..120).map(|i| CreateAgentRequest::new(format!("agent{i}@example.com"), "Agent"));
+//! // The last one is already there: its item fails, the others do not.
+//! let requests = requests.chain([CreateAgentRequest::new("agent0@example.com", "Again")]);
+//! let results = client.batch_create_agents(requests).await?;
+//! assert_eq!(results.len(), 121);
+//! assert!(results[..120].iter().all(Result::is_ok));
+//! match &results[120] {
+//!     Err(Error::Api(e)) => assert_eq!(e.kind, ErrorKind::AlreadyExists),
+//!     other => panic!("{other:?}"),
 //! }
 //! # Ok(())
 //! # }
