@@ -15,6 +15,8 @@ use std::io::Write;
 /// The token an agent signs in with; used for the one action an agent calls about itself.
 const BEN_TOKEN: &str = "dal:ben-token";
 
+/// Runs the example, printing each step to `out`, and returns the emulator with the state the
+/// run left behind.
 pub async fn run(out: &mut impl Write) -> Result<Emulator> {
     // Besides the default token (the license owner's, every scope), the emulator accepts one
     // that belongs to Ben, for `request_agent_unsuspension` below.

@@ -11,6 +11,8 @@ use livechat_config::{
 use livechat_config_emulator::{Emulator, DEFAULT_CLIENT_ID, ORGANIZATION_ID, OWNER_ID};
 use std::io::Write;
 
+/// Runs the example, printing each step to `out`, and returns the emulator with the state the
+/// run left behind.
 pub async fn run(out: &mut impl Write) -> Result<Emulator> {
     let emulator = Emulator::start().await?;
     let client = emulator.client();

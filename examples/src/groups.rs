@@ -8,6 +8,8 @@ use livechat_config::{Error, ErrorKind, GroupField, Priority};
 use livechat_config_emulator::{Emulator, OWNER_ID};
 use std::io::Write;
 
+/// Runs the example, printing each step to `out`, and returns the emulator with the state the
+/// run left behind.
 pub async fn run(out: &mut impl Write) -> Result<Emulator> {
     let emulator = Emulator::start().await?;
     let client = emulator.client();

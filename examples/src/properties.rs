@@ -5,7 +5,8 @@
 
 use crate::Result;
 use livechat_config::{
-    AccessType, Error, ErrorKind, LocationAccess, PropertyAccess, PropertyRange, PropertyType,
+    AccessType, Error, ErrorKind, LocationAccess, Priority, PropertyAccess, PropertyRange,
+    PropertyType,
 };
 use livechat_config_emulator::{Emulator, DEFAULT_CLIENT_ID, OWNER_ID};
 use serde_json::{json, Value};
@@ -17,6 +18,8 @@ fn values<const N: usize>(pairs: [(&str, Value); N]) -> BTreeMap<String, Value> 
     pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
 
+/// Runs the example, printing each step to `out`, and returns the emulator with the state the
+/// run left behind.
 pub async fn run(out: &mut impl Write) -> Result<Emulator> {
     let emulator = Emulator::start().await?;
     let client = emulator.client();
@@ -107,10 +110,7 @@ pub async fn run(out: &mut impl Write) -> Result<Emulator> {
 
     // Each group has its own values, the property's default until one is set.
     let night_shift = client
-        .create_group(
-            "Night shift",
-            [(OWNER_ID, livechat_config::Priority::Normal)],
-        )
+        .create_group("Night shift", [(OWNER_ID, Priority::Normal)])
         .await?;
     client
         .update_group_properties(night_shift.id, [(ns, values([("chat_limit", json!(3))]))])

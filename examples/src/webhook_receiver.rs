@@ -52,6 +52,8 @@ async fn receive(State(receiver): State<Receiver>, body: Bytes) -> StatusCode {
     }
 }
 
+/// Runs the example, printing each step to `out`, and returns the emulator with the state the
+/// run left behind.
 pub async fn run(out: &mut impl Write) -> Result<Emulator> {
     let emulator = Emulator::start().await?;
     let client = emulator.client();
