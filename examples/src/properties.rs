@@ -52,6 +52,7 @@ pub async fn run(out: &mut impl Write) -> Result<Emulator> {
             PropertyType::String,
             PropertyAccess::new().license(agents_rw()),
         )
+        .description("Subscription tier")
         .domain([json!("free"), json!("pro")])
         .await?;
     writeln!(out, "registered tier: \"free\" or \"pro\"")?;
