@@ -1,0 +1,245 @@
+//! Runs every example's body, as `cargo run --example <name>` would, and checks what it
+//! printed and what it left in its emulator.
+
+use livechat_config::{AgentField, AgentFilters, Client, WebhookAction};
+use livechat_config_emulator::{Emulator, DEFAULT_CLIENT_ID};
+use livechat_config_examples as examples;
+
+/// Runs one example's body into a buffer, as its `main` does into standard output.
+macro_rules! run {
+    ($name:ident) => {{
+        let mut out = Vec::new();
+        let result = examples::$name::run(&mut out).await;
+        finish(stringify!($name), out, result)
+    }};
+}
+
+/// The printed text, a client of the example's emulator and the emulator itself; fails the
+/// test with the output so far when the example failed.
+fn finish(
+    name: &str,
+    out: Vec<u8>,
+    result: examples::Result<Emulator>,
+) -> (String, Client, Emulator) {
+    let text = String::from_utf8(out).expect("examples print UTF-8");
+    match result {
+        Ok(emulator) => {
+            assert!(
+                !text.contains("unexpected"),
+                "{name} took a path it does not expect:\n{text}"
+            );
+            (text, emulator.client(), emulator)
+        }
+        Err(e) => panic!("{name} failed: {e}\noutput so far:\n{text}"),
+    }
+}
+
+fn assert_printed(name: &str, text: &str, expected: &[&str]) {
+    for line in expected {
+        assert!(
+            text.contains(line),
+            "{name} did not print {line:?}; it printed:\n{text}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn agents() {
+    let (text, client, emulator) = run!(agents);
+    assert_printed(
+        "agents",
+        &text,
+        &[
+            "batch create anna@example.com: already exists, skipped",
+            "not sent: `max_chats_count`",
+            "update_agent requests the emulator received: 0",
+            "cannot suspend owner@example.com",
+            "suspended agents: ben@example.com, carla@example.com",
+            "deleting nobody@example.com: not found",
+            "agents on the license: anna@example.com, ben@example.com, owner@example.com",
+        ],
+    );
+    let anna = client
+        .get_agent("anna@example.com")
+        .fields([AgentField::MaxChatsCount])
+        .await
+        .unwrap();
+    assert_eq!(anna.max_chats_count, Some(12));
+    let suspended = client
+        .list_agents()
+        .filters(AgentFilters::new().suspended(true))
+        .await
+        .unwrap();
+    assert!(suspended.is_empty());
+    drop(emulator);
+}
+
+#[tokio::test]
+async fn auto_access() {
+    let (text, client, _emulator) = run!(auto_access);
+    assert_printed(
+        "auto_access",
+        &text,
+        &[
+            "after moving Germany first: visitors from Germany → checkout pages → everything but the test shop",
+            "a rule without conditions is not sent",
+            "values and exclude_values together are not sent",
+            "routing to group 404",
+        ],
+    );
+    let rules = client.list_auto_accesses().await.unwrap();
+    let names: Vec<_> = rules.iter().map(|r| r.description.as_deref()).collect();
+    assert_eq!(
+        names,
+        [
+            Some("visitors from Germany"),
+            Some("checkout and billing pages")
+        ]
+    );
+}
+
+#[tokio::test]
+async fn bots() {
+    let (text, client, _emulator) = run!(bots);
+    assert_printed(
+        "bots",
+        &text,
+        &[
+            "batch create: not sent: `max_chats_count`",
+            "batch update: 2 of 2 bots now take 20 chats",
+            "the old secret is refused",
+            "the new secret works",
+            "templates of the application: [\"Satisfaction survey\"]",
+            "deleted 2 batch-made bots",
+            "bots left: 0",
+        ],
+    );
+    assert!(client
+        .list_bot_templates(DEFAULT_CLIENT_ID)
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+#[tokio::test]
+async fn groups() {
+    let (text, client, _emulator) = run!(groups);
+    assert_printed(
+        "groups",
+        &text,
+        &[
+            "is now \"DACH & Switzerland\"",
+            "anna@example.com: first",
+            "not sent: `name`",
+            "group 404: group 404 not found",
+            "deleting General",
+            "groups left: [\"General\", \"DACH & Switzerland\"]",
+        ],
+    );
+    assert_eq!(client.list_groups().await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn properties() {
+    let (text, client, _emulator) = run!(properties);
+    assert_printed(
+        "properties",
+        &text,
+        &[
+            "discount not sent",
+            "chat_limit=80 refused",
+            "license values named chat_*: {\"chat_limit\":25}",
+            "group 0 chat_limit: 10",
+            "group 1 chat_limit: 3",
+            "unregistering chat_limit",
+            "properties left: [\"chat_limit\"]",
+        ],
+    );
+    let properties = client.list_properties(DEFAULT_CLIENT_ID).await.unwrap();
+    assert!(properties["chat_limit"].public_access.is_some());
+}
+
+#[tokio::test]
+async fn tags() {
+    let (text, client, _emulator) = run!(tags);
+    assert_printed(
+        "tags",
+        &text,
+        &[
+            "creating \"Refund\": tag `refund` already exists",
+            "tags in Billing: refund, invoice",
+            "after offering spam in Billing too: refund, invoice, spam",
+            "deleting invoice twice",
+        ],
+    );
+    let names: Vec<String> = client
+        .list_tags()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    assert_eq!(names, ["refund", "spam"]);
+}
+
+#[tokio::test]
+async fn webhooks() {
+    let (text, client, _emulator) = run!(webhooks);
+    assert_printed(
+        "webhooks",
+        &text,
+        &[
+            "incoming_event filters",
+            "agent_created with author_type not sent",
+            "registered tag_created webhook #3",
+            "tag_created webhook #4",
+            "after disabling: enabled = false",
+            "after enabling: enabled = true",
+            "names for version 2.0",
+        ],
+    );
+    let left = client.list_webhooks(DEFAULT_CLIENT_ID).await.unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].action, WebhookAction::IncomingEvent);
+}
+
+#[tokio::test]
+async fn other() {
+    let (text, _client, emulator) = run!(other);
+    assert_printed(
+        "other",
+        &text,
+        &[
+            "channel code, active since",
+            "product source: create_account_link",
+            "plan team: everything fits",
+            "plan starter: 2 agents too many",
+            "company details updated",
+            "reactivating nobody@example.com",
+        ],
+    );
+    assert_eq!(
+        emulator.state_json()["company"]["company"],
+        "Example Shop Ltd"
+    );
+}
+
+#[tokio::test]
+async fn webhook_receiver() {
+    let (text, client, _emulator) = run!(webhook_receiver);
+    assert_printed(
+        "webhook_receiver",
+        &text,
+        &[
+            "genuine delivery: HTTP 200 OK",
+            "forged delivery: HTTP 401 Unauthorized",
+            "truncated body: HTTP 400 Bad Request",
+            "accepted agent_created from webhook",
+            "agent smith@example.com (Agent Smith)",
+            "1 of 3 deliveries accepted",
+            "verify(forged): the webhook's secret_key does not match",
+        ],
+    );
+    let registered = client.list_webhooks(DEFAULT_CLIENT_ID).await.unwrap();
+    assert!(registered[0].url.starts_with("http://127.0.0.1:"));
+}
