@@ -255,7 +255,7 @@ fn example(action: &str, which: &str) -> Value {
     found["examples"][which].clone()
 }
 
-/// The README's example compiles (it is not run: it would call the production API).
+/// The README's examples compile (they are not run: the first would call the production API).
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeExample;

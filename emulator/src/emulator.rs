@@ -1,0 +1,269 @@
+//! The emulator as a library: a builder, and a handle to a running instance.
+
+use crate::auth::{Token, DEFAULT_PAT, DEFAULT_PAT_ACCOUNT, DEFAULT_TOKEN, FRA_TOKEN};
+use crate::faults::{Dice, Faults};
+use crate::persist::Store;
+use crate::server::{lock, router, Shared};
+use crate::state::State;
+use livechat_config::{Action, Client, Credentials};
+use std::collections::BTreeMap;
+use std::io;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// Settings of an emulator: address, tokens, region, faults, seed and state file.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct EmulatorBuilder {
+    listen: SocketAddr,
+    tokens: Vec<Token>,
+    default_tokens: bool,
+    region: String,
+    faults: Faults,
+    seed: Option<u64>,
+    state_file: Option<PathBuf>,
+}
+
+impl Default for EmulatorBuilder {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            tokens: Vec::new(),
+            default_tokens: true,
+            region: "dal".to_string(),
+            faults: Faults::default(),
+            seed: None,
+            state_file: None,
+        }
+    }
+}
+
+/// The tokens every emulator accepts unless told otherwise: [`DEFAULT_TOKEN`], [`FRA_TOKEN`] and
+/// the PAT [`DEFAULT_PAT_ACCOUNT`]:[`DEFAULT_PAT`], each with every scope.
+pub fn default_tokens() -> Vec<Token> {
+    vec![
+        Token::bearer(DEFAULT_TOKEN),
+        Token::bearer(FRA_TOKEN),
+        Token::pat(DEFAULT_PAT_ACCOUNT, DEFAULT_PAT),
+    ]
+}
+
+impl EmulatorBuilder {
+    /// Where to listen. Default: 127.0.0.1 on a free port.
+    pub fn listen(mut self, addr: SocketAddr) -> Self {
+        self.listen = addr;
+        self
+    }
+
+    /// Accept this token too.
+    pub fn token(mut self, token: Token) -> Self {
+        self.tokens.push(token);
+        self
+    }
+
+    /// Accept only the tokens given with [`Self::token`].
+    pub fn without_default_tokens(mut self) -> Self {
+        self.default_tokens = false;
+        self
+    }
+
+    /// The data center requests without `X-Region` go to. Default: `dal`.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = region.into();
+        self
+    }
+
+    /// Added to every request to an action.
+    pub fn latency(mut self, latency: Duration) -> Self {
+        self.faults.latency = latency;
+        self
+    }
+
+    /// Share (0.0–1.0) of requests answered `429 too_many_requests`.
+    pub fn rate_limited_share(mut self, share: f64) -> Self {
+        self.faults.rate_limited = share.clamp(0.0, 1.0);
+        self
+    }
+
+    /// Share (0.0–1.0) of requests answered `503` with an `internal` error.
+    pub fn server_error_share(mut self, share: f64) -> Self {
+        self.faults.server_errors = share.clamp(0.0, 1.0);
+        self
+    }
+
+    /// Seed of the fault draws and of generated ids, for runs that repeat exactly.
+    /// Default: from the clock.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = Some(seed);
+        self
+    }
+
+    /// Keep the state in this JSON file: loaded at start when it exists, saved after every
+    /// change.
+    pub fn state_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.state_file = Some(path.into());
+        self
+    }
+
+    /// Binds and starts serving in the background of the current tokio runtime.
+    pub async fn start(self) -> io::Result<Emulator> {
+        let seed = self.seed.unwrap_or_else(|| {
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_nanos() as u64)
+                .unwrap_or(0)
+        });
+        let store = self.state_file.map(Store::new);
+        let state = match &store {
+            Some(store) => match store.load()? {
+                Some(state) => state,
+                None => {
+                    let fresh = State::fresh(seed);
+                    store.save(&fresh)?;
+                    fresh
+                }
+            },
+            None => State::fresh(seed),
+        };
+        let mut tokens = if self.default_tokens {
+            default_tokens()
+        } else {
+            Vec::new()
+        };
+        tokens.extend(self.tokens);
+        let shared = Arc::new(Shared {
+            tokens,
+            region: self.region,
+            faults: Mutex::new((self.faults, Dice::new(seed))),
+            state: Mutex::new(state),
+            store,
+            served: Mutex::new(BTreeMap::new()),
+        });
+        let listener = tokio::net::TcpListener::bind(self.listen).await?;
+        let addr = listener.local_addr()?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        let app = router(shared.clone());
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await
+        });
+        Ok(Emulator {
+            base_url: format!("http://{addr}"),
+            addr,
+            shared,
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+}
+
+/// A running emulator. Dropping it stops it; [`Emulator::stop`] also waits until it has.
+#[derive(Debug)]
+pub struct Emulator {
+    base_url: String,
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<io::Result<()>>>,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shared")
+            .field("region", &self.region)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Emulator {
+    /// An emulator with default settings on 127.0.0.1 and a free port.
+    pub async fn start() -> io::Result<Self> {
+        Self::builder().start().await
+    }
+
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder::default()
+    }
+
+    /// `http://127.0.0.1:<port>`: the base URL for the sdk's client.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The tokens this emulator accepts.
+    pub fn tokens(&self) -> &[Token] {
+        &self.shared.tokens
+    }
+
+    /// A client of this emulator with the default `dal` token (every scope).
+    ///
+    /// # Panics
+    /// Only if the HTTP client cannot be built, as [`Client::new`] does.
+    pub fn client(&self) -> Client {
+        self.client_with(Token::bearer(crate::DEFAULT_TOKEN).credentials())
+    }
+
+    /// A client of this emulator with these credentials.
+    ///
+    /// # Panics
+    /// Only if the HTTP client cannot be built, as [`Client::new`] does.
+    pub fn client_with(&self, credentials: Credentials) -> Client {
+        match Client::builder(credentials)
+            .base_url(&self.base_url)
+            .build()
+        {
+            Ok(client) => client,
+            Err(err) => panic!("cannot build a client of the emulator: {err}"),
+        }
+    }
+
+    /// How many requests to `action` arrived so far, faulted ones included.
+    pub fn served(&self, action: Action) -> u64 {
+        lock(&self.shared.served).get(&action).copied().unwrap_or(0)
+    }
+
+    /// How many requests to any action arrived so far.
+    pub fn served_total(&self) -> u64 {
+        lock(&self.shared.served).values().sum()
+    }
+
+    /// Changes the faults from now on.
+    pub fn set_faults(&self, faults: Faults) {
+        lock(&self.shared.faults).0 = faults;
+    }
+
+    /// The whole state as JSON, as the state file holds it.
+    pub fn state_json(&self) -> serde_json::Value {
+        serde_json::to_value(&*lock(&self.shared.state)).unwrap_or_default()
+    }
+
+    /// Stops accepting connections, lets requests in flight finish, and returns.
+    pub async fn stop(mut self) -> io::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        match self.task.take() {
+            Some(task) => task.await.map_err(io::Error::other)?,
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}

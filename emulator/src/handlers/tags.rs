@@ -1,0 +1,68 @@
+//! Tags: duplicates are found ignoring letter case on create; update and delete match the name
+//! exactly, as the reference says.
+
+use super::{done, reply};
+use crate::auth::Identity;
+use crate::clock::now_rfc3339;
+use crate::error::{Failure, Outcome};
+use crate::state::State;
+use livechat_config::{CreateTagRequest, DeleteTagRequest, ListTagsRequest, Tag, UpdateTagRequest};
+
+fn position(state: &State, name: &str) -> Result<usize, Failure> {
+    state
+        .tags
+        .iter()
+        .position(|t| t.name == name)
+        .ok_or_else(|| Failure::not_found(format!("tag `{name}` not found")))
+}
+
+pub fn create(req: CreateTagRequest, who: &Identity, state: &mut State) -> Outcome {
+    let lower = req.name.to_lowercase();
+    if let Some(existing) = state.tags.iter().find(|t| t.name.to_lowercase() == lower) {
+        return Err(Failure::already_exists(format!(
+            "tag `{}` already exists",
+            existing.name
+        )));
+    }
+    let group_ids = req.group_ids.unwrap_or_default();
+    state.check_groups(group_ids.iter().copied())?;
+    let tag = Tag::new(req.name)
+        .group_ids(group_ids)
+        .author_id(who.agent_id.clone())
+        .created_at(now_rfc3339());
+    state.tags.push(tag);
+    done()
+}
+
+pub fn update(req: UpdateTagRequest, state: &mut State) -> Outcome {
+    let at = position(state, &req.name)?;
+    if let Some(ids) = req.group_ids {
+        state.check_groups(ids.iter().copied())?;
+        state.tags[at].group_ids = Some(ids);
+    }
+    done()
+}
+
+pub fn delete(req: DeleteTagRequest, state: &mut State) -> Outcome {
+    let at = position(state, &req.name)?;
+    state.tags.remove(at);
+    done()
+}
+
+/// With `filters.group_ids`, the tags assigned to at least one of those groups.
+pub fn list(req: ListTagsRequest, state: &State) -> Outcome {
+    let tags: Vec<Tag> = state
+        .tags
+        .iter()
+        .filter(|t| match &req.filters {
+            Some(filters) => t
+                .group_ids
+                .iter()
+                .flatten()
+                .any(|g| filters.group_ids.contains(g)),
+            None => true,
+        })
+        .cloned()
+        .collect();
+    reply(tags)
+}

@@ -1,0 +1,156 @@
+//! Webhooks: at most three per action per owner Client ID, filters checked against what the
+//! reference lists for each action, and the per-owner license webhooks state.
+
+use super::{done, owner_client_id, reply};
+use crate::auth::Identity;
+use crate::error::{Failure, Outcome};
+use crate::state::State;
+use livechat_config::{
+    DisableLicenseWebhooksRequest, EnableLicenseWebhooksRequest, GetLicenseWebhooksStateRequest,
+    GetLicenseWebhooksStateResponse, ListWebhookNamesRequest, ListWebhooksRequest,
+    RegisterWebhookRequest, RegisterWebhookResponse, UnregisterWebhookRequest, Webhook,
+    WebhookAction, WebhookAdditionalData, API_VERSION,
+};
+
+/// Webhooks one owner Client ID may register for one action.
+pub const PER_ACTION_LIMIT: usize = 3;
+
+/// Actions whose webhooks carry no additional data (the reference's `additional_data` row).
+fn takes_additional_data(action: &WebhookAction) -> bool {
+    !matches!(
+        action,
+        WebhookAction::AgentDeleted | WebhookAction::IncomingCustomer
+    )
+}
+
+pub fn register(req: RegisterWebhookRequest, state: &mut State) -> Outcome {
+    let action = &req.action;
+    let available = action.available_filters();
+    if let Some(filters) = &req.filters {
+        let used = [
+            ("author_type", filters.author_type.is_some()),
+            ("only_my_chats", filters.only_my_chats.is_some()),
+            ("chat_presence", filters.chat_presence.is_some()),
+            ("source_type", filters.source_type.is_some()),
+        ];
+        if let Some((name, _)) = used
+            .iter()
+            .find(|(name, set)| *set && !available.contains(name))
+        {
+            return Err(Failure::validation(format!(
+                "filter `{name}` is not available for action `{}`",
+                action.as_str()
+            )));
+        }
+    }
+    if req.additional_data.as_ref().is_some_and(|d| !d.is_empty()) && !takes_additional_data(action)
+    {
+        return Err(Failure::validation(format!(
+            "action `{}` takes no additional data",
+            action.as_str()
+        )));
+    }
+    let registered = state
+        .webhooks
+        .iter()
+        .filter(|w| w.owner_client_id == req.owner_client_id && w.action == *action)
+        .count();
+    if registered >= PER_ACTION_LIMIT {
+        return Err(Failure::limit_reached(format!(
+            "Client ID `{}` already has {PER_ACTION_LIMIT} webhooks for `{}`",
+            req.owner_client_id,
+            action.as_str()
+        )));
+    }
+    let id = state.ids.hex32();
+    let mut webhook = Webhook::new(&id, req.url, req.action, req.owner_client_id, req.r#type);
+    webhook.description = req.description;
+    webhook.filters = req.filters;
+    webhook.additional_data = req.additional_data;
+    webhook.secret_key = Some(req.secret_key);
+    state.webhooks.push(webhook);
+    reply(RegisterWebhookResponse::new(id))
+}
+
+/// The secret key stays with the emulator, as in the reference's List Webhooks example.
+pub fn list(req: ListWebhooksRequest, state: &State) -> Outcome {
+    let webhooks: Vec<Webhook> = state
+        .webhooks
+        .iter()
+        .filter(|w| w.owner_client_id == req.owner_client_id)
+        .map(|w| {
+            let mut shown = w.clone();
+            shown.secret_key = None;
+            shown
+        })
+        .collect();
+    reply(webhooks)
+}
+
+pub fn unregister(req: UnregisterWebhookRequest, state: &mut State) -> Outcome {
+    let at = state
+        .webhooks
+        .iter()
+        .position(|w| w.id == req.id && w.owner_client_id == req.owner_client_id)
+        .ok_or_else(|| {
+            Failure::not_found(format!(
+                "webhook `{}` not found for owner `{}`",
+                req.id, req.owner_client_id
+            ))
+        })?;
+    state.webhooks.remove(at);
+    done()
+}
+
+/// The emulator speaks one version; asking for another one's names is asking for an
+/// unsupported version.
+pub fn names(req: ListWebhookNamesRequest) -> Outcome {
+    if let Some(version) = req.version.as_deref() {
+        if version != API_VERSION {
+            return Err(Failure::new(
+                livechat_config::ErrorKind::UnsupportedVersion,
+                format!("webhook names are known for version {API_VERSION} only, not {version}"),
+            ));
+        }
+    }
+    let names: Vec<livechat_config::WebhookName> = WebhookAction::KNOWN
+        .iter()
+        .map(|action| {
+            let mut name = livechat_config::WebhookName::new(action.clone());
+            name.filters = Some(
+                action
+                    .available_filters()
+                    .iter()
+                    .map(|f| f.to_string())
+                    .collect(),
+            );
+            if takes_additional_data(action) {
+                name.additional_data = Some(vec![
+                    WebhookAdditionalData::ChatProperties,
+                    WebhookAdditionalData::ChatPresenceUserIds,
+                ]);
+            }
+            name
+        })
+        .collect();
+    reply(names)
+}
+
+pub fn enable(req: EnableLicenseWebhooksRequest, who: &Identity, state: &mut State) -> Outcome {
+    let owner = owner_client_id(req.owner_client_id, who)?;
+    state.disabled_webhooks.remove(&owner);
+    done()
+}
+
+pub fn disable(req: DisableLicenseWebhooksRequest, who: &Identity, state: &mut State) -> Outcome {
+    let owner = owner_client_id(req.owner_client_id, who)?;
+    state.disabled_webhooks.insert(owner);
+    done()
+}
+
+pub fn get_state(req: GetLicenseWebhooksStateRequest, who: &Identity, state: &State) -> Outcome {
+    let owner = owner_client_id(req.owner_client_id, who)?;
+    reply(GetLicenseWebhooksStateResponse::new(
+        !state.disabled_webhooks.contains(&owner),
+    ))
+}

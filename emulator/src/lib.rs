@@ -1,0 +1,38 @@
+//! A stateful LiveChat Configuration API v3.6 on loopback, for offline development and tests.
+//!
+//! It serves all 56 actions and the 9 batch endpoints at `/v3.6/configuration/action/<name>`,
+//! checks every request body against the spec with the sdk's own decoder, and keeps a license's
+//! state (agents, groups, bots, tags, auto access, properties, webhooks) the way the reference
+//! describes it.
+//!
+//! ```no_run
+//! use livechat_config::Priority;
+//! use livechat_config_emulator::{Emulator, OWNER_ID};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let emulator = Emulator::start().await?;
+//! let client = emulator.client();
+//! let group = client.create_group("Sales", [(OWNER_ID, Priority::First)]).await?;
+//! println!("group {} at {}", group.id, emulator.base_url());
+//! # Ok(())
+//! # }
+//! ```
+
+mod auth;
+mod clock;
+mod emulator;
+mod error;
+mod faults;
+mod handlers;
+mod persist;
+mod server;
+mod state;
+
+pub use auth::{
+    all_scopes, Token, BOT_TOKEN_SCOPES, DEFAULT_CLIENT_ID, DEFAULT_PAT, DEFAULT_PAT_ACCOUNT,
+    DEFAULT_TOKEN, FRA_TOKEN,
+};
+pub use emulator::{default_tokens, Emulator, EmulatorBuilder};
+pub use faults::Faults;
+pub use handlers::{PER_ACTION_LIMIT, TEMPLATE_LIMIT};
+pub use state::{ORGANIZATION_ID, OWNER_ID, TEST_NAMESPACE};

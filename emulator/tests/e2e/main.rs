@@ -1,0 +1,65 @@
+//! End-to-end: the sdk's client against a running emulator, over loopback HTTP.
+
+mod agents;
+mod auto_access;
+mod batch;
+mod binary;
+mod bots;
+mod concurrency;
+mod errors;
+mod groups;
+mod other;
+mod persistence;
+mod properties;
+mod tags;
+mod webhooks;
+
+use livechat_config::{Error, ErrorKind};
+use livechat_config_emulator::{Emulator, DEFAULT_TOKEN};
+use serde_json::Value;
+
+pub async fn emulator() -> Emulator {
+    Emulator::builder().seed(1).start().await.unwrap()
+}
+
+/// The API error kind of a failed call; fails the test for any other outcome.
+#[track_caller]
+pub fn kind<T: std::fmt::Debug>(result: Result<T, Error>) -> ErrorKind {
+    match result {
+        Err(Error::Api(e)) => e.kind,
+        other => panic!("expected an API error, got {other:?}"),
+    }
+}
+
+/// A raw POST, for what the sdk's client cannot send (other versions, bad bodies, headers).
+pub async fn post(
+    emulator: &Emulator,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, Value) {
+    let mut request = reqwest::Client::new()
+        .post(format!("{}{path}", emulator.base_url()))
+        .header("content-type", "application/json")
+        .body(body.to_string());
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let bytes = response.bytes().await.unwrap();
+    let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    (status, json)
+}
+
+/// A raw POST of an action with the default token.
+pub async fn call(emulator: &Emulator, action: &str, body: &str) -> (u16, Value) {
+    let auth = format!("Bearer {DEFAULT_TOKEN}");
+    post(
+        emulator,
+        &format!("/v3.6/configuration/action/{action}"),
+        &[("authorization", &auth)],
+        body,
+    )
+    .await
+}

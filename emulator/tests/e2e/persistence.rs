@@ -1,0 +1,73 @@
+use livechat_config::*;
+use livechat_config_emulator::Emulator;
+use std::path::PathBuf;
+
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("lc-emulator-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[tokio::test]
+async fn state_survives_a_restart() {
+    let dir = temp_dir("restart");
+    let file = dir.join("state.json");
+    let emu = Emulator::builder().state_file(&file).start().await.unwrap();
+    let client = emu.client();
+    let group = client
+        .create_group("Kept", [] as [(String, Priority); 0])
+        .await
+        .unwrap();
+    client
+        .create_agent("kept@example.com", "Kept")
+        .groups([GroupAssignment::new(group.id, Priority::First)])
+        .await
+        .unwrap();
+    client.create_tag("kept").await.unwrap();
+    let bot = client.create_bot("Kept bot").await.unwrap();
+    emu.stop().await.unwrap();
+    assert!(file.exists());
+    assert!(
+        !dir.join("state.json.tmp").exists(),
+        "the temp file is renamed away"
+    );
+
+    let emu = Emulator::builder().state_file(&file).start().await.unwrap();
+    let client = emu.client();
+    let agent = client
+        .get_agent("kept@example.com")
+        .fields([AgentField::Groups])
+        .await
+        .unwrap();
+    assert_eq!(
+        agent.groups.unwrap()[0],
+        GroupAssignment::new(group.id, Priority::First)
+    );
+    assert_eq!(client.list_tags().await.unwrap()[0].name, "kept");
+    assert_eq!(client.get_bot(&bot.id).await.unwrap().name, "Kept bot");
+    let next = client
+        .create_group("Next", [] as [(String, Priority); 0])
+        .await
+        .unwrap();
+    assert_eq!(next.id, group.id + 1, "ids continue where they stopped");
+    let another = client.create_bot("Another").await.unwrap();
+    assert_ne!(another.id, bot.id);
+    emu.stop().await.unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn a_file_that_is_not_a_state_is_refused_and_kept() {
+    let dir = temp_dir("garbage");
+    let file = dir.join("state.json");
+    std::fs::write(&file, "{ not a state").unwrap();
+    let err = Emulator::builder()
+        .state_file(&file)
+        .start()
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::InvalidData);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "{ not a state");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
