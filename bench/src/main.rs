@@ -92,5 +92,15 @@ fn main() -> ExitCode {
     }
     table.push(rows::compile(options.compile, 3));
     println!("{}", Table(&table));
+    // Other work on the machine moves every number here; the load says how much there was.
+    if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
+        println!(
+            "load average at the end (1/5/15 min): {}",
+            load.split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+    }
     ExitCode::SUCCESS
 }
