@@ -343,6 +343,21 @@ impl Mutator<'_> {
     }
 }
 
+/// `n` mutated API error payloads, for sending through a real connection.
+pub fn mutated_errors(seeds: &[Seed], n: usize, seed: u64) -> Vec<Vec<u8>> {
+    let words = dictionary(seeds);
+    let mut mutator = Mutator {
+        rng: Rng::new(seed),
+        words: &words,
+    };
+    (0..n)
+        .filter_map(|_| {
+            let seed = pick(seeds, &mut mutator.rng, Target::Error, None)?;
+            Some(mutator.input(&seed.bytes))
+        })
+        .collect()
+}
+
 fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
     payload
         .downcast_ref::<&str>()

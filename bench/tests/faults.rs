@@ -307,3 +307,54 @@ async fn replies_slower_than_the_timeout_time_out_and_writes_are_not_resent() {
     assert_eq!((timeouts, ok), (8, 8));
     assert_eq!(server.requests().len(), 16, "a timed-out write was resent");
 }
+
+#[tokio::test]
+async fn mutated_error_payloads_over_the_wire_each_give_an_api_or_status_error() {
+    let corpus = livechat_config_bench::root().join("bench/fuzz-corpus");
+    let seeds = livechat_config_bench::fuzz::load_corpus(&corpus).unwrap();
+    // A `misdirected_request` is sent once more to the region it names (tests/runtime/regions.rs);
+    // leaving it out keeps one request per call, so each answer lines up with its call.
+    let bodies: Vec<Vec<u8>> = livechat_config_bench::fuzz::mutated_errors(&seeds, 400, 3)
+        .into_iter()
+        .filter(|b| !String::from_utf8_lossy(b).contains("misdirected"))
+        .take(300)
+        .collect();
+    let statuses = [400, 401, 403, 404, 409, 422, 429, 500, 503];
+    let script: Vec<RawReply> = bodies
+        .iter()
+        .enumerate()
+        .map(|(i, body)| {
+            let status = statuses[i % statuses.len()];
+            let mut bytes = format!(
+                "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                body.len()
+            )
+            .into_bytes();
+            bytes.extend_from_slice(body);
+            RawReply::Bytes(bytes)
+        })
+        .collect();
+    let server = RawServer::start(script).await;
+    let client = client_of(&server.base_url, quick_retries(3), Duration::from_secs(5));
+    let (mut api, mut status) = (0, 0);
+    for i in 0..bodies.len() {
+        let call = client.clone();
+        let result =
+            tokio::spawn(async move { call.create_agent(format!("e{i}@example.com"), "E").await })
+                .await
+                .expect("a call panicked");
+        match result {
+            Err(Error::Api(e)) => {
+                assert_eq!(e.status, Some(statuses[i % statuses.len()]));
+                api += 1;
+            }
+            Err(Error::Status { .. }) => status += 1,
+            other => panic!("call {i}: {other:?}"),
+        }
+    }
+    assert_eq!(server.requests(), bodies.len(), "a write was resent");
+    assert!(
+        api > 0 && status > 0,
+        "{api} API errors, {status} status errors"
+    );
+}
