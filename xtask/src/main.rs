@@ -1,8 +1,9 @@
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <gen|check>
+const USAGE: &str = "usage: cargo xtask <gen|check|bench>
   gen    write sdk/src/generated/ from spec/configuration-v3.6.json
-  check  fail, naming the file, when sdk/src/generated/ differs from what the spec produces";
+  check  fail, naming the file, when sdk/src/generated/ differs from what the spec produces
+  bench  build the bench in release and print its table (arguments after `bench` go to it)";
 
 fn main() -> ExitCode {
     let root = xtask::root();
@@ -24,6 +25,7 @@ fn main() -> ExitCode {
                 Err(format!("{}\nrun `cargo xtask gen`", problems.join("\n")))
             }
         }),
+        "bench" => bench(&root, std::env::args().skip(2)),
         _ => Err(USAGE.to_string()),
     };
     match result {
@@ -32,5 +34,21 @@ fn main() -> ExitCode {
             eprintln!("{message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `cargo run -p livechat-config-bench --release -- <args>`, from the workspace root.
+fn bench(root: &std::path::Path, args: impl Iterator<Item = String>) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let status = std::process::Command::new(&cargo)
+        .args(["run", "-p", "livechat-config-bench", "--release", "--"])
+        .args(args)
+        .current_dir(root)
+        .status()
+        .map_err(|e| format!("{cargo}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("the bench failed ({status})"))
     }
 }

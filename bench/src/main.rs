@@ -1,0 +1,106 @@
+//! `cargo run -p livechat-config-bench --release [-- --compile] [--quick] [--rounds N]`
+
+use livechat_config_bench::rows::{self, Sizes};
+use livechat_config_bench::table::{Row, Table};
+use std::process::ExitCode;
+
+const USAGE: &str =
+    "usage: livechat-config-bench [--compile] [--quick] [--rounds N] [--skip-python]
+  --compile      also time a clean build of the livechat-config crate (slow)
+  --quick        small workloads, for a look while developing
+  --rounds N     rounds per ratio (default 7, quick 3)
+  --skip-python  leave out the lc-sdk-python comparison";
+
+struct Options {
+    sizes: Sizes,
+    compile: bool,
+    python: bool,
+}
+
+fn options() -> Result<Options, String> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut sizes = if args.iter().any(|a| a == "--quick") {
+        Sizes::quick()
+    } else {
+        Sizes::full()
+    };
+    let mut compile = false;
+    let mut python = true;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--quick" => {}
+            "--compile" => compile = true,
+            "--skip-python" => python = false,
+            "--rounds" => {
+                sizes.rounds = it
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .filter(|n| *n > 0)
+                    .ok_or("--rounds takes a positive number")?;
+            }
+            _ => return Err(USAGE.to_string()),
+        }
+    }
+    Ok(Options {
+        sizes,
+        compile,
+        python,
+    })
+}
+
+fn row(name: &str, result: Result<Row, String>) -> Row {
+    result.unwrap_or_else(|e| Row::new(name, format!("failed: {e}")))
+}
+
+fn main() -> ExitCode {
+    let options = match options() {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let sizes = &options.sizes;
+    let mut table = Vec::new();
+    runtime.block_on(async {
+        eprintln!("overhead…");
+        table.push(row("SDK overhead", rows::overhead(sizes).await));
+        if options.python {
+            eprintln!("lc-sdk-python…");
+            table.extend(rows::python(sizes).await);
+        }
+        eprintln!("bulk…");
+        table.push(row("Bulk", rows::bulk(sizes).await));
+        eprintln!("load…");
+        table.push(row("Load", rows::load(sizes).await));
+    });
+    eprintln!("generator…");
+    table.push(row("Generator", rows::generator(10)));
+    if options.compile {
+        eprintln!("compile…");
+    }
+    table.push(rows::compile(options.compile, 3));
+    println!("{}", Table(&table));
+    // Other work on the machine moves every number here; the load says how much there was.
+    if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
+        println!(
+            "load average at the end (1/5/15 min): {}",
+            load.split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,315 @@
+//! One function per row of the table; each measures both sides of its ratio in the same run.
+
+use crate::python::{PythonSdk, PACKAGE};
+use crate::stats::{quantile, Spread};
+use crate::table::Row;
+use crate::workload::{self, Bare};
+use livechat_config::CreateAgentRequest;
+use livechat_config_emulator::{Emulator, DEFAULT_TOKEN};
+use std::time::{Duration, Instant};
+
+/// How much work each row does.
+#[derive(Debug, Clone)]
+pub struct Sizes {
+    pub rounds: usize,
+    pub overhead_calls: usize,
+    pub python_calls: usize,
+    pub in_flight: usize,
+    pub bulk_agents: usize,
+    pub bulk_rounds: usize,
+    pub bulk_latency: Duration,
+    pub load_clients: usize,
+    pub load_time: Duration,
+}
+
+impl Sizes {
+    pub fn full() -> Self {
+        Sizes {
+            rounds: 7,
+            overhead_calls: 2000,
+            python_calls: 1000,
+            in_flight: 32,
+            bulk_agents: 1000,
+            bulk_rounds: 3,
+            bulk_latency: Duration::from_millis(5),
+            load_clients: 50,
+            load_time: Duration::from_secs(5),
+        }
+    }
+
+    /// Small enough for a quick look while developing; the numbers are noisier.
+    pub fn quick() -> Self {
+        Sizes {
+            rounds: 3,
+            overhead_calls: 300,
+            python_calls: 200,
+            bulk_agents: 200,
+            bulk_rounds: 1,
+            load_time: Duration::from_secs(1),
+            ..Sizes::full()
+        }
+    }
+}
+
+fn spread(samples: &[f64]) -> Spread {
+    Spread::of(samples).unwrap_or(Spread {
+        median: f64::NAN,
+        min: f64::NAN,
+        max: f64::NAN,
+    })
+}
+
+async fn seeded() -> Result<(Emulator, Vec<String>), String> {
+    let emulator = Emulator::start().await.map_err(|e| e.to_string())?;
+    let ids = workload::seed_agents(&emulator.client()).await?;
+    Ok((emulator, ids))
+}
+
+/// Sequential reads through the sdk ÷ the same reads through bare reqwest + serde_json.
+pub async fn overhead(sizes: &Sizes) -> Result<Row, String> {
+    let (emulator, ids) = seeded().await?;
+    let client = emulator.client();
+    let bare = Bare::new(emulator.base_url(), DEFAULT_TOKEN)?;
+    let calls = sizes.overhead_calls;
+    workload::sdk_sequential(&client, &ids, calls / 4)
+        .await
+        .map_err(|e| e.to_string())?;
+    bare.sequential(&ids, calls / 4).await?;
+    let mut ratios = Vec::new();
+    let mut sdk_rates = Vec::new();
+    // Both sides run in alternating blocks of 100 calls, so a neighbour's burst of load on a
+    // shared machine lands on both rather than skewing one round.
+    let block = 100.min(calls);
+    let blocks = calls.div_ceil(block);
+    for round in 0..sizes.rounds {
+        let (mut sdk, mut raw) = (Duration::ZERO, Duration::ZERO);
+        for b in 0..blocks {
+            if (round + b) % 2 == 0 {
+                sdk += workload::sdk_sequential(&client, &ids, block)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                raw += bare.sequential(&ids, block).await?;
+            } else {
+                raw += bare.sequential(&ids, block).await?;
+                sdk += workload::sdk_sequential(&client, &ids, block)
+                    .await
+                    .map_err(|e| e.to_string())?;
+            }
+        }
+        ratios.push(sdk.as_secs_f64() / raw.as_secs_f64());
+        sdk_rates.push((blocks * block) as f64 / sdk.as_secs_f64());
+    }
+    let ratio = spread(&ratios);
+    Ok(Row::new(
+        format!(
+            "SDK overhead: {calls} sequential get_agent/list_agents, sdk ÷ bare reqwest+serde_json"
+        ),
+        format!(
+            "{} time; sdk {:.0} calls/s",
+            ratio.ratio(3),
+            spread(&sdk_rates).median
+        ),
+    )
+    .target("≤ 1.05×", ratio.median <= 1.05))
+}
+
+/// The sdk next to lc-sdk-python on the same workload, sequential and concurrent.
+pub async fn python(sizes: &Sizes) -> Vec<Row> {
+    let name_seq = format!(
+        "vs {PACKAGE}: {} sequential calls, sdk ÷ Python calls/s",
+        sizes.python_calls
+    );
+    let name_conc = format!(
+        "vs {PACKAGE}: {} calls, sdk {} in flight ÷ Python {}-thread pool, calls/s",
+        sizes.python_calls, sizes.in_flight, sizes.in_flight
+    );
+    match python_rows(sizes).await {
+        Ok((seq, conc)) => vec![Row::new(name_seq, seq), Row::new(name_conc, conc)],
+        Err(e) => vec![Row::new(
+            format!("vs {PACKAGE}"),
+            format!("not measured: {e}"),
+        )],
+    }
+}
+
+async fn python_rows(sizes: &Sizes) -> Result<(String, String), String> {
+    let sdk = tokio::task::spawn_blocking(|| PythonSdk::install(&crate::target_dir()))
+        .await
+        .map_err(|e| e.to_string())??;
+    let sdk = std::sync::Arc::new(sdk);
+    let (emulator, ids) = seeded().await?;
+    let client = emulator.client();
+    let calls = sizes.python_calls;
+    let (mut seq, mut conc) = (Vec::new(), Vec::new());
+    let (mut rust_rates, mut py_rates) = ((Vec::new(), Vec::new()), (Vec::new(), Vec::new()));
+    workload::sdk_sequential(&client, &ids, 50)
+        .await
+        .map_err(|e| e.to_string())?;
+    for _ in 0..sizes.rounds {
+        let (py, base, ids_py, in_flight) = (
+            sdk.clone(),
+            emulator.base_url().to_string(),
+            ids.clone(),
+            sizes.in_flight,
+        );
+        let py = tokio::task::spawn_blocking(move || {
+            py.run(&base, DEFAULT_TOKEN, calls, in_flight, &ids_py)
+        })
+        .await
+        .map_err(|e| e.to_string())??;
+        let rust_seq = workload::sdk_sequential(&client, &ids, calls)
+            .await
+            .map_err(|e| e.to_string())?
+            .as_secs_f64();
+        let rust_conc = workload::sdk_concurrent(&client, &ids, calls, sizes.in_flight)
+            .await
+            .map_err(|e| e.to_string())?
+            .as_secs_f64();
+        seq.push(py.sequential_s / rust_seq);
+        conc.push(py.concurrent_s / rust_conc);
+        rust_rates.0.push(calls as f64 / rust_seq);
+        rust_rates.1.push(calls as f64 / rust_conc);
+        py_rates.0.push(calls as f64 / py.sequential_s);
+        py_rates.1.push(calls as f64 / py.concurrent_s);
+    }
+    let line = |ratios: &[f64], rust: &[f64], py: &[f64]| {
+        format!(
+            "{}; sdk {:.0} vs Python {:.0} calls/s",
+            spread(ratios).ratio(1),
+            spread(rust).median,
+            spread(py).median
+        )
+    };
+    Ok((
+        line(&seq, &rust_rates.0, &py_rates.0),
+        line(&conc, &rust_rates.1, &py_rates.1),
+    ))
+}
+
+/// Creating agents with the batch helper vs one `create_agent` call each, with injected latency.
+pub async fn bulk(sizes: &Sizes) -> Result<Row, String> {
+    let emulator = Emulator::builder()
+        .latency(sizes.bulk_latency)
+        .start()
+        .await
+        .map_err(|e| e.to_string())?;
+    let client = emulator.client();
+    let n = sizes.bulk_agents;
+    let mut ratios = Vec::new();
+    let mut batch_ms = Vec::new();
+    for round in 0..sizes.bulk_rounds {
+        let started = Instant::now();
+        let results = client
+            .batch_create_agents((0..n).map(|i| {
+                CreateAgentRequest::new(format!("b{round}-{i}@bench.example.com"), "Bulk")
+            }))
+            .await
+            .map_err(|e| e.to_string())?;
+        let batch = started.elapsed().as_secs_f64();
+        if let Some(Err(e)) = results.iter().find(|r| r.is_err()) {
+            return Err(format!("batch create failed: {e}"));
+        }
+        let started = Instant::now();
+        for i in 0..n {
+            client
+                .create_agent(format!("s{round}-{i}@bench.example.com"), "Bulk")
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+        let sequential = started.elapsed().as_secs_f64();
+        ratios.push(sequential / batch);
+        batch_ms.push(batch * 1000.0);
+    }
+    let ratio = spread(&ratios);
+    Ok(Row::new(
+        format!(
+            "Bulk: {n} agents, {} ms latency per request: sequential create_agent ÷ batch helper",
+            sizes.bulk_latency.as_millis()
+        ),
+        format!(
+            "{} faster; batch {:.0} ms",
+            ratio.ratio(1),
+            spread(&batch_ms).median
+        ),
+    )
+    .target("≥ 20×", ratio.median >= 20.0))
+}
+
+/// The generator's wall time and determinism.
+pub fn generator(runs: usize) -> Result<Row, String> {
+    let run = crate::generator::measure(&crate::root(), runs)?;
+    let millis = spread(&run.millis);
+    let yes = |b: bool| if b { "yes" } else { "NO" };
+    Ok(Row::new(
+        "Generator: spec → sdk/src/generated (what `cargo xtask gen` computes), in-process",
+        format!(
+            "{}; {} files, {} lines; rerun byte-identical: {}; equals checked-in: {}",
+            millis.with_unit(1, "ms"),
+            run.files,
+            run.lines,
+            yes(run.identical),
+            yes(run.matches_checked_in)
+        ),
+    )
+    .target(
+        "< 1 s, byte-identical",
+        millis.median < 1000.0 && run.identical && run.matches_checked_in,
+    ))
+}
+
+/// Clean build time of the sdk crate, or a note that it was skipped.
+pub fn compile(enabled: bool, runs: usize) -> Row {
+    let root = crate::root();
+    let generated = crate::compile::lines_in(&root.join("sdk/src/generated"));
+    let runtime = crate::compile::lines_in(&root.join("sdk/src"));
+    let name = "Compile: clean debug build of livechat-config alone, deps built";
+    let size = format!("generated code {generated} lines, hand-written runtime {runtime} lines");
+    if !enabled {
+        return Row::new(name, format!("skipped (pass --compile); {size}"));
+    }
+    match crate::compile::measure(&root, &crate::target_dir(), runs) {
+        Ok(times) => {
+            let wall = spread(&times.iter().map(|t| t.wall).collect::<Vec<_>>());
+            let cpu = spread(&times.iter().map(|t| t.cpu).collect::<Vec<_>>());
+            Row::new(
+                name,
+                format!(
+                    "{} wall, {} CPU; {size}",
+                    wall.with_unit(1, "s"),
+                    cpu.with_unit(1, "s")
+                ),
+            )
+            .target("≤ 20 s", wall.median <= 20.0)
+        }
+        Err(e) => Row::new(name, format!("not measured: {e}; {size}")),
+    }
+}
+
+/// Mixed reads and writes from many clients; every acknowledged write must be there afterwards.
+pub async fn load(sizes: &Sizes) -> Result<Row, String> {
+    let emulator = Emulator::start().await.map_err(|e| e.to_string())?;
+    let mut report = crate::load::run(&emulator, sizes.load_clients, sizes.load_time).await;
+    let calls = report.latencies.len();
+    let p50 = quantile(&mut report.latencies, 0.50);
+    let p99 = quantile(&mut report.latencies, 0.99);
+    let ok = report.missing.is_empty() && report.errors.is_empty();
+    Ok(Row::new(
+        format!(
+            "Load: {} clients × {:.0} s, 30% create / 20% update / 42% get / 8% list",
+            report.clients,
+            sizes.load_time.as_secs_f64()
+        ),
+        format!(
+            "{calls} calls, {:.0} calls/s; p50 {:.2} ms, p99 {:.2} ms; {} creates + {} updates acknowledged, {} missing; {} errors{}",
+            calls as f64 / report.elapsed.as_secs_f64(),
+            p50.as_secs_f64() * 1000.0,
+            p99.as_secs_f64() * 1000.0,
+            report.acked_creates,
+            report.acked_updates,
+            report.missing.len(),
+            report.errors.len(),
+            report.errors.first().map(|e| format!(" (first: {e})")).unwrap_or_default()
+        ),
+    )
+    .target("every acknowledged write present, 0 errors", ok))
+}
