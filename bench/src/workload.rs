@@ -29,7 +29,7 @@ pub async fn seed_agents(client: &Client) -> Result<Vec<String>, String> {
 
 /// Call `i` of the workload through the sdk.
 pub async fn sdk_call(client: &Client, ids: &[String], i: usize) -> Result<(), Error> {
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         client.get_agent(&ids[(i / 2) % ids.len()]).await.map(drop)
     } else {
         client.list_agents().await.map(drop)
@@ -109,7 +109,7 @@ impl Bare {
 
     /// Call `i` of the workload.
     pub async fn call(&self, ids: &[String], i: usize) -> Result<(), String> {
-        if i % 2 == 0 {
+        if i.is_multiple_of(2) {
             self.post("get_agent", &json!({"id": ids[(i / 2) % ids.len()]}))
                 .await
                 .map(drop)
