@@ -46,7 +46,7 @@ async fn storm(client: &Client, calls: usize, tag: &str, reader: &str) -> Tally 
             let reader = reader.to_string();
             let id = format!("{tag}{i}@storm.example.com");
             tokio::spawn(async move {
-                if i % 3 == 0 {
+                if i.is_multiple_of(3) {
                     let result = client.create_agent(&id, "Storm").await.map(drop);
                     (Some(id), result)
                 } else {
@@ -152,7 +152,7 @@ async fn bursts_of_server_errors_fail_typed_and_clean_stretches_all_succeed() {
         .unwrap();
     let mut writes = 0;
     for burst in 0..8 {
-        let down = burst % 2 == 0;
+        let down = burst.is_multiple_of(2);
         let share = if down { 1.0 } else { 0.0 };
         emulator.set_faults(Faults {
             server_errors: share,
@@ -282,7 +282,7 @@ async fn replies_slower_than_the_timeout_time_out_and_writes_are_not_resent() {
     server.handle(move |_| {
         let i = counter.fetch_add(1, Ordering::SeqCst);
         let reply = Reply::json(200, serde_json::json!({"id": "a@example.com"}));
-        if i % 2 == 0 {
+        if i.is_multiple_of(2) {
             reply.delay(Duration::from_millis(400))
         } else {
             reply
