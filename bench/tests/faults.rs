@@ -151,7 +151,7 @@ async fn bursts_of_server_errors_fail_typed_and_clean_stretches_all_succeed() {
         .build()
         .unwrap();
     let mut writes = 0;
-    for burst in 0..8 {
+    for burst in 0..8u32 {
         let down = burst.is_multiple_of(2);
         let share = if down { 1.0 } else { 0.0 };
         emulator.set_faults(Faults {

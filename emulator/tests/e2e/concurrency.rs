@@ -64,7 +64,7 @@ async fn racing_duplicates_yield_exactly_one_winner() {
     let mut tasks = Vec::new();
     for i in 0..20 {
         let client = client.clone();
-        let name = if i.is_multiple_of(2) { "Race" } else { "race" };
+        let name = if i % 2 == 0 { "Race" } else { "race" };
         tasks.push(tokio::spawn(async move { client.create_tag(name).await }));
     }
     let mut won = 0;
