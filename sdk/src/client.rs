@@ -4,7 +4,7 @@
 use crate::retry::{self, Failure};
 use crate::validate::Validator;
 use crate::{
-    decode, Action, Credentials, Error, Region, Request, RetryPolicy, ACTION_PATH, DEFAULT_BASE_URL,
+    decode, Action, ClientBuilder, Credentials, Error, Region, Request, RetryPolicy, ACTION_PATH,
 };
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use std::collections::HashSet;
@@ -12,15 +12,6 @@ use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 use tracing::Instrument;
-
-/// Default time one attempt of a call may take, answer body included.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-/// Default time to establish a connection.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Default number of requests a batch helper sends in one batch call.
-pub const DEFAULT_BATCH_CHUNK_SIZE: usize = 50;
-/// Default number of batch calls a batch helper has in flight at once.
-pub const DEFAULT_BATCH_CONCURRENCY: usize = 4;
 
 /// The header naming the data center of a call.
 const X_REGION: &str = "x-region";
@@ -78,6 +69,39 @@ impl fmt::Debug for Client {
 }
 
 impl Client {
+    pub(crate) fn from_parts(
+        http: reqwest::Client,
+        base_url: String,
+        credentials: Credentials,
+        region: Option<Region>,
+        retry: RetryPolicy,
+        batch: BatchSettings,
+    ) -> Client {
+        let authorization = credentials.header();
+        let region = match region {
+            Some(region) => RegionChoice {
+                region,
+                explicit: true,
+            },
+            None => RegionChoice {
+                region: credentials.region().unwrap_or(Region::Dal),
+                explicit: false,
+            },
+        };
+        Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                credentials,
+                authorization,
+                region: RwLock::new(region),
+                retry,
+                batch,
+                deprecation_logged: Mutex::new(HashSet::new()),
+            }),
+        }
+    }
+
     /// A client of the production API with default settings.
     ///
     /// # Panics
@@ -93,19 +117,7 @@ impl Client {
     /// A builder for a client with other settings (base URL, region, timeouts, retries, batch
     /// chunking, user agent).
     pub fn builder(credentials: Credentials) -> ClientBuilder {
-        ClientBuilder {
-            credentials,
-            base_url: DEFAULT_BASE_URL.to_string(),
-            region: None,
-            timeout: DEFAULT_TIMEOUT,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            retry: RetryPolicy::default(),
-            batch: BatchSettings {
-                chunk_size: DEFAULT_BATCH_CHUNK_SIZE,
-                concurrency: DEFAULT_BATCH_CONCURRENCY,
-            },
-            user_agent: format!("livechat-config-rust/{}", env!("CARGO_PKG_VERSION")),
-        }
+        ClientBuilder::new(credentials)
     }
 
     /// The base URL calls go to.
@@ -363,106 +375,4 @@ fn misdirected_to(error: &Error, tried: &Region) -> Option<Region> {
     }
     let region = Region::from(api.region()?);
     (region != *tried && !region.as_str().is_empty()).then_some(region)
-}
-
-/// Settings of a [`Client`].
-#[derive(Debug)]
-#[must_use]
-pub struct ClientBuilder {
-    credentials: Credentials,
-    base_url: String,
-    region: Option<Region>,
-    timeout: Duration,
-    connect_timeout: Duration,
-    retry: RetryPolicy,
-    batch: BatchSettings,
-    user_agent: String,
-}
-
-impl ClientBuilder {
-    /// Where calls go, e.g. a proxy or a local server in tests. Default: the production API.
-    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.base_url = base_url.into();
-        self
-    }
-
-    /// The data center every call names in `X-Region`, whatever the token's prefix says. Needed
-    /// for personal access tokens of accounts outside the default `dal`.
-    pub fn region(mut self, region: Region) -> Self {
-        self.region = Some(region);
-        self
-    }
-
-    /// How long one attempt of a call may take, answer body included. Default: 30 s.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// How long establishing a connection may take. Default: 10 s.
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-
-    /// When failed calls are retried. Default: [`RetryPolicy::default`];
-    /// [`RetryPolicy::none`] switches retries off.
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
-        self
-    }
-
-    /// How many requests a batch helper puts in one batch call (at least 1). Default: 50.
-    pub fn batch_chunk_size(mut self, size: usize) -> Self {
-        self.batch.chunk_size = size.max(1);
-        self
-    }
-
-    /// How many batch calls a batch helper has in flight at once (at least 1). Default: 4.
-    pub fn batch_concurrency(mut self, calls: usize) -> Self {
-        self.batch.concurrency = calls.max(1);
-        self
-    }
-
-    /// The `User-Agent` header. Default: `livechat-config-rust/<version>`.
-    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = user_agent.into();
-        self
-    }
-
-    /// The client, or [`Error::Config`] when a setting is unusable.
-    pub fn build(self) -> Result<Client, Error> {
-        let base_url = self.base_url.trim_end_matches('/').to_string();
-        reqwest::Url::parse(&base_url)
-            .map_err(|e| Error::Config(format!("base URL `{base_url}`: {e}")))?;
-        let http = reqwest::Client::builder()
-            .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
-            .user_agent(self.user_agent)
-            .build()
-            .map_err(|e| Error::Config(e.to_string()))?;
-        let authorization = self.credentials.header();
-        let region = match self.region {
-            Some(region) => RegionChoice {
-                region,
-                explicit: true,
-            },
-            None => RegionChoice {
-                region: self.credentials.region().unwrap_or(Region::Dal),
-                explicit: false,
-            },
-        };
-        Ok(Client {
-            inner: Arc::new(Inner {
-                http,
-                base_url,
-                credentials: self.credentials,
-                authorization,
-                region: RwLock::new(region),
-                retry: self.retry,
-                batch: self.batch,
-                deprecation_logged: Mutex::new(HashSet::new()),
-            }),
-        })
-    }
 }

@@ -122,6 +122,7 @@
 //! The request and response types are generated from `spec/configuration-v3.6.json`.
 
 mod batch;
+mod builder;
 mod call;
 mod client;
 mod credentials;
@@ -137,11 +138,12 @@ pub mod webhook;
 mod wire;
 
 pub use batch::{BatchCall, BatchResults};
-pub use call::Call;
-pub use client::{
-    Client, ClientBuilder, DEFAULT_BATCH_CHUNK_SIZE, DEFAULT_BATCH_CONCURRENCY,
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
+pub use builder::{
+    ClientBuilder, DEFAULT_BATCH_CHUNK_SIZE, DEFAULT_BATCH_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_TIMEOUT,
 };
+pub use call::Call;
+pub use client::Client;
 pub use credentials::Credentials;
 pub use error::{ApiError, DecodeError, Error};
 pub use generated::*;
