@@ -12,6 +12,8 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_BATCH_CHUNK_SIZE: usize = 50;
 /// Default number of batch calls a batch helper has in flight at once.
 pub const DEFAULT_BATCH_CONCURRENCY: usize = 4;
+/// Default largest answer body the client reads (64 MiB).
+pub const DEFAULT_MAX_RESPONSE_SIZE: usize = 64 << 20;
 
 /// Settings of a [`Client`].
 #[derive(Debug)]
@@ -24,6 +26,7 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     retry: RetryPolicy,
     batch: BatchSettings,
+    max_response_size: usize,
     user_agent: String,
 }
 
@@ -40,6 +43,7 @@ impl ClientBuilder {
                 chunk_size: DEFAULT_BATCH_CHUNK_SIZE,
                 concurrency: DEFAULT_BATCH_CONCURRENCY,
             },
+            max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
             user_agent: format!("livechat-config-rust/{}", env!("CARGO_PKG_VERSION")),
         }
     }
@@ -88,6 +92,13 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest answer body the client reads; a larger one fails the call with
+    /// [`Error::ResponseTooLarge`]. Default: 64 MiB.
+    pub fn max_response_size(mut self, bytes: usize) -> Self {
+        self.max_response_size = bytes;
+        self
+    }
+
     /// The `User-Agent` header. Default: `livechat-config-rust/<version>`.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = user_agent.into();
@@ -112,6 +123,7 @@ impl ClientBuilder {
             self.region,
             self.retry,
             self.batch,
+            self.max_response_size,
         ))
     }
 }

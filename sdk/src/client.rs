@@ -33,6 +33,7 @@ struct Inner {
     region: RwLock<RegionChoice>,
     retry: RetryPolicy,
     batch: BatchSettings,
+    max_response_size: usize,
     /// Actions whose deprecation was logged already: once per action is enough.
     deprecation_logged: Mutex<HashSet<Action>>,
 }
@@ -76,6 +77,7 @@ impl Client {
         region: Option<Region>,
         retry: RetryPolicy,
         batch: BatchSettings,
+        max_response_size: usize,
     ) -> Client {
         let authorization = credentials.header();
         let region = match region {
@@ -97,6 +99,7 @@ impl Client {
                 region: RwLock::new(region),
                 retry,
                 batch,
+                max_response_size,
                 deprecation_logged: Mutex::new(HashSet::new()),
             }),
         }
@@ -256,7 +259,7 @@ impl Client {
         body: &[u8],
         choice: &RegionChoice,
         options: &CallOptions,
-    ) -> Result<(u16, bytes::Bytes), Failure> {
+    ) -> Result<(u16, Vec<u8>), Failure> {
         let authorization = self
             .inner
             .authorization
@@ -275,15 +278,14 @@ impl Client {
         if let Some(timeout) = options.timeout {
             request = request.timeout(timeout);
         }
-        let response = request.send().await.map_err(|e| transport(action, e))?;
+        let mut response = request.send().await.map_err(|e| transport(action, e))?;
         let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        self.log_deprecation(action, &headers);
-        let bytes = response.bytes().await.map_err(|e| transport(action, e))?;
+        self.log_deprecation(action, response.headers());
+        let retry_after = retry::retry_after(response.headers());
+        let bytes = self.read_body(action, &mut response).await?;
         if (200..300).contains(&status) {
             return Ok((status, bytes));
         }
-        let retry_after = retry::retry_after(&headers);
         let error = match decode::api_error(&bytes) {
             Some(mut api) => {
                 api.status = Some(status);
@@ -301,6 +303,28 @@ impl Client {
             retry_after,
             never_sent: false,
         })
+    }
+
+    /// The answer's body, refused past the size limit so a server cannot exhaust memory.
+    async fn read_body(
+        &self,
+        action: Action,
+        response: &mut reqwest::Response,
+    ) -> Result<Vec<u8>, Failure> {
+        let limit = self.inner.max_response_size;
+        let too_large = || plain(Error::ResponseTooLarge { action, limit });
+        let announced = response.content_length().unwrap_or(0);
+        if announced > limit as u64 {
+            return Err(too_large());
+        }
+        let mut body = Vec::with_capacity(announced as usize);
+        while let Some(chunk) = response.chunk().await.map_err(|e| transport(action, e))? {
+            if body.len() + chunk.len() > limit {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
     }
 
     fn log_deprecation(&self, action: Action, headers: &HeaderMap) {

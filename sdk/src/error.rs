@@ -28,6 +28,16 @@ pub enum Error {
         /// The action that was called.
         action: Action,
     },
+    /// The answer's body was larger than the client's limit
+    /// ([`ClientBuilder::max_response_size`](crate::ClientBuilder::max_response_size)); it was
+    /// not read to the end.
+    #[error("`{action}` answered with a body over the {limit}-byte limit")]
+    ResponseTooLarge {
+        /// The action that was called.
+        action: Action,
+        /// The limit, in bytes.
+        limit: usize,
+    },
     /// A successful answer whose body is not what the action returns.
     #[error(transparent)]
     Decode(#[from] DecodeError),

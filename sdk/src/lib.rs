@@ -140,7 +140,7 @@ mod wire;
 pub use batch::{BatchCall, BatchResults};
 pub use builder::{
     ClientBuilder, DEFAULT_BATCH_CHUNK_SIZE, DEFAULT_BATCH_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_TIMEOUT,
+    DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT,
 };
 pub use call::Call;
 pub use client::Client;

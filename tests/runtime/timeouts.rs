@@ -71,4 +71,5 @@ async fn a_per_call_timeout_overrides_the_client_timeout() {
 fn defaults_are_sane() {
     assert_eq!(DEFAULT_TIMEOUT, Duration::from_secs(30));
     assert_eq!(DEFAULT_CONNECT_TIMEOUT, Duration::from_secs(10));
+    assert_eq!(DEFAULT_MAX_RESPONSE_SIZE, 64 * 1024 * 1024);
 }

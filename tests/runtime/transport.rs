@@ -142,3 +142,58 @@ async fn a_refused_connection_past_the_budget_is_a_transport_error() {
     assert_eq!(action, Action::ListAgents);
     assert!(source.is_connect());
 }
+
+#[tokio::test]
+async fn a_body_over_the_size_limit_is_refused_whether_announced_or_not() {
+    let big = format!("[{}]", vec!["0"; 600_000].join(","));
+    let announced = RawReply::ok_json(&big);
+    // Without a length the body runs until the connection closes, so only reading tells.
+    let unannounced = RawReply::Bytes(
+        format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{big}"
+        )
+        .into_bytes(),
+    );
+    for reply in [announced, unannounced] {
+        let server = RawServer::start(vec![reply]).await;
+        let client = Client::builder(Credentials::bearer(TOKEN))
+            .base_url(&server.base_url)
+            .max_response_size(1 << 20)
+            .build()
+            .unwrap();
+        let err = client.list_tags().await.unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::ResponseTooLarge {
+                    action: Action::ListTags,
+                    limit: 1_048_576
+                }
+            ),
+            "{err:?}"
+        );
+        assert_eq!(server.requests(), 1, "not retried");
+    }
+}
+
+#[tokio::test]
+async fn a_body_within_the_limit_is_read_whole() {
+    let tags: Vec<String> = (0..5_000)
+        .map(|i| format!(r#"{{"name": "tag{i}", "group_ids": [0], "author_id": "a@b.c", "created_at": "2019-12-09 12:01:18"}}"#))
+        .collect();
+    let body = format!("[{}]", tags.join(","));
+    assert!(body.len() > 400_000);
+    let unannounced = RawReply::Bytes(
+        format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{body}"
+        )
+        .into_bytes(),
+    );
+    let server = RawServer::start(vec![unannounced]).await;
+    let listed = client(&server.base_url, RetryPolicy::none())
+        .list_tags()
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 5_000);
+    assert_eq!(listed[4_999].name, "tag4999");
+}
