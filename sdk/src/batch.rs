@@ -2,7 +2,6 @@
 //! size, several in flight at once, answered one result per request in input order.
 
 use crate::client::CallOptions;
-use crate::validate::Validator;
 use crate::{BatchItem, BatchRequest, Client, Error, RetryPolicy};
 use futures_util::stream::{self, StreamExt};
 use std::fmt;
@@ -100,16 +99,9 @@ impl<R: BatchItem> BatchCall<'_, R> {
             (0..total).map(|_| None).collect();
         let mut valid = Vec::with_capacity(total);
         for (index, request) in self.requests.into_iter().enumerate() {
-            let mut validator = Validator::lenient();
-            request.validate(&mut validator);
-            let violations = validator.into_violations();
-            if violations.is_empty() {
-                valid.push((index, request));
-            } else {
-                results[index] = Some(Err(Error::InvalidRequest {
-                    action: R::ACTION,
-                    violations,
-                }));
+            match crate::client::check(&request) {
+                Ok(()) => valid.push((index, request)),
+                Err(invalid) => results[index] = Some(Err(invalid)),
             }
         }
 
@@ -125,7 +117,7 @@ impl<R: BatchItem> BatchCall<'_, R> {
             .map(|chunk| async move {
                 let (indices, requests): (Vec<usize>, Vec<R>) = chunk.into_iter().unzip();
                 let batch = BatchRequest { requests };
-                let answer = client.send_with(&batch, options).await;
+                let answer = client.send_checked(&batch, options).await;
                 (indices, answer)
             })
             .buffer_unordered(self.concurrency);

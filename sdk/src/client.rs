@@ -170,8 +170,18 @@ impl Client {
         request: &R,
         options: &CallOptions,
     ) -> Result<R::Response, Error> {
-        let action = R::ACTION;
         check(request)?;
+        self.send_checked(request, options).await
+    }
+
+    /// Sends a request whose documented rules were checked already (the batch helpers check
+    /// each item on its own, before chunking).
+    pub(crate) async fn send_checked<R: Request>(
+        &self,
+        request: &R,
+        options: &CallOptions,
+    ) -> Result<R::Response, Error> {
+        let action = R::ACTION;
         let body = serde_json::to_vec(request).map_err(|e| Error::InvalidRequest {
             action,
             violations: vec![crate::validate::Violation {
@@ -351,7 +361,7 @@ impl Client {
 }
 
 /// The client-side check of documented limits and rules, before anything is sent.
-fn check<R: Request>(request: &R) -> Result<(), Error> {
+pub(crate) fn check<R: Request>(request: &R) -> Result<(), Error> {
     let mut validator = Validator::lenient();
     request.validate(&mut validator);
     let violations = validator.into_violations();
