@@ -313,6 +313,69 @@ fn every_method_documents_scopes_batch_support_and_an_example() {
     let count = |needle: &str| all.matches(needle).count();
     assert_eq!(count("/// # Example"), 65);
     assert_eq!(count("/// Batch support: "), 56);
-    assert_eq!(count("/// Required scopes"), 65);
+    assert_eq!(count("/// Scopes: "), 65);
     assert_eq!(count("/// ```no_run"), 65);
+}
+
+/// Method docs speak to users: how scopes combine and how the client retries the call; the spec's
+/// notes on the reference's contradictions stay in the spec.
+#[test]
+fn method_docs_say_how_scopes_combine_and_when_a_call_is_retried() {
+    let text = fs::read_to_string(root().join(xtask::SPEC)).unwrap();
+    let spec = load(&text);
+    let files = codegen::generate(&spec).unwrap();
+    let all: String = files.iter().map(|f| f.contents.as_str()).collect();
+    assert!(!all.contains("Reference note"));
+    assert!(!all.contains("as published"));
+    let json: Value = serde_json::from_str(&text).unwrap();
+    let actions = json["actions"].as_array().unwrap();
+    let multi = actions
+        .iter()
+        .filter(|a| a["scopes"].as_array().unwrap().len() > 1)
+        .count();
+    let read_only = actions.iter().filter(|a| a["read_only"] == true).count();
+    // Batch endpoints repeat their plain action's scopes.
+    let multi_batched = actions
+        .iter()
+        .filter(|a| a["scopes"].as_array().unwrap().len() > 1 && a["batch"] == true)
+        .count();
+    assert_eq!(
+        all.matches("/// Scopes: the token needs any one of these")
+            .count(),
+        multi + multi_batched
+    );
+    assert_eq!(
+        all.matches("/// It only reads, so the client retries it")
+            .count(),
+        read_only
+    );
+    assert_eq!(
+        all.matches("/// It changes the license, so the client sends it again only")
+            .count(),
+        actions.len() - read_only
+    );
+    let update_agent = all
+        .split("pub fn update_agent(")
+        .next()
+        .and_then(|before| before.rsplit("/// Update Agent: `update_agent`.").next())
+        .unwrap();
+    assert!(
+        update_agent.contains("/// - `agents--all:rw`: to update other agents"),
+        "{update_agent}"
+    );
+}
+
+/// Each section is a public module whose items are the ones re-exported at the crate root.
+#[test]
+fn section_modules_are_public_and_re_exported() {
+    let request: livechat_config::agents::CreateAgentRequest =
+        livechat_config::CreateAgentRequest::new("smith@example.com", "Agent Smith");
+    let priority: livechat_config::types::Priority = livechat_config::Priority::First;
+    let call: fn(&livechat_config::Client) -> livechat_config::Call<'_, _> =
+        |client| livechat_config::Client::list_tags(client);
+    let _: fn(
+        &livechat_config::Client,
+    ) -> livechat_config::Call<'_, livechat_config::tags::ListTagsRequest> = call;
+    assert_eq!(request.id, "smith@example.com");
+    assert_eq!(priority, livechat_config::Priority::First);
 }

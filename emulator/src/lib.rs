@@ -5,6 +5,12 @@
 //! state (agents, groups, bots, tags, auto access, properties, webhooks) the way the reference
 //! describes it.
 //!
+//! **Starting state.** A fresh emulator holds one license: group `0` ("General", language `en`)
+//! with its owner, the agent [`OWNER_ID`] (role `owner`), as its only member; the properties of
+//! the [`TEST_NAMESPACE`] namespace; no other agents, bots, tags, auto accesses or webhooks.
+//! Agents created without groups join group `0`. Changes apply at once (the production API
+//! takes up to 2 minutes to propagate them).
+//!
 //! ```no_run
 //! use livechat_config::Priority;
 //! use livechat_config_emulator::{Emulator, OWNER_ID};

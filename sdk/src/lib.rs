@@ -113,8 +113,16 @@
 //! `status`, `latency_ms` and `region`; a `Legacy` or `Deprecation` answer header is logged as a
 //! warning once per action.
 //!
+//! **Propagation.** A change acknowledged by the API takes effect in the rest of the LiveChat
+//! system within at most 2 minutes, as the reference says; plan tests against production for it.
+//!
 //! **Testing without an account.** The `livechat-config-emulator` crate of this project serves
-//! the whole API on loopback; point [`ClientBuilder::base_url`] at it.
+//! the whole API on loopback; point [`ClientBuilder::base_url`] at it. A fresh emulator holds
+//! group `0` ("General") with the license owner `owner@example.com` as its only member.
+//!
+//! **Navigating.** Every type and method is re-exported at the crate root; the section modules
+//! ([`agents`], [`auto_access`], [`bots`], [`groups`], [`properties`], [`tags`], [`webhooks`],
+//! [`other`]) group them as the reference does, and [`types`] holds the types they share.
 //!
 //! **TLS.** The `rustls` feature (default) needs no system library; `native-tls` uses the
 //! platform's.

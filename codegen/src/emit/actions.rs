@@ -19,19 +19,30 @@ fn response_type(action: &Action) -> TokenStream {
 }
 
 fn scopes_doc(action: &Action) -> String {
-    if action.scopes.is_empty() {
-        return "Required scopes: none.".to_string();
-    }
-    let mut text = "Required scopes:\n".to_string();
-    for scope in &action.scopes {
-        match action.scope_notes.get(scope) {
-            Some(note) => text.push_str(&format!("- `{scope}`: {}\n", note.trim())),
-            None => text.push_str(&format!("- `{scope}`\n")),
+    let line = |scope: &String| match action.scope_notes.get(scope) {
+        Some(note) => format!("- `{scope}`: {}\n", note.trim()),
+        None => format!("- `{scope}`\n"),
+    };
+    match action.scopes.as_slice() {
+        [] => "Scopes: none needed.".to_string(),
+        [one] if !action.scope_notes.contains_key(one) => {
+            format!("Scopes: the token needs `{one}`.")
+        }
+        scopes => {
+            let mut text = if scopes.len() == 1 {
+                "Scopes: the token needs\n".to_string()
+            } else {
+                "Scopes: the token needs any one of these (a note says the situation a scope is for):\n"
+                    .to_string()
+            };
+            text.extend(scopes.iter().map(line));
+            text
         }
     }
-    text
 }
 
+/// The notes of an action (`action.notes`) record where the reference contradicts itself; they are
+/// for the spec's maintainers and stay in the spec, out of the user-facing docs.
 fn method_doc(action: &Action) -> String {
     let mut text = format!(
         "{}: `{}`.\n\n{}\n\n{}",
@@ -46,9 +57,15 @@ fn method_doc(action: &Action) -> String {
         )),
         None => text.push_str("\nBatch support: no."),
     }
-    for note in &action.notes {
-        text.push_str(&format!("\n\nReference note: {}", note.trim()));
-    }
+    text.push_str(if action.read_only {
+        "\n\nIt only reads, so the client retries it after rate limiting, server errors, timeouts and \
+         transport failures."
+    } else {
+        "\n\nIt changes the license, so the client sends it again only when the server refused it \
+         unexecuted (rate limiting) or the connection could not be made; never after a server error, \
+         a timeout or a reset, so it is never applied twice. A change takes effect in the system \
+         within 2 minutes of the answer."
+    });
     text
 }
 

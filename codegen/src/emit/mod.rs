@@ -72,10 +72,12 @@ pub fn generate(spec: &Spec) -> Vec<File> {
     ));
     mods.push("action".to_string());
 
+    // Section modules are public so rustdoc groups each section's items; the root re-exports
+    // everything, so `livechat_config::agents::Agent` and `livechat_config::Agent` are one type.
     let mod_items = mods.iter().map(|m| {
         let m = names::ident(m);
         quote! {
-            mod #m;
+            pub mod #m;
             pub use #m::*;
         }
     });

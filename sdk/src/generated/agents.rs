@@ -184,7 +184,7 @@ impl crate::Client {
     ///
     /// Creates a new agent with specified parameters within a license.
     ///
-    /// Required scopes:
+    /// Scopes: the token needs any one of these (a note says the situation a scope is for):
     /// - `accounts--all:rc`
     /// - `accounts--all:rw`: To create agents who don't have to wait for approval after creation
     /// - `subscription.lc:rw`: To create agents who don't have to wait for approval after creation. subscription.lc:rw is a private scope; it's not possible to configure it in Developer Console.
@@ -192,13 +192,7 @@ impl crate::Client {
     ///
     /// Batch support: yes, see [`Client::batch_create_agents`](crate::Client::batch_create_agents).
     ///
-    /// Reference note: The reference numbers two different footnotes 3) in this method: the scope footnote on accounts.roles.lc--all:rw ("To create an agent with role higher than normal") and the groups[].priority values table; both are recorded where they belong.
-    ///
-    /// Reference note: work_scheduler.timezone is marked Required: Yes but its note says "Required only when schedule is not empty": kept required with required_when.
-    ///
-    /// Reference note: The response has no field table; its single id field is taken from the example.
-    ///
-    /// Reference note: role uses the shared Role enum, which also has owner (seen in responses); requests accept only viceowner, administrator, normal.
+    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -228,7 +222,7 @@ impl crate::Client {
     ///
     /// Each request runs as its own `create_agent` (see [`Client::create_agent`](crate::Client::create_agent)); the answer holds one result per request, in request order, and a failed item does not fail the others. Any number of requests may be given: the client sends them in chunks (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `create_agent`.
     ///
-    /// Required scopes:
+    /// Scopes: the token needs any one of these (a note says the situation a scope is for):
     /// - `accounts--all:rc`
     /// - `accounts--all:rw`: To create agents who don't have to wait for approval after creation
     /// - `subscription.lc:rw`: To create agents who don't have to wait for approval after creation. subscription.lc:rw is a private scope; it's not possible to configure it in Developer Console.
@@ -355,15 +349,13 @@ impl crate::Client {
     ///
     /// It returns the info about an Agent specified by id.
     ///
-    /// Required scopes:
+    /// Scopes: the token needs any one of these (a note says the situation a scope is for):
     /// - `agents--my:ro`
     /// - `agents--all:ro`
     ///
     /// Batch support: no.
     ///
-    /// Reference note: The Get Agent example returns the avatar as "avatar" while the List Agents example returns "avatar_path"; Agent carries both as optional fields.
-    ///
-    /// Reference note: The response has no field table; the Agent type is built from the examples and the fields[] table.
+    /// It only reads, so the client retries it after rate limiting, server errors, timeouts and transport failures.
     ///
     /// # Example
     ///
@@ -435,20 +427,10 @@ impl crate::Client {
     ///
     /// Returns all Agents within a license.
     ///
-    /// Required scopes:
-    /// - `agents--all:ro`
-    ///
+    /// Scopes: the token needs `agents--all:ro`.
     /// Batch support: no.
     ///
-    /// Reference note: filters.group_ids is printed as int[]; group IDs are uint throughout this spec.
-    ///
-    /// Reference note: The example requests fields email_subscriptions but the response shows the subscriptions under "summaries" (and no email_subscriptions key); Agent has both email_subscriptions and summaries as optional EmailSubscription[] fields so either decodes.
-    ///
-    /// Reference note: The example returns "role": "owner", a value the request tables do not list; Role includes owner.
-    ///
-    /// Reference note: The fields[] notes differ slightly from Get Agent's ("A list of the Agent's active email subscriptions" vs "A list of an Agent's active subscriptions") and list groups first; AgentField is shared and records both wordings.
-    ///
-    /// Reference note: The response has no field table; the Agent type is built from the examples and the fields[] table.
+    /// It only reads, so the client retries it after rate limiting, server errors, timeouts and transport failures.
     ///
     /// # Example
     ///
@@ -624,20 +606,14 @@ impl crate::Client {
     ///
     /// Updates the properties of an Agent specified by id.
     ///
-    /// Required scopes:
+    /// Scopes: the token needs any one of these (a note says the situation a scope is for):
     /// - `agents--my:rw`
     /// - `agents--all:rw`: to update other agents within the same license
     /// - `accounts.roles.lc--all:rw`: to update the agent role
     ///
     /// Batch support: yes, see [`Client::batch_update_agents`](crate::Client::batch_update_agents).
     ///
-    /// Reference note: The request example uses a work_scheduler keyed by day ({"monday": {"start", "end"}, ...}) while the table says "See Create Agent for details" (timezone + schedule[] of {day, enabled, start, end}). The spec follows the table (WorkScheduler); the published example is kept as request_as_published and the conforming request converts it to schedule entries with enabled: true and adds timezone "Europe/Warsaw" (from the Create Agent example), since timezone is required when schedule is not empty.
-    ///
-    /// Reference note: max_chats_count is "Limited to 20." here (the note is garbled: "Agent's maximum number of concurrent. Limited to 20. chats") while Create Agent says "Limited to 100."; each action records the limit its own table states.
-    ///
-    /// Reference note: login_status carries "not accepting chats (default)" as in Create Agent; on an update the default presumably describes the agent's initial value, the field is optional and left unchanged when omitted.
-    ///
-    /// Reference note: role lists only viceowner, administrator, normal (no default); the shared Role enum also has owner, a response-only value.
+    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -665,7 +641,7 @@ impl crate::Client {
     ///
     /// Each request runs as its own `update_agent` (see [`Client::update_agent`](crate::Client::update_agent)); the answer holds one result per request, in request order, and a failed item does not fail the others. Any number of requests may be given: the client sends them in chunks (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `update_agent`.
     ///
-    /// Required scopes:
+    /// Scopes: the token needs any one of these (a note says the situation a scope is for):
     /// - `agents--my:rw`
     /// - `agents--all:rw`: to update other agents within the same license
     /// - `accounts.roles.lc--all:rw`: to update the agent role
@@ -771,13 +747,15 @@ impl crate::Client {
     ///
     /// Deletes an Agent specified by id.
     ///
-    /// Required scopes:
+    /// Scopes: the token needs any one of these (a note says the situation a scope is for):
     /// - `agents--my:rw`
     /// - `accounts--my:rw`
     /// - `agents--all:rw`: to delete other agents within the same license
     /// - `accounts--all:rw`: to delete other agents within the same license
     ///
     /// Batch support: yes, see [`Client::batch_delete_agents`](crate::Client::batch_delete_agents).
+    ///
+    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -800,7 +778,7 @@ impl crate::Client {
     ///
     /// Each request runs as its own `delete_agent` (see [`Client::delete_agent`](crate::Client::delete_agent)); the answer holds one result per request, in request order, and a failed item does not fail the others. Any number of requests may be given: the client sends them in chunks (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `delete_agent`.
     ///
-    /// Required scopes:
+    /// Scopes: the token needs any one of these (a note says the situation a scope is for):
     /// - `agents--my:rw`
     /// - `accounts--my:rw`
     /// - `agents--all:rw`: to delete other agents within the same license
@@ -861,13 +839,13 @@ impl crate::Client {
     ///
     /// ❗️ This method is not yet available for public use. For now, an agent can only be approved via the LiveChat Agent application UI. We would love to hear how you'd like to use this method -- please send us an email at developers@text.com describing your use case.
     ///
-    /// Required scopes:
+    /// Scopes: the token needs any one of these (a note says the situation a scope is for):
     /// - `agents--all:rw`
     /// - `sessions--all:rw`: sessions--all:rw is a private scope; it's not possible to configure it in Developer Console.
     ///
     /// Batch support: yes, see [`Client::batch_suspend_agents`](crate::Client::batch_suspend_agents).
     ///
-    /// Reference note: The availability warning says "an agent can only be approved via the LiveChat Agent application UI" although this method suspends; the warning is kept verbatim.
+    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -890,7 +868,7 @@ impl crate::Client {
     ///
     /// Each request runs as its own `suspend_agent` (see [`Client::suspend_agent`](crate::Client::suspend_agent)); the answer holds one result per request, in request order, and a failed item does not fail the others. Any number of requests may be given: the client sends them in chunks (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `suspend_agent`.
     ///
-    /// Required scopes:
+    /// Scopes: the token needs any one of these (a note says the situation a scope is for):
     /// - `agents--all:rw`
     /// - `sessions--all:rw`: sessions--all:rw is a private scope; it's not possible to configure it in Developer Console.
     ///
@@ -949,14 +927,14 @@ impl crate::Client {
     ///
     /// ❗️ This method is not yet available for public use. For now, an agent can only be approved via the LiveChat Agent application UI. We would love to hear how you'd like to use this method -- please send us an email at developers@text.com describing your use case.
     ///
-    /// Required scopes:
+    /// Scopes: the token needs any one of these (a note says the situation a scope is for):
     /// - `agents--all:rw`
     /// - `accounts--all:rw`
     /// - `subscription.lc:rw`: subscription.lc:rw is a private scope; it's not possible to configure it in Developer Console.
     ///
     /// Batch support: yes, see [`Client::batch_unsuspend_agents`](crate::Client::batch_unsuspend_agents).
     ///
-    /// Reference note: The availability warning says "an agent can only be approved via the LiveChat Agent application UI" although this method unsuspends; the warning is kept verbatim.
+    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -979,7 +957,7 @@ impl crate::Client {
     ///
     /// Each request runs as its own `unsuspend_agent` (see [`Client::unsuspend_agent`](crate::Client::unsuspend_agent)); the answer holds one result per request, in request order, and a failed item does not fail the others. Any number of requests may be given: the client sends them in chunks (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `unsuspend_agent`.
     ///
-    /// Required scopes:
+    /// Scopes: the token needs any one of these (a note says the situation a scope is for):
     /// - `agents--all:rw`
     /// - `accounts--all:rw`
     /// - `subscription.lc:rw`: subscription.lc:rw is a private scope; it's not possible to configure it in Developer Console.
@@ -1031,12 +1009,10 @@ impl crate::Client {
     ///
     /// A suspended Agent can send emails to license owners and vice owners with an unsuspension request.
     ///
-    /// Required scopes: none.
+    /// Scopes: none needed.
     /// Batch support: no.
     ///
-    /// Reference note: The method's own Specifics say "Batch support: Yes", but the "Methods with batch support" table lists no batch endpoint for it (there is no batch_request_agent_unsuspension URL). The table wins: batch is false.
-    ///
-    /// Reference note: Required scopes are printed as "-": no scopes.
+    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -1086,12 +1062,14 @@ impl crate::Client {
     ///
     /// ❗️ This method is not yet available for public use. For now, an agent can only be approved via the LiveChat Agent application UI. We would love to hear how you'd like to use this method -- please send us an email at developers@text.com describing your use case.
     ///
-    /// Required scopes:
+    /// Scopes: the token needs any one of these (a note says the situation a scope is for):
     /// - `agents--all:rw`
     /// - `accounts--all:rw`
     /// - `subscription.lc:rw`: subscription.lc:rw is a private scope; it's not possible to configure it in Developer Console.
     ///
     /// Batch support: yes, see [`Client::batch_approve_agents`](crate::Client::batch_approve_agents).
+    ///
+    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -1114,7 +1092,7 @@ impl crate::Client {
     ///
     /// Each request runs as its own `approve_agent` (see [`Client::approve_agent`](crate::Client::approve_agent)); the answer holds one result per request, in request order, and a failed item does not fail the others. Any number of requests may be given: the client sends them in chunks (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `approve_agent`.
     ///
-    /// Required scopes:
+    /// Scopes: the token needs any one of these (a note says the situation a scope is for):
     /// - `agents--all:rw`
     /// - `accounts--all:rw`
     /// - `subscription.lc:rw`: subscription.lc:rw is a private scope; it's not possible to configure it in Developer Console.

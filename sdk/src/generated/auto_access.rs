@@ -76,14 +76,10 @@ impl crate::Client {
     ///
     /// Creates an auto access data structure, which is a set of conditions for the tracking URL and geolocation of a customer.
     ///
-    /// Required scopes:
-    /// - `access_rules:rw`
-    ///
+    /// Scopes: the token needs `access_rules:rw`.
     /// Batch support: no.
     ///
-    /// Reference note: access.groups is printed as []int; group IDs are uint throughout this spec.
-    ///
-    /// Reference note: The method has no Request/Response headings and no response field table; the response's id field is taken from the example.
+    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -140,12 +136,10 @@ impl crate::Client {
     ///
     /// Returns all existing auto access data structures.
     ///
-    /// Required scopes:
-    /// - `access_rules:ro`
-    ///
+    /// Scopes: the token needs `access_rules:ro`.
     /// Batch support: no.
     ///
-    /// Reference note: The reference gives no request table and no response table; the request is empty (the example sends {}) and the response type, an array of AutoAccess, is inferred from the example.
+    /// It only reads, so the client retries it after rate limiting, server errors, timeouts and transport failures.
     ///
     /// # Example
     ///
@@ -189,10 +183,10 @@ impl crate::Client {
     ///
     /// Deletes an existing auto access data structure specified by its ID.
     ///
-    /// Required scopes:
-    /// - `access_rules:rw`
-    ///
+    /// Scopes: the token needs `access_rules:rw`.
     /// Batch support: no.
+    ///
+    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -281,14 +275,10 @@ impl crate::Client {
     ///
     /// Updates an existing auto access. Only specified fields are updated (overwritten), leaving unspecified fields unchanged.
     ///
-    /// Required scopes:
-    /// - `access_rules:rw`
-    ///
+    /// Scopes: the token needs `access_rules:rw`.
     /// Batch support: no.
     ///
-    /// Reference note: access.groups is printed as []int; group IDs are uint throughout this spec.
-    ///
-    /// Reference note: match_object.exact_match has "default: false" in this method's footnote but not in Add Auto Access's; the shared MatchObject records the default.
+    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///

@@ -131,14 +131,10 @@ impl crate::Client {
     ///
     /// Bots based on templates will work in the same way as those created by the Create Bot method.
     ///
-    /// Required scopes:
-    /// - `bots.templates:rw`
-    ///
+    /// Scopes: the token needs `bots.templates:rw`.
     /// Batch support: no.
     ///
-    /// Reference note: The request example omits owner_client_id, which the table marks required; it is kept as request_as_published and the conforming request adds owner_client_id (value taken from the Get Bot example).
-    ///
-    /// Reference note: The response has no field table; id and secret are taken from the example.
+    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -333,18 +329,10 @@ impl crate::Client {
     ///
     /// Creates a new bot. To make the bot available for receiving chats or webhooks, use the Set Routing Status method.
     ///
-    /// Required scopes:
-    /// - `agents-bot--my:rw`
-    ///
+    /// Scopes: the token needs `agents-bot--my:rw`.
     /// Batch support: yes, see [`Client::batch_create_bots`](crate::Client::batch_create_bots).
     ///
-    /// Reference note: groups[].id is printed as "No" / int here, while Update Bot (and the Agents methods) print it "Yes" / uint, and its own note says "required only when group's included". The spec uses the shared GroupAssignment (id: uint, required): a group assignment without a group ID has no meaning, and "required only when included" is the normal meaning of a required field inside an optional object.
-    ///
-    /// Reference note: work_scheduler.timezone is printed as Required: Yes with no condition, while Create Agent (to which the row refers: "See Create Agent for details") says it is required only when schedule is not empty. The spec uses the shared WorkScheduler (required, required_when "schedule is not empty") and keeps the Bot wording in the description.
-    ///
-    /// Reference note: owner_client_id is marked Required: Yes but its note says "Required only when authorizing via PATs": kept required with required_when. The example (Bearer token) omits it, which conforms.
-    ///
-    /// Reference note: The response has no field table; id and secret are taken from the example.
+    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -368,9 +356,7 @@ impl crate::Client {
     ///
     /// Each request runs as its own `create_bot` (see [`Client::create_bot`](crate::Client::create_bot)); the answer holds one result per request, in request order, and a failed item does not fail the others. Any number of requests may be given: the client sends them in chunks (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `create_bot`.
     ///
-    /// Required scopes:
-    /// - `agents-bot--my:rw`
-    ///
+    /// Scopes: the token needs `agents-bot--my:rw`.
     ///
     /// # Example
     ///
@@ -474,12 +460,10 @@ impl crate::Client {
     ///
     /// Deletes a bot template specified by id. The bots associated with the template will be deleted only if affect_existing_installations is set to true.
     ///
-    /// Required scopes:
-    /// - `bots.templates:rw`
-    ///
+    /// Scopes: the token needs `bots.templates:rw`.
     /// Batch support: no.
     ///
-    /// Reference note: The request example omits owner_client_id, which the table marks required; it is kept as request_as_published and the conforming request adds owner_client_id (value taken from the Get Bot example).
+    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -540,11 +524,13 @@ impl crate::Client {
     ///
     /// Deletes a bot specified by id.
     ///
-    /// Required scopes:
+    /// Scopes: the token needs any one of these (a note says the situation a scope is for):
     /// - `agents-bot--my:rw`
     /// - `agents-bot--all:rw`
     ///
     /// Batch support: yes, see [`Client::batch_delete_bots`](crate::Client::batch_delete_bots).
+    ///
+    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -567,7 +553,7 @@ impl crate::Client {
     ///
     /// Each request runs as its own `delete_bot` (see [`Client::delete_bot`](crate::Client::delete_bot)); the answer holds one result per request, in request order, and a failed item does not fail the others. Any number of requests may be given: the client sends them in chunks (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `delete_bot`.
     ///
-    /// Required scopes:
+    /// Scopes: the token needs any one of these (a note says the situation a scope is for):
     /// - `agents-bot--my:rw`
     /// - `agents-bot--all:rw`
     ///
@@ -702,12 +688,10 @@ impl crate::Client {
     ///
     /// Updates an existing bot template.
     ///
-    /// Required scopes:
-    /// - `bots.templates:rw`
-    ///
+    /// Scopes: the token needs `bots.templates:rw`.
     /// Batch support: no.
     ///
-    /// Reference note: The request example omits owner_client_id, which the table marks required; it is kept as request_as_published and the conforming request adds owner_client_id (value taken from the Get Bot example).
+    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -868,15 +852,13 @@ impl crate::Client {
     ///
     /// Updates an existing bot.
     ///
-    /// Required scopes:
+    /// Scopes: the token needs any one of these (a note says the situation a scope is for):
     /// - `agents-bot--my:rw`
     /// - `agents-bot--all:rw`: to update other Bots within the same license
     ///
     /// Batch support: yes, see [`Client::batch_update_bots`](crate::Client::batch_update_bots).
     ///
-    /// Reference note: work_scheduler.timezone is printed as Required: Yes with no condition, while Create Agent ("See Create Agent for details") says it is required only when schedule is not empty. The spec uses the shared WorkScheduler (required, required_when "schedule is not empty") and keeps the bot wording in the description.
-    ///
-    /// Reference note: Unlike Create Bot, the table lists neither job_title nor owner_client_id; the spec follows the table.
+    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -900,7 +882,7 @@ impl crate::Client {
     ///
     /// Each request runs as its own `update_bot` (see [`Client::update_bot`](crate::Client::update_bot)); the answer holds one result per request, in request order, and a failed item does not fail the others. Any number of requests may be given: the client sends them in chunks (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `update_bot`.
     ///
-    /// Required scopes:
+    /// Scopes: the token needs any one of these (a note says the situation a scope is for):
     /// - `agents-bot--my:rw`
     /// - `agents-bot--all:rw`: to update other Bots within the same license
     ///
@@ -984,16 +966,10 @@ impl crate::Client {
     ///
     /// Returns the list of bot templates created for a Client ID (application).
     ///
-    /// Required scopes:
-    /// - `bots.templates:rw`
-    ///
+    /// Scopes: the token needs `bots.templates:rw`.
     /// Batch support: no.
     ///
-    /// Reference note: The request example is {}, omitting owner_client_id, which the table marks required; it is kept as request_as_published and the conforming request adds owner_client_id (value taken from the Get Bot example).
-    ///
-    /// Reference note: The required scope of this read method is printed as bots.templates:rw (not :ro); recorded as printed.
-    ///
-    /// Reference note: The response has no field table; BotTemplate is built from the example.
+    /// It only reads, so the client retries it after rate limiting, server errors, timeouts and transport failures.
     ///
     /// # Example
     ///
@@ -1062,13 +1038,13 @@ impl crate::Client {
     ///
     /// Returns the list of bots created within a license. The method behavior differs depending on who created the Bot and what authorization method is used for the call.
     ///
-    /// Required scopes:
+    /// Scopes: the token needs any one of these (a note says the situation a scope is for):
     /// - `agents-bot--my:ro`
     /// - `agents-bot--all:ro`
     ///
     /// Batch support: no.
     ///
-    /// Reference note: The response has no field table; the Bot type is built from the List Bots and Get Bot examples and the fields[] table.
+    /// It only reads, so the client retries it after rate limiting, server errors, timeouts and transport failures.
     ///
     /// # Example
     ///
@@ -1140,17 +1116,13 @@ impl crate::Client {
     ///
     /// It returns the info about a bot with a given id.
     ///
-    /// Required scopes:
+    /// Scopes: the token needs any one of these (a note says the situation a scope is for):
     /// - `agents-bot--my:ro`
     /// - `agents-bot--all:ro`
     ///
     /// Batch support: no.
     ///
-    /// Reference note: In the request table the fields row has its Type and Required cells swapped relative to the header ("fields string[] No" under "Parameter Required Type Notes"); read as type string[], not required.
-    ///
-    /// Reference note: The example shows default_group_priority, owner_client_id, max_chats_count and groups without fields[] being requested; they are optional fields of Bot.
-    ///
-    /// Reference note: The response has no field table; the Bot type is built from the examples and the fields[] table.
+    /// It only reads, so the client retries it after rate limiting, server errors, timeouts and transport failures.
     ///
     /// # Example
     ///
@@ -1234,12 +1206,10 @@ impl crate::Client {
     ///
     /// The required bot_secret is returned in Create Bot Template and Create Bot methods. If you lost the secret, you can reset it using Reset Bot Template Secret or Reset Bot Secret methods.
     ///
-    /// Required scopes: none.
+    /// Scopes: none needed.
     /// Batch support: no.
     ///
-    /// Reference note: Required scopes are printed as "-": no scopes.
-    ///
-    /// Reference note: The response has no field table; the token field is taken from the example.
+    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -1323,14 +1293,10 @@ impl crate::Client {
     ///
     /// Resets secret for given bot template.
     ///
-    /// Required scopes:
-    /// - `bots.templates:rw`
-    ///
+    /// Scopes: the token needs `bots.templates:rw`.
     /// Batch support: no.
     ///
-    /// Reference note: The request example omits owner_client_id, which the table marks required; it is kept as request_as_published and the conforming request adds owner_client_id (value taken from the Get Bot example).
-    ///
-    /// Reference note: The response has no field table; the secret field is taken from the example.
+    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -1418,14 +1384,10 @@ impl crate::Client {
     ///
     /// Resets secret for a given bot.
     ///
-    /// Required scopes:
-    /// - `agents-bot--my:rw`
-    ///
+    /// Scopes: the token needs `agents-bot--my:rw`.
     /// Batch support: no.
     ///
-    /// Reference note: owner_client_id is marked Required: Yes but its note says "Required only when authorizing via PATs": kept required with required_when. The example (Bearer token) omits it, which conforms.
-    ///
-    /// Reference note: The response has no field table; the secret field is taken from the example.
+    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///

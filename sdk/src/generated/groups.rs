@@ -81,12 +81,10 @@ impl crate::Client {
     ///
     /// Creates a new group.
     ///
-    /// Required scopes:
-    /// - `groups--all:rw`
-    ///
+    /// Scopes: the token needs `groups--all:rw`.
     /// Batch support: no.
     ///
-    /// Reference note: The response has no field table; the id field (a group ID, uint) is taken from the example.
+    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -193,13 +191,13 @@ impl crate::Client {
     ///
     /// Updates an existing group.
     ///
-    /// Required scopes:
+    /// Scopes: the token needs any one of these (a note says the situation a scope is for):
     /// - `groups--my:rw`
     /// - `groups--all:rw`: to update groups the requester is not a member of
     ///
     /// Batch support: no.
     ///
-    /// Reference note: The group id is printed as int; group IDs are uint throughout this spec.
+    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -263,13 +261,13 @@ impl crate::Client {
     ///
     /// Deletes an existing group.
     ///
-    /// Required scopes:
+    /// Scopes: the token needs any one of these (a note says the situation a scope is for):
     /// - `groups--my:rw`
     /// - `groups--all:rw`: to delete groups the requester is not a member of
     ///
     /// Batch support: no.
     ///
-    /// Reference note: The group id is printed as int; group IDs are uint throughout this spec.
+    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -322,14 +320,10 @@ impl crate::Client {
     ///
     /// Lists all the exisiting groups.
     ///
-    /// Required scopes:
-    /// - `groups--all:ro`
-    ///
+    /// Scopes: the token needs `groups--all:ro`.
     /// Batch support: no.
     ///
-    /// Reference note: The example request is {} (no fields[]), yet the response shows routing_status, which fields[] lists as an additional field; Group has it as optional.
-    ///
-    /// Reference note: The response has no field table; Group is built from the examples and the fields[] table.
+    /// It only reads, so the client retries it after rate limiting, server errors, timeouts and transport failures.
     ///
     /// # Example
     ///
@@ -391,15 +385,13 @@ impl crate::Client {
     ///
     /// Returns details about a group specified by its id.
     ///
-    /// Required scopes:
+    /// Scopes: the token needs any one of these (a note says the situation a scope is for):
     /// - `groups--my:ro`
     /// - `groups--all:ro`: to get groups the requester is not a member of
     ///
     /// Batch support: no.
     ///
-    /// Reference note: The group id is printed as int; group IDs are uint throughout this spec.
-    ///
-    /// Reference note: The response has no field table; Group is built from the examples and the fields[] table.
+    /// It only reads, so the client retries it after rate limiting, server errors, timeouts and transport failures.
     ///
     /// # Example
     ///

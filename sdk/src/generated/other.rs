@@ -27,12 +27,10 @@ impl crate::Client {
     ///
     /// Returns the summary of communication channels for your LiveChat product.
     ///
-    /// Required scopes: none.
+    /// Scopes: none needed.
     /// Batch support: no.
     ///
-    /// Reference note: Required scopes are printed as "-".
-    ///
-    /// Reference note: The request is documented as "Empty request payload."; the example sends {}. The response is an array of the channel objects (Channel).
+    /// It only reads, so the client retries it after rate limiting, server errors, timeouts and transport failures.
     ///
     /// # Example
     ///
@@ -80,14 +78,12 @@ impl crate::Client {
     ///
     /// Resource limits in the LiveChat product are different for each plan. This method compares your organization's current resources with a given plan and returns those which exceeded the called plan's limits. Useful when considering downgrading the plan.
     ///
-    /// Required scopes:
+    /// Scopes: the token needs
     /// - `subscription.lc:rw`: subscription.lc:rw is a private scope; it's not possible to configure it in Developer Console.
     ///
     /// Batch support: no.
     ///
-    /// Reference note: The Response section only lists the Resource Names (LimitResource) and their notes; the response shape (an array of objects with resource, limit_balance and an optional id) is inferred from the example.
-    ///
-    /// Reference note: The meaning of id is not documented: in the example it is an agent ID for groups_per_agent and a group ID (as a string) for group_chooser_groups, queue and queue_continuous.
+    /// It only reads, so the client retries it after rate limiting, server errors, timeouts and transport failures.
     ///
     /// # Example
     ///
@@ -131,14 +127,10 @@ impl crate::Client {
     ///
     /// This method retrieves the source parameters that were passed when activating the LiveChat product.
     ///
-    /// Required scopes: none.
+    /// Scopes: none needed.
     /// Batch support: no.
     ///
-    /// Reference note: The Specifics table has no "Batch support" row; batch is false (the action is not in the Methods with batch support table).
-    ///
-    /// Reference note: Required scopes are printed as "-". The request is documented as "Empty request payload."; the example sends {}.
-    ///
-    /// Reference note: ProductSource's fields are optional: they are the source parameters passed when activating the product, which need not all have been passed.
+    /// It only reads, so the client retries it after rate limiting, server errors, timeouts and transport failures.
     ///
     /// # Example
     ///
@@ -182,10 +174,10 @@ impl crate::Client {
     ///
     /// Reactivates email if it has been bounced.
     ///
-    /// Required scopes:
-    /// - `agents--all:rw`
-    ///
+    /// Scopes: the token needs `agents--all:rw`.
     /// Batch support: no.
+    ///
+    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -374,12 +366,10 @@ impl crate::Client {
     ///
     /// Updates company details of the license.
     ///
-    /// Required scopes:
-    /// - `organization--my:rw`
-    ///
+    /// Scopes: the token needs `organization--my:rw`.
     /// Batch support: no.
     ///
-    /// Reference note: The published request example has a trailing comma after "url": "www.text.com" (invalid JSON); examples.request is the corrected JSON.
+    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///

@@ -104,20 +104,10 @@ impl crate::Client {
     ///
     /// Registers a new private property for a given Client Id. You can register, unregister, and configure a property for a Client Id owned by your organization. Unpublished (private) properties can be access only with a token belonging to the owner Client Id. If you want other integrations to be able to access your private property, you need to publish it.
     ///
-    /// Required scopes:
-    /// - `properties.configuration:rw`
-    ///
+    /// Scopes: the token needs `properties.configuration:rw`.
     /// Batch support: no.
     ///
-    /// Reference note: The published request example is not valid JSON: inside access it has the comment lines // "thread": {}, // "event": {}, // "license": {}, // "group": {} (listing the other locations); they are dropped in request_as_published.
-    ///
-    /// Reference note: The published example also sets default_value on a property whose only access location is chat, which contradicts footnote 2 (default_value is possible only if access.`<location>` is set to license or to group); the conforming request omits default_value (it is then identical to the register example in the section's "Public properties" text).
-    ///
-    /// Reference note: Footnote 1 ("Only one domain and one range can be set for a single property") is read, together with the section's "Property domain can be configured in two ways", as: domain and range are mutually exclusive; expressed as an at_most_one_of constraint.
-    ///
-    /// Reference note: The table's rows access.`<location>` ("min. one location") and access.`<location>`.`<user>` ("min. one user") are expressed through PropertyAccess/LocationAccess and their at_least_one_of constraints.
-    ///
-    /// Reference note: The domain's data type `[<type>]` (values of the property's type) and default_value's data type `<type>` are expressed as json.
+    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -192,10 +182,10 @@ impl crate::Client {
     ///
     /// Unregisters a private property. Published properties cannot be unregistered.
     ///
-    /// Required scopes:
-    /// - `properties.configuration:rw`
-    ///
+    /// Scopes: the token needs `properties.configuration:rw`.
     /// Batch support: no.
+    ///
+    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -258,10 +248,10 @@ impl crate::Client {
     ///
     /// Publishes a private property. A published property cannot be unpublished or unregistered. Published properties can be accessed by tokens belonging to any Client Id. Once you publish a private property, it becomes accessible to other integrations. The public access to your property can be read and/or write.
     ///
-    /// Required scopes:
-    /// - `properties.configuration:rw`
-    ///
+    /// Scopes: the token needs `properties.configuration:rw`.
     /// Batch support: no.
+    ///
+    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -314,14 +304,10 @@ impl crate::Client {
     ///
     /// Lists private and public properties owned by a given Client Id.
     ///
-    /// Required scopes:
-    /// - `properties.configuration:rw`
-    ///
+    /// Scopes: the token needs `properties.configuration:rw`.
     /// Batch support: no.
     ///
-    /// Reference note: The reference has no Response section for this action; the response (an object keyed by property name) is inferred from the example.
-    ///
-    /// Reference note: The example shows type, description, access and public_access; domain, range and default_value are taken from the Register Property parameters and are optional, as are description and public_access.
+    /// It only reads, so the client retries it after rate limiting, server errors, timeouts and transport failures.
     ///
     /// # Example
     ///
@@ -380,13 +366,13 @@ impl crate::Client {
     ///
     /// Updates a property value within a license. This operation doesn't overwrite the existing values.
     ///
-    /// Required scopes:
+    /// Scopes: the token needs any one of these (a note says the situation a scope is for):
     /// - `properties.license.value--my:rw`: If the requester's Client ID matches the namespace, setting license properties requires properties.license.value--my:rw.
     /// - `properties.license.value--all:rw`: If the requester's Client ID doesn't match the namespace, setting license properties requires properties.license.value--all:rw. The scope allows to set all properties from your namespace and public properties from core and other namespaces.
     ///
     /// Batch support: no.
     ///
-    /// Reference note: The Response section says "No response payload (200 OK)." while the example response is {}; treated as empty.
+    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -457,13 +443,13 @@ impl crate::Client {
     ///
     /// Returns the properties set within a license. For properties without an explicit value assignment, the method will return the default values (if they exist).
     ///
-    /// Required scopes:
+    /// Scopes: the token needs any one of these (a note says the situation a scope is for):
     /// - `properties.license.value--my:ro`: The properties.license.value--my:ro scope allows you to access all properties from your namespace only.
     /// - `properties.license.value--all:ro`: The properties.license.value--all:ro scope allows you to access all properties from your namespace and public properties from core and other namespaces.
     ///
     /// Batch support: no.
     ///
-    /// Reference note: The reference has no Response section for this action; the response (namespaces as keys, objects of property name → value as values) is inferred from the example.
+    /// It only reads, so the client retries it after rate limiting, server errors, timeouts and transport failures.
     ///
     /// # Example
     ///
@@ -525,11 +511,13 @@ impl crate::Client {
     ///
     /// Deletes the properties set within a license.
     ///
-    /// Required scopes:
+    /// Scopes: the token needs any one of these (a note says the situation a scope is for):
     /// - `properties.license.value--my:rw`: If the requester's Client ID matches the namespace, deleting license properties requires properties.license.value--my:rw.
     /// - `properties.license.value--all:rw`: If the requester's Client ID doesn't match the namespace, deleting license properties requires properties.license.value--all:rw. The scope allows to delete all properties from your namespace and public properties from core and other namespaces.
     ///
     /// Batch support: no.
+    ///
+    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -591,15 +579,13 @@ impl crate::Client {
     ///
     /// Updates a property value within a group as the property location. This operation doesn't overwrite the existing values.
     ///
-    /// Required scopes:
+    /// Scopes: the token needs any one of these (a note says the situation a scope is for):
     /// - `properties.group.value--my:rw`: If the requester's Client ID matches the namespace, setting group properties requires properties.group.value--my:rw.
     /// - `properties.group.value--all:rw`: If the requester's Client ID doesn't match the namespace, setting group properties requires properties.group.value--all:rw. The scope allows to set all properties from your namespace and public properties from other namespaces.
     ///
     /// Batch support: no.
     ///
-    /// Reference note: The Response section says "No response payload (200 OK)." while the example response is {}; treated as empty.
-    ///
-    /// Reference note: group_id is documented as "number"; it is a group ID, so the spec uses uint.
+    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -671,14 +657,10 @@ impl crate::Client {
     ///
     /// Returns the properties set within specified groups.
     ///
-    /// Required scopes:
-    /// - `properties.group.value--all:ro`
-    ///
+    /// Scopes: the token needs `properties.group.value--all:ro`.
     /// Batch support: no.
     ///
-    /// Reference note: The reference has no Response section for this action; the response (an array of objects with id and properties) is inferred from the example.
-    ///
-    /// Reference note: group_ids is documented as []int; group IDs are uint in the spec.
+    /// It only reads, so the client retries it after rate limiting, server errors, timeouts and transport failures.
     ///
     /// # Example
     ///
@@ -745,15 +727,13 @@ impl crate::Client {
     ///
     /// Deletes the properties set within a group.
     ///
-    /// Required scopes:
+    /// Scopes: the token needs any one of these (a note says the situation a scope is for):
     /// - `properties.group.value--my:rw`: If the requester's Client ID matches the namespace, deleting group properties requires properties.group.value--my:rw.
     /// - `properties.group.value--all:rw`: If the requester's Client ID doesn't match the namespace, deleting group properties requires properties.group.value--all:rw. The scope allows to delete all properties from your namespace and public properties from other namespaces.
     ///
     /// Batch support: no.
     ///
-    /// Reference note: The group is identified by id here, while Update Group Properties uses group_id; the spec follows each table.
-    ///
-    /// Reference note: id is documented as "number"; it is a group ID, so the spec uses uint.
+    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///

@@ -47,13 +47,13 @@ impl crate::Client {
     ///
     /// Creates a new tag. To create a new tag, call the Create Tag method with a name. Letter case is ignored when checking if a tag already exists. When creating a tag, you can also provide group_ids to assign the tag to some groups right away. It's also possible to create a tag with empty group_ids and update the group assignment later with Update Tag. Tag can be used to mark a chat's thread only if the thread and the tag are assigned to at least one common group.
     ///
-    /// Required scopes:
+    /// Scopes: the token needs any one of these (a note says the situation a scope is for):
     /// - `tags--all:rw`: Users with the tags--all:rw scope can create/delete/update tags in all license's groups.
     /// - `tags--groups:rw`: Users with the tags--groups:rw scope are restricted to groups they are assigned to.
     ///
     /// Batch support: no.
     ///
-    /// Reference note: The scopes are printed space-separated ("tags--all:rw tags--groups:rw"); the section text explains them, recorded in scope_notes. group_ids is documented as []int; group IDs are uint in the spec.
+    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -106,13 +106,13 @@ impl crate::Client {
     ///
     /// Deletes an existing tag. To remove a tag, call Delete Tag. Both Update Tag and Delete Tag methods respect the letter case when matching the tag.
     ///
-    /// Required scopes:
+    /// Scopes: the token needs any one of these (a note says the situation a scope is for):
     /// - `tags--all:rw`: Users with the tags--all:rw scope can create/delete/update tags in all license's groups.
     /// - `tags--groups:rw`: Users with the tags--groups:rw scope are restricted to groups they are assigned to.
     ///
     /// Batch support: no.
     ///
-    /// Reference note: The scopes are printed space-separated ("tags--all:rw tags--groups:rw"); the section text explains them, recorded in scope_notes.
+    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -168,19 +168,13 @@ impl crate::Client {
     ///
     /// Lists the exisiting tags. You can list all tags existing on your account with the List Tags method.
     ///
-    /// Required scopes:
+    /// Scopes: the token needs any one of these (a note says the situation a scope is for):
     /// - `tags--all:ro`: Similarly (to tags--all:rw, which allows to create/delete/update tags in all license's groups) tags--all:ro affects listing tags.
     /// - `tags--groups:ro`: Similarly (to tags--groups:rw, which is restricted to groups the user is assigned to) tags--groups:ro affects listing tags.
     ///
     /// Batch support: no.
     ///
-    /// Reference note: filters is optional (No) but filters.group_ids is required (Yes): TagFilters.group_ids is required, i.e. required whenever filters is sent.
-    ///
-    /// Reference note: The reference has no Response section for this action; the response (an array of tags with name, group_ids, author_id, created_at) is inferred from the example, and only name is marked required.
-    ///
-    /// Reference note: The example's created_at values use two formats ("2019-12-09T12:01:18.909000Z" and "2017-11-13T15:37:36.000000+01:00"), so created_at is a plain string.
-    ///
-    /// Reference note: The scopes are printed space-separated ("tags--all:ro tags--groups:ro"). filters.group_ids is documented as int[]; group IDs are uint in the spec.
+    /// It only reads, so the client retries it after rate limiting, server errors, timeouts and transport failures.
     ///
     /// # Example
     ///
@@ -242,13 +236,13 @@ impl crate::Client {
     ///
     /// Updates an existing tag. Both Update Tag and Delete Tag methods respect the letter case when matching the tag. It's also possible to create a tag with empty group_ids and update the group assignment later with Update Tag. Tag can be used to mark a chat's thread only if the thread and the tag are assigned to at least one common group.
     ///
-    /// Required scopes:
+    /// Scopes: the token needs any one of these (a note says the situation a scope is for):
     /// - `tags--all:rw`: Users with the tags--all:rw scope can create/delete/update tags in all license's groups.
     /// - `tags--groups:rw`: Users with the tags--groups:rw scope are restricted to groups they are assigned to.
     ///
     /// Batch support: no.
     ///
-    /// Reference note: The scopes are printed space-separated ("tags--all:rw tags--groups:rw"); the section text explains them, recorded in scope_notes. group_ids is documented as []int; group IDs are uint in the spec.
+    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
