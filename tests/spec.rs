@@ -339,7 +339,9 @@ fn decode_request_names_the_action_and_the_field() {
     assert!(err.message.contains("missing field `name`"), "{err}");
 
     let err = Action::CreateAgent
-        .decode_request(br#"{"id": "a", "name": "b", "groups": [{"id": 1, "priority": "top"}]}"#)
+        .decode_request(
+            br#"{"id": "a@b.c", "name": "b", "groups": [{"id": 1, "priority": "top"}]}"#,
+        )
         .unwrap_err();
     assert_eq!(err.path, "groups[0].priority");
     assert!(
@@ -349,12 +351,12 @@ fn decode_request_names_the_action_and_the_field() {
     assert!(err.to_string().contains("create_agent"));
 
     let err = Action::CreateAgent
-        .decode_request(br#"{"id": "a", "name": "b", "max_chats_count": "many"}"#)
+        .decode_request(br#"{"id": "a@b.c", "name": "b", "max_chats_count": "many"}"#)
         .unwrap_err();
     assert_eq!(err.path, "max_chats_count");
 
     let err = Action::CreateAgent
-        .decode_request(br#"{"id": "a", "name": "b", "max_chats_count": 101}"#)
+        .decode_request(br#"{"id": "a@b.c", "name": "b", "max_chats_count": 101}"#)
         .unwrap_err();
     assert_eq!(err.path, "max_chats_count");
     assert!(err.message.contains("at most 100"), "{err}");

@@ -161,6 +161,8 @@ impl crate::Client {
 #[non_exhaustive]
 pub struct ReactivateEmailRequest {
     /// Agent ID
+    ///
+    /// Format: an e-mail address.
     pub agent_id: String,
 }
 impl ReactivateEmailRequest {
@@ -169,7 +171,11 @@ impl ReactivateEmailRequest {
         Self { agent_id: agent_id.into() }
     }
 }
-impl crate::validate::Validate for ReactivateEmailRequest {}
+impl crate::validate::Validate for ReactivateEmailRequest {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.format("agent_id", &self.agent_id, crate::validate::Format::Email);
+    }
+}
 impl crate::Request for ReactivateEmailRequest {
     const ACTION: crate::Action = crate::Action::ReactivateEmail;
     type Response = ();
@@ -231,6 +237,8 @@ pub struct UpdateCompanyDetailsRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Invoice email
+    ///
+    /// Format: an e-mail address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_email: Option<String>,
     /// Invoice name
@@ -316,6 +324,8 @@ impl UpdateCompanyDetailsRequest {
         self
     }
     /// Invoice email
+    ///
+    /// Format: an e-mail address.
     pub fn invoice_email(mut self, invoice_email: impl Into<String>) -> Self {
         self.invoice_email = Some(invoice_email.into());
         self
@@ -361,7 +371,11 @@ impl UpdateCompanyDetailsRequest {
         self
     }
 }
-impl crate::validate::Validate for UpdateCompanyDetailsRequest {}
+impl crate::validate::Validate for UpdateCompanyDetailsRequest {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.format("invoice_email", &self.invoice_email, crate::validate::Format::Email);
+    }
+}
 impl crate::Request for UpdateCompanyDetailsRequest {
     const ACTION: crate::Action = crate::Action::UpdateCompanyDetails;
     type Response = ();
@@ -430,6 +444,8 @@ impl crate::Call<'_, UpdateCompanyDetailsRequest> {
         self.map(|request| request.country(country))
     }
     /// Invoice email
+    ///
+    /// Format: an e-mail address.
     pub fn invoice_email(self, invoice_email: impl Into<String>) -> Self {
         self.map(|request| request.invoice_email(invoice_email))
     }
