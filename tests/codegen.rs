@@ -289,6 +289,16 @@ fn broken_specs_are_rejected_naming_the_spot() {
         |s| s["types"][0]["constraints"][0]["fields"] = json!(["entries"]),
         "field `entries` is always required, so the rule is void",
     );
+    rejected(
+        "lenient_lists",
+        |s| s["actions"][1]["params"][0]["may_omit"] = json!(["timezone"]),
+        "action `set_bot_hours`, parameter `hours`: `may_omit`: `timezone` is not a required list or map of `Hours`",
+    );
+    rejected(
+        "lenient_lists",
+        |s| s["actions"][1]["params"][1]["may_omit"] = json!(["entries"]),
+        "parameter `staff`: `may_omit` needs an object type",
+    );
 }
 
 /// Adding an optional field to a shared type changes only that type's file, by a few lines: the

@@ -662,3 +662,49 @@ fn formats_and_request_values_come_from_the_tables() {
         "required_if_non_empty"
     );
 }
+
+#[test]
+fn a_bot_may_send_a_timezone_alone_an_agent_may_not() {
+    let scheduler = json!({"timezone": "Europe/Berlin"});
+    let Ok(AnyRequest::CreateBot(bot)) = Action::CreateBot.decode_request(
+        json!({"name": "Bot", "work_scheduler": scheduler})
+            .to_string()
+            .as_bytes(),
+    ) else {
+        panic!("create_bot");
+    };
+    let scheduler_of_bot = bot.work_scheduler.unwrap();
+    assert_eq!(scheduler_of_bot.timezone.as_deref(), Some("Europe/Berlin"));
+    assert!(scheduler_of_bot.schedule.is_empty());
+    assert!(Action::UpdateBot
+        .decode_request(
+            json!({"id": "b1", "work_scheduler": scheduler})
+                .to_string()
+                .as_bytes()
+        )
+        .is_ok());
+    for action in [Action::CreateAgent, Action::UpdateAgent] {
+        let err = action
+            .decode_request(
+                json!({"id": "a@b.c", "name": "A", "work_scheduler": scheduler})
+                    .to_string()
+                    .as_bytes(),
+            )
+            .unwrap_err();
+        assert_eq!(
+            (err.path.as_str(), err.message.as_str()),
+            ("work_scheduler", "missing field `schedule`")
+        );
+    }
+    // A bot's schedule still needs its timezone.
+    let err = Action::CreateBot
+        .decode_request(
+            json!({"name": "Bot", "work_scheduler": {"schedule": [
+                {"day": "monday", "enabled": true, "start": "08:00", "end": "16:00"}
+            ]}})
+            .to_string()
+            .as_bytes(),
+        )
+        .unwrap_err();
+    assert_eq!(err.path, "work_scheduler.timezone");
+}

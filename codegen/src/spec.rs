@@ -109,6 +109,10 @@ pub struct Field {
     /// requests than answers hold (a request cannot make an agent `owner`).
     #[serde(default)]
     pub request_values: Option<Vec<String>>,
+    /// Required lists or maps of this field's object type that the action's table does not
+    /// list, so its requests may leave them out (a bot's `work_scheduler` lists `timezone` only).
+    #[serde(default)]
+    pub may_omit: Vec<String>,
 }
 
 /// String formats the runtime checks (`sdk/src/validate.rs`).

@@ -94,6 +94,9 @@ impl Checker<'_> {
             if let Some(allowed) = &field.request_values {
                 self.request_values(&location, &field.ty, allowed);
             }
+            if !field.may_omit.is_empty() {
+                self.may_omit(&location, &field.ty, &field.may_omit);
+            }
             if field.required_when.is_some() && !field.required {
                 self.error(&location, "`required_when` is set but `required` is false");
             }
@@ -166,6 +169,33 @@ impl Checker<'_> {
                 location,
                 format!("selector `{selector}` must be an array or map field"),
             );
+        }
+    }
+
+    /// `omitted` names always-required list or map fields of the field's object type.
+    fn may_omit(&mut self, location: &str, ty: &str, omitted: &[String]) {
+        let fields = match TypeExpr::parse(ty) {
+            Ok(TypeExpr::Named(name)) => match self.types.get(name.as_str()).copied() {
+                Some(TypeDef::Object { fields, .. }) => Some(fields),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(fields) = fields else {
+            return self.error(location, "`may_omit` needs an object type");
+        };
+        for name in omitted {
+            let collection = fields.iter().find(|f| &f.name == name).is_some_and(|f| {
+                f.always_required()
+                    && TypeExpr::parse(&f.ty)
+                        .is_ok_and(|e| matches!(e, TypeExpr::Array(_) | TypeExpr::Map(_)))
+            });
+            if !collection {
+                self.error(
+                    location,
+                    format!("`may_omit`: `{name}` is not a required list or map of `{ty}`"),
+                );
+            }
         }
     }
 

@@ -217,6 +217,8 @@ impl fmt::Display for Violation {
 #[derive(Debug, Default)]
 pub struct Validator {
     path: Vec<String>,
+    /// Fields a request may leave out, each with the depth of the object it belongs to.
+    omittable: Vec<(usize, String)>,
     reject_unknown_values: bool,
     violations: Vec<Violation>,
 }
@@ -352,7 +354,12 @@ impl Validator {
     /// A list or map the request must carry: absent from `object` is an error, named as serde
     /// names a missing field.
     pub fn present(&mut self, object: &Value, name: &str) {
-        if let Value::Object(map) = object {
+        let depth = self.path.len();
+        let omittable = self
+            .omittable
+            .iter()
+            .any(|(d, field)| *d == depth && field == name);
+        if let (Value::Object(map), false) = (object, omittable) {
             if !map.contains_key(name) {
                 let path = self.here("");
                 self.push(path, format!("missing field `{name}`"));
@@ -370,6 +377,22 @@ impl Validator {
             };
             self.nested(segment, |v| T::check_json(value, v));
         }
+    }
+
+    /// [`Validator::json_field`] for an object whose table in this action does not list the
+    /// `omittable` fields, so the request may leave them out.
+    pub fn json_field_omitting<T: Validate>(
+        &mut self,
+        object: &Value,
+        name: &str,
+        omittable: &[&str],
+    ) {
+        let depth = self.path.len() + 1;
+        let before = self.omittable.len();
+        self.omittable
+            .extend(omittable.iter().map(|f| (depth, f.to_string())));
+        self.json_field::<T>(object, name);
+        self.omittable.truncate(before);
     }
 
     /// At least one of the named fields must be present.

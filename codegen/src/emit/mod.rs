@@ -249,6 +249,10 @@ fn field_doc(field: &Field) -> String {
     if lenient(field) {
         add("An answer that leaves it out reads as empty.".to_string());
     }
+    if !field.may_omit.is_empty() {
+        let list: Vec<String> = field.may_omit.iter().map(|v| format!("`{v}`")).collect();
+        add(format!("This request may leave out {}.", list.join(", ")));
+    }
     text
 }
 

@@ -250,8 +250,11 @@ fn presence_checks(fields: &[Field], types: &[TypeDef]) -> Vec<TokenStream> {
         let holds = parse(&f.ty)
             .named()
             .is_some_and(|name| holds_lenient(name, types, &mut Vec::new()));
-        if holds {
-            let ty = rust_type(&parse(&f.ty));
+        let ty = rust_type(&parse(&f.ty));
+        if !f.may_omit.is_empty() {
+            let omitted = &f.may_omit;
+            checks.push(quote!(v.json_field_omitting::<#ty>(value, #wire, &[#(#omitted),*]);));
+        } else if holds {
             checks.push(quote!(v.json_field::<#ty>(value, #wire);));
         }
     }

@@ -162,14 +162,19 @@ async fn a_schedule_needs_a_timezone_and_required_lists_must_be_sent() {
     assert!(client.list_auto_accesses().await.unwrap().is_empty());
 
     // A bot's table lists the timezone alone.
-    let (status, reply) = call(
-        &emu,
-        "create_bot",
-        r#"{"name": "Bot", "work_scheduler": {"timezone": "Europe/Berlin", "schedule": []}}"#,
-    )
-    .await;
-    assert_eq!(status, 200, "{reply}");
-    assert!(reply["id"].is_string());
+    for scheduler in [
+        r#"{"timezone": "Europe/Berlin", "schedule": []}"#,
+        r#"{"timezone": "Europe/Berlin"}"#,
+    ] {
+        let body = format!(r#"{{"name": "Bot", "work_scheduler": {scheduler}}}"#);
+        let (status, reply) = call(&emu, "create_bot", &body).await;
+        assert_eq!(status, 200, "{body}: {reply}");
+        let id = reply["id"].as_str().unwrap();
+        let body = format!(r#"{{"id": "{id}", "work_scheduler": {scheduler}}}"#);
+        let (status, reply) = call(&emu, "update_bot", &body).await;
+        assert_eq!(status, 200, "{body}: {reply}");
+    }
+    assert_eq!(client.list_bots().await.unwrap().len(), 2);
 }
 
 #[tokio::test]

@@ -265,6 +265,8 @@ pub struct CreateBotRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<GroupAssignment>>,
     /// Work scheduler options to set for the new Bot. See Create Agent for details. work_scheduler.timezone (Required: Yes): The time zone in which the Bot's work scheduler should operate.
+    ///
+    /// This request may leave out `schedule`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub work_scheduler: Option<WorkScheduler>,
     /// Required only when authorizing via PATs. When you provide this param while authorizing with a Bearer Token, the client_id associated with the Bearer Token will be ignored, and provided owner_client_id will be used instead. The number of sent webhooks depends on the number of webhooks registered for an owner_client_id, not the number of bots belonging to that owner_client_id.
@@ -321,6 +323,8 @@ impl CreateBotRequest {
         self
     }
     /// Work scheduler options to set for the new Bot. See Create Agent for details. work_scheduler.timezone (Required: Yes): The time zone in which the Bot's work scheduler should operate.
+    ///
+    /// This request may leave out `schedule`.
     pub fn work_scheduler(mut self, work_scheduler: WorkScheduler) -> Self {
         self.work_scheduler = Some(work_scheduler);
         self
@@ -379,7 +383,7 @@ impl crate::validate::Validate for CreateBotRequest {
         );
     }
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
-        v.json_field::<WorkScheduler>(value, "work_scheduler");
+        v.json_field_omitting::<WorkScheduler>(value, "work_scheduler", &["schedule"]);
     }
 }
 /// The response of `create_bot` (Create Bot): see [`Client::create_bot`](crate::Client::create_bot).
@@ -514,6 +518,8 @@ impl crate::Call<'_, CreateBotRequest> {
         self.map(|request| request.groups(groups))
     }
     /// Work scheduler options to set for the new Bot. See Create Agent for details. work_scheduler.timezone (Required: Yes): The time zone in which the Bot's work scheduler should operate.
+    ///
+    /// This request may leave out `schedule`.
     pub fn work_scheduler(self, work_scheduler: WorkScheduler) -> Self {
         self.map(|request| request.work_scheduler(work_scheduler))
     }
@@ -989,6 +995,8 @@ pub struct UpdateBotRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_group_priority: Option<Priority>,
     /// Work scheduler options to set for the new bot. See Create Agent for details. work_scheduler.timezone (Required: Yes): The time zone in which the bot's work scheduler should operate.
+    ///
+    /// This request may leave out `schedule`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub work_scheduler: Option<WorkScheduler>,
 }
@@ -1037,6 +1045,8 @@ impl UpdateBotRequest {
         self
     }
     /// Work scheduler options to set for the new bot. See Create Agent for details. work_scheduler.timezone (Required: Yes): The time zone in which the bot's work scheduler should operate.
+    ///
+    /// This request may leave out `schedule`.
     pub fn work_scheduler(mut self, work_scheduler: WorkScheduler) -> Self {
         self.work_scheduler = Some(work_scheduler);
         self
@@ -1086,7 +1096,7 @@ impl crate::validate::Validate for UpdateBotRequest {
         v.field("work_scheduler", &self.work_scheduler);
     }
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
-        v.json_field::<WorkScheduler>(value, "work_scheduler");
+        v.json_field_omitting::<WorkScheduler>(value, "work_scheduler", &["schedule"]);
     }
 }
 impl crate::Request for UpdateBotRequest {
@@ -1192,6 +1202,8 @@ impl crate::Call<'_, UpdateBotRequest> {
         self.map(|request| request.default_group_priority(default_group_priority))
     }
     /// Work scheduler options to set for the new bot. See Create Agent for details. work_scheduler.timezone (Required: Yes): The time zone in which the bot's work scheduler should operate.
+    ///
+    /// This request may leave out `schedule`.
     pub fn work_scheduler(self, work_scheduler: WorkScheduler) -> Self {
         self.map(|request| request.work_scheduler(work_scheduler))
     }
