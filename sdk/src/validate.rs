@@ -450,22 +450,15 @@ impl Validator {
     }
 
     /// Records an enum value the spec does not document, when the validator is strict.
-    pub fn unknown_value<'a>(
+    pub fn unknown_value(
         &mut self,
-        ty: &str,
+        ty: &'static str,
         value: &str,
-        known: impl Iterator<Item = &'a str>,
+        known: impl Iterator<Item = &'static str>,
     ) {
         if self.reject_unknown_values {
-            let known: Vec<String> = known.map(|k| format!("`{k}`")).collect();
             let path = self.here("");
-            self.push(
-                path,
-                format!(
-                    "unknown {ty} value `{value}`; expected one of {}",
-                    known.join(", ")
-                ),
-            );
+            self.push(path, UnknownValue::new(ty, value, known).to_string());
         }
     }
 }
