@@ -60,6 +60,9 @@ fn fixture_outputs_match_snapshots() {
         "empty_response",
         "constraints",
         "available_filters",
+        "formats",
+        "secrets",
+        "lenient_lists",
     ] {
         insta::assert_snapshot!(format!("fixture__{name}"), generated(&load(&fixture(name))));
     }
@@ -250,6 +253,51 @@ fn broken_specs_are_rejected_naming_the_spot() {
         "map",
         |s| s["actions"][0]["params"][0]["requried"] = json!(true),
         "unknown field `requried`",
+    );
+    rejected(
+        "formats",
+        |s| s["actions"][0]["params"][5]["format"] = json!("email"),
+        "action `invite_member`, parameter `seats`: `format` needs a string type",
+    );
+    rejected(
+        "formats",
+        |s| s["actions"][0]["params"][0]["format"] = json!("phone"),
+        "unknown variant `phone`",
+    );
+    rejected(
+        "formats",
+        |s| s["actions"][0]["params"][2]["request_values"] = json!(["admin", "guest"]),
+        "parameter `role`: request value `guest` is not a value of `MemberRole`",
+    );
+    rejected(
+        "formats",
+        |s| s["actions"][0]["params"][1]["request_values"] = json!(["admin"]),
+        "parameter `name`: `request_values` needs an enum type",
+    );
+    rejected(
+        "formats",
+        |s| s["actions"][0]["params"][5]["limits"] = json!({"min_length": 1}),
+        "parameter `seats`: `min_length` needs a string type",
+    );
+    rejected(
+        "lenient_lists",
+        |s| s["types"][0]["constraints"][0]["selector"] = json!("timezone"),
+        "type `Hours`, constraint RequiredIfNonEmpty: selector `timezone` must be an array or map field",
+    );
+    rejected(
+        "lenient_lists",
+        |s| s["types"][0]["constraints"][0]["fields"] = json!(["entries"]),
+        "field `entries` is always required, so the rule is void",
+    );
+    rejected(
+        "lenient_lists",
+        |s| s["actions"][1]["params"][0]["may_omit"] = json!(["timezone"]),
+        "action `set_bot_hours`, parameter `hours`: `may_omit`: `timezone` is not a required list or map of `Hours`",
+    );
+    rejected(
+        "lenient_lists",
+        |s| s["actions"][1]["params"][1]["may_omit"] = json!(["entries"]),
+        "parameter `staff`: `may_omit` needs an object type",
     );
 }
 

@@ -1,8 +1,8 @@
 //! The spec says what the reference says, and the generated metadata agrees with it.
 
-use livechat_config::{Action, AnyRequest, AnyResponse, ErrorKind};
+use livechat_config::{Action, AnyRequest, AnyResponse, ErrorKind, Role};
 use livechat_config_tests::spec_json;
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
 fn actions() -> Vec<Value> {
@@ -339,7 +339,9 @@ fn decode_request_names_the_action_and_the_field() {
     assert!(err.message.contains("missing field `name`"), "{err}");
 
     let err = Action::CreateAgent
-        .decode_request(br#"{"id": "a", "name": "b", "groups": [{"id": 1, "priority": "top"}]}"#)
+        .decode_request(
+            br#"{"id": "a@b.c", "name": "b", "groups": [{"id": 1, "priority": "top"}]}"#,
+        )
         .unwrap_err();
     assert_eq!(err.path, "groups[0].priority");
     assert!(
@@ -349,12 +351,12 @@ fn decode_request_names_the_action_and_the_field() {
     assert!(err.to_string().contains("create_agent"));
 
     let err = Action::CreateAgent
-        .decode_request(br#"{"id": "a", "name": "b", "max_chats_count": "many"}"#)
+        .decode_request(br#"{"id": "a@b.c", "name": "b", "max_chats_count": "many"}"#)
         .unwrap_err();
     assert_eq!(err.path, "max_chats_count");
 
     let err = Action::CreateAgent
-        .decode_request(br#"{"id": "a", "name": "b", "max_chats_count": 101}"#)
+        .decode_request(br#"{"id": "a@b.c", "name": "b", "max_chats_count": 101}"#)
         .unwrap_err();
     assert_eq!(err.path, "max_chats_count");
     assert!(err.message.contains("at most 100"), "{err}");
@@ -396,4 +398,313 @@ fn a_batch_request_decodes_item_by_item() {
     assert!(Action::BatchDeleteAgents
         .decode_request(br#"{"items": []}"#)
         .is_err());
+}
+
+/// Every field of the spec, with where it is: type fields, parameters and response fields.
+fn all_fields() -> Vec<(String, Value)> {
+    let spec = spec_json();
+    let mut out = Vec::new();
+    for t in spec["types"].as_array().unwrap() {
+        for f in t["fields"].as_array().into_iter().flatten() {
+            out.push((format!("type {}", t["name"]), f.clone()));
+        }
+    }
+    for a in actions() {
+        let name = &a["name"];
+        for f in a["params"].as_array().unwrap() {
+            out.push((format!("{name} parameter"), f.clone()));
+        }
+        for f in a["response"]["fields"].as_array().into_iter().flatten() {
+            out.push((format!("{name} response"), f.clone()));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_field_named_for_a_credential_is_marked_secret() {
+    let mut marked = 0;
+    for (owner, f) in all_fields() {
+        let name = f["name"].as_str().unwrap().to_lowercase();
+        if name.contains("secret") || name.contains("token") {
+            assert_eq!(f["secret"], true, "{owner} `{name}` is a credential");
+            marked += 1;
+        }
+    }
+    // Webhook and delivery secret keys, four bot secrets, bot_secret and the bot token.
+    assert_eq!(marked, 9);
+}
+
+#[test]
+fn credentials_print_masked() {
+    let secret = "641e2ae6d997d2009a3ac92a05f37fc3";
+    let answers = [
+        (Action::CreateBot, json!({"id": "b1", "secret": secret})),
+        (
+            Action::CreateBotTemplate,
+            json!({"id": "t1", "secret": secret}),
+        ),
+        (Action::ResetBotSecret, json!({"secret": secret})),
+        (Action::ResetBotTemplateSecret, json!({"secret": secret})),
+        (Action::IssueBotToken, json!({"token": secret})),
+        (
+            Action::BatchCreateBots,
+            json!({"responses": [{"id": "b1", "secret": secret}]}),
+        ),
+    ];
+    for (action, body) in answers {
+        let decoded = action.decode_response(body.to_string().as_bytes()).unwrap();
+        let printed = format!("{decoded:?}");
+        assert!(!printed.contains(secret), "{action}: {printed}");
+        assert!(printed.contains("****"), "{action}: {printed}");
+    }
+    let request = livechat_config::IssueBotTokenRequest::new("b1", "client-1", secret, "org-1");
+    let printed = format!("{request:?}");
+    assert!(
+        !printed.contains(secret) && printed.contains("****"),
+        "{printed}"
+    );
+    assert!(printed.contains("client-1"), "{printed}");
+}
+
+#[test]
+fn decode_errors_never_show_a_body_that_carries_a_secret() {
+    let secret = "641e2ae6d997d2009a3ac92a05f37fc3";
+    let broken = [
+        (Action::CreateBot, json!({"id": 5, "secret": secret})),
+        (Action::IssueBotToken, json!({"token": [secret]})),
+        (Action::IssueBotToken, json!({"tokn": secret})),
+        (Action::ResetBotSecret, json!({"secret": [secret]})),
+        (
+            Action::ListWebhooks,
+            json!([{"id": 1, "secret_key": secret}]),
+        ),
+        (
+            Action::BatchCreateBots,
+            json!({"responses": [{"id": 5, "secret": secret}]}),
+        ),
+    ];
+    for (action, body) in broken {
+        let err = action
+            .decode_response(body.to_string().as_bytes())
+            .expect_err(action.name());
+        assert!(!err.excerpt.contains(secret), "{action}: {err:?}");
+        assert!(!err.to_string().contains(secret), "{action}: {err}");
+        assert!(!format!("{err:?}").contains(secret), "{action}: {err:?}");
+    }
+    let err = Action::IssueBotToken
+        .decode_request(
+            json!({"bot_id": 5, "bot_secret": secret})
+                .to_string()
+                .as_bytes(),
+        )
+        .unwrap_err();
+    assert!(!err.to_string().contains(secret), "{err}");
+    // Bodies without a credential still show, to help find what is wrong.
+    let err = Action::GetAgent
+        .decode_response(br#"{"id": 5, "name": "Smith"}"#)
+        .unwrap_err();
+    assert!(err.excerpt.contains("Smith"), "{err:?}");
+}
+
+#[test]
+fn answers_read_left_out_lists_as_empty_but_requests_must_carry_them() {
+    let Ok(AnyResponse::ListAutoAccesses(rules)) = Action::ListAutoAccesses
+        .decode_response(br#"[{"id": "a1", "access": {}, "conditions": {"geolocation": {}}}]"#)
+    else {
+        panic!("list_auto_accesses");
+    };
+    assert_eq!(rules[0].access.as_ref().unwrap().groups, Vec::<u64>::new());
+    let geolocation = rules[0].conditions.as_ref().unwrap().geolocation.as_ref();
+    assert!(geolocation.unwrap().values.is_empty());
+    let Ok(AnyResponse::GetAgent(agent)) = Action::GetAgent.decode_response(
+        br#"{"id": "smith@example.com", "name": "Smith", "work_scheduler": {"timezone": "Europe/Warsaw"}}"#,
+    ) else {
+        panic!("get_agent");
+    };
+    assert!(agent.work_scheduler.unwrap().schedule.is_empty());
+    let Ok(AnyResponse::ListGroups(groups)) = Action::ListGroups
+        .decode_response(br#"[{"id": 0, "name": "General", "agent_priorities": {}}]"#)
+    else {
+        panic!("list_groups");
+    };
+    assert_eq!(groups[0].id, 0);
+
+    let cases: [(Action, Value, &str, &str); 5] = [
+        (
+            Action::AddAutoAccess,
+            json!({"access": {}, "conditions": {"url": {"values": [{"value": "x"}]}}}),
+            "access",
+            "missing field `groups`",
+        ),
+        (
+            Action::AddAutoAccess,
+            json!({"access": {"groups": [1]}, "conditions": {"geolocation": {}}}),
+            "conditions.geolocation",
+            "missing field `values`",
+        ),
+        (
+            Action::CreateAgent,
+            json!({"id": "a@b.c", "name": "A", "work_scheduler": {"timezone": "Europe/Warsaw"}}),
+            "work_scheduler",
+            "missing field `schedule`",
+        ),
+        (
+            Action::CreateGroup,
+            json!({"name": "Sales"}),
+            "",
+            "missing field `agent_priorities`",
+        ),
+        (
+            Action::ListTags,
+            json!({"filters": {}}),
+            "filters",
+            "missing field `group_ids`",
+        ),
+    ];
+    for (action, body, path, message) in cases {
+        let err = action
+            .decode_request(body.to_string().as_bytes())
+            .expect_err(&body.to_string());
+        assert_eq!(
+            (err.path.as_str(), err.message.as_str()),
+            (path, message),
+            "{body}"
+        );
+    }
+    let Ok(AnyRequest::BatchUpdateAgents(items)) = Action::BatchUpdateAgents.decode_request(
+        br#"{"requests": [{"id": "a@b.c", "work_scheduler": {"schedule": []}}, {"id": "b@b.c", "work_scheduler": {}}]}"#,
+    ) else {
+        panic!("batch_update_agents");
+    };
+    assert!(items[0].is_ok());
+    assert_eq!(
+        items[1].as_ref().unwrap_err().path,
+        "requests[1].work_scheduler"
+    );
+}
+
+#[test]
+fn enums_parse_strictly_and_decode_leniently() {
+    use std::str::FromStr;
+    assert_eq!("administrator".parse::<Role>(), Ok(Role::Administrator));
+    let err = Role::from_str("adminstrator").unwrap_err();
+    assert_eq!(err.type_name, "Role");
+    assert_eq!(err.value, "adminstrator");
+    assert_eq!(
+        err.expected,
+        ["owner", "viceowner", "administrator", "normal"]
+    );
+    assert!(err.to_string().contains("`adminstrator`"), "{err}");
+    assert!("platinum".parse::<livechat_config::Plan>().is_err());
+    assert!(
+        "Priority".parse::<livechat_config::Priority>().is_err(),
+        "case matters"
+    );
+    // Answers keep what the server sends.
+    assert_eq!(
+        serde_json::from_str::<Role>(r#""emperor""#).unwrap(),
+        Role::Other("emperor".into())
+    );
+    assert_eq!(Role::from("emperor"), Role::Other("emperor".into()));
+
+    let kinds: BTreeSet<ErrorKind> = [
+        ErrorKind::Validation,
+        ErrorKind::Authentication,
+        ErrorKind::Validation,
+    ]
+    .into();
+    assert_eq!(kinds.len(), 2);
+    let counted: std::collections::HashMap<ErrorKind, u32> =
+        [(ErrorKind::NotFound, 1)].into_iter().collect();
+    assert_eq!(counted[&ErrorKind::NotFound], 1);
+    assert!(
+        ErrorKind::Authentication < ErrorKind::Validation,
+        "reference order"
+    );
+}
+
+#[test]
+fn formats_and_request_values_come_from_the_tables() {
+    for agent_action in [
+        "create_agent",
+        "get_agent",
+        "update_agent",
+        "delete_agent",
+        "suspend_agent",
+        "unsuspend_agent",
+        "approve_agent",
+    ] {
+        assert_eq!(
+            param(agent_action, "id")["format"],
+            "email",
+            "{agent_action}"
+        );
+    }
+    assert_eq!(param("reactivate_email", "agent_id")["format"], "email");
+    assert_eq!(param("register_webhook", "url")["format"], "url");
+    assert_eq!(param("create_bot", "avatar")["format"], "url");
+    // The reference's own example sends `www.text.com`: a company URL has no scheme.
+    assert!(param("update_company_details", "url")
+        .get("format")
+        .is_none());
+    assert_eq!(field("Tag", "created_at")["format"], "date-time");
+    for agent_action in ["create_agent", "update_agent"] {
+        assert_eq!(
+            param(agent_action, "role")["request_values"],
+            json!(["viceowner", "administrator", "normal"])
+        );
+        assert_eq!(param(agent_action, "max_chats_count")["limits"]["min"], 0);
+    }
+    assert_eq!(param("create_group", "name")["limits"]["min_length"], 1);
+    assert_eq!(
+        named_type("WorkScheduler")["constraints"][0]["kind"],
+        "required_if_non_empty"
+    );
+}
+
+#[test]
+fn a_bot_may_send_a_timezone_alone_an_agent_may_not() {
+    let scheduler = json!({"timezone": "Europe/Berlin"});
+    let Ok(AnyRequest::CreateBot(bot)) = Action::CreateBot.decode_request(
+        json!({"name": "Bot", "work_scheduler": scheduler})
+            .to_string()
+            .as_bytes(),
+    ) else {
+        panic!("create_bot");
+    };
+    let scheduler_of_bot = bot.work_scheduler.unwrap();
+    assert_eq!(scheduler_of_bot.timezone.as_deref(), Some("Europe/Berlin"));
+    assert!(scheduler_of_bot.schedule.is_empty());
+    assert!(Action::UpdateBot
+        .decode_request(
+            json!({"id": "b1", "work_scheduler": scheduler})
+                .to_string()
+                .as_bytes()
+        )
+        .is_ok());
+    for action in [Action::CreateAgent, Action::UpdateAgent] {
+        let err = action
+            .decode_request(
+                json!({"id": "a@b.c", "name": "A", "work_scheduler": scheduler})
+                    .to_string()
+                    .as_bytes(),
+            )
+            .unwrap_err();
+        assert_eq!(
+            (err.path.as_str(), err.message.as_str()),
+            ("work_scheduler", "missing field `schedule`")
+        );
+    }
+    // A bot's schedule still needs its timezone.
+    let err = Action::CreateBot
+        .decode_request(
+            json!({"name": "Bot", "work_scheduler": {"schedule": [
+                {"day": "monday", "enabled": true, "start": "08:00", "end": "16:00"}
+            ]}})
+            .to_string()
+            .as_bytes(),
+        )
+        .unwrap_err();
+    assert_eq!(err.path, "work_scheduler.timezone");
 }

@@ -102,6 +102,39 @@ pub struct Field {
     /// A credential (a webhook's `secret_key`): masked in the generated `Debug`.
     #[serde(default)]
     pub secret: bool,
+    /// The shape a string must have, as the reference implies it.
+    #[serde(default)]
+    pub format: Option<Format>,
+    /// The values of an enum field a request may carry, where the reference allows fewer in
+    /// requests than answers hold (a request cannot make an agent `owner`).
+    #[serde(default)]
+    pub request_values: Option<Vec<String>>,
+    /// Required lists or maps of this field's object type that the action's table does not
+    /// list, so its requests may leave them out (a bot's `work_scheduler` lists `timezone` only).
+    #[serde(default)]
+    pub may_omit: Vec<String>,
+}
+
+/// String formats the runtime checks (`sdk/src/validate.rs`).
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+pub enum Format {
+    #[serde(rename = "email")]
+    Email,
+    #[serde(rename = "url")]
+    Url,
+    #[serde(rename = "date-time")]
+    DateTime,
+}
+
+impl Format {
+    /// The variant of `validate::Format` that checks it.
+    pub fn variant(self) -> &'static str {
+        match self {
+            Format::Email => "Email",
+            Format::Url => "Url",
+            Format::DateTime => "DateTime",
+        }
+    }
 }
 
 impl Field {
@@ -116,6 +149,7 @@ impl Field {
 pub struct Limits {
     pub min: Option<f64>,
     pub max: Option<f64>,
+    pub min_length: Option<u64>,
     pub max_length: Option<u64>,
     pub min_items: Option<u64>,
     pub max_items: Option<u64>,
@@ -126,7 +160,8 @@ pub struct Limits {
 pub struct Constraint {
     pub kind: ConstraintKind,
     pub fields: Vec<String>,
-    /// `available_filters` only: the enum field whose value decides which filters are available.
+    /// `available_filters`: the enum field whose value decides which filters are available;
+    /// `required_if_non_empty`: the array or map field whose content makes `fields` required.
     #[serde(default)]
     pub selector: Option<String>,
     #[serde(default)]
@@ -141,6 +176,8 @@ pub enum ConstraintKind {
     /// Only the fields of the object in `fields[0]` that the `available_filters` of the
     /// `selector`'s value list may be set.
     AvailableFilters,
+    /// The optional `fields` are required when the `selector` array or map is not empty.
+    RequiredIfNonEmpty,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -84,8 +84,18 @@ impl Checker<'_> {
             if !members.insert(names::member(&field.name).to_string()) {
                 self.error(&location, "its Rust name clashes with another field's");
             }
-            if field.secret && TypeExpr::parse(&field.ty) != Ok(TypeExpr::String) {
+            let string = TypeExpr::parse(&field.ty) == Ok(TypeExpr::String);
+            if field.secret && !string {
                 self.error(&location, "`secret` needs a string type");
+            }
+            if field.format.is_some() && !string {
+                self.error(&location, "`format` needs a string type");
+            }
+            if let Some(allowed) = &field.request_values {
+                self.request_values(&location, &field.ty, allowed);
+            }
+            if !field.may_omit.is_empty() {
+                self.may_omit(&location, &field.ty, &field.may_omit);
             }
             if field.required_when.is_some() && !field.required {
                 self.error(&location, "`required_when` is set but `required` is false");
@@ -101,6 +111,9 @@ impl Checker<'_> {
                 }
                 if limits.max_length.is_some() && expr != TypeExpr::String {
                     self.error(&location, "`max_length` needs a string type");
+                }
+                if limits.min_length.is_some() && expr != TypeExpr::String {
+                    self.error(&location, "`min_length` needs a string type");
                 }
                 if (limits.min_items.is_some() || limits.max_items.is_some()) && !array {
                     self.error(&location, "`min_items`/`max_items` need an array type");
@@ -122,8 +135,13 @@ impl Checker<'_> {
                 self.available_filters(&location, fields, constraint);
                 continue;
             }
-            if constraint.selector.is_some() {
-                self.error(&location, "`selector` is only for `available_filters`");
+            if constraint.kind == ConstraintKind::RequiredIfNonEmpty {
+                self.required_if_non_empty(&location, fields, constraint);
+            } else if constraint.selector.is_some() {
+                self.error(
+                    &location,
+                    "`selector` is only for `available_filters` and `required_if_non_empty`",
+                );
             }
             for name in &constraint.fields {
                 match fields.iter().find(|f| &f.name == name) {
@@ -134,6 +152,74 @@ impl Checker<'_> {
                     ),
                     Some(_) => {}
                 }
+            }
+        }
+    }
+
+    /// `selector` names an array or map field of the same object.
+    fn required_if_non_empty(&mut self, location: &str, fields: &[Field], constraint: &Constraint) {
+        let selector = constraint.selector.as_deref().unwrap_or_default();
+        let collection = fields
+            .iter()
+            .find(|f| f.name == selector)
+            .and_then(|f| TypeExpr::parse(&f.ty).ok())
+            .is_some_and(|expr| matches!(expr, TypeExpr::Array(_) | TypeExpr::Map(_)));
+        if !collection {
+            self.error(
+                location,
+                format!("selector `{selector}` must be an array or map field"),
+            );
+        }
+    }
+
+    /// `omitted` names always-required list or map fields of the field's object type.
+    fn may_omit(&mut self, location: &str, ty: &str, omitted: &[String]) {
+        let fields = match TypeExpr::parse(ty) {
+            Ok(TypeExpr::Named(name)) => match self.types.get(name.as_str()).copied() {
+                Some(TypeDef::Object { fields, .. }) => Some(fields),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(fields) = fields else {
+            return self.error(location, "`may_omit` needs an object type");
+        };
+        for name in omitted {
+            let collection = fields.iter().find(|f| &f.name == name).is_some_and(|f| {
+                f.always_required()
+                    && TypeExpr::parse(&f.ty)
+                        .is_ok_and(|e| matches!(e, TypeExpr::Array(_) | TypeExpr::Map(_)))
+            });
+            if !collection {
+                self.error(
+                    location,
+                    format!("`may_omit`: `{name}` is not a required list or map of `{ty}`"),
+                );
+            }
+        }
+    }
+
+    /// `allowed` is a non-empty subset of the values of the field's enum type.
+    fn request_values(&mut self, location: &str, ty: &str, allowed: &[String]) {
+        let values = match TypeExpr::parse(ty) {
+            Ok(TypeExpr::Named(name)) => match self.types.get(name.as_str()).copied() {
+                Some(TypeDef::Enum { values, .. }) => Some(values),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(values) = values else {
+            return self.error(location, "`request_values` needs an enum type");
+        };
+        if allowed.is_empty() {
+            self.error(location, "`request_values` is empty");
+        }
+        for value in allowed {
+            if !values.iter().any(|v| &v.value == value) {
+                self.error(
+                    location,
+                    format!("request value `{value}` is not a value of `{ty}`"),
+                );
             }
         }
     }

@@ -10,6 +10,9 @@ use serde_json::Value;
 
 const EXCERPT_BYTES: usize = 160;
 
+/// The excerpt of a body that may hold a credential: the body itself never goes into an error.
+const WITHHELD: &str = "<withheld: the body carries a secret>";
+
 /// The start of a body, for error messages.
 pub(crate) fn excerpt(bytes: &[u8]) -> String {
     let end = bytes.len().min(EXCERPT_BYTES);
@@ -20,12 +23,21 @@ pub(crate) fn excerpt(bytes: &[u8]) -> String {
     text
 }
 
+/// The excerpt of a body of `action`, unless the action's bodies carry a secret.
+fn excerpt_of(action: Action, bytes: &[u8]) -> String {
+    if action.carries_secrets() {
+        WITHHELD.to_string()
+    } else {
+        excerpt(bytes)
+    }
+}
+
 fn error(action: Action, bytes: &[u8], path: String, message: String) -> DecodeError {
     DecodeError {
         action,
         path,
         message,
-        excerpt: excerpt(bytes),
+        excerpt: excerpt_of(action, bytes),
     }
 }
 
@@ -59,13 +71,18 @@ pub fn empty(action: Action, bytes: &[u8]) -> Result<(), DecodeError> {
     parse::<IgnoredAny>(action, or_empty_object(bytes)).map(|_| ())
 }
 
-/// A request body, checked as a server checks it: types, required fields, enum values, limits.
+/// A request body, checked as a server checks it: types, required fields, enum values, limits,
+/// formats.
 pub fn request<R: DeserializeOwned + Validate>(
     action: Action,
     bytes: &[u8],
 ) -> Result<R, DecodeError> {
-    let request: R = parse(action, or_empty_object(bytes))?;
+    let bytes = or_empty_object(bytes);
+    let request: R = parse(action, bytes)?;
     let mut validator = Validator::strict();
+    // Lists and maps read as empty when left out, so only the JSON shows a request omitting one.
+    let json: Value = parse(action, bytes)?;
+    R::check_json(&json, &mut validator);
     request.validate(&mut validator);
     match validator.into_violations().into_iter().next() {
         None => Ok(request),
@@ -122,7 +139,7 @@ pub fn batch_response<R: BatchItem>(
                 action,
                 path: join(&format!("responses[{i}]"), &e.path),
                 message: e.message,
-                excerpt: excerpt(bytes),
+                excerpt: excerpt_of(action, bytes),
             })
         })
         .collect()

@@ -1,5 +1,6 @@
-//! Checks a request against the limits, enum values and field rules the spec documents.
+//! Checks a request against the limits, enum values, formats and field rules the spec documents.
 
+use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -8,6 +9,171 @@ pub trait Validate {
     /// Records every problem of `self` in `v`.
     fn validate(&self, v: &mut Validator) {
         let _ = v;
+    }
+
+    /// Records what the typed value cannot show: a list or map the request must carry but left
+    /// out (such fields read as empty, so that answers leaving them out still decode).
+    fn check_json(value: &Value, v: &mut Validator)
+    where
+        Self: Sized,
+    {
+        let _ = (value, v);
+    }
+}
+
+/// A value outside the documented ones of an enum, refused by the enums' `FromStr`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownValue {
+    /// The enum's name (`Role`).
+    pub type_name: &'static str,
+    /// The value given.
+    pub value: String,
+    /// The documented values.
+    pub expected: Vec<&'static str>,
+}
+
+impl UnknownValue {
+    /// `value` is not among the `expected` values of `type_name`.
+    pub fn new(
+        type_name: &'static str,
+        value: impl Into<String>,
+        expected: impl IntoIterator<Item = &'static str>,
+    ) -> Self {
+        Self {
+            type_name,
+            value: value.into(),
+            expected: expected.into_iter().collect(),
+        }
+    }
+}
+
+impl fmt::Display for UnknownValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let expected: Vec<String> = self.expected.iter().map(|k| format!("`{k}`")).collect();
+        write!(
+            f,
+            "unknown {} value `{}`; expected one of {}",
+            self.type_name,
+            self.value,
+            expected.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for UnknownValue {}
+
+/// The shapes of strings the reference implies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Format {
+    /// An e-mail address (agent ids).
+    Email,
+    /// An absolute `http` or `https` URL.
+    Url,
+    /// An RFC 3339 date-time.
+    DateTime,
+}
+
+impl Format {
+    fn check(self, text: &str) -> Option<&'static str> {
+        let ok = match self {
+            Format::Email => is_email(text),
+            Format::Url => is_http_url(text),
+            Format::DateTime => is_rfc3339(text),
+        };
+        (!ok).then_some(match self {
+            Format::Email => "must be an e-mail address",
+            Format::Url => "must be an absolute http(s) URL",
+            Format::DateTime => "must be an RFC 3339 date-time",
+        })
+    }
+}
+
+/// `local@domain.tld`: what every agent id looks like; enough to catch a name or a
+/// number in its place, without claiming to be RFC 5322.
+fn is_email(text: &str) -> bool {
+    let Some((local, domain)) = text.split_once('@') else {
+        return false;
+    };
+    let labels_ok = domain.split('.').all(|label| {
+        !label.is_empty()
+            && label
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+    });
+    !local.is_empty()
+        && !local
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '@')
+        && domain.contains('.')
+        && labels_ok
+}
+
+fn is_http_url(text: &str) -> bool {
+    if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    reqwest::Url::parse(text).is_ok_and(|url| {
+        matches!(url.scheme(), "http" | "https") && url.host_str().is_some_and(|h| !h.is_empty())
+    })
+}
+
+/// `2017-10-12T13:56:16Z`, `2017-11-13T15:37:36.000000+01:00`: full date, full time with
+/// optional fraction, `Z` or a numeric offset.
+fn is_rfc3339(text: &str) -> bool {
+    fn number(text: &str, range: std::ops::RangeInclusive<u32>) -> bool {
+        text.bytes().all(|b| b.is_ascii_digit())
+            && text.parse::<u32>().is_ok_and(|n| range.contains(&n))
+    }
+    let b = text.as_bytes();
+    if b.len() < 20 || !text.is_ascii() {
+        return false;
+    }
+    let (date, time) = (&text[..10], &text[11..]);
+    let date_ok = b[4] == b'-'
+        && b[7] == b'-'
+        && number(&date[..4], 0..=9999)
+        && number(&date[5..7], 1..=12)
+        && number(&date[8..10], 1..=31);
+    let time_ok = matches!(b[10], b'T' | b't' | b' ')
+        && time.as_bytes()[2] == b':'
+        && time.as_bytes()[5] == b':'
+        && number(&time[..2], 0..=23)
+        && number(&time[3..5], 0..=59)
+        && number(&time[6..8], 0..=60);
+    let mut rest = &time[8..];
+    if let Some(fraction) = rest.strip_prefix('.') {
+        let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return false;
+        }
+        rest = &fraction[digits..];
+    }
+    let offset_ok = match rest.as_bytes() {
+        [b'Z' | b'z'] => true,
+        [b'+' | b'-', _, _, b':', _, _] => {
+            number(&rest[1..3], 0..=23) && number(&rest[4..], 0..=59)
+        }
+        _ => false,
+    };
+    date_ok && time_ok && offset_ok
+}
+
+/// Strings a format applies to.
+pub trait Text {
+    /// The text, or `None` when the value is absent.
+    fn text(&self) -> Option<&str>;
+}
+
+impl Text for String {
+    fn text(&self) -> Option<&str> {
+        Some(self)
+    }
+}
+
+impl Text for Option<String> {
+    fn text(&self) -> Option<&str> {
+        self.as_deref()
     }
 }
 
@@ -18,6 +184,8 @@ pub struct Limits {
     pub min: Option<f64>,
     /// Largest allowed number.
     pub max: Option<f64>,
+    /// Fewest characters a string may have (1: not empty).
+    pub min_length: Option<u64>,
     /// Most characters a string may have.
     pub max_length: Option<u64>,
     /// Fewest items an array may have.
@@ -49,6 +217,8 @@ impl fmt::Display for Violation {
 #[derive(Debug, Default)]
 pub struct Validator {
     path: Vec<String>,
+    /// Fields a request may leave out, each with the depth of the object it belongs to.
+    omittable: Vec<(usize, String)>,
     reject_unknown_values: bool,
     violations: Vec<Violation>,
 }
@@ -115,10 +285,16 @@ impl Validator {
                 (_, Some(max)) if n > max => Some(format!("must be at most {max}, got {n}")),
                 _ => None,
             },
-            Measured::Chars(len) => limits
-                .max_length
-                .filter(|max| len > *max)
-                .map(|max| format!("must be at most {max} characters long, got {len}")),
+            Measured::Chars(len) => match (limits.min_length, limits.max_length) {
+                (Some(1), _) if len == 0 => Some("must not be empty".to_string()),
+                (Some(min), _) if len < min => {
+                    Some(format!("must be at least {min} characters long, got {len}"))
+                }
+                (_, Some(max)) if len > max => {
+                    Some(format!("must be at most {max} characters long, got {len}"))
+                }
+                _ => None,
+            },
             Measured::Items(len) => match (limits.min_items, limits.max_items) {
                 (Some(min), _) if len < min => {
                     Some(format!("needs at least {min} items, got {len}"))
@@ -133,6 +309,90 @@ impl Validator {
             let path = self.here(name);
             self.push(path, message);
         }
+    }
+
+    /// Checks a string field against the format the reference implies for it.
+    pub fn format<T: Text + ?Sized>(&mut self, name: &str, value: &T, format: Format) {
+        if let Some(message) = value.text().and_then(|text| format.check(text)) {
+            let path = self.here(name);
+            self.push(path, message.to_string());
+        }
+    }
+
+    /// An enum value the reference does not allow in requests (though answers may hold it).
+    /// A value this crate does not know is left to [`Validator::unknown_value`].
+    pub fn request_value(&mut self, name: &str, value: &str, known: bool, allowed: &[&str]) {
+        if known && !allowed.contains(&value) {
+            let listed: Vec<String> = allowed.iter().map(|a| format!("`{a}`")).collect();
+            let path = self.here(name);
+            self.push(
+                path,
+                format!(
+                    "`{value}` is not allowed in a request; expected one of {}",
+                    listed.join(", ")
+                ),
+            );
+        }
+    }
+
+    /// The named fields must be present when `selector` is not empty.
+    pub fn required_if_non_empty(
+        &mut self,
+        selector: &str,
+        non_empty: bool,
+        fields: &[(&str, bool)],
+    ) {
+        if !non_empty {
+            return;
+        }
+        for (name, _) in fields.iter().filter(|(_, present)| !present) {
+            let path = self.here(name);
+            self.push(path, format!("is required when `{selector}` is not empty"));
+        }
+    }
+
+    /// A list or map the request must carry: absent from `object` is an error, named as serde
+    /// names a missing field.
+    pub fn present(&mut self, object: &Value, name: &str) {
+        let depth = self.path.len();
+        let omittable = self
+            .omittable
+            .iter()
+            .any(|(d, field)| *d == depth && field == name);
+        if let (Value::Object(map), false) = (object, omittable) {
+            if !map.contains_key(name) {
+                let path = self.here("");
+                self.push(path, format!("missing field `{name}`"));
+            }
+        }
+    }
+
+    /// Walks into a field of the JSON `object` for [`Validate::check_json`].
+    pub fn json_field<T: Validate>(&mut self, object: &Value, name: &str) {
+        if let Some(value) = object.get(name).filter(|v| !v.is_null()) {
+            let segment = if self.path.is_empty() {
+                name.to_string()
+            } else {
+                format!(".{name}")
+            };
+            self.nested(segment, |v| T::check_json(value, v));
+        }
+    }
+
+    /// [`Validator::json_field`] for an object whose table in this action does not list the
+    /// `omittable` fields, so the request may leave them out.
+    pub fn json_field_omitting<T: Validate>(
+        &mut self,
+        object: &Value,
+        name: &str,
+        omittable: &[&str],
+    ) {
+        let depth = self.path.len() + 1;
+        let before = self.omittable.len();
+        self.omittable
+            .extend(omittable.iter().map(|f| (depth, f.to_string())));
+        self.json_field::<T>(object, name);
+        self.omittable.truncate(before);
     }
 
     /// At least one of the named fields must be present.
@@ -190,22 +450,15 @@ impl Validator {
     }
 
     /// Records an enum value the spec does not document, when the validator is strict.
-    pub fn unknown_value<'a>(
+    pub fn unknown_value(
         &mut self,
-        ty: &str,
+        ty: &'static str,
         value: &str,
-        known: impl Iterator<Item = &'a str>,
+        known: impl Iterator<Item = &'static str>,
     ) {
         if self.reject_unknown_values {
-            let known: Vec<String> = known.map(|k| format!("`{k}`")).collect();
             let path = self.here("");
-            self.push(
-                path,
-                format!(
-                    "unknown {ty} value `{value}`; expected one of {}",
-                    known.join(", ")
-                ),
-            );
+            self.push(path, UnknownValue::new(ty, value, known).to_string());
         }
     }
 }
@@ -216,12 +469,22 @@ impl<T: Validate> Validate for Option<T> {
             value.validate(v);
         }
     }
+
+    fn check_json(value: &Value, v: &mut Validator) {
+        T::check_json(value, v);
+    }
 }
 
 impl<T: Validate> Validate for Vec<T> {
     fn validate(&self, v: &mut Validator) {
         for (i, item) in self.iter().enumerate() {
             v.nested(format!("[{i}]"), |v| item.validate(v));
+        }
+    }
+
+    fn check_json(value: &Value, v: &mut Validator) {
+        for (i, item) in value.as_array().into_iter().flatten().enumerate() {
+            v.nested(format!("[{i}]"), |v| T::check_json(item, v));
         }
     }
 }
@@ -232,11 +495,21 @@ impl<T: Validate> Validate for BTreeMap<String, T> {
             v.nested(format!(".{key}"), |v| item.validate(v));
         }
     }
+
+    fn check_json(value: &Value, v: &mut Validator) {
+        for (key, item) in value.as_object().into_iter().flatten() {
+            v.nested(format!(".{key}"), |v| T::check_json(item, v));
+        }
+    }
 }
 
 impl<T: Validate> Validate for Box<T> {
     fn validate(&self, v: &mut Validator) {
         (**self).validate(v);
+    }
+
+    fn check_json(value: &Value, v: &mut Validator) {
+        T::check_json(value, v);
     }
 }
 

@@ -127,8 +127,9 @@ async fn batch_delete_agents_decodes_the_reference_answer() {
         .batch_delete_agents([
             DeleteAgentRequest::new("smith@example.com"),
             DeleteAgentRequest::new("brown@example.com"),
-            // The reference sends `{}` here; a typed request always has its required `id`.
-            DeleteAgentRequest::new(""),
+            // The reference sends `{}` here, which the client refuses before sending; a valid id
+            // gets the reference's answer instead.
+            DeleteAgentRequest::new("jones@example.com"),
         ])
         .await
         .unwrap();
@@ -137,7 +138,7 @@ async fn batch_delete_agents_decodes_the_reference_answer() {
         json!({"requests": [
             {"id": "smith@example.com"},
             {"id": "brown@example.com"},
-            {"id": ""}
+            {"id": "jones@example.com"}
         ]}),
     );
     assert_eq!(results.len(), 3);

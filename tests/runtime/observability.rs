@@ -57,7 +57,7 @@ async fn traces_name_action_attempt_status_and_latency_but_no_secret() {
     client.list_tags().await.unwrap();
     client.delete_tag("vip").await.unwrap_err();
     client
-        .batch_delete_agents([DeleteAgentRequest::new("a")])
+        .batch_delete_agents([DeleteAgentRequest::new("a@example.com")])
         .await
         .unwrap();
     let pat_client = server

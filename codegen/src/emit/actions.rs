@@ -3,7 +3,7 @@
 
 use super::{doc, model, parse, rust_type};
 use crate::names;
-use crate::spec::{Action, Response, Section, Spec, TypeDef};
+use crate::spec::{Action, Field, Response, Section, Spec, TypeDef};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -210,6 +210,41 @@ fn action_items(action: &Action, types: &[TypeDef]) -> TokenStream {
     out
 }
 
+/// A field marked `secret` among `fields` or in any object they hold.
+fn holds_secret(fields: &[Field], types: &[TypeDef], seen: &mut Vec<String>) -> bool {
+    fields.iter().any(|f| {
+        f.secret
+            || parse(&f.ty)
+                .named()
+                .is_some_and(|name| named_holds_secret(name, types, seen))
+    })
+}
+
+fn named_holds_secret(name: &str, types: &[TypeDef], seen: &mut Vec<String>) -> bool {
+    if seen.iter().any(|s| s == name) {
+        return false;
+    }
+    seen.push(name.to_string());
+    types.iter().any(|t| match t {
+        TypeDef::Object {
+            name: n, fields, ..
+        } if n == name => holds_secret(fields, types, seen),
+        _ => false,
+    })
+}
+
+/// The action's request or answer carries a credential.
+fn carries_secrets(action: &Action, types: &[TypeDef]) -> bool {
+    let response = match &action.response {
+        Response::Empty { .. } => false,
+        Response::Type { ty } => parse(ty)
+            .named()
+            .is_some_and(|name| named_holds_secret(name, types, &mut Vec::new())),
+        Response::Fields { fields } => holds_secret(fields, types, &mut Vec::new()),
+    };
+    response || holds_secret(&action.params, types, &mut Vec::new())
+}
+
 struct Entry<'a> {
     variant: proc_macro2::Ident,
     name: String,
@@ -287,6 +322,19 @@ pub fn action_enum(spec: &Spec) -> TokenStream {
             let v = &e.variant;
             quote!(Self::#v)
         });
+    let secret_arms: Vec<TokenStream> = entries
+        .iter()
+        .filter(|e| carries_secrets(e.action, &spec.types))
+        .map(|e| {
+            let v = &e.variant;
+            quote!(Self::#v)
+        })
+        .collect();
+    let carries_secrets = if secret_arms.is_empty() {
+        quote!(false)
+    } else {
+        quote!(matches!(self, #(#secret_arms)|*))
+    };
     let twin_arms = entries.iter().filter(|e| !e.batch).filter_map(|e| {
         let v = &e.variant;
         batch_of(e.action).map(|b| quote!(Self::#v => Some(Self::#b),))
@@ -406,6 +454,12 @@ pub fn action_enum(spec: &Spec) -> TokenStream {
             /// sending one twice changes nothing, so it is safe to retry.
             pub const fn is_read_only(self) -> bool {
                 matches!(self, #(#read_only_arms)|*)
+            }
+
+            /// `true` when the action's request or answer carries a credential (a field the spec
+            /// marks secret, masked in `Debug`): its bodies never appear in error excerpts.
+            pub const fn carries_secrets(self) -> bool {
+                #carries_secrets
             }
 
             /// The batch endpoint of a plain action that has one.

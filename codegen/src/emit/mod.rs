@@ -6,7 +6,7 @@ mod example;
 mod model;
 
 use crate::names;
-use crate::spec::{Field, Limits, Spec, TypeDef};
+use crate::spec::{Field, Format, Limits, Spec, TypeDef};
 use crate::type_expr::TypeExpr;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -241,7 +241,35 @@ fn field_doc(field: &Field) -> String {
     if let Some(limits) = &field.limits {
         add(format!("Limits: {}.", limits_text(limits)));
     }
+    if let Some(format) = field.format {
+        add(format!("Format: {}.", format_text(format)));
+    }
+    if let Some(allowed) = &field.request_values {
+        let list: Vec<String> = allowed.iter().map(|v| format!("`{v}`")).collect();
+        add(format!("A request may carry only {}.", list.join(", ")));
+    }
+    if lenient(field) {
+        add("An answer that leaves it out reads as empty.".to_string());
+    }
+    if !field.may_omit.is_empty() {
+        let list: Vec<String> = field.may_omit.iter().map(|v| format!("`{v}`")).collect();
+        add(format!("This request may leave out {}.", list.join(", ")));
+    }
     text
+}
+
+fn format_text(format: Format) -> &'static str {
+    match format {
+        Format::Email => "an e-mail address",
+        Format::Url => "an absolute http(s) URL",
+        Format::DateTime => "an RFC 3339 date-time",
+    }
+}
+
+/// A list or map the reference requires: requests must carry it, but an answer that leaves it
+/// out reads as empty rather than failing the whole call.
+fn lenient(field: &Field) -> bool {
+    field.always_required() && matches!(parse(&field.ty), TypeExpr::Array(_) | TypeExpr::Map(_))
 }
 
 fn limits_text(limits: &Limits) -> String {
@@ -251,6 +279,12 @@ fn limits_text(limits: &Limits) -> String {
     }
     if let Some(max) = limits.max {
         parts.push(format!("at most {max}"));
+    }
+    if let Some(len) = limits.min_length {
+        parts.push(match len {
+            1 => "not empty".to_string(),
+            _ => format!("at least {len} characters"),
+        });
     }
     if let Some(len) = limits.max_length {
         parts.push(format!("up to {len} characters"));

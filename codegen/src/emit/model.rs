@@ -1,6 +1,6 @@
 //! Structs and enums: the shared types, request and response objects, and `ErrorKind`.
 
-use super::{argument, doc, field_doc, parse, rust_type};
+use super::{argument, doc, field_doc, lenient, parse, rust_type};
 use crate::names;
 use crate::spec::{Constraint, ConstraintKind, EnumValue, ErrorType, Field, Limits, TypeDef};
 use proc_macro2::TokenStream;
@@ -35,7 +35,9 @@ pub fn object(spec: &ObjectSpec) -> TokenStream {
             let wire = &f.name;
             quote!(#[serde(rename = #wire)])
         });
-        if f.always_required() {
+        if lenient(f) {
+            quote! { #field_doc #rename #[serde(default)] pub #member: #ty, }
+        } else if f.always_required() {
             quote! { #field_doc #rename pub #member: #ty, }
         } else {
             quote! {
@@ -170,6 +172,22 @@ fn validate_impl(name: &proc_macro2::Ident, spec: &ObjectSpec) -> TokenStream {
             let limits = limits_tokens(limits);
             checks.push(quote!(v.limits(#wire, &self.#member, &#limits);));
         }
+        if let Some(format) = f.format {
+            let format = names::ident(format.variant());
+            checks.push(quote!(v.format(#wire, &self.#member, crate::validate::Format::#format);));
+        }
+        if let Some(allowed) = &f.request_values {
+            let value = if f.always_required() {
+                quote!(Some(&self.#member))
+            } else {
+                quote!(self.#member.as_ref())
+            };
+            checks.push(quote! {
+                if let Some(value) = #value {
+                    v.request_value(#wire, value.as_str(), value.is_known(), &[#(#allowed),*]);
+                }
+            });
+        }
     }
     for c in constraints {
         if c.kind == ConstraintKind::AvailableFilters {
@@ -180,23 +198,67 @@ fn validate_impl(name: &proc_macro2::Ident, spec: &ObjectSpec) -> TokenStream {
             let member = names::member(name);
             quote!((#name, self.#member.is_some()))
         });
+        if c.kind == ConstraintKind::RequiredIfNonEmpty {
+            let selector = c.selector.as_deref().unwrap_or_default();
+            let member = names::member(selector);
+            let non_empty = match fields.iter().find(|f| f.name == selector) {
+                Some(f) if f.always_required() => quote!(!self.#member.is_empty()),
+                _ => quote!(self.#member.as_ref().is_some_and(|s| !s.is_empty())),
+            };
+            checks.push(quote!(v.required_if_non_empty(#selector, #non_empty, &[#(#present),*]);));
+            continue;
+        }
         let rule = match c.kind {
             ConstraintKind::AtLeastOneOf => quote!(at_least_one_of),
             ConstraintKind::AtMostOneOf => quote!(at_most_one_of),
-            ConstraintKind::AvailableFilters => unreachable!("handled above"),
+            _ => unreachable!("handled above"),
         };
         checks.push(quote!(v.#rule(&[#(#present),*]);));
     }
-    if checks.is_empty() {
-        return quote!(impl crate::validate::Validate for #name {});
-    }
-    quote! {
-        impl crate::validate::Validate for #name {
+    let json_checks = presence_checks(fields, spec.types);
+    let validate = (!checks.is_empty()).then(|| {
+        quote! {
             fn validate(&self, v: &mut crate::validate::Validator) {
                 #(#checks)*
             }
         }
+    });
+    let check_json = (!json_checks.is_empty()).then(|| {
+        quote! {
+            fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
+                #(#json_checks)*
+            }
+        }
+    });
+    quote! {
+        impl crate::validate::Validate for #name {
+            #validate
+            #check_json
+        }
     }
+}
+
+/// What the typed value cannot tell: that a request left out a list or map it must carry (an
+/// answer may, so those read as empty), here and in the objects it holds.
+fn presence_checks(fields: &[Field], types: &[TypeDef]) -> Vec<TokenStream> {
+    let mut checks = Vec::new();
+    for f in fields {
+        let wire = &f.name;
+        if lenient(f) {
+            checks.push(quote!(v.present(value, #wire);));
+        }
+        let holds = parse(&f.ty)
+            .named()
+            .is_some_and(|name| holds_lenient(name, types, &mut Vec::new()));
+        let ty = rust_type(&parse(&f.ty));
+        if !f.may_omit.is_empty() {
+            let omitted = &f.may_omit;
+            checks.push(quote!(v.json_field_omitting::<#ty>(value, #wire, &[#(#omitted),*]);));
+        } else if holds {
+            checks.push(quote!(v.json_field::<#ty>(value, #wire);));
+        }
+    }
+    checks
 }
 
 /// The check that every filter set is available for the selector's value; the spec validator
@@ -237,6 +299,25 @@ fn available_filters(c: &Constraint, fields: &[Field], types: &[TypeDef]) -> Tok
     }
 }
 
+/// The named type is an object with a lenient list or map somewhere inside.
+fn holds_lenient(name: &str, types: &[TypeDef], seen: &mut Vec<String>) -> bool {
+    if seen.iter().any(|s| s == name) {
+        return false;
+    }
+    seen.push(name.to_string());
+    types.iter().any(|t| match t {
+        TypeDef::Object {
+            name: n, fields, ..
+        } if n == name => fields.iter().any(|f| {
+            lenient(f)
+                || parse(&f.ty)
+                    .named()
+                    .is_some_and(|inner| holds_lenient(inner, types, seen))
+        }),
+        _ => false,
+    })
+}
+
 fn limits_tokens(limits: &Limits) -> TokenStream {
     fn opt<T: quote::ToTokens>(value: Option<T>) -> TokenStream {
         match value {
@@ -246,12 +327,13 @@ fn limits_tokens(limits: &Limits) -> TokenStream {
     }
     let min = opt(limits.min);
     let max = opt(limits.max);
+    let min_length = opt(limits.min_length);
     let max_length = opt(limits.max_length);
     let min_items = opt(limits.min_items);
     let max_items = opt(limits.max_items);
     quote! {
         crate::validate::Limits {
-            min: #min, max: #max, max_length: #max_length, min_items: #min_items, max_items: #max_items,
+            min: #min, max: #max, min_length: #min_length, max_length: #max_length, min_items: #min_items, max_items: #max_items,
         }
     }
 }
@@ -343,7 +425,7 @@ fn string_enum(
     let type_name = name.to_string();
     quote! {
         #enum_doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum #name {
             #(#decls)*
@@ -376,6 +458,22 @@ fn string_enum(
                 match value {
                     #(#from_str)*
                     other => Self::Other(other.to_owned()),
+                }
+            }
+        }
+
+        /// Only the documented values: for input that must be right before it reaches the
+        /// server (a file being imported). Answers take the lenient `From<&str>` path.
+        impl ::std::str::FromStr for #name {
+            type Err = crate::validate::UnknownValue;
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                match Self::from(value) {
+                    Self::Other(value) => Err(crate::validate::UnknownValue::new(
+                        #type_name,
+                        value,
+                        Self::KNOWN.iter().map(Self::as_str),
+                    )),
+                    known => Ok(known),
                 }
             }
         }

@@ -107,7 +107,7 @@ async fn every_agent_batch_endpoint_answers_per_item() {
     let approved = client
         .batch_approve_agents([
             ApproveAgentRequest::new("b@example.com"),
-            ApproveAgentRequest::new("nobody"),
+            ApproveAgentRequest::new("nobody@example.com"),
         ])
         .await
         .unwrap();

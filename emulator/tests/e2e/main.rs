@@ -11,6 +11,7 @@ mod groups;
 mod other;
 mod persistence;
 mod properties;
+mod strict;
 mod tags;
 mod webhooks;
 

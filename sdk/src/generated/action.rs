@@ -634,6 +634,15 @@ impl Action {
             Self::CheckProductLimitsForPlan | Self::GetProductSource
         )
     }
+    /// `true` when the action's request or answer carries a credential (a field the spec
+    /// marks secret, masked in `Debug`): its bodies never appear in error excerpts.
+    pub const fn carries_secrets(self) -> bool {
+        matches!(
+            self, Self::CreateBotTemplate | Self::CreateBot | Self::IssueBotToken |
+            Self::ResetBotTemplateSecret | Self::ResetBotSecret | Self::RegisterWebhook |
+            Self::ListWebhooks | Self::BatchCreateBots
+        )
+    }
     /// The batch endpoint of a plain action that has one.
     pub const fn batch_action(self) -> Option<Action> {
         match self {

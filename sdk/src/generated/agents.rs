@@ -9,12 +9,18 @@ use super::*;
 #[non_exhaustive]
 pub struct CreateAgentRequest {
     /// Agent ID
+    ///
+    /// Format: an e-mail address.
     pub id: String,
     /// Agent name
+    ///
+    /// Limits: not empty.
     pub name: String,
     /// Agent role, should be one of the following: viceowner, administrator, normal (default).
     ///
     /// Default: `"normal"`.
+    ///
+    /// A request may carry only `viceowner`, `administrator`, `normal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<Role>,
     /// Agent's default status right after the login, should be one of the following: accepting chats, not accepting chats (default).
@@ -32,7 +38,7 @@ pub struct CreateAgentRequest {
     ///
     /// Default: `6`.
     ///
-    /// Limits: at most 100.
+    /// Limits: at least 0, at most 100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_chats_count: Option<i64>,
     /// Determines if the Agent will be awaiting approval after creation. Only a requester with the subscription.lc:rw scope can set this value to false.
@@ -72,6 +78,8 @@ impl CreateAgentRequest {
     /// Agent role, should be one of the following: viceowner, administrator, normal (default).
     ///
     /// Default: `"normal"`.
+    ///
+    /// A request may carry only `viceowner`, `administrator`, `normal`.
     pub fn role(mut self, role: Role) -> Self {
         self.role = Some(role);
         self
@@ -97,7 +105,7 @@ impl CreateAgentRequest {
     ///
     /// Default: `6`.
     ///
-    /// Limits: at most 100.
+    /// Limits: at least 0, at most 100.
     pub fn max_chats_count(mut self, max_chats_count: i64) -> Self {
         self.max_chats_count = Some(max_chats_count);
         self
@@ -136,14 +144,36 @@ impl CreateAgentRequest {
 }
 impl crate::validate::Validate for CreateAgentRequest {
     fn validate(&self, v: &mut crate::validate::Validator) {
+        v.format("id", &self.id, crate::validate::Format::Email);
+        v.limits(
+            "name",
+            &self.name,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
         v.field("role", &self.role);
+        if let Some(value) = self.role.as_ref() {
+            v.request_value(
+                "role",
+                value.as_str(),
+                value.is_known(),
+                &["viceowner", "administrator", "normal"],
+            );
+        }
         v.field("login_status", &self.login_status);
         v.limits(
             "max_chats_count",
             &self.max_chats_count,
             &crate::validate::Limits {
-                min: None,
+                min: Some(0f64),
                 max: Some(100f64),
+                min_length: None,
                 max_length: None,
                 min_items: None,
                 max_items: None,
@@ -153,6 +183,9 @@ impl crate::validate::Validate for CreateAgentRequest {
         v.field("notifications", &self.notifications);
         v.field("email_subscriptions", &self.email_subscriptions);
         v.field("work_scheduler", &self.work_scheduler);
+    }
+    fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
+        v.json_field::<WorkScheduler>(value, "work_scheduler");
     }
 }
 /// The response of `create_agent` (Create Agent): see [`Client::create_agent`](crate::Client::create_agent).
@@ -256,6 +289,8 @@ impl crate::Call<'_, CreateAgentRequest> {
     /// Agent role, should be one of the following: viceowner, administrator, normal (default).
     ///
     /// Default: `"normal"`.
+    ///
+    /// A request may carry only `viceowner`, `administrator`, `normal`.
     pub fn role(self, role: Role) -> Self {
         self.map(|request| request.role(role))
     }
@@ -277,7 +312,7 @@ impl crate::Call<'_, CreateAgentRequest> {
     ///
     /// Default: `6`.
     ///
-    /// Limits: at most 100.
+    /// Limits: at least 0, at most 100.
     pub fn max_chats_count(self, max_chats_count: i64) -> Self {
         self.map(|request| request.max_chats_count(max_chats_count))
     }
@@ -313,6 +348,8 @@ impl crate::Call<'_, CreateAgentRequest> {
 #[non_exhaustive]
 pub struct GetAgentRequest {
     /// Agent ID
+    ///
+    /// Format: an e-mail address.
     pub id: String,
     /// Additional fields to include.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -334,6 +371,7 @@ impl GetAgentRequest {
 }
 impl crate::validate::Validate for GetAgentRequest {
     fn validate(&self, v: &mut crate::validate::Validator) {
+        v.format("id", &self.id, crate::validate::Format::Email);
         v.field("fields", &self.fields);
     }
 }
@@ -465,8 +503,12 @@ impl crate::Call<'_, ListAgentsRequest> {
 #[non_exhaustive]
 pub struct UpdateAgentRequest {
     /// Agent ID
+    ///
+    /// Format: an e-mail address.
     pub id: String,
     /// Agent role, should be one of the following: viceowner, administrator, normal
+    ///
+    /// A request may carry only `viceowner`, `administrator`, `normal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<Role>,
     /// Agent's default status right after the login, should be one of the following: accepting chats, not accepting chats (default).
@@ -482,7 +524,7 @@ pub struct UpdateAgentRequest {
     pub mobile: Option<String>,
     /// Agent's maximum number of concurrent. Limited to 20. chats
     ///
-    /// Limits: at most 20.
+    /// Limits: at least 0, at most 20.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_chats_count: Option<i64>,
     /// Groups an Agent belongs to. groups[].id: Group ID; required only when group's included. groups[].priority: Agent's priority in a group; required only when group's included (possible values: first, normal, last, supervisor).
@@ -515,6 +557,8 @@ impl UpdateAgentRequest {
         }
     }
     /// Agent role, should be one of the following: viceowner, administrator, normal
+    ///
+    /// A request may carry only `viceowner`, `administrator`, `normal`.
     pub fn role(mut self, role: Role) -> Self {
         self.role = Some(role);
         self
@@ -538,7 +582,7 @@ impl UpdateAgentRequest {
     }
     /// Agent's maximum number of concurrent. Limited to 20. chats
     ///
-    /// Limits: at most 20.
+    /// Limits: at least 0, at most 20.
     pub fn max_chats_count(mut self, max_chats_count: i64) -> Self {
         self.max_chats_count = Some(max_chats_count);
         self
@@ -572,14 +616,24 @@ impl UpdateAgentRequest {
 }
 impl crate::validate::Validate for UpdateAgentRequest {
     fn validate(&self, v: &mut crate::validate::Validator) {
+        v.format("id", &self.id, crate::validate::Format::Email);
         v.field("role", &self.role);
+        if let Some(value) = self.role.as_ref() {
+            v.request_value(
+                "role",
+                value.as_str(),
+                value.is_known(),
+                &["viceowner", "administrator", "normal"],
+            );
+        }
         v.field("login_status", &self.login_status);
         v.limits(
             "max_chats_count",
             &self.max_chats_count,
             &crate::validate::Limits {
-                min: None,
+                min: Some(0f64),
                 max: Some(20f64),
+                min_length: None,
                 max_length: None,
                 min_items: None,
                 max_items: None,
@@ -589,6 +643,9 @@ impl crate::validate::Validate for UpdateAgentRequest {
         v.field("notifications", &self.notifications);
         v.field("email_subscriptions", &self.email_subscriptions);
         v.field("work_scheduler", &self.work_scheduler);
+    }
+    fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
+        v.json_field::<WorkScheduler>(value, "work_scheduler");
     }
 }
 impl crate::Request for UpdateAgentRequest {
@@ -672,6 +729,8 @@ impl crate::Client {
 }
 impl crate::Call<'_, UpdateAgentRequest> {
     /// Agent role, should be one of the following: viceowner, administrator, normal
+    ///
+    /// A request may carry only `viceowner`, `administrator`, `normal`.
     pub fn role(self, role: Role) -> Self {
         self.map(|request| request.role(role))
     }
@@ -691,7 +750,7 @@ impl crate::Call<'_, UpdateAgentRequest> {
     }
     /// Agent's maximum number of concurrent. Limited to 20. chats
     ///
-    /// Limits: at most 20.
+    /// Limits: at least 0, at most 20.
     pub fn max_chats_count(self, max_chats_count: i64) -> Self {
         self.map(|request| request.max_chats_count(max_chats_count))
     }
@@ -723,6 +782,8 @@ impl crate::Call<'_, UpdateAgentRequest> {
 #[non_exhaustive]
 pub struct DeleteAgentRequest {
     /// Agent ID
+    ///
+    /// Format: an e-mail address.
     pub id: String,
 }
 impl DeleteAgentRequest {
@@ -731,7 +792,11 @@ impl DeleteAgentRequest {
         Self { id: id.into() }
     }
 }
-impl crate::validate::Validate for DeleteAgentRequest {}
+impl crate::validate::Validate for DeleteAgentRequest {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.format("id", &self.id, crate::validate::Format::Email);
+    }
+}
 impl crate::Request for DeleteAgentRequest {
     const ACTION: crate::Action = crate::Action::DeleteAgent;
     type Response = ();
@@ -813,6 +878,8 @@ impl crate::Client {
 #[non_exhaustive]
 pub struct SuspendAgentRequest {
     /// Agent ID
+    ///
+    /// Format: an e-mail address.
     pub id: String,
 }
 impl SuspendAgentRequest {
@@ -821,7 +888,11 @@ impl SuspendAgentRequest {
         Self { id: id.into() }
     }
 }
-impl crate::validate::Validate for SuspendAgentRequest {}
+impl crate::validate::Validate for SuspendAgentRequest {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.format("id", &self.id, crate::validate::Format::Email);
+    }
+}
 impl crate::Request for SuspendAgentRequest {
     const ACTION: crate::Action = crate::Action::SuspendAgent;
     type Response = ();
@@ -901,6 +972,8 @@ impl crate::Client {
 #[non_exhaustive]
 pub struct UnsuspendAgentRequest {
     /// Agent ID
+    ///
+    /// Format: an e-mail address.
     pub id: String,
 }
 impl UnsuspendAgentRequest {
@@ -909,7 +982,11 @@ impl UnsuspendAgentRequest {
         Self { id: id.into() }
     }
 }
-impl crate::validate::Validate for UnsuspendAgentRequest {}
+impl crate::validate::Validate for UnsuspendAgentRequest {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.format("id", &self.id, crate::validate::Format::Email);
+    }
+}
 impl crate::Request for UnsuspendAgentRequest {
     const ACTION: crate::Action = crate::Action::UnsuspendAgent;
     type Response = ();
@@ -1036,6 +1113,8 @@ impl crate::Client {
 #[non_exhaustive]
 pub struct ApproveAgentRequest {
     /// Agent ID
+    ///
+    /// Format: an e-mail address.
     pub id: String,
 }
 impl ApproveAgentRequest {
@@ -1044,7 +1123,11 @@ impl ApproveAgentRequest {
         Self { id: id.into() }
     }
 }
-impl crate::validate::Validate for ApproveAgentRequest {}
+impl crate::validate::Validate for ApproveAgentRequest {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.format("id", &self.id, crate::validate::Format::Email);
+    }
+}
 impl crate::Request for ApproveAgentRequest {
     const ACTION: crate::Action = crate::Action::ApproveAgent;
     type Response = ();

@@ -49,6 +49,10 @@ impl crate::validate::Validate for AddAutoAccessRequest {
         v.field("access", &self.access);
         v.field("conditions", &self.conditions);
     }
+    fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
+        v.json_field::<Access>(value, "access");
+        v.json_field::<Conditions>(value, "conditions");
+    }
 }
 /// The response of `add_auto_access` (Add Auto Access): see [`Client::add_auto_access`](crate::Client::add_auto_access).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -162,6 +166,8 @@ impl crate::Client {
 #[non_exhaustive]
 pub struct DeleteAutoAccessRequest {
     /// Auto access ID
+    ///
+    /// Limits: not empty.
     pub id: String,
 }
 impl DeleteAutoAccessRequest {
@@ -170,7 +176,22 @@ impl DeleteAutoAccessRequest {
         Self { id: id.into() }
     }
 }
-impl crate::validate::Validate for DeleteAutoAccessRequest {}
+impl crate::validate::Validate for DeleteAutoAccessRequest {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.limits(
+            "id",
+            &self.id,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+    }
+}
 impl crate::Request for DeleteAutoAccessRequest {
     const ACTION: crate::Action = crate::Action::DeleteAutoAccess;
     type Response = ();
@@ -211,6 +232,8 @@ impl crate::Client {
 #[non_exhaustive]
 pub struct UpdateAutoAccessRequest {
     /// ID of the auto access to modify
+    ///
+    /// Limits: not empty.
     pub id: String,
     /// Destination access
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -259,8 +282,24 @@ impl UpdateAutoAccessRequest {
 }
 impl crate::validate::Validate for UpdateAutoAccessRequest {
     fn validate(&self, v: &mut crate::validate::Validator) {
+        v.limits(
+            "id",
+            &self.id,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
         v.field("access", &self.access);
         v.field("conditions", &self.conditions);
+    }
+    fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
+        v.json_field::<Access>(value, "access");
+        v.json_field::<Conditions>(value, "conditions");
     }
 }
 impl crate::Request for UpdateAutoAccessRequest {

@@ -11,15 +11,19 @@ use super::*;
 #[non_exhaustive]
 pub struct CreateBotTemplateRequest {
     /// Display name
+    ///
+    /// Limits: not empty.
     pub name: String,
     /// Avatar URL
+    ///
+    /// Format: an absolute http(s) URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
     /// Max. number of incoming chats that can be routed to the bot; default: 6. Limited to 500.
     ///
     /// Default: `6`.
     ///
-    /// Limits: at most 500.
+    /// Limits: at least 0, at most 500.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_chats_count: Option<i64>,
     /// The default routing priority for a group without defined priority. Possible priority values: first - The highest chat routing priority. Bots with the first priority get chats before others from the same group, e.g. Bots can get chats before regular Agents. Corresponds to the Bot priority option in the LiveChat App. normal - The medium chat routing priority. Bots with the normal priority get chats before agents with the last priority, when there are no Agents with the first priority available with free slots in the group. Corresponds to the Primary priority option in the LiveChat App. last - The lowest chat routing priority. Bots with the last priority get chats when there are no Agents with the first or normal priority available with free slots in the group. Corresponds to the Secondary priority option in the LiveChat App. supervisor - Bots with the supervisor priority will not get any chats assigned automatically.
@@ -29,6 +33,8 @@ pub struct CreateBotTemplateRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_title: Option<String>,
     /// Client Id that will own the bot template; must be owned by your organization.
+    ///
+    /// Limits: not empty.
     pub owner_client_id: String,
     /// If set to true, a bot based on this template will be created on all licenses that have given application installed. Otherwise only new installations will trigger bot creation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -48,6 +54,8 @@ impl CreateBotTemplateRequest {
         }
     }
     /// Avatar URL
+    ///
+    /// Format: an absolute http(s) URL.
     pub fn avatar(mut self, avatar: impl Into<String>) -> Self {
         self.avatar = Some(avatar.into());
         self
@@ -56,7 +64,7 @@ impl CreateBotTemplateRequest {
     ///
     /// Default: `6`.
     ///
-    /// Limits: at most 500.
+    /// Limits: at least 0, at most 500.
     pub fn max_chats_count(mut self, max_chats_count: i64) -> Self {
         self.max_chats_count = Some(max_chats_count);
         self
@@ -83,21 +91,47 @@ impl CreateBotTemplateRequest {
 impl crate::validate::Validate for CreateBotTemplateRequest {
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
+            "name",
+            &self.name,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+        v.format("avatar", &self.avatar, crate::validate::Format::Url);
+        v.limits(
             "max_chats_count",
             &self.max_chats_count,
             &crate::validate::Limits {
-                min: None,
+                min: Some(0f64),
                 max: Some(500f64),
+                min_length: None,
                 max_length: None,
                 min_items: None,
                 max_items: None,
             },
         );
         v.field("default_group_priority", &self.default_group_priority);
+        v.limits(
+            "owner_client_id",
+            &self.owner_client_id,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
     }
 }
 /// The response of `create_bot_template` (Create Bot Template): see [`Client::create_bot_template`](crate::Client::create_bot_template).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateBotTemplateResponse {
     /// Bot Template ID (a bot created from the template has the same ID)
@@ -112,6 +146,14 @@ impl CreateBotTemplateResponse {
             id: id.into(),
             secret: secret.into(),
         }
+    }
+}
+impl ::std::fmt::Debug for CreateBotTemplateResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateBotTemplateResponse")
+            .field("id", &self.id)
+            .field("secret", &"****")
+            .finish()
     }
 }
 impl crate::validate::Validate for CreateBotTemplateResponse {}
@@ -158,6 +200,8 @@ impl crate::Client {
 }
 impl crate::Call<'_, CreateBotTemplateRequest> {
     /// Avatar URL
+    ///
+    /// Format: an absolute http(s) URL.
     pub fn avatar(self, avatar: impl Into<String>) -> Self {
         self.map(|request| request.avatar(avatar))
     }
@@ -165,7 +209,7 @@ impl crate::Call<'_, CreateBotTemplateRequest> {
     ///
     /// Default: `6`.
     ///
-    /// Limits: at most 500.
+    /// Limits: at least 0, at most 500.
     pub fn max_chats_count(self, max_chats_count: i64) -> Self {
         self.map(|request| request.max_chats_count(max_chats_count))
     }
@@ -192,15 +236,19 @@ impl crate::Call<'_, CreateBotTemplateRequest> {
 #[non_exhaustive]
 pub struct CreateBotRequest {
     /// Display name
+    ///
+    /// Limits: not empty.
     pub name: String,
     /// Avatar URL
+    ///
+    /// Format: an absolute http(s) URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
     /// Max. number of incoming chats that can be routed to the Bot; default: 6. Limited to 500.
     ///
     /// Default: `6`.
     ///
-    /// Limits: at most 500.
+    /// Limits: at least 0, at most 500.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_chats_count: Option<i64>,
     /// The default routing priority for a group without defined priority. Possible priority values: first - The highest chat routing priority. Bots with the first priority get chats before others from the same group, e.g. Bots can get chats before regular Agents. Corresponds to the Bot priority option in the LiveChat App. normal - The medium chat routing priority. Bots with the normal priority get chats before agents with the last priority, when there are no Agents with the first priority available with free slots in the group. Corresponds to the Primary priority option in the LiveChat App. last - The lowest chat routing priority. Bots with the last priority get chats when there are no Agents with the first or normal priority available with free slots in the group. Corresponds to the Secondary priority option in the LiveChat App. supervisor - Bots with the supervisor priority will not get any chats assigned automatically.
@@ -213,11 +261,15 @@ pub struct CreateBotRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<GroupAssignment>>,
     /// Work scheduler options to set for the new Bot. See Create Agent for details. work_scheduler.timezone (Required: Yes): The time zone in which the Bot's work scheduler should operate.
+    ///
+    /// This request may leave out `schedule`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub work_scheduler: Option<WorkScheduler>,
     /// Required only when authorizing via PATs. When you provide this param while authorizing with a Bearer Token, the client_id associated with the Bearer Token will be ignored, and provided owner_client_id will be used instead. The number of sent webhooks depends on the number of webhooks registered for an owner_client_id, not the number of bots belonging to that owner_client_id.
     ///
     /// Required when authorizing via PATs.
+    ///
+    /// Limits: not empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_client_id: Option<String>,
 }
@@ -236,6 +288,8 @@ impl CreateBotRequest {
         }
     }
     /// Avatar URL
+    ///
+    /// Format: an absolute http(s) URL.
     pub fn avatar(mut self, avatar: impl Into<String>) -> Self {
         self.avatar = Some(avatar.into());
         self
@@ -244,7 +298,7 @@ impl CreateBotRequest {
     ///
     /// Default: `6`.
     ///
-    /// Limits: at most 500.
+    /// Limits: at least 0, at most 500.
     pub fn max_chats_count(mut self, max_chats_count: i64) -> Self {
         self.max_chats_count = Some(max_chats_count);
         self
@@ -265,6 +319,8 @@ impl CreateBotRequest {
         self
     }
     /// Work scheduler options to set for the new Bot. See Create Agent for details. work_scheduler.timezone (Required: Yes): The time zone in which the Bot's work scheduler should operate.
+    ///
+    /// This request may leave out `schedule`.
     pub fn work_scheduler(mut self, work_scheduler: WorkScheduler) -> Self {
         self.work_scheduler = Some(work_scheduler);
         self
@@ -272,6 +328,8 @@ impl CreateBotRequest {
     /// Required only when authorizing via PATs. When you provide this param while authorizing with a Bearer Token, the client_id associated with the Bearer Token will be ignored, and provided owner_client_id will be used instead. The number of sent webhooks depends on the number of webhooks registered for an owner_client_id, not the number of bots belonging to that owner_client_id.
     ///
     /// Required when authorizing via PATs.
+    ///
+    /// Limits: not empty.
     pub fn owner_client_id(mut self, owner_client_id: impl Into<String>) -> Self {
         self.owner_client_id = Some(owner_client_id.into());
         self
@@ -280,11 +338,25 @@ impl CreateBotRequest {
 impl crate::validate::Validate for CreateBotRequest {
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
+            "name",
+            &self.name,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+        v.format("avatar", &self.avatar, crate::validate::Format::Url);
+        v.limits(
             "max_chats_count",
             &self.max_chats_count,
             &crate::validate::Limits {
-                min: None,
+                min: Some(0f64),
                 max: Some(500f64),
+                min_length: None,
                 max_length: None,
                 min_items: None,
                 max_items: None,
@@ -293,10 +365,25 @@ impl crate::validate::Validate for CreateBotRequest {
         v.field("default_group_priority", &self.default_group_priority);
         v.field("groups", &self.groups);
         v.field("work_scheduler", &self.work_scheduler);
+        v.limits(
+            "owner_client_id",
+            &self.owner_client_id,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+    }
+    fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
+        v.json_field_omitting::<WorkScheduler>(value, "work_scheduler", &["schedule"]);
     }
 }
 /// The response of `create_bot` (Create Bot): see [`Client::create_bot`](crate::Client::create_bot).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateBotResponse {
     /// Bot ID
@@ -311,6 +398,14 @@ impl CreateBotResponse {
             id: id.into(),
             secret: secret.into(),
         }
+    }
+}
+impl ::std::fmt::Debug for CreateBotResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateBotResponse")
+            .field("id", &self.id)
+            .field("secret", &"****")
+            .finish()
     }
 }
 impl crate::validate::Validate for CreateBotResponse {}
@@ -383,6 +478,8 @@ impl crate::Client {
 }
 impl crate::Call<'_, CreateBotRequest> {
     /// Avatar URL
+    ///
+    /// Format: an absolute http(s) URL.
     pub fn avatar(self, avatar: impl Into<String>) -> Self {
         self.map(|request| request.avatar(avatar))
     }
@@ -390,7 +487,7 @@ impl crate::Call<'_, CreateBotRequest> {
     ///
     /// Default: `6`.
     ///
-    /// Limits: at most 500.
+    /// Limits: at least 0, at most 500.
     pub fn max_chats_count(self, max_chats_count: i64) -> Self {
         self.map(|request| request.max_chats_count(max_chats_count))
     }
@@ -407,12 +504,16 @@ impl crate::Call<'_, CreateBotRequest> {
         self.map(|request| request.groups(groups))
     }
     /// Work scheduler options to set for the new Bot. See Create Agent for details. work_scheduler.timezone (Required: Yes): The time zone in which the Bot's work scheduler should operate.
+    ///
+    /// This request may leave out `schedule`.
     pub fn work_scheduler(self, work_scheduler: WorkScheduler) -> Self {
         self.map(|request| request.work_scheduler(work_scheduler))
     }
     /// Required only when authorizing via PATs. When you provide this param while authorizing with a Bearer Token, the client_id associated with the Bearer Token will be ignored, and provided owner_client_id will be used instead. The number of sent webhooks depends on the number of webhooks registered for an owner_client_id, not the number of bots belonging to that owner_client_id.
     ///
     /// Required when authorizing via PATs.
+    ///
+    /// Limits: not empty.
     pub fn owner_client_id(self, owner_client_id: impl Into<String>) -> Self {
         self.map(|request| request.owner_client_id(owner_client_id))
     }
@@ -422,8 +523,12 @@ impl crate::Call<'_, CreateBotRequest> {
 #[non_exhaustive]
 pub struct DeleteBotTemplateRequest {
     /// Bot Template ID
+    ///
+    /// Limits: not empty.
     pub id: String,
     /// Client Id that owns the bot template; must be owned by your organization.
+    ///
+    /// Limits: not empty.
     pub owner_client_id: String,
     /// If set to true, a bot based on this template will be deleted from all licenses that have given application installed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -447,7 +552,34 @@ impl DeleteBotTemplateRequest {
         self
     }
 }
-impl crate::validate::Validate for DeleteBotTemplateRequest {}
+impl crate::validate::Validate for DeleteBotTemplateRequest {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.limits(
+            "id",
+            &self.id,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+        v.limits(
+            "owner_client_id",
+            &self.owner_client_id,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+    }
+}
 impl crate::Request for DeleteBotTemplateRequest {
     const ACTION: crate::Action = crate::Action::DeleteBotTemplate;
     type Response = ();
@@ -500,6 +632,8 @@ impl crate::Call<'_, DeleteBotTemplateRequest> {
 #[non_exhaustive]
 pub struct DeleteBotRequest {
     /// Bot ID
+    ///
+    /// Limits: not empty.
     pub id: String,
 }
 impl DeleteBotRequest {
@@ -508,7 +642,22 @@ impl DeleteBotRequest {
         Self { id: id.into() }
     }
 }
-impl crate::validate::Validate for DeleteBotRequest {}
+impl crate::validate::Validate for DeleteBotRequest {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.limits(
+            "id",
+            &self.id,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+    }
+}
 impl crate::Request for DeleteBotRequest {
     const ACTION: crate::Action = crate::Action::DeleteBot;
     type Response = ();
@@ -586,16 +735,22 @@ impl crate::Client {
 #[non_exhaustive]
 pub struct UpdateBotTemplateRequest {
     /// Bot Template ID
+    ///
+    /// Limits: not empty.
     pub id: String,
     /// Display name
+    ///
+    /// Limits: not empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Avatar URL
+    ///
+    /// Format: an absolute http(s) URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
     /// Maximum incoming chats that can be routed to the Bot. Limited to 500.
     ///
-    /// Limits: at most 500.
+    /// Limits: at least 0, at most 500.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_chats_count: Option<i64>,
     /// The default routing priority for a group without defined priority. Possible priority values: first - The highest chat routing priority. Bots with the first priority get chats before others from the same group, e.g. Bots can get chats before regular Agents. Corresponds to the Bot priority option in the LiveChat App. normal - The medium chat routing priority. Bots with the normal priority get chats before agents with the last priority, when there are no Agents with the first priority available with free slots in the group. Corresponds to the Primary priority option in the LiveChat App. last - The lowest chat routing priority. Bots with the last priority get chats when there are no Agents with the first or normal priority available with free slots in the group. Corresponds to the Secondary priority option in the LiveChat App. supervisor - Bots with the supervisor priority will not get any chats assigned automatically.
@@ -605,6 +760,8 @@ pub struct UpdateBotTemplateRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_title: Option<String>,
     /// Client Id that owns the bot template; must be owned by your organization.
+    ///
+    /// Limits: not empty.
     pub owner_client_id: String,
     /// If set to true, bots based on this template will be updated on all licenses that have given application installed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -625,18 +782,22 @@ impl UpdateBotTemplateRequest {
         }
     }
     /// Display name
+    ///
+    /// Limits: not empty.
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// Avatar URL
+    ///
+    /// Format: an absolute http(s) URL.
     pub fn avatar(mut self, avatar: impl Into<String>) -> Self {
         self.avatar = Some(avatar.into());
         self
     }
     /// Maximum incoming chats that can be routed to the Bot. Limited to 500.
     ///
-    /// Limits: at most 500.
+    /// Limits: at least 0, at most 500.
     pub fn max_chats_count(mut self, max_chats_count: i64) -> Self {
         self.max_chats_count = Some(max_chats_count);
         self
@@ -663,17 +824,55 @@ impl UpdateBotTemplateRequest {
 impl crate::validate::Validate for UpdateBotTemplateRequest {
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
+            "id",
+            &self.id,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+        v.limits(
+            "name",
+            &self.name,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+        v.format("avatar", &self.avatar, crate::validate::Format::Url);
+        v.limits(
             "max_chats_count",
             &self.max_chats_count,
             &crate::validate::Limits {
-                min: None,
+                min: Some(0f64),
                 max: Some(500f64),
+                min_length: None,
                 max_length: None,
                 min_items: None,
                 max_items: None,
             },
         );
         v.field("default_group_priority", &self.default_group_priority);
+        v.limits(
+            "owner_client_id",
+            &self.owner_client_id,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
     }
 }
 impl crate::Request for UpdateBotTemplateRequest {
@@ -715,16 +914,20 @@ impl crate::Client {
 }
 impl crate::Call<'_, UpdateBotTemplateRequest> {
     /// Display name
+    ///
+    /// Limits: not empty.
     pub fn name(self, name: impl Into<String>) -> Self {
         self.map(|request| request.name(name))
     }
     /// Avatar URL
+    ///
+    /// Format: an absolute http(s) URL.
     pub fn avatar(self, avatar: impl Into<String>) -> Self {
         self.map(|request| request.avatar(avatar))
     }
     /// Maximum incoming chats that can be routed to the Bot. Limited to 500.
     ///
-    /// Limits: at most 500.
+    /// Limits: at least 0, at most 500.
     pub fn max_chats_count(self, max_chats_count: i64) -> Self {
         self.map(|request| request.max_chats_count(max_chats_count))
     }
@@ -751,16 +954,22 @@ impl crate::Call<'_, UpdateBotTemplateRequest> {
 #[non_exhaustive]
 pub struct UpdateBotRequest {
     /// Bot ID
+    ///
+    /// Limits: not empty.
     pub id: String,
     /// Display name
+    ///
+    /// Limits: not empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Avatar URL
+    ///
+    /// Format: an absolute http(s) URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
     /// Maximum incoming chats that can be routed to the bot. Limited to 500.
     ///
-    /// Limits: at most 500.
+    /// Limits: at least 0, at most 500.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_chats_count: Option<i64>,
     /// Groups the bot belongs to. groups[].id: Group ID, required only when groups's present. groups[].priority: Bot's priority in the group; required only when groups is included. Possible priority values: first - The highest chat routing priority. Bots with the first priority get chats before others from the same group, e.g. Bots can get chats before regular Agents. Corresponds to the bot priority option in the LiveChat App. normal - The medium chat routing priority. Bots with the normal priority get chats before agents with the last priority, when there are no Agents with the first priority available with free slots in the group. Corresponds to the Primary priority option in the LiveChat App. last - The lowest chat routing priority. Bots with the last priority get chats when there are no Agents with the first or normal priority available with free slots in the group. Corresponds to the Secondary priority option in the LiveChat App. supervisor - Bots with the supervisor priority will not get any chats assigned automatically.
@@ -770,6 +979,8 @@ pub struct UpdateBotRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_group_priority: Option<Priority>,
     /// Work scheduler options to set for the new bot. See Create Agent for details. work_scheduler.timezone (Required: Yes): The time zone in which the bot's work scheduler should operate.
+    ///
+    /// This request may leave out `schedule`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub work_scheduler: Option<WorkScheduler>,
 }
@@ -787,18 +998,22 @@ impl UpdateBotRequest {
         }
     }
     /// Display name
+    ///
+    /// Limits: not empty.
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// Avatar URL
+    ///
+    /// Format: an absolute http(s) URL.
     pub fn avatar(mut self, avatar: impl Into<String>) -> Self {
         self.avatar = Some(avatar.into());
         self
     }
     /// Maximum incoming chats that can be routed to the bot. Limited to 500.
     ///
-    /// Limits: at most 500.
+    /// Limits: at least 0, at most 500.
     pub fn max_chats_count(mut self, max_chats_count: i64) -> Self {
         self.max_chats_count = Some(max_chats_count);
         self
@@ -814,6 +1029,8 @@ impl UpdateBotRequest {
         self
     }
     /// Work scheduler options to set for the new bot. See Create Agent for details. work_scheduler.timezone (Required: Yes): The time zone in which the bot's work scheduler should operate.
+    ///
+    /// This request may leave out `schedule`.
     pub fn work_scheduler(mut self, work_scheduler: WorkScheduler) -> Self {
         self.work_scheduler = Some(work_scheduler);
         self
@@ -822,11 +1039,37 @@ impl UpdateBotRequest {
 impl crate::validate::Validate for UpdateBotRequest {
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
+            "id",
+            &self.id,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+        v.limits(
+            "name",
+            &self.name,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+        v.format("avatar", &self.avatar, crate::validate::Format::Url);
+        v.limits(
             "max_chats_count",
             &self.max_chats_count,
             &crate::validate::Limits {
-                min: None,
+                min: Some(0f64),
                 max: Some(500f64),
+                min_length: None,
                 max_length: None,
                 min_items: None,
                 max_items: None,
@@ -835,6 +1078,9 @@ impl crate::validate::Validate for UpdateBotRequest {
         v.field("groups", &self.groups);
         v.field("default_group_priority", &self.default_group_priority);
         v.field("work_scheduler", &self.work_scheduler);
+    }
+    fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
+        v.json_field_omitting::<WorkScheduler>(value, "work_scheduler", &["schedule"]);
     }
 }
 impl crate::Request for UpdateBotRequest {
@@ -912,16 +1158,20 @@ impl crate::Client {
 }
 impl crate::Call<'_, UpdateBotRequest> {
     /// Display name
+    ///
+    /// Limits: not empty.
     pub fn name(self, name: impl Into<String>) -> Self {
         self.map(|request| request.name(name))
     }
     /// Avatar URL
+    ///
+    /// Format: an absolute http(s) URL.
     pub fn avatar(self, avatar: impl Into<String>) -> Self {
         self.map(|request| request.avatar(avatar))
     }
     /// Maximum incoming chats that can be routed to the bot. Limited to 500.
     ///
-    /// Limits: at most 500.
+    /// Limits: at least 0, at most 500.
     pub fn max_chats_count(self, max_chats_count: i64) -> Self {
         self.map(|request| request.max_chats_count(max_chats_count))
     }
@@ -934,6 +1184,8 @@ impl crate::Call<'_, UpdateBotRequest> {
         self.map(|request| request.default_group_priority(default_group_priority))
     }
     /// Work scheduler options to set for the new bot. See Create Agent for details. work_scheduler.timezone (Required: Yes): The time zone in which the bot's work scheduler should operate.
+    ///
+    /// This request may leave out `schedule`.
     pub fn work_scheduler(self, work_scheduler: WorkScheduler) -> Self {
         self.map(|request| request.work_scheduler(work_scheduler))
     }
@@ -943,6 +1195,8 @@ impl crate::Call<'_, UpdateBotRequest> {
 #[non_exhaustive]
 pub struct ListBotTemplatesRequest {
     /// Client Id that owns the bot templates to list; must be owned by your organization.
+    ///
+    /// Limits: not empty.
     pub owner_client_id: String,
 }
 impl ListBotTemplatesRequest {
@@ -953,7 +1207,22 @@ impl ListBotTemplatesRequest {
         }
     }
 }
-impl crate::validate::Validate for ListBotTemplatesRequest {}
+impl crate::validate::Validate for ListBotTemplatesRequest {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.limits(
+            "owner_client_id",
+            &self.owner_client_id,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+    }
+}
 impl crate::Request for ListBotTemplatesRequest {
     const ACTION: crate::Action = crate::Action::ListBotTemplates;
     type Response = Vec<BotTemplate>;
@@ -1080,6 +1349,8 @@ impl crate::Call<'_, ListBotsRequest> {
 #[non_exhaustive]
 pub struct GetBotRequest {
     /// Bot ID
+    ///
+    /// Limits: not empty.
     pub id: String,
     /// Additional fields to include.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1101,6 +1372,18 @@ impl GetBotRequest {
 }
 impl crate::validate::Validate for GetBotRequest {
     fn validate(&self, v: &mut crate::validate::Validator) {
+        v.limits(
+            "id",
+            &self.id,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
         v.field("fields", &self.fields);
     }
 }
@@ -1147,16 +1430,22 @@ impl crate::Call<'_, GetBotRequest> {
     }
 }
 /// The request of `issue_bot_token` (Issue Bot Token): see [`Client::issue_bot_token`](crate::Client::issue_bot_token).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IssueBotTokenRequest {
     /// Bot ID
+    ///
+    /// Limits: not empty.
     pub bot_id: String,
     /// Client ID
+    ///
+    /// Limits: not empty.
     pub client_id: String,
     /// Bot secret
     pub bot_secret: String,
     /// Organization ID
+    ///
+    /// Limits: not empty.
     pub organization_id: String,
 }
 impl IssueBotTokenRequest {
@@ -1175,9 +1464,58 @@ impl IssueBotTokenRequest {
         }
     }
 }
-impl crate::validate::Validate for IssueBotTokenRequest {}
+impl ::std::fmt::Debug for IssueBotTokenRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("IssueBotTokenRequest")
+            .field("bot_id", &self.bot_id)
+            .field("client_id", &self.client_id)
+            .field("bot_secret", &"****")
+            .field("organization_id", &self.organization_id)
+            .finish()
+    }
+}
+impl crate::validate::Validate for IssueBotTokenRequest {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.limits(
+            "bot_id",
+            &self.bot_id,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+        v.limits(
+            "client_id",
+            &self.client_id,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+        v.limits(
+            "organization_id",
+            &self.organization_id,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+    }
+}
 /// The response of `issue_bot_token` (Issue Bot Token): see [`Client::issue_bot_token`](crate::Client::issue_bot_token).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IssueBotTokenResponse {
     /// The bot token (a JWT), valid for 24 hours.
@@ -1187,6 +1525,11 @@ impl IssueBotTokenResponse {
     /// A `IssueBotTokenResponse` with its required fields: `token`.
     pub fn new(token: impl Into<String>) -> Self {
         Self { token: token.into() }
+    }
+}
+impl ::std::fmt::Debug for IssueBotTokenResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("IssueBotTokenResponse").field("token", &"****").finish()
     }
 }
 impl crate::validate::Validate for IssueBotTokenResponse {}
@@ -1241,8 +1584,12 @@ impl crate::Client {
 #[non_exhaustive]
 pub struct ResetBotTemplateSecretRequest {
     /// Bot template ID
+    ///
+    /// Limits: not empty.
     pub id: String,
     /// Client Id that owns the bot template; must be owned by your organization.
+    ///
+    /// Limits: not empty.
     pub owner_client_id: String,
     /// If set to true, the new secret is set to for all existing bots based on this template.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1266,9 +1613,36 @@ impl ResetBotTemplateSecretRequest {
         self
     }
 }
-impl crate::validate::Validate for ResetBotTemplateSecretRequest {}
+impl crate::validate::Validate for ResetBotTemplateSecretRequest {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.limits(
+            "id",
+            &self.id,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+        v.limits(
+            "owner_client_id",
+            &self.owner_client_id,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+    }
+}
 /// The response of `reset_bot_template_secret` (Reset Bot Template Secret): see [`Client::reset_bot_template_secret`](crate::Client::reset_bot_template_secret).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResetBotTemplateSecretResponse {
     /// The new bot secret.
@@ -1278,6 +1652,13 @@ impl ResetBotTemplateSecretResponse {
     /// A `ResetBotTemplateSecretResponse` with its required fields: `secret`.
     pub fn new(secret: impl Into<String>) -> Self {
         Self { secret: secret.into() }
+    }
+}
+impl ::std::fmt::Debug for ResetBotTemplateSecretResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ResetBotTemplateSecretResponse")
+            .field("secret", &"****")
+            .finish()
     }
 }
 impl crate::validate::Validate for ResetBotTemplateSecretResponse {}
@@ -1334,10 +1715,14 @@ impl crate::Call<'_, ResetBotTemplateSecretRequest> {
 #[non_exhaustive]
 pub struct ResetBotSecretRequest {
     /// Bot ID
+    ///
+    /// Limits: not empty.
     pub id: String,
     /// Required only when authorizing via PATs. When you provide this param while authorizing with a Bearer Token, the client_id associated with the Bearer Token will be ignored, and provided owner_client_id will be used instead.
     ///
     /// Required when authorizing via PATs.
+    ///
+    /// Limits: not empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_client_id: Option<String>,
 }
@@ -1352,14 +1737,43 @@ impl ResetBotSecretRequest {
     /// Required only when authorizing via PATs. When you provide this param while authorizing with a Bearer Token, the client_id associated with the Bearer Token will be ignored, and provided owner_client_id will be used instead.
     ///
     /// Required when authorizing via PATs.
+    ///
+    /// Limits: not empty.
     pub fn owner_client_id(mut self, owner_client_id: impl Into<String>) -> Self {
         self.owner_client_id = Some(owner_client_id.into());
         self
     }
 }
-impl crate::validate::Validate for ResetBotSecretRequest {}
+impl crate::validate::Validate for ResetBotSecretRequest {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.limits(
+            "id",
+            &self.id,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+        v.limits(
+            "owner_client_id",
+            &self.owner_client_id,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+    }
+}
 /// The response of `reset_bot_secret` (Reset Bot Secret): see [`Client::reset_bot_secret`](crate::Client::reset_bot_secret).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResetBotSecretResponse {
     /// The new bot secret.
@@ -1369,6 +1783,11 @@ impl ResetBotSecretResponse {
     /// A `ResetBotSecretResponse` with its required fields: `secret`.
     pub fn new(secret: impl Into<String>) -> Self {
         Self { secret: secret.into() }
+    }
+}
+impl ::std::fmt::Debug for ResetBotSecretResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ResetBotSecretResponse").field("secret", &"****").finish()
     }
 }
 impl crate::validate::Validate for ResetBotSecretResponse {}
@@ -1412,6 +1831,8 @@ impl crate::Call<'_, ResetBotSecretRequest> {
     /// Required only when authorizing via PATs. When you provide this param while authorizing with a Bearer Token, the client_id associated with the Bearer Token will be ignored, and provided owner_client_id will be used instead.
     ///
     /// Required when authorizing via PATs.
+    ///
+    /// Limits: not empty.
     pub fn owner_client_id(self, owner_client_id: impl Into<String>) -> Self {
         self.map(|request| request.owner_client_id(owner_client_id))
     }

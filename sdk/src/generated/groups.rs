@@ -10,12 +10,15 @@ use super::*;
 pub struct CreateGroupRequest {
     /// Group name (up to 180 chars)
     ///
-    /// Limits: up to 180 characters.
+    /// Limits: not empty, up to 180 characters.
     pub name: String,
     /// The code of the group languange
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language_code: Option<String>,
     /// Agents' priorities in a group as a map in the "`<id>`": "`<priority>`" format. Possible values for the agent_priorities map: first - The highest chat routing priority. Agents with the first priority get chats before others from the same group, e.g. Bots can get chats before regular Agents. normal - The medium chat routing priority. Agents with the normal priority get chats before those with the last priority, when there are no Agents with the first priority available with free slots in the group. last - The lowest chat routing priority. Agents with the last priority get chats when there are no Agents with the first or normal priority available with free slots in the group. supervisor - Agents with the supervisor priority will not get any chats assigned automatically.
+    ///
+    /// An answer that leaves it out reads as empty.
+    #[serde(default)]
     pub agent_priorities: ::std::collections::BTreeMap<String, Priority>,
 }
 impl CreateGroupRequest {
@@ -47,12 +50,16 @@ impl crate::validate::Validate for CreateGroupRequest {
             &crate::validate::Limits {
                 min: None,
                 max: None,
+                min_length: Some(1u64),
                 max_length: Some(180u64),
                 min_items: None,
                 max_items: None,
             },
         );
         v.field("agent_priorities", &self.agent_priorities);
+    }
+    fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
+        v.present(value, "agent_priorities");
     }
 }
 /// The response of `create_group` (Create Group): see [`Client::create_group`](crate::Client::create_group).
@@ -120,7 +127,7 @@ pub struct UpdateGroupRequest {
     pub id: u64,
     /// Group name (up to 180 chars)
     ///
-    /// Limits: up to 180 characters.
+    /// Limits: not empty, up to 180 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The code of the group languange
@@ -142,7 +149,7 @@ impl UpdateGroupRequest {
     }
     /// Group name (up to 180 chars)
     ///
-    /// Limits: up to 180 characters.
+    /// Limits: not empty, up to 180 characters.
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
@@ -171,6 +178,7 @@ impl crate::validate::Validate for UpdateGroupRequest {
             &crate::validate::Limits {
                 min: None,
                 max: None,
+                min_length: Some(1u64),
                 max_length: Some(180u64),
                 min_items: None,
                 max_items: None,
@@ -219,7 +227,7 @@ impl crate::Client {
 impl crate::Call<'_, UpdateGroupRequest> {
     /// Group name (up to 180 chars)
     ///
-    /// Limits: up to 180 characters.
+    /// Limits: not empty, up to 180 characters.
     pub fn name(self, name: impl Into<String>) -> Self {
         self.map(|request| request.name(name))
     }

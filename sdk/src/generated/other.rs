@@ -153,6 +153,8 @@ impl crate::Client {
 #[non_exhaustive]
 pub struct ReactivateEmailRequest {
     /// Agent ID
+    ///
+    /// Format: an e-mail address.
     pub agent_id: String,
 }
 impl ReactivateEmailRequest {
@@ -161,7 +163,11 @@ impl ReactivateEmailRequest {
         Self { agent_id: agent_id.into() }
     }
 }
-impl crate::validate::Validate for ReactivateEmailRequest {}
+impl crate::validate::Validate for ReactivateEmailRequest {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.format("agent_id", &self.agent_id, crate::validate::Format::Email);
+    }
+}
 impl crate::Request for ReactivateEmailRequest {
     const ACTION: crate::Action = crate::Action::ReactivateEmail;
     type Response = ();
@@ -223,6 +229,8 @@ pub struct UpdateCompanyDetailsRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Invoice email
+    ///
+    /// Format: an e-mail address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_email: Option<String>,
     /// Invoice name
@@ -308,6 +316,8 @@ impl UpdateCompanyDetailsRequest {
         self
     }
     /// Invoice email
+    ///
+    /// Format: an e-mail address.
     pub fn invoice_email(mut self, invoice_email: impl Into<String>) -> Self {
         self.invoice_email = Some(invoice_email.into());
         self
@@ -353,7 +363,11 @@ impl UpdateCompanyDetailsRequest {
         self
     }
 }
-impl crate::validate::Validate for UpdateCompanyDetailsRequest {}
+impl crate::validate::Validate for UpdateCompanyDetailsRequest {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.format("invoice_email", &self.invoice_email, crate::validate::Format::Email);
+    }
+}
 impl crate::Request for UpdateCompanyDetailsRequest {
     const ACTION: crate::Action = crate::Action::UpdateCompanyDetails;
     type Response = ();
@@ -420,6 +434,8 @@ impl crate::Call<'_, UpdateCompanyDetailsRequest> {
         self.map(|request| request.country(country))
     }
     /// Invoice email
+    ///
+    /// Format: an e-mail address.
     pub fn invoice_email(self, invoice_email: impl Into<String>) -> Self {
         self.map(|request| request.invoice_email(invoice_email))
     }

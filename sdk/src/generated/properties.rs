@@ -19,8 +19,12 @@ use super::*;
 #[non_exhaustive]
 pub struct RegisterPropertyRequest {
     /// Property name
+    ///
+    /// Limits: not empty.
     pub name: String,
     /// Client Id that will own the property; must be owned by your organization.
+    ///
+    /// Limits: not empty.
     pub owner_client_id: String,
     /// Possible values: int, string, bool, and tokenized_string
     pub r#type: PropertyType,
@@ -84,6 +88,30 @@ impl RegisterPropertyRequest {
 }
 impl crate::validate::Validate for RegisterPropertyRequest {
     fn validate(&self, v: &mut crate::validate::Validator) {
+        v.limits(
+            "name",
+            &self.name,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+        v.limits(
+            "owner_client_id",
+            &self.owner_client_id,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
         v.field("type", &self.r#type);
         v.field("access", &self.access);
         v.field("range", &self.range);
@@ -156,8 +184,12 @@ impl crate::Call<'_, RegisterPropertyRequest> {
 #[non_exhaustive]
 pub struct UnregisterPropertyRequest {
     /// Property name
+    ///
+    /// Limits: not empty.
     pub name: String,
     /// Client Id that owns the property; must be owned by your organization
+    ///
+    /// Limits: not empty.
     pub owner_client_id: String,
 }
 impl UnregisterPropertyRequest {
@@ -169,7 +201,34 @@ impl UnregisterPropertyRequest {
         }
     }
 }
-impl crate::validate::Validate for UnregisterPropertyRequest {}
+impl crate::validate::Validate for UnregisterPropertyRequest {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.limits(
+            "name",
+            &self.name,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+        v.limits(
+            "owner_client_id",
+            &self.owner_client_id,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+    }
+}
 impl crate::Request for UnregisterPropertyRequest {
     const ACTION: crate::Action = crate::Action::UnregisterProperty;
     type Response = ();
@@ -211,10 +270,17 @@ impl crate::Client {
 #[non_exhaustive]
 pub struct PublishPropertyRequest {
     /// Property name
+    ///
+    /// Limits: not empty.
     pub name: String,
     /// Client Id that owns the property; must be owned by your organization.
+    ///
+    /// Limits: not empty.
     pub owner_client_id: String,
     /// Possible values: read, write. It determines the access level for the Client Ids different than owner_client_id. While publishing the property, you can narrow down its public access to read (for example, for a private chat property with the read and write access). In this case, tokens belonging to the owner Client Id will be able to read and write to that property. Any other token will only be able to read it.
+    ///
+    /// An answer that leaves it out reads as empty.
+    #[serde(default)]
     pub access_type: Vec<AccessType>,
 }
 impl PublishPropertyRequest {
@@ -233,7 +299,34 @@ impl PublishPropertyRequest {
 }
 impl crate::validate::Validate for PublishPropertyRequest {
     fn validate(&self, v: &mut crate::validate::Validator) {
+        v.limits(
+            "name",
+            &self.name,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+        v.limits(
+            "owner_client_id",
+            &self.owner_client_id,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
         v.field("access_type", &self.access_type);
+    }
+    fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
+        v.present(value, "access_type");
     }
 }
 impl crate::Request for PublishPropertyRequest {
@@ -281,6 +374,8 @@ impl crate::Client {
 #[non_exhaustive]
 pub struct ListPropertiesRequest {
     /// Client Id that owns the properties; must be owned by your organization.
+    ///
+    /// Limits: not empty.
     pub owner_client_id: String,
 }
 impl ListPropertiesRequest {
@@ -291,7 +386,22 @@ impl ListPropertiesRequest {
         }
     }
 }
-impl crate::validate::Validate for ListPropertiesRequest {}
+impl crate::validate::Validate for ListPropertiesRequest {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.limits(
+            "owner_client_id",
+            &self.owner_client_id,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+    }
+}
 impl crate::Request for ListPropertiesRequest {
     const ACTION: crate::Action = crate::Action::ListProperties;
     type Response = ::std::collections::BTreeMap<String, PropertyDefinition>;
@@ -333,6 +443,9 @@ impl crate::Client {
 #[non_exhaustive]
 pub struct UpdateLicensePropertiesRequest {
     /// An object with namespaces as keys and properties (grouped in objects) as values. Properties are grouped in namespaces, which helps to distinguish which property belongs to a given Client Id. The property namespace is named after the Client Id a property belongs to.
+    ///
+    /// An answer that leaves it out reads as empty.
+    #[serde(default)]
     pub properties: ::std::collections::BTreeMap<
         String,
         ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -353,7 +466,11 @@ impl UpdateLicensePropertiesRequest {
         }
     }
 }
-impl crate::validate::Validate for UpdateLicensePropertiesRequest {}
+impl crate::validate::Validate for UpdateLicensePropertiesRequest {
+    fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
+        v.present(value, "properties");
+    }
+}
 impl crate::Request for UpdateLicensePropertiesRequest {
     const ACTION: crate::Action = crate::Action::UpdateLicenseProperties;
     type Response = ();
@@ -486,6 +603,9 @@ impl crate::Call<'_, ListLicensePropertiesRequest> {
 #[non_exhaustive]
 pub struct DeleteLicensePropertiesRequest {
     /// An object with namespaces as keys and property_names (in an array) as values. Properties are grouped in namespaces, which helps to distinguish which property belongs to a given Client Id. The property namespace is named after the Client Id a property belongs to.
+    ///
+    /// An answer that leaves it out reads as empty.
+    #[serde(default)]
     pub properties: ::std::collections::BTreeMap<String, Vec<String>>,
 }
 impl DeleteLicensePropertiesRequest {
@@ -498,7 +618,11 @@ impl DeleteLicensePropertiesRequest {
         }
     }
 }
-impl crate::validate::Validate for DeleteLicensePropertiesRequest {}
+impl crate::validate::Validate for DeleteLicensePropertiesRequest {
+    fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
+        v.present(value, "properties");
+    }
+}
 impl crate::Request for DeleteLicensePropertiesRequest {
     const ACTION: crate::Action = crate::Action::DeleteLicenseProperties;
     type Response = ();
@@ -544,6 +668,9 @@ pub struct UpdateGroupPropertiesRequest {
     /// ID of the group you set the properties for. (Documented data type: number; a group ID.)
     pub group_id: u64,
     /// An object with namespaces as keys and properties (grouped in objects) as values. Properties are grouped in namespaces, which helps to distinguish which property belongs to a given Client Id. The property namespace is named after the Client Id a property belongs to.
+    ///
+    /// An answer that leaves it out reads as empty.
+    #[serde(default)]
     pub properties: ::std::collections::BTreeMap<
         String,
         ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -566,7 +693,11 @@ impl UpdateGroupPropertiesRequest {
         }
     }
 }
-impl crate::validate::Validate for UpdateGroupPropertiesRequest {}
+impl crate::validate::Validate for UpdateGroupPropertiesRequest {
+    fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
+        v.present(value, "properties");
+    }
+}
 impl crate::Request for UpdateGroupPropertiesRequest {
     const ACTION: crate::Action = crate::Action::UpdateGroupProperties;
     type Response = ();
@@ -616,6 +747,9 @@ impl crate::Client {
 #[non_exhaustive]
 pub struct ListGroupsPropertiesRequest {
     /// IDs of the groups you retrieve properties from. Properties from all groups will be returned if an empty array is provided.
+    ///
+    /// An answer that leaves it out reads as empty.
+    #[serde(default)]
     pub group_ids: Vec<u64>,
     /// Properties namespace
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -644,7 +778,11 @@ impl ListGroupsPropertiesRequest {
         self
     }
 }
-impl crate::validate::Validate for ListGroupsPropertiesRequest {}
+impl crate::validate::Validate for ListGroupsPropertiesRequest {
+    fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
+        v.present(value, "group_ids");
+    }
+}
 impl crate::Request for ListGroupsPropertiesRequest {
     const ACTION: crate::Action = crate::Action::ListGroupsProperties;
     type Response = Vec<GroupProperties>;
@@ -700,6 +838,9 @@ pub struct DeleteGroupPropertiesRequest {
     /// ID of the group you delete properties from. (Documented data type: number; a group ID.)
     pub id: u64,
     /// An object with namespaces as keys and property_names (in an array) as values. Properties are grouped in namespaces, which helps to distinguish which property belongs to a given Client Id. The property namespace is named after the Client Id a property belongs to.
+    ///
+    /// An answer that leaves it out reads as empty.
+    #[serde(default)]
     pub properties: ::std::collections::BTreeMap<String, Vec<String>>,
 }
 impl DeleteGroupPropertiesRequest {
@@ -714,7 +855,11 @@ impl DeleteGroupPropertiesRequest {
         }
     }
 }
-impl crate::validate::Validate for DeleteGroupPropertiesRequest {}
+impl crate::validate::Validate for DeleteGroupPropertiesRequest {
+    fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
+        v.present(value, "properties");
+    }
+}
 impl crate::Request for DeleteGroupPropertiesRequest {
     const ACTION: crate::Action = crate::Action::DeleteGroupProperties;
     type Response = ();

@@ -15,6 +15,8 @@ use super::*;
 #[non_exhaustive]
 pub struct CreateTagRequest {
     /// Matching the name of an existing tag is case insensitive. (Letter case is ignored when checking if a tag already exists.)
+    ///
+    /// Limits: not empty.
     pub name: String,
     /// Can be empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -34,7 +36,22 @@ impl CreateTagRequest {
         self
     }
 }
-impl crate::validate::Validate for CreateTagRequest {}
+impl crate::validate::Validate for CreateTagRequest {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.limits(
+            "name",
+            &self.name,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+    }
+}
 impl crate::Request for CreateTagRequest {
     const ACTION: crate::Action = crate::Action::CreateTag;
     type Response = ();
@@ -85,6 +102,8 @@ impl crate::Call<'_, CreateTagRequest> {
 #[non_exhaustive]
 pub struct DeleteTagRequest {
     /// Matching the name of an existing tag is case sensitive.
+    ///
+    /// Limits: not empty.
     pub name: String,
 }
 impl DeleteTagRequest {
@@ -93,7 +112,22 @@ impl DeleteTagRequest {
         Self { name: name.into() }
     }
 }
-impl crate::validate::Validate for DeleteTagRequest {}
+impl crate::validate::Validate for DeleteTagRequest {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.limits(
+            "name",
+            &self.name,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+    }
+}
 impl crate::Request for DeleteTagRequest {
     const ACTION: crate::Action = crate::Action::DeleteTag;
     type Response = ();
@@ -155,6 +189,9 @@ impl crate::validate::Validate for ListTagsRequest {
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("filters", &self.filters);
     }
+    fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
+        v.json_field::<TagFilters>(value, "filters");
+    }
 }
 impl crate::Request for ListTagsRequest {
     const ACTION: crate::Action = crate::Action::ListTags;
@@ -204,6 +241,8 @@ impl crate::Call<'_, ListTagsRequest> {
 #[non_exhaustive]
 pub struct UpdateTagRequest {
     /// Matching the name of an existing tag is case sensitive.
+    ///
+    /// Limits: not empty.
     pub name: String,
     /// Can be empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -223,7 +262,22 @@ impl UpdateTagRequest {
         self
     }
 }
-impl crate::validate::Validate for UpdateTagRequest {}
+impl crate::validate::Validate for UpdateTagRequest {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.limits(
+            "name",
+            &self.name,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+    }
+}
 impl crate::Request for UpdateTagRequest {
     const ACTION: crate::Action = crate::Action::UpdateTag;
     type Response = ();

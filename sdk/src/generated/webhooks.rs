@@ -15,6 +15,8 @@ pub struct RegisterWebhookRequest {
     /// The secret key sent in webhooks to verify the source of a webhook.
     pub secret_key: String,
     /// Destination URL for the webhook
+    ///
+    /// Format: an absolute http(s) URL.
     pub url: String,
     /// Additional data arriving with the webhook. Value: chat_properties, chat_presence_user_ids (all actions except for agent_status_changed, agent_deleted, incoming_customer)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -26,6 +28,8 @@ pub struct RegisterWebhookRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<WebhookFilters>,
     /// Client Id that will own the webhook; must be owned by your organization.
+    ///
+    /// Limits: not empty.
     pub owner_client_id: String,
     /// bot or license
     pub r#type: WebhookType,
@@ -86,8 +90,21 @@ impl ::std::fmt::Debug for RegisterWebhookRequest {
 impl crate::validate::Validate for RegisterWebhookRequest {
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("action", &self.action);
+        v.format("url", &self.url, crate::validate::Format::Url);
         v.field("additional_data", &self.additional_data);
         v.field("filters", &self.filters);
+        v.limits(
+            "owner_client_id",
+            &self.owner_client_id,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
         v.field("type", &self.r#type);
         if let Some(object) = &self.filters {
             v.available_filters(
@@ -187,6 +204,8 @@ impl crate::Call<'_, RegisterWebhookRequest> {
 #[non_exhaustive]
 pub struct ListWebhooksRequest {
     /// The webhook owner (the Client ID for which the webhook is registered).
+    ///
+    /// Limits: not empty.
     pub owner_client_id: String,
 }
 impl ListWebhooksRequest {
@@ -197,7 +216,22 @@ impl ListWebhooksRequest {
         }
     }
 }
-impl crate::validate::Validate for ListWebhooksRequest {}
+impl crate::validate::Validate for ListWebhooksRequest {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.limits(
+            "owner_client_id",
+            &self.owner_client_id,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+    }
+}
 impl crate::Request for ListWebhooksRequest {
     const ACTION: crate::Action = crate::Action::ListWebhooks;
     type Response = Vec<Webhook>;
@@ -239,8 +273,12 @@ impl crate::Client {
 #[non_exhaustive]
 pub struct UnregisterWebhookRequest {
     /// Webhook ID
+    ///
+    /// Limits: not empty.
     pub id: String,
     /// The webhook owner (the Client ID for which the webhook is registered).
+    ///
+    /// Limits: not empty.
     pub owner_client_id: String,
 }
 impl UnregisterWebhookRequest {
@@ -252,7 +290,34 @@ impl UnregisterWebhookRequest {
         }
     }
 }
-impl crate::validate::Validate for UnregisterWebhookRequest {}
+impl crate::validate::Validate for UnregisterWebhookRequest {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.limits(
+            "id",
+            &self.id,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+        v.limits(
+            "owner_client_id",
+            &self.owner_client_id,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+    }
+}
 impl crate::Request for UnregisterWebhookRequest {
     const ACTION: crate::Action = crate::Action::UnregisterWebhook;
     type Response = ();
@@ -356,6 +421,8 @@ pub struct EnableLicenseWebhooksRequest {
     /// Required only when authorizing via PATs. When you provide this param while authorizing with a Bearer Token, the client_id associated with the Bearer Token will be ignored, and provided owner_client_id will be used instead.
     ///
     /// Required when authorizing via PATs.
+    ///
+    /// Limits: not empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_client_id: Option<String>,
 }
@@ -367,12 +434,29 @@ impl EnableLicenseWebhooksRequest {
     /// Required only when authorizing via PATs. When you provide this param while authorizing with a Bearer Token, the client_id associated with the Bearer Token will be ignored, and provided owner_client_id will be used instead.
     ///
     /// Required when authorizing via PATs.
+    ///
+    /// Limits: not empty.
     pub fn owner_client_id(mut self, owner_client_id: impl Into<String>) -> Self {
         self.owner_client_id = Some(owner_client_id.into());
         self
     }
 }
-impl crate::validate::Validate for EnableLicenseWebhooksRequest {}
+impl crate::validate::Validate for EnableLicenseWebhooksRequest {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.limits(
+            "owner_client_id",
+            &self.owner_client_id,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+    }
+}
 impl crate::Request for EnableLicenseWebhooksRequest {
     const ACTION: crate::Action = crate::Action::EnableLicenseWebhooks;
     type Response = ();
@@ -411,6 +495,8 @@ impl crate::Call<'_, EnableLicenseWebhooksRequest> {
     /// Required only when authorizing via PATs. When you provide this param while authorizing with a Bearer Token, the client_id associated with the Bearer Token will be ignored, and provided owner_client_id will be used instead.
     ///
     /// Required when authorizing via PATs.
+    ///
+    /// Limits: not empty.
     pub fn owner_client_id(self, owner_client_id: impl Into<String>) -> Self {
         self.map(|request| request.owner_client_id(owner_client_id))
     }
@@ -422,6 +508,8 @@ pub struct DisableLicenseWebhooksRequest {
     /// Required only when authorizing via PATs. When you provide this param while authorizing with a Bearer Token, the client_id associated with the Bearer Token will be ignored, and provided owner_client_id will be used instead.
     ///
     /// Required when authorizing via PATs.
+    ///
+    /// Limits: not empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_client_id: Option<String>,
 }
@@ -433,12 +521,29 @@ impl DisableLicenseWebhooksRequest {
     /// Required only when authorizing via PATs. When you provide this param while authorizing with a Bearer Token, the client_id associated with the Bearer Token will be ignored, and provided owner_client_id will be used instead.
     ///
     /// Required when authorizing via PATs.
+    ///
+    /// Limits: not empty.
     pub fn owner_client_id(mut self, owner_client_id: impl Into<String>) -> Self {
         self.owner_client_id = Some(owner_client_id.into());
         self
     }
 }
-impl crate::validate::Validate for DisableLicenseWebhooksRequest {}
+impl crate::validate::Validate for DisableLicenseWebhooksRequest {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.limits(
+            "owner_client_id",
+            &self.owner_client_id,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+    }
+}
 impl crate::Request for DisableLicenseWebhooksRequest {
     const ACTION: crate::Action = crate::Action::DisableLicenseWebhooks;
     type Response = ();
@@ -477,6 +582,8 @@ impl crate::Call<'_, DisableLicenseWebhooksRequest> {
     /// Required only when authorizing via PATs. When you provide this param while authorizing with a Bearer Token, the client_id associated with the Bearer Token will be ignored, and provided owner_client_id will be used instead.
     ///
     /// Required when authorizing via PATs.
+    ///
+    /// Limits: not empty.
     pub fn owner_client_id(self, owner_client_id: impl Into<String>) -> Self {
         self.map(|request| request.owner_client_id(owner_client_id))
     }
@@ -488,6 +595,8 @@ pub struct GetLicenseWebhooksStateRequest {
     /// Required only when authorizing via PATs. When you provide this param while authorizing with a Bearer Token, the client_id associated with the Bearer Token will be ignored, and provided owner_client_id will be used instead.
     ///
     /// Required when authorizing via PATs.
+    ///
+    /// Limits: not empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_client_id: Option<String>,
 }
@@ -499,12 +608,29 @@ impl GetLicenseWebhooksStateRequest {
     /// Required only when authorizing via PATs. When you provide this param while authorizing with a Bearer Token, the client_id associated with the Bearer Token will be ignored, and provided owner_client_id will be used instead.
     ///
     /// Required when authorizing via PATs.
+    ///
+    /// Limits: not empty.
     pub fn owner_client_id(mut self, owner_client_id: impl Into<String>) -> Self {
         self.owner_client_id = Some(owner_client_id.into());
         self
     }
 }
-impl crate::validate::Validate for GetLicenseWebhooksStateRequest {}
+impl crate::validate::Validate for GetLicenseWebhooksStateRequest {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.limits(
+            "owner_client_id",
+            &self.owner_client_id,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: Some(1u64),
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+    }
+}
 /// The response of `get_license_webhooks_state` (Get License Webhooks State): see [`Client::get_license_webhooks_state`](crate::Client::get_license_webhooks_state).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -558,6 +684,8 @@ impl crate::Call<'_, GetLicenseWebhooksStateRequest> {
     /// Required only when authorizing via PATs. When you provide this param while authorizing with a Bearer Token, the client_id associated with the Bearer Token will be ignored, and provided owner_client_id will be used instead.
     ///
     /// Required when authorizing via PATs.
+    ///
+    /// Limits: not empty.
     pub fn owner_client_id(self, owner_client_id: impl Into<String>) -> Self {
         self.map(|request| request.owner_client_id(owner_client_id))
     }
