@@ -24,9 +24,9 @@ fn scopes_doc(action: &Action) -> String {
         None => format!("- `{scope}`\n"),
     };
     match action.scopes.as_slice() {
-        [] => "Scopes: none needed.".to_string(),
+        [] => "Scopes: none needed.\n".to_string(),
         [one] if !action.scope_notes.contains_key(one) => {
-            format!("Scopes: the token needs `{one}`.")
+            format!("Scopes: the token needs `{one}`.\n")
         }
         scopes => {
             let mut text = if scopes.len() == 1 {

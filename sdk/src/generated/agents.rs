@@ -466,6 +466,7 @@ impl crate::Client {
     /// Returns all Agents within a license.
     ///
     /// Scopes: the token needs `agents--all:ro`.
+    ///
     /// Batch support: no.
     ///
     /// It only reads, so the client retries it after rate limiting, server errors, timeouts and transport failures.
@@ -1087,6 +1088,7 @@ impl crate::Client {
     /// A suspended Agent can send emails to license owners and vice owners with an unsuspension request.
     ///
     /// Scopes: none needed.
+    ///
     /// Batch support: no.
     ///
     /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.

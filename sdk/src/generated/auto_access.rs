@@ -81,6 +81,7 @@ impl crate::Client {
     /// Creates an auto access data structure, which is a set of conditions for the tracking URL and geolocation of a customer.
     ///
     /// Scopes: the token needs `access_rules:rw`.
+    ///
     /// Batch support: no.
     ///
     /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
@@ -141,6 +142,7 @@ impl crate::Client {
     /// Returns all existing auto access data structures.
     ///
     /// Scopes: the token needs `access_rules:ro`.
+    ///
     /// Batch support: no.
     ///
     /// It only reads, so the client retries it after rate limiting, server errors, timeouts and transport failures.
@@ -205,6 +207,7 @@ impl crate::Client {
     /// Deletes an existing auto access data structure specified by its ID.
     ///
     /// Scopes: the token needs `access_rules:rw`.
+    ///
     /// Batch support: no.
     ///
     /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
@@ -315,6 +318,7 @@ impl crate::Client {
     /// Updates an existing auto access. Only specified fields are updated (overwritten), leaving unspecified fields unchanged.
     ///
     /// Scopes: the token needs `access_rules:rw`.
+    ///
     /// Batch support: no.
     ///
     /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.

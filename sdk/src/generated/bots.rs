@@ -174,6 +174,7 @@ impl crate::Client {
     /// Bots based on templates will work in the same way as those created by the Create Bot method.
     ///
     /// Scopes: the token needs `bots.templates:rw`.
+    ///
     /// Batch support: no.
     ///
     /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
@@ -425,6 +426,7 @@ impl crate::Client {
     /// Creates a new bot. To make the bot available for receiving chats or webhooks, use the Set Routing Status method.
     ///
     /// Scopes: the token needs `agents-bot--my:rw`.
+    ///
     /// Batch support: yes, see [`Client::batch_create_bots`](crate::Client::batch_create_bots).
     ///
     /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
@@ -452,6 +454,7 @@ impl crate::Client {
     /// Each request runs as its own `create_bot` (see [`Client::create_bot`](crate::Client::create_bot)); the answer holds one result per request, in request order, and a failed item does not fail the others. Any number of requests may be given: the client sends them in chunks (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `create_bot`.
     ///
     /// Scopes: the token needs `agents-bot--my:rw`.
+    ///
     ///
     /// # Example
     ///
@@ -593,6 +596,7 @@ impl crate::Client {
     /// Deletes a bot template specified by id. The bots associated with the template will be deleted only if affect_existing_installations is set to true.
     ///
     /// Scopes: the token needs `bots.templates:rw`.
+    ///
     /// Batch support: no.
     ///
     /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
@@ -888,6 +892,7 @@ impl crate::Client {
     /// Updates an existing bot template.
     ///
     /// Scopes: the token needs `bots.templates:rw`.
+    ///
     /// Batch support: no.
     ///
     /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
@@ -1236,6 +1241,7 @@ impl crate::Client {
     /// Returns the list of bot templates created for a Client ID (application).
     ///
     /// Scopes: the token needs `bots.templates:rw`.
+    ///
     /// Batch support: no.
     ///
     /// It only reads, so the client retries it after rate limiting, server errors, timeouts and transport failures.
@@ -1550,6 +1556,7 @@ impl crate::Client {
     /// The required bot_secret is returned in Create Bot Template and Create Bot methods. If you lost the secret, you can reset it using Reset Bot Template Secret or Reset Bot Secret methods.
     ///
     /// Scopes: none needed.
+    ///
     /// Batch support: no.
     ///
     /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
@@ -1675,6 +1682,7 @@ impl crate::Client {
     /// Resets secret for given bot template.
     ///
     /// Scopes: the token needs `bots.templates:rw`.
+    ///
     /// Batch support: no.
     ///
     /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
@@ -1804,6 +1812,7 @@ impl crate::Client {
     /// Resets secret for a given bot.
     ///
     /// Scopes: the token needs `agents-bot--my:rw`.
+    ///
     /// Batch support: no.
     ///
     /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.

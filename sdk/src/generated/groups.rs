@@ -89,6 +89,7 @@ impl crate::Client {
     /// Creates a new group.
     ///
     /// Scopes: the token needs `groups--all:rw`.
+    ///
     /// Batch support: no.
     ///
     /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
@@ -329,6 +330,7 @@ impl crate::Client {
     /// Lists all the exisiting groups.
     ///
     /// Scopes: the token needs `groups--all:ro`.
+    ///
     /// Batch support: no.
     ///
     /// It only reads, so the client retries it after rate limiting, server errors, timeouts and transport failures.

@@ -28,6 +28,7 @@ impl crate::Client {
     /// Returns the summary of communication channels for your LiveChat product.
     ///
     /// Scopes: none needed.
+    ///
     /// Batch support: no.
     ///
     /// It only reads, so the client retries it after rate limiting, server errors, timeouts and transport failures.
@@ -128,6 +129,7 @@ impl crate::Client {
     /// This method retrieves the source parameters that were passed when activating the LiveChat product.
     ///
     /// Scopes: none needed.
+    ///
     /// Batch support: no.
     ///
     /// It only reads, so the client retries it after rate limiting, server errors, timeouts and transport failures.
@@ -181,6 +183,7 @@ impl crate::Client {
     /// Reactivates email if it has been bounced.
     ///
     /// Scopes: the token needs `agents--all:rw`.
+    ///
     /// Batch support: no.
     ///
     /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
@@ -381,6 +384,7 @@ impl crate::Client {
     /// Updates company details of the license.
     ///
     /// Scopes: the token needs `organization--my:rw`.
+    ///
     /// Batch support: no.
     ///
     /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.

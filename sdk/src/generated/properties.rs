@@ -133,6 +133,7 @@ impl crate::Client {
     /// Registers a new private property for a given Client Id. You can register, unregister, and configure a property for a Client Id owned by your organization. Unpublished (private) properties can be access only with a token belonging to the owner Client Id. If you want other integrations to be able to access your private property, you need to publish it.
     ///
     /// Scopes: the token needs `properties.configuration:rw`.
+    ///
     /// Batch support: no.
     ///
     /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
@@ -242,6 +243,7 @@ impl crate::Client {
     /// Unregisters a private property. Published properties cannot be unregistered.
     ///
     /// Scopes: the token needs `properties.configuration:rw`.
+    ///
     /// Batch support: no.
     ///
     /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
@@ -342,6 +344,7 @@ impl crate::Client {
     /// Publishes a private property. A published property cannot be unpublished or unregistered. Published properties can be accessed by tokens belonging to any Client Id. Once you publish a private property, it becomes accessible to other integrations. The public access to your property can be read and/or write.
     ///
     /// Scopes: the token needs `properties.configuration:rw`.
+    ///
     /// Batch support: no.
     ///
     /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
@@ -415,6 +418,7 @@ impl crate::Client {
     /// Lists private and public properties owned by a given Client Id.
     ///
     /// Scopes: the token needs `properties.configuration:rw`.
+    ///
     /// Batch support: no.
     ///
     /// It only reads, so the client retries it after rate limiting, server errors, timeouts and transport failures.
@@ -796,6 +800,7 @@ impl crate::Client {
     /// Returns the properties set within specified groups.
     ///
     /// Scopes: the token needs `properties.group.value--all:ro`.
+    ///
     /// Batch support: no.
     ///
     /// It only reads, so the client retries it after rate limiting, server errors, timeouts and transport failures.

@@ -245,6 +245,7 @@ impl crate::Client {
     /// Lists all webhooks registered for the given Client ID.
     ///
     /// Scopes: the token needs `webhooks.configuration:rw`.
+    ///
     /// Batch support: no.
     ///
     /// It only reads, so the client retries it after rate limiting, server errors, timeouts and transport failures.
@@ -331,6 +332,7 @@ impl crate::Client {
     /// Unregisters a webhook previously registered for a Client ID (application).
     ///
     /// Scopes: the token needs `webhooks.configuration:rw`.
+    ///
     /// Batch support: no.
     ///
     /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
@@ -387,6 +389,7 @@ impl crate::Client {
     /// Lists all webhooks that are supported in a given API version. This method requires no authorization.
     ///
     /// Scopes: none needed.
+    ///
     /// Batch support: no.
     ///
     /// It only reads, so the client retries it after rate limiting, server errors, timeouts and transport failures.
@@ -470,6 +473,7 @@ impl crate::Client {
     /// Enables the disabled webhooks on the license. Use this method only if you disabled the webhooks on the license via Disable License Webhooks. Otherwise, the webhooks will be automatically enabled when the associated application is installed on the license.
     ///
     /// Scopes: the token needs `webhooks.state:rw`.
+    ///
     /// Batch support: no.
     ///
     /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
@@ -557,6 +561,7 @@ impl crate::Client {
     /// Disables the webhooks on the license. The webhooks will stay disabled even after the associated application is reinstalled. To enable the webhooks again (and to rely on automatic webhooks enablement), use Enable License Webhooks.
     ///
     /// Scopes: the token needs `webhooks.state:rw`.
+    ///
     /// Batch support: no.
     ///
     /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
@@ -658,6 +663,7 @@ impl crate::Client {
     /// Gets the state of the webhooks registered for a given Client Id (application) on the license associated with the access token used in the request.
     ///
     /// Scopes: the token needs `webhooks.state:ro`.
+    ///
     /// Batch support: no.
     ///
     /// It only reads, so the client retries it after rate limiting, server errors, timeouts and transport failures.
