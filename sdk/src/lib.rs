@@ -121,7 +121,9 @@
 //!
 //! The request and response types are generated from `spec/configuration-v3.6.json`.
 
+mod action_name;
 mod batch;
+mod budget;
 mod builder;
 mod call;
 mod client;
@@ -130,6 +132,8 @@ mod decode;
 mod error;
 #[rustfmt::skip]
 mod generated;
+mod headers;
+mod raw;
 mod region;
 mod request;
 mod retry;
@@ -137,16 +141,21 @@ pub mod validate;
 pub mod webhook;
 mod wire;
 
+pub use action_name::ActionName;
 pub use batch::{BatchCall, BatchResults};
+pub use budget::RetryBudget;
 pub use builder::{
     ClientBuilder, DEFAULT_BATCH_CHUNK_SIZE, DEFAULT_BATCH_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT,
 };
 pub use call::Call;
 pub use client::Client;
-pub use credentials::Credentials;
+pub use credentials::{Credentials, CredentialsFuture, CredentialsProvider};
 pub use error::{ApiError, DecodeError, Error};
 pub use generated::*;
+pub use raw::RawCall;
 pub use region::Region;
 pub use request::{BatchItem, BatchRequest, Request};
+/// The HTTP crate the client sends with, for [`ClientBuilder::http_client`] (same version).
+pub use reqwest;
 pub use retry::RetryPolicy;
