@@ -545,7 +545,8 @@ fn misdirected_to(error: &Error, tried: &Region) -> Option<Region> {
     }
     let name = api.region()?;
     if !Region::is_plausible_name(name) {
-        tracing::warn!(region = %name.escape_debug(), "the API names a region that is not a region name; not re-routing");
+        let shown: String = name.chars().take(40).collect();
+        tracing::warn!(region = %shown.escape_debug(), "the API names a region that is not a region name; not re-routing");
         return None;
     }
     let region = Region::from(name);

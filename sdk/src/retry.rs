@@ -121,10 +121,16 @@ pub(crate) struct Failure {
 
 /// Whether the failure may go away on its own, and retrying `action` after it is safe.
 fn retryable(action: &ActionName, failure: &Failure) -> bool {
-    if failure.never_sent || failure.error.is_rate_limited() {
+    if failure.never_sent || refused_before_running(&failure.error) {
         return true;
     }
     action.is_read_only() && failure.error.is_retryable()
+}
+
+/// A `429`, or a `too_many_requests` under any status but a 5xx: a server that failed while
+/// saying so may have run part of the request.
+fn refused_before_running(error: &Error) -> bool {
+    error.is_rate_limited() && !error.status().is_some_and(|s| (500..600).contains(&s))
 }
 
 /// Full jitter: a uniformly random wait in `[0, ceiling]`.

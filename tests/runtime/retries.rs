@@ -322,3 +322,15 @@ fn read_only_actions_come_from_the_spec() {
         .filter(|a| a.is_batch())
         .all(|a| !a.is_read_only()));
 }
+
+#[tokio::test]
+async fn a_write_answered_too_many_requests_under_a_5xx_is_not_resent() {
+    let server = TestServer::start().await;
+    server.handle(|_| Reply::error(503, "too_many_requests"));
+    let err = client(&server, quick_retries(3))
+        .create_tag("vip")
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(503));
+    assert_eq!(server.requests().len(), 1);
+}
