@@ -302,3 +302,30 @@ async fn call_raw_of_an_unlisted_action_is_not_resent_after_a_5xx() {
     }
     assert_eq!(server.requests().len(), 1);
 }
+
+#[tokio::test]
+async fn a_provider_is_asked_before_each_retry_too() {
+    let server = TestServer::start().await;
+    server.reply_with(Reply::error(429, "too_many_requests"));
+    server.reply(200, json!([]));
+    let asked = Arc::new(AtomicUsize::new(0));
+    let client = server
+        .builder(Credentials::bearer(TOKEN))
+        .retry(quick_retries(3))
+        .credentials_provider({
+            let asked = asked.clone();
+            move |_| {
+                let n = asked.fetch_add(1, Ordering::SeqCst);
+                async move { Ok(Credentials::bearer(format!("dal:token-{n}"))) }
+            }
+        })
+        .build()
+        .unwrap();
+    client.list_tags().await.unwrap();
+    let auth: Vec<_> = server
+        .requests()
+        .iter()
+        .map(|r| r.header("authorization").unwrap().to_string())
+        .collect();
+    assert_eq!(auth, ["Bearer dal:token-0", "Bearer dal:token-1"]);
+}
