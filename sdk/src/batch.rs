@@ -65,6 +65,15 @@ impl<'a, R> BatchCall<'a, R> {
         self
     }
 
+    /// A header sent with each batch call, besides the client's (e.g. `X-Debug-Id`); it replaces a
+    /// client header of the same name. An invalid name or value, or one of the headers the
+    /// client sets itself (`Authorization`, `Content-Type`, `X-Region`, …), fails the call with
+    /// [`Error::Config`](crate::Error::Config) before anything is sent.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.options.headers.insert(name, value);
+        self
+    }
+
     /// The requests, in order.
     pub fn requests(&self) -> &[R] {
         &self.requests
@@ -125,8 +134,12 @@ impl<R: BatchItem> BatchCall<'_, R> {
         while let Some((indices, answer)) = answers.next().await {
             match answer {
                 Ok(items) if items.len() == indices.len() => {
-                    for (index, item) in indices.into_iter().zip(items) {
-                        results[index] = Some(item.map_err(Error::Api));
+                    for (index, item) in indices.iter().zip(items) {
+                        results[*index] = Some(item.map_err(|mut api| {
+                            api.action = Some(R::BATCH_ACTION.into());
+                            api.message = reindex(&api.message, &indices);
+                            Error::Api(api)
+                        }));
                     }
                 }
                 Ok(items) => {
@@ -145,6 +158,7 @@ impl<R: BatchItem> BatchCall<'_, R> {
                     }
                 }
                 Err(error) => {
+                    let error = in_caller_terms(error, &indices);
                     for index in indices {
                         results[index] = Some(Err(error.clone()));
                     }
@@ -155,5 +169,74 @@ impl<R: BatchItem> BatchCall<'_, R> {
             .into_iter()
             .map(|r| r.unwrap_or_else(|| Err(Error::Config("batch item left unanswered".into()))))
             .collect())
+    }
+}
+
+/// An error of a whole batch call, its positions (`requests[3]`, `responses[3]`) turned into
+/// the caller's indices: the caller never saw the chunk.
+fn in_caller_terms(error: Error, indices: &[usize]) -> Error {
+    match error {
+        Error::Api(mut api) => {
+            api.message = reindex(&api.message, indices);
+            Error::Api(api)
+        }
+        Error::Decode(mut decode) => {
+            decode.path = reindex(&decode.path, indices);
+            decode.message = reindex(&decode.message, indices);
+            Error::Decode(decode)
+        }
+        other => other,
+    }
+}
+
+/// `text` with each `requests[i]` and `responses[i]` naming position `i` of a chunk renamed
+/// to `requests[indices[i]]`, the index the caller gave that request.
+fn reindex(text: &str, indices: &[usize]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = ["requests[", "responses["]
+        .iter()
+        .filter_map(|word| rest.find(word).map(|i| (i, word.len())))
+        .min()
+    {
+        let (start, word) = at;
+        let open = start + word;
+        out.push_str(&rest[..open]);
+        rest = &rest[open..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let position = rest[..digits].parse::<usize>().ok();
+        match position.and_then(|p| indices.get(p)) {
+            Some(index) if rest[digits..].starts_with(']') => {
+                out.push_str(&index.to_string());
+                rest = &rest[digits..];
+            }
+            _ => {}
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reindex;
+
+    #[test]
+    fn positions_become_the_callers_indices() {
+        let indices = [300, 301, 305];
+        assert_eq!(
+            reindex("`requests[1].email`: not an email", &indices),
+            "`requests[301].email`: not an email"
+        );
+        assert_eq!(reindex("responses[2]", &indices), "responses[305]");
+        assert_eq!(
+            reindex("requests[0] and requests[2]", &indices),
+            "requests[300] and requests[305]"
+        );
+        // Positions outside the chunk, and anything else, are left as they are.
+        assert_eq!(reindex("requests[7]", &indices), "requests[7]");
+        assert_eq!(reindex("requests[x]", &indices), "requests[x]");
+        assert_eq!(reindex("requests[", &indices), "requests[");
+        assert_eq!(reindex("no index", &indices), "no index");
     }
 }

@@ -1,7 +1,13 @@
 //! Settings of a client, and the client they make.
 
-use crate::client::BatchSettings;
-use crate::{Client, Credentials, Error, Region, RetryPolicy, DEFAULT_BASE_URL};
+use crate::client::{BatchSettings, Parts};
+use crate::headers::ExtraHeaders;
+use crate::{
+    Client, Credentials, CredentialsProvider, Error, Region, RetryBudget, RetryPolicy,
+    DEFAULT_BASE_URL,
+};
+use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Default time one attempt of a call may take, answer body included.
@@ -12,39 +18,67 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_BATCH_CHUNK_SIZE: usize = 50;
 /// Default number of batch calls a batch helper has in flight at once.
 pub const DEFAULT_BATCH_CONCURRENCY: usize = 4;
-/// Default largest answer body the client reads (64 MiB).
-pub const DEFAULT_MAX_RESPONSE_SIZE: usize = 64 << 20;
+/// Default largest answer body the client reads (16 MiB): a license's largest lists (agents,
+/// groups, properties) are a few MiB at most.
+pub const DEFAULT_MAX_RESPONSE_SIZE: usize = 16 << 20;
 
 /// Settings of a [`Client`].
-#[derive(Debug)]
 #[must_use]
 pub struct ClientBuilder {
     credentials: Credentials,
+    provider: Option<Arc<dyn CredentialsProvider>>,
+    http: Option<reqwest::Client>,
     base_url: String,
     region: Option<Region>,
     timeout: Duration,
     connect_timeout: Duration,
     retry: RetryPolicy,
+    budget: RetryBudget,
     batch: BatchSettings,
     max_response_size: usize,
     user_agent: String,
+    headers: ExtraHeaders,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("credentials", &self.credentials)
+            .field("provider", &self.provider.as_ref().map(|_| "<provider>"))
+            .field("http_client", &self.http.as_ref().map(|_| "<custom>"))
+            .field("base_url", &self.base_url)
+            .field("region", &self.region)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("retry", &self.retry)
+            .field("retry_budget", &self.budget)
+            .field("batch", &self.batch)
+            .field("max_response_size", &self.max_response_size)
+            .field("user_agent", &self.user_agent)
+            .field("headers", &self.headers)
+            .finish()
+    }
 }
 
 impl ClientBuilder {
     pub(crate) fn new(credentials: Credentials) -> Self {
         ClientBuilder {
             credentials,
+            provider: None,
+            http: None,
             base_url: DEFAULT_BASE_URL.to_string(),
             region: None,
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryPolicy::default(),
+            budget: RetryBudget::default(),
             batch: BatchSettings {
                 chunk_size: DEFAULT_BATCH_CHUNK_SIZE,
                 concurrency: DEFAULT_BATCH_CONCURRENCY,
             },
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
             user_agent: format!("livechat-config-rust/{}", env!("CARGO_PKG_VERSION")),
+            headers: ExtraHeaders::default(),
         }
     }
 
@@ -67,7 +101,8 @@ impl ClientBuilder {
         self
     }
 
-    /// How long establishing a connection may take. Default: 10 s.
+    /// How long establishing a connection may take. Default: 10 s. Not used with
+    /// [`http_client`](Self::http_client): that client's own setting applies.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
@@ -77,6 +112,13 @@ impl ClientBuilder {
     /// [`RetryPolicy::none`] switches retries off.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
+        self
+    }
+
+    /// How many retries all calls of the client may make between them. Default:
+    /// [`RetryBudget::default`] (500 tokens, 100 retries when nothing succeeds).
+    pub fn retry_budget(mut self, budget: RetryBudget) -> Self {
+        self.budget = budget;
         self
     }
 
@@ -93,15 +135,53 @@ impl ClientBuilder {
     }
 
     /// The largest answer body the client reads; a larger one fails the call with
-    /// [`Error::ResponseTooLarge`]. Default: 64 MiB.
+    /// [`Error::ResponseTooLarge`]. Default: 16 MiB.
+    ///
+    /// A call buffers at most this much of an answer, and then holds the decoded value, which
+    /// may take several times the body's size; a batch helper has up to
+    /// [`batch_concurrency`](Self::batch_concurrency) calls in flight at once. So the memory a
+    /// client's answers may take is about `calls in flight × max_response_size × (1 + the
+    /// decoding overhead)`.
     pub fn max_response_size(mut self, bytes: usize) -> Self {
         self.max_response_size = bytes;
         self
     }
 
-    /// The `User-Agent` header. Default: `livechat-config-rust/<version>`.
+    /// The `User-Agent` header. Default: `livechat-config-rust/<version>`. Not used with
+    /// [`http_client`](Self::http_client): that client's own setting applies.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = user_agent.into();
+        self
+    }
+
+    /// A header sent with every call of the client (e.g. `X-Debug-Id`). Its value is kept
+    /// out of `Debug` output. `Authorization`, `Content-Type`, `Content-Length`, `Host` and
+    /// `X-Region` are the client's own; naming one, or an invalid name or value, makes
+    /// [`build`](Self::build) fail with [`Error::Config`].
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.insert(name, value);
+        self
+    }
+
+    /// The HTTP client to send with: for proxies, custom TLS roots or client certificates,
+    /// connection pool settings. [`timeout`](Self::timeout) still applies to each attempt;
+    /// [`connect_timeout`](Self::connect_timeout) and [`user_agent`](Self::user_agent) are
+    /// that client's own.
+    ///
+    /// Build it with `redirect(reqwest::redirect::Policy::none())`: calls are `POST`s that
+    /// must not be re-sent elsewhere. A redirect such a client follows anyway is caught (the
+    /// answer came from another URL) and fails the call with [`Error::Redirect`], but by then
+    /// the request may have reached the other server.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Where each attempt gets its credentials, instead of the fixed ones given to
+    /// [`Client::builder`] (which then only name the default region): see
+    /// [`CredentialsProvider`].
+    pub fn credentials_provider(mut self, provider: impl CredentialsProvider) -> Self {
+        self.provider = Some(Arc::new(provider));
         self
     }
 
@@ -110,20 +190,37 @@ impl ClientBuilder {
         let base_url = self.base_url.trim_end_matches('/').to_string();
         reqwest::Url::parse(&base_url)
             .map_err(|e| Error::Config(format!("base URL `{base_url}`: {e}")))?;
-        let http = reqwest::Client::builder()
-            .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
-            .user_agent(self.user_agent)
-            .build()
-            .map_err(|e| Error::Config(e.to_string()))?;
-        Ok(Client::from_parts(
+        if let Some(region) = &self.region {
+            if !Region::is_plausible_name(region.as_str()) {
+                return Err(Error::Config(format!(
+                    "region `{}` is not a region name (1 to 16 lower-case letters and digits)",
+                    region.as_str().escape_debug()
+                )));
+            }
+        }
+        self.headers.check()?;
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .timeout(self.timeout)
+                .connect_timeout(self.connect_timeout)
+                .user_agent(self.user_agent)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .map_err(|e| Error::Config(e.to_string()))?,
+        };
+        Ok(Client::from_parts(Parts {
             http,
             base_url,
-            self.credentials,
-            self.region,
-            self.retry,
-            self.batch,
-            self.max_response_size,
-        ))
+            credentials: self.credentials,
+            provider: self.provider,
+            region: self.region,
+            timeout: self.timeout,
+            retry: self.retry,
+            budget: self.budget,
+            batch: self.batch,
+            max_response_size: self.max_response_size,
+            headers: self.headers,
+        }))
     }
 }

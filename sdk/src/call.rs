@@ -44,6 +44,15 @@ impl<'a, R> Call<'a, R> {
         self
     }
 
+    /// A header sent with this call, besides the client's (e.g. `X-Debug-Id`); it replaces a
+    /// client header of the same name. An invalid name or value, or one of the headers the
+    /// client sets itself (`Authorization`, `Content-Type`, `X-Region`, …), fails the call with
+    /// [`Error::Config`](crate::Error::Config) before anything is sent.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.options.headers.insert(name, value);
+        self
+    }
+
     /// The request as it would be sent.
     pub fn request(&self) -> &R {
         &self.request

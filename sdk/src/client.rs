@@ -1,12 +1,16 @@
 //! The client: one `POST {base}/v3.6/configuration/action/{name}` per attempt, retried as its
-//! [`RetryPolicy`] allows, in the data center the credentials (or the API) name.
+//! [`RetryPolicy`] and the client's [`RetryBudget`](crate::RetryBudget) allow, in the data center
+//! the credentials (or the API) name.
 
+use crate::budget::Bucket;
+use crate::headers::ExtraHeaders;
 use crate::retry::{self, Failure};
 use crate::validate::Validator;
 use crate::{
-    decode, Action, ClientBuilder, Credentials, Error, Region, Request, RetryPolicy, ACTION_PATH,
+    decode, ActionName, ClientBuilder, Credentials, CredentialsProvider, Error, Region, Request,
+    RetryPolicy, ACTION_PATH,
 };
-use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE, LOCATION};
 use std::collections::HashSet;
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
@@ -15,33 +19,48 @@ use tracing::Instrument;
 
 /// The header naming the data center of a call.
 const X_REGION: &str = "x-region";
+/// How much of a redirect's `Location` an error keeps.
+const LOCATION_CHARS: usize = 200;
 
-/// A client of the Configuration API. Cheap to clone: clones share one connection pool and what
-/// the client learned of its region.
+/// A client of the Configuration API. Cheap to clone: clones share one connection pool, one
+/// retry budget and what the client learned of its region.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+}
+
+/// Everything a builder decides.
+pub(crate) struct Parts {
+    pub http: reqwest::Client,
+    pub base_url: String,
+    pub credentials: Credentials,
+    pub provider: Option<Arc<dyn CredentialsProvider>>,
+    pub region: Option<Region>,
+    pub timeout: Duration,
+    pub retry: RetryPolicy,
+    pub budget: crate::RetryBudget,
+    pub batch: BatchSettings,
+    pub max_response_size: usize,
+    pub headers: ExtraHeaders,
 }
 
 struct Inner {
     http: reqwest::Client,
     base_url: String,
     credentials: Credentials,
+    /// The header of `credentials`, computed once.
     authorization: Result<HeaderValue, String>,
-    /// The region calls go to; `explicit` when set by the caller or learned from the API, which
-    /// makes every call name it.
-    region: RwLock<RegionChoice>,
+    provider: Option<Arc<dyn CredentialsProvider>>,
+    /// The region set by the caller or learned from the API; it makes every call name it.
+    region: RwLock<Option<Region>>,
+    timeout: Duration,
     retry: RetryPolicy,
+    budget: Bucket,
     batch: BatchSettings,
     max_response_size: usize,
+    headers: ExtraHeaders,
     /// Actions whose deprecation was logged already: once per action is enough.
-    deprecation_logged: Mutex<HashSet<Action>>,
-}
-
-#[derive(Debug, Clone)]
-struct RegionChoice {
-    region: Region,
-    explicit: bool,
+    deprecation_logged: Mutex<HashSet<ActionName>>,
 }
 
 /// How the batch helpers split their work.
@@ -51,55 +70,53 @@ pub(crate) struct BatchSettings {
     pub concurrency: usize,
 }
 
-/// Per-call settings that override the client's.
+/// Per-call settings that override or add to the client's.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct CallOptions {
     pub timeout: Option<Duration>,
     pub retry: Option<RetryPolicy>,
+    pub headers: ExtraHeaders,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("base_url", &self.inner.base_url)
-            .field("credentials", &self.inner.credentials)
+        let mut debug = f.debug_struct("Client");
+        debug.field("base_url", &self.inner.base_url);
+        match &self.inner.provider {
+            Some(_) => debug.field("credentials", &"<provider>"),
+            None => debug.field("credentials", &self.inner.credentials),
+        };
+        debug
             .field("region", &self.region())
             .field("retry", &self.inner.retry)
+            .field("retry_budget_left", &self.inner.budget.left())
+            .field("headers", &self.inner.headers)
             .finish()
     }
 }
 
+/// The credentials of one attempt.
+struct Auth {
+    header: HeaderValue,
+    region: Option<Region>,
+}
+
 impl Client {
-    pub(crate) fn from_parts(
-        http: reqwest::Client,
-        base_url: String,
-        credentials: Credentials,
-        region: Option<Region>,
-        retry: RetryPolicy,
-        batch: BatchSettings,
-        max_response_size: usize,
-    ) -> Client {
-        let authorization = credentials.header();
-        let region = match region {
-            Some(region) => RegionChoice {
-                region,
-                explicit: true,
-            },
-            None => RegionChoice {
-                region: credentials.region().unwrap_or(Region::Dal),
-                explicit: false,
-            },
-        };
+    pub(crate) fn from_parts(parts: Parts) -> Client {
         Client {
             inner: Arc::new(Inner {
-                http,
-                base_url,
-                credentials,
-                authorization,
-                region: RwLock::new(region),
-                retry,
-                batch,
-                max_response_size,
+                http: parts.http,
+                base_url: parts.base_url,
+                authorization: parts.credentials.header(),
+                credentials: parts.credentials,
+                provider: parts.provider,
+                region: RwLock::new(parts.region),
+                timeout: parts.timeout,
+                retry: parts.retry,
+                budget: Bucket::new(parts.budget),
+                batch: parts.batch,
+                max_response_size: parts.max_response_size,
+                headers: parts.headers,
                 deprecation_logged: Mutex::new(HashSet::new()),
             }),
         }
@@ -118,7 +135,7 @@ impl Client {
     }
 
     /// A builder for a client with other settings (base URL, region, timeouts, retries, batch
-    /// chunking, user agent).
+    /// chunking, user agent, headers, an HTTP client of your own, a credentials provider).
     pub fn builder(credentials: Credentials) -> ClientBuilder {
         ClientBuilder::new(credentials)
     }
@@ -131,16 +148,31 @@ impl Client {
     /// The data center calls go to now: the one set on the builder, else the one the API
     /// redirected the client to, else the token's.
     pub fn region(&self) -> Region {
-        self.region_choice().region
+        self.explicit_region()
+            .or_else(|| self.inner.credentials.region())
+            .unwrap_or(Region::Dal)
+    }
+
+    /// The tokens left in the client's [`RetryBudget`](crate::RetryBudget), shared by its
+    /// clones; `None` when the budget is unlimited.
+    pub fn retry_budget_left(&self) -> Option<u32> {
+        self.inner.budget.left()
     }
 
     /// The URL of an action.
-    pub fn action_url(&self, action: Action) -> String {
-        format!("{}{ACTION_PATH}{}", self.inner.base_url, action.name())
+    pub fn action_url(&self, action: crate::Action) -> String {
+        self.url_of(&action.into())
+    }
+
+    fn url_of(&self, action: &ActionName) -> String {
+        format!("{}{ACTION_PATH}{action}", self.inner.base_url)
     }
 
     /// Fails when the credentials cannot be sent at all, before anything is attempted.
     pub(crate) fn authorization_usable(&self) -> Result<(), Error> {
+        if self.inner.provider.is_some() {
+            return Ok(());
+        }
         match &self.inner.authorization {
             Ok(_) => Ok(()),
             Err(e) => Err(Error::Config(e.clone())),
@@ -151,7 +183,7 @@ impl Client {
         self.inner.batch
     }
 
-    fn region_choice(&self) -> RegionChoice {
+    fn explicit_region(&self) -> Option<Region> {
         self.inner
             .region
             .read()
@@ -189,107 +221,197 @@ impl Client {
                 message: e.to_string(),
             }],
         })?;
+        self.execute(action.into(), body, options, |_, bytes| {
+            R::decode_response(bytes).map_err(Error::Decode)
+        })
+        .await
+    }
+
+    /// Sends a body to an action, in a tracing span of its own, and decodes a 2xx answer with
+    /// `decode` (given the status and the body).
+    pub(crate) async fn execute<T>(
+        &self,
+        action: ActionName,
+        body: Vec<u8>,
+        options: &CallOptions,
+        decode: impl FnOnce(u16, &[u8]) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        self.inner.headers.check()?;
+        options.headers.check()?;
         let span = tracing::info_span!(
             "livechat_config.call",
-            action = action.name(),
+            action = action.as_str(),
             attempt = tracing::field::Empty,
             status = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
             region = tracing::field::Empty,
         );
-        self.send_body::<R>(&body, options).instrument(span).await
+        async {
+            let (status, bytes) = self.attempts(&action, &body, options).await?;
+            decode(status, &bytes)
+        }
+        .instrument(span)
+        .await
     }
 
-    /// The attempt loop: retries as the policy allows, and follows one region redirect.
-    async fn send_body<R: Request>(
+    /// The attempt loop: retries as the policy and the budget allow, follows one region
+    /// redirect, and resends once with refreshed credentials after an `authentication` error.
+    async fn attempts(
         &self,
+        action: &ActionName,
         body: &[u8],
         options: &CallOptions,
-    ) -> Result<R::Response, Error> {
-        let action = R::ACTION;
+    ) -> Result<(u16, Vec<u8>), Error> {
         let policy = options.retry.as_ref().unwrap_or(&self.inner.retry);
         let span = tracing::Span::current();
         let mut rerouted = false;
+        let mut refreshed = false;
+        let mut refresh = false;
         let mut attempt = 0;
         let mut sent = 0;
+        // The tokens the latest retry took from the budget, given back if it succeeds.
+        let mut held = 0;
         loop {
             attempt += 1;
             sent += 1;
-            let choice = self.region_choice();
+            let auth = self.auth(refresh).await?;
+            refresh = false;
+            let explicit = self.explicit_region();
+            let region = explicit
+                .clone()
+                .or_else(|| auth.region.clone())
+                .unwrap_or(Region::Dal);
+            let name_region = explicit.is_some() || region != Region::Dal;
             let started = Instant::now();
-            let outcome = self.attempt(action, body, &choice, options).await;
+            let outcome = self
+                .attempt(action, body, &auth.header, &region, name_region, options)
+                .await;
             let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
             span.record("attempt", sent);
             span.record("latency_ms", latency_ms);
-            span.record("region", choice.region.as_str());
+            span.record("region", region.as_str());
             let failure = match outcome {
                 Ok((status, bytes)) => {
                     span.record("status", status);
                     tracing::debug!(status, latency_ms, attempt = sent, "answered");
-                    return R::decode_response(&bytes).map_err(Error::Decode);
+                    self.inner.budget.succeeded(held);
+                    return Ok((status, bytes));
                 }
                 Err(failure) => failure,
             };
-            if let Some(status) = failure.error.api().and_then(|e| e.status) {
+            if let Some(status) = failure.error.status() {
                 span.record("status", status);
             }
             if !rerouted {
-                if let Some(region) = misdirected_to(&failure.error, &choice.region) {
-                    tracing::info!(from = %choice.region, to = %region, "the API names another region; sending there");
+                if let Some(to) = misdirected_to(&failure.error, &region) {
+                    tracing::info!(from = %region, to = %to, "the API names another region; sending there");
                     *self
                         .inner
                         .region
                         .write()
-                        .unwrap_or_else(PoisonError::into_inner) = RegionChoice {
-                        region,
-                        explicit: true,
-                    };
+                        .unwrap_or_else(PoisonError::into_inner) = Some(to);
                     rerouted = true;
                     attempt -= 1;
                     continue;
                 }
             }
-            match policy.delay(action, attempt, &failure) {
-                Some(wait) => {
-                    tracing::warn!(error = %failure.error, attempt = sent, wait_ms = wait.as_millis() as u64, "retrying");
-                    tokio::time::sleep(wait).await;
-                }
-                None => {
-                    tracing::debug!(error = %failure.error, attempt = sent, "failed");
-                    return Err(failure.error);
-                }
+            if !refreshed && self.inner.provider.is_some() && failure.error.is_authentication() {
+                tracing::info!(
+                    "the API refused the credentials; sending once more with fresh ones"
+                );
+                refreshed = true;
+                refresh = true;
+                attempt -= 1;
+                continue;
             }
+            let Some(wait) = policy.delay(action, attempt, &failure) else {
+                tracing::debug!(error = %failure.error, attempt = sent, "failed");
+                return Err(failure.error);
+            };
+            let after_timeout = matches!(failure.error, Error::Timeout { .. });
+            let Some(taken) = self.inner.budget.take(after_timeout) else {
+                tracing::warn!(error = %failure.error, attempt = sent, "not retried: the client's retry budget is spent");
+                return Err(failure.error);
+            };
+            held = taken;
+            tracing::warn!(error = %failure.error, attempt = sent, wait_ms = wait.as_millis() as u64, "retrying");
+            tokio::time::sleep(wait).await;
         }
+    }
+
+    /// The `Authorization` header (and the region its token names) for the next attempt.
+    async fn auth(&self, refresh: bool) -> Result<Auth, Error> {
+        let Some(provider) = &self.inner.provider else {
+            let header = self.inner.authorization.clone().map_err(Error::Config)?;
+            return Ok(Auth {
+                header,
+                region: self.inner.credentials.region(),
+            });
+        };
+        let credentials = provider.credentials(refresh).await?;
+        Ok(Auth {
+            header: credentials.header().map_err(Error::Config)?,
+            region: credentials.region(),
+        })
     }
 
     /// One request and its answer: the status and body of a 2xx answer, or why it failed.
     async fn attempt(
         &self,
-        action: Action,
+        action: &ActionName,
         body: &[u8],
-        choice: &RegionChoice,
+        authorization: &HeaderValue,
+        region: &Region,
+        name_region: bool,
         options: &CallOptions,
     ) -> Result<(u16, Vec<u8>), Failure> {
-        let authorization = self
-            .inner
-            .authorization
-            .clone()
-            .map_err(|e| plain(Error::Config(e)))?;
-        let mut request = self
+        let url = reqwest::Url::parse(&self.url_of(action))
+            .map_err(|e| plain(Error::Config(format!("URL of `{action}`: {e}"))))?;
+        let mut headers = self.inner.headers.map().clone();
+        if !options.headers.is_empty() {
+            for (name, value) in options.headers.map() {
+                headers.insert(name, value.clone());
+            }
+        }
+        headers.insert(AUTHORIZATION, authorization.clone());
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        if name_region {
+            let value = HeaderValue::from_str(region.as_str()).map_err(|_| {
+                plain(Error::Config(format!(
+                    "region `{}` cannot be sent in a header",
+                    region.as_str().escape_debug()
+                )))
+            })?;
+            headers.insert(X_REGION, value);
+        }
+        let request = self
             .inner
             .http
-            .post(self.action_url(action))
-            .header(AUTHORIZATION, authorization)
-            .header(CONTENT_TYPE, "application/json")
+            .post(url.clone())
+            .headers(headers)
+            .timeout(options.timeout.unwrap_or(self.inner.timeout))
             .body(body.to_vec());
-        if choice.explicit || choice.region != Region::Dal {
-            request = request.header(X_REGION, choice.region.as_str());
-        }
-        if let Some(timeout) = options.timeout {
-            request = request.timeout(timeout);
-        }
         let mut response = request.send().await.map_err(|e| transport(action, e))?;
         let status = response.status().as_u16();
+        if response.url() != &url {
+            // The HTTP client followed a redirect itself: what answered is not the API.
+            return Err(plain(Error::Redirect {
+                action: action.clone(),
+                status,
+                location: Some(shorten(response.url().as_str())),
+            }));
+        }
+        if (300..400).contains(&status) {
+            let location = response
+                .headers()
+                .get(LOCATION)
+                .map(|v| shorten(&String::from_utf8_lossy(v.as_bytes())));
+            return Err(plain(Error::Redirect {
+                action: action.clone(),
+                status,
+                location,
+            }));
+        }
         self.log_deprecation(action, response.headers());
         let retry_after = retry::retry_after(response.headers());
         let bytes = self.read_body(action, &mut response).await?;
@@ -298,12 +420,13 @@ impl Client {
         }
         let error = match decode::api_error(&bytes) {
             Some(mut api) => {
+                api.action = Some(action.clone());
                 api.status = Some(status);
                 api.retry_after = retry_after;
                 Error::Api(api)
             }
             None => Error::Status {
-                action,
+                action: action.clone(),
                 status,
                 excerpt: decode::excerpt(&bytes),
             },
@@ -318,11 +441,16 @@ impl Client {
     /// The answer's body, refused past the size limit so a server cannot exhaust memory.
     async fn read_body(
         &self,
-        action: Action,
+        action: &ActionName,
         response: &mut reqwest::Response,
     ) -> Result<Vec<u8>, Failure> {
         let limit = self.inner.max_response_size;
-        let too_large = || plain(Error::ResponseTooLarge { action, limit });
+        let too_large = || {
+            plain(Error::ResponseTooLarge {
+                action: action.clone(),
+                limit,
+            })
+        };
         let announced = response.content_length().unwrap_or(0);
         if announced > limit as u64 {
             return Err(too_large());
@@ -337,7 +465,7 @@ impl Client {
         Ok(body)
     }
 
-    fn log_deprecation(&self, action: Action, headers: &HeaderMap) {
+    fn log_deprecation(&self, action: &ActionName, headers: &HeaderMap) {
         let legacy = headers.get("legacy").and_then(|v| v.to_str().ok());
         let deprecation = headers.get("deprecation").and_then(|v| v.to_str().ok());
         if legacy.is_none() && deprecation.is_none() {
@@ -348,10 +476,10 @@ impl Client {
             .deprecation_logged
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(action);
+            .insert(action.clone());
         if first {
             tracing::warn!(
-                action = action.name(),
+                action = action.as_str(),
                 legacy,
                 deprecation,
                 "the API marks this action as legacy or deprecated"
@@ -383,14 +511,20 @@ fn plain(error: Error) -> Failure {
     }
 }
 
-fn transport(action: Action, source: reqwest::Error) -> Failure {
+fn shorten(text: &str) -> String {
+    text.chars().take(LOCATION_CHARS).collect()
+}
+
+fn transport(action: &ActionName, source: reqwest::Error) -> Failure {
     // A failed connect (refused, unreachable, connect timeout) means no byte of the request left.
     let never_sent = source.is_connect();
     let error = if source.is_timeout() {
-        Error::Timeout { action }
+        Error::Timeout {
+            action: action.clone(),
+        }
     } else {
         Error::Transport {
-            action,
+            action: action.clone(),
             source: Arc::new(source),
         }
     };
@@ -401,12 +535,20 @@ fn transport(action: Action, source: reqwest::Error) -> Failure {
     }
 }
 
-/// The region a `misdirected_request` names, when it is not the one just tried.
+/// The region a `misdirected_request` names, when it is not the one just tried and is a
+/// plausible region name: a server's answer must not be able to put anything else in the
+/// header of every later call.
 fn misdirected_to(error: &Error, tried: &Region) -> Option<Region> {
     let api = error.api()?;
     if api.kind != crate::ErrorKind::MisdirectedRequest {
         return None;
     }
-    let region = Region::from(api.region()?);
-    (region != *tried && !region.as_str().is_empty()).then_some(region)
+    let name = api.region()?;
+    if !Region::is_plausible_name(name) {
+        let shown: String = name.chars().take(40).collect();
+        tracing::warn!(region = %shown.escape_debug(), "the API names a region that is not a region name; not re-routing");
+        return None;
+    }
+    let region = Region::from(name);
+    (region != *tried).then_some(region)
 }

@@ -1,10 +1,12 @@
 //! How a client authenticates. Secrets never leave this module in readable form: `Debug` and
 //! `Display` mask them, and the header value is marked sensitive.
 
-use crate::Region;
+use crate::{Error, Region};
 use base64::Engine;
 use reqwest::header::HeaderValue;
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 
 /// Credentials for the API: an OAuth access token or a personal access token.
 #[derive(Clone, PartialEq, Eq)]
@@ -82,5 +84,48 @@ impl fmt::Debug for Credentials {
 impl fmt::Display for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(self, f)
+    }
+}
+
+/// What a [`CredentialsProvider`] answers with.
+pub type CredentialsFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<Credentials, Error>> + Send + 'a>>;
+
+/// Where a client gets its credentials when they change over time (OAuth access tokens expire):
+/// set with [`ClientBuilder::credentials_provider`](crate::ClientBuilder::credentials_provider).
+///
+/// The client asks before every attempt of every call, so a provider should answer from a cache
+/// and fetch a new token only when its own expiry says so, or when `refresh` is `true`: the API
+/// has just refused the previous credentials with `authentication`. The refused request is then
+/// sent once more with what the provider answers; a second refusal is the call's error. An
+/// error of the provider fails the call with it.
+///
+/// Any `Fn(bool) -> impl Future<Output = Result<Credentials, Error>>` is a provider:
+///
+/// ```
+/// use livechat_config::{Client, Credentials};
+///
+/// # fn run() -> Result<(), livechat_config::Error> {
+/// let client = Client::builder(Credentials::bearer("fra:first-token"))
+///     .credentials_provider(|refresh: bool| async move {
+///         // a token from the authorization server, a fresh one when `refresh` says so
+///         Ok(Credentials::bearer(if refresh { "fra:new-token" } else { "fra:first-token" }))
+///     })
+///     .build()?;
+/// # Ok(())
+/// # }
+/// ```
+pub trait CredentialsProvider: Send + Sync + 'static {
+    /// The credentials for the next attempt; `refresh` when the API refused the last ones.
+    fn credentials(&self, refresh: bool) -> CredentialsFuture<'_>;
+}
+
+impl<F, Fut> CredentialsProvider for F
+where
+    F: Fn(bool) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<Credentials, Error>> + Send + 'static,
+{
+    fn credentials(&self, refresh: bool) -> CredentialsFuture<'_> {
+        Box::pin(self(refresh))
     }
 }

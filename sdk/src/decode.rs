@@ -170,6 +170,7 @@ pub(crate) fn api_error(bytes: &[u8]) -> Option<ApiError> {
     }
     let envelope: Envelope = serde_json::from_slice(bytes).ok()?;
     Some(ApiError {
+        action: None,
         kind: envelope.error.kind,
         message: envelope.error.message,
         data: envelope.error.data.filter(|d| !d.is_null()),

@@ -1,7 +1,7 @@
 //! Every way a call can fail, as one typed `Error`.
 
 use crate::validate::Violation;
-use crate::{Action, ErrorKind};
+use crate::{Action, ActionName, ErrorKind};
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,10 +14,10 @@ pub enum Error {
     #[error(transparent)]
     Api(#[from] ApiError),
     /// The request did not complete: connection refused or reset, TLS failure, body cut short.
-    #[error("`{action}`: transport failed: {source}")]
+    #[error("`{action}`: transport failed: {}", causes(.source))]
     Transport {
         /// The action that was called.
-        action: Action,
+        action: ActionName,
         /// What the HTTP stack reported (shared: a failed batch call reports it for each item).
         #[source]
         source: Arc<reqwest::Error>,
@@ -26,7 +26,7 @@ pub enum Error {
     #[error("`{action}` timed out")]
     Timeout {
         /// The action that was called.
-        action: Action,
+        action: ActionName,
     },
     /// The answer's body was larger than the client's limit
     /// ([`ClientBuilder::max_response_size`](crate::ClientBuilder::max_response_size)); it was
@@ -34,22 +34,37 @@ pub enum Error {
     #[error("`{action}` answered with a body over the {limit}-byte limit")]
     ResponseTooLarge {
         /// The action that was called.
-        action: Action,
+        action: ActionName,
         /// The limit, in bytes.
         limit: usize,
     },
     /// A successful answer whose body is not what the action returns.
     #[error(transparent)]
     Decode(#[from] DecodeError),
-    /// A non-2xx answer without an API error payload (a proxy's HTML page, say).
+    /// A non-2xx answer without an API error payload (a proxy's HTML page, say); for a
+    /// [`Client::call_raw`](crate::Client::call_raw) of an action this version does not list,
+    /// also a 2xx answer whose body is not JSON.
     #[error("`{action}` answered HTTP {status} without an API error payload: {excerpt:?}")]
     Status {
         /// The action that was called.
-        action: Action,
+        action: ActionName,
         /// The HTTP status code.
         status: u16,
         /// The start of the body.
         excerpt: String,
+    },
+    /// The answer was a redirect (3xx). Every call is a `POST` whose body must not be re-sent
+    /// elsewhere or turned into a `GET`, so redirects are never followed. A user-supplied HTTP
+    /// client that follows them itself is caught too: then `status` is that of the answer it
+    /// ended at and `location` the URL it ended at.
+    #[error("`{action}` answered with a redirect (HTTP {status}) to {}; redirects are not followed", .location.as_deref().unwrap_or("nowhere"))]
+    Redirect {
+        /// The action that was called.
+        action: ActionName,
+        /// The HTTP status code.
+        status: u16,
+        /// The `Location` the answer named (at most 200 characters of it).
+        location: Option<String>,
     },
     /// The request breaks a documented rule (a limit, a field combination) and was not sent.
     #[error("invalid `{action}` request: {}", list(.violations))]
@@ -70,6 +85,22 @@ fn list(violations: &[Violation]) -> String {
     parts.join("; ")
 }
 
+/// A transport error and its causes, so `connection refused` shows and not only "error
+/// sending request".
+fn causes(error: &reqwest::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        let part = cause.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = cause.source();
+    }
+    text
+}
+
 impl Error {
     /// The API error, when the API answered with one.
     pub fn api(&self) -> Option<&ApiError> {
@@ -78,13 +109,83 @@ impl Error {
             _ => None,
         }
     }
+
+    /// The API's error type, when the API answered with an error.
+    pub fn api_kind(&self) -> Option<&ErrorKind> {
+        self.api().map(|e| &e.kind)
+    }
+
+    /// The action the failed call was for, when the error names one.
+    pub fn action(&self) -> Option<ActionName> {
+        match self {
+            Error::Api(e) => e.action.clone(),
+            Error::Transport { action, .. }
+            | Error::Timeout { action }
+            | Error::ResponseTooLarge { action, .. }
+            | Error::Status { action, .. }
+            | Error::Redirect { action, .. } => Some(action.clone()),
+            Error::Decode(e) => Some(e.action.into()),
+            Error::InvalidRequest { action, .. } => Some((*action).into()),
+            Error::Config(_) => None,
+        }
+    }
+
+    /// The HTTP status of the answer, when there was one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(e) => e.status,
+            Error::Status { status, .. } | Error::Redirect { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// Whether the failure may go away when the same call is made again later: rate limiting,
+    /// a server error, a timeout or a transport failure. It does not say whether re-sending is
+    /// safe: a write that failed this way may have been applied (except after a `429`, which
+    /// the API sends before running anything).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport { .. } | Error::Timeout { .. } => true,
+            Error::Api(e) => {
+                matches!(e.kind, ErrorKind::TooManyRequests | ErrorKind::Internal)
+                    || e.status.is_some_and(transient_status)
+            }
+            Error::Status { status, .. } => transient_status(*status),
+            _ => false,
+        }
+    }
+
+    /// Whether the API refused the call with `429` / `too_many_requests`: it was not run.
+    pub fn is_rate_limited(&self) -> bool {
+        self.api()
+            .is_some_and(|e| e.kind == ErrorKind::TooManyRequests || e.status == Some(429))
+            || matches!(self, Error::Status { status: 429, .. })
+    }
+
+    /// Whether the API answered `not_found`.
+    pub fn is_not_found(&self) -> bool {
+        self.api_kind() == Some(&ErrorKind::NotFound)
+    }
+
+    /// Whether the API refused the credentials (`authentication`: invalid or expired).
+    pub fn is_authentication(&self) -> bool {
+        self.api_kind() == Some(&ErrorKind::Authentication)
+    }
+}
+
+/// 429 and 5xx: answers that say "not now" rather than "no".
+pub(crate) fn transient_status(status: u16) -> bool {
+    status == 429 || (500..600).contains(&status)
 }
 
 /// An error the API reported.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{kind}: {message}")]
+#[error("{}{kind}: {message}", named(.action.as_ref()))]
 #[non_exhaustive]
 pub struct ApiError {
+    /// The action whose call the API refused; for an item of a batch answer, the batch action.
+    /// `None` only for errors made with [`ApiError::new`].
+    pub action: Option<ActionName>,
     /// `error.type`: one of the documented kinds, or [`ErrorKind::Other`].
     pub kind: ErrorKind,
     /// `error.message`.
@@ -101,6 +202,7 @@ impl ApiError {
     /// An error of the given kind with the given message.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         Self {
+            action: None,
             kind,
             message: message.into(),
             data: None,
@@ -119,6 +221,10 @@ impl ApiError {
     pub fn region(&self) -> Option<&str> {
         self.data.as_ref()?.get("region")?.as_str()
     }
+}
+
+fn named(action: Option<&ActionName>) -> String {
+    action.map(|a| format!("`{a}`: ")).unwrap_or_default()
 }
 
 /// A body that does not decode as the action's request or response.

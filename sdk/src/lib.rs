@@ -43,20 +43,39 @@
 //! **Regions.** A bearer token's `dal:`/`fra:` prefix picks its data center; calls for `fra` carry
 //! `X-Region: fra`. [`ClientBuilder::region`] overrides it (and is how a PAT names its region).
 //! A `misdirected_request` naming another region is sent there once more, and the client keeps
-//! that region for later calls ([`Client::region`]).
+//! that region for later calls ([`Client::region`]). A name the API sends is used only if it looks
+//! like a region ([`Region::is_plausible_name`]); otherwise the error is returned and the client
+//! is unchanged.
 //!
 //! **Errors.** One [`Error`]: [`Error::Api`] keeps the documented [`ErrorKind`] (unknown kinds as
 //! [`ErrorKind::Other`]), the message, `data` (such as `region`), the HTTP status and any
 //! `Retry-After`. [`Error::Timeout`], [`Error::Transport`], [`Error::Decode`] (naming the action
-//! and the field), [`Error::Status`] (a non-API error page) and [`Error::InvalidRequest`] (a
-//! documented limit broken, caught before sending) cover the rest. Nothing a server sends makes
-//! the client panic.
+//! and the field), [`Error::Status`] (a non-API error page), [`Error::Redirect`],
+//! [`Error::ResponseTooLarge`] and [`Error::InvalidRequest`] (a documented limit broken, caught
+//! before sending) cover the rest. `Display` names the action and, for a transport error, its
+//! cause; [`Error::api_kind`], [`Error::status`], [`Error::is_retryable`],
+//! [`Error::is_rate_limited`] and [`Error::is_not_found`] answer the usual questions. Nothing a
+//! server sends makes the client panic.
 //!
 //! **Retries and timeouts.** A [`RetryPolicy`] (exponential backoff with full jitter, honouring
-//! `Retry-After`) retries rate limiting, server errors and transport failures of actions that
-//! only read ([`Action::is_read_only`]); actions that change something are sent again only when
-//! the connection could not be made, so a retry never applies a change twice. Timeouts are set per
-//! client or per call:
+//! `Retry-After`) sends a call again after a `429` whatever the action, since the API refused it
+//! before running it (up to [`RetryPolicy::rate_limited_attempts`], 10 by default); reads
+//! ([`Action::is_read_only`]) are also retried after server errors, timeouts and transport
+//! failures, while a write that failed that way is sent again only when the connection could not
+//! be made, so a retry never applies a change twice. All calls of a client share a
+//! [`RetryBudget`]: 500 tokens, 5 a retry (10 after a timeout), given back when the retry works,
+//! so a storm where nothing succeeds costs at most 100 retries and then each call is sent once.
+//!
+//! **Redirects.** Every call is a `POST` that must reach the API itself: a 3xx answer is
+//! [`Error::Redirect`] with its status and `Location`, never followed.
+//!
+//! **Memory.** An answer body over [`ClientBuilder::max_response_size`] (16 MiB by default) is
+//! refused with [`Error::ResponseTooLarge`] before it is buffered. A call holds at most that much
+//! body and its decoded value (often several times the body); a batch helper has up to
+//! [`ClientBuilder::batch_concurrency`] calls in flight, so a client's answers take about
+//! `calls in flight × max_response_size × (1 + decoding overhead)` at worst.
+//!
+//! Timeouts are set per client or per call:
 //!
 //! ```no_run
 //! use livechat_config::{Client, Credentials, Region, RetryPolicy};
@@ -109,6 +128,37 @@
 //! **Dynamic use.** [`Action`] lists every action with its scopes, batch twin and read-only flag,
 //! and decodes request and response bodies by action name.
 //!
+//! **Extension points.** [`ClientBuilder::http_client`] takes a `reqwest::Client` of your own
+//! (proxies, custom TLS, middleware; build it with `redirect::Policy::none()`, as a redirect it
+//! follows fails the call with [`Error::Redirect`]). [`ClientBuilder::header`] adds a header to
+//! every call, `.header(..)` on a call to that call ([`Call::header`]); their values never show in
+//! `Debug`. [`ClientBuilder::credentials_provider`] takes a [`CredentialsProvider`], asked before
+//! every attempt and once more after an `authentication` error, when the refused request is sent
+//! again once with the new credentials. [`Client::call_raw`] calls any action by name with a JSON
+//! body, for fields or actions this version does not know, through the same regions, retries and
+//! errors ([`ActionName`] names an unlisted action):
+//!
+//! ```no_run
+//! use livechat_config::{Client, Credentials};
+//! use serde_json::json;
+//!
+//! # async fn run() -> Result<(), livechat_config::Error> {
+//! let http = livechat_config::reqwest::Client::builder()
+//!     .redirect(livechat_config::reqwest::redirect::Policy::none())
+//!     .build()
+//!     .map_err(|e| livechat_config::Error::Config(e.to_string()))?;
+//! let client = Client::builder(Credentials::bearer("dal:token"))
+//!     .http_client(http)
+//!     .header("X-Team", "support")
+//!     .build()?;
+//! let tags = client.list_tags().header("X-Debug-Id", "42").await?;
+//! let answer = client
+//!     .call_raw("list_tags", json!({"filters": {"group_ids": [0]}}))
+//!     .await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! **Tracing.** Every call runs in a `livechat_config.call` span with `action`, `attempt`,
 //! `status`, `latency_ms` and `region`; a `Legacy` or `Deprecation` answer header is logged as a
 //! warning once per action.
@@ -129,7 +179,9 @@
 //!
 //! The request and response types are generated from `spec/configuration-v3.6.json`.
 
+mod action_name;
 mod batch;
+mod budget;
 mod builder;
 mod call;
 mod client;
@@ -138,6 +190,8 @@ mod decode;
 mod error;
 #[rustfmt::skip]
 mod generated;
+mod headers;
+mod raw;
 mod region;
 mod request;
 mod retry;
@@ -145,16 +199,21 @@ pub mod validate;
 pub mod webhook;
 mod wire;
 
+pub use action_name::ActionName;
 pub use batch::{BatchCall, BatchResults};
+pub use budget::RetryBudget;
 pub use builder::{
     ClientBuilder, DEFAULT_BATCH_CHUNK_SIZE, DEFAULT_BATCH_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT,
 };
 pub use call::Call;
 pub use client::Client;
-pub use credentials::Credentials;
+pub use credentials::{Credentials, CredentialsFuture, CredentialsProvider};
 pub use error::{ApiError, DecodeError, Error};
 pub use generated::*;
+pub use raw::RawCall;
 pub use region::Region;
 pub use request::{BatchItem, BatchRequest, Request};
+/// The HTTP crate the client sends with, for [`ClientBuilder::http_client`] (same version).
+pub use reqwest;
 pub use retry::RetryPolicy;

@@ -25,6 +25,16 @@ impl Region {
         }
     }
 
+    /// Whether `name` looks like a data center's name: 1 to 16 lower-case ASCII letters and
+    /// digits. A name the API sends is used only if it is; anything else (a CR/LF, a space, a
+    /// long string) could not go in a header, or would send every later call astray.
+    pub fn is_plausible_name(name: &str) -> bool {
+        (1..=16).contains(&name.len())
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    }
+
     /// The region a token's prefix names (`dal:…`, `fra:…`), if it names a known one.
     pub fn of_token(token: &str) -> Option<Region> {
         match token.split_once(':')?.0 {

@@ -60,7 +60,10 @@ async fn misdirected_request_keeps_the_region() {
     let api = err.api().unwrap();
     assert_eq!(api.kind, ErrorKind::MisdirectedRequest);
     assert_eq!(api.region(), Some("fra"));
-    assert_eq!(err.to_string(), "misdirected_request: Wrong region");
+    assert_eq!(
+        err.to_string(),
+        "`list_groups`: misdirected_request: Wrong region"
+    );
     let requests = server.requests();
     assert_eq!(requests.len(), 2);
     assert_eq!(requests[0].header("x-region"), None);

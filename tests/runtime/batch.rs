@@ -175,3 +175,76 @@ async fn an_unusable_token_fails_the_whole_call_before_sending() {
     assert!(!err.to_string().contains("bad\ntoken"));
     assert!(server.requests().is_empty());
 }
+
+/// The position of `agent300@example.com` in a batch call's body, if it is there.
+fn position_of_300(request: &livechat_config_tests::Recorded) -> Option<usize> {
+    request.json()["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|item| item["id"] == "agent300@example.com")
+}
+
+#[tokio::test]
+async fn an_item_error_names_the_callers_index_not_the_chunks() {
+    let server = TestServer::start().await;
+    server.handle(|request| {
+        let count = request.json()["requests"].as_array().unwrap().len();
+        let bad = position_of_300(request);
+        let responses: Vec<Value> = (0..count)
+            .map(|p| match bad {
+                Some(b) if b == p => json!({"error": {"type": "validation",
+                    "message": format!("`requests[{p}].name`: too long")}}),
+                _ => json!({}),
+            })
+            .collect();
+        Reply::json(200, json!({ "responses": responses }))
+    });
+    let client = server
+        .builder(Credentials::bearer(TOKEN))
+        .batch_chunk_size(64)
+        .build()
+        .unwrap();
+    let results = client
+        .batch_suspend_agents((0..310).map(|i| SuspendAgentRequest::new(id(i))))
+        .await
+        .unwrap();
+    let err = results[300].as_ref().unwrap_err();
+    let api = err.api().unwrap();
+    assert_eq!(api.message, "`requests[300].name`: too long");
+    assert_eq!(
+        err.to_string(),
+        "`batch_suspend_agents`: validation: `requests[300].name`: too long"
+    );
+    assert_eq!(results.iter().filter(|r| r.is_err()).count(), 1);
+}
+
+#[tokio::test]
+async fn a_whole_batch_refused_for_one_item_names_that_items_index() {
+    let server = TestServer::start().await;
+    server.handle(|request| match position_of_300(request) {
+        Some(p) => Reply::json(
+            400,
+            json!({"error": {"type": "validation", "message": format!("requests[{p}]: invalid")}}),
+        ),
+        None => per_item(request),
+    });
+    let client = server
+        .builder(Credentials::bearer(TOKEN))
+        .batch_chunk_size(64)
+        .build()
+        .unwrap();
+    let results = client
+        .batch_suspend_agents((1..=310).map(|i| SuspendAgentRequest::new(id(i))))
+        .await
+        .unwrap();
+    // agent300 is the caller's item 299, position 43 of the fifth chunk (256..320).
+    for result in &results[256..] {
+        let api = result.as_ref().unwrap_err().api().unwrap();
+        assert_eq!(api.message, "requests[299]: invalid");
+    }
+    assert!(results[..256]
+        .iter()
+        .enumerate()
+        .all(|(i, r)| r.is_ok() != (i + 1).is_multiple_of(7)));
+}

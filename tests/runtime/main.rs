@@ -3,7 +3,11 @@
 //! requests the server saw, not only the result the caller got.
 
 mod batch;
+mod errors;
+mod extensions;
 mod observability;
+mod rate_limits;
+mod redirects;
 mod regions;
 mod retries;
 mod timeouts;

@@ -125,3 +125,48 @@ fn regions_from_tokens() {
     assert_eq!(Region::from("syd"), Region::Other("syd".into()));
     assert_eq!(Region::Other("syd".into()).to_string(), "syd");
 }
+
+#[tokio::test]
+async fn a_region_that_is_not_a_region_name_is_refused_and_changes_nothing() {
+    let poisons = [
+        "fra\r\nx-injected: 1",
+        "fra ",
+        "FRA",
+        "",
+        "a-very-long-region-name-indeed",
+        "fr\u{e4}",
+    ];
+    for poison in poisons {
+        let server = TestServer::start().await;
+        server.reply_with(misdirected(poison));
+        server.handle(|_| Reply::json(200, json!([])));
+        let client = server
+            .builder(Credentials::bearer("dal:abc"))
+            .build()
+            .unwrap();
+        let clone = client.clone();
+        let err = client.list_tags().await.unwrap_err();
+        let api = err.api().unwrap();
+        assert_eq!(api.kind, ErrorKind::MisdirectedRequest, "{poison:?}");
+        assert_eq!(api.region(), Some(poison));
+        assert_eq!(client.region(), Region::Dal, "{poison:?}");
+        assert_eq!(server.requests().len(), 1, "{poison:?}: not re-sent");
+        // Later calls of the client and its clones still work.
+        client.list_tags().await.unwrap();
+        clone.list_groups().await.unwrap();
+        let requests = server.requests();
+        assert_eq!(requests.len(), 3);
+        assert!(requests.iter().all(|r| r.header("x-region").is_none()));
+    }
+}
+
+#[test]
+fn a_builder_region_must_be_a_region_name() {
+    let err = Client::builder(Credentials::bearer("dal:abc"))
+        .region(Region::from("fra\nx"))
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, Error::Config(_)), "{err:?}");
+    assert!(Region::is_plausible_name("syd2"));
+    assert!(!Region::is_plausible_name("Syd"));
+}

@@ -98,15 +98,136 @@ async fn a_write_that_gets_a_5xx_is_sent_exactly_once() {
 }
 
 #[tokio::test]
-async fn a_rate_limited_write_is_not_sent_again() {
+async fn a_rate_limited_write_is_sent_again_until_it_runs() {
+    let server = TestServer::start().await;
+    server.reply_with(Reply::error(429, "too_many_requests"));
+    server.reply_with(Reply::error(429, "too_many_requests"));
+    server.reply(200, json!({"name": "vip", "group_ids": [0]}));
+    client(&server, quick_retries(3))
+        .create_tag("vip")
+        .await
+        .unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3);
+    assert!(requests.iter().all(|r| r.json()["name"] == "vip"));
+}
+
+#[tokio::test]
+async fn a_rate_limited_write_honours_retry_after() {
+    let server = TestServer::start().await;
+    server.reply_with(Reply::error(429, "too_many_requests").header("retry-after", "1"));
+    server.reply(200, json!({}));
+    let started = Instant::now();
+    client(&server, quick_retries(3).max_delay(Duration::from_secs(2)))
+        .delete_agent("smith@example.com")
+        .await
+        .unwrap();
+    assert!(started.elapsed() >= Duration::from_secs(1));
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn rate_limited_writes_stop_at_the_policys_attempts() {
     let server = TestServer::start().await;
     server.handle(|_| Reply::error(429, "too_many_requests"));
+    let policy = quick_retries(2).rate_limited_attempts(4);
+    let err = client(&server, policy).create_tag("vip").await.unwrap_err();
+    assert_eq!(err.api().unwrap().kind, ErrorKind::TooManyRequests);
+    assert_eq!(server.requests().len(), 4);
+
+    let server = TestServer::start().await;
+    server.handle(|_| Reply::error(429, "too_many_requests"));
+    let err = client(&server, RetryPolicy::none())
+        .create_tag("vip")
+        .await
+        .unwrap_err();
+    assert!(err.is_rate_limited());
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn a_rate_limited_batch_call_is_sent_again() {
+    let server = TestServer::start().await;
+    server.reply_with(Reply::error(429, "too_many_requests"));
+    server.reply(200, json!({"responses": [{}, {}]}));
+    let results = client(&server, quick_retries(3))
+        .batch_delete_agents([
+            DeleteAgentRequest::new("a@example.com"),
+            DeleteAgentRequest::new("b@example.com"),
+        ])
+        .await
+        .unwrap();
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn a_write_is_not_resent_after_a_5xx_even_when_a_429_came_first() {
+    // The 429 proves nothing ran on that attempt, but the 5xx before it may have applied.
+    let server = TestServer::start().await;
+    server.reply_with(Reply::error(429, "too_many_requests"));
+    server.reply_with(Reply::error(503, "internal"));
+    server.reply(200, json!({}));
     let err = client(&server, quick_retries(5))
         .create_tag("vip")
         .await
         .unwrap_err();
-    assert_eq!(err.api().unwrap().kind, ErrorKind::TooManyRequests);
-    assert_eq!(server.requests().len(), 1);
+    assert_eq!(err.status(), Some(503));
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn a_storm_spends_the_retry_budget_and_then_each_call_is_sent_once() {
+    let server = TestServer::start().await;
+    server.handle(|_| Reply::error(503, "internal"));
+    let client = server
+        .builder(Credentials::bearer(TOKEN))
+        .retry(quick_retries(4))
+        .retry_budget(RetryBudget::tokens(20))
+        .build()
+        .unwrap();
+    assert_eq!(client.retry_budget_left(), Some(20));
+    // 20 tokens pay for 4 retries of 5 tokens: the first call gets 3, the second 1.
+    client.list_tags().await.unwrap_err();
+    assert_eq!(server.requests().len(), 4);
+    client.clone().list_tags().await.unwrap_err();
+    assert_eq!(server.requests().len(), 6);
+    assert_eq!(client.retry_budget_left(), Some(0));
+    for _ in 0..10 {
+        client.list_tags().await.unwrap_err();
+    }
+    assert_eq!(
+        server.requests().len(),
+        16,
+        "one request per call once spent"
+    );
+
+    // Successes refill it: a retry that works gives its tokens back, a first-try success adds 1.
+    server.handle(|_| Reply::json(200, json!([])));
+    for _ in 0..5 {
+        client.list_tags().await.unwrap();
+    }
+    assert_eq!(client.retry_budget_left(), Some(5));
+    server.reply_with(Reply::error(503, "internal"));
+    client.list_tags().await.unwrap();
+    assert_eq!(client.retry_budget_left(), Some(5));
+}
+
+#[tokio::test]
+async fn an_unlimited_budget_leaves_retries_to_the_policy() {
+    let server = TestServer::start().await;
+    server.handle(|_| Reply::error(503, "internal"));
+    let client = server
+        .builder(Credentials::bearer(TOKEN))
+        .retry(quick_retries(3))
+        .retry_budget(RetryBudget::unlimited())
+        .build()
+        .unwrap();
+    for _ in 0..60 {
+        client.list_tags().await.unwrap_err();
+    }
+    assert_eq!(server.requests().len(), 180);
+    assert_eq!(client.retry_budget_left(), None);
 }
 
 #[tokio::test]
@@ -165,6 +286,15 @@ async fn a_call_can_override_the_client_policy() {
 fn the_default_policy_is_bounded() {
     let policy = RetryPolicy::default();
     assert_eq!(policy.attempts(), 3);
+    assert_eq!(policy.rate_limited_attempt_limit(), 10);
+    assert_eq!(RetryPolicy::none().rate_limited_attempt_limit(), 1);
+    assert_eq!(
+        RetryPolicy::default()
+            .max_attempts(12)
+            .rate_limited_attempt_limit(),
+        12
+    );
+    assert_eq!(RetryBudget::default().size(), Some(500));
     assert_eq!(RetryPolicy::none().attempts(), 1);
     assert_eq!(RetryPolicy::default().max_attempts(0).attempts(), 1);
 }
@@ -191,4 +321,16 @@ fn read_only_actions_come_from_the_spec() {
         .iter()
         .filter(|a| a.is_batch())
         .all(|a| !a.is_read_only()));
+}
+
+#[tokio::test]
+async fn a_write_answered_too_many_requests_under_a_5xx_is_not_resent() {
+    let server = TestServer::start().await;
+    server.handle(|_| Reply::error(503, "too_many_requests"));
+    let err = client(&server, quick_retries(3))
+        .create_tag("vip")
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(503));
+    assert_eq!(server.requests().len(), 1);
 }

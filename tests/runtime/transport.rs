@@ -37,11 +37,8 @@ async fn a_reset_connection_on_a_write_is_not_resent() {
         .unwrap_err();
     assert!(
         matches!(
-            err,
-            Error::Transport {
-                action: Action::DeleteAgent,
-                ..
-            }
+            &err,
+            Error::Transport { action, .. } if *action == Action::DeleteAgent
         ),
         "{err:?}"
     );
@@ -164,11 +161,8 @@ async fn a_body_over_the_size_limit_is_refused_whether_announced_or_not() {
         let err = client.list_tags().await.unwrap_err();
         assert!(
             matches!(
-                err,
-                Error::ResponseTooLarge {
-                    action: Action::ListTags,
-                    limit: 1_048_576
-                }
+                &err,
+                Error::ResponseTooLarge { action, limit: 1_048_576 } if *action == Action::ListTags
             ),
             "{err:?}"
         );
@@ -196,4 +190,29 @@ async fn a_body_within_the_limit_is_read_whole() {
         .unwrap();
     assert_eq!(listed.len(), 5_000);
     assert_eq!(listed[4_999].name, "tag4999");
+}
+
+#[tokio::test]
+async fn the_default_client_refuses_an_answer_over_16_mib() {
+    let big = format!("[{}]", vec!["0"; 8_700_000].join(","));
+    assert!(big.len() > 16 << 20 && big.len() < 64 << 20);
+    let unannounced = RawReply::Bytes(
+        format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{big}"
+        )
+        .into_bytes(),
+    );
+    for reply in [RawReply::ok_json(&big), unannounced] {
+        let server = RawServer::start(vec![reply]).await;
+        let client = Client::builder(Credentials::bearer(TOKEN))
+            .base_url(&server.base_url)
+            .build()
+            .unwrap();
+        let err = client.list_tags().await.unwrap_err();
+        assert!(
+            matches!(&err, Error::ResponseTooLarge { limit, .. } if *limit == 16 << 20),
+            "{err:?}"
+        );
+        assert_eq!(server.requests(), 1);
+    }
 }

@@ -62,8 +62,9 @@ fn method_doc(action: &Action) -> String {
          transport failures."
     } else {
         "\n\nIt changes the license, so the client sends it again only when the server refused it \
-         unexecuted (rate limiting) or the connection could not be made; never after a server error, \
-         a timeout or a reset, so it is never applied twice. A change takes effect in the system \
+         without running it (rate limiting, another region, expired credentials) or the connection \
+         could not be made; never after a server error, a timeout or a reset, so it is never applied \
+         twice. A change takes effect in the system \
          within 2 minutes of the answer."
     });
     text

@@ -225,7 +225,7 @@ impl crate::Client {
     ///
     /// Batch support: yes, see [`Client::batch_create_agents`](crate::Client::batch_create_agents).
     ///
-    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
+    /// It changes the license, so the client sends it again only when the server refused it without running it (rate limiting, another region, expired credentials) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -671,7 +671,7 @@ impl crate::Client {
     ///
     /// Batch support: yes, see [`Client::batch_update_agents`](crate::Client::batch_update_agents).
     ///
-    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
+    /// It changes the license, so the client sends it again only when the server refused it without running it (rate limiting, another region, expired credentials) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -821,7 +821,7 @@ impl crate::Client {
     ///
     /// Batch support: yes, see [`Client::batch_delete_agents`](crate::Client::batch_delete_agents).
     ///
-    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
+    /// It changes the license, so the client sends it again only when the server refused it without running it (rate limiting, another region, expired credentials) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -917,7 +917,7 @@ impl crate::Client {
     ///
     /// Batch support: yes, see [`Client::batch_suspend_agents`](crate::Client::batch_suspend_agents).
     ///
-    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
+    /// It changes the license, so the client sends it again only when the server refused it without running it (rate limiting, another region, expired credentials) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -1012,7 +1012,7 @@ impl crate::Client {
     ///
     /// Batch support: yes, see [`Client::batch_unsuspend_agents`](crate::Client::batch_unsuspend_agents).
     ///
-    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
+    /// It changes the license, so the client sends it again only when the server refused it without running it (rate limiting, another region, expired credentials) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -1091,7 +1091,7 @@ impl crate::Client {
     ///
     /// Batch support: no.
     ///
-    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
+    /// It changes the license, so the client sends it again only when the server refused it without running it (rate limiting, another region, expired credentials) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -1154,7 +1154,7 @@ impl crate::Client {
     ///
     /// Batch support: yes, see [`Client::batch_approve_agents`](crate::Client::batch_approve_agents).
     ///
-    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
+    /// It changes the license, so the client sends it again only when the server refused it without running it (rate limiting, another region, expired credentials) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///

@@ -84,7 +84,7 @@ impl crate::Client {
     ///
     /// Batch support: no.
     ///
-    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
+    /// It changes the license, so the client sends it again only when the server refused it without running it (rate limiting, another region, expired credentials) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -210,7 +210,7 @@ impl crate::Client {
     ///
     /// Batch support: no.
     ///
-    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
+    /// It changes the license, so the client sends it again only when the server refused it without running it (rate limiting, another region, expired credentials) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -321,7 +321,7 @@ impl crate::Client {
     ///
     /// Batch support: no.
     ///
-    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
+    /// It changes the license, so the client sends it again only when the server refused it without running it (rate limiting, another region, expired credentials) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///

@@ -177,7 +177,7 @@ impl crate::Client {
     ///
     /// Batch support: no.
     ///
-    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
+    /// It changes the license, so the client sends it again only when the server refused it without running it (rate limiting, another region, expired credentials) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -429,7 +429,7 @@ impl crate::Client {
     ///
     /// Batch support: yes, see [`Client::batch_create_bots`](crate::Client::batch_create_bots).
     ///
-    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
+    /// It changes the license, so the client sends it again only when the server refused it without running it (rate limiting, another region, expired credentials) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -599,7 +599,7 @@ impl crate::Client {
     ///
     /// Batch support: no.
     ///
-    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
+    /// It changes the license, so the client sends it again only when the server refused it without running it (rate limiting, another region, expired credentials) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -683,7 +683,7 @@ impl crate::Client {
     ///
     /// Batch support: yes, see [`Client::batch_delete_bots`](crate::Client::batch_delete_bots).
     ///
-    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
+    /// It changes the license, so the client sends it again only when the server refused it without running it (rate limiting, another region, expired credentials) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -895,7 +895,7 @@ impl crate::Client {
     ///
     /// Batch support: no.
     ///
-    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
+    /// It changes the license, so the client sends it again only when the server refused it without running it (rate limiting, another region, expired credentials) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -1109,7 +1109,7 @@ impl crate::Client {
     ///
     /// Batch support: yes, see [`Client::batch_update_bots`](crate::Client::batch_update_bots).
     ///
-    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
+    /// It changes the license, so the client sends it again only when the server refused it without running it (rate limiting, another region, expired credentials) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -1559,7 +1559,7 @@ impl crate::Client {
     ///
     /// Batch support: no.
     ///
-    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
+    /// It changes the license, so the client sends it again only when the server refused it without running it (rate limiting, another region, expired credentials) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -1685,7 +1685,7 @@ impl crate::Client {
     ///
     /// Batch support: no.
     ///
-    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
+    /// It changes the license, so the client sends it again only when the server refused it without running it (rate limiting, another region, expired credentials) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -1815,7 +1815,7 @@ impl crate::Client {
     ///
     /// Batch support: no.
     ///
-    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
+    /// It changes the license, so the client sends it again only when the server refused it without running it (rate limiting, another region, expired credentials) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///

@@ -136,7 +136,7 @@ impl crate::Client {
     ///
     /// Batch support: no.
     ///
-    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
+    /// It changes the license, so the client sends it again only when the server refused it without running it (rate limiting, another region, expired credentials) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -246,7 +246,7 @@ impl crate::Client {
     ///
     /// Batch support: no.
     ///
-    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
+    /// It changes the license, so the client sends it again only when the server refused it without running it (rate limiting, another region, expired credentials) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -347,7 +347,7 @@ impl crate::Client {
     ///
     /// Batch support: no.
     ///
-    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
+    /// It changes the license, so the client sends it again only when the server refused it without running it (rate limiting, another region, expired credentials) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -493,7 +493,7 @@ impl crate::Client {
     ///
     /// Batch support: no.
     ///
-    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
+    /// It changes the license, so the client sends it again only when the server refused it without running it (rate limiting, another region, expired credentials) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -645,7 +645,7 @@ impl crate::Client {
     ///
     /// Batch support: no.
     ///
-    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
+    /// It changes the license, so the client sends it again only when the server refused it without running it (rate limiting, another region, expired credentials) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -720,7 +720,7 @@ impl crate::Client {
     ///
     /// Batch support: no.
     ///
-    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
+    /// It changes the license, so the client sends it again only when the server refused it without running it (rate limiting, another region, expired credentials) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -883,7 +883,7 @@ impl crate::Client {
     ///
     /// Batch support: no.
     ///
-    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
+    /// It changes the license, so the client sends it again only when the server refused it without running it (rate limiting, another region, expired credentials) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///

@@ -153,7 +153,7 @@ impl crate::Client {
     ///
     /// Batch support: no.
     ///
-    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
+    /// It changes the license, so the client sends it again only when the server refused it without running it (rate limiting, another region, expired credentials) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -335,7 +335,7 @@ impl crate::Client {
     ///
     /// Batch support: no.
     ///
-    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
+    /// It changes the license, so the client sends it again only when the server refused it without running it (rate limiting, another region, expired credentials) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -476,7 +476,7 @@ impl crate::Client {
     ///
     /// Batch support: no.
     ///
-    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
+    /// It changes the license, so the client sends it again only when the server refused it without running it (rate limiting, another region, expired credentials) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///
@@ -564,7 +564,7 @@ impl crate::Client {
     ///
     /// Batch support: no.
     ///
-    /// It changes the license, so the client sends it again only when the server refused it unexecuted (rate limiting) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
+    /// It changes the license, so the client sends it again only when the server refused it without running it (rate limiting, another region, expired credentials) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
     /// # Example
     ///

@@ -1,0 +1,119 @@
+//! Calls by action name with a JSON body, for fields or actions this version does not know yet.
+
+use crate::client::CallOptions;
+use crate::{Action, ActionName, Client, DecodeError, Error, RetryPolicy};
+use serde_json::Value;
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::time::Duration;
+
+/// A call made with [`Client::call_raw`]: set per-call settings, then `.await` it.
+#[must_use = "a call does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct RawCall<'a> {
+    client: &'a Client,
+    name: String,
+    body: Value,
+    options: CallOptions,
+}
+
+impl Client {
+    /// Calls an action by its name with a JSON body, through the same regions, retries,
+    /// credentials and errors as the typed methods: for a field this version does not know, or
+    /// an action it does not list yet. The body is sent as given, without the client-side
+    /// checks of the typed requests; the answer is the JSON the action returns (`{}` for an
+    /// empty body).
+    ///
+    /// An action this version does not list is taken to change state, so it is retried only
+    /// when rate limited or never sent. Its errors name it through [`ActionName`]. A name that
+    /// is not lower-case letters, digits and `_` fails with [`Error::Config`] unsent.
+    pub fn call_raw(&self, action: &str, body: Value) -> RawCall<'_> {
+        RawCall {
+            client: self,
+            name: action.to_owned(),
+            body,
+            options: CallOptions::default(),
+        }
+    }
+}
+
+impl RawCall<'_> {
+    /// How long each attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// When this call is retried, instead of the client's policy.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    /// A header sent with this call, as [`Call::header`](crate::Call::header).
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.options.headers.insert(name, value);
+        self
+    }
+
+    async fn run(self) -> Result<Value, Error> {
+        let action = action_name(&self.name)?;
+        let body = serde_json::to_vec(&self.body).map_err(|e| Error::Config(e.to_string()))?;
+        let named = action.clone();
+        self.client
+            .execute(action, body, &self.options, move |status, bytes| {
+                decode(&named, status, bytes)
+            })
+            .await
+    }
+}
+
+impl<'a> IntoFuture for RawCall<'a> {
+    type Output = Result<Value, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.run())
+    }
+}
+
+/// The action a name means; a name that could change the URL's path is refused.
+fn action_name(name: &str) -> Result<ActionName, Error> {
+    if let Some(action) = Action::from_name(name) {
+        return Ok(action.into());
+    }
+    let usable = (1..=100).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if usable {
+        Ok(ActionName::unlisted(name))
+    } else {
+        Err(Error::Config(format!(
+            "`{}` is not an action name (lower-case letters, digits and `_`)",
+            name.escape_debug()
+        )))
+    }
+}
+
+fn decode(action: &ActionName, status: u16, bytes: &[u8]) -> Result<Value, Error> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Object(Default::default()));
+    }
+    serde_json::from_slice(bytes).map_err(|e| {
+        let excerpt = String::from_utf8_lossy(&bytes[..bytes.len().min(160)]).into_owned();
+        match action.action() {
+            Some(listed) => Error::Decode(DecodeError {
+                action: listed,
+                path: String::new(),
+                message: e.to_string(),
+                excerpt,
+            }),
+            None => Error::Status {
+                action: action.clone(),
+                status,
+                excerpt,
+            },
+        }
+    })
+}
