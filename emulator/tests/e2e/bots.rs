@@ -1,4 +1,4 @@
-use crate::{emulator, kind};
+use crate::{emulator, emulator_owning, kind};
 use livechat_config::*;
 use livechat_config_emulator::{
     Emulator, Token, DEFAULT_CLIENT_ID, DEFAULT_PAT, DEFAULT_PAT_ACCOUNT, ORGANIZATION_ID,
@@ -180,7 +180,7 @@ async fn issue_bot_token_checks_the_secret_and_the_token_works() {
 
 #[tokio::test]
 async fn templates_are_limited_per_client_and_can_make_bots() {
-    let emu = emulator().await;
+    let emu = emulator_owning(&["app-1", "app-2"]).await;
     let client = emu.client();
     let mut ids = Vec::new();
     for i in 0..TEMPLATE_LIMIT {
