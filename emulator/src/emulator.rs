@@ -268,6 +268,11 @@ impl Emulator {
         &self.shared.tokens
     }
 
+    /// The Client IDs of the license's organization: the `owner_client_id`s it accepts.
+    pub fn organization_client_ids(&self) -> impl Iterator<Item = &str> {
+        self.shared.organization_clients.iter().map(String::as_str)
+    }
+
     /// A client of this emulator with the default `dal` token (every scope).
     ///
     /// # Panics

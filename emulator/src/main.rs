@@ -68,6 +68,22 @@ fn survive_file_size_limits() {
 #[cfg(not(unix))]
 fn survive_file_size_limits() {}
 
+/// Resolves on Ctrl-C (SIGINT), listening from the moment it is called.
+#[cfg(unix)]
+fn interrupted() -> impl std::future::Future<Output = std::io::Result<()>> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let listening = signal(SignalKind::interrupt());
+    async move {
+        listening?.recv().await;
+        Ok(())
+    }
+}
+
+#[cfg(not(unix))]
+fn interrupted() -> impl std::future::Future<Output = std::io::Result<()>> {
+    tokio::signal::ctrl_c()
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
@@ -111,12 +127,17 @@ async fn main() -> ExitCode {
         None => println!("state: in memory only (use --state FILE to keep it)"),
     }
     println!("organization id: {ORGANIZATION_ID}");
+    let clients: Vec<&str> = emulator.organization_client_ids().collect();
+    println!("organization client ids: {}", clients.join(", "));
     println!("accepted tokens:");
     for token in emulator.tokens() {
         println!("  {}", token.describe());
     }
+    // Listening before the banner says so: a Ctrl-C right after it must stop the emulator
+    // cleanly, not kill it with the default action.
+    let interrupted = interrupted();
     println!("press Ctrl-C to stop");
-    if let Err(e) = tokio::signal::ctrl_c().await {
+    if let Err(e) = interrupted.await {
         eprintln!("livechat-config-emulator: cannot wait for Ctrl-C: {e}");
     }
     match emulator.stop().await {

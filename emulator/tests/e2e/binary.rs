@@ -3,8 +3,12 @@
 //! change it cannot save (a full disk, here a file-size limit) leaves nothing behind.
 
 use crate::persistence::temp_dir;
-use livechat_config::{Client, Credentials, ErrorKind};
-use livechat_config_emulator::{DEFAULT_TOKEN, TEST_NAMESPACE};
+use livechat_config::{
+    AccessType, Client, Credentials, ErrorKind, LocationAccess, PropertyAccess, PropertyType,
+};
+use livechat_config_emulator::{
+    DEFAULT_CLIENT_ID, DEFAULT_PAT, DEFAULT_PAT_ACCOUNT, DEFAULT_TOKEN, TEST_NAMESPACE,
+};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
@@ -272,4 +276,36 @@ pub fn eventually(limit: Duration, mut check: impl FnMut() -> bool) -> bool {
         std::thread::sleep(Duration::from_millis(20));
     }
     false
+}
+
+#[tokio::test]
+async fn organization_client_ids_from_the_command_line() {
+    let dir = temp_dir("binary-organization");
+    let mut command = command(&dir.join("state.json"));
+    command.args(["--organization-client-id", "partner-app"]);
+    let (child, url, banner) = start(command);
+    let text = banner.join("\n");
+    assert!(
+        text.contains(&format!(
+            "organization client ids: {DEFAULT_CLIENT_ID}, partner-app"
+        )),
+        "{text}"
+    );
+    let pat = Client::builder(Credentials::pat(DEFAULT_PAT_ACCOUNT, DEFAULT_PAT))
+        .base_url(&url)
+        .build()
+        .unwrap();
+    let access = || PropertyAccess::new().license(LocationAccess::new().agent([AccessType::Read]));
+    pat.register_property("tier", "partner-app", PropertyType::String, access())
+        .await
+        .unwrap();
+    match pat
+        .register_property("tier", "elsewhere", PropertyType::String, access())
+        .await
+    {
+        Err(livechat_config::Error::Api(e)) => assert_eq!(e.kind, ErrorKind::Validation),
+        other => panic!("only the organization's Client IDs: {other:?}"),
+    }
+    kill(child);
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -258,3 +258,39 @@ async fn templates_are_limited_per_client_and_can_make_bots() {
         .unwrap();
     assert_eq!(plain.secret.len(), 32);
 }
+
+#[tokio::test]
+async fn template_owners_belong_to_the_organization() {
+    let emu = emulator().await;
+    let client = emu.client();
+    assert_eq!(
+        kind(client.create_bot_template("T", "elsewhere").await),
+        ErrorKind::Validation
+    );
+    assert_eq!(
+        kind(client.list_bot_templates("elsewhere").await),
+        ErrorKind::Validation
+    );
+    assert_eq!(
+        kind(client.delete_bot_template("any", "elsewhere").await),
+        ErrorKind::Validation
+    );
+    assert_eq!(
+        kind(
+            client
+                .update_bot_template("any", "elsewhere")
+                .name("x")
+                .await
+        ),
+        ErrorKind::Validation
+    );
+    assert_eq!(
+        kind(client.reset_bot_template_secret("any", "elsewhere").await),
+        ErrorKind::Validation
+    );
+    assert_eq!(emu.state_json()["bot_templates"], serde_json::json!([]));
+    client
+        .create_bot_template("T", DEFAULT_CLIENT_ID)
+        .await
+        .unwrap();
+}

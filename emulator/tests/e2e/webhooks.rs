@@ -237,3 +237,42 @@ async fn webhook_names_need_no_authorization() {
         ErrorKind::UnsupportedVersion
     );
 }
+
+#[tokio::test]
+async fn webhook_owners_belong_to_the_organization() {
+    let emu = emulator().await;
+    let client = emu.client();
+    assert_eq!(
+        kind(
+            client
+                .register_webhook(
+                    WebhookAction::IncomingChat,
+                    "k",
+                    "http://example.com/",
+                    "elsewhere",
+                    WebhookType::License,
+                )
+                .await
+        ),
+        ErrorKind::Validation
+    );
+    assert_eq!(
+        kind(client.list_webhooks("elsewhere").await),
+        ErrorKind::Validation
+    );
+    assert_eq!(
+        kind(client.unregister_webhook("any", "elsewhere").await),
+        ErrorKind::Validation
+    );
+    assert_eq!(emu.state_json()["webhooks"], serde_json::json!([]));
+    client
+        .register_webhook(
+            WebhookAction::IncomingChat,
+            "k",
+            "http://example.com/",
+            DEFAULT_CLIENT_ID,
+            WebhookType::License,
+        )
+        .await
+        .unwrap();
+}
