@@ -6,6 +6,7 @@ mod batch;
 mod binary;
 mod bots;
 mod concurrency;
+mod connections;
 mod errors;
 mod groups;
 mod other;
