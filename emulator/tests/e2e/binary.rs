@@ -28,11 +28,25 @@ pub fn command(state: &Path) -> Command {
     command
 }
 
-/// Runs the binary with a resource limit (bytes or descriptors) set before it starts.
-pub fn limited(mut command: Command, resource: libc::__rlimit_resource_t, value: u64) -> Command {
+/// A resource limit to run the binary under.
+#[derive(Clone, Copy)]
+pub enum Limit {
+    /// RLIMIT_FSIZE, in bytes.
+    FileSize(u64),
+    /// RLIMIT_NOFILE.
+    Descriptors(u64),
+}
+
+/// Runs the binary with a resource limit set before it starts.
+pub fn limited(mut command: Command, limit: Limit) -> Command {
     // SAFETY: setrlimit is async-signal-safe and touches nothing of the parent's memory.
     unsafe {
         command.pre_exec(move || {
+            let (resource, value) = match limit {
+                Limit::FileSize(bytes) => (libc::RLIMIT_FSIZE, bytes),
+                Limit::Descriptors(count) => (libc::RLIMIT_NOFILE, count),
+            };
+            let value = value as libc::rlim_t;
             let limit = libc::rlimit {
                 rlim_cur: value,
                 rlim_max: value,
@@ -203,7 +217,7 @@ async fn a_change_that_cannot_be_saved_is_refused_and_leaves_nothing_behind() {
     let fresh = std::fs::metadata(&state).unwrap().len();
 
     // Room for small changes, not for a 64 KiB value.
-    let (child, url, _) = start(limited(command(&state), libc::RLIMIT_FSIZE, fresh + 4096));
+    let (child, url, _) = start(limited(command(&state), Limit::FileSize(fresh + 4096)));
     let client = client(&url);
     client.create_tag("small").await.unwrap();
     client

@@ -2,7 +2,7 @@
 //! that outlives running out of descriptors. Loopback only, a few hundred connections at most,
 //! each test bounded to seconds.
 
-use crate::binary::{client, command, limited, start};
+use crate::binary::{client, command, limited, start, Limit};
 use crate::persistence::temp_dir;
 use livechat_config_emulator::{Emulator, DEFAULT_TOKEN};
 use std::io::{ErrorKind, Read, Write};
@@ -49,7 +49,7 @@ async fn a_normal_request_is_answered_with_300_slowloris_connections_open() {
         if let Some(cap) = cap {
             command.args(["--max-connections", cap]);
         }
-        let (_child, url, _) = start(limited(command, libc::RLIMIT_NOFILE, 256));
+        let (_child, url, _) = start(limited(command, Limit::Descriptors(256)));
         let addr = url.trim_start_matches("http://").to_string();
 
         let mut slow: Vec<std::net::TcpStream> = (0..300)
