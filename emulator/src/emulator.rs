@@ -1,21 +1,25 @@
 //! The emulator as a library: a builder, and a handle to a running instance.
 
-use crate::auth::{Token, DEFAULT_PAT, DEFAULT_PAT_ACCOUNT, DEFAULT_TOKEN, FRA_TOKEN};
+use crate::auth::{
+    Token, DEFAULT_CLIENT_ID, DEFAULT_PAT, DEFAULT_PAT_ACCOUNT, DEFAULT_TOKEN, FRA_TOKEN,
+};
+use crate::connections::{self, Limits};
 use crate::faults::{Dice, Faults};
 use crate::persist::Store;
 use crate::server::{lock, router, Shared};
 use crate::state::State;
 use livechat_config::{Action, Client, Credentials};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use tokio::sync::oneshot;
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-/// Settings of an emulator: address, tokens, region, faults, seed and state file.
+/// Settings of an emulator: address, tokens, region, faults, seed, state file, the
+/// organization's Client IDs and the limits on connections.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct EmulatorBuilder {
@@ -26,7 +30,16 @@ pub struct EmulatorBuilder {
     faults: Faults,
     seed: Option<u64>,
     state_file: Option<PathBuf>,
+    organization_clients: BTreeSet<String>,
+    header_read_timeout: Duration,
+    idle_timeout: Duration,
+    max_connections: Option<usize>,
 }
+
+/// How long a client may take to send a request's headers, by default.
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a connection may stay open with nothing arriving, by default.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 
 impl Default for EmulatorBuilder {
     fn default() -> Self {
@@ -38,6 +51,10 @@ impl Default for EmulatorBuilder {
             faults: Faults::default(),
             seed: None,
             state_file: None,
+            organization_clients: BTreeSet::from([DEFAULT_CLIENT_ID.to_string()]),
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            max_connections: None,
         }
     }
 }
@@ -109,6 +126,38 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Adds a Client ID to the license's organization. `owner_client_id` must name one of the
+    /// organization's Client IDs (properties, webhooks, bot templates); the organization always
+    /// has [`DEFAULT_CLIENT_ID`], the Client ID of the default tokens.
+    pub fn organization_client_id(mut self, client_id: impl Into<String>) -> Self {
+        self.organization_clients.insert(client_id.into());
+        self
+    }
+
+    /// How long a client may take to send a request's headers, counted from when the emulator
+    /// starts waiting for a request: when the connection opens, and after each answer on a kept
+    /// alive one. Default: [`DEFAULT_HEADER_READ_TIMEOUT`] (10 s).
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.header_read_timeout = timeout;
+        self
+    }
+
+    /// How long a connection may go with nothing arriving or leaving while the emulator waits on
+    /// the client (for the next request, the rest of a body, or room to write an answer); the
+    /// time spent working out an answer does not count. Default: [`DEFAULT_IDLE_TIMEOUT`] (60 s).
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = timeout;
+        self
+    }
+
+    /// The most connections open at once; further clients wait until one closes. Default: 512,
+    /// or fewer when the process's descriptor limit leaves less room (64 descriptors are kept for
+    /// the state file and the runtime).
+    pub fn max_connections(mut self, max: usize) -> Self {
+        self.max_connections = Some(max.max(1));
+        self
+    }
+
     /// Binds and starts serving in the background of the current tokio runtime.
     pub async fn start(self) -> io::Result<Emulator> {
         let seed = self.seed.unwrap_or_else(|| {
@@ -117,7 +166,7 @@ impl EmulatorBuilder {
                 .map(|d| d.as_nanos() as u64)
                 .unwrap_or(0)
         });
-        let store = self.state_file.map(Store::new);
+        let store = self.state_file.map(Store::open).transpose()?;
         let state = match &store {
             Some(store) => match store.load()? {
                 Some(state) => state,
@@ -149,6 +198,7 @@ impl EmulatorBuilder {
         let shared = Arc::new(Shared {
             tokens,
             region: self.region,
+            organization_clients: self.organization_clients,
             faults: Mutex::new((self.faults, Dice::new(seed))),
             state: Mutex::new(state),
             store,
@@ -156,15 +206,16 @@ impl EmulatorBuilder {
         });
         let listener = tokio::net::TcpListener::bind(self.listen).await?;
         let addr = listener.local_addr()?;
-        let (stop, stopped) = oneshot::channel::<()>();
+        let limits = Limits {
+            header_read_timeout: self.header_read_timeout,
+            idle_timeout: self.idle_timeout,
+            max_connections: self
+                .max_connections
+                .unwrap_or_else(connections::default_max_connections),
+        };
+        let (stop, stopped) = watch::channel(false);
         let app = router(shared.clone());
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await
-        });
+        let task = tokio::spawn(connections::serve(listener, app, limits, stopped));
         Ok(Emulator {
             base_url: format!("http://{addr}"),
             addr,
@@ -181,7 +232,7 @@ pub struct Emulator {
     base_url: String,
     addr: SocketAddr,
     shared: Arc<Shared>,
-    stop: Option<oneshot::Sender<()>>,
+    stop: Option<watch::Sender<bool>>,
     task: Option<JoinHandle<io::Result<()>>>,
 }
 
@@ -215,6 +266,11 @@ impl Emulator {
     /// The tokens this emulator accepts.
     pub fn tokens(&self) -> &[Token] {
         &self.shared.tokens
+    }
+
+    /// The Client IDs of the license's organization: the `owner_client_id`s it accepts.
+    pub fn organization_client_ids(&self) -> impl Iterator<Item = &str> {
+        self.shared.organization_clients.iter().map(String::as_str)
     }
 
     /// A client of this emulator with the default `dal` token (every scope).
@@ -262,7 +318,7 @@ impl Emulator {
     /// Stops accepting connections, lets requests in flight finish, and returns.
     pub async fn stop(mut self) -> io::Result<()> {
         if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
+            let _ = stop.send(true);
         }
         match self.task.take() {
             Some(task) => task.await.map_err(io::Error::other)?,
@@ -274,7 +330,7 @@ impl Emulator {
 impl Drop for Emulator {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
+            let _ = stop.send(true);
         }
     }
 }

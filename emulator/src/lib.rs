@@ -26,6 +26,7 @@
 
 mod auth;
 mod clock;
+mod connections;
 mod emulator;
 mod error;
 mod faults;
@@ -38,7 +39,9 @@ pub use auth::{
     all_scopes, Token, BOT_TOKEN_SCOPES, DEFAULT_CLIENT_ID, DEFAULT_PAT, DEFAULT_PAT_ACCOUNT,
     DEFAULT_TOKEN, FRA_TOKEN,
 };
-pub use emulator::{default_tokens, Emulator, EmulatorBuilder};
+pub use emulator::{
+    default_tokens, Emulator, EmulatorBuilder, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
+};
 pub use faults::Faults;
 pub use handlers::{PER_ACTION_LIMIT, TEMPLATE_LIMIT};
 pub use state::{ORGANIZATION_ID, OWNER_ID, TEST_NAMESPACE};

@@ -1,7 +1,9 @@
 //! `livechat-config-emulator`: the emulator as a standalone server.
 
 use clap::Parser;
-use livechat_config_emulator::{Emulator, Token, ORGANIZATION_ID};
+use livechat_config_emulator::{
+    Emulator, Token, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT, ORGANIZATION_ID,
+};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -35,19 +37,73 @@ struct Args {
     /// Share (0.0–1.0) of requests answered 503 internal.
     #[arg(long, default_value_t = 0.0)]
     server_errors: f64,
+    /// Also count this Client ID as one of the license's organization (repeatable); only those
+    /// are accepted as `owner_client_id`. The default tokens' Client ID always is one.
+    #[arg(long = "organization-client-id", value_name = "CLIENT_ID")]
+    organization_client_ids: Vec<String>,
+    /// Milliseconds a client may take to send a request's headers, from when the connection
+    /// opens or the previous answer was sent.
+    #[arg(long, default_value_t = DEFAULT_HEADER_READ_TIMEOUT.as_millis() as u64)]
+    header_read_timeout_ms: u64,
+    /// Milliseconds a connection may stay open with nothing arriving from the client (handling
+    /// time does not count).
+    #[arg(long, default_value_t = DEFAULT_IDLE_TIMEOUT.as_millis() as u64)]
+    idle_timeout_ms: u64,
+    /// Most connections open at once; more wait until one closes. Default: 512, or fewer when
+    /// the descriptor limit (ulimit -n) is lower.
+    #[arg(long)]
+    max_connections: Option<usize>,
+}
+
+/// A save that hits a file-size limit must fail with an error the client is answered with, not
+/// end the process: with SIGXFSZ ignored the write returns EFBIG instead.
+#[cfg(unix)]
+fn survive_file_size_limits() {
+    // SAFETY: setting a signal's disposition to SIG_IGN installs no handler code.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
+}
+
+#[cfg(not(unix))]
+fn survive_file_size_limits() {}
+
+/// Resolves on Ctrl-C (SIGINT), listening from the moment it is called.
+#[cfg(unix)]
+fn interrupted() -> impl std::future::Future<Output = std::io::Result<()>> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let listening = signal(SignalKind::interrupt());
+    async move {
+        listening?.recv().await;
+        Ok(())
+    }
+}
+
+#[cfg(not(unix))]
+fn interrupted() -> impl std::future::Future<Output = std::io::Result<()>> {
+    tokio::signal::ctrl_c()
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
+    survive_file_size_limits();
     let mut builder = Emulator::builder()
         .listen(args.listen)
         .region(&args.region)
         .latency(Duration::from_millis(args.latency_ms))
         .rate_limited_share(args.rate_limited)
-        .server_error_share(args.server_errors);
+        .server_error_share(args.server_errors)
+        .header_read_timeout(Duration::from_millis(args.header_read_timeout_ms))
+        .idle_timeout(Duration::from_millis(args.idle_timeout_ms));
     for token in &args.tokens {
         builder = builder.token(Token::bearer(token));
+    }
+    for client_id in &args.organization_client_ids {
+        builder = builder.organization_client_id(client_id);
+    }
+    if let Some(max) = args.max_connections {
+        builder = builder.max_connections(max);
     }
     if let Some(seed) = args.seed {
         builder = builder.seed(seed);
@@ -71,12 +127,17 @@ async fn main() -> ExitCode {
         None => println!("state: in memory only (use --state FILE to keep it)"),
     }
     println!("organization id: {ORGANIZATION_ID}");
+    let clients: Vec<&str> = emulator.organization_client_ids().collect();
+    println!("organization client ids: {}", clients.join(", "));
     println!("accepted tokens:");
     for token in emulator.tokens() {
         println!("  {}", token.describe());
     }
+    // Listening before the banner says so: a Ctrl-C right after it must stop the emulator
+    // cleanly, not kill it with the default action.
+    let interrupted = interrupted();
     println!("press Ctrl-C to stop");
-    if let Err(e) = tokio::signal::ctrl_c().await {
+    if let Err(e) = interrupted.await {
         eprintln!("livechat-config-emulator: cannot wait for Ctrl-C: {e}");
     }
     match emulator.stop().await {

@@ -1,19 +1,77 @@
 //! The state file: JSON, replaced atomically (temp file, fsync, rename, fsync of the folder) after
 //! every change, so a crash leaves either the old or the new state and never half of one.
+//!
+//! One emulator owns a state file at a time: two writing the same file would each overwrite the
+//! other's acknowledged changes. Ownership is an exclusive `flock` on `<file>.lock`, which the
+//! kernel releases however the process ends, kill -9 included, so a stale lock never blocks a
+//! restart.
 
 use crate::state::State;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Store {
     path: PathBuf,
+    /// Held open for the store's lifetime: closing it releases the lock.
+    _lock: fs::File,
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(suffix);
+    path.with_file_name(name)
+}
+
+#[cfg(unix)]
+fn lock_exclusively(file: &fs::File) -> io::Result<bool> {
+    use std::os::unix::io::AsRawFd;
+    // SAFETY: flock only reads the descriptor, which `file` keeps open for the call.
+    let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+    if rc == 0 {
+        return Ok(true);
+    }
+    let err = io::Error::last_os_error();
+    if err.raw_os_error() == Some(libc::EWOULDBLOCK) {
+        Ok(false)
+    } else {
+        Err(err)
+    }
+}
+
+#[cfg(not(unix))]
+fn lock_exclusively(_file: &fs::File) -> io::Result<bool> {
+    Ok(true)
 }
 
 impl Store {
-    pub fn new(path: impl Into<PathBuf>) -> Self {
-        Self { path: path.into() }
+    /// Takes ownership of the state file, or says which file another emulator holds.
+    pub fn open(path: impl Into<PathBuf>) -> io::Result<Self> {
+        let path = path.into();
+        let lock_path = with_suffix(&path, ".lock");
+        let lock = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| {
+                io::Error::new(
+                    e.kind(),
+                    format!("cannot open the lock file {}: {e}", lock_path.display()),
+                )
+            })?;
+        if !lock_exclusively(&lock)? {
+            return Err(io::Error::new(
+                io::ErrorKind::ResourceBusy,
+                format!(
+                    "the state file {} is in use by another emulator (it holds {}); stop that one or use another --state file",
+                    path.display(),
+                    lock_path.display()
+                ),
+            ));
+        }
+        Ok(Self { path, _lock: lock })
     }
 
     /// The saved state, `None` when there is no file yet. A file that is not a state is an
@@ -32,17 +90,20 @@ impl Store {
         })
     }
 
+    /// Replaces the file with `state`. On failure the file is as it was and no temp file is
+    /// left behind.
     pub fn save(&self, state: &State) -> io::Result<()> {
         let bytes = serde_json::to_vec_pretty(state).map_err(io::Error::other)?;
-        let mut tmp_name = self.path.file_name().unwrap_or_default().to_os_string();
-        tmp_name.push(".tmp");
-        let tmp = self.path.with_file_name(tmp_name);
-        {
-            let mut file = fs::File::create(&tmp)?;
+        let tmp = with_suffix(&self.path, ".tmp");
+        let written = fs::File::create(&tmp).and_then(|mut file| {
             file.write_all(&bytes)?;
             file.sync_all()?;
+            fs::rename(&tmp, &self.path)
+        });
+        if let Err(e) = written {
+            let _ = fs::remove_file(&tmp);
+            return Err(e);
         }
-        fs::rename(&tmp, &self.path)?;
         // The rename itself is durable only once the folder's entry is.
         let dir = match self.path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,

@@ -3,6 +3,7 @@
 //! region, scopes, body — before its handler runs under the state lock.
 
 use crate::auth::{self, Identity, Token};
+use crate::connections::Busy;
 use crate::error::Failure;
 use crate::faults::{Dice, Faults, Injected};
 use crate::handlers::{self, Ctx};
@@ -11,13 +12,16 @@ use crate::state::State;
 use axum::body::Bytes;
 use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use livechat_config::{Action, ErrorKind, API_VERSION};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 pub struct Shared {
     pub tokens: Vec<Token>,
     pub region: String,
+    /// The Client IDs of the license's organization: the only valid `owner_client_id`s.
+    pub organization_clients: BTreeSet<String>,
     pub faults: Mutex<(Faults, Dice)>,
     pub state: Mutex<State>,
     pub store: Option<Store>,
@@ -34,9 +38,17 @@ pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 pub fn router(shared: Arc<Shared>) -> axum::Router {
     axum::Router::new().fallback(
-        move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
+        move |method: Method,
+              uri: Uri,
+              headers: HeaderMap,
+              busy: Option<Extension<Arc<Busy>>>,
+              body: Bytes| {
             let shared = shared.clone();
-            async move { shared.serve(method, uri, headers, body).await }
+            async move {
+                // The body is in: from here on the wait is the emulator's, not the client's.
+                let _busy = busy.map(|Extension(busy)| busy.enter());
+                shared.serve(method, uri, headers, body).await
+            }
         },
     )
 }
@@ -156,17 +168,26 @@ impl Shared {
         let ctx = Ctx {
             who: &who,
             region: &self.region,
+            organization_clients: &self.organization_clients,
         };
         let value = {
             let mut state = lock(&self.state);
-            let value = handlers::handle(request, &ctx, &mut state)?;
-            // Saved before the answer leaves, so an acknowledged change is on disk.
-            if let (Some(store), true) = (&self.store, changes_state(action)) {
-                store
-                    .save(&state)
-                    .map_err(|e| Failure::internal(format!("cannot save the state: {e}")))?;
+            match (&self.store, changes_state(action)) {
+                (Some(store), true) => {
+                    // The change is made on a copy and takes the live state's place only once it
+                    // is on disk: an acknowledged change is saved, and one that cannot be saved
+                    // is answered as an error and leaves nothing behind, in memory or later on
+                    // disk.
+                    let mut next = state.clone();
+                    let value = handlers::handle(request, &ctx, &mut next)?;
+                    store
+                        .save(&next)
+                        .map_err(|e| Failure::internal(format!("cannot save the state: {e}")))?;
+                    *state = next;
+                    value
+                }
+                _ => handlers::handle(request, &ctx, &mut state)?,
             }
-            value
         };
         let bytes = serde_json::to_vec(&value).map_err(|e| Failure::internal(e.to_string()))?;
         // The answer goes out only if the sdk decodes it: the emulator cannot drift from the spec.

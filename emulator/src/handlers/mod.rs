@@ -20,11 +20,27 @@ use crate::state::State;
 use livechat_config::{AnyRequest, DecodeError};
 use serde::Serialize;
 use serde_json::{json, Value};
+use std::collections::BTreeSet;
 
-/// What a handler needs besides the state: who calls, and the region bot tokens are issued in.
+/// What a handler needs besides the state: who calls, the region bot tokens are issued in, and
+/// the Client IDs of the license's organization.
 pub struct Ctx<'a> {
     pub who: &'a Identity,
     pub region: &'a str,
+    pub organization_clients: &'a BTreeSet<String>,
+}
+
+impl Ctx<'_> {
+    /// "Must be owned by your organization": anything else is not a valid `owner_client_id`.
+    fn of_organization(&self, owner_client_id: &str) -> Result<(), Failure> {
+        if self.organization_clients.contains(owner_client_id) {
+            Ok(())
+        } else {
+            Err(Failure::validation(format!(
+                "`owner_client_id`: `{owner_client_id}` is not a Client ID of this license's organization"
+            )))
+        }
+    }
 }
 
 fn reply<T: Serialize>(value: T) -> Outcome {
@@ -76,6 +92,7 @@ fn batch<R>(
 /// Runs one request against the state. A handler that fails leaves the state as it found it.
 pub fn handle(request: AnyRequest, ctx: &Ctx, state: &mut State) -> Outcome {
     let who = ctx.who;
+    let org = |owner_client_id: &str| ctx.of_organization(owner_client_id);
     use AnyRequest as R;
     match request {
         R::CreateAgent(r) => agents::create(r, who, state),
@@ -93,17 +110,27 @@ pub fn handle(request: AnyRequest, ctx: &Ctx, state: &mut State) -> Outcome {
         R::DeleteAutoAccess(r) => auto_access::delete(r, state),
         R::UpdateAutoAccess(r) => auto_access::update(r, state),
 
-        R::CreateBotTemplate(r) => bots::create_template(r, state),
+        R::CreateBotTemplate(r) => {
+            org(&r.owner_client_id).and_then(|()| bots::create_template(r, state))
+        }
         R::CreateBot(r) => bots::create(r, who, state),
-        R::DeleteBotTemplate(r) => bots::delete_template(r, state),
+        R::DeleteBotTemplate(r) => {
+            org(&r.owner_client_id).and_then(|()| bots::delete_template(r, state))
+        }
         R::DeleteBot(r) => bots::delete(r, state),
-        R::UpdateBotTemplate(r) => bots::update_template(r, state),
+        R::UpdateBotTemplate(r) => {
+            org(&r.owner_client_id).and_then(|()| bots::update_template(r, state))
+        }
         R::UpdateBot(r) => bots::update(r, state),
-        R::ListBotTemplates(r) => bots::list_templates(r, state),
+        R::ListBotTemplates(r) => {
+            org(&r.owner_client_id).and_then(|()| bots::list_templates(r, state))
+        }
         R::ListBots(r) => bots::list(r, who, state),
         R::GetBot(r) => bots::get(r, state),
         R::IssueBotToken(r) => bots::issue_token(r, ctx.region, state),
-        R::ResetBotTemplateSecret(r) => bots::reset_template_secret(r, state),
+        R::ResetBotTemplateSecret(r) => {
+            org(&r.owner_client_id).and_then(|()| bots::reset_template_secret(r, state))
+        }
         R::ResetBotSecret(r) => bots::reset_secret(r, who, state),
 
         R::CreateGroup(r) => groups::create(r, state),
@@ -112,10 +139,16 @@ pub fn handle(request: AnyRequest, ctx: &Ctx, state: &mut State) -> Outcome {
         R::ListGroups(r) => groups::list(r, state),
         R::GetGroup(r) => groups::get(r, state),
 
-        R::RegisterProperty(r) => properties::register(r, state),
-        R::UnregisterProperty(r) => properties::unregister(r, state),
-        R::PublishProperty(r) => properties::publish(r, state),
-        R::ListProperties(r) => properties::list(r, state),
+        R::RegisterProperty(r) => {
+            org(&r.owner_client_id).and_then(|()| properties::register(r, who, state))
+        }
+        R::UnregisterProperty(r) => {
+            org(&r.owner_client_id).and_then(|()| properties::unregister(r, who, state))
+        }
+        R::PublishProperty(r) => {
+            org(&r.owner_client_id).and_then(|()| properties::publish(r, who, state))
+        }
+        R::ListProperties(r) => org(&r.owner_client_id).and_then(|()| properties::list(r, state)),
         R::UpdateLicenseProperties(r) => property_values::update_license(r, who, state),
         R::ListLicenseProperties(r) => property_values::list_license(r, who, state),
         R::DeleteLicenseProperties(r) => property_values::delete_license(r, who, state),
@@ -128,9 +161,13 @@ pub fn handle(request: AnyRequest, ctx: &Ctx, state: &mut State) -> Outcome {
         R::ListTags(r) => tags::list(r, state),
         R::UpdateTag(r) => tags::update(r, state),
 
-        R::RegisterWebhook(r) => webhooks::register(r, state),
-        R::ListWebhooks(r) => webhooks::list(r, state),
-        R::UnregisterWebhook(r) => webhooks::unregister(r, state),
+        R::RegisterWebhook(r) => {
+            org(&r.owner_client_id).and_then(|()| webhooks::register(r, state))
+        }
+        R::ListWebhooks(r) => org(&r.owner_client_id).and_then(|()| webhooks::list(r, state)),
+        R::UnregisterWebhook(r) => {
+            org(&r.owner_client_id).and_then(|()| webhooks::unregister(r, state))
+        }
         R::ListWebhookNames(r) => webhooks::names(r),
         R::EnableLicenseWebhooks(r) => webhooks::enable(r, who, state),
         R::DisableLicenseWebhooks(r) => webhooks::disable(r, who, state),

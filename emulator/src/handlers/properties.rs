@@ -1,7 +1,14 @@
 //! Property definitions: register, unregister, publish and list them, per namespace (the owner
 //! Client ID), and the type, domain and range rules their values follow.
+//!
+//! "Unpublished (private) properties can be accessed only with a token belonging to the owner
+//! Client Id": a token issued to a Client ID registers, unregisters and publishes properties in
+//! that Client ID's namespace only. A personal access token belongs to an agent of the
+//! organization, not to a Client ID, and configures properties for any Client ID the
+//! organization owns, as the reference's "for a Client Id owned by your organization" allows.
 
 use super::{done, reply};
+use crate::auth::Identity;
 use crate::error::{Failure, Outcome};
 use crate::state::State;
 use livechat_config::{
@@ -49,8 +56,19 @@ pub(super) fn check_value(def: &PropertyDefinition, value: &Value) -> Result<(),
     Ok(())
 }
 
-pub fn register(req: RegisterPropertyRequest, state: &mut State) -> Outcome {
+/// Whether the caller may change the definitions of `owner_client_id`'s namespace.
+fn configures(who: &Identity, owner_client_id: &str) -> Result<(), Failure> {
+    match who.client_id.as_deref() {
+        Some(own) if own != owner_client_id => Err(Failure::authorization(format!(
+            "the properties of `{owner_client_id}` are configured with its own tokens, not those of `{own}`"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+pub fn register(req: RegisterPropertyRequest, who: &Identity, state: &mut State) -> Outcome {
     let ns = &req.owner_client_id;
+    configures(who, ns)?;
     if state
         .properties
         .get(ns)
@@ -128,8 +146,9 @@ pub fn register(req: RegisterPropertyRequest, state: &mut State) -> Outcome {
     done()
 }
 
-pub fn unregister(req: UnregisterPropertyRequest, state: &mut State) -> Outcome {
+pub fn unregister(req: UnregisterPropertyRequest, who: &Identity, state: &mut State) -> Outcome {
     let ns = &req.owner_client_id;
+    configures(who, ns)?;
     if definition(state, ns, &req.name)?.public_access.is_some() {
         return Err(Failure::validation(format!(
             "property `{ns}.{}` is published; published properties cannot be unregistered",
@@ -153,7 +172,8 @@ pub fn unregister(req: UnregisterPropertyRequest, state: &mut State) -> Outcome 
     done()
 }
 
-pub fn publish(req: PublishPropertyRequest, state: &mut State) -> Outcome {
+pub fn publish(req: PublishPropertyRequest, who: &Identity, state: &mut State) -> Outcome {
+    configures(who, &req.owner_client_id)?;
     definition(state, &req.owner_client_id, &req.name)?;
     if let Some(def) = state
         .properties

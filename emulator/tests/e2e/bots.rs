@@ -1,4 +1,4 @@
-use crate::{emulator, kind};
+use crate::{emulator, emulator_owning, kind};
 use livechat_config::*;
 use livechat_config_emulator::{
     Emulator, Token, DEFAULT_CLIENT_ID, DEFAULT_PAT, DEFAULT_PAT_ACCOUNT, ORGANIZATION_ID,
@@ -180,7 +180,7 @@ async fn issue_bot_token_checks_the_secret_and_the_token_works() {
 
 #[tokio::test]
 async fn templates_are_limited_per_client_and_can_make_bots() {
-    let emu = emulator().await;
+    let emu = emulator_owning(&["app-1", "app-2"]).await;
     let client = emu.client();
     let mut ids = Vec::new();
     for i in 0..TEMPLATE_LIMIT {
@@ -257,4 +257,40 @@ async fn templates_are_limited_per_client_and_can_make_bots() {
         .await
         .unwrap();
     assert_eq!(plain.secret.len(), 32);
+}
+
+#[tokio::test]
+async fn template_owners_belong_to_the_organization() {
+    let emu = emulator().await;
+    let client = emu.client();
+    assert_eq!(
+        kind(client.create_bot_template("T", "elsewhere").await),
+        ErrorKind::Validation
+    );
+    assert_eq!(
+        kind(client.list_bot_templates("elsewhere").await),
+        ErrorKind::Validation
+    );
+    assert_eq!(
+        kind(client.delete_bot_template("any", "elsewhere").await),
+        ErrorKind::Validation
+    );
+    assert_eq!(
+        kind(
+            client
+                .update_bot_template("any", "elsewhere")
+                .name("x")
+                .await
+        ),
+        ErrorKind::Validation
+    );
+    assert_eq!(
+        kind(client.reset_bot_template_secret("any", "elsewhere").await),
+        ErrorKind::Validation
+    );
+    assert_eq!(emu.state_json()["bot_templates"], serde_json::json!([]));
+    client
+        .create_bot_template("T", DEFAULT_CLIENT_ID)
+        .await
+        .unwrap();
 }

@@ -6,6 +6,7 @@ mod batch;
 mod binary;
 mod bots;
 mod concurrency;
+mod connections;
 mod errors;
 mod groups;
 mod other;
@@ -21,6 +22,15 @@ use serde_json::Value;
 
 pub async fn emulator() -> Emulator {
     Emulator::builder().seed(1).start().await.unwrap()
+}
+
+/// A seeded emulator whose organization also owns these Client IDs.
+pub async fn emulator_owning(client_ids: &[&str]) -> Emulator {
+    let mut builder = Emulator::builder().seed(1);
+    for id in client_ids {
+        builder = builder.organization_client_id(*id);
+    }
+    builder.start().await.unwrap()
 }
 
 /// The API error kind of a failed call; fails the test for any other outcome.

@@ -71,3 +71,36 @@ async fn a_file_that_is_not_a_state_is_refused_and_kept() {
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "{ not a state");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test]
+async fn one_state_file_serves_one_emulator_at_a_time() {
+    let dir = temp_dir("owned");
+    let file = dir.join("state.json");
+    let first = Emulator::builder().state_file(&file).start().await.unwrap();
+    first.client().create_tag("first").await.unwrap();
+    let err = Emulator::builder()
+        .state_file(&file)
+        .start()
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::ResourceBusy);
+    assert!(
+        err.to_string().contains("in use by another emulator"),
+        "{err}"
+    );
+    first.client().create_tag("still first").await.unwrap();
+    first.stop().await.unwrap();
+
+    let next = Emulator::builder().state_file(&file).start().await.unwrap();
+    let names: Vec<String> = next
+        .client()
+        .list_tags()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    assert_eq!(names, ["first", "still first"], "free again once stopped");
+    next.stop().await.unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+}

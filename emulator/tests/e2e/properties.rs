@@ -1,6 +1,8 @@
 use crate::{call, emulator, kind};
 use livechat_config::*;
-use livechat_config_emulator::{Emulator, Token, DEFAULT_CLIENT_ID, TEST_NAMESPACE};
+use livechat_config_emulator::{
+    Emulator, Token, DEFAULT_CLIENT_ID, DEFAULT_PAT, DEFAULT_PAT_ACCOUNT, TEST_NAMESPACE,
+};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -92,12 +94,6 @@ async fn register_list_publish_unregister() {
                 .await
         ),
         ErrorKind::NotFound
-    );
-    assert!(client.list_properties("nobody").await.unwrap().is_empty());
-    assert_eq!(
-        client.list_properties(TEST_NAMESPACE).await.unwrap().len(),
-        4,
-        "the test properties"
     );
 }
 
@@ -360,6 +356,7 @@ async fn other_namespaces_need_the_all_scope_and_a_published_property() {
         ]);
     let emu = Emulator::builder()
         .token(mine_only.clone())
+        .organization_client_id("other-app")
         .start()
         .await
         .unwrap();
@@ -537,5 +534,186 @@ async fn group_values_per_group() {
                 .await
         ),
         ErrorKind::NotFound
+    );
+}
+
+#[tokio::test]
+async fn only_the_owner_client_id_configures_its_properties() {
+    // Every scope, but issued to another application of the same organization.
+    let intruder = Token::bearer("dal:intruder").client_id("other-app");
+    let emu = Emulator::builder()
+        .token(intruder.clone())
+        .organization_client_id("other-app")
+        .start()
+        .await
+        .unwrap();
+    let owner = emu.client();
+    let other = emu.client_with(intruder.credentials());
+    let ns = DEFAULT_CLIENT_ID;
+    owner
+        .register_property(
+            "secret",
+            ns,
+            PropertyType::String,
+            PropertyAccess::new().license(rw()),
+        )
+        .await
+        .unwrap();
+    owner
+        .update_license_properties([(ns, values(&[("secret", json!("s"))]))])
+        .await
+        .unwrap();
+
+    assert_eq!(
+        kind(
+            other
+                .publish_property("secret", ns, [AccessType::Read, AccessType::Write])
+                .await
+        ),
+        ErrorKind::Authorization
+    );
+    assert_eq!(
+        kind(
+            other
+                .update_license_properties([(ns, values(&[("secret", json!("x"))]))])
+                .await
+        ),
+        ErrorKind::Authorization,
+        "still private"
+    );
+    assert!(!other
+        .list_license_properties()
+        .await
+        .unwrap()
+        .contains_key(ns));
+    assert_eq!(
+        kind(other.unregister_property("secret", ns).await),
+        ErrorKind::Authorization
+    );
+    assert_eq!(
+        kind(
+            other
+                .register_property(
+                    "planted",
+                    ns,
+                    PropertyType::Int,
+                    PropertyAccess::new().license(rw())
+                )
+                .await
+        ),
+        ErrorKind::Authorization
+    );
+    let defined = owner.list_properties(ns).await.unwrap();
+    assert_eq!(
+        defined.keys().collect::<Vec<_>>(),
+        ["secret"],
+        "nothing planted"
+    );
+    assert_eq!(defined["secret"].public_access, None, "not published");
+    assert_eq!(
+        owner.list_license_properties().await.unwrap()[ns]["secret"],
+        json!("s")
+    );
+
+    // A personal access token belongs to the organization, not to a Client ID: it configures
+    // the properties of any Client ID the organization owns.
+    let pat = emu.client_with(Credentials::pat(DEFAULT_PAT_ACCOUNT, DEFAULT_PAT));
+    pat.register_property(
+        "from_pat",
+        "other-app",
+        PropertyType::Bool,
+        PropertyAccess::new().license(rw()),
+    )
+    .await
+    .unwrap();
+    pat.publish_property("from_pat", "other-app", [AccessType::Read])
+        .await
+        .unwrap();
+    assert_eq!(
+        other.list_properties("other-app").await.unwrap()["from_pat"].public_access,
+        Some(vec![AccessType::Read])
+    );
+}
+
+#[tokio::test]
+async fn owner_client_id_must_belong_to_the_organization() {
+    let emu = emulator().await;
+    let client = emu.client();
+    let access = || PropertyAccess::new().license(rw());
+    assert_eq!(
+        kind(
+            client
+                .register_property("p", "elsewhere", PropertyType::Int, access())
+                .await
+        ),
+        ErrorKind::Validation
+    );
+    assert_eq!(
+        kind(client.list_properties("elsewhere").await),
+        ErrorKind::Validation
+    );
+    assert_eq!(
+        kind(
+            client
+                .publish_property("p", "elsewhere", [AccessType::Read])
+                .await
+        ),
+        ErrorKind::Validation
+    );
+    assert_eq!(
+        kind(client.unregister_property("p", "elsewhere").await),
+        ErrorKind::Validation
+    );
+    let pat = emu.client_with(Credentials::pat(DEFAULT_PAT_ACCOUNT, DEFAULT_PAT));
+    assert_eq!(
+        kind(
+            pat.register_property("p", "elsewhere", PropertyType::Int, access())
+                .await
+        ),
+        ErrorKind::Validation,
+        "not even for the organization's own agents"
+    );
+    let (status, reply) = call(
+        &emu,
+        "register_property",
+        r#"{"name": "p", "owner_client_id": "elsewhere", "type": "int", "access": {"license": {"agent": ["read"]}}}"#,
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(reply["error"]["type"], "validation");
+    assert!(
+        reply["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not a Client ID of this license's organization"),
+        "{reply}"
+    );
+    assert!(
+        !emu.state_json()["properties"]
+            .as_object()
+            .unwrap()
+            .contains_key("elsewhere"),
+        "nothing registered"
+    );
+
+    let wider = Emulator::builder()
+        .organization_client_id("elsewhere")
+        .start()
+        .await
+        .unwrap();
+    wider
+        .client_with(Credentials::pat(DEFAULT_PAT_ACCOUNT, DEFAULT_PAT))
+        .register_property("p", "elsewhere", PropertyType::Int, access())
+        .await
+        .unwrap();
+    assert_eq!(
+        wider
+            .client()
+            .list_properties(DEFAULT_CLIENT_ID)
+            .await
+            .unwrap()
+            .len(),
+        0,
+        "the default Client ID stays in the organization"
     );
 }

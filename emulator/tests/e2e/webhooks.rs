@@ -1,4 +1,4 @@
-use crate::{call, emulator, kind};
+use crate::{call, emulator, emulator_owning, kind};
 use livechat_config::*;
 use livechat_config_emulator::{
     DEFAULT_CLIENT_ID, DEFAULT_PAT, DEFAULT_PAT_ACCOUNT, PER_ACTION_LIMIT,
@@ -6,7 +6,7 @@ use livechat_config_emulator::{
 
 #[tokio::test]
 async fn register_list_unregister_by_owner() {
-    let emu = emulator().await;
+    let emu = emulator_owning(&["app-1", "app-2"]).await;
     let client = emu.client();
     let registered = client
         .register_webhook(
@@ -65,7 +65,7 @@ async fn register_list_unregister_by_owner() {
 
 #[tokio::test]
 async fn three_per_action_per_client_id() {
-    let emu = emulator().await;
+    let emu = emulator_owning(&["app", "another-app"]).await;
     let client = emu.client();
     let register = |action: WebhookAction, owner: &str| {
         client.register_webhook(
@@ -99,7 +99,7 @@ async fn three_per_action_per_client_id() {
 
 #[tokio::test]
 async fn filters_must_be_available_for_the_action() {
-    let emu = emulator().await;
+    let emu = emulator_owning(&["app"]).await;
     let client = emu.client();
     let author = WebhookFilters::new().author_type(AuthorType::Customer);
     client
@@ -236,4 +236,43 @@ async fn webhook_names_need_no_authorization() {
         kind(anonymous.list_webhook_names().version("2.0").await),
         ErrorKind::UnsupportedVersion
     );
+}
+
+#[tokio::test]
+async fn webhook_owners_belong_to_the_organization() {
+    let emu = emulator().await;
+    let client = emu.client();
+    assert_eq!(
+        kind(
+            client
+                .register_webhook(
+                    WebhookAction::IncomingChat,
+                    "k",
+                    "http://example.com/",
+                    "elsewhere",
+                    WebhookType::License,
+                )
+                .await
+        ),
+        ErrorKind::Validation
+    );
+    assert_eq!(
+        kind(client.list_webhooks("elsewhere").await),
+        ErrorKind::Validation
+    );
+    assert_eq!(
+        kind(client.unregister_webhook("any", "elsewhere").await),
+        ErrorKind::Validation
+    );
+    assert_eq!(emu.state_json()["webhooks"], serde_json::json!([]));
+    client
+        .register_webhook(
+            WebhookAction::IncomingChat,
+            "k",
+            "http://example.com/",
+            DEFAULT_CLIENT_ID,
+            WebhookType::License,
+        )
+        .await
+        .unwrap();
 }

@@ -1,0 +1,237 @@
+//! Accepting connections so that slow or idle clients cannot deny service to the others: a cap
+//! on open connections (the rest wait in the listen backlog, holding no descriptor of ours), a
+//! deadline for a request's headers, a limit on how long a client may send nothing, and an
+//! accept loop that survives running out of descriptors.
+
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{watch, Semaphore};
+use tokio::time::Sleep;
+
+/// Limits on the connections of one emulator.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub header_read_timeout: Duration,
+    pub idle_timeout: Duration,
+    pub max_connections: usize,
+}
+
+/// Descriptors kept free for the state file, its lock and the runtime when the default cap is
+/// derived from the process's descriptor limit.
+const RESERVED_DESCRIPTORS: u64 = 64;
+const DEFAULT_MAX_CONNECTIONS: usize = 512;
+
+/// 512, or fewer when the descriptor limit would run out first: a full cap must leave
+/// descriptors to save the state with.
+pub fn default_max_connections() -> usize {
+    let allowed = descriptor_limit()
+        .map(|n| n.saturating_sub(RESERVED_DESCRIPTORS).max(1))
+        .unwrap_or(DEFAULT_MAX_CONNECTIONS as u64);
+    usize::try_from(allowed)
+        .unwrap_or(DEFAULT_MAX_CONNECTIONS)
+        .min(DEFAULT_MAX_CONNECTIONS)
+}
+
+#[cfg(unix)]
+fn descriptor_limit() -> Option<u64> {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes into the struct it is given and nothing else.
+    let rc = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) };
+    // rlim_t is not u64 everywhere.
+    #[allow(clippy::unnecessary_cast)]
+    let current = limit.rlim_cur as u64;
+    (rc == 0 && limit.rlim_cur != libc::RLIM_INFINITY).then_some(current)
+}
+
+#[cfg(not(unix))]
+fn descriptor_limit() -> Option<u64> {
+    None
+}
+
+/// Requests being handled on one connection. The idle limit is about a client that sends
+/// nothing; it must not cut a connection whose answer is still being worked out.
+#[derive(Debug, Default)]
+pub struct Busy(AtomicUsize);
+
+impl Busy {
+    pub fn enter(self: &Arc<Self>) -> BusyGuard {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        BusyGuard(self.clone())
+    }
+
+    fn is_busy(&self) -> bool {
+        self.0.load(Ordering::SeqCst) > 0
+    }
+}
+
+pub struct BusyGuard(Arc<Busy>);
+
+impl Drop for BusyGuard {
+    fn drop(&mut self) {
+        self.0 .0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// A socket that fails once it has waited `idle` without moving a byte either way, unless a
+/// request on it is being handled.
+struct IdleLimited {
+    inner: TcpStream,
+    idle: Duration,
+    busy: Arc<Busy>,
+    read_deadline: Option<Pin<Box<Sleep>>>,
+    write_deadline: Option<Pin<Box<Sleep>>>,
+}
+
+fn timed_out() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::TimedOut,
+        "the client sent nothing for too long",
+    )
+}
+
+/// What a pending read or write means for its deadline: started when the wait starts, and
+/// expired into an error.
+fn wait(
+    deadline: &mut Option<Pin<Box<Sleep>>>,
+    idle: Duration,
+    busy: &Busy,
+    cx: &mut Context<'_>,
+) -> Poll<io::Error> {
+    if busy.is_busy() {
+        // The wait restarts once the answer is out.
+        *deadline = None;
+        return Poll::Pending;
+    }
+    let sleep = deadline.get_or_insert_with(|| Box::pin(tokio::time::sleep(idle)));
+    match sleep.as_mut().poll(cx) {
+        Poll::Ready(()) => Poll::Ready(timed_out()),
+        Poll::Pending => Poll::Pending,
+    }
+}
+
+impl AsyncRead for IdleLimited {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        match Pin::new(&mut this.inner).poll_read(cx, buf) {
+            Poll::Pending => wait(&mut this.read_deadline, this.idle, &this.busy, cx).map(Err),
+            ready => {
+                this.read_deadline = None;
+                ready
+            }
+        }
+    }
+}
+
+impl AsyncWrite for IdleLimited {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        data: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        match Pin::new(&mut this.inner).poll_write(cx, data) {
+            Poll::Pending => wait(&mut this.write_deadline, this.idle, &this.busy, cx).map(Err),
+            ready => {
+                this.write_deadline = None;
+                ready
+            }
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
+    }
+}
+
+/// Accept errors that concern one connection only; the rest (out of descriptors, out of memory)
+/// call for a pause before the next try.
+fn concerns_one_connection(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::ConnectionReset
+    )
+}
+
+/// Serves `app` until `stop` fires, then lets every open connection finish its request in flight
+/// and returns once all are closed.
+pub async fn serve(
+    listener: TcpListener,
+    app: axum::Router,
+    limits: Limits,
+    mut stop: watch::Receiver<bool>,
+) -> io::Result<()> {
+    let max = limits.max_connections.clamp(1, 1 << 20);
+    let slots = Arc::new(Semaphore::new(max));
+    loop {
+        // At the cap nothing more is accepted: new clients wait in the backlog, not in a
+        // descriptor of ours, until a slot frees up.
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => slot.map_err(io::Error::other)?,
+            _ = stop.wait_for(|stopped| *stopped) => break,
+        };
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = stop.wait_for(|stopped| *stopped) => break,
+        };
+        let stream = match accepted {
+            Ok((stream, _)) => stream,
+            Err(e) if concerns_one_connection(&e) => continue,
+            Err(_) => {
+                // Out of descriptors, say: connections closing will free some.
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let busy = Arc::new(Busy::default());
+        let io = IdleLimited {
+            inner: stream,
+            idle: limits.idle_timeout,
+            busy: busy.clone(),
+            read_deadline: None,
+            write_deadline: None,
+        };
+        let service = TowerToHyperService::new(app.clone().layer(axum::Extension(busy)));
+        let mut stop = stop.clone();
+        tokio::spawn(async move {
+            let _slot = slot;
+            let mut builder = http1::Builder::new();
+            builder
+                .timer(TokioTimer::new())
+                .header_read_timeout(limits.header_read_timeout);
+            let conn = builder.serve_connection(TokioIo::new(io), service);
+            tokio::pin!(conn);
+            tokio::select! {
+                _ = conn.as_mut() => return,
+                _ = stop.wait_for(|stopped| *stopped) => conn.as_mut().graceful_shutdown(),
+            }
+            let _ = conn.await;
+        });
+    }
+    // Every slot back means every connection is closed.
+    let _all = slots.acquire_many(max as u32).await;
+    Ok(())
+}
