@@ -3,7 +3,7 @@
 
 use crate::{call, emulator};
 use livechat_config::*;
-use livechat_config_emulator::{Emulator, OWNER_ID};
+use livechat_config_emulator::{Emulator, DEFAULT_CLIENT_ID, OWNER_ID};
 
 /// Sends `body` to `action` and expects a `validation` error naming `mentions`.
 async fn refused(emu: &Emulator, action: &str, body: &str, mentions: &str) -> String {
@@ -91,7 +91,11 @@ async fn swapped_arguments_and_bad_formats_are_refused() {
     .await;
     assert_eq!(client.list_agents().await.unwrap().len(), 1);
     assert!(client.list_bots().await.unwrap().is_empty());
-    assert!(client.list_webhooks("client-1").await.unwrap().is_empty());
+    assert!(client
+        .list_webhooks(DEFAULT_CLIENT_ID)
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 #[tokio::test]
