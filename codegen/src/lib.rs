@@ -4,6 +4,7 @@
 //! the files of `sdk/src/generated/`, formatted with prettyplease so the output is byte-identical on
 //! every machine.
 
+pub mod diff;
 mod emit;
 mod names;
 pub mod spec;

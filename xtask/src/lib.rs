@@ -1,6 +1,8 @@
 //! Project tasks: `gen` writes the generated part of the sdk from the spec, `check` proves the
 //! checked-in output is what the spec produces.
 
+pub mod diff;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 

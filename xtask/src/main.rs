@@ -1,9 +1,10 @@
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <gen|check|bench>
+const USAGE: &str = "usage: cargo xtask <gen|check|bench|diff>
   gen    write sdk/src/generated/ from spec/configuration-v3.6.json
   check  fail, naming the file, when sdk/src/generated/ differs from what the spec produces
-  bench  build the bench in release and print its table (arguments after `bench` go to it)";
+  bench  build the bench in release and print its table (arguments after `bench` go to it)
+  diff   diff <old> <new>: what one spec changes against another (versions such as 3.6, or paths)";
 
 fn main() -> ExitCode {
     let root = xtask::root();
@@ -25,6 +26,12 @@ fn main() -> ExitCode {
                 Err(format!("{}\nrun `cargo xtask gen`", problems.join("\n")))
             }
         }),
+        "diff" => match (std::env::args().nth(2), std::env::args().nth(3)) {
+            (Some(old), Some(new)) => {
+                xtask::diff::diff(&root, &old, &new).map(|text| print!("{text}"))
+            }
+            _ => Err(USAGE.to_string()),
+        },
         "bench" => bench(&root, std::env::args().skip(2)),
         _ => Err(USAGE.to_string()),
     };
