@@ -124,6 +124,24 @@ fn a_renamed_object_type_is_compared_field_by_field_under_its_path() {
 }
 
 #[test]
+fn a_renamed_recursive_type_is_compared_once_along_its_path() {
+    // Node and Tree hold lists of themselves; descending into children again would never end.
+    let text = fixture_diff();
+    let tree: Vec<&str> = lines(&text)
+        .into_iter()
+        .filter(|l| l.contains("Greeting.tree"))
+        .collect();
+    assert_eq!(
+        tree,
+        [
+            "~ Greeting.tree: type Node → Tree",
+            "+ Greeting.tree.depth: uint, optional",
+            "~ Greeting.tree.children: type Node[] → Tree[]",
+        ]
+    );
+}
+
+#[test]
 fn type_changes_list_types_fields_enum_values_and_kinds() {
     let text = fixture_diff();
     let types = text.split("## Types\n").nth(1).unwrap();
@@ -135,13 +153,20 @@ fn type_changes_list_types_fields_enum_values_and_kinds() {
 + GreetingRule (object)
 + RichMessage (object)
 + Role (enum: normal, administrator, owner)
++ Tree (object)
 - OldRule
+- Node
 ~ GreetingRuleType
     GreetingRuleType: + url_match_page_view_number
     GreetingRuleType: - url_regex
 ~ Greeting
     ~ Greeting.rules: type OldRule[] → GreetingRule[]
     ~ Greeting.rules[].type: type string → GreetingRuleType
+    ~ Greeting.translations: type map<OldRule> → map<GreetingRule>
+    ~ Greeting.translations{}.type: type string → GreetingRuleType
+    ~ Greeting.tree: type Node → Tree
+    + Greeting.tree.depth: uint, optional
+    ~ Greeting.tree.children: type Node[] → Tree[]
     Greeting constraints: - at_most_one_of(subject, body)
 ~ Level
     ~ Level: kind object → enum

@@ -254,7 +254,9 @@ impl Cx<'_> {
         diff
     }
 
-    /// Compares two type definitions found at `path`; `seen` stops recursive types.
+    /// Compares two type definitions found at `path`; `seen` holds the pairs being compared further
+    /// up the path, so a recursive type stops instead of looping, while the same pair reached by
+    /// another path is still listed there.
     fn named(
         &self,
         out: &mut Vec<Change>,
@@ -263,7 +265,8 @@ impl Cx<'_> {
         new: &TypeDef,
         seen: &mut HashSet<(String, String)>,
     ) {
-        if !seen.insert((old.name().to_string(), new.name().to_string())) {
+        let pair = (old.name().to_string(), new.name().to_string());
+        if !seen.insert(pair.clone()) {
             return;
         }
         match (old, new) {
@@ -311,6 +314,7 @@ impl Cx<'_> {
             }
             _ => out.push(changed(path, "kind", kind(old), kind(new))),
         }
+        seen.remove(&pair);
     }
 
     fn fields(

@@ -4,31 +4,29 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// Where a spec lives: a version (`3.7`, `v3.7`) names `spec/configuration-v<version>.json` under
-/// `root`; anything else is a path to a spec file.
-pub fn spec_path(root: &Path, arg: &str) -> PathBuf {
+/// `root`; anything else (`None`) is a path to a spec file.
+fn version_path(root: &Path, arg: &str) -> Option<PathBuf> {
     let version = arg.strip_prefix('v').unwrap_or(arg);
     let is_version = !version.is_empty()
         && version.split('.').count() == 2
         && version
             .split('.')
             .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()));
-    if is_version {
-        root.join(format!("spec/configuration-v{version}.json"))
-    } else {
-        PathBuf::from(arg)
-    }
+    is_version.then(|| root.join(format!("spec/configuration-v{version}.json")))
 }
 
 fn load(root: &Path, arg: &str) -> Result<codegen::Spec, String> {
-    let path = spec_path(root, arg);
-    let json = fs::read_to_string(&path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound if path.starts_with(root.join("spec")) => {
+    let version = version_path(root, arg);
+    let path = version.clone().unwrap_or_else(|| PathBuf::from(arg));
+    let json = fs::read_to_string(&path).map_err(|e| {
+        if version.is_some() && e.kind() == std::io::ErrorKind::NotFound {
             format!(
                 "no spec for version {arg}: {} does not exist",
                 path.display()
             )
+        } else {
+            format!("{}: {e}", path.display())
         }
-        _ => format!("{}: {e}", path.display()),
     })?;
     codegen::load(&json).map_err(|e| format!("{} is invalid:\n{e}", path.display()))
 }
