@@ -1,4 +1,4 @@
-//! The generator: snapshots of its output for the real spec and for small fixture specs, spec
+//! The generator: snapshots of its output for small fixture specs, spec
 //! validation errors that name their spot, and the checked-in code being fresh.
 
 use livechat_config_tests::root;
@@ -10,7 +10,7 @@ fn load(json: &str) -> codegen::Spec {
 }
 
 fn generated(spec: &codegen::Spec) -> String {
-    let files = codegen::generate(spec).unwrap();
+    let files = codegen::generate(spec);
     let mut out = String::new();
     for file in files {
         out.push_str(&format!("===== {} =====\n{}\n", file.path, file.contents));
@@ -22,10 +22,12 @@ fn fixture(name: &str) -> String {
     fs::read_to_string(root().join("tests/fixtures").join(format!("{name}.json"))).unwrap()
 }
 
+/// The real spec's output is checked byte for byte against `sdk/src/generated/` by
+/// `checked_in_generated_code_is_fresh`; here only its shape.
 #[test]
-fn real_spec_output_matches_snapshots() {
+fn real_spec_produces_one_file_per_section() {
     let text = fs::read_to_string(root().join(xtask::SPEC)).unwrap();
-    let files = codegen::generate(&load(&text)).unwrap();
+    let files = codegen::generate(&load(&text));
     let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(
         names,
@@ -45,7 +47,6 @@ fn real_spec_output_matches_snapshots() {
     );
     for file in files {
         assert!(file.contents.starts_with(codegen::HEADER));
-        insta::assert_snapshot!(format!("real__{}", file.path), file.contents);
     }
 }
 
@@ -320,8 +321,8 @@ fn adding_an_optional_field_is_a_small_local_diff() {
         "required": false,
         "description": "The tag's color."
     }));
-    let before = codegen::generate(&load(&text)).unwrap();
-    let after = codegen::generate(&load(&spec.to_string())).unwrap();
+    let before = codegen::generate(&load(&text));
+    let after = codegen::generate(&load(&spec.to_string()));
     let mut changed = Vec::new();
     for (old, new) in before.iter().zip(&after) {
         assert_eq!(old.path, new.path);
@@ -356,7 +357,7 @@ fn adding_an_optional_field_is_a_small_local_diff() {
 #[test]
 fn every_method_documents_scopes_batch_support_and_an_example() {
     let text = fs::read_to_string(root().join(xtask::SPEC)).unwrap();
-    let files = codegen::generate(&load(&text)).unwrap();
+    let files = codegen::generate(&load(&text));
     let all: String = files.iter().map(|f| f.contents.as_str()).collect();
     let count = |needle: &str| all.matches(needle).count();
     assert_eq!(count("/// # Example"), 65);
@@ -371,7 +372,7 @@ fn every_method_documents_scopes_batch_support_and_an_example() {
 fn method_docs_say_how_scopes_combine_and_when_a_call_is_retried() {
     let text = fs::read_to_string(root().join(xtask::SPEC)).unwrap();
     let spec = load(&text);
-    let files = codegen::generate(&spec).unwrap();
+    let files = codegen::generate(&spec);
     let all: String = files.iter().map(|f| f.contents.as_str()).collect();
     assert!(!all.contains("Reference note"));
     assert!(!all.contains("as published"));
@@ -426,4 +427,25 @@ fn section_modules_are_public_and_re_exported() {
     ) -> livechat_config::Call<'_, livechat_config::tags::ListTagsRequest> = call;
     assert_eq!(request.id, "smith@example.com");
     assert_eq!(priority, livechat_config::Priority::First);
+}
+
+#[test]
+fn generate_never_panics_even_on_a_spec_that_skipped_validation() {
+    let text = fs::read_to_string(root().join(xtask::SPEC)).unwrap();
+    let mut spec: Value = serde_json::from_str(&text).unwrap();
+    spec["actions"][0]["params"][0]["type"] = json!("map<int");
+    spec["actions"][1]["response"] = json!({"type": "NoSuchType[]"});
+    let spec: codegen::Spec = serde_json::from_value(spec).unwrap();
+    assert!(codegen::validate(&spec).is_err());
+    let files = codegen::generate(&spec);
+    let agents = files.iter().find(|f| f.path == "agents.rs").unwrap();
+    assert!(agents.contents.starts_with(codegen::HEADER));
+    // The unparsable expression stands in as any JSON value.
+    let request = agents
+        .contents
+        .split("pub struct CreateAgentRequest {")
+        .nth(1)
+        .unwrap();
+    let id = request.lines().find(|l| l.contains("pub id:")).unwrap();
+    assert_eq!(id.trim(), "pub id: ::serde_json::Value,");
 }

@@ -5,6 +5,7 @@
 //! every machine.
 
 mod emit;
+pub mod model;
 mod names;
 pub mod spec;
 mod type_expr;
@@ -27,8 +28,14 @@ pub fn load(json: &str) -> Result<Spec, SpecErrors> {
     Ok(spec)
 }
 
-/// Validates the spec, then generates every file of `sdk/src/generated/`, `mod.rs` included.
-pub fn generate(spec: &Spec) -> Result<Vec<File>, SpecErrors> {
-    validate::validate(spec)?;
-    Ok(emit::generate(spec))
+/// Checks a spec that was built or edited in code rather than loaded.
+pub fn validate(spec: &Spec) -> Result<(), SpecErrors> {
+    validate::validate(spec)
+}
+
+/// Generates the files of one version's module (`sdk/src/generated/v3_6/`, `mod.rs` included)
+/// from a spec that [`load`] or [`validate`] accepted. It cannot fail: the spec is lowered into a
+/// [`model::Model`] once and the emitters read only that.
+pub fn generate(spec: &Spec) -> Vec<File> {
+    emit::generate(&model::lower(spec))
 }

@@ -1,17 +1,18 @@
 //! Per action: its request (and in-place response) type, the `Request` impl, the `Client` method, the
 //! builder methods on `Call`; and the `Action` enum that ties every action together.
 
-use super::{doc, model, parse, rust_type};
+use super::{doc, objects, rust_type};
+use crate::model::{Action, Model, Response, Type};
 use crate::names;
-use crate::spec::{Action, Field, Response, Section, Spec, TypeDef};
+use crate::spec::Section;
 use proc_macro2::TokenStream;
 use quote::quote;
 
 fn response_type(action: &Action) -> TokenStream {
     match &action.response {
-        Response::Empty { .. } => quote!(()),
-        Response::Type { ty } => rust_type(&parse(ty)),
-        Response::Fields { .. } => {
+        Response::Empty => quote!(()),
+        Response::Type(ty) => rust_type(ty),
+        Response::Fields(_) => {
             let name = names::ident(&names::response_type(&action.name));
             quote!(#name)
         }
@@ -70,7 +71,7 @@ fn method_doc(action: &Action) -> String {
     text
 }
 
-pub fn section(spec: &Spec, section: &Section) -> TokenStream {
+pub fn section(spec: &Model, section: &Section) -> TokenStream {
     let mut out = quote! {
         #[allow(unused_imports)]
         use super::*;
@@ -81,7 +82,7 @@ pub fn section(spec: &Spec, section: &Section) -> TokenStream {
     out
 }
 
-fn action_items(action: &Action, types: &[TypeDef]) -> TokenStream {
+fn action_items(action: &Action, types: &[Type]) -> TokenStream {
     let name = &action.name;
     let variant = names::ident(&names::action_type(name));
     let request_name = names::request_type(name);
@@ -89,34 +90,13 @@ fn action_items(action: &Action, types: &[TypeDef]) -> TokenStream {
     let method = names::member(name);
     let response = response_type(action);
 
-    let request_doc = format!(
-        "The request of `{name}` ({}): see [`Client::{name}`](crate::Client::{name}).",
-        action.title
-    );
-    let mut out = model::object(&model::ObjectSpec {
-        name: &request_name,
-        doc: &request_doc,
-        fields: &action.params,
-        constraints: &action.constraints,
-        types,
-    });
-    if let Response::Fields { fields } = &action.response {
-        let response_name = names::response_type(name);
-        let response_doc = format!(
-            "The response of `{name}` ({}): see [`Client::{name}`](crate::Client::{name}).",
-            action.title
-        );
-        out.extend(model::object(&model::ObjectSpec {
-            name: &response_name,
-            doc: &response_doc,
-            fields,
-            constraints: &[],
-            types,
-        }));
+    let mut out = objects::object(&action.request, types);
+    if let Response::Fields(object) = &action.response {
+        out.extend(objects::object(object, types));
     }
 
     let decode = match action.response {
-        Response::Empty { .. } => quote!(crate::decode::empty(Self::ACTION, bytes)),
+        Response::Empty => quote!(crate::decode::empty(Self::ACTION, bytes)),
         _ => quote!(crate::decode::json(Self::ACTION, bytes)),
     };
     out.extend(quote! {
@@ -129,14 +109,10 @@ fn action_items(action: &Action, types: &[TypeDef]) -> TokenStream {
         }
     });
 
-    let required: Vec<_> = action
-        .params
-        .iter()
-        .filter(|f| f.always_required())
-        .collect();
+    let required: Vec<_> = action.request.required().collect();
     let args = required.iter().map(|f| {
         let member = names::member(&f.name);
-        let (ty, _) = super::argument(&parse(&f.ty), &quote!(#member));
+        let (ty, _) = super::argument(&f.ty, &quote!(#member));
         quote!(#member: #ty)
     });
     let arg_names = required.iter().map(|f| names::member(&f.name));
@@ -186,13 +162,12 @@ fn action_items(action: &Action, types: &[TypeDef]) -> TokenStream {
     });
 
     let forwards: Vec<TokenStream> = action
-        .params
-        .iter()
-        .filter(|f| !f.always_required())
+        .request
+        .optional()
         .map(|f| {
             let member = names::member(&f.name);
             let field_doc = doc(&super::field_doc(f));
-            let (ty, _) = super::argument(&parse(&f.ty), &quote!(#member));
+            let (ty, _) = super::argument(&f.ty, &quote!(#member));
             quote! {
                 #field_doc
                 pub fn #member(self, #member: #ty) -> Self {
@@ -211,41 +186,6 @@ fn action_items(action: &Action, types: &[TypeDef]) -> TokenStream {
     out
 }
 
-/// A field marked `secret` among `fields` or in any object they hold.
-fn holds_secret(fields: &[Field], types: &[TypeDef], seen: &mut Vec<String>) -> bool {
-    fields.iter().any(|f| {
-        f.secret
-            || parse(&f.ty)
-                .named()
-                .is_some_and(|name| named_holds_secret(name, types, seen))
-    })
-}
-
-fn named_holds_secret(name: &str, types: &[TypeDef], seen: &mut Vec<String>) -> bool {
-    if seen.iter().any(|s| s == name) {
-        return false;
-    }
-    seen.push(name.to_string());
-    types.iter().any(|t| match t {
-        TypeDef::Object {
-            name: n, fields, ..
-        } if n == name => holds_secret(fields, types, seen),
-        _ => false,
-    })
-}
-
-/// The action's request or answer carries a credential.
-fn carries_secrets(action: &Action, types: &[TypeDef]) -> bool {
-    let response = match &action.response {
-        Response::Empty { .. } => false,
-        Response::Type { ty } => parse(ty)
-            .named()
-            .is_some_and(|name| named_holds_secret(name, types, &mut Vec::new())),
-        Response::Fields { fields } => holds_secret(fields, types, &mut Vec::new()),
-    };
-    response || holds_secret(&action.params, types, &mut Vec::new())
-}
-
 struct Entry<'a> {
     variant: proc_macro2::Ident,
     name: String,
@@ -254,7 +194,7 @@ struct Entry<'a> {
     batch: bool,
 }
 
-pub fn action_enum(spec: &Spec) -> TokenStream {
+pub fn action_enum(spec: &Model) -> TokenStream {
     let mut entries = Vec::new();
     for action in &spec.actions {
         entries.push(Entry {
@@ -325,7 +265,7 @@ pub fn action_enum(spec: &Spec) -> TokenStream {
         });
     let secret_arms: Vec<TokenStream> = entries
         .iter()
-        .filter(|e| carries_secrets(e.action, &spec.types))
+        .filter(|e| e.action.carries_secrets)
         .map(|e| {
             let v = &e.variant;
             quote!(Self::#v)
@@ -395,7 +335,7 @@ pub fn action_enum(spec: &Spec) -> TokenStream {
 
     let version = &spec.version;
     let base_url = &spec.base_url;
-    let action_path = spec.path.replace("{action}", "");
+    let action_path = &spec.action_path;
     quote! {
         use super::*;
 
