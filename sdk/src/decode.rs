@@ -1,8 +1,12 @@
 //! Bytes → typed values. Nothing here panics on any input: every failure is a `DecodeError`
 //! naming the action and, where serde can tell, the path of the offending field.
 
+#[cfg(feature = "server")]
 use crate::validate::{Validate, Validator};
-use crate::{Action, ApiError, BatchItem, DecodeError, ErrorKind, Request};
+
+#[cfg(feature = "server")]
+use crate::Request;
+use crate::{Action, ApiError, BatchItem, DecodeError, ErrorKind};
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -71,6 +75,7 @@ pub fn empty(action: Action, bytes: &[u8]) -> Result<(), DecodeError> {
     parse::<IgnoredAny>(action, or_empty_object(bytes)).map(|_| ())
 }
 
+#[cfg(feature = "server")]
 /// A request body, checked as a server checks it: types, required fields, enum values, limits,
 /// formats.
 pub fn request<R: DeserializeOwned + Validate>(
@@ -90,6 +95,7 @@ pub fn request<R: DeserializeOwned + Validate>(
     }
 }
 
+#[cfg(feature = "server")]
 /// A batch request body: `{"requests": [...]}`, each item decoded on its own, as the API answers
 /// each item on its own.
 pub fn batch_request<R: DeserializeOwned + Validate + Request>(

@@ -421,7 +421,9 @@ pub fn action_enum(spec: &Model) -> TokenStream {
 
             /// Decodes and validates a request body for this action: missing required fields,
             /// wrong types, unknown enum values, broken limits and constraints are errors naming
-            /// the field. A batch body decodes item by item, each with its own result.
+            /// the field. A batch body decodes item by item, each with its own result. Only a
+            /// server needs it (feature `server`).
+            #[cfg(feature = "server")]
             pub fn decode_request(self, bytes: &[u8]) -> Result<AnyRequest, crate::DecodeError> {
                 match self { #(#decode_request_arms)* }
             }
@@ -439,12 +441,14 @@ pub fn action_enum(spec: &Model) -> TokenStream {
         }
 
         /// A decoded request of any action; see [`Action::decode_request`].
+        #[cfg(feature = "server")]
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub enum AnyRequest {
             #(#request_variants)*
         }
 
+        #[cfg(feature = "server")]
         impl AnyRequest {
             /// The action this request is for.
             pub fn action(&self) -> Action {

@@ -210,6 +210,7 @@ fn validate_impl(name: &proc_macro2::Ident, spec: &Object, types: &[Type]) -> To
     });
     let check_json = (!json_checks.is_empty()).then(|| {
         quote! {
+            #[cfg(feature = "server")]
             fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
                 #(#json_checks)*
             }

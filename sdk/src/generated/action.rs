@@ -675,7 +675,9 @@ impl Action {
     }
     /// Decodes and validates a request body for this action: missing required fields,
     /// wrong types, unknown enum values, broken limits and constraints are errors naming
-    /// the field. A batch body decodes item by item, each with its own result.
+    /// the field. A batch body decodes item by item, each with its own result. Only a
+    /// server needs it (feature `server`).
+    #[cfg(feature = "server")]
     pub fn decode_request(self, bytes: &[u8]) -> Result<AnyRequest, crate::DecodeError> {
         match self {
             Self::CreateAgent => {
@@ -1243,6 +1245,7 @@ impl ::std::fmt::Display for Action {
     }
 }
 /// A decoded request of any action; see [`Action::decode_request`].
+#[cfg(feature = "server")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum AnyRequest {
@@ -1377,6 +1380,7 @@ pub enum AnyRequest {
     /// `batch_update_bots`
     BatchUpdateBots(Vec<Result<UpdateBotRequest, crate::DecodeError>>),
 }
+#[cfg(feature = "server")]
 impl AnyRequest {
     /// The action this request is for.
     pub fn action(&self) -> Action {

@@ -184,6 +184,7 @@ impl crate::validate::Validate for CreateAgentRequest {
         v.field("email_subscriptions", &self.email_subscriptions);
         v.field("work_scheduler", &self.work_scheduler);
     }
+    #[cfg(feature = "server")]
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
         v.json_field::<WorkScheduler>(value, "work_scheduler");
     }
@@ -645,6 +646,7 @@ impl crate::validate::Validate for UpdateAgentRequest {
         v.field("email_subscriptions", &self.email_subscriptions);
         v.field("work_scheduler", &self.work_scheduler);
     }
+    #[cfg(feature = "server")]
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
         v.json_field::<WorkScheduler>(value, "work_scheduler");
     }

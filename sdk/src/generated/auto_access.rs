@@ -49,6 +49,7 @@ impl crate::validate::Validate for AddAutoAccessRequest {
         v.field("access", &self.access);
         v.field("conditions", &self.conditions);
     }
+    #[cfg(feature = "server")]
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
         v.json_field::<Access>(value, "access");
         v.json_field::<Conditions>(value, "conditions");
@@ -300,6 +301,7 @@ impl crate::validate::Validate for UpdateAutoAccessRequest {
         v.field("access", &self.access);
         v.field("conditions", &self.conditions);
     }
+    #[cfg(feature = "server")]
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
         v.json_field::<Access>(value, "access");
         v.json_field::<Conditions>(value, "conditions");

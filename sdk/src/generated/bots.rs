@@ -379,6 +379,7 @@ impl crate::validate::Validate for CreateBotRequest {
             },
         );
     }
+    #[cfg(feature = "server")]
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
         v.json_field_omitting::<WorkScheduler>(value, "work_scheduler", &["schedule"]);
     }
@@ -1084,6 +1085,7 @@ impl crate::validate::Validate for UpdateBotRequest {
         v.field("default_group_priority", &self.default_group_priority);
         v.field("work_scheduler", &self.work_scheduler);
     }
+    #[cfg(feature = "server")]
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
         v.json_field_omitting::<WorkScheduler>(value, "work_scheduler", &["schedule"]);
     }

@@ -58,6 +58,7 @@ impl crate::validate::Validate for CreateGroupRequest {
         );
         v.field("agent_priorities", &self.agent_priorities);
     }
+    #[cfg(feature = "server")]
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
         v.present(value, "agent_priorities");
     }

@@ -327,6 +327,7 @@ impl crate::validate::Validate for PublishPropertyRequest {
         );
         v.field("access_type", &self.access_type);
     }
+    #[cfg(feature = "server")]
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
         v.present(value, "access_type");
     }
@@ -471,6 +472,7 @@ impl UpdateLicensePropertiesRequest {
     }
 }
 impl crate::validate::Validate for UpdateLicensePropertiesRequest {
+    #[cfg(feature = "server")]
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
         v.present(value, "properties");
     }
@@ -623,6 +625,7 @@ impl DeleteLicensePropertiesRequest {
     }
 }
 impl crate::validate::Validate for DeleteLicensePropertiesRequest {
+    #[cfg(feature = "server")]
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
         v.present(value, "properties");
     }
@@ -698,6 +701,7 @@ impl UpdateGroupPropertiesRequest {
     }
 }
 impl crate::validate::Validate for UpdateGroupPropertiesRequest {
+    #[cfg(feature = "server")]
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
         v.present(value, "properties");
     }
@@ -783,6 +787,7 @@ impl ListGroupsPropertiesRequest {
     }
 }
 impl crate::validate::Validate for ListGroupsPropertiesRequest {
+    #[cfg(feature = "server")]
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
         v.present(value, "group_ids");
     }
@@ -861,6 +866,7 @@ impl DeleteGroupPropertiesRequest {
     }
 }
 impl crate::validate::Validate for DeleteGroupPropertiesRequest {
+    #[cfg(feature = "server")]
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
         v.present(value, "properties");
     }

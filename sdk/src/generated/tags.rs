@@ -189,6 +189,7 @@ impl crate::validate::Validate for ListTagsRequest {
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("filters", &self.filters);
     }
+    #[cfg(feature = "server")]
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
         v.json_field::<TagFilters>(value, "filters");
     }
