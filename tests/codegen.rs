@@ -42,6 +42,7 @@ fn real_spec_produces_one_file_per_section() {
             "webhooks.rs",
             "other.rs",
             "action.rs",
+            "server.rs",
             "mod.rs"
         ]
     );
@@ -87,29 +88,100 @@ fn checked_in_generated_code_is_fresh() {
 
 #[test]
 fn stale_detection_names_the_file() {
-    // A copy of the workspace's spec and output in a scratch dir, with one generated file edited.
+    // A copy of the workspace's spec, sdk manifest and output in a scratch dir, then edits.
     let dir = std::env::temp_dir().join(format!("livechat-config-stale-{}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(dir.join("spec")).unwrap();
+    fs::create_dir_all(dir.join("sdk")).unwrap();
     fs::copy(root().join(xtask::SPEC), dir.join(xtask::SPEC)).unwrap();
-    assert_eq!(xtask::gen(&dir).unwrap().len(), 11);
+    fs::copy(root().join("sdk/Cargo.toml"), dir.join("sdk/Cargo.toml")).unwrap();
+    // 12 files of v3_6 and the versions glue.
+    assert_eq!(xtask::gen(&dir).unwrap().len(), 13);
     assert!(
         xtask::gen(&dir).unwrap().is_empty(),
         "a second gen changes nothing"
     );
     assert!(xtask::stale(&dir).unwrap().is_empty());
 
-    let tags = dir.join(xtask::OUT).join("tags.rs");
+    let tags = dir.join(xtask::OUT).join("v3_6/tags.rs");
     let edited = fs::read_to_string(&tags).unwrap().replace("Tag", "Label");
     fs::write(&tags, edited).unwrap();
-    fs::write(dir.join(xtask::OUT).join("extra.rs"), "// stray").unwrap();
+    fs::write(dir.join(xtask::OUT).join("v3_6/extra.rs"), "// stray").unwrap();
+    fs::write(dir.join(xtask::OUT).join("stray.rs"), "// stray").unwrap();
     assert_eq!(
         xtask::stale(&dir).unwrap(),
         [
-            "sdk/src/generated/tags.rs is stale",
-            "sdk/src/generated/extra.rs is not produced by the spec"
+            "sdk/src/generated/v3_6/tags.rs is stale",
+            "sdk/src/generated/stray.rs is not produced by the spec",
+            "sdk/src/generated/v3_6/extra.rs is not produced by the spec",
         ]
     );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Every `spec/configuration-v<X.Y>.json` becomes a module of its own, in version order, with
+/// the versions glue naming each behind its feature.
+#[test]
+fn every_spec_file_becomes_a_version_module() {
+    let dir = std::env::temp_dir().join(format!("livechat-config-versions-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(dir.join("spec")).unwrap();
+    fs::create_dir_all(dir.join("sdk")).unwrap();
+    let text = fs::read_to_string(root().join(xtask::SPEC)).unwrap();
+    fs::write(dir.join(xtask::SPEC), &text).unwrap();
+    let mut preview: Value = serde_json::from_str(&text).unwrap();
+    preview["version"] = json!("3.10");
+    preview["path"] = json!("/v3.10/configuration/action/{action}");
+    fs::write(
+        dir.join("spec/configuration-v3.10.json"),
+        preview.to_string(),
+    )
+    .unwrap();
+    fs::copy(root().join("sdk/Cargo.toml"), dir.join("sdk/Cargo.toml")).unwrap();
+    let versions: Vec<String> = xtask::specs(&dir)
+        .unwrap()
+        .into_iter()
+        .map(|(v, _)| v)
+        .collect();
+    assert_eq!(versions, ["3.6", "3.10"], "sorted as versions, not as text");
+
+    let written = xtask::gen(&dir).unwrap();
+    assert!(written.contains(&"sdk/src/generated/v3_10/agents.rs".to_string()));
+    assert!(
+        written.contains(
+            &"sdk/Cargo.toml needs a feature `v3_10 = []` for the generated module".to_string()
+        ),
+        "{written:?}"
+    );
+    assert_eq!(
+        xtask::stale(&dir).unwrap(),
+        ["sdk/Cargo.toml has no feature `v3_10`"]
+    );
+    let glue = fs::read_to_string(dir.join(xtask::OUT).join("mod.rs")).unwrap();
+    let v3_6 = glue.find("pub mod v3_6;").unwrap();
+    let v3_10 = glue.find("pub mod v3_10;").unwrap();
+    assert!(v3_6 < v3_10, "{glue}");
+    assert!(glue.contains("#[cfg(feature = \"v3_10\")]"), "{glue}");
+    assert!(glue.contains("pub use v3_6::*;"), "{glue}");
+
+    // The preview's calls go to its own path, on a client of its own over the crate's.
+    let action = fs::read_to_string(dir.join(xtask::OUT).join("v3_10/action.rs")).unwrap();
+    assert!(action.contains("pub const ACTION_PATH: &str = \"/v3.10/configuration/action/\";"));
+    let module = fs::read_to_string(dir.join(xtask::OUT).join("v3_10/mod.rs")).unwrap();
+    assert!(
+        module.contains("pub struct Client(crate::Client);"),
+        "{module}"
+    );
+    assert!(
+        module.contains("impl From<crate::Client> for Client"),
+        "{module}"
+    );
+    let agents = fs::read_to_string(dir.join(xtask::OUT).join("v3_10/agents.rs")).unwrap();
+    assert!(agents.contains("impl Client {"));
+    assert!(agents.contains("crate::Call::new(&self.0, CreateAgentRequest::new(id, name))"));
+    assert!(!agents.contains("impl crate::Client"));
+    let stable = fs::read_to_string(dir.join(xtask::OUT).join("v3_6/mod.rs")).unwrap();
+    assert!(stable.contains("pub use crate::Client;"), "{stable}");
     fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -99,7 +99,7 @@ fn registry_metadata_is_complete() {
     assert!(!sdk["keywords"].as_array().unwrap().is_empty());
     assert!(!sdk["categories"].as_array().unwrap().is_empty());
     let features = sdk["features"].as_object().unwrap();
-    assert_eq!(features["default"], serde_json::json!(["rustls"]));
+    assert_eq!(features["default"], serde_json::json!(["rustls", "v3_6"]));
     assert!(features.contains_key("native-tls"));
 }
 
@@ -117,8 +117,8 @@ fn the_package_ships_the_generated_code_and_the_readme() {
         "README.md",
         "src/lib.rs",
         "src/generated/mod.rs",
-        "src/generated/action.rs",
-        "src/generated/types.rs",
+        "src/generated/v3_6/action.rs",
+        "src/generated/v3_6/types.rs",
     ] {
         assert!(
             files.contains(&expected),
@@ -181,6 +181,8 @@ fn request_decoding_is_compiled_only_with_the_server_feature() {
             "pub enum AnyRequest",
             "impl AnyRequest",
             "fn check_json(",
+            "pub mod server;",
+            "pub use server::",
         ] {
             for (above, line) in declarations(&text, item) {
                 assert!(

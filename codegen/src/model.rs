@@ -19,6 +19,9 @@ pub struct Model {
     /// The path before an action's name: `/v3.6/configuration/action/`.
     pub action_path: String,
     pub source: String,
+    /// The crate's stable version: its methods are on the runtime's `crate::Client` and the crate
+    /// root re-exports it. Any other version gets a `Client` newtype of its own.
+    pub stable: bool,
     pub sections: Vec<spec::Section>,
     pub errors: Vec<ErrorType>,
     pub types: Vec<Type>,
@@ -145,7 +148,7 @@ pub fn module_name(version: &str) -> String {
     module
 }
 
-pub fn lower(spec: &spec::Spec) -> Model {
+pub fn lower(spec: &spec::Spec, stable: bool) -> Model {
     let types: BTreeMap<&str, &spec::TypeDef> = spec.types.iter().map(|t| (t.name(), t)).collect();
     let cx = Lowering { types: &types };
     let lowered_types = spec
@@ -174,7 +177,7 @@ pub fn lower(spec: &spec::Spec) -> Model {
         .iter()
         .map(|action| {
             let request_doc = format!(
-                "The request of `{name}` ({}): see [`Client::{name}`](crate::Client::{name}).",
+                "The request of `{name}` ({}): see [`Client::{name}`](Client::{name}).",
                 action.title,
                 name = action.name
             );
@@ -189,7 +192,7 @@ pub fn lower(spec: &spec::Spec) -> Model {
                 spec::Response::Type { ty } => Response::Type(resolve(ty)),
                 spec::Response::Fields { fields } => {
                     let doc = format!(
-                        "The response of `{name}` ({}): see [`Client::{name}`](crate::Client::{name}).",
+                        "The response of `{name}` ({}): see [`Client::{name}`](Client::{name}).",
                         action.title,
                         name = action.name
                     );
@@ -207,10 +210,7 @@ pub fn lower(spec: &spec::Spec) -> Model {
                     Response::Type(ty) => ty.named().is_some_and(|n| cx.named_holds_secret(n)),
                     Response::Fields(object) => object.fields.iter().any(|f| f.holds_secret),
                 };
-            let paging = action
-                .paging
-                .as_ref()
-                .and_then(|p| cx.paging(p, &response));
+            let paging = action.paging.as_ref().and_then(|p| cx.paging(p, &response));
             Action {
                 name: action.name.clone(),
                 title: action.title.clone(),
@@ -234,6 +234,7 @@ pub fn lower(spec: &spec::Spec) -> Model {
         base_url: spec.base_url.clone(),
         action_path: spec.path.replace("{action}", ""),
         source: format!("spec/configuration-v{}.json", spec.version),
+        stable,
         sections: spec.sections.clone(),
         errors: spec.errors.clone(),
         types: lowered_types,

@@ -195,11 +195,14 @@ mod raw;
 mod region;
 mod request;
 mod retry;
+#[cfg(feature = "server")]
+#[doc(hidden)]
+pub mod serve;
 pub mod validate;
 pub mod webhook;
 mod wire;
 
-pub use action_name::ActionName;
+pub use action_name::{ActionInfo, ActionName};
 pub use batch::{BatchCall, BatchResults};
 pub use budget::RetryBudget;
 pub use builder::{

@@ -8,7 +8,7 @@ use crate::spec::Section;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-fn response_type(action: &Action) -> TokenStream {
+pub fn response_type(action: &Action) -> TokenStream {
     match &action.response {
         Response::Empty => quote!(()),
         Response::Type(ty) => rust_type(ty),
@@ -54,7 +54,7 @@ fn method_doc(action: &Action) -> String {
     );
     match &action.batch_endpoint {
         Some(endpoint) => text.push_str(&format!(
-            "\nBatch support: yes, see [`Client::{endpoint}`](crate::Client::{endpoint})."
+            "\nBatch support: yes, see [`Client::{endpoint}`](Client::{endpoint})."
         )),
         None => text.push_str("\nBatch support: no."),
     }
@@ -77,12 +77,27 @@ pub fn section(spec: &Model, section: &Section) -> TokenStream {
         use super::*;
     };
     for action in spec.actions.iter().filter(|a| a.section == section.name) {
-        out.extend(action_items(action, &spec.types));
+        out.extend(action_items(action, &spec.types, spec.stable, &spec.module));
     }
     out
 }
 
-fn action_items(action: &Action, types: &[Type]) -> TokenStream {
+/// The type a version's methods are on: the crate's client for the stable version, the version's
+/// newtype for another.
+fn client_type(stable: bool) -> TokenStream {
+    if stable {
+        quote!(crate::Client)
+    } else {
+        quote!(Client)
+    }
+}
+
+fn action_items(action: &Action, types: &[Type], stable: bool, module: &str) -> TokenStream {
+    let runtime = if stable {
+        quote!(self)
+    } else {
+        quote!(&self.0)
+    };
     let name = &action.name;
     let variant = names::ident(&names::action_type(name));
     let request_name = names::request_type(name);
@@ -101,7 +116,7 @@ fn action_items(action: &Action, types: &[Type]) -> TokenStream {
     };
     out.extend(quote! {
         impl crate::Request for #request {
-            const ACTION: crate::Action = crate::Action::#variant;
+            const ACTION: crate::ActionName = crate::ActionName::listed(Action::#variant.info());
             type Response = #response;
             fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
                 #decode
@@ -119,12 +134,12 @@ fn action_items(action: &Action, types: &[Type]) -> TokenStream {
     let method_doc = doc(&format!(
         "{}\n\n{}",
         method_doc(action),
-        super::example::method_example(action, types, false)
+        super::example::method_example(action, types, false, if stable { "" } else { module })
     ));
     let mut methods = quote! {
         #method_doc
         pub fn #method(&self, #(#args),*) -> crate::Call<'_, #request> {
-            crate::Call::new(self, #request::new(#(#arg_names),*))
+            crate::Call::new(#runtime, #request::new(#(#arg_names),*))
         }
     };
     if let Some(endpoint) = &action.batch_endpoint {
@@ -138,11 +153,12 @@ fn action_items(action: &Action, types: &[Type]) -> TokenStream {
              (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `{name}`.\n\n{}\n\n{}",
             action.title,
             scopes_doc(action),
-            super::example::method_example(action, types, true)
+            super::example::method_example(action, types, true, if stable { "" } else { module })
         ));
         out.extend(quote! {
             impl crate::BatchItem for #request {
-                const BATCH_ACTION: crate::Action = crate::Action::#batch_variant;
+                const BATCH_ACTION: crate::ActionName =
+                    crate::ActionName::listed(Action::#batch_variant.info());
             }
         });
         methods.extend(quote! {
@@ -151,12 +167,13 @@ fn action_items(action: &Action, types: &[Type]) -> TokenStream {
                 &self,
                 requests: impl IntoIterator<Item = #request>,
             ) -> crate::BatchCall<'_, #request> {
-                crate::BatchCall::new(self, requests)
+                crate::BatchCall::new(#runtime, requests)
             }
         });
     }
+    let client = client_type(stable);
     out.extend(quote! {
-        impl crate::Client {
+        impl #client {
             #methods
         }
     });
@@ -303,9 +320,9 @@ pub fn action_enum(spec: &Model) -> TokenStream {
         let v = &e.variant;
         let request = names::ident(&names::request_type(&e.action.name));
         if e.batch {
-            quote!(Self::#v => crate::decode::batch_request::<#request>(self, bytes).map(AnyRequest::#v),)
+            quote!(Self::#v => crate::decode::batch_request::<#request>(self.into(), bytes).map(AnyRequest::#v),)
         } else {
-            quote!(Self::#v => crate::decode::request::<#request>(self, bytes).map(AnyRequest::#v),)
+            quote!(Self::#v => crate::decode::request::<#request>(self.into(), bytes).map(AnyRequest::#v),)
         }
     });
     let response_variants = entries.iter().map(|e| {
@@ -333,6 +350,16 @@ pub fn action_enum(spec: &Model) -> TokenStream {
         quote!(Self::#v => <#ty as crate::Request>::decode_response(bytes).map(AnyResponse::#v),)
     });
 
+    let info_arms = entries.iter().map(|e| {
+        let (v, n) = (&e.variant, &e.name);
+        let read_only = !e.batch && e.action.read_only;
+        let secrets = e.action.carries_secrets;
+        quote! {
+            Self::#v => &crate::ActionInfo {
+                path: ACTION_PATH, name: #n, read_only: #read_only, carries_secrets: #secrets,
+            },
+        }
+    });
     let version = &spec.version;
     let base_url = &spec.base_url;
     let action_path = &spec.action_path;
@@ -431,6 +458,32 @@ pub fn action_enum(spec: &Model) -> TokenStream {
             /// Decodes a successful response body of this action.
             pub fn decode_response(self, bytes: &[u8]) -> Result<AnyResponse, crate::DecodeError> {
                 match self { #(#decode_response_arms)* }
+            }
+        }
+
+        impl Action {
+            /// What the runtime needs to know of the action: its path, name, whether it only
+            /// reads and whether its bodies carry a credential.
+            pub const fn info(self) -> &'static crate::ActionInfo {
+                match self { #(#info_arms)* }
+            }
+        }
+
+        impl From<Action> for crate::ActionName {
+            fn from(action: Action) -> Self {
+                crate::ActionName::listed(action.info())
+            }
+        }
+
+        impl PartialEq<Action> for crate::ActionName {
+            fn eq(&self, other: &Action) -> bool {
+                self.info() == Some(other.info())
+            }
+        }
+
+        impl PartialEq<crate::ActionName> for Action {
+            fn eq(&self, other: &crate::ActionName) -> bool {
+                other == self
             }
         }
 

@@ -8,7 +8,8 @@ use serde_json::Value;
 
 /// A rustdoc section with a compiled (not run) example of calling `action`, or of its batch
 /// endpoint when `batch` is set.
-pub fn method_example(action: &Action, types: &[Type], batch: bool) -> String {
+/// `module` is the version's module for a version other than the crate root's, else empty.
+pub fn method_example(action: &Action, types: &[Type], batch: bool, module: &str) -> String {
     let ctx = Ctx { types };
     let example = action.example_request.as_ref();
     let value_of = |f: &Field| example.and_then(|e| e.get(&f.name));
@@ -49,9 +50,14 @@ pub fn method_example(action: &Action, types: &[Type], batch: bool) -> String {
             args.join(", ")
         )
     };
+    let prelude = if module.is_empty() {
+        "# use livechat_config::*;\n".to_string()
+    } else {
+        format!("# use livechat_config::{module}::*;\n# use livechat_config::Error;\n")
+    };
     format!(
         "# Example\n\n```no_run\n\
-         # use livechat_config::*;\n\
+         {prelude}\
          # async fn example(client: Client) -> Result<(), Error> {{\n\
          {call}\n# Ok(())\n# }}\n```"
     )

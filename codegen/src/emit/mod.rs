@@ -4,6 +4,7 @@
 mod actions;
 mod example;
 mod objects;
+mod server;
 
 use crate::model::{Field, Model, Type};
 use crate::names;
@@ -58,6 +59,12 @@ pub fn generate(model: &Model) -> Vec<File> {
     ));
     mods.push("action".to_string());
 
+    files.push(file(
+        "server.rs",
+        "The server side of this version (feature `server`): the `Handlers` trait and `dispatch`.",
+        server::handlers(model),
+    ));
+
     // Section modules are public so rustdoc groups each section's items; the root re-exports
     // everything, so `livechat_config::agents::Agent` and `livechat_config::Agent` are one type.
     let mod_items = mods.iter().map(|m| {
@@ -67,12 +74,97 @@ pub fn generate(model: &Model) -> Vec<File> {
             pub use #m::*;
         }
     });
+    let client = client(model);
+    let server = quote! {
+        #[cfg(feature = "server")]
+        pub mod server;
+        #[cfg(feature = "server")]
+        pub use server::{dispatch, dispatch_request, Handlers};
+    };
     files.push(file(
         "mod.rs",
         &format!("Generated from `{}`.", model.source),
-        quote!(#(#mod_items)*),
+        quote!(#client #(#mod_items)* #server),
     ));
     files
+}
+
+/// The version's `Client`: the crate's own for the stable version; for another, a newtype over it
+/// that shares its connection pool, credentials, retries, budget and region.
+fn client(model: &Model) -> TokenStream {
+    if model.stable {
+        return quote!(
+            pub use crate::Client;
+        );
+    }
+    let version = &model.version;
+    let module = &model.module;
+    let struct_doc = doc(&format!(
+        "A client of the Configuration API v{version}: the calls of this version over a crate \
+         [`Client`](crate::Client), sharing its connection pool, credentials, region, retries and \
+         retry budget.\n\n\
+         ```no_run\n\
+         # fn example(client: livechat_config::Client) {{\n\
+         let client = livechat_config::{module}::Client::from(client.clone());\n\
+         # }}\n\
+         ```"
+    ));
+    quote! {
+        #struct_doc
+        #[derive(Debug, Clone)]
+        pub struct Client(crate::Client);
+
+        impl From<crate::Client> for Client {
+            fn from(client: crate::Client) -> Self {
+                Self(client)
+            }
+        }
+
+        impl From<Client> for crate::Client {
+            fn from(client: Client) -> Self {
+                client.0
+            }
+        }
+
+        impl AsRef<crate::Client> for Client {
+            fn as_ref(&self) -> &crate::Client {
+                &self.0
+            }
+        }
+    }
+}
+
+/// `sdk/src/generated/mod.rs`: each version's module behind the feature of its name, the stable
+/// one re-exported, and a clear error when the stable version's feature is off.
+pub fn versions(versions: &[String], stable: &str) -> File {
+    let stable_module = names::ident(&crate::model::module_name(stable));
+    let stable_feature = stable_module.to_string();
+    let mods = versions.iter().map(|version| {
+        let module = crate::model::module_name(version);
+        let ident = names::ident(&module);
+        let text = format!(" The Configuration API v{version} (feature `{module}`).");
+        quote! {
+            #[doc = #text]
+            #[cfg(feature = #module)]
+            #[rustfmt::skip]
+            pub mod #ident;
+        }
+    });
+    let message = format!(
+        "the crate root is the stable API version, v{stable}: enable the `{stable_feature}` feature"
+    );
+    let body = quote! {
+        #(#mods)*
+        #[cfg(feature = #stable_feature)]
+        pub use #stable_module::*;
+        #[cfg(not(feature = #stable_feature))]
+        compile_error!(#message);
+    };
+    file(
+        "mod.rs",
+        "The API versions generated from `spec/configuration-v*.json`, one module each.",
+        body,
+    )
 }
 
 fn file(path: &str, module_doc: &str, body: TokenStream) -> File {

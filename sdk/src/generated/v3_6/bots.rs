@@ -6,7 +6,7 @@
 //! A bot has its own auth token, generated with the Issue Bot Token method. Each bot is a resource owned by an application (client_id) in Developer Console.
 #[allow(unused_imports)]
 use super::*;
-/// The request of `create_bot_template` (Create Bot Template): see [`Client::create_bot_template`](crate::Client::create_bot_template).
+/// The request of `create_bot_template` (Create Bot Template): see [`Client::create_bot_template`](Client::create_bot_template).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateBotTemplateRequest {
@@ -130,7 +130,7 @@ impl crate::validate::Validate for CreateBotTemplateRequest {
         );
     }
 }
-/// The response of `create_bot_template` (Create Bot Template): see [`Client::create_bot_template`](crate::Client::create_bot_template).
+/// The response of `create_bot_template` (Create Bot Template): see [`Client::create_bot_template`](Client::create_bot_template).
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateBotTemplateResponse {
@@ -158,7 +158,9 @@ impl ::std::fmt::Debug for CreateBotTemplateResponse {
 }
 impl crate::validate::Validate for CreateBotTemplateResponse {}
 impl crate::Request for CreateBotTemplateRequest {
-    const ACTION: crate::Action = crate::Action::CreateBotTemplate;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::CreateBotTemplate.info(),
+    );
     type Response = CreateBotTemplateResponse;
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
@@ -232,7 +234,7 @@ impl crate::Call<'_, CreateBotTemplateRequest> {
         })
     }
 }
-/// The request of `create_bot` (Create Bot): see [`Client::create_bot`](crate::Client::create_bot).
+/// The request of `create_bot` (Create Bot): see [`Client::create_bot`](Client::create_bot).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateBotRequest {
@@ -384,7 +386,7 @@ impl crate::validate::Validate for CreateBotRequest {
         v.json_field_omitting::<WorkScheduler>(value, "work_scheduler", &["schedule"]);
     }
 }
-/// The response of `create_bot` (Create Bot): see [`Client::create_bot`](crate::Client::create_bot).
+/// The response of `create_bot` (Create Bot): see [`Client::create_bot`](Client::create_bot).
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateBotResponse {
@@ -412,14 +414,18 @@ impl ::std::fmt::Debug for CreateBotResponse {
 }
 impl crate::validate::Validate for CreateBotResponse {}
 impl crate::Request for CreateBotRequest {
-    const ACTION: crate::Action = crate::Action::CreateBot;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::CreateBot.info(),
+    );
     type Response = CreateBotResponse;
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
 }
 impl crate::BatchItem for CreateBotRequest {
-    const BATCH_ACTION: crate::Action = crate::Action::BatchCreateBots;
+    const BATCH_ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::BatchCreateBots.info(),
+    );
 }
 impl crate::Client {
     /// Create Bot: `create_bot`.
@@ -428,7 +434,7 @@ impl crate::Client {
     ///
     /// Scopes: the token needs `agents-bot--my:rw`.
     ///
-    /// Batch support: yes, see [`Client::batch_create_bots`](crate::Client::batch_create_bots).
+    /// Batch support: yes, see [`Client::batch_create_bots`](Client::batch_create_bots).
     ///
     /// It changes the license, so the client sends it again only when the server refused it without running it (rate limiting, another region, expired credentials) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
@@ -522,7 +528,7 @@ impl crate::Call<'_, CreateBotRequest> {
         self.map(|request| request.owner_client_id(owner_client_id))
     }
 }
-/// The request of `delete_bot_template` (Delete Bot Template): see [`Client::delete_bot_template`](crate::Client::delete_bot_template).
+/// The request of `delete_bot_template` (Delete Bot Template): see [`Client::delete_bot_template`](Client::delete_bot_template).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteBotTemplateRequest {
@@ -585,7 +591,9 @@ impl crate::validate::Validate for DeleteBotTemplateRequest {
     }
 }
 impl crate::Request for DeleteBotTemplateRequest {
-    const ACTION: crate::Action = crate::Action::DeleteBotTemplate;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::DeleteBotTemplate.info(),
+    );
     type Response = ();
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
@@ -632,7 +640,7 @@ impl crate::Call<'_, DeleteBotTemplateRequest> {
         })
     }
 }
-/// The request of `delete_bot` (Delete Bot): see [`Client::delete_bot`](crate::Client::delete_bot).
+/// The request of `delete_bot` (Delete Bot): see [`Client::delete_bot`](Client::delete_bot).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteBotRequest {
@@ -664,14 +672,18 @@ impl crate::validate::Validate for DeleteBotRequest {
     }
 }
 impl crate::Request for DeleteBotRequest {
-    const ACTION: crate::Action = crate::Action::DeleteBot;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::DeleteBot.info(),
+    );
     type Response = ();
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
 }
 impl crate::BatchItem for DeleteBotRequest {
-    const BATCH_ACTION: crate::Action = crate::Action::BatchDeleteBots;
+    const BATCH_ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::BatchDeleteBots.info(),
+    );
 }
 impl crate::Client {
     /// Delete Bot: `delete_bot`.
@@ -682,7 +694,7 @@ impl crate::Client {
     /// - `agents-bot--my:rw`
     /// - `agents-bot--all:rw`
     ///
-    /// Batch support: yes, see [`Client::batch_delete_bots`](crate::Client::batch_delete_bots).
+    /// Batch support: yes, see [`Client::batch_delete_bots`](Client::batch_delete_bots).
     ///
     /// It changes the license, so the client sends it again only when the server refused it without running it (rate limiting, another region, expired credentials) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
@@ -735,7 +747,7 @@ impl crate::Client {
         crate::BatchCall::new(self, requests)
     }
 }
-/// The request of `update_bot_template` (Update Bot Template): see [`Client::update_bot_template`](crate::Client::update_bot_template).
+/// The request of `update_bot_template` (Update Bot Template): see [`Client::update_bot_template`](Client::update_bot_template).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateBotTemplateRequest {
@@ -881,7 +893,9 @@ impl crate::validate::Validate for UpdateBotTemplateRequest {
     }
 }
 impl crate::Request for UpdateBotTemplateRequest {
-    const ACTION: crate::Action = crate::Action::UpdateBotTemplate;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::UpdateBotTemplate.info(),
+    );
     type Response = ();
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
@@ -955,7 +969,7 @@ impl crate::Call<'_, UpdateBotTemplateRequest> {
         })
     }
 }
-/// The request of `update_bot` (Update Bot): see [`Client::update_bot`](crate::Client::update_bot).
+/// The request of `update_bot` (Update Bot): see [`Client::update_bot`](Client::update_bot).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateBotRequest {
@@ -1091,14 +1105,18 @@ impl crate::validate::Validate for UpdateBotRequest {
     }
 }
 impl crate::Request for UpdateBotRequest {
-    const ACTION: crate::Action = crate::Action::UpdateBot;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::UpdateBot.info(),
+    );
     type Response = ();
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
 }
 impl crate::BatchItem for UpdateBotRequest {
-    const BATCH_ACTION: crate::Action = crate::Action::BatchUpdateBots;
+    const BATCH_ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::BatchUpdateBots.info(),
+    );
 }
 impl crate::Client {
     /// Update Bot: `update_bot`.
@@ -1109,7 +1127,7 @@ impl crate::Client {
     /// - `agents-bot--my:rw`
     /// - `agents-bot--all:rw`: to update other Bots within the same license
     ///
-    /// Batch support: yes, see [`Client::batch_update_bots`](crate::Client::batch_update_bots).
+    /// Batch support: yes, see [`Client::batch_update_bots`](Client::batch_update_bots).
     ///
     /// It changes the license, so the client sends it again only when the server refused it without running it (rate limiting, another region, expired credentials) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
@@ -1197,7 +1215,7 @@ impl crate::Call<'_, UpdateBotRequest> {
         self.map(|request| request.work_scheduler(work_scheduler))
     }
 }
-/// The request of `list_bot_templates` (List Bot Templates): see [`Client::list_bot_templates`](crate::Client::list_bot_templates).
+/// The request of `list_bot_templates` (List Bot Templates): see [`Client::list_bot_templates`](Client::list_bot_templates).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListBotTemplatesRequest {
@@ -1231,7 +1249,9 @@ impl crate::validate::Validate for ListBotTemplatesRequest {
     }
 }
 impl crate::Request for ListBotTemplatesRequest {
-    const ACTION: crate::Action = crate::Action::ListBotTemplates;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::ListBotTemplates.info(),
+    );
     type Response = Vec<BotTemplate>;
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
@@ -1267,7 +1287,7 @@ impl crate::Client {
         crate::Call::new(self, ListBotTemplatesRequest::new(owner_client_id))
     }
 }
-/// The request of `list_bots` (List Bots): see [`Client::list_bots`](crate::Client::list_bots).
+/// The request of `list_bots` (List Bots): see [`Client::list_bots`](Client::list_bots).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListBotsRequest {
@@ -1304,7 +1324,7 @@ impl crate::validate::Validate for ListBotsRequest {
     }
 }
 impl crate::Request for ListBotsRequest {
-    const ACTION: crate::Action = crate::Action::ListBots;
+    const ACTION: crate::ActionName = crate::ActionName::listed(Action::ListBots.info());
     type Response = Vec<Bot>;
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
@@ -1352,7 +1372,7 @@ impl crate::Call<'_, ListBotsRequest> {
         self.map(|request| request.fields(fields))
     }
 }
-/// The request of `get_bot` (Get Bot): see [`Client::get_bot`](crate::Client::get_bot).
+/// The request of `get_bot` (Get Bot): see [`Client::get_bot`](Client::get_bot).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetBotRequest {
@@ -1396,7 +1416,7 @@ impl crate::validate::Validate for GetBotRequest {
     }
 }
 impl crate::Request for GetBotRequest {
-    const ACTION: crate::Action = crate::Action::GetBot;
+    const ACTION: crate::ActionName = crate::ActionName::listed(Action::GetBot.info());
     type Response = Bot;
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
@@ -1437,7 +1457,7 @@ impl crate::Call<'_, GetBotRequest> {
         self.map(|request| request.fields(fields))
     }
 }
-/// The request of `issue_bot_token` (Issue Bot Token): see [`Client::issue_bot_token`](crate::Client::issue_bot_token).
+/// The request of `issue_bot_token` (Issue Bot Token): see [`Client::issue_bot_token`](Client::issue_bot_token).
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IssueBotTokenRequest {
@@ -1522,7 +1542,7 @@ impl crate::validate::Validate for IssueBotTokenRequest {
         );
     }
 }
-/// The response of `issue_bot_token` (Issue Bot Token): see [`Client::issue_bot_token`](crate::Client::issue_bot_token).
+/// The response of `issue_bot_token` (Issue Bot Token): see [`Client::issue_bot_token`](Client::issue_bot_token).
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IssueBotTokenResponse {
@@ -1542,7 +1562,9 @@ impl ::std::fmt::Debug for IssueBotTokenResponse {
 }
 impl crate::validate::Validate for IssueBotTokenResponse {}
 impl crate::Request for IssueBotTokenRequest {
-    const ACTION: crate::Action = crate::Action::IssueBotToken;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::IssueBotToken.info(),
+    );
     type Response = IssueBotTokenResponse;
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
@@ -1588,7 +1610,7 @@ impl crate::Client {
         )
     }
 }
-/// The request of `reset_bot_template_secret` (Reset Bot Template Secret): see [`Client::reset_bot_template_secret`](crate::Client::reset_bot_template_secret).
+/// The request of `reset_bot_template_secret` (Reset Bot Template Secret): see [`Client::reset_bot_template_secret`](Client::reset_bot_template_secret).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResetBotTemplateSecretRequest {
@@ -1650,7 +1672,7 @@ impl crate::validate::Validate for ResetBotTemplateSecretRequest {
         );
     }
 }
-/// The response of `reset_bot_template_secret` (Reset Bot Template Secret): see [`Client::reset_bot_template_secret`](crate::Client::reset_bot_template_secret).
+/// The response of `reset_bot_template_secret` (Reset Bot Template Secret): see [`Client::reset_bot_template_secret`](Client::reset_bot_template_secret).
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResetBotTemplateSecretResponse {
@@ -1672,7 +1694,9 @@ impl ::std::fmt::Debug for ResetBotTemplateSecretResponse {
 }
 impl crate::validate::Validate for ResetBotTemplateSecretResponse {}
 impl crate::Request for ResetBotTemplateSecretRequest {
-    const ACTION: crate::Action = crate::Action::ResetBotTemplateSecret;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::ResetBotTemplateSecret.info(),
+    );
     type Response = ResetBotTemplateSecretResponse;
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
@@ -1720,7 +1744,7 @@ impl crate::Call<'_, ResetBotTemplateSecretRequest> {
         })
     }
 }
-/// The request of `reset_bot_secret` (Reset Bot Secret): see [`Client::reset_bot_secret`](crate::Client::reset_bot_secret).
+/// The request of `reset_bot_secret` (Reset Bot Secret): see [`Client::reset_bot_secret`](Client::reset_bot_secret).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResetBotSecretRequest {
@@ -1782,7 +1806,7 @@ impl crate::validate::Validate for ResetBotSecretRequest {
         );
     }
 }
-/// The response of `reset_bot_secret` (Reset Bot Secret): see [`Client::reset_bot_secret`](crate::Client::reset_bot_secret).
+/// The response of `reset_bot_secret` (Reset Bot Secret): see [`Client::reset_bot_secret`](Client::reset_bot_secret).
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResetBotSecretResponse {
@@ -1802,7 +1826,9 @@ impl ::std::fmt::Debug for ResetBotSecretResponse {
 }
 impl crate::validate::Validate for ResetBotSecretResponse {}
 impl crate::Request for ResetBotSecretRequest {
-    const ACTION: crate::Action = crate::Action::ResetBotSecret;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::ResetBotSecret.info(),
+    );
     type Response = ResetBotSecretResponse;
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)

@@ -4,7 +4,7 @@
 //! An agent is a type of user who communicates with customers. You can look up the sample agent data structure in the response of Get Agent.
 #[allow(unused_imports)]
 use super::*;
-/// The request of `create_agent` (Create Agent): see [`Client::create_agent`](crate::Client::create_agent).
+/// The request of `create_agent` (Create Agent): see [`Client::create_agent`](Client::create_agent).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateAgentRequest {
@@ -189,7 +189,7 @@ impl crate::validate::Validate for CreateAgentRequest {
         v.json_field::<WorkScheduler>(value, "work_scheduler");
     }
 }
-/// The response of `create_agent` (Create Agent): see [`Client::create_agent`](crate::Client::create_agent).
+/// The response of `create_agent` (Create Agent): see [`Client::create_agent`](Client::create_agent).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateAgentResponse {
@@ -204,14 +204,18 @@ impl CreateAgentResponse {
 }
 impl crate::validate::Validate for CreateAgentResponse {}
 impl crate::Request for CreateAgentRequest {
-    const ACTION: crate::Action = crate::Action::CreateAgent;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::CreateAgent.info(),
+    );
     type Response = CreateAgentResponse;
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
 }
 impl crate::BatchItem for CreateAgentRequest {
-    const BATCH_ACTION: crate::Action = crate::Action::BatchCreateAgents;
+    const BATCH_ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::BatchCreateAgents.info(),
+    );
 }
 impl crate::Client {
     /// Create Agent: `create_agent`.
@@ -224,7 +228,7 @@ impl crate::Client {
     /// - `subscription.lc:rw`: To create agents who don't have to wait for approval after creation. subscription.lc:rw is a private scope; it's not possible to configure it in Developer Console.
     /// - `accounts.roles.lc--all:rw`: To create an agent with role higher than normal (administrator, viceowner or owner)
     ///
-    /// Batch support: yes, see [`Client::batch_create_agents`](crate::Client::batch_create_agents).
+    /// Batch support: yes, see [`Client::batch_create_agents`](Client::batch_create_agents).
     ///
     /// It changes the license, so the client sends it again only when the server refused it without running it (rate limiting, another region, expired credentials) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
@@ -344,7 +348,7 @@ impl crate::Call<'_, CreateAgentRequest> {
         self.map(|request| request.work_scheduler(work_scheduler))
     }
 }
-/// The request of `get_agent` (Get Agent): see [`Client::get_agent`](crate::Client::get_agent).
+/// The request of `get_agent` (Get Agent): see [`Client::get_agent`](Client::get_agent).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetAgentRequest {
@@ -377,7 +381,7 @@ impl crate::validate::Validate for GetAgentRequest {
     }
 }
 impl crate::Request for GetAgentRequest {
-    const ACTION: crate::Action = crate::Action::GetAgent;
+    const ACTION: crate::ActionName = crate::ActionName::listed(Action::GetAgent.info());
     type Response = Agent;
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
@@ -418,7 +422,7 @@ impl crate::Call<'_, GetAgentRequest> {
         self.map(|request| request.fields(fields))
     }
 }
-/// The request of `list_agents` (List Agents): see [`Client::list_agents`](crate::Client::list_agents).
+/// The request of `list_agents` (List Agents): see [`Client::list_agents`](Client::list_agents).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListAgentsRequest {
@@ -455,7 +459,9 @@ impl crate::validate::Validate for ListAgentsRequest {
     }
 }
 impl crate::Request for ListAgentsRequest {
-    const ACTION: crate::Action = crate::Action::ListAgents;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::ListAgents.info(),
+    );
     type Response = Vec<Agent>;
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
@@ -500,7 +506,7 @@ impl crate::Call<'_, ListAgentsRequest> {
         self.map(|request| request.fields(fields))
     }
 }
-/// The request of `update_agent` (Update Agent): see [`Client::update_agent`](crate::Client::update_agent).
+/// The request of `update_agent` (Update Agent): see [`Client::update_agent`](Client::update_agent).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateAgentRequest {
@@ -652,14 +658,18 @@ impl crate::validate::Validate for UpdateAgentRequest {
     }
 }
 impl crate::Request for UpdateAgentRequest {
-    const ACTION: crate::Action = crate::Action::UpdateAgent;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::UpdateAgent.info(),
+    );
     type Response = ();
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
 }
 impl crate::BatchItem for UpdateAgentRequest {
-    const BATCH_ACTION: crate::Action = crate::Action::BatchUpdateAgents;
+    const BATCH_ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::BatchUpdateAgents.info(),
+    );
 }
 impl crate::Client {
     /// Update Agent: `update_agent`.
@@ -671,7 +681,7 @@ impl crate::Client {
     /// - `agents--all:rw`: to update other agents within the same license
     /// - `accounts.roles.lc--all:rw`: to update the agent role
     ///
-    /// Batch support: yes, see [`Client::batch_update_agents`](crate::Client::batch_update_agents).
+    /// Batch support: yes, see [`Client::batch_update_agents`](Client::batch_update_agents).
     ///
     /// It changes the license, so the client sends it again only when the server refused it without running it (rate limiting, another region, expired credentials) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
@@ -780,7 +790,7 @@ impl crate::Call<'_, UpdateAgentRequest> {
         self.map(|request| request.work_scheduler(work_scheduler))
     }
 }
-/// The request of `delete_agent` (Delete Agent): see [`Client::delete_agent`](crate::Client::delete_agent).
+/// The request of `delete_agent` (Delete Agent): see [`Client::delete_agent`](Client::delete_agent).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteAgentRequest {
@@ -801,14 +811,18 @@ impl crate::validate::Validate for DeleteAgentRequest {
     }
 }
 impl crate::Request for DeleteAgentRequest {
-    const ACTION: crate::Action = crate::Action::DeleteAgent;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::DeleteAgent.info(),
+    );
     type Response = ();
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
 }
 impl crate::BatchItem for DeleteAgentRequest {
-    const BATCH_ACTION: crate::Action = crate::Action::BatchDeleteAgents;
+    const BATCH_ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::BatchDeleteAgents.info(),
+    );
 }
 impl crate::Client {
     /// Delete Agent: `delete_agent`.
@@ -821,7 +835,7 @@ impl crate::Client {
     /// - `agents--all:rw`: to delete other agents within the same license
     /// - `accounts--all:rw`: to delete other agents within the same license
     ///
-    /// Batch support: yes, see [`Client::batch_delete_agents`](crate::Client::batch_delete_agents).
+    /// Batch support: yes, see [`Client::batch_delete_agents`](Client::batch_delete_agents).
     ///
     /// It changes the license, so the client sends it again only when the server refused it without running it (rate limiting, another region, expired credentials) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
@@ -876,7 +890,7 @@ impl crate::Client {
         crate::BatchCall::new(self, requests)
     }
 }
-/// The request of `suspend_agent` (Suspend Agent): see [`Client::suspend_agent`](crate::Client::suspend_agent).
+/// The request of `suspend_agent` (Suspend Agent): see [`Client::suspend_agent`](Client::suspend_agent).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SuspendAgentRequest {
@@ -897,14 +911,18 @@ impl crate::validate::Validate for SuspendAgentRequest {
     }
 }
 impl crate::Request for SuspendAgentRequest {
-    const ACTION: crate::Action = crate::Action::SuspendAgent;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::SuspendAgent.info(),
+    );
     type Response = ();
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
 }
 impl crate::BatchItem for SuspendAgentRequest {
-    const BATCH_ACTION: crate::Action = crate::Action::BatchSuspendAgents;
+    const BATCH_ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::BatchSuspendAgents.info(),
+    );
 }
 impl crate::Client {
     /// Suspend Agent: `suspend_agent`.
@@ -917,7 +935,7 @@ impl crate::Client {
     /// - `agents--all:rw`
     /// - `sessions--all:rw`: sessions--all:rw is a private scope; it's not possible to configure it in Developer Console.
     ///
-    /// Batch support: yes, see [`Client::batch_suspend_agents`](crate::Client::batch_suspend_agents).
+    /// Batch support: yes, see [`Client::batch_suspend_agents`](Client::batch_suspend_agents).
     ///
     /// It changes the license, so the client sends it again only when the server refused it without running it (rate limiting, another region, expired credentials) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
@@ -970,7 +988,7 @@ impl crate::Client {
         crate::BatchCall::new(self, requests)
     }
 }
-/// The request of `unsuspend_agent` (Unsuspend Agent): see [`Client::unsuspend_agent`](crate::Client::unsuspend_agent).
+/// The request of `unsuspend_agent` (Unsuspend Agent): see [`Client::unsuspend_agent`](Client::unsuspend_agent).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UnsuspendAgentRequest {
@@ -991,14 +1009,18 @@ impl crate::validate::Validate for UnsuspendAgentRequest {
     }
 }
 impl crate::Request for UnsuspendAgentRequest {
-    const ACTION: crate::Action = crate::Action::UnsuspendAgent;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::UnsuspendAgent.info(),
+    );
     type Response = ();
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
 }
 impl crate::BatchItem for UnsuspendAgentRequest {
-    const BATCH_ACTION: crate::Action = crate::Action::BatchUnsuspendAgents;
+    const BATCH_ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::BatchUnsuspendAgents.info(),
+    );
 }
 impl crate::Client {
     /// Unsuspend Agent: `unsuspend_agent`.
@@ -1012,7 +1034,7 @@ impl crate::Client {
     /// - `accounts--all:rw`
     /// - `subscription.lc:rw`: subscription.lc:rw is a private scope; it's not possible to configure it in Developer Console.
     ///
-    /// Batch support: yes, see [`Client::batch_unsuspend_agents`](crate::Client::batch_unsuspend_agents).
+    /// Batch support: yes, see [`Client::batch_unsuspend_agents`](Client::batch_unsuspend_agents).
     ///
     /// It changes the license, so the client sends it again only when the server refused it without running it (rate limiting, another region, expired credentials) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///
@@ -1066,7 +1088,7 @@ impl crate::Client {
         crate::BatchCall::new(self, requests)
     }
 }
-/// The request of `request_agent_unsuspension` (Request Agent Unsuspension): see [`Client::request_agent_unsuspension`](crate::Client::request_agent_unsuspension).
+/// The request of `request_agent_unsuspension` (Request Agent Unsuspension): see [`Client::request_agent_unsuspension`](Client::request_agent_unsuspension).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RequestAgentUnsuspensionRequest {}
@@ -1078,7 +1100,9 @@ impl RequestAgentUnsuspensionRequest {
 }
 impl crate::validate::Validate for RequestAgentUnsuspensionRequest {}
 impl crate::Request for RequestAgentUnsuspensionRequest {
-    const ACTION: crate::Action = crate::Action::RequestAgentUnsuspension;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::RequestAgentUnsuspension.info(),
+    );
     type Response = ();
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
@@ -1112,7 +1136,7 @@ impl crate::Client {
         crate::Call::new(self, RequestAgentUnsuspensionRequest::new())
     }
 }
-/// The request of `approve_agent` (Approve Agent): see [`Client::approve_agent`](crate::Client::approve_agent).
+/// The request of `approve_agent` (Approve Agent): see [`Client::approve_agent`](Client::approve_agent).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ApproveAgentRequest {
@@ -1133,14 +1157,18 @@ impl crate::validate::Validate for ApproveAgentRequest {
     }
 }
 impl crate::Request for ApproveAgentRequest {
-    const ACTION: crate::Action = crate::Action::ApproveAgent;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::ApproveAgent.info(),
+    );
     type Response = ();
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
 }
 impl crate::BatchItem for ApproveAgentRequest {
-    const BATCH_ACTION: crate::Action = crate::Action::BatchApproveAgents;
+    const BATCH_ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::BatchApproveAgents.info(),
+    );
 }
 impl crate::Client {
     /// Approve Agent: `approve_agent`.
@@ -1154,7 +1182,7 @@ impl crate::Client {
     /// - `accounts--all:rw`
     /// - `subscription.lc:rw`: subscription.lc:rw is a private scope; it's not possible to configure it in Developer Console.
     ///
-    /// Batch support: yes, see [`Client::batch_approve_agents`](crate::Client::batch_approve_agents).
+    /// Batch support: yes, see [`Client::batch_approve_agents`](Client::batch_approve_agents).
     ///
     /// It changes the license, so the client sends it again only when the server refused it without running it (rate limiting, another region, expired credentials) or the connection could not be made; never after a server error, a timeout or a reset, so it is never applied twice. A change takes effect in the system within 2 minutes of the answer.
     ///

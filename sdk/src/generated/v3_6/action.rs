@@ -681,263 +681,285 @@ impl Action {
     pub fn decode_request(self, bytes: &[u8]) -> Result<AnyRequest, crate::DecodeError> {
         match self {
             Self::CreateAgent => {
-                crate::decode::request::<CreateAgentRequest>(self, bytes)
+                crate::decode::request::<CreateAgentRequest>(self.into(), bytes)
                     .map(AnyRequest::CreateAgent)
             }
             Self::GetAgent => {
-                crate::decode::request::<GetAgentRequest>(self, bytes)
+                crate::decode::request::<GetAgentRequest>(self.into(), bytes)
                     .map(AnyRequest::GetAgent)
             }
             Self::ListAgents => {
-                crate::decode::request::<ListAgentsRequest>(self, bytes)
+                crate::decode::request::<ListAgentsRequest>(self.into(), bytes)
                     .map(AnyRequest::ListAgents)
             }
             Self::UpdateAgent => {
-                crate::decode::request::<UpdateAgentRequest>(self, bytes)
+                crate::decode::request::<UpdateAgentRequest>(self.into(), bytes)
                     .map(AnyRequest::UpdateAgent)
             }
             Self::DeleteAgent => {
-                crate::decode::request::<DeleteAgentRequest>(self, bytes)
+                crate::decode::request::<DeleteAgentRequest>(self.into(), bytes)
                     .map(AnyRequest::DeleteAgent)
             }
             Self::SuspendAgent => {
-                crate::decode::request::<SuspendAgentRequest>(self, bytes)
+                crate::decode::request::<SuspendAgentRequest>(self.into(), bytes)
                     .map(AnyRequest::SuspendAgent)
             }
             Self::UnsuspendAgent => {
-                crate::decode::request::<UnsuspendAgentRequest>(self, bytes)
+                crate::decode::request::<UnsuspendAgentRequest>(self.into(), bytes)
                     .map(AnyRequest::UnsuspendAgent)
             }
             Self::RequestAgentUnsuspension => {
-                crate::decode::request::<RequestAgentUnsuspensionRequest>(self, bytes)
+                crate::decode::request::<
+                    RequestAgentUnsuspensionRequest,
+                >(self.into(), bytes)
                     .map(AnyRequest::RequestAgentUnsuspension)
             }
             Self::ApproveAgent => {
-                crate::decode::request::<ApproveAgentRequest>(self, bytes)
+                crate::decode::request::<ApproveAgentRequest>(self.into(), bytes)
                     .map(AnyRequest::ApproveAgent)
             }
             Self::AddAutoAccess => {
-                crate::decode::request::<AddAutoAccessRequest>(self, bytes)
+                crate::decode::request::<AddAutoAccessRequest>(self.into(), bytes)
                     .map(AnyRequest::AddAutoAccess)
             }
             Self::ListAutoAccesses => {
-                crate::decode::request::<ListAutoAccessesRequest>(self, bytes)
+                crate::decode::request::<ListAutoAccessesRequest>(self.into(), bytes)
                     .map(AnyRequest::ListAutoAccesses)
             }
             Self::DeleteAutoAccess => {
-                crate::decode::request::<DeleteAutoAccessRequest>(self, bytes)
+                crate::decode::request::<DeleteAutoAccessRequest>(self.into(), bytes)
                     .map(AnyRequest::DeleteAutoAccess)
             }
             Self::UpdateAutoAccess => {
-                crate::decode::request::<UpdateAutoAccessRequest>(self, bytes)
+                crate::decode::request::<UpdateAutoAccessRequest>(self.into(), bytes)
                     .map(AnyRequest::UpdateAutoAccess)
             }
             Self::CreateBotTemplate => {
-                crate::decode::request::<CreateBotTemplateRequest>(self, bytes)
+                crate::decode::request::<CreateBotTemplateRequest>(self.into(), bytes)
                     .map(AnyRequest::CreateBotTemplate)
             }
             Self::CreateBot => {
-                crate::decode::request::<CreateBotRequest>(self, bytes)
+                crate::decode::request::<CreateBotRequest>(self.into(), bytes)
                     .map(AnyRequest::CreateBot)
             }
             Self::DeleteBotTemplate => {
-                crate::decode::request::<DeleteBotTemplateRequest>(self, bytes)
+                crate::decode::request::<DeleteBotTemplateRequest>(self.into(), bytes)
                     .map(AnyRequest::DeleteBotTemplate)
             }
             Self::DeleteBot => {
-                crate::decode::request::<DeleteBotRequest>(self, bytes)
+                crate::decode::request::<DeleteBotRequest>(self.into(), bytes)
                     .map(AnyRequest::DeleteBot)
             }
             Self::UpdateBotTemplate => {
-                crate::decode::request::<UpdateBotTemplateRequest>(self, bytes)
+                crate::decode::request::<UpdateBotTemplateRequest>(self.into(), bytes)
                     .map(AnyRequest::UpdateBotTemplate)
             }
             Self::UpdateBot => {
-                crate::decode::request::<UpdateBotRequest>(self, bytes)
+                crate::decode::request::<UpdateBotRequest>(self.into(), bytes)
                     .map(AnyRequest::UpdateBot)
             }
             Self::ListBotTemplates => {
-                crate::decode::request::<ListBotTemplatesRequest>(self, bytes)
+                crate::decode::request::<ListBotTemplatesRequest>(self.into(), bytes)
                     .map(AnyRequest::ListBotTemplates)
             }
             Self::ListBots => {
-                crate::decode::request::<ListBotsRequest>(self, bytes)
+                crate::decode::request::<ListBotsRequest>(self.into(), bytes)
                     .map(AnyRequest::ListBots)
             }
             Self::GetBot => {
-                crate::decode::request::<GetBotRequest>(self, bytes)
+                crate::decode::request::<GetBotRequest>(self.into(), bytes)
                     .map(AnyRequest::GetBot)
             }
             Self::IssueBotToken => {
-                crate::decode::request::<IssueBotTokenRequest>(self, bytes)
+                crate::decode::request::<IssueBotTokenRequest>(self.into(), bytes)
                     .map(AnyRequest::IssueBotToken)
             }
             Self::ResetBotTemplateSecret => {
-                crate::decode::request::<ResetBotTemplateSecretRequest>(self, bytes)
+                crate::decode::request::<
+                    ResetBotTemplateSecretRequest,
+                >(self.into(), bytes)
                     .map(AnyRequest::ResetBotTemplateSecret)
             }
             Self::ResetBotSecret => {
-                crate::decode::request::<ResetBotSecretRequest>(self, bytes)
+                crate::decode::request::<ResetBotSecretRequest>(self.into(), bytes)
                     .map(AnyRequest::ResetBotSecret)
             }
             Self::CreateGroup => {
-                crate::decode::request::<CreateGroupRequest>(self, bytes)
+                crate::decode::request::<CreateGroupRequest>(self.into(), bytes)
                     .map(AnyRequest::CreateGroup)
             }
             Self::UpdateGroup => {
-                crate::decode::request::<UpdateGroupRequest>(self, bytes)
+                crate::decode::request::<UpdateGroupRequest>(self.into(), bytes)
                     .map(AnyRequest::UpdateGroup)
             }
             Self::DeleteGroup => {
-                crate::decode::request::<DeleteGroupRequest>(self, bytes)
+                crate::decode::request::<DeleteGroupRequest>(self.into(), bytes)
                     .map(AnyRequest::DeleteGroup)
             }
             Self::ListGroups => {
-                crate::decode::request::<ListGroupsRequest>(self, bytes)
+                crate::decode::request::<ListGroupsRequest>(self.into(), bytes)
                     .map(AnyRequest::ListGroups)
             }
             Self::GetGroup => {
-                crate::decode::request::<GetGroupRequest>(self, bytes)
+                crate::decode::request::<GetGroupRequest>(self.into(), bytes)
                     .map(AnyRequest::GetGroup)
             }
             Self::RegisterProperty => {
-                crate::decode::request::<RegisterPropertyRequest>(self, bytes)
+                crate::decode::request::<RegisterPropertyRequest>(self.into(), bytes)
                     .map(AnyRequest::RegisterProperty)
             }
             Self::UnregisterProperty => {
-                crate::decode::request::<UnregisterPropertyRequest>(self, bytes)
+                crate::decode::request::<UnregisterPropertyRequest>(self.into(), bytes)
                     .map(AnyRequest::UnregisterProperty)
             }
             Self::PublishProperty => {
-                crate::decode::request::<PublishPropertyRequest>(self, bytes)
+                crate::decode::request::<PublishPropertyRequest>(self.into(), bytes)
                     .map(AnyRequest::PublishProperty)
             }
             Self::ListProperties => {
-                crate::decode::request::<ListPropertiesRequest>(self, bytes)
+                crate::decode::request::<ListPropertiesRequest>(self.into(), bytes)
                     .map(AnyRequest::ListProperties)
             }
             Self::UpdateLicenseProperties => {
-                crate::decode::request::<UpdateLicensePropertiesRequest>(self, bytes)
+                crate::decode::request::<
+                    UpdateLicensePropertiesRequest,
+                >(self.into(), bytes)
                     .map(AnyRequest::UpdateLicenseProperties)
             }
             Self::ListLicenseProperties => {
-                crate::decode::request::<ListLicensePropertiesRequest>(self, bytes)
+                crate::decode::request::<
+                    ListLicensePropertiesRequest,
+                >(self.into(), bytes)
                     .map(AnyRequest::ListLicenseProperties)
             }
             Self::DeleteLicenseProperties => {
-                crate::decode::request::<DeleteLicensePropertiesRequest>(self, bytes)
+                crate::decode::request::<
+                    DeleteLicensePropertiesRequest,
+                >(self.into(), bytes)
                     .map(AnyRequest::DeleteLicenseProperties)
             }
             Self::UpdateGroupProperties => {
-                crate::decode::request::<UpdateGroupPropertiesRequest>(self, bytes)
+                crate::decode::request::<
+                    UpdateGroupPropertiesRequest,
+                >(self.into(), bytes)
                     .map(AnyRequest::UpdateGroupProperties)
             }
             Self::ListGroupsProperties => {
-                crate::decode::request::<ListGroupsPropertiesRequest>(self, bytes)
+                crate::decode::request::<ListGroupsPropertiesRequest>(self.into(), bytes)
                     .map(AnyRequest::ListGroupsProperties)
             }
             Self::DeleteGroupProperties => {
-                crate::decode::request::<DeleteGroupPropertiesRequest>(self, bytes)
+                crate::decode::request::<
+                    DeleteGroupPropertiesRequest,
+                >(self.into(), bytes)
                     .map(AnyRequest::DeleteGroupProperties)
             }
             Self::CreateTag => {
-                crate::decode::request::<CreateTagRequest>(self, bytes)
+                crate::decode::request::<CreateTagRequest>(self.into(), bytes)
                     .map(AnyRequest::CreateTag)
             }
             Self::DeleteTag => {
-                crate::decode::request::<DeleteTagRequest>(self, bytes)
+                crate::decode::request::<DeleteTagRequest>(self.into(), bytes)
                     .map(AnyRequest::DeleteTag)
             }
             Self::ListTags => {
-                crate::decode::request::<ListTagsRequest>(self, bytes)
+                crate::decode::request::<ListTagsRequest>(self.into(), bytes)
                     .map(AnyRequest::ListTags)
             }
             Self::UpdateTag => {
-                crate::decode::request::<UpdateTagRequest>(self, bytes)
+                crate::decode::request::<UpdateTagRequest>(self.into(), bytes)
                     .map(AnyRequest::UpdateTag)
             }
             Self::RegisterWebhook => {
-                crate::decode::request::<RegisterWebhookRequest>(self, bytes)
+                crate::decode::request::<RegisterWebhookRequest>(self.into(), bytes)
                     .map(AnyRequest::RegisterWebhook)
             }
             Self::ListWebhooks => {
-                crate::decode::request::<ListWebhooksRequest>(self, bytes)
+                crate::decode::request::<ListWebhooksRequest>(self.into(), bytes)
                     .map(AnyRequest::ListWebhooks)
             }
             Self::UnregisterWebhook => {
-                crate::decode::request::<UnregisterWebhookRequest>(self, bytes)
+                crate::decode::request::<UnregisterWebhookRequest>(self.into(), bytes)
                     .map(AnyRequest::UnregisterWebhook)
             }
             Self::ListWebhookNames => {
-                crate::decode::request::<ListWebhookNamesRequest>(self, bytes)
+                crate::decode::request::<ListWebhookNamesRequest>(self.into(), bytes)
                     .map(AnyRequest::ListWebhookNames)
             }
             Self::EnableLicenseWebhooks => {
-                crate::decode::request::<EnableLicenseWebhooksRequest>(self, bytes)
+                crate::decode::request::<
+                    EnableLicenseWebhooksRequest,
+                >(self.into(), bytes)
                     .map(AnyRequest::EnableLicenseWebhooks)
             }
             Self::DisableLicenseWebhooks => {
-                crate::decode::request::<DisableLicenseWebhooksRequest>(self, bytes)
+                crate::decode::request::<
+                    DisableLicenseWebhooksRequest,
+                >(self.into(), bytes)
                     .map(AnyRequest::DisableLicenseWebhooks)
             }
             Self::GetLicenseWebhooksState => {
-                crate::decode::request::<GetLicenseWebhooksStateRequest>(self, bytes)
+                crate::decode::request::<
+                    GetLicenseWebhooksStateRequest,
+                >(self.into(), bytes)
                     .map(AnyRequest::GetLicenseWebhooksState)
             }
             Self::ListChannels => {
-                crate::decode::request::<ListChannelsRequest>(self, bytes)
+                crate::decode::request::<ListChannelsRequest>(self.into(), bytes)
                     .map(AnyRequest::ListChannels)
             }
             Self::CheckProductLimitsForPlan => {
-                crate::decode::request::<CheckProductLimitsForPlanRequest>(self, bytes)
+                crate::decode::request::<
+                    CheckProductLimitsForPlanRequest,
+                >(self.into(), bytes)
                     .map(AnyRequest::CheckProductLimitsForPlan)
             }
             Self::GetProductSource => {
-                crate::decode::request::<GetProductSourceRequest>(self, bytes)
+                crate::decode::request::<GetProductSourceRequest>(self.into(), bytes)
                     .map(AnyRequest::GetProductSource)
             }
             Self::ReactivateEmail => {
-                crate::decode::request::<ReactivateEmailRequest>(self, bytes)
+                crate::decode::request::<ReactivateEmailRequest>(self.into(), bytes)
                     .map(AnyRequest::ReactivateEmail)
             }
             Self::UpdateCompanyDetails => {
-                crate::decode::request::<UpdateCompanyDetailsRequest>(self, bytes)
+                crate::decode::request::<UpdateCompanyDetailsRequest>(self.into(), bytes)
                     .map(AnyRequest::UpdateCompanyDetails)
             }
             Self::BatchCreateAgents => {
-                crate::decode::batch_request::<CreateAgentRequest>(self, bytes)
+                crate::decode::batch_request::<CreateAgentRequest>(self.into(), bytes)
                     .map(AnyRequest::BatchCreateAgents)
             }
             Self::BatchUpdateAgents => {
-                crate::decode::batch_request::<UpdateAgentRequest>(self, bytes)
+                crate::decode::batch_request::<UpdateAgentRequest>(self.into(), bytes)
                     .map(AnyRequest::BatchUpdateAgents)
             }
             Self::BatchDeleteAgents => {
-                crate::decode::batch_request::<DeleteAgentRequest>(self, bytes)
+                crate::decode::batch_request::<DeleteAgentRequest>(self.into(), bytes)
                     .map(AnyRequest::BatchDeleteAgents)
             }
             Self::BatchSuspendAgents => {
-                crate::decode::batch_request::<SuspendAgentRequest>(self, bytes)
+                crate::decode::batch_request::<SuspendAgentRequest>(self.into(), bytes)
                     .map(AnyRequest::BatchSuspendAgents)
             }
             Self::BatchUnsuspendAgents => {
-                crate::decode::batch_request::<UnsuspendAgentRequest>(self, bytes)
+                crate::decode::batch_request::<UnsuspendAgentRequest>(self.into(), bytes)
                     .map(AnyRequest::BatchUnsuspendAgents)
             }
             Self::BatchApproveAgents => {
-                crate::decode::batch_request::<ApproveAgentRequest>(self, bytes)
+                crate::decode::batch_request::<ApproveAgentRequest>(self.into(), bytes)
                     .map(AnyRequest::BatchApproveAgents)
             }
             Self::BatchCreateBots => {
-                crate::decode::batch_request::<CreateBotRequest>(self, bytes)
+                crate::decode::batch_request::<CreateBotRequest>(self.into(), bytes)
                     .map(AnyRequest::BatchCreateBots)
             }
             Self::BatchDeleteBots => {
-                crate::decode::batch_request::<DeleteBotRequest>(self, bytes)
+                crate::decode::batch_request::<DeleteBotRequest>(self.into(), bytes)
                     .map(AnyRequest::BatchDeleteBots)
             }
             Self::BatchUpdateBots => {
-                crate::decode::batch_request::<UpdateBotRequest>(self, bytes)
+                crate::decode::batch_request::<UpdateBotRequest>(self.into(), bytes)
                     .map(AnyRequest::BatchUpdateBots)
             }
         }
@@ -1237,6 +1259,549 @@ impl Action {
                     .map(AnyResponse::BatchUpdateBots)
             }
         }
+    }
+}
+impl Action {
+    /// What the runtime needs to know of the action: its path, name, whether it only
+    /// reads and whether its bodies carry a credential.
+    pub const fn info(self) -> &'static crate::ActionInfo {
+        match self {
+            Self::CreateAgent => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "create_agent",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::GetAgent => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "get_agent",
+                    read_only: true,
+                    carries_secrets: false,
+                }
+            }
+            Self::ListAgents => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "list_agents",
+                    read_only: true,
+                    carries_secrets: false,
+                }
+            }
+            Self::UpdateAgent => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "update_agent",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::DeleteAgent => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "delete_agent",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::SuspendAgent => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "suspend_agent",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::UnsuspendAgent => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "unsuspend_agent",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::RequestAgentUnsuspension => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "request_agent_unsuspension",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::ApproveAgent => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "approve_agent",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::AddAutoAccess => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "add_auto_access",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::ListAutoAccesses => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "list_auto_accesses",
+                    read_only: true,
+                    carries_secrets: false,
+                }
+            }
+            Self::DeleteAutoAccess => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "delete_auto_access",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::UpdateAutoAccess => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "update_auto_access",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::CreateBotTemplate => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "create_bot_template",
+                    read_only: false,
+                    carries_secrets: true,
+                }
+            }
+            Self::CreateBot => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "create_bot",
+                    read_only: false,
+                    carries_secrets: true,
+                }
+            }
+            Self::DeleteBotTemplate => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "delete_bot_template",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::DeleteBot => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "delete_bot",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::UpdateBotTemplate => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "update_bot_template",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::UpdateBot => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "update_bot",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::ListBotTemplates => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "list_bot_templates",
+                    read_only: true,
+                    carries_secrets: false,
+                }
+            }
+            Self::ListBots => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "list_bots",
+                    read_only: true,
+                    carries_secrets: false,
+                }
+            }
+            Self::GetBot => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "get_bot",
+                    read_only: true,
+                    carries_secrets: false,
+                }
+            }
+            Self::IssueBotToken => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "issue_bot_token",
+                    read_only: false,
+                    carries_secrets: true,
+                }
+            }
+            Self::ResetBotTemplateSecret => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "reset_bot_template_secret",
+                    read_only: false,
+                    carries_secrets: true,
+                }
+            }
+            Self::ResetBotSecret => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "reset_bot_secret",
+                    read_only: false,
+                    carries_secrets: true,
+                }
+            }
+            Self::CreateGroup => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "create_group",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::UpdateGroup => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "update_group",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::DeleteGroup => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "delete_group",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::ListGroups => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "list_groups",
+                    read_only: true,
+                    carries_secrets: false,
+                }
+            }
+            Self::GetGroup => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "get_group",
+                    read_only: true,
+                    carries_secrets: false,
+                }
+            }
+            Self::RegisterProperty => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "register_property",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::UnregisterProperty => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "unregister_property",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::PublishProperty => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "publish_property",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::ListProperties => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "list_properties",
+                    read_only: true,
+                    carries_secrets: false,
+                }
+            }
+            Self::UpdateLicenseProperties => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "update_license_properties",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::ListLicenseProperties => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "list_license_properties",
+                    read_only: true,
+                    carries_secrets: false,
+                }
+            }
+            Self::DeleteLicenseProperties => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "delete_license_properties",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::UpdateGroupProperties => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "update_group_properties",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::ListGroupsProperties => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "list_groups_properties",
+                    read_only: true,
+                    carries_secrets: false,
+                }
+            }
+            Self::DeleteGroupProperties => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "delete_group_properties",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::CreateTag => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "create_tag",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::DeleteTag => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "delete_tag",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::ListTags => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "list_tags",
+                    read_only: true,
+                    carries_secrets: false,
+                }
+            }
+            Self::UpdateTag => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "update_tag",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::RegisterWebhook => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "register_webhook",
+                    read_only: false,
+                    carries_secrets: true,
+                }
+            }
+            Self::ListWebhooks => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "list_webhooks",
+                    read_only: true,
+                    carries_secrets: true,
+                }
+            }
+            Self::UnregisterWebhook => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "unregister_webhook",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::ListWebhookNames => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "list_webhook_names",
+                    read_only: true,
+                    carries_secrets: false,
+                }
+            }
+            Self::EnableLicenseWebhooks => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "enable_license_webhooks",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::DisableLicenseWebhooks => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "disable_license_webhooks",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::GetLicenseWebhooksState => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "get_license_webhooks_state",
+                    read_only: true,
+                    carries_secrets: false,
+                }
+            }
+            Self::ListChannels => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "list_channels",
+                    read_only: true,
+                    carries_secrets: false,
+                }
+            }
+            Self::CheckProductLimitsForPlan => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "check_product_limits_for_plan",
+                    read_only: true,
+                    carries_secrets: false,
+                }
+            }
+            Self::GetProductSource => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "get_product_source",
+                    read_only: true,
+                    carries_secrets: false,
+                }
+            }
+            Self::ReactivateEmail => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "reactivate_email",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::UpdateCompanyDetails => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "update_company_details",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::BatchCreateAgents => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "batch_create_agents",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::BatchUpdateAgents => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "batch_update_agents",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::BatchDeleteAgents => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "batch_delete_agents",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::BatchSuspendAgents => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "batch_suspend_agents",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::BatchUnsuspendAgents => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "batch_unsuspend_agents",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::BatchApproveAgents => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "batch_approve_agents",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::BatchCreateBots => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "batch_create_bots",
+                    read_only: false,
+                    carries_secrets: true,
+                }
+            }
+            Self::BatchDeleteBots => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "batch_delete_bots",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::BatchUpdateBots => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "batch_update_bots",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+        }
+    }
+}
+impl From<Action> for crate::ActionName {
+    fn from(action: Action) -> Self {
+        crate::ActionName::listed(action.info())
+    }
+}
+impl PartialEq<Action> for crate::ActionName {
+    fn eq(&self, other: &Action) -> bool {
+        self.info() == Some(other.info())
+    }
+}
+impl PartialEq<crate::ActionName> for Action {
+    fn eq(&self, other: &crate::ActionName) -> bool {
+        other == self
     }
 }
 impl ::std::fmt::Display for Action {

@@ -4,7 +4,7 @@
 //! Groups let you organize your work by creating teams with Agent and Bot members. You can use groups to do configuration based on shared settings (language, working hours, department) and to separate chat routing. One Agent can belong to multiple groups at the same time. It's possible to configure routing priorities for Agents and Bots specifically per group.
 #[allow(unused_imports)]
 use super::*;
-/// The request of `create_group` (Create Group): see [`Client::create_group`](crate::Client::create_group).
+/// The request of `create_group` (Create Group): see [`Client::create_group`](Client::create_group).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateGroupRequest {
@@ -63,7 +63,7 @@ impl crate::validate::Validate for CreateGroupRequest {
         v.present(value, "agent_priorities");
     }
 }
-/// The response of `create_group` (Create Group): see [`Client::create_group`](crate::Client::create_group).
+/// The response of `create_group` (Create Group): see [`Client::create_group`](Client::create_group).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateGroupResponse {
@@ -78,7 +78,9 @@ impl CreateGroupResponse {
 }
 impl crate::validate::Validate for CreateGroupResponse {}
 impl crate::Request for CreateGroupRequest {
-    const ACTION: crate::Action = crate::Action::CreateGroup;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::CreateGroup.info(),
+    );
     type Response = CreateGroupResponse;
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
@@ -121,7 +123,7 @@ impl crate::Call<'_, CreateGroupRequest> {
         self.map(|request| request.language_code(language_code))
     }
 }
-/// The request of `update_group` (Update Group): see [`Client::update_group`](crate::Client::update_group).
+/// The request of `update_group` (Update Group): see [`Client::update_group`](Client::update_group).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateGroupRequest {
@@ -190,7 +192,9 @@ impl crate::validate::Validate for UpdateGroupRequest {
     }
 }
 impl crate::Request for UpdateGroupRequest {
-    const ACTION: crate::Action = crate::Action::UpdateGroup;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::UpdateGroup.info(),
+    );
     type Response = ();
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
@@ -245,7 +249,7 @@ impl crate::Call<'_, UpdateGroupRequest> {
         self.map(|request| request.agent_priorities(agent_priorities))
     }
 }
-/// The request of `delete_group` (Delete Group): see [`Client::delete_group`](crate::Client::delete_group).
+/// The request of `delete_group` (Delete Group): see [`Client::delete_group`](Client::delete_group).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteGroupRequest {
@@ -260,7 +264,9 @@ impl DeleteGroupRequest {
 }
 impl crate::validate::Validate for DeleteGroupRequest {}
 impl crate::Request for DeleteGroupRequest {
-    const ACTION: crate::Action = crate::Action::DeleteGroup;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::DeleteGroup.info(),
+    );
     type Response = ();
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
@@ -294,7 +300,7 @@ impl crate::Client {
         crate::Call::new(self, DeleteGroupRequest::new(id))
     }
 }
-/// The request of `list_groups` (List Groups): see [`Client::list_groups`](crate::Client::list_groups).
+/// The request of `list_groups` (List Groups): see [`Client::list_groups`](Client::list_groups).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListGroupsRequest {
@@ -319,7 +325,9 @@ impl crate::validate::Validate for ListGroupsRequest {
     }
 }
 impl crate::Request for ListGroupsRequest {
-    const ACTION: crate::Action = crate::Action::ListGroups;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::ListGroups.info(),
+    );
     type Response = Vec<Group>;
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
@@ -358,7 +366,7 @@ impl crate::Call<'_, ListGroupsRequest> {
         self.map(|request| request.fields(fields))
     }
 }
-/// The request of `get_group` (Get Group): see [`Client::get_group`](crate::Client::get_group).
+/// The request of `get_group` (Get Group): see [`Client::get_group`](Client::get_group).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetGroupRequest {
@@ -385,7 +393,7 @@ impl crate::validate::Validate for GetGroupRequest {
     }
 }
 impl crate::Request for GetGroupRequest {
-    const ACTION: crate::Action = crate::Action::GetGroup;
+    const ACTION: crate::ActionName = crate::ActionName::listed(Action::GetGroup.info());
     type Response = Group;
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
