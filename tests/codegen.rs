@@ -521,3 +521,46 @@ fn generate_never_panics_even_on_a_spec_that_skipped_validation() {
     let id = request.lines().find(|l| l.contains("pub id:")).unwrap();
     assert_eq!(id.trim(), "pub id: ::serde_json::Value,");
 }
+
+/// A server implements one method per plain action; batch endpoints are dispatched to them.
+#[test]
+fn the_server_trait_has_a_method_per_plain_action_and_dispatches_every_endpoint() {
+    let text = fs::read_to_string(root().join(xtask::SPEC)).unwrap();
+    let spec: Value = serde_json::from_str(&text).unwrap();
+    let actions = spec["actions"].as_array().unwrap();
+    let batch: Vec<&str> = actions
+        .iter()
+        .filter_map(|a| a["batch_endpoint"].as_str())
+        .collect();
+    let files = codegen::generate(&load(&text));
+    let server = &files
+        .iter()
+        .find(|f| f.path == "server.rs")
+        .unwrap()
+        .contents;
+    let handlers = server
+        .split("pub trait Handlers {")
+        .nth(1)
+        .unwrap()
+        .split("\n}\n")
+        .next()
+        .unwrap();
+    for action in actions {
+        let name = action["name"].as_str().unwrap();
+        assert!(handlers.contains(&format!("    fn {name}(")), "{name}");
+    }
+    for endpoint in &batch {
+        assert!(!handlers.contains(&format!("fn {endpoint}(")), "{endpoint}");
+    }
+    // invalid, unserializable, item_error and one per plain action.
+    assert_eq!(handlers.matches("    fn ").count(), actions.len() + 3);
+    assert_eq!(
+        server.matches("run(handlers, request, H::").count(),
+        actions.len()
+    );
+    assert_eq!(
+        server.matches("Ok(run_batch(handlers, items, H::").count(),
+        batch.len()
+    );
+    assert!(!server.contains("_ =>"), "no wildcard arm");
+}
