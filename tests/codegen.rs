@@ -65,6 +65,7 @@ fn fixture_outputs_match_snapshots() {
         "formats",
         "secrets",
         "lenient_lists",
+        "paging",
     ] {
         insta::assert_snapshot!(format!("fixture__{name}"), generated(&load(&fixture(name))));
     }
@@ -563,4 +564,44 @@ fn the_server_trait_has_a_method_per_plain_action_and_dispatches_every_endpoint(
         batch.len()
     );
     assert!(!server.contains("_ =>"), "no wildcard arm");
+}
+
+#[test]
+fn broken_paging_is_rejected_naming_the_spot() {
+    let at = "action `list_greetings`, paging: ";
+    rejected(
+        "paging",
+        |s| s["actions"][0]["paging"]["page_id"] = json!("cursor"),
+        &format!("{at}no parameter `cursor` (page_id)"),
+    );
+    rejected(
+        "paging",
+        |s| s["actions"][0]["params"][2]["type"] = json!("uint"),
+        &format!("{at}page id parameter `page_id` must be a string"),
+    );
+    rejected(
+        "paging",
+        |s| s["actions"][0]["params"][3]["type"] = json!("string"),
+        &format!("{at}limit parameter `limit` must be a number"),
+    );
+    rejected(
+        "paging",
+        |s| s["actions"][0]["paging"]["items"] = json!("found_greetings"),
+        &format!("{at}items field `found_greetings` must be an array"),
+    );
+    rejected(
+        "paging",
+        |s| s["actions"][0]["paging"]["next_page_id"] = json!("next"),
+        &format!("{at}no response field `next` (next_page_id)"),
+    );
+    rejected(
+        "paging",
+        |s| s["actions"][0]["paging"]["excluded_by_page_id"] = json!(["group"]),
+        &format!("{at}`group` (excluded_by_page_id) is not a parameter"),
+    );
+    rejected(
+        "paging",
+        |s| s["actions"][0]["response"] = json!({"type": "Greeting[]"}),
+        &format!("{at}a paged action's response must list its fields"),
+    );
 }

@@ -19,6 +19,23 @@ pub struct ActionInfo {
     pub carries_secrets: bool,
 }
 
+impl ActionInfo {
+    /// The facts of an action, for a [`Request`](crate::Request) written by hand.
+    pub const fn new(
+        path: &'static str,
+        name: &'static str,
+        read_only: bool,
+        carries_secrets: bool,
+    ) -> Self {
+        Self {
+            path,
+            name,
+            read_only,
+            carries_secrets,
+        }
+    }
+}
+
 /// The action a call was for, as errors name it. Compares equal to the `Action` it is, of
 /// whichever version.
 #[derive(Clone, PartialEq, Eq, Hash)]

@@ -191,6 +191,12 @@ impl Client {
             .clone()
     }
 
+    /// A call of a request built beforehand, to set per-call options on or to page through
+    /// ([`Call::pages`](crate::Call::pages)); the generated methods are the usual way in.
+    pub fn call<R: Request>(&self, request: R) -> crate::Call<'_, R> {
+        crate::Call::new(self, request)
+    }
+
     /// Sends a request built beforehand; the generated methods (`client.create_agent(…)`) are the
     /// usual way in.
     pub async fn send<R: Request>(&self, request: &R) -> Result<R::Response, Error> {

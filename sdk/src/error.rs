@@ -74,6 +74,15 @@ pub enum Error {
         /// Every broken rule, with the path of its field.
         violations: Vec<Violation>,
     },
+    /// A paged list answered a next page id it had answered before: following it would loop, so
+    /// the walk stopped after the pages it had.
+    #[error("`{action}` answered page id {page_id:?} a second time; paging stopped")]
+    RepeatedPage {
+        /// The action that was paged.
+        action: ActionName,
+        /// The page id that came back.
+        page_id: String,
+    },
     /// The client cannot send requests as configured (a token that is not a valid header value,
     /// a base URL that is not a URL).
     #[error("invalid client configuration: {0}")]
@@ -123,7 +132,8 @@ impl Error {
             | Error::Timeout { action }
             | Error::ResponseTooLarge { action, .. }
             | Error::Status { action, .. }
-            | Error::Redirect { action, .. } => Some(action.clone()),
+            | Error::Redirect { action, .. }
+            | Error::RepeatedPage { action, .. } => Some(action.clone()),
             Error::Decode(e) => Some(e.action.clone()),
             Error::InvalidRequest { action, .. } => Some(action.clone()),
             Error::Config(_) => None,

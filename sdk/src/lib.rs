@@ -191,6 +191,7 @@ mod error;
 #[rustfmt::skip]
 mod generated;
 mod headers;
+mod paging;
 mod raw;
 mod region;
 mod request;
@@ -214,6 +215,7 @@ pub use client::Client;
 pub use credentials::{Credentials, CredentialsFuture, CredentialsProvider};
 pub use error::{ApiError, DecodeError, Error};
 pub use generated::*;
+pub use paging::Paged;
 pub use raw::RawCall;
 pub use region::Region;
 pub use request::{BatchItem, BatchRequest, Request};

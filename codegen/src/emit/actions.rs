@@ -58,6 +58,13 @@ fn method_doc(action: &Action) -> String {
         )),
         None => text.push_str("\nBatch support: no."),
     }
+    if let Some(paging) = &action.paging {
+        text.push_str(&format!(
+            "\n\nIt answers one page of `{}`: `.pages()` walks every page as a stream and \
+             `.all()` collects every item, following `{}` with the first page's filters.",
+            paging.items, paging.next_page_id
+        ));
+    }
     text.push_str(if action.read_only {
         "\n\nIt only reads, so the client retries it after rate limiting, server errors, timeouts and \
          transport failures."
@@ -80,6 +87,76 @@ pub fn section(spec: &Model, section: &Section) -> TokenStream {
         out.extend(action_items(action, &spec.types, spec.stable, &spec.module));
     }
     out
+}
+
+/// Where a paged action keeps its page id, items and next page id, for the runtime's walker
+/// (`sdk/src/paging.rs`). Validation has made sure the names exist with fitting types; the
+/// emitter still only reads what the model has.
+fn paged(action: &Action, paging: &crate::model::Paging) -> TokenStream {
+    let request = names::ident(&names::request_type(&action.name));
+    let item = rust_type(&paging.item);
+    let page_id = names::member(&paging.page_id);
+    let page_id_required = action
+        .request
+        .field(&paging.page_id)
+        .is_some_and(|f| f.required);
+    let set_page_id = if page_id_required {
+        quote!(next.#page_id = page_id;)
+    } else {
+        quote!(next.#page_id = Some(page_id);)
+    };
+    let get_page_id = if page_id_required {
+        quote!(Some(self.#page_id.as_str()))
+    } else {
+        quote!(self.#page_id.as_deref())
+    };
+    let cleared = paging.excluded_by_page_id.iter().filter_map(|name| {
+        let field = action.request.field(name).filter(|f| !f.required)?;
+        let member = names::member(&field.name);
+        Some(quote!(next.#member = None;))
+    });
+    let answer = match &action.response {
+        Response::Fields(object) => Some(object),
+        _ => None,
+    };
+    let next_required = answer
+        .and_then(|a| a.field(&paging.next_page_id))
+        .is_some_and(|f| f.required);
+    let next_page_id = names::member(&paging.next_page_id);
+    let get_next = if next_required {
+        quote!(Some(page.#next_page_id.as_str()))
+    } else {
+        quote!(page.#next_page_id.as_deref())
+    };
+    let items = names::member(&paging.items);
+    let items_required = answer
+        .and_then(|a| a.field(&paging.items))
+        .is_some_and(|f| f.required);
+    let take_items = if items_required {
+        quote!(page.#items)
+    } else {
+        quote!(page.#items.unwrap_or_default())
+    };
+    quote! {
+        impl crate::Paged for #request {
+            type Item = #item;
+            fn for_page(&self, page_id: String) -> Self {
+                let mut next = self.clone();
+                #set_page_id
+                #(#cleared)*
+                next
+            }
+            fn page_id(&self) -> Option<&str> {
+                #get_page_id
+            }
+            fn next_page_id(page: &Self::Response) -> Option<&str> {
+                #get_next
+            }
+            fn into_items(page: Self::Response) -> Vec<Self::Item> {
+                #take_items
+            }
+        }
+    }
 }
 
 /// The type a version's methods are on: the crate's client for the stable version, the version's
@@ -123,6 +200,10 @@ fn action_items(action: &Action, types: &[Type], stable: bool, module: &str) -> 
             }
         }
     });
+
+    if let Some(paging) = &action.paging {
+        out.extend(paged(action, paging));
+    }
 
     let required: Vec<_> = action.request.required().collect();
     let args = required.iter().map(|f| {
