@@ -51,23 +51,91 @@ fn real_spec_produces_one_file_per_section() {
     }
 }
 
+const FIXTURES: [&str; 12] = [
+    "enum",
+    "nested_object",
+    "optional_array",
+    "map",
+    "batch_action",
+    "empty_response",
+    "constraints",
+    "available_filters",
+    "formats",
+    "secrets",
+    "lenient_lists",
+    "paging",
+];
+
 #[test]
 fn fixture_outputs_match_snapshots() {
-    for name in [
-        "enum",
-        "nested_object",
-        "optional_array",
-        "map",
-        "batch_action",
-        "empty_response",
-        "constraints",
-        "available_filters",
-        "formats",
-        "secrets",
-        "lenient_lists",
-        "paging",
-    ] {
+    for name in FIXTURES {
         insta::assert_snapshot!(format!("fixture__{name}"), generated(&load(&fixture(name))));
+    }
+}
+
+/// The fixture specs' output, compiled for real: a scratch copy of the sdk (its hand-written
+/// runtime and the real stable version) gets every fixture as one more, non-stable version module,
+/// and one `cargo check` (feature `server` on) compiles them all. It shares the workspace's
+/// `Cargo.lock` and `target/`, so only the copy itself is compiled.
+#[test]
+fn fixture_outputs_compile() {
+    let root = root();
+    let scratch = root.join("target/fixture-check");
+    let _ = fs::remove_dir_all(&scratch);
+    let src = scratch.join("sdk/src");
+    copy_dir(&root.join("sdk/src"), &src);
+    let manifest = fs::read_to_string(root.join("sdk/Cargo.toml")).unwrap();
+    let manifest = manifest.split("[dev-dependencies]").next().unwrap();
+    fs::write(scratch.join("sdk/Cargo.toml"), manifest).unwrap();
+    let workspace = fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let members = workspace
+        .lines()
+        .find(|l| l.starts_with("members = "))
+        .unwrap();
+    fs::write(
+        scratch.join("Cargo.toml"),
+        workspace.replace(members, "members = [\"sdk\"]"),
+    )
+    .unwrap();
+    fs::copy(root.join("Cargo.lock"), scratch.join("Cargo.lock")).unwrap();
+
+    let mut glue = fs::read_to_string(src.join("generated/mod.rs")).unwrap();
+    for name in FIXTURES {
+        let module = format!("fixture_{name}");
+        let dir = src.join("generated").join(&module);
+        fs::create_dir_all(&dir).unwrap();
+        for file in codegen::generate_version(&load(&fixture(name)), false) {
+            fs::write(dir.join(&file.path), file.contents).unwrap();
+        }
+        glue.push_str(&format!(
+            "/// `{name}`.\n#[allow(dead_code)]\npub mod {module};\n"
+        ));
+    }
+    fs::write(src.join("generated/mod.rs"), glue).unwrap();
+
+    let out = std::process::Command::new(env!("CARGO"))
+        .args(["check", "--lib", "--features", "server", "--offline"])
+        .arg("--manifest-path")
+        .arg(scratch.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "the fixtures' output does not compile:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            copy_dir(&path, &to.join(entry.file_name()));
+        } else {
+            fs::copy(&path, to.join(entry.file_name())).unwrap();
+        }
     }
 }
 

@@ -159,6 +159,15 @@ fn paged(action: &Action, paging: &crate::model::Paging) -> TokenStream {
     }
 }
 
+/// `matches!(self, A | B)`, or `false` for no variant at all.
+fn any_of(variants: Vec<TokenStream>) -> TokenStream {
+    if variants.is_empty() {
+        quote!(false)
+    } else {
+        quote!(matches!(self, #(#variants)|*))
+    }
+}
+
 /// The type a version's methods are on: the crate's client for the stable version, the version's
 /// newtype for another.
 fn client_type(stable: bool) -> TokenStream {
@@ -361,6 +370,8 @@ pub fn action_enum(spec: &Model) -> TokenStream {
             let v = &e.variant;
             quote!(Self::#v)
         });
+    let is_batch = any_of(batch_arms.collect());
+    let is_read_only = any_of(read_only_arms.collect());
     let secret_arms: Vec<TokenStream> = entries
         .iter()
         .filter(|e| e.action.carries_secrets)
@@ -496,13 +507,13 @@ pub fn action_enum(spec: &Model) -> TokenStream {
 
             /// `true` for the batch endpoints.
             pub const fn is_batch(self) -> bool {
-                matches!(self, #(#batch_arms)|*)
+                #is_batch
             }
 
             /// `true` for actions that only read (`get_*`, `list_*`, …, as the spec marks them):
             /// sending one twice changes nothing, so it is safe to retry.
             pub const fn is_read_only(self) -> bool {
-                matches!(self, #(#read_only_arms)|*)
+                #is_read_only
             }
 
             /// `true` when the action's request or answer carries a credential (a field the spec
