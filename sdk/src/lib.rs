@@ -170,6 +170,21 @@
 //! the whole API on loopback; point [`ClientBuilder::base_url`] at it. A fresh emulator holds
 //! group `0` ("General") with the license owner `owner@example.com` as its only member.
 //!
+//! **Versions.** Each API version with a spec is a module of its own behind the cargo feature of
+//! its name: [`v3_6`] (default) is the stable one, and the crate root re-exports it, so
+//! `livechat_config::Client` has its methods. Another version's module has a `Client` of its own,
+//! made with `From` from this crate's [`Client`] and sharing its connection pool, credentials,
+//! region, retries and retry budget; its calls go to that version's path. Errors name the action
+//! through [`ActionName`], whatever version it belongs to.
+//!
+//! **Paging.** An action the spec marks as paged keeps its single-page call and also gets
+//! [`Call::pages`] (a `Stream` of the answers, following the next page id with the first page's
+//! filters) and [`Call::all`] (every item); a page id that comes back stops the walk with
+//! [`Error::RepeatedPage`] instead of looping.
+//!
+//! **Servers.** The `server` feature adds what a server of the API needs: `Action::decode_request`,
+//! `AnyRequest`, strict validation, and per version a `Handlers` trait with its `dispatch`.
+//!
 //! **Navigating.** Every type and method is re-exported at the crate root; the section modules
 //! ([`agents`], [`auto_access`], [`bots`], [`groups`], [`properties`], [`tags`], [`webhooks`],
 //! [`other`]) group them as the reference does, and [`types`] holds the types they share.
