@@ -1,4 +1,4 @@
-//! The generator: snapshots of its output for the real spec and for small fixture specs, spec
+//! The generator: snapshots of its output for small fixture specs, spec
 //! validation errors that name their spot, and the checked-in code being fresh.
 
 use livechat_config_tests::root;
@@ -10,7 +10,7 @@ fn load(json: &str) -> codegen::Spec {
 }
 
 fn generated(spec: &codegen::Spec) -> String {
-    let files = codegen::generate(spec).unwrap();
+    let files = codegen::generate(spec);
     let mut out = String::new();
     for file in files {
         out.push_str(&format!("===== {} =====\n{}\n", file.path, file.contents));
@@ -22,10 +22,12 @@ fn fixture(name: &str) -> String {
     fs::read_to_string(root().join("tests/fixtures").join(format!("{name}.json"))).unwrap()
 }
 
+/// The real spec's output is checked byte for byte against `sdk/src/generated/` by
+/// `checked_in_generated_code_is_fresh`; here only its shape.
 #[test]
-fn real_spec_output_matches_snapshots() {
+fn real_spec_produces_one_file_per_section() {
     let text = fs::read_to_string(root().join(xtask::SPEC)).unwrap();
-    let files = codegen::generate(&load(&text)).unwrap();
+    let files = codegen::generate(&load(&text));
     let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(
         names,
@@ -40,31 +42,100 @@ fn real_spec_output_matches_snapshots() {
             "webhooks.rs",
             "other.rs",
             "action.rs",
+            "server.rs",
             "mod.rs"
         ]
     );
     for file in files {
         assert!(file.contents.starts_with(codegen::HEADER));
-        insta::assert_snapshot!(format!("real__{}", file.path), file.contents);
     }
 }
 
+const FIXTURES: [&str; 12] = [
+    "enum",
+    "nested_object",
+    "optional_array",
+    "map",
+    "batch_action",
+    "empty_response",
+    "constraints",
+    "available_filters",
+    "formats",
+    "secrets",
+    "lenient_lists",
+    "paging",
+];
+
 #[test]
 fn fixture_outputs_match_snapshots() {
-    for name in [
-        "enum",
-        "nested_object",
-        "optional_array",
-        "map",
-        "batch_action",
-        "empty_response",
-        "constraints",
-        "available_filters",
-        "formats",
-        "secrets",
-        "lenient_lists",
-    ] {
+    for name in FIXTURES {
         insta::assert_snapshot!(format!("fixture__{name}"), generated(&load(&fixture(name))));
+    }
+}
+
+/// The fixture specs' output, compiled for real: a scratch copy of the sdk (its hand-written
+/// runtime and the real stable version) gets every fixture as one more, non-stable version module,
+/// and one `cargo check` (feature `server` on) compiles them all. It shares the workspace's
+/// `Cargo.lock` and `target/`, so only the copy itself is compiled.
+#[test]
+fn fixture_outputs_compile() {
+    let root = root();
+    let scratch = root.join("target/fixture-check");
+    let _ = fs::remove_dir_all(&scratch);
+    let src = scratch.join("sdk/src");
+    copy_dir(&root.join("sdk/src"), &src);
+    let manifest = fs::read_to_string(root.join("sdk/Cargo.toml")).unwrap();
+    let manifest = manifest.split("[dev-dependencies]").next().unwrap();
+    fs::write(scratch.join("sdk/Cargo.toml"), manifest).unwrap();
+    let workspace = fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let members = workspace
+        .lines()
+        .find(|l| l.starts_with("members = "))
+        .unwrap();
+    fs::write(
+        scratch.join("Cargo.toml"),
+        workspace.replace(members, "members = [\"sdk\"]"),
+    )
+    .unwrap();
+    fs::copy(root.join("Cargo.lock"), scratch.join("Cargo.lock")).unwrap();
+
+    let mut glue = fs::read_to_string(src.join("generated/mod.rs")).unwrap();
+    for name in FIXTURES {
+        let module = format!("fixture_{name}");
+        let dir = src.join("generated").join(&module);
+        fs::create_dir_all(&dir).unwrap();
+        for file in codegen::generate_version(&load(&fixture(name)), false) {
+            fs::write(dir.join(&file.path), file.contents).unwrap();
+        }
+        glue.push_str(&format!(
+            "/// `{name}`.\n#[allow(dead_code)]\npub mod {module};\n"
+        ));
+    }
+    fs::write(src.join("generated/mod.rs"), glue).unwrap();
+
+    let out = std::process::Command::new(env!("CARGO"))
+        .args(["check", "--lib", "--features", "server", "--offline"])
+        .arg("--manifest-path")
+        .arg(scratch.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "the fixtures' output does not compile:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            copy_dir(&path, &to.join(entry.file_name()));
+        } else {
+            fs::copy(&path, to.join(entry.file_name())).unwrap();
+        }
     }
 }
 
@@ -86,29 +157,100 @@ fn checked_in_generated_code_is_fresh() {
 
 #[test]
 fn stale_detection_names_the_file() {
-    // A copy of the workspace's spec and output in a scratch dir, with one generated file edited.
+    // A copy of the workspace's spec, sdk manifest and output in a scratch dir, then edits.
     let dir = std::env::temp_dir().join(format!("livechat-config-stale-{}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(dir.join("spec")).unwrap();
+    fs::create_dir_all(dir.join("sdk")).unwrap();
     fs::copy(root().join(xtask::SPEC), dir.join(xtask::SPEC)).unwrap();
-    assert_eq!(xtask::gen(&dir).unwrap().len(), 11);
+    fs::copy(root().join("sdk/Cargo.toml"), dir.join("sdk/Cargo.toml")).unwrap();
+    // 12 files of v3_6 and the versions glue.
+    assert_eq!(xtask::gen(&dir).unwrap().len(), 13);
     assert!(
         xtask::gen(&dir).unwrap().is_empty(),
         "a second gen changes nothing"
     );
     assert!(xtask::stale(&dir).unwrap().is_empty());
 
-    let tags = dir.join(xtask::OUT).join("tags.rs");
+    let tags = dir.join(xtask::OUT).join("v3_6/tags.rs");
     let edited = fs::read_to_string(&tags).unwrap().replace("Tag", "Label");
     fs::write(&tags, edited).unwrap();
-    fs::write(dir.join(xtask::OUT).join("extra.rs"), "// stray").unwrap();
+    fs::write(dir.join(xtask::OUT).join("v3_6/extra.rs"), "// stray").unwrap();
+    fs::write(dir.join(xtask::OUT).join("stray.rs"), "// stray").unwrap();
     assert_eq!(
         xtask::stale(&dir).unwrap(),
         [
-            "sdk/src/generated/tags.rs is stale",
-            "sdk/src/generated/extra.rs is not produced by the spec"
+            "sdk/src/generated/v3_6/tags.rs is stale",
+            "sdk/src/generated/stray.rs is not produced by the spec",
+            "sdk/src/generated/v3_6/extra.rs is not produced by the spec",
         ]
     );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Every `spec/configuration-v<X.Y>.json` becomes a module of its own, in version order, with
+/// the versions glue naming each behind its feature.
+#[test]
+fn every_spec_file_becomes_a_version_module() {
+    let dir = std::env::temp_dir().join(format!("livechat-config-versions-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(dir.join("spec")).unwrap();
+    fs::create_dir_all(dir.join("sdk")).unwrap();
+    let text = fs::read_to_string(root().join(xtask::SPEC)).unwrap();
+    fs::write(dir.join(xtask::SPEC), &text).unwrap();
+    let mut preview: Value = serde_json::from_str(&text).unwrap();
+    preview["version"] = json!("3.10");
+    preview["path"] = json!("/v3.10/configuration/action/{action}");
+    fs::write(
+        dir.join("spec/configuration-v3.10.json"),
+        preview.to_string(),
+    )
+    .unwrap();
+    fs::copy(root().join("sdk/Cargo.toml"), dir.join("sdk/Cargo.toml")).unwrap();
+    let versions: Vec<String> = xtask::specs(&dir)
+        .unwrap()
+        .into_iter()
+        .map(|(v, _)| v)
+        .collect();
+    assert_eq!(versions, ["3.6", "3.10"], "sorted as versions, not as text");
+
+    let written = xtask::gen(&dir).unwrap();
+    assert!(written.contains(&"sdk/src/generated/v3_10/agents.rs".to_string()));
+    assert!(
+        written.contains(
+            &"sdk/Cargo.toml needs a feature `v3_10 = []` for the generated module".to_string()
+        ),
+        "{written:?}"
+    );
+    assert_eq!(
+        xtask::stale(&dir).unwrap(),
+        ["sdk/Cargo.toml has no feature `v3_10`"]
+    );
+    let glue = fs::read_to_string(dir.join(xtask::OUT).join("mod.rs")).unwrap();
+    let v3_6 = glue.find("pub mod v3_6;").unwrap();
+    let v3_10 = glue.find("pub mod v3_10;").unwrap();
+    assert!(v3_6 < v3_10, "{glue}");
+    assert!(glue.contains("#[cfg(feature = \"v3_10\")]"), "{glue}");
+    assert!(glue.contains("pub use v3_6::*;"), "{glue}");
+
+    // The preview's calls go to its own path, on a client of its own over the crate's.
+    let action = fs::read_to_string(dir.join(xtask::OUT).join("v3_10/action.rs")).unwrap();
+    assert!(action.contains("pub const ACTION_PATH: &str = \"/v3.10/configuration/action/\";"));
+    let module = fs::read_to_string(dir.join(xtask::OUT).join("v3_10/mod.rs")).unwrap();
+    assert!(
+        module.contains("pub struct Client(crate::Client);"),
+        "{module}"
+    );
+    assert!(
+        module.contains("impl From<crate::Client> for Client"),
+        "{module}"
+    );
+    let agents = fs::read_to_string(dir.join(xtask::OUT).join("v3_10/agents.rs")).unwrap();
+    assert!(agents.contains("impl Client {"));
+    assert!(agents.contains("crate::Call::new(&self.0, CreateAgentRequest::new(id, name))"));
+    assert!(!agents.contains("impl crate::Client"));
+    let stable = fs::read_to_string(dir.join(xtask::OUT).join("v3_6/mod.rs")).unwrap();
+    assert!(stable.contains("pub use crate::Client;"), "{stable}");
     fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -320,8 +462,8 @@ fn adding_an_optional_field_is_a_small_local_diff() {
         "required": false,
         "description": "The tag's color."
     }));
-    let before = codegen::generate(&load(&text)).unwrap();
-    let after = codegen::generate(&load(&spec.to_string())).unwrap();
+    let before = codegen::generate(&load(&text));
+    let after = codegen::generate(&load(&spec.to_string()));
     let mut changed = Vec::new();
     for (old, new) in before.iter().zip(&after) {
         assert_eq!(old.path, new.path);
@@ -356,7 +498,7 @@ fn adding_an_optional_field_is_a_small_local_diff() {
 #[test]
 fn every_method_documents_scopes_batch_support_and_an_example() {
     let text = fs::read_to_string(root().join(xtask::SPEC)).unwrap();
-    let files = codegen::generate(&load(&text)).unwrap();
+    let files = codegen::generate(&load(&text));
     let all: String = files.iter().map(|f| f.contents.as_str()).collect();
     let count = |needle: &str| all.matches(needle).count();
     assert_eq!(count("/// # Example"), 65);
@@ -371,7 +513,7 @@ fn every_method_documents_scopes_batch_support_and_an_example() {
 fn method_docs_say_how_scopes_combine_and_when_a_call_is_retried() {
     let text = fs::read_to_string(root().join(xtask::SPEC)).unwrap();
     let spec = load(&text);
-    let files = codegen::generate(&spec).unwrap();
+    let files = codegen::generate(&spec);
     let all: String = files.iter().map(|f| f.contents.as_str()).collect();
     assert!(!all.contains("Reference note"));
     assert!(!all.contains("as published"));
@@ -426,4 +568,108 @@ fn section_modules_are_public_and_re_exported() {
     ) -> livechat_config::Call<'_, livechat_config::tags::ListTagsRequest> = call;
     assert_eq!(request.id, "smith@example.com");
     assert_eq!(priority, livechat_config::Priority::First);
+}
+
+#[test]
+fn generate_never_panics_even_on_a_spec_that_skipped_validation() {
+    let text = fs::read_to_string(root().join(xtask::SPEC)).unwrap();
+    let mut spec: Value = serde_json::from_str(&text).unwrap();
+    spec["actions"][0]["params"][0]["type"] = json!("map<int");
+    spec["actions"][1]["response"] = json!({"type": "NoSuchType[]"});
+    let spec: codegen::Spec = serde_json::from_value(spec).unwrap();
+    assert!(codegen::validate(&spec).is_err());
+    let files = codegen::generate(&spec);
+    let agents = files.iter().find(|f| f.path == "agents.rs").unwrap();
+    assert!(agents.contents.starts_with(codegen::HEADER));
+    // The unparsable expression stands in as any JSON value.
+    let request = agents
+        .contents
+        .split("pub struct CreateAgentRequest {")
+        .nth(1)
+        .unwrap();
+    let id = request.lines().find(|l| l.contains("pub id:")).unwrap();
+    assert_eq!(id.trim(), "pub id: ::serde_json::Value,");
+}
+
+/// A server implements one method per plain action; batch endpoints are dispatched to them.
+#[test]
+fn the_server_trait_has_a_method_per_plain_action_and_dispatches_every_endpoint() {
+    let text = fs::read_to_string(root().join(xtask::SPEC)).unwrap();
+    let spec: Value = serde_json::from_str(&text).unwrap();
+    let actions = spec["actions"].as_array().unwrap();
+    let batch: Vec<&str> = actions
+        .iter()
+        .filter_map(|a| a["batch_endpoint"].as_str())
+        .collect();
+    let files = codegen::generate(&load(&text));
+    let server = &files
+        .iter()
+        .find(|f| f.path == "server.rs")
+        .unwrap()
+        .contents;
+    let handlers = server
+        .split("pub trait Handlers {")
+        .nth(1)
+        .unwrap()
+        .split("\n}\n")
+        .next()
+        .unwrap();
+    for action in actions {
+        let name = action["name"].as_str().unwrap();
+        assert!(handlers.contains(&format!("    fn {name}(")), "{name}");
+    }
+    for endpoint in &batch {
+        assert!(!handlers.contains(&format!("fn {endpoint}(")), "{endpoint}");
+    }
+    // invalid, unserializable, item_error and one per plain action.
+    assert_eq!(handlers.matches("    fn ").count(), actions.len() + 3);
+    assert_eq!(
+        server.matches("run(handlers, request, H::").count(),
+        actions.len()
+    );
+    assert_eq!(
+        server.matches("Ok(run_batch(handlers, items, H::").count(),
+        batch.len()
+    );
+    assert!(!server.contains("_ =>"), "no wildcard arm");
+}
+
+#[test]
+fn broken_paging_is_rejected_naming_the_spot() {
+    let at = "action `list_greetings`, paging: ";
+    rejected(
+        "paging",
+        |s| s["actions"][0]["paging"]["page_id"] = json!("cursor"),
+        &format!("{at}no parameter `cursor` (page_id)"),
+    );
+    rejected(
+        "paging",
+        |s| s["actions"][0]["params"][2]["type"] = json!("uint"),
+        &format!("{at}page id parameter `page_id` must be a string"),
+    );
+    rejected(
+        "paging",
+        |s| s["actions"][0]["params"][3]["type"] = json!("string"),
+        &format!("{at}limit parameter `limit` must be a number"),
+    );
+    rejected(
+        "paging",
+        |s| s["actions"][0]["paging"]["items"] = json!("found_greetings"),
+        &format!("{at}items field `found_greetings` must be an array"),
+    );
+    rejected(
+        "paging",
+        |s| s["actions"][0]["paging"]["next_page_id"] = json!("next"),
+        &format!("{at}no response field `next` (next_page_id)"),
+    );
+    rejected(
+        "paging",
+        |s| s["actions"][0]["paging"]["excluded_by_page_id"] = json!(["group"]),
+        &format!("{at}`group` (excluded_by_page_id) is not a parameter"),
+    );
+    rejected(
+        "paging",
+        |s| s["actions"][0]["response"] = json!({"type": "Greeting[]"}),
+        &format!("{at}a paged action's response must list its fields"),
+    );
 }

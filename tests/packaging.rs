@@ -99,7 +99,7 @@ fn registry_metadata_is_complete() {
     assert!(!sdk["keywords"].as_array().unwrap().is_empty());
     assert!(!sdk["categories"].as_array().unwrap().is_empty());
     let features = sdk["features"].as_object().unwrap();
-    assert_eq!(features["default"], serde_json::json!(["rustls"]));
+    assert_eq!(features["default"], serde_json::json!(["rustls", "v3_6"]));
     assert!(features.contains_key("native-tls"));
 }
 
@@ -117,8 +117,8 @@ fn the_package_ships_the_generated_code_and_the_readme() {
         "README.md",
         "src/lib.rs",
         "src/generated/mod.rs",
-        "src/generated/action.rs",
-        "src/generated/types.rs",
+        "src/generated/v3_6/action.rs",
+        "src/generated/v3_6/types.rs",
     ] {
         assert!(
             files.contains(&expected),
@@ -129,4 +129,137 @@ fn the_package_ships_the_generated_code_and_the_readme() {
         !files.iter().any(|f| f.ends_with("build.rs")),
         "nothing is generated at build time"
     );
+}
+
+/// The generated `.rs` files under `sdk/src/generated/`, with their text.
+fn generated_sources() -> Vec<(String, String)> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                out.push((path.display().to_string(), text));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(
+        &livechat_config_tests::root().join("sdk/src/generated"),
+        &mut out,
+    );
+    out
+}
+
+/// Every line of `text` that declares `item`, with the attributes and docs right above it.
+fn declarations<'a>(text: &'a str, item: &str) -> Vec<(Vec<&'a str>, &'a str)> {
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let mut found = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if line.starts_with(item) {
+            let above = lines[..i]
+                .iter()
+                .rev()
+                .take_while(|l| l.starts_with("#[") || l.starts_with("///"))
+                .copied()
+                .collect();
+            found.push((above, *line));
+        }
+    }
+    found
+}
+
+const SERVER: &str = "#[cfg(feature = \"server\")]";
+
+#[test]
+fn request_decoding_is_compiled_only_with_the_server_feature() {
+    let mut gated = 0;
+    for (path, text) in generated_sources() {
+        for item in [
+            "pub fn decode_request(",
+            "pub enum AnyRequest",
+            "impl AnyRequest",
+            "fn check_json(",
+            "pub mod server;",
+            "pub use server::",
+        ] {
+            for (above, line) in declarations(&text, item) {
+                assert!(
+                    above.contains(&SERVER),
+                    "{path}: `{line}` is not behind `server`"
+                );
+                gated += 1;
+            }
+        }
+    }
+    // decode_request, the enum and its impl, and the JSON checks of many request types.
+    assert!(gated > 20, "only {gated} gated items found");
+    let root = livechat_config_tests::root();
+    for (file, item) in [
+        ("sdk/src/validate.rs", "pub fn strict("),
+        ("sdk/src/validate.rs", "fn check_json("),
+        ("sdk/src/decode.rs", "pub fn request<"),
+        ("sdk/src/decode.rs", "pub fn batch_request<"),
+    ] {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        let found = declarations(&text, item);
+        assert!(!found.is_empty(), "{file}: no `{item}`");
+        for (above, line) in found {
+            assert!(
+                above.contains(&SERVER),
+                "{file}: `{line}` is not behind `server`"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_client_with_default_features_builds_without_the_server_feature() {
+    let metadata = metadata();
+    let features = &sdk(&metadata)["features"];
+    assert_eq!(features["server"], serde_json::json!([]));
+    let default = features["default"].as_array().unwrap();
+    assert!(!default.iter().any(|f| f == "server"), "{default:?}");
+    // What cargo actually compiles for `cargo check -p livechat-config`.
+    let out = cargo(&[
+        "check",
+        "-p",
+        "livechat-config",
+        "--lib",
+        "--message-format",
+        "json",
+        "--locked",
+    ]);
+    let artifact: Value = out
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "livechat_config")
+        .unwrap();
+    let built: Vec<&str> = artifact["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(built.contains(&"rustls"), "{built:?}");
+    assert!(!built.contains(&"server"), "{built:?}");
+    // The emulator is a server: it asks for the feature.
+    let emulator = metadata["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "livechat-config-emulator")
+        .unwrap();
+    let dep = emulator["dependencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "livechat-config")
+        .unwrap();
+    assert!(dep["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f == "server"));
 }

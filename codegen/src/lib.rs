@@ -6,12 +6,14 @@
 
 pub mod diff;
 mod emit;
+pub mod model;
 mod names;
 pub mod spec;
 mod type_expr;
 mod validate;
 
 pub use emit::{File, HEADER};
+pub use model::module_name;
 pub use spec::Spec;
 pub use type_expr::TypeExpr;
 pub use validate::{SpecError, SpecErrors};
@@ -28,8 +30,27 @@ pub fn load(json: &str) -> Result<Spec, SpecErrors> {
     Ok(spec)
 }
 
-/// Validates the spec, then generates every file of `sdk/src/generated/`, `mod.rs` included.
-pub fn generate(spec: &Spec) -> Result<Vec<File>, SpecErrors> {
-    validate::validate(spec)?;
-    Ok(emit::generate(spec))
+/// Checks a spec that was built or edited in code rather than loaded.
+pub fn validate(spec: &Spec) -> Result<(), SpecErrors> {
+    validate::validate(spec)
+}
+
+/// Generates the files of the stable version's module (`sdk/src/generated/v3_6/`, `mod.rs`
+/// included) from a spec that [`load`] or [`validate`] accepted: its methods go on the crate's
+/// `Client`. It cannot fail: the spec is lowered into a [`model::Model`] once and the emitters
+/// read only that.
+pub fn generate(spec: &Spec) -> Vec<File> {
+    generate_version(spec, true)
+}
+
+/// [`generate`] for any version: a version that is not `stable` gets a `Client` newtype of its
+/// own, built from the crate's (`v3_7::Client::from(client.clone())`).
+pub fn generate_version(spec: &Spec, stable: bool) -> Vec<File> {
+    emit::generate(&model::lower(spec, stable))
+}
+
+/// The glue of `sdk/src/generated/mod.rs`: one module per version, each behind the cargo feature
+/// of its module name, and the `stable` one re-exported at the crate root.
+pub fn versions(versions: &[String], stable: &str) -> File {
+    emit::versions(versions, stable)
 }

@@ -203,6 +203,21 @@ pub struct Action {
     pub notes: Vec<String>,
     #[serde(default)]
     pub examples: Examples,
+    /// How the action pages through a long list, when it does.
+    #[serde(default)]
+    pub paging: Option<Paging>,
+}
+
+/// The request parameters and answer fields an action pages with (see `spec/README.md`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Paging {
+    pub page_id: String,
+    pub limit: String,
+    pub items: String,
+    pub next_page_id: String,
+    #[serde(default)]
+    pub excluded_by_page_id: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -282,6 +282,88 @@ impl Checker<'_> {
     }
 }
 
+impl Checker<'_> {
+    /// The names of a `paging` key exist in the action's request and answer, with fitting types.
+    fn paging(
+        &mut self,
+        location: &str,
+        action: &crate::spec::Action,
+        paging: &crate::spec::Paging,
+    ) {
+        let param = |name: &str| action.params.iter().find(|f| f.name == name);
+        let ty = |f: &Field| TypeExpr::parse(&f.ty).ok();
+        match param(&paging.page_id) {
+            Some(f) if f.always_required() => self.error(
+                location,
+                format!("page id parameter `{}` must be optional", f.name),
+            ),
+            Some(f) if ty(f) != Some(TypeExpr::String) => self.error(
+                location,
+                format!("page id parameter `{}` must be a string", f.name),
+            ),
+            Some(_) => {}
+            None => self.error(
+                location,
+                format!("no parameter `{}` (page_id)", paging.page_id),
+            ),
+        }
+        match param(&paging.limit) {
+            Some(f) if !ty(f).is_some_and(|t| t.is_numeric()) => self.error(
+                location,
+                format!("limit parameter `{}` must be a number", f.name),
+            ),
+            Some(_) => {}
+            None => self.error(location, format!("no parameter `{}` (limit)", paging.limit)),
+        }
+        for name in &paging.excluded_by_page_id {
+            match param(name) {
+                _ if *name == paging.page_id => {
+                    self.error(location, "the page id cannot exclude itself")
+                }
+                Some(f) if f.always_required() => self.error(
+                    location,
+                    format!("`{name}` is required, so a page id cannot leave it out"),
+                ),
+                Some(_) => {}
+                None => self.error(
+                    location,
+                    format!("`{name}` (excluded_by_page_id) is not a parameter"),
+                ),
+            }
+        }
+        let fields = match &action.response {
+            Response::Fields { fields } => fields,
+            _ => {
+                self.error(location, "a paged action's response must list its fields");
+                return;
+            }
+        };
+        let field = |name: &str| fields.iter().find(|f| f.name == name);
+        match field(&paging.items) {
+            Some(f) if !matches!(ty(f), Some(TypeExpr::Array(_))) => self.error(
+                location,
+                format!("items field `{}` must be an array", f.name),
+            ),
+            Some(_) => {}
+            None => self.error(
+                location,
+                format!("no response field `{}` (items)", paging.items),
+            ),
+        }
+        match field(&paging.next_page_id) {
+            Some(f) if ty(f) != Some(TypeExpr::String) => self.error(
+                location,
+                format!("next page id field `{}` must be a string", f.name),
+            ),
+            Some(_) => {}
+            None => self.error(
+                location,
+                format!("no response field `{}` (next_page_id)", paging.next_page_id),
+            ),
+        }
+    }
+}
+
 /// Checks that every type reference resolves, names are unique, enum values are non-empty and
 /// every generated Rust name is free.
 pub fn validate(spec: &Spec) -> Result<(), SpecErrors> {
@@ -422,6 +504,11 @@ pub fn validate(spec: &Spec) -> Result<(), SpecErrors> {
                 claim(&mut c, names::response_type(&action.name), owner.clone());
                 c.fields(&owner, "response field", fields);
             }
+        }
+    }
+    for action in &spec.actions {
+        if let Some(paging) = &action.paging {
+            c.paging(&format!("action `{}`, paging", action.name), action, paging);
         }
     }
     if c.errors.is_empty() {

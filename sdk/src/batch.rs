@@ -136,7 +136,7 @@ impl<R: BatchItem> BatchCall<'_, R> {
                 Ok(items) if items.len() == indices.len() => {
                     for (index, item) in indices.iter().zip(items) {
                         results[*index] = Some(item.map_err(|mut api| {
-                            api.action = Some(R::BATCH_ACTION.into());
+                            api.action = Some(R::BATCH_ACTION);
                             api.message = reindex(&api.message, &indices);
                             Error::Api(api)
                         }));

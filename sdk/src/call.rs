@@ -58,6 +58,11 @@ impl<'a, R> Call<'a, R> {
         &self.request
     }
 
+    /// The client, the request and the call's settings, for the page walker.
+    pub(crate) fn into_parts(self) -> (&'a Client, R, CallOptions) {
+        (self.client, self.request, self.options)
+    }
+
     /// The request, without sending it (to batch it, say).
     pub fn into_request(self) -> R {
         self.request

@@ -8,7 +8,7 @@ use crate::retry::{self, Failure};
 use crate::validate::Validator;
 use crate::{
     decode, ActionName, ClientBuilder, Credentials, CredentialsProvider, Error, Region, Request,
-    RetryPolicy, ACTION_PATH,
+    RetryPolicy,
 };
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE, LOCATION};
 use std::collections::HashSet;
@@ -160,12 +160,12 @@ impl Client {
     }
 
     /// The URL of an action.
-    pub fn action_url(&self, action: crate::Action) -> String {
+    pub fn action_url(&self, action: impl Into<ActionName>) -> String {
         self.url_of(&action.into())
     }
 
     fn url_of(&self, action: &ActionName) -> String {
-        format!("{}{ACTION_PATH}{action}", self.inner.base_url)
+        format!("{}{}{action}", self.inner.base_url, action.path())
     }
 
     /// Fails when the credentials cannot be sent at all, before anything is attempted.
@@ -189,6 +189,12 @@ impl Client {
             .read()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
+    }
+
+    /// A call of a request built beforehand, to set per-call options on or to page through
+    /// ([`Call::pages`](crate::Call::pages)); the generated methods are the usual way in.
+    pub fn call<R: Request>(&self, request: R) -> crate::Call<'_, R> {
+        crate::Call::new(self, request)
     }
 
     /// Sends a request built beforehand; the generated methods (`client.create_agent(…)`) are the
@@ -215,13 +221,13 @@ impl Client {
     ) -> Result<R::Response, Error> {
         let action = R::ACTION;
         let body = serde_json::to_vec(request).map_err(|e| Error::InvalidRequest {
-            action,
+            action: action.clone(),
             violations: vec![crate::validate::Violation {
                 path: String::new(),
                 message: e.to_string(),
             }],
         })?;
-        self.execute(action.into(), body, options, |_, bytes| {
+        self.execute(action, body, options, |_, bytes| {
             R::decode_response(bytes).map_err(Error::Decode)
         })
         .await

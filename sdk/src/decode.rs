@@ -1,8 +1,12 @@
 //! Bytes → typed values. Nothing here panics on any input: every failure is a `DecodeError`
 //! naming the action and, where serde can tell, the path of the offending field.
 
+#[cfg(feature = "server")]
 use crate::validate::{Validate, Validator};
-use crate::{Action, ApiError, BatchItem, DecodeError, ErrorKind, Request};
+
+#[cfg(feature = "server")]
+use crate::Request;
+use crate::{ActionName, ApiError, BatchItem, DecodeError, ErrorKind};
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -24,7 +28,7 @@ pub(crate) fn excerpt(bytes: &[u8]) -> String {
 }
 
 /// The excerpt of a body of `action`, unless the action's bodies carry a secret.
-fn excerpt_of(action: Action, bytes: &[u8]) -> String {
+fn excerpt_of(action: &ActionName, bytes: &[u8]) -> String {
     if action.carries_secrets() {
         WITHHELD.to_string()
     } else {
@@ -32,9 +36,9 @@ fn excerpt_of(action: Action, bytes: &[u8]) -> String {
     }
 }
 
-fn error(action: Action, bytes: &[u8], path: String, message: String) -> DecodeError {
+fn error(action: &ActionName, bytes: &[u8], path: String, message: String) -> DecodeError {
     DecodeError {
-        action,
+        action: action.clone(),
         path,
         message,
         excerpt: excerpt_of(action, bytes),
@@ -50,7 +54,10 @@ fn or_empty_object(bytes: &[u8]) -> &[u8] {
     }
 }
 
-fn parse<'de, T: Deserialize<'de>>(action: Action, bytes: &'de [u8]) -> Result<T, DecodeError> {
+fn parse<'de, T: Deserialize<'de>>(
+    action: &ActionName,
+    bytes: &'de [u8],
+) -> Result<T, DecodeError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
@@ -62,21 +69,23 @@ fn parse<'de, T: Deserialize<'de>>(action: Action, bytes: &'de [u8]) -> Result<T
 }
 
 /// A JSON response body.
-pub fn json<T: DeserializeOwned>(action: Action, bytes: &[u8]) -> Result<T, DecodeError> {
-    parse(action, bytes)
+pub fn json<T: DeserializeOwned>(action: ActionName, bytes: &[u8]) -> Result<T, DecodeError> {
+    parse(&action, bytes)
 }
 
 /// A response with no payload: empty, or any JSON value (normally `{}`).
-pub fn empty(action: Action, bytes: &[u8]) -> Result<(), DecodeError> {
-    parse::<IgnoredAny>(action, or_empty_object(bytes)).map(|_| ())
+pub fn empty(action: ActionName, bytes: &[u8]) -> Result<(), DecodeError> {
+    parse::<IgnoredAny>(&action, or_empty_object(bytes)).map(|_| ())
 }
 
+#[cfg(feature = "server")]
 /// A request body, checked as a server checks it: types, required fields, enum values, limits,
 /// formats.
 pub fn request<R: DeserializeOwned + Validate>(
-    action: Action,
+    action: ActionName,
     bytes: &[u8],
 ) -> Result<R, DecodeError> {
+    let action = &action;
     let bytes = or_empty_object(bytes);
     let request: R = parse(action, bytes)?;
     let mut validator = Validator::strict();
@@ -90,10 +99,11 @@ pub fn request<R: DeserializeOwned + Validate>(
     }
 }
 
+#[cfg(feature = "server")]
 /// A batch request body: `{"requests": [...]}`, each item decoded on its own, as the API answers
 /// each item on its own.
 pub fn batch_request<R: DeserializeOwned + Validate + Request>(
-    action: Action,
+    action: ActionName,
     bytes: &[u8],
 ) -> Result<Vec<Result<R, DecodeError>>, DecodeError> {
     #[derive(Deserialize)]
@@ -101,7 +111,7 @@ pub fn batch_request<R: DeserializeOwned + Validate + Request>(
         #[serde(borrow)]
         requests: Vec<&'a RawValue>,
     }
-    let body: Body = parse(action, bytes)?;
+    let body: Body = parse(&action, bytes)?;
     Ok(body
         .requests
         .iter()
@@ -126,7 +136,7 @@ pub fn batch_response<R: BatchItem>(
         responses: Vec<&'a RawValue>,
     }
     let action = R::BATCH_ACTION;
-    let body: Body = parse(action, bytes)?;
+    let body: Body = parse(&action, bytes)?;
     body.responses
         .iter()
         .enumerate()
@@ -136,10 +146,10 @@ pub fn batch_response<R: BatchItem>(
                 return Ok(Err(api_error));
             }
             R::decode_response(item).map(Ok).map_err(|e| DecodeError {
-                action,
+                action: action.clone(),
                 path: join(&format!("responses[{i}]"), &e.path),
                 message: e.message,
-                excerpt: excerpt_of(action, bytes),
+                excerpt: excerpt_of(&action, bytes),
             })
         })
         .collect()

@@ -1,7 +1,7 @@
 //! Every way a call can fail, as one typed `Error`.
 
 use crate::validate::Violation;
-use crate::{Action, ActionName, ErrorKind};
+use crate::{ActionName, ErrorKind};
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::Duration;
@@ -70,9 +70,18 @@ pub enum Error {
     #[error("invalid `{action}` request: {}", list(.violations))]
     InvalidRequest {
         /// The action that was called.
-        action: Action,
+        action: ActionName,
         /// Every broken rule, with the path of its field.
         violations: Vec<Violation>,
+    },
+    /// A paged list answered a next page id it had answered before: following it would loop, so
+    /// the walk stopped after the pages it had.
+    #[error("`{action}` answered page id {page_id:?} a second time; paging stopped")]
+    RepeatedPage {
+        /// The action that was paged.
+        action: ActionName,
+        /// The page id that came back.
+        page_id: String,
     },
     /// The client cannot send requests as configured (a token that is not a valid header value,
     /// a base URL that is not a URL).
@@ -123,9 +132,10 @@ impl Error {
             | Error::Timeout { action }
             | Error::ResponseTooLarge { action, .. }
             | Error::Status { action, .. }
-            | Error::Redirect { action, .. } => Some(action.clone()),
-            Error::Decode(e) => Some(e.action.into()),
-            Error::InvalidRequest { action, .. } => Some((*action).into()),
+            | Error::Redirect { action, .. }
+            | Error::RepeatedPage { action, .. } => Some(action.clone()),
+            Error::Decode(e) => Some(e.action.clone()),
+            Error::InvalidRequest { action, .. } => Some(action.clone()),
             Error::Config(_) => None,
         }
     }
@@ -233,7 +243,7 @@ fn named(action: Option<&ActionName>) -> String {
 #[non_exhaustive]
 pub struct DecodeError {
     /// The action whose body it is.
-    pub action: Action,
+    pub action: ActionName,
     /// Path of the offending field (`groups[0].priority`); empty for the whole body.
     pub path: String,
     /// What is wrong.

@@ -170,6 +170,21 @@
 //! the whole API on loopback; point [`ClientBuilder::base_url`] at it. A fresh emulator holds
 //! group `0` ("General") with the license owner `owner@example.com` as its only member.
 //!
+//! **Versions.** Each API version with a spec is a module of its own behind the cargo feature of
+//! its name: [`v3_6`] (default) is the stable one, and the crate root re-exports it, so
+//! `livechat_config::Client` has its methods. Another version's module has a `Client` of its own,
+//! made with `From` from this crate's [`Client`] and sharing its connection pool, credentials,
+//! region, retries and retry budget; its calls go to that version's path. Errors name the action
+//! through [`ActionName`], whatever version it belongs to.
+//!
+//! **Paging.** An action the spec marks as paged keeps its single-page call and also gets
+//! [`Call::pages`] (a `Stream` of the answers, following the next page id with the first page's
+//! filters) and [`Call::all`] (every item); a page id that comes back stops the walk with
+//! [`Error::RepeatedPage`] instead of looping.
+//!
+//! **Servers.** The `server` feature adds what a server of the API needs: `Action::decode_request`,
+//! `AnyRequest`, strict validation, and per version a `Handlers` trait with its `dispatch`.
+//!
 //! **Navigating.** Every type and method is re-exported at the crate root; the section modules
 //! ([`agents`], [`auto_access`], [`bots`], [`groups`], [`properties`], [`tags`], [`webhooks`],
 //! [`other`]) group them as the reference does, and [`types`] holds the types they share.
@@ -191,15 +206,19 @@ mod error;
 #[rustfmt::skip]
 mod generated;
 mod headers;
+mod paging;
 mod raw;
 mod region;
 mod request;
 mod retry;
+#[cfg(feature = "server")]
+#[doc(hidden)]
+pub mod serve;
 pub mod validate;
 pub mod webhook;
 mod wire;
 
-pub use action_name::ActionName;
+pub use action_name::{ActionInfo, ActionName};
 pub use batch::{BatchCall, BatchResults};
 pub use budget::RetryBudget;
 pub use builder::{
@@ -211,6 +230,7 @@ pub use client::Client;
 pub use credentials::{Credentials, CredentialsFuture, CredentialsProvider};
 pub use error::{ApiError, DecodeError, Error};
 pub use generated::*;
+pub use paging::Paged;
 pub use raw::RawCall;
 pub use region::Region;
 pub use request::{BatchItem, BatchRequest, Request};

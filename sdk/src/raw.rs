@@ -104,7 +104,7 @@ fn decode(action: &ActionName, status: u16, bytes: &[u8]) -> Result<Value, Error
         let excerpt = String::from_utf8_lossy(&bytes[..bytes.len().min(160)]).into_owned();
         match action.action() {
             Some(listed) => Error::Decode(DecodeError {
-                action: listed,
+                action: listed.into(),
                 path: String::new(),
                 message: e.to_string(),
                 excerpt,

@@ -1,13 +1,13 @@
 //! What every generated request type is to the runtime, and batches of them.
 
 use crate::validate::{Validate, Validator};
-use crate::{Action, ApiError, DecodeError};
+use crate::{ActionName, ApiError, DecodeError};
 use serde::{Deserialize, Serialize};
 
 /// A request of one action: what it is sent as and how its answer decodes.
 pub trait Request: Serialize + Validate + Send + Sync + 'static {
     /// The action the request is for.
-    const ACTION: Action;
+    const ACTION: ActionName;
     /// What a successful answer decodes to.
     type Response: Send + 'static;
     /// Decodes a successful answer's body.
@@ -17,7 +17,7 @@ pub trait Request: Serialize + Validate + Send + Sync + 'static {
 /// A request whose action has a batch endpoint.
 pub trait BatchItem: Request {
     /// The batch endpoint.
-    const BATCH_ACTION: Action;
+    const BATCH_ACTION: ActionName;
 }
 
 /// The body of a batch endpoint: many requests of one action.
@@ -43,7 +43,7 @@ impl<R: Validate> Validate for BatchRequest<R> {
 }
 
 impl<R: BatchItem> Request for BatchRequest<R> {
-    const ACTION: Action = R::BATCH_ACTION;
+    const ACTION: ActionName = R::BATCH_ACTION;
     type Response = Vec<Result<R::Response, ApiError>>;
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, DecodeError> {
         crate::decode::batch_response::<R>(bytes)

@@ -1,5 +1,6 @@
 //! Checks a request against the limits, enum values, formats and field rules the spec documents.
 
+#[cfg(feature = "server")]
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -12,7 +13,9 @@ pub trait Validate {
     }
 
     /// Records what the typed value cannot show: a list or map the request must carry but left
-    /// out (such fields read as empty, so that answers leaving them out still decode).
+    /// out (such fields read as empty, so that answers leaving them out still decode). Only a
+    /// server needs it (feature `server`).
+    #[cfg(feature = "server")]
     fn check_json(value: &Value, v: &mut Validator)
     where
         Self: Sized,
@@ -218,6 +221,7 @@ impl fmt::Display for Violation {
 pub struct Validator {
     path: Vec<String>,
     /// Fields a request may leave out, each with the depth of the object it belongs to.
+    #[cfg(feature = "server")]
     omittable: Vec<(usize, String)>,
     reject_unknown_values: bool,
     violations: Vec<Violation>,
@@ -230,7 +234,8 @@ impl Validator {
         Self::default()
     }
 
-    /// A validator that also rejects unknown enum values, as a server does.
+    /// A validator that also rejects unknown enum values, as a server does (feature `server`).
+    #[cfg(feature = "server")]
     pub fn strict() -> Self {
         Self {
             reject_unknown_values: true,
@@ -351,6 +356,7 @@ impl Validator {
         }
     }
 
+    #[cfg(feature = "server")]
     /// A list or map the request must carry: absent from `object` is an error, named as serde
     /// names a missing field.
     pub fn present(&mut self, object: &Value, name: &str) {
@@ -367,6 +373,7 @@ impl Validator {
         }
     }
 
+    #[cfg(feature = "server")]
     /// Walks into a field of the JSON `object` for [`Validate::check_json`].
     pub fn json_field<T: Validate>(&mut self, object: &Value, name: &str) {
         if let Some(value) = object.get(name).filter(|v| !v.is_null()) {
@@ -379,6 +386,7 @@ impl Validator {
         }
     }
 
+    #[cfg(feature = "server")]
     /// [`Validator::json_field`] for an object whose table in this action does not list the
     /// `omittable` fields, so the request may leave them out.
     pub fn json_field_omitting<T: Validate>(
@@ -470,6 +478,7 @@ impl<T: Validate> Validate for Option<T> {
         }
     }
 
+    #[cfg(feature = "server")]
     fn check_json(value: &Value, v: &mut Validator) {
         T::check_json(value, v);
     }
@@ -482,6 +491,7 @@ impl<T: Validate> Validate for Vec<T> {
         }
     }
 
+    #[cfg(feature = "server")]
     fn check_json(value: &Value, v: &mut Validator) {
         for (i, item) in value.as_array().into_iter().flatten().enumerate() {
             v.nested(format!("[{i}]"), |v| T::check_json(item, v));
@@ -496,6 +506,7 @@ impl<T: Validate> Validate for BTreeMap<String, T> {
         }
     }
 
+    #[cfg(feature = "server")]
     fn check_json(value: &Value, v: &mut Validator) {
         for (key, item) in value.as_object().into_iter().flatten() {
             v.nested(format!(".{key}"), |v| T::check_json(item, v));
@@ -508,6 +519,7 @@ impl<T: Validate> Validate for Box<T> {
         (**self).validate(v);
     }
 
+    #[cfg(feature = "server")]
     fn check_json(value: &Value, v: &mut Validator) {
         T::check_json(value, v);
     }

@@ -6,6 +6,7 @@ mod batch;
 mod errors;
 mod extensions;
 mod observability;
+mod paging;
 mod rate_limits;
 mod redirects;
 mod regions;

@@ -90,10 +90,7 @@ async fn a_property_takes_a_domain_or_a_range_not_both() {
     assert!(text.contains("domain") && text.contains("range"), "{text}");
     assert!(matches!(
         err,
-        Error::InvalidRequest {
-            action: Action::RegisterProperty,
-            ..
-        }
+        Error::InvalidRequest { ref action, .. } if *action == Action::RegisterProperty
     ));
     assert!(server.requests().is_empty());
 }

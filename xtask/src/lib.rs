@@ -1,13 +1,18 @@
-//! Project tasks: `gen` writes the generated part of the sdk from the spec, `check` proves the
-//! checked-in output is what the spec produces.
+//! Project tasks: `gen` writes the generated part of the sdk from the specs, `check` proves the
+//! checked-in output is what the specs produce.
 
 pub mod diff;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
+/// The version the crate root re-exports.
+pub const STABLE: &str = "3.6";
+/// The stable version's spec.
 pub const SPEC: &str = "spec/configuration-v3.6.json";
 pub const OUT: &str = "sdk/src/generated";
+const SPEC_DIR: &str = "spec";
+const SDK_MANIFEST: &str = "sdk/Cargo.toml";
 
 /// The workspace root.
 pub fn root() -> PathBuf {
@@ -17,35 +22,109 @@ pub fn root() -> PathBuf {
         .to_path_buf()
 }
 
-/// What the spec produces: each file's path relative to `OUT` and its contents.
-pub fn expected(root: &Path) -> Result<Vec<codegen::File>, String> {
-    let path = root.join(SPEC);
-    let json = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let spec = codegen::load(&json).map_err(|e| format!("{SPEC} is invalid:\n{e}"))?;
-    codegen::generate(&spec).map_err(|e| format!("{SPEC} is invalid:\n{e}"))
+/// The versions with a spec `spec/configuration-v<X.Y>.json`, in version order, with their paths.
+pub fn specs(root: &Path) -> Result<Vec<(String, PathBuf)>, String> {
+    let dir = root.join(SPEC_DIR);
+    let entries = fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut specs: Vec<(Vec<u64>, String, PathBuf)> = entries
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let version = name
+                .strip_prefix("configuration-v")?
+                .strip_suffix(".json")?
+                .to_string();
+            let key: Option<Vec<u64>> = version.split('.').map(|p| p.parse().ok()).collect();
+            Some((key?, version, entry.path()))
+        })
+        .collect();
+    specs.sort();
+    Ok(specs.into_iter().map(|(_, v, p)| (v, p)).collect())
 }
 
+/// What the specs produce: each file's path relative to `OUT` (`v3_6/agents.rs`, `mod.rs`) and
+/// its contents.
+pub fn expected(root: &Path) -> Result<Vec<codegen::File>, String> {
+    let specs = specs(root)?;
+    if !specs.iter().any(|(v, _)| v == STABLE) {
+        return Err(format!(
+            "{SPEC} is missing: the crate root needs the stable version"
+        ));
+    }
+    let mut files = Vec::new();
+    for (version, path) in &specs {
+        let shown = path
+            .strip_prefix(root)
+            .unwrap_or(path)
+            .display()
+            .to_string();
+        let json = fs::read_to_string(path).map_err(|e| format!("{shown}: {e}"))?;
+        let spec = codegen::load(&json).map_err(|e| format!("{shown} is invalid:\n{e}"))?;
+        if spec.version != *version {
+            return Err(format!(
+                "{shown} says it is version {}, its name says {version}",
+                spec.version
+            ));
+        }
+        let module = codegen::module_name(version);
+        for file in codegen::generate_version(&spec, version == STABLE) {
+            files.push(codegen::File {
+                path: format!("{module}/{}", file.path),
+                contents: file.contents,
+            });
+        }
+    }
+    let versions: Vec<String> = specs.into_iter().map(|(v, _)| v).collect();
+    files.push(codegen::versions(&versions, STABLE));
+    Ok(files)
+}
+
+/// Every `.rs` file under `out`, relative to it, `/`-separated, sorted.
 fn checked_in(out: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(out)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|entry| entry.file_name().to_string_lossy().into_owned())
-        .filter(|name| name.ends_with(".rs"))
-        .collect();
+    fn walk(dir: &Path, prefix: &str, names: &mut Vec<String>) {
+        for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, &format!("{prefix}{name}/"), names);
+            } else if name.ends_with(".rs") {
+                names.push(format!("{prefix}{name}"));
+            }
+        }
+    }
+    let mut names = Vec::new();
+    walk(out, "", &mut names);
     names.sort();
     names
 }
 
-/// Writes the generated files, touching only those that changed and removing ones the spec no
-/// longer produces. Returns the paths it wrote or removed.
+/// The versions whose cargo feature `sdk/Cargo.toml` lacks.
+fn missing_features(root: &Path, files: &[codegen::File]) -> Vec<String> {
+    let manifest = fs::read_to_string(root.join(SDK_MANIFEST)).unwrap_or_default();
+    let mut missing: Vec<String> = files
+        .iter()
+        .filter_map(|f| f.path.split_once('/').map(|(module, _)| module.to_string()))
+        .filter(|module| {
+            !manifest
+                .lines()
+                .any(|l| l.starts_with(&format!("{module} = ")))
+        })
+        .collect();
+    missing.dedup();
+    missing
+}
+
+/// Writes the generated files, touching only those that changed and removing ones the specs no
+/// longer produce. Returns the paths it wrote or removed.
 pub fn gen(root: &Path) -> Result<Vec<String>, String> {
     let files = expected(root)?;
     let out = root.join(OUT);
-    fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
     let mut changed = Vec::new();
     for file in &files {
         let path = out.join(&file.path);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
         if fs::read_to_string(&path).ok().as_deref() != Some(file.contents.as_str()) {
             fs::write(&path, &file.contents).map_err(|e| format!("{}: {e}", path.display()))?;
             changed.push(format!("{OUT}/{}", file.path));
@@ -56,12 +135,21 @@ pub fn gen(root: &Path) -> Result<Vec<String>, String> {
             let path = out.join(&name);
             fs::remove_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
             changed.push(format!("{OUT}/{name} (removed)"));
+            if let Some(dir) = path.parent().filter(|d| *d != out) {
+                // Only succeeds once the directory is empty: a version whose spec is gone.
+                let _ = fs::remove_dir(dir);
+            }
         }
+    }
+    for module in missing_features(root, &files) {
+        changed.push(format!(
+            "{SDK_MANIFEST} needs a feature `{module} = []` for the generated module"
+        ));
     }
     Ok(changed)
 }
 
-/// Every way the checked-in output differs from what the spec produces, one line per file.
+/// Every way the checked-in output differs from what the specs produce, one line per file.
 pub fn stale(root: &Path) -> Result<Vec<String>, String> {
     let files = expected(root)?;
     let out = root.join(OUT);
@@ -77,6 +165,9 @@ pub fn stale(root: &Path) -> Result<Vec<String>, String> {
         if !files.iter().any(|f| f.path == name) {
             problems.push(format!("{OUT}/{name} is not produced by the spec"));
         }
+    }
+    for module in missing_features(root, &files) {
+        problems.push(format!("{SDK_MANIFEST} has no feature `{module}`"));
     }
     Ok(problems)
 }

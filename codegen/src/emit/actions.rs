@@ -1,17 +1,18 @@
 //! Per action: its request (and in-place response) type, the `Request` impl, the `Client` method, the
 //! builder methods on `Call`; and the `Action` enum that ties every action together.
 
-use super::{doc, model, parse, rust_type};
+use super::{doc, objects, rust_type};
+use crate::model::{Action, Model, Response, Type};
 use crate::names;
-use crate::spec::{Action, Field, Response, Section, Spec, TypeDef};
+use crate::spec::Section;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-fn response_type(action: &Action) -> TokenStream {
+pub fn response_type(action: &Action) -> TokenStream {
     match &action.response {
-        Response::Empty { .. } => quote!(()),
-        Response::Type { ty } => rust_type(&parse(ty)),
-        Response::Fields { .. } => {
+        Response::Empty => quote!(()),
+        Response::Type(ty) => rust_type(ty),
+        Response::Fields(_) => {
             let name = names::ident(&names::response_type(&action.name));
             quote!(#name)
         }
@@ -53,9 +54,16 @@ fn method_doc(action: &Action) -> String {
     );
     match &action.batch_endpoint {
         Some(endpoint) => text.push_str(&format!(
-            "\nBatch support: yes, see [`Client::{endpoint}`](crate::Client::{endpoint})."
+            "\nBatch support: yes, see [`Client::{endpoint}`](Client::{endpoint})."
         )),
         None => text.push_str("\nBatch support: no."),
+    }
+    if let Some(paging) = &action.paging {
+        text.push_str(&format!(
+            "\n\nIt answers one page of `{}`: `.pages()` walks every page as a stream and \
+             `.all()` collects every item, following `{}` with the first page's filters.",
+            paging.items, paging.next_page_id
+        ));
     }
     text.push_str(if action.read_only {
         "\n\nIt only reads, so the client retries it after rate limiting, server errors, timeouts and \
@@ -70,18 +78,112 @@ fn method_doc(action: &Action) -> String {
     text
 }
 
-pub fn section(spec: &Spec, section: &Section) -> TokenStream {
+pub fn section(spec: &Model, section: &Section) -> TokenStream {
     let mut out = quote! {
         #[allow(unused_imports)]
         use super::*;
     };
     for action in spec.actions.iter().filter(|a| a.section == section.name) {
-        out.extend(action_items(action, &spec.types));
+        out.extend(action_items(action, &spec.types, spec.stable, &spec.module));
     }
     out
 }
 
-fn action_items(action: &Action, types: &[TypeDef]) -> TokenStream {
+/// Where a paged action keeps its page id, items and next page id, for the runtime's walker
+/// (`sdk/src/paging.rs`). Validation has made sure the names exist with fitting types; the
+/// emitter still only reads what the model has.
+fn paged(action: &Action, paging: &crate::model::Paging) -> TokenStream {
+    let request = names::ident(&names::request_type(&action.name));
+    let item = rust_type(&paging.item);
+    let page_id = names::member(&paging.page_id);
+    let page_id_required = action
+        .request
+        .field(&paging.page_id)
+        .is_some_and(|f| f.required);
+    let set_page_id = if page_id_required {
+        quote!(next.#page_id = page_id;)
+    } else {
+        quote!(next.#page_id = Some(page_id);)
+    };
+    let get_page_id = if page_id_required {
+        quote!(Some(self.#page_id.as_str()))
+    } else {
+        quote!(self.#page_id.as_deref())
+    };
+    let cleared = paging.excluded_by_page_id.iter().filter_map(|name| {
+        let field = action.request.field(name).filter(|f| !f.required)?;
+        let member = names::member(&field.name);
+        Some(quote!(next.#member = None;))
+    });
+    let answer = match &action.response {
+        Response::Fields(object) => Some(object),
+        _ => None,
+    };
+    let next_required = answer
+        .and_then(|a| a.field(&paging.next_page_id))
+        .is_some_and(|f| f.required);
+    let next_page_id = names::member(&paging.next_page_id);
+    let get_next = if next_required {
+        quote!(Some(page.#next_page_id.as_str()))
+    } else {
+        quote!(page.#next_page_id.as_deref())
+    };
+    let items = names::member(&paging.items);
+    let items_required = answer
+        .and_then(|a| a.field(&paging.items))
+        .is_some_and(|f| f.required);
+    let take_items = if items_required {
+        quote!(page.#items)
+    } else {
+        quote!(page.#items.unwrap_or_default())
+    };
+    quote! {
+        impl crate::Paged for #request {
+            type Item = #item;
+            fn for_page(&self, page_id: String) -> Self {
+                let mut next = self.clone();
+                #set_page_id
+                #(#cleared)*
+                next
+            }
+            fn page_id(&self) -> Option<&str> {
+                #get_page_id
+            }
+            fn next_page_id(page: &Self::Response) -> Option<&str> {
+                #get_next
+            }
+            fn into_items(page: Self::Response) -> Vec<Self::Item> {
+                #take_items
+            }
+        }
+    }
+}
+
+/// `matches!(self, A | B)`, or `false` for no variant at all.
+fn any_of(variants: Vec<TokenStream>) -> TokenStream {
+    if variants.is_empty() {
+        quote!(false)
+    } else {
+        quote!(matches!(self, #(#variants)|*))
+    }
+}
+
+/// The type a version's methods are on: the crate's client for the stable version, the version's
+/// newtype for another.
+fn client_type(stable: bool) -> TokenStream {
+    if stable {
+        quote!(crate::Client)
+    } else {
+        quote!(Client)
+    }
+}
+
+fn action_items(action: &Action, types: &[Type], stable: bool, module: &str) -> TokenStream {
+    let runtime = if stable {
+        quote!(self)
+    } else {
+        quote!(&self.0)
+    };
     let name = &action.name;
     let variant = names::ident(&names::action_type(name));
     let request_name = names::request_type(name);
@@ -89,39 +191,18 @@ fn action_items(action: &Action, types: &[TypeDef]) -> TokenStream {
     let method = names::member(name);
     let response = response_type(action);
 
-    let request_doc = format!(
-        "The request of `{name}` ({}): see [`Client::{name}`](crate::Client::{name}).",
-        action.title
-    );
-    let mut out = model::object(&model::ObjectSpec {
-        name: &request_name,
-        doc: &request_doc,
-        fields: &action.params,
-        constraints: &action.constraints,
-        types,
-    });
-    if let Response::Fields { fields } = &action.response {
-        let response_name = names::response_type(name);
-        let response_doc = format!(
-            "The response of `{name}` ({}): see [`Client::{name}`](crate::Client::{name}).",
-            action.title
-        );
-        out.extend(model::object(&model::ObjectSpec {
-            name: &response_name,
-            doc: &response_doc,
-            fields,
-            constraints: &[],
-            types,
-        }));
+    let mut out = objects::object(&action.request, types);
+    if let Response::Fields(object) = &action.response {
+        out.extend(objects::object(object, types));
     }
 
     let decode = match action.response {
-        Response::Empty { .. } => quote!(crate::decode::empty(Self::ACTION, bytes)),
+        Response::Empty => quote!(crate::decode::empty(Self::ACTION, bytes)),
         _ => quote!(crate::decode::json(Self::ACTION, bytes)),
     };
     out.extend(quote! {
         impl crate::Request for #request {
-            const ACTION: crate::Action = crate::Action::#variant;
+            const ACTION: crate::ActionName = crate::ActionName::listed(Action::#variant.info());
             type Response = #response;
             fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
                 #decode
@@ -129,26 +210,26 @@ fn action_items(action: &Action, types: &[TypeDef]) -> TokenStream {
         }
     });
 
-    let required: Vec<_> = action
-        .params
-        .iter()
-        .filter(|f| f.always_required())
-        .collect();
+    if let Some(paging) = &action.paging {
+        out.extend(paged(action, paging));
+    }
+
+    let required: Vec<_> = action.request.required().collect();
     let args = required.iter().map(|f| {
         let member = names::member(&f.name);
-        let (ty, _) = super::argument(&parse(&f.ty), &quote!(#member));
+        let (ty, _) = super::argument(&f.ty, &quote!(#member));
         quote!(#member: #ty)
     });
     let arg_names = required.iter().map(|f| names::member(&f.name));
     let method_doc = doc(&format!(
         "{}\n\n{}",
         method_doc(action),
-        super::example::method_example(action, types, false)
+        super::example::method_example(action, types, false, if stable { "" } else { module })
     ));
     let mut methods = quote! {
         #method_doc
         pub fn #method(&self, #(#args),*) -> crate::Call<'_, #request> {
-            crate::Call::new(self, #request::new(#(#arg_names),*))
+            crate::Call::new(#runtime, #request::new(#(#arg_names),*))
         }
     };
     if let Some(endpoint) = &action.batch_endpoint {
@@ -162,11 +243,12 @@ fn action_items(action: &Action, types: &[TypeDef]) -> TokenStream {
              (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `{name}`.\n\n{}\n\n{}",
             action.title,
             scopes_doc(action),
-            super::example::method_example(action, types, true)
+            super::example::method_example(action, types, true, if stable { "" } else { module })
         ));
         out.extend(quote! {
             impl crate::BatchItem for #request {
-                const BATCH_ACTION: crate::Action = crate::Action::#batch_variant;
+                const BATCH_ACTION: crate::ActionName =
+                    crate::ActionName::listed(Action::#batch_variant.info());
             }
         });
         methods.extend(quote! {
@@ -175,24 +257,24 @@ fn action_items(action: &Action, types: &[TypeDef]) -> TokenStream {
                 &self,
                 requests: impl IntoIterator<Item = #request>,
             ) -> crate::BatchCall<'_, #request> {
-                crate::BatchCall::new(self, requests)
+                crate::BatchCall::new(#runtime, requests)
             }
         });
     }
+    let client = client_type(stable);
     out.extend(quote! {
-        impl crate::Client {
+        impl #client {
             #methods
         }
     });
 
     let forwards: Vec<TokenStream> = action
-        .params
-        .iter()
-        .filter(|f| !f.always_required())
+        .request
+        .optional()
         .map(|f| {
             let member = names::member(&f.name);
             let field_doc = doc(&super::field_doc(f));
-            let (ty, _) = super::argument(&parse(&f.ty), &quote!(#member));
+            let (ty, _) = super::argument(&f.ty, &quote!(#member));
             quote! {
                 #field_doc
                 pub fn #member(self, #member: #ty) -> Self {
@@ -211,41 +293,6 @@ fn action_items(action: &Action, types: &[TypeDef]) -> TokenStream {
     out
 }
 
-/// A field marked `secret` among `fields` or in any object they hold.
-fn holds_secret(fields: &[Field], types: &[TypeDef], seen: &mut Vec<String>) -> bool {
-    fields.iter().any(|f| {
-        f.secret
-            || parse(&f.ty)
-                .named()
-                .is_some_and(|name| named_holds_secret(name, types, seen))
-    })
-}
-
-fn named_holds_secret(name: &str, types: &[TypeDef], seen: &mut Vec<String>) -> bool {
-    if seen.iter().any(|s| s == name) {
-        return false;
-    }
-    seen.push(name.to_string());
-    types.iter().any(|t| match t {
-        TypeDef::Object {
-            name: n, fields, ..
-        } if n == name => holds_secret(fields, types, seen),
-        _ => false,
-    })
-}
-
-/// The action's request or answer carries a credential.
-fn carries_secrets(action: &Action, types: &[TypeDef]) -> bool {
-    let response = match &action.response {
-        Response::Empty { .. } => false,
-        Response::Type { ty } => parse(ty)
-            .named()
-            .is_some_and(|name| named_holds_secret(name, types, &mut Vec::new())),
-        Response::Fields { fields } => holds_secret(fields, types, &mut Vec::new()),
-    };
-    response || holds_secret(&action.params, types, &mut Vec::new())
-}
-
 struct Entry<'a> {
     variant: proc_macro2::Ident,
     name: String,
@@ -254,7 +301,7 @@ struct Entry<'a> {
     batch: bool,
 }
 
-pub fn action_enum(spec: &Spec) -> TokenStream {
+pub fn action_enum(spec: &Model) -> TokenStream {
     let mut entries = Vec::new();
     for action in &spec.actions {
         entries.push(Entry {
@@ -323,9 +370,11 @@ pub fn action_enum(spec: &Spec) -> TokenStream {
             let v = &e.variant;
             quote!(Self::#v)
         });
+    let is_batch = any_of(batch_arms.collect());
+    let is_read_only = any_of(read_only_arms.collect());
     let secret_arms: Vec<TokenStream> = entries
         .iter()
-        .filter(|e| carries_secrets(e.action, &spec.types))
+        .filter(|e| e.action.carries_secrets)
         .map(|e| {
             let v = &e.variant;
             quote!(Self::#v)
@@ -363,9 +412,9 @@ pub fn action_enum(spec: &Spec) -> TokenStream {
         let v = &e.variant;
         let request = names::ident(&names::request_type(&e.action.name));
         if e.batch {
-            quote!(Self::#v => crate::decode::batch_request::<#request>(self, bytes).map(AnyRequest::#v),)
+            quote!(Self::#v => crate::decode::batch_request::<#request>(self.into(), bytes).map(AnyRequest::#v),)
         } else {
-            quote!(Self::#v => crate::decode::request::<#request>(self, bytes).map(AnyRequest::#v),)
+            quote!(Self::#v => crate::decode::request::<#request>(self.into(), bytes).map(AnyRequest::#v),)
         }
     });
     let response_variants = entries.iter().map(|e| {
@@ -393,9 +442,19 @@ pub fn action_enum(spec: &Spec) -> TokenStream {
         quote!(Self::#v => <#ty as crate::Request>::decode_response(bytes).map(AnyResponse::#v),)
     });
 
+    let info_arms = entries.iter().map(|e| {
+        let (v, n) = (&e.variant, &e.name);
+        let read_only = !e.batch && e.action.read_only;
+        let secrets = e.action.carries_secrets;
+        quote! {
+            Self::#v => &crate::ActionInfo {
+                path: ACTION_PATH, name: #n, read_only: #read_only, carries_secrets: #secrets,
+            },
+        }
+    });
     let version = &spec.version;
     let base_url = &spec.base_url;
-    let action_path = spec.path.replace("{action}", "");
+    let action_path = &spec.action_path;
     quote! {
         use super::*;
 
@@ -448,13 +507,13 @@ pub fn action_enum(spec: &Spec) -> TokenStream {
 
             /// `true` for the batch endpoints.
             pub const fn is_batch(self) -> bool {
-                matches!(self, #(#batch_arms)|*)
+                #is_batch
             }
 
             /// `true` for actions that only read (`get_*`, `list_*`, …, as the spec marks them):
             /// sending one twice changes nothing, so it is safe to retry.
             pub const fn is_read_only(self) -> bool {
-                matches!(self, #(#read_only_arms)|*)
+                #is_read_only
             }
 
             /// `true` when the action's request or answer carries a credential (a field the spec
@@ -481,7 +540,9 @@ pub fn action_enum(spec: &Spec) -> TokenStream {
 
             /// Decodes and validates a request body for this action: missing required fields,
             /// wrong types, unknown enum values, broken limits and constraints are errors naming
-            /// the field. A batch body decodes item by item, each with its own result.
+            /// the field. A batch body decodes item by item, each with its own result. Only a
+            /// server needs it (feature `server`).
+            #[cfg(feature = "server")]
             pub fn decode_request(self, bytes: &[u8]) -> Result<AnyRequest, crate::DecodeError> {
                 match self { #(#decode_request_arms)* }
             }
@@ -492,6 +553,32 @@ pub fn action_enum(spec: &Spec) -> TokenStream {
             }
         }
 
+        impl Action {
+            /// What the runtime needs to know of the action: its path, name, whether it only
+            /// reads and whether its bodies carry a credential.
+            pub const fn info(self) -> &'static crate::ActionInfo {
+                match self { #(#info_arms)* }
+            }
+        }
+
+        impl From<Action> for crate::ActionName {
+            fn from(action: Action) -> Self {
+                crate::ActionName::listed(action.info())
+            }
+        }
+
+        impl PartialEq<Action> for crate::ActionName {
+            fn eq(&self, other: &Action) -> bool {
+                self.info() == Some(other.info())
+            }
+        }
+
+        impl PartialEq<crate::ActionName> for Action {
+            fn eq(&self, other: &crate::ActionName) -> bool {
+                other == self
+            }
+        }
+
         impl ::std::fmt::Display for Action {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.name())
@@ -499,12 +586,14 @@ pub fn action_enum(spec: &Spec) -> TokenStream {
         }
 
         /// A decoded request of any action; see [`Action::decode_request`].
+        #[cfg(feature = "server")]
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub enum AnyRequest {
             #(#request_variants)*
         }
 
+        #[cfg(feature = "server")]
         impl AnyRequest {
             /// The action this request is for.
             pub fn action(&self) -> Action {

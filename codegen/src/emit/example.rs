@@ -2,35 +2,31 @@
 //! the docs show the values the reference shows, in typed form.
 
 use super::names;
-use crate::spec::{Action, Field, Response, TypeDef};
+use crate::model::{Action, Field, Response, Type};
 use crate::type_expr::TypeExpr;
 use serde_json::Value;
 
 /// A rustdoc section with a compiled (not run) example of calling `action`, or of its batch
 /// endpoint when `batch` is set.
-pub fn method_example(action: &Action, types: &[TypeDef], batch: bool) -> String {
+/// `module` is the version's module for a version other than the crate root's, else empty.
+pub fn method_example(action: &Action, types: &[Type], batch: bool, module: &str) -> String {
     let ctx = Ctx { types };
-    let example = action.examples.request.as_ref();
+    let example = action.example_request.as_ref();
     let value_of = |f: &Field| example.and_then(|e| e.get(&f.name));
-    let required: Vec<&Field> = action
-        .params
-        .iter()
-        .filter(|f| f.always_required())
-        .collect();
-    let args: Vec<String> = required
-        .iter()
-        .map(|f| ctx.argument(&parse(&f.ty), value_of(f)))
+    let args: Vec<String> = action
+        .request
+        .required()
+        .map(|f| ctx.argument(&f.ty, value_of(f)))
         .collect();
     let optional: String = action
-        .params
-        .iter()
-        .filter(|f| !f.always_required())
+        .request
+        .optional()
         .filter_map(|f| {
             let value = value_of(f)?;
             let member = names::member(&f.name);
             Some(format!(
                 "\n    .{member}({})",
-                ctx.argument(&parse(&f.ty), Some(value))
+                ctx.argument(&f.ty, Some(value))
             ))
         })
         .collect();
@@ -43,7 +39,7 @@ pub fn method_example(action: &Action, types: &[TypeDef], batch: bool) -> String
              for result in results {{\n    if let Err(error) = result {{\n        eprintln!(\"{{error}}\");\n    }}\n}}",
             args.join(", ")
         )
-    } else if matches!(action.response, Response::Empty { .. }) {
+    } else if matches!(action.response, Response::Empty) {
         format!(
             "client\n    .{method}({}){optional}\n    .await?;",
             args.join(", ")
@@ -54,20 +50,21 @@ pub fn method_example(action: &Action, types: &[TypeDef], batch: bool) -> String
             args.join(", ")
         )
     };
+    let prelude = if module.is_empty() {
+        "# use livechat_config::*;\n".to_string()
+    } else {
+        format!("# use livechat_config::{module}::*;\n# use livechat_config::Error;\n")
+    };
     format!(
         "# Example\n\n```no_run\n\
-         # use livechat_config::*;\n\
+         {prelude}\
          # async fn example(client: Client) -> Result<(), Error> {{\n\
          {call}\n# Ok(())\n# }}\n```"
     )
 }
 
-fn parse(ty: &str) -> TypeExpr {
-    super::parse(ty)
-}
-
 struct Ctx<'a> {
-    types: &'a [TypeDef],
+    types: &'a [Type],
 }
 
 impl Ctx<'_> {
@@ -134,7 +131,7 @@ impl Ctx<'_> {
 
     fn named(&self, name: &str, value: Option<&Value>) -> String {
         match self.types.iter().find(|t| t.name() == name) {
-            Some(TypeDef::Enum { values, .. }) => {
+            Some(Type::Enum { values, .. }) => {
                 let chosen = value
                     .and_then(Value::as_str)
                     .filter(|v| values.iter().any(|e| e.value == *v))
@@ -142,22 +139,20 @@ impl Ctx<'_> {
                     .unwrap_or_default();
                 format!("{name}::{}", names::variant(chosen))
             }
-            Some(TypeDef::Object { fields, .. }) => {
+            Some(Type::Object(object)) => {
                 let field_value = |f: &Field| value.and_then(|v| v.get(&f.name));
-                let args: Vec<String> = fields
-                    .iter()
-                    .filter(|f| f.always_required())
-                    .map(|f| self.argument(&parse(&f.ty), field_value(f)))
+                let args: Vec<String> = object
+                    .required()
+                    .map(|f| self.argument(&f.ty, field_value(f)))
                     .collect();
-                let setters: String = fields
-                    .iter()
-                    .filter(|f| !f.always_required())
+                let setters: String = object
+                    .optional()
                     .filter_map(|f| {
                         let v = field_value(f)?;
                         Some(format!(
                             ".{}({})",
                             names::member(&f.name),
-                            self.argument(&parse(&f.ty), Some(v))
+                            self.argument(&f.ty, Some(v))
                         ))
                     })
                     .collect();

@@ -3,10 +3,12 @@
 
 mod actions;
 mod example;
-mod model;
+mod objects;
+mod server;
 
+use crate::model::{Field, Model, Type};
 use crate::names;
-use crate::spec::{Field, Format, Limits, Spec, TypeDef};
+use crate::spec::{Format, Limits};
 use crate::type_expr::TypeExpr;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -21,31 +23,16 @@ pub struct File {
     pub contents: String,
 }
 
-pub fn generate(spec: &Spec) -> Vec<File> {
+pub fn generate(model: &Model) -> Vec<File> {
     let mut files = Vec::new();
     let mut mods = Vec::new();
 
     let mut types = TokenStream::new();
-    types.extend(model::error_kind(&spec.errors));
-    for def in &spec.types {
+    types.extend(objects::error_kind(&model.errors));
+    for def in &model.types {
         types.extend(match def {
-            TypeDef::Object {
-                name,
-                description,
-                fields,
-                constraints,
-            } => model::object(&model::ObjectSpec {
-                name,
-                doc: description,
-                fields,
-                constraints,
-                types: &spec.types,
-            }),
-            TypeDef::Enum {
-                name,
-                description,
-                values,
-            } => model::enumeration(name, description, values),
+            Type::Object(object) => objects::object(object, &model.types),
+            Type::Enum { name, doc, values } => objects::enumeration(name, doc, values),
         });
     }
     files.push(file(
@@ -55,8 +42,8 @@ pub fn generate(spec: &Spec) -> Vec<File> {
     ));
     mods.push("types".to_string());
 
-    for section in &spec.sections {
-        let body = actions::section(spec, section);
+    for section in &model.sections {
+        let body = actions::section(model, section);
         files.push(file(
             &format!("{}.rs", section.name),
             &format!("{}\n\n{}", section.title, section.description),
@@ -68,9 +55,15 @@ pub fn generate(spec: &Spec) -> Vec<File> {
     files.push(file(
         "action.rs",
         "Every action of the API, for dynamic use: names, scopes, batch twins, decoding by name.",
-        actions::action_enum(spec),
+        actions::action_enum(model),
     ));
     mods.push("action".to_string());
+
+    files.push(file(
+        "server.rs",
+        "The server side of this version (feature `server`): the `Handlers` trait and `dispatch`.",
+        server::handlers(model),
+    ));
 
     // Section modules are public so rustdoc groups each section's items; the root re-exports
     // everything, so `livechat_config::agents::Agent` and `livechat_config::Agent` are one type.
@@ -81,12 +74,97 @@ pub fn generate(spec: &Spec) -> Vec<File> {
             pub use #m::*;
         }
     });
+    let client = client(model);
+    let server = quote! {
+        #[cfg(feature = "server")]
+        pub mod server;
+        #[cfg(feature = "server")]
+        pub use server::{dispatch, dispatch_request, Handlers};
+    };
     files.push(file(
         "mod.rs",
-        "Generated from `spec/configuration-v3.6.json`.",
-        quote!(#(#mod_items)*),
+        &format!("Generated from `{}`.", model.source),
+        quote!(#client #(#mod_items)* #server),
     ));
     files
+}
+
+/// The version's `Client`: the crate's own for the stable version; for another, a newtype over it
+/// that shares its connection pool, credentials, retries, budget and region.
+fn client(model: &Model) -> TokenStream {
+    if model.stable {
+        return quote!(
+            pub use crate::Client;
+        );
+    }
+    let version = &model.version;
+    let module = &model.module;
+    let struct_doc = doc(&format!(
+        "A client of the Configuration API v{version}: the calls of this version over a crate \
+         [`Client`](crate::Client), sharing its connection pool, credentials, region, retries and \
+         retry budget.\n\n\
+         ```no_run\n\
+         # fn example(client: livechat_config::Client) {{\n\
+         let client = livechat_config::{module}::Client::from(client.clone());\n\
+         # }}\n\
+         ```"
+    ));
+    quote! {
+        #struct_doc
+        #[derive(Debug, Clone)]
+        pub struct Client(crate::Client);
+
+        impl From<crate::Client> for Client {
+            fn from(client: crate::Client) -> Self {
+                Self(client)
+            }
+        }
+
+        impl From<Client> for crate::Client {
+            fn from(client: Client) -> Self {
+                client.0
+            }
+        }
+
+        impl AsRef<crate::Client> for Client {
+            fn as_ref(&self) -> &crate::Client {
+                &self.0
+            }
+        }
+    }
+}
+
+/// `sdk/src/generated/mod.rs`: each version's module behind the feature of its name, the stable
+/// one re-exported, and a clear error when the stable version's feature is off.
+pub fn versions(versions: &[String], stable: &str) -> File {
+    let stable_module = names::ident(&crate::model::module_name(stable));
+    let stable_feature = stable_module.to_string();
+    let mods = versions.iter().map(|version| {
+        let module = crate::model::module_name(version);
+        let ident = names::ident(&module);
+        let text = format!(" The Configuration API v{version} (feature `{module}`).");
+        quote! {
+            #[doc = #text]
+            #[cfg(feature = #module)]
+            #[rustfmt::skip]
+            pub mod #ident;
+        }
+    });
+    let message = format!(
+        "the crate root is the stable API version, v{stable}: enable the `{stable_feature}` feature"
+    );
+    let body = quote! {
+        #(#mods)*
+        #[cfg(feature = #stable_feature)]
+        pub use #stable_module::*;
+        #[cfg(not(feature = #stable_feature))]
+        compile_error!(#message);
+    };
+    file(
+        "mod.rs",
+        "The API versions generated from `spec/configuration-v*.json`, one module each.",
+        body,
+    )
 }
 
 fn file(path: &str, module_doc: &str, body: TokenStream) -> File {
@@ -98,14 +176,15 @@ fn file(path: &str, module_doc: &str, body: TokenStream) -> File {
         #(#docs)*
         #body
     };
-    let syntax: syn::File = match syn::parse2(tokens) {
-        Ok(file) => file,
-        // The generator builds its own tokens; a parse failure is a generator bug, not bad input.
-        Err(err) => panic!("generated `{path}` does not parse: {err}"),
+    // The emitters build tokens from the model alone, so they always parse; should one ever not,
+    // the unformatted tokens still make a deterministic file whose compile error shows the spot.
+    let text = match syn::parse2::<syn::File>(tokens.clone()) {
+        Ok(syntax) => prettyplease::unparse(&syntax),
+        Err(_) => tokens.to_string(),
     };
     File {
         path: path.to_string(),
-        contents: format!("{HEADER}\n{}", prettyplease::unparse(&syntax)),
+        contents: format!("{HEADER}\n{text}"),
     }
 }
 
@@ -168,11 +247,6 @@ fn placeholder_len(text: &str) -> Option<usize> {
         true => None,
         false => Some(len),
     }
-}
-
-fn parse(ty: &str) -> TypeExpr {
-    // The spec has been validated before emission.
-    TypeExpr::parse(ty).unwrap_or_else(|e| panic!("unvalidated type expression: {e}"))
 }
 
 fn rust_type(expr: &TypeExpr) -> TokenStream {
@@ -248,7 +322,7 @@ fn field_doc(field: &Field) -> String {
         let list: Vec<String> = allowed.iter().map(|v| format!("`{v}`")).collect();
         add(format!("A request may carry only {}.", list.join(", ")));
     }
-    if lenient(field) {
+    if field.lenient {
         add("An answer that leaves it out reads as empty.".to_string());
     }
     if !field.may_omit.is_empty() {
@@ -264,12 +338,6 @@ fn format_text(format: Format) -> &'static str {
         Format::Url => "an absolute http(s) URL",
         Format::DateTime => "an RFC 3339 date-time",
     }
-}
-
-/// A list or map the reference requires: requests must carry it, but an answer that leaves it
-/// out reads as empty rather than failing the whole call.
-fn lenient(field: &Field) -> bool {
-    field.always_required() && matches!(parse(&field.ty), TypeExpr::Array(_) | TypeExpr::Map(_))
 }
 
 fn limits_text(limits: &Limits) -> String {

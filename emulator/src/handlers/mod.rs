@@ -17,10 +17,12 @@ pub use webhooks::PER_ACTION_LIMIT;
 use crate::auth::Identity;
 use crate::error::{Failure, Outcome};
 use crate::state::State;
-use livechat_config::{AnyRequest, DecodeError};
+use livechat_config::v3_6::*;
+use livechat_config::DecodeError;
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What a handler needs besides the state: who calls, the region bot tokens are issued in, and
 /// the Client IDs of the license's organization.
@@ -71,126 +73,377 @@ pub fn validation(e: &DecodeError) -> Failure {
     }
 }
 
-/// Each item is its plain action's answer or its own `{"error": …}`, in request order.
-fn batch<R>(
-    items: Vec<Result<R, DecodeError>>,
-    state: &mut State,
-    mut run: impl FnMut(R, &mut State) -> Outcome,
-) -> Outcome {
-    let responses: Vec<Value> = items
-        .into_iter()
-        .map(
-            |item| match item.map_err(|e| validation(&e)).and_then(|r| run(r, state)) {
-                Ok(value) => value,
-                Err(failure) => failure.body(),
-            },
-        )
-        .collect();
-    Ok(json!({ "responses": responses }))
+/// A call being served: its context and the state it acts on. The generated dispatch calls the
+/// method of the request's action, and for a batch endpoint that method once per item, so every
+/// action of the spec needs a handler here and batch endpoints need none.
+struct Served<'a> {
+    ctx: &'a Ctx<'a>,
+    state: &'a mut State,
+}
+
+/// A handler's answer as the action's typed response. The answer is built from typed values, so
+/// this fails only if a handler and the spec disagree, which is the emulator's fault.
+fn typed<T: DeserializeOwned>(outcome: Outcome) -> Result<T, Failure> {
+    outcome.and_then(|value| {
+        serde_json::from_value(value).map_err(|e| {
+            Failure::internal(format!(
+                "the emulator built an answer that does not match the spec: {e}"
+            ))
+        })
+    })
+}
+
+/// A handler's answer for an action whose answer has no payload.
+fn empty(outcome: Outcome) -> Result<(), Failure> {
+    outcome.map(|_| ())
 }
 
 /// Runs one request against the state. A handler that fails leaves the state as it found it.
 pub fn handle(request: AnyRequest, ctx: &Ctx, state: &mut State) -> Outcome {
-    let who = ctx.who;
-    let org = |owner_client_id: &str| ctx.of_organization(owner_client_id);
-    use AnyRequest as R;
-    match request {
-        R::CreateAgent(r) => agents::create(r, who, state),
-        R::GetAgent(r) => agents::get(r, state),
-        R::ListAgents(r) => agents::list(r, state),
-        R::UpdateAgent(r) => agents::update(r, who, state),
-        R::DeleteAgent(r) => agents::delete(r, state),
-        R::SuspendAgent(r) => agents::suspend(r, state),
-        R::UnsuspendAgent(r) => agents::unsuspend(r, state),
-        R::RequestAgentUnsuspension(_) => agents::request_unsuspension(who, state),
-        R::ApproveAgent(r) => agents::approve(r, state),
+    dispatch_request(&mut Served { ctx, state }, request)
+}
 
-        R::AddAutoAccess(r) => auto_access::add(r, state),
-        R::ListAutoAccesses(_) => auto_access::list(state),
-        R::DeleteAutoAccess(r) => auto_access::delete(r, state),
-        R::UpdateAutoAccess(r) => auto_access::update(r, state),
+impl Handlers for Served<'_> {
+    type Error = Failure;
 
-        R::CreateBotTemplate(r) => {
-            org(&r.owner_client_id).and_then(|()| bots::create_template(r, state))
-        }
-        R::CreateBot(r) => bots::create(r, who, state),
-        R::DeleteBotTemplate(r) => {
-            org(&r.owner_client_id).and_then(|()| bots::delete_template(r, state))
-        }
-        R::DeleteBot(r) => bots::delete(r, state),
-        R::UpdateBotTemplate(r) => {
-            org(&r.owner_client_id).and_then(|()| bots::update_template(r, state))
-        }
-        R::UpdateBot(r) => bots::update(r, state),
-        R::ListBotTemplates(r) => {
-            org(&r.owner_client_id).and_then(|()| bots::list_templates(r, state))
-        }
-        R::ListBots(r) => bots::list(r, who, state),
-        R::GetBot(r) => bots::get(r, state),
-        R::IssueBotToken(r) => bots::issue_token(r, ctx.region, state),
-        R::ResetBotTemplateSecret(r) => {
-            org(&r.owner_client_id).and_then(|()| bots::reset_template_secret(r, state))
-        }
-        R::ResetBotSecret(r) => bots::reset_secret(r, who, state),
+    fn invalid(&mut self, error: DecodeError) -> Failure {
+        validation(&error)
+    }
 
-        R::CreateGroup(r) => groups::create(r, state),
-        R::UpdateGroup(r) => groups::update(r, state),
-        R::DeleteGroup(r) => groups::delete(r, state),
-        R::ListGroups(r) => groups::list(r, state),
-        R::GetGroup(r) => groups::get(r, state),
+    fn unserializable(&mut self, error: serde_json::Error) -> Failure {
+        Failure::internal(error.to_string())
+    }
 
-        R::RegisterProperty(r) => {
-            org(&r.owner_client_id).and_then(|()| properties::register(r, who, state))
-        }
-        R::UnregisterProperty(r) => {
-            org(&r.owner_client_id).and_then(|()| properties::unregister(r, who, state))
-        }
-        R::PublishProperty(r) => {
-            org(&r.owner_client_id).and_then(|()| properties::publish(r, who, state))
-        }
-        R::ListProperties(r) => org(&r.owner_client_id).and_then(|()| properties::list(r, state)),
-        R::UpdateLicenseProperties(r) => property_values::update_license(r, who, state),
-        R::ListLicenseProperties(r) => property_values::list_license(r, who, state),
-        R::DeleteLicenseProperties(r) => property_values::delete_license(r, who, state),
-        R::UpdateGroupProperties(r) => property_values::update_group(r, who, state),
-        R::ListGroupsProperties(r) => property_values::list_groups(r, who, state),
-        R::DeleteGroupProperties(r) => property_values::delete_group(r, who, state),
+    fn item_error(&mut self, error: Failure) -> Value {
+        error.body()
+    }
 
-        R::CreateTag(r) => tags::create(r, who, state),
-        R::DeleteTag(r) => tags::delete(r, state),
-        R::ListTags(r) => tags::list(r, state),
-        R::UpdateTag(r) => tags::update(r, state),
+    fn create_agent(&mut self, r: CreateAgentRequest) -> Result<CreateAgentResponse, Failure> {
+        typed(agents::create(r, self.ctx.who, self.state))
+    }
 
-        R::RegisterWebhook(r) => {
-            org(&r.owner_client_id).and_then(|()| webhooks::register(r, state))
-        }
-        R::ListWebhooks(r) => org(&r.owner_client_id).and_then(|()| webhooks::list(r, state)),
-        R::UnregisterWebhook(r) => {
-            org(&r.owner_client_id).and_then(|()| webhooks::unregister(r, state))
-        }
-        R::ListWebhookNames(r) => webhooks::names(r),
-        R::EnableLicenseWebhooks(r) => webhooks::enable(r, who, state),
-        R::DisableLicenseWebhooks(r) => webhooks::disable(r, who, state),
-        R::GetLicenseWebhooksState(r) => webhooks::get_state(r, who, state),
+    fn get_agent(&mut self, r: GetAgentRequest) -> Result<Agent, Failure> {
+        typed(agents::get(r, self.state))
+    }
 
-        R::ListChannels(_) => other::list_channels(state),
-        R::CheckProductLimitsForPlan(r) => other::check_limits(r, state),
-        R::GetProductSource(_) => other::product_source(),
-        R::ReactivateEmail(r) => other::reactivate_email(r, state),
-        R::UpdateCompanyDetails(r) => other::update_company(r, state),
+    fn list_agents(&mut self, r: ListAgentsRequest) -> Result<Vec<Agent>, Failure> {
+        typed(agents::list(r, self.state))
+    }
 
-        R::BatchCreateAgents(items) => batch(items, state, |r, s| agents::create(r, who, s)),
-        R::BatchUpdateAgents(items) => batch(items, state, |r, s| agents::update(r, who, s)),
-        R::BatchDeleteAgents(items) => batch(items, state, agents::delete),
-        R::BatchSuspendAgents(items) => batch(items, state, agents::suspend),
-        R::BatchUnsuspendAgents(items) => batch(items, state, agents::unsuspend),
-        R::BatchApproveAgents(items) => batch(items, state, agents::approve),
-        R::BatchCreateBots(items) => batch(items, state, |r, s| bots::create(r, who, s)),
-        R::BatchDeleteBots(items) => batch(items, state, bots::delete),
-        R::BatchUpdateBots(items) => batch(items, state, bots::update),
-        other => Err(Failure::internal(format!(
-            "`{}` is not served by this emulator",
-            other.action()
-        ))),
+    fn update_agent(&mut self, r: UpdateAgentRequest) -> Result<(), Failure> {
+        empty(agents::update(r, self.ctx.who, self.state))
+    }
+
+    fn delete_agent(&mut self, r: DeleteAgentRequest) -> Result<(), Failure> {
+        empty(agents::delete(r, self.state))
+    }
+
+    fn suspend_agent(&mut self, r: SuspendAgentRequest) -> Result<(), Failure> {
+        empty(agents::suspend(r, self.state))
+    }
+
+    fn unsuspend_agent(&mut self, r: UnsuspendAgentRequest) -> Result<(), Failure> {
+        empty(agents::unsuspend(r, self.state))
+    }
+
+    fn request_agent_unsuspension(
+        &mut self,
+        _request: RequestAgentUnsuspensionRequest,
+    ) -> Result<(), Failure> {
+        empty(agents::request_unsuspension(self.ctx.who, self.state))
+    }
+
+    fn approve_agent(&mut self, r: ApproveAgentRequest) -> Result<(), Failure> {
+        empty(agents::approve(r, self.state))
+    }
+
+    fn add_auto_access(
+        &mut self,
+        r: AddAutoAccessRequest,
+    ) -> Result<AddAutoAccessResponse, Failure> {
+        typed(auto_access::add(r, self.state))
+    }
+
+    fn list_auto_accesses(
+        &mut self,
+        _request: ListAutoAccessesRequest,
+    ) -> Result<Vec<AutoAccess>, Failure> {
+        typed(auto_access::list(self.state))
+    }
+
+    fn delete_auto_access(&mut self, r: DeleteAutoAccessRequest) -> Result<(), Failure> {
+        empty(auto_access::delete(r, self.state))
+    }
+
+    fn update_auto_access(&mut self, r: UpdateAutoAccessRequest) -> Result<(), Failure> {
+        empty(auto_access::update(r, self.state))
+    }
+
+    fn create_bot_template(
+        &mut self,
+        r: CreateBotTemplateRequest,
+    ) -> Result<CreateBotTemplateResponse, Failure> {
+        typed(
+            self.ctx
+                .of_organization(&r.owner_client_id)
+                .and_then(|()| bots::create_template(r, self.state)),
+        )
+    }
+
+    fn create_bot(&mut self, r: CreateBotRequest) -> Result<CreateBotResponse, Failure> {
+        typed(bots::create(r, self.ctx.who, self.state))
+    }
+
+    fn delete_bot_template(&mut self, r: DeleteBotTemplateRequest) -> Result<(), Failure> {
+        empty(
+            self.ctx
+                .of_organization(&r.owner_client_id)
+                .and_then(|()| bots::delete_template(r, self.state)),
+        )
+    }
+
+    fn delete_bot(&mut self, r: DeleteBotRequest) -> Result<(), Failure> {
+        empty(bots::delete(r, self.state))
+    }
+
+    fn update_bot_template(&mut self, r: UpdateBotTemplateRequest) -> Result<(), Failure> {
+        empty(
+            self.ctx
+                .of_organization(&r.owner_client_id)
+                .and_then(|()| bots::update_template(r, self.state)),
+        )
+    }
+
+    fn update_bot(&mut self, r: UpdateBotRequest) -> Result<(), Failure> {
+        empty(bots::update(r, self.state))
+    }
+
+    fn list_bot_templates(
+        &mut self,
+        r: ListBotTemplatesRequest,
+    ) -> Result<Vec<BotTemplate>, Failure> {
+        typed(
+            self.ctx
+                .of_organization(&r.owner_client_id)
+                .and_then(|()| bots::list_templates(r, self.state)),
+        )
+    }
+
+    fn list_bots(&mut self, r: ListBotsRequest) -> Result<Vec<Bot>, Failure> {
+        typed(bots::list(r, self.ctx.who, self.state))
+    }
+
+    fn get_bot(&mut self, r: GetBotRequest) -> Result<Bot, Failure> {
+        typed(bots::get(r, self.state))
+    }
+
+    fn issue_bot_token(
+        &mut self,
+        r: IssueBotTokenRequest,
+    ) -> Result<IssueBotTokenResponse, Failure> {
+        typed(bots::issue_token(r, self.ctx.region, self.state))
+    }
+
+    fn reset_bot_template_secret(
+        &mut self,
+        r: ResetBotTemplateSecretRequest,
+    ) -> Result<ResetBotTemplateSecretResponse, Failure> {
+        typed(
+            self.ctx
+                .of_organization(&r.owner_client_id)
+                .and_then(|()| bots::reset_template_secret(r, self.state)),
+        )
+    }
+
+    fn reset_bot_secret(
+        &mut self,
+        r: ResetBotSecretRequest,
+    ) -> Result<ResetBotSecretResponse, Failure> {
+        typed(bots::reset_secret(r, self.ctx.who, self.state))
+    }
+
+    fn create_group(&mut self, r: CreateGroupRequest) -> Result<CreateGroupResponse, Failure> {
+        typed(groups::create(r, self.state))
+    }
+
+    fn update_group(&mut self, r: UpdateGroupRequest) -> Result<(), Failure> {
+        empty(groups::update(r, self.state))
+    }
+
+    fn delete_group(&mut self, r: DeleteGroupRequest) -> Result<(), Failure> {
+        empty(groups::delete(r, self.state))
+    }
+
+    fn list_groups(&mut self, r: ListGroupsRequest) -> Result<Vec<Group>, Failure> {
+        typed(groups::list(r, self.state))
+    }
+
+    fn get_group(&mut self, r: GetGroupRequest) -> Result<Group, Failure> {
+        typed(groups::get(r, self.state))
+    }
+
+    fn register_property(&mut self, r: RegisterPropertyRequest) -> Result<(), Failure> {
+        empty(
+            self.ctx
+                .of_organization(&r.owner_client_id)
+                .and_then(|()| properties::register(r, self.ctx.who, self.state)),
+        )
+    }
+
+    fn unregister_property(&mut self, r: UnregisterPropertyRequest) -> Result<(), Failure> {
+        empty(
+            self.ctx
+                .of_organization(&r.owner_client_id)
+                .and_then(|()| properties::unregister(r, self.ctx.who, self.state)),
+        )
+    }
+
+    fn publish_property(&mut self, r: PublishPropertyRequest) -> Result<(), Failure> {
+        empty(
+            self.ctx
+                .of_organization(&r.owner_client_id)
+                .and_then(|()| properties::publish(r, self.ctx.who, self.state)),
+        )
+    }
+
+    fn list_properties(
+        &mut self,
+        r: ListPropertiesRequest,
+    ) -> Result<BTreeMap<String, PropertyDefinition>, Failure> {
+        typed(
+            self.ctx
+                .of_organization(&r.owner_client_id)
+                .and_then(|()| properties::list(r, self.state)),
+        )
+    }
+
+    fn update_license_properties(
+        &mut self,
+        r: UpdateLicensePropertiesRequest,
+    ) -> Result<(), Failure> {
+        empty(property_values::update_license(r, self.ctx.who, self.state))
+    }
+
+    fn list_license_properties(
+        &mut self,
+        r: ListLicensePropertiesRequest,
+    ) -> Result<BTreeMap<String, BTreeMap<String, Value>>, Failure> {
+        typed(property_values::list_license(r, self.ctx.who, self.state))
+    }
+
+    fn delete_license_properties(
+        &mut self,
+        r: DeleteLicensePropertiesRequest,
+    ) -> Result<(), Failure> {
+        empty(property_values::delete_license(r, self.ctx.who, self.state))
+    }
+
+    fn update_group_properties(&mut self, r: UpdateGroupPropertiesRequest) -> Result<(), Failure> {
+        empty(property_values::update_group(r, self.ctx.who, self.state))
+    }
+
+    fn list_groups_properties(
+        &mut self,
+        r: ListGroupsPropertiesRequest,
+    ) -> Result<Vec<GroupProperties>, Failure> {
+        typed(property_values::list_groups(r, self.ctx.who, self.state))
+    }
+
+    fn delete_group_properties(&mut self, r: DeleteGroupPropertiesRequest) -> Result<(), Failure> {
+        empty(property_values::delete_group(r, self.ctx.who, self.state))
+    }
+
+    fn create_tag(&mut self, r: CreateTagRequest) -> Result<(), Failure> {
+        empty(tags::create(r, self.ctx.who, self.state))
+    }
+
+    fn delete_tag(&mut self, r: DeleteTagRequest) -> Result<(), Failure> {
+        empty(tags::delete(r, self.state))
+    }
+
+    fn list_tags(&mut self, r: ListTagsRequest) -> Result<Vec<Tag>, Failure> {
+        typed(tags::list(r, self.state))
+    }
+
+    fn update_tag(&mut self, r: UpdateTagRequest) -> Result<(), Failure> {
+        empty(tags::update(r, self.state))
+    }
+
+    fn register_webhook(
+        &mut self,
+        r: RegisterWebhookRequest,
+    ) -> Result<RegisterWebhookResponse, Failure> {
+        typed(
+            self.ctx
+                .of_organization(&r.owner_client_id)
+                .and_then(|()| webhooks::register(r, self.state)),
+        )
+    }
+
+    fn list_webhooks(&mut self, r: ListWebhooksRequest) -> Result<Vec<Webhook>, Failure> {
+        typed(
+            self.ctx
+                .of_organization(&r.owner_client_id)
+                .and_then(|()| webhooks::list(r, self.state)),
+        )
+    }
+
+    fn unregister_webhook(&mut self, r: UnregisterWebhookRequest) -> Result<(), Failure> {
+        empty(
+            self.ctx
+                .of_organization(&r.owner_client_id)
+                .and_then(|()| webhooks::unregister(r, self.state)),
+        )
+    }
+
+    fn list_webhook_names(
+        &mut self,
+        r: ListWebhookNamesRequest,
+    ) -> Result<Vec<WebhookName>, Failure> {
+        typed(webhooks::names(r))
+    }
+
+    fn enable_license_webhooks(&mut self, r: EnableLicenseWebhooksRequest) -> Result<(), Failure> {
+        empty(webhooks::enable(r, self.ctx.who, self.state))
+    }
+
+    fn disable_license_webhooks(
+        &mut self,
+        r: DisableLicenseWebhooksRequest,
+    ) -> Result<(), Failure> {
+        empty(webhooks::disable(r, self.ctx.who, self.state))
+    }
+
+    fn get_license_webhooks_state(
+        &mut self,
+        r: GetLicenseWebhooksStateRequest,
+    ) -> Result<GetLicenseWebhooksStateResponse, Failure> {
+        typed(webhooks::get_state(r, self.ctx.who, self.state))
+    }
+
+    fn list_channels(&mut self, _request: ListChannelsRequest) -> Result<Vec<Channel>, Failure> {
+        typed(other::list_channels(self.state))
+    }
+
+    fn check_product_limits_for_plan(
+        &mut self,
+        r: CheckProductLimitsForPlanRequest,
+    ) -> Result<Vec<LimitBalance>, Failure> {
+        typed(other::check_limits(r, self.state))
+    }
+
+    fn get_product_source(
+        &mut self,
+        _request: GetProductSourceRequest,
+    ) -> Result<ProductSource, Failure> {
+        typed(other::product_source())
+    }
+
+    fn reactivate_email(&mut self, r: ReactivateEmailRequest) -> Result<(), Failure> {
+        empty(other::reactivate_email(r, self.state))
+    }
+
+    fn update_company_details(&mut self, r: UpdateCompanyDetailsRequest) -> Result<(), Failure> {
+        empty(other::update_company(r, self.state))
     }
 }

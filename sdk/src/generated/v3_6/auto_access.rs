@@ -8,7 +8,7 @@
 //! Auto access rules are ordered using a linked list. Each of them points to the next element by keeping its id in the next_id field. For the last element of the list, the next_id is empty.
 #[allow(unused_imports)]
 use super::*;
-/// The request of `add_auto_access` (Add Auto Access): see [`Client::add_auto_access`](crate::Client::add_auto_access).
+/// The request of `add_auto_access` (Add Auto Access): see [`Client::add_auto_access`](Client::add_auto_access).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AddAutoAccessRequest {
@@ -49,12 +49,13 @@ impl crate::validate::Validate for AddAutoAccessRequest {
         v.field("access", &self.access);
         v.field("conditions", &self.conditions);
     }
+    #[cfg(feature = "server")]
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
         v.json_field::<Access>(value, "access");
         v.json_field::<Conditions>(value, "conditions");
     }
 }
-/// The response of `add_auto_access` (Add Auto Access): see [`Client::add_auto_access`](crate::Client::add_auto_access).
+/// The response of `add_auto_access` (Add Auto Access): see [`Client::add_auto_access`](Client::add_auto_access).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AddAutoAccessResponse {
@@ -69,7 +70,9 @@ impl AddAutoAccessResponse {
 }
 impl crate::validate::Validate for AddAutoAccessResponse {}
 impl crate::Request for AddAutoAccessRequest {
-    const ACTION: crate::Action = crate::Action::AddAutoAccess;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::AddAutoAccess.info(),
+    );
     type Response = AddAutoAccessResponse;
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
@@ -118,7 +121,7 @@ impl crate::Call<'_, AddAutoAccessRequest> {
         self.map(|request| request.next_id(next_id))
     }
 }
-/// The request of `list_auto_accesses` (List Auto Accesses): see [`Client::list_auto_accesses`](crate::Client::list_auto_accesses).
+/// The request of `list_auto_accesses` (List Auto Accesses): see [`Client::list_auto_accesses`](Client::list_auto_accesses).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListAutoAccessesRequest {}
@@ -130,7 +133,9 @@ impl ListAutoAccessesRequest {
 }
 impl crate::validate::Validate for ListAutoAccessesRequest {}
 impl crate::Request for ListAutoAccessesRequest {
-    const ACTION: crate::Action = crate::Action::ListAutoAccesses;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::ListAutoAccesses.info(),
+    );
     type Response = Vec<AutoAccess>;
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
@@ -163,7 +168,7 @@ impl crate::Client {
         crate::Call::new(self, ListAutoAccessesRequest::new())
     }
 }
-/// The request of `delete_auto_access` (Delete Auto Access): see [`Client::delete_auto_access`](crate::Client::delete_auto_access).
+/// The request of `delete_auto_access` (Delete Auto Access): see [`Client::delete_auto_access`](Client::delete_auto_access).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteAutoAccessRequest {
@@ -195,7 +200,9 @@ impl crate::validate::Validate for DeleteAutoAccessRequest {
     }
 }
 impl crate::Request for DeleteAutoAccessRequest {
-    const ACTION: crate::Action = crate::Action::DeleteAutoAccess;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::DeleteAutoAccess.info(),
+    );
     type Response = ();
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
@@ -230,7 +237,7 @@ impl crate::Client {
         crate::Call::new(self, DeleteAutoAccessRequest::new(id))
     }
 }
-/// The request of `update_auto_access` (Update Auto Access): see [`Client::update_auto_access`](crate::Client::update_auto_access).
+/// The request of `update_auto_access` (Update Auto Access): see [`Client::update_auto_access`](Client::update_auto_access).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateAutoAccessRequest {
@@ -300,13 +307,16 @@ impl crate::validate::Validate for UpdateAutoAccessRequest {
         v.field("access", &self.access);
         v.field("conditions", &self.conditions);
     }
+    #[cfg(feature = "server")]
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
         v.json_field::<Access>(value, "access");
         v.json_field::<Conditions>(value, "conditions");
     }
 }
 impl crate::Request for UpdateAutoAccessRequest {
-    const ACTION: crate::Action = crate::Action::UpdateAutoAccess;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::UpdateAutoAccess.info(),
+    );
     type Response = ();
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)

@@ -6,7 +6,7 @@
 //! General webhook format: {"webhook_id", "secret_key", "action", "organization_id", "payload": {}, "additional_data": {"chat_properties" (optional), "chat_presence_user_ids" (optional)}}.
 #[allow(unused_imports)]
 use super::*;
-/// The request of `register_webhook` (Register Webhook): see [`Client::register_webhook`](crate::Client::register_webhook).
+/// The request of `register_webhook` (Register Webhook): see [`Client::register_webhook`](Client::register_webhook).
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RegisterWebhookRequest {
@@ -122,7 +122,7 @@ impl crate::validate::Validate for RegisterWebhookRequest {
         }
     }
 }
-/// The response of `register_webhook` (Register Webhook): see [`Client::register_webhook`](crate::Client::register_webhook).
+/// The response of `register_webhook` (Register Webhook): see [`Client::register_webhook`](Client::register_webhook).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RegisterWebhookResponse {
@@ -137,7 +137,9 @@ impl RegisterWebhookResponse {
 }
 impl crate::validate::Validate for RegisterWebhookResponse {}
 impl crate::Request for RegisterWebhookRequest {
-    const ACTION: crate::Action = crate::Action::RegisterWebhook;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::RegisterWebhook.info(),
+    );
     type Response = RegisterWebhookResponse;
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
@@ -199,7 +201,7 @@ impl crate::Call<'_, RegisterWebhookRequest> {
         self.map(|request| request.filters(filters))
     }
 }
-/// The request of `list_webhooks` (List Webhooks): see [`Client::list_webhooks`](crate::Client::list_webhooks).
+/// The request of `list_webhooks` (List Webhooks): see [`Client::list_webhooks`](Client::list_webhooks).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListWebhooksRequest {
@@ -233,7 +235,9 @@ impl crate::validate::Validate for ListWebhooksRequest {
     }
 }
 impl crate::Request for ListWebhooksRequest {
-    const ACTION: crate::Action = crate::Action::ListWebhooks;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::ListWebhooks.info(),
+    );
     type Response = Vec<Webhook>;
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
@@ -269,7 +273,7 @@ impl crate::Client {
         crate::Call::new(self, ListWebhooksRequest::new(owner_client_id))
     }
 }
-/// The request of `unregister_webhook` (Unregister Webhook): see [`Client::unregister_webhook`](crate::Client::unregister_webhook).
+/// The request of `unregister_webhook` (Unregister Webhook): see [`Client::unregister_webhook`](Client::unregister_webhook).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UnregisterWebhookRequest {
@@ -320,7 +324,9 @@ impl crate::validate::Validate for UnregisterWebhookRequest {
     }
 }
 impl crate::Request for UnregisterWebhookRequest {
-    const ACTION: crate::Action = crate::Action::UnregisterWebhook;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::UnregisterWebhook.info(),
+    );
     type Response = ();
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
@@ -356,7 +362,7 @@ impl crate::Client {
         crate::Call::new(self, UnregisterWebhookRequest::new(id, owner_client_id))
     }
 }
-/// The request of `list_webhook_names` (List Webhook Names): see [`Client::list_webhook_names`](crate::Client::list_webhook_names).
+/// The request of `list_webhook_names` (List Webhook Names): see [`Client::list_webhook_names`](Client::list_webhook_names).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListWebhookNamesRequest {
@@ -377,7 +383,9 @@ impl ListWebhookNamesRequest {
 }
 impl crate::validate::Validate for ListWebhookNamesRequest {}
 impl crate::Request for ListWebhookNamesRequest {
-    const ACTION: crate::Action = crate::Action::ListWebhookNames;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::ListWebhookNames.info(),
+    );
     type Response = Vec<WebhookName>;
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
@@ -417,7 +425,7 @@ impl crate::Call<'_, ListWebhookNamesRequest> {
         self.map(|request| request.version(version))
     }
 }
-/// The request of `enable_license_webhooks` (Enable License Webhooks): see [`Client::enable_license_webhooks`](crate::Client::enable_license_webhooks).
+/// The request of `enable_license_webhooks` (Enable License Webhooks): see [`Client::enable_license_webhooks`](Client::enable_license_webhooks).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EnableLicenseWebhooksRequest {
@@ -461,7 +469,9 @@ impl crate::validate::Validate for EnableLicenseWebhooksRequest {
     }
 }
 impl crate::Request for EnableLicenseWebhooksRequest {
-    const ACTION: crate::Action = crate::Action::EnableLicenseWebhooks;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::EnableLicenseWebhooks.info(),
+    );
     type Response = ();
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
@@ -505,7 +515,7 @@ impl crate::Call<'_, EnableLicenseWebhooksRequest> {
         self.map(|request| request.owner_client_id(owner_client_id))
     }
 }
-/// The request of `disable_license_webhooks` (Disable License Webhooks): see [`Client::disable_license_webhooks`](crate::Client::disable_license_webhooks).
+/// The request of `disable_license_webhooks` (Disable License Webhooks): see [`Client::disable_license_webhooks`](Client::disable_license_webhooks).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DisableLicenseWebhooksRequest {
@@ -549,7 +559,9 @@ impl crate::validate::Validate for DisableLicenseWebhooksRequest {
     }
 }
 impl crate::Request for DisableLicenseWebhooksRequest {
-    const ACTION: crate::Action = crate::Action::DisableLicenseWebhooks;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::DisableLicenseWebhooks.info(),
+    );
     type Response = ();
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
@@ -593,7 +605,7 @@ impl crate::Call<'_, DisableLicenseWebhooksRequest> {
         self.map(|request| request.owner_client_id(owner_client_id))
     }
 }
-/// The request of `get_license_webhooks_state` (Get License Webhooks State): see [`Client::get_license_webhooks_state`](crate::Client::get_license_webhooks_state).
+/// The request of `get_license_webhooks_state` (Get License Webhooks State): see [`Client::get_license_webhooks_state`](Client::get_license_webhooks_state).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetLicenseWebhooksStateRequest {
@@ -636,7 +648,7 @@ impl crate::validate::Validate for GetLicenseWebhooksStateRequest {
         );
     }
 }
-/// The response of `get_license_webhooks_state` (Get License Webhooks State): see [`Client::get_license_webhooks_state`](crate::Client::get_license_webhooks_state).
+/// The response of `get_license_webhooks_state` (Get License Webhooks State): see [`Client::get_license_webhooks_state`](Client::get_license_webhooks_state).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetLicenseWebhooksStateResponse {
@@ -651,7 +663,9 @@ impl GetLicenseWebhooksStateResponse {
 }
 impl crate::validate::Validate for GetLicenseWebhooksStateResponse {}
 impl crate::Request for GetLicenseWebhooksStateRequest {
-    const ACTION: crate::Action = crate::Action::GetLicenseWebhooksState;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::GetLicenseWebhooksState.info(),
+    );
     type Response = GetLicenseWebhooksStateResponse;
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)

@@ -892,6 +892,7 @@ impl crate::validate::Validate for WorkScheduler {
             &[("timezone", self.timezone.is_some())],
         );
     }
+    #[cfg(feature = "server")]
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
         v.present(value, "schedule");
     }
@@ -1238,6 +1239,7 @@ impl crate::validate::Validate for Agent {
         v.field("work_scheduler", &self.work_scheduler);
         v.format("last_logout", &self.last_logout, crate::validate::Format::DateTime);
     }
+    #[cfg(feature = "server")]
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
         v.json_field::<WorkScheduler>(value, "work_scheduler");
     }
@@ -1261,6 +1263,7 @@ impl Access {
     }
 }
 impl crate::validate::Validate for Access {
+    #[cfg(feature = "server")]
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
         v.present(value, "groups");
     }
@@ -1421,6 +1424,7 @@ impl crate::validate::Validate for GeolocationCondition {
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("values", &self.values);
     }
+    #[cfg(feature = "server")]
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
         v.present(value, "values");
     }
@@ -1477,6 +1481,7 @@ impl crate::validate::Validate for Conditions {
             ],
         );
     }
+    #[cfg(feature = "server")]
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
         v.json_field::<GeolocationCondition>(value, "geolocation");
     }
@@ -1537,6 +1542,7 @@ impl crate::validate::Validate for AutoAccess {
         v.field("access", &self.access);
         v.field("conditions", &self.conditions);
     }
+    #[cfg(feature = "server")]
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
         v.json_field::<Access>(value, "access");
         v.json_field::<Conditions>(value, "conditions");
@@ -1738,6 +1744,7 @@ impl crate::validate::Validate for Bot {
         v.field("groups", &self.groups);
         v.field("work_scheduler", &self.work_scheduler);
     }
+    #[cfg(feature = "server")]
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
         v.json_field::<WorkScheduler>(value, "work_scheduler");
     }
@@ -2517,6 +2524,7 @@ impl TagFilters {
     }
 }
 impl crate::validate::Validate for TagFilters {
+    #[cfg(feature = "server")]
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
         v.present(value, "group_ids");
     }

@@ -4,7 +4,7 @@
 //! Channels, product limits for a plan, the product source, email reactivation and company details.
 #[allow(unused_imports)]
 use super::*;
-/// The request of `list_channels` (List Channels): see [`Client::list_channels`](crate::Client::list_channels).
+/// The request of `list_channels` (List Channels): see [`Client::list_channels`](Client::list_channels).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListChannelsRequest {}
@@ -16,7 +16,9 @@ impl ListChannelsRequest {
 }
 impl crate::validate::Validate for ListChannelsRequest {}
 impl crate::Request for ListChannelsRequest {
-    const ACTION: crate::Action = crate::Action::ListChannels;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::ListChannels.info(),
+    );
     type Response = Vec<Channel>;
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
@@ -49,7 +51,7 @@ impl crate::Client {
         crate::Call::new(self, ListChannelsRequest::new())
     }
 }
-/// The request of `check_product_limits_for_plan` (Check Product Limits for Plan): see [`Client::check_product_limits_for_plan`](crate::Client::check_product_limits_for_plan).
+/// The request of `check_product_limits_for_plan` (Check Product Limits for Plan): see [`Client::check_product_limits_for_plan`](Client::check_product_limits_for_plan).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CheckProductLimitsForPlanRequest {
@@ -68,7 +70,9 @@ impl crate::validate::Validate for CheckProductLimitsForPlanRequest {
     }
 }
 impl crate::Request for CheckProductLimitsForPlanRequest {
-    const ACTION: crate::Action = crate::Action::CheckProductLimitsForPlan;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::CheckProductLimitsForPlan.info(),
+    );
     type Response = Vec<LimitBalance>;
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
@@ -105,7 +109,7 @@ impl crate::Client {
         crate::Call::new(self, CheckProductLimitsForPlanRequest::new(plan))
     }
 }
-/// The request of `get_product_source` (Get Product Source): see [`Client::get_product_source`](crate::Client::get_product_source).
+/// The request of `get_product_source` (Get Product Source): see [`Client::get_product_source`](Client::get_product_source).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetProductSourceRequest {}
@@ -117,7 +121,9 @@ impl GetProductSourceRequest {
 }
 impl crate::validate::Validate for GetProductSourceRequest {}
 impl crate::Request for GetProductSourceRequest {
-    const ACTION: crate::Action = crate::Action::GetProductSource;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::GetProductSource.info(),
+    );
     type Response = ProductSource;
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
@@ -150,7 +156,7 @@ impl crate::Client {
         crate::Call::new(self, GetProductSourceRequest::new())
     }
 }
-/// The request of `reactivate_email` (Reactivate email): see [`Client::reactivate_email`](crate::Client::reactivate_email).
+/// The request of `reactivate_email` (Reactivate email): see [`Client::reactivate_email`](Client::reactivate_email).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ReactivateEmailRequest {
@@ -171,7 +177,9 @@ impl crate::validate::Validate for ReactivateEmailRequest {
     }
 }
 impl crate::Request for ReactivateEmailRequest {
-    const ACTION: crate::Action = crate::Action::ReactivateEmail;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::ReactivateEmail.info(),
+    );
     type Response = ();
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
@@ -206,7 +214,7 @@ impl crate::Client {
         crate::Call::new(self, ReactivateEmailRequest::new(agent_id))
     }
 }
-/// The request of `update_company_details` (Update company details): see [`Client::update_company_details`](crate::Client::update_company_details).
+/// The request of `update_company_details` (Update company details): see [`Client::update_company_details`](Client::update_company_details).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateCompanyDetailsRequest {
@@ -372,7 +380,9 @@ impl crate::validate::Validate for UpdateCompanyDetailsRequest {
     }
 }
 impl crate::Request for UpdateCompanyDetailsRequest {
-    const ACTION: crate::Action = crate::Action::UpdateCompanyDetails;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::UpdateCompanyDetails.info(),
+    );
     type Response = ();
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)

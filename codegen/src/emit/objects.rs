@@ -1,43 +1,32 @@
 //! Structs and enums: the shared types, request and response objects, and `ErrorKind`.
 
-use super::{argument, doc, field_doc, lenient, parse, rust_type};
+use super::{argument, doc, field_doc, rust_type};
+use crate::model::{Constraint, Field, Object, Type};
 use crate::names;
-use crate::spec::{Constraint, ConstraintKind, EnumValue, ErrorType, Field, Limits, TypeDef};
+use crate::spec::{ConstraintKind, EnumValue, ErrorType, Limits};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub struct ObjectSpec<'a> {
-    pub name: &'a str,
-    pub doc: &'a str,
-    pub fields: &'a [Field],
-    pub constraints: &'a [Constraint],
-    /// Every named type, for constraints that look into a field's type.
-    pub types: &'a [TypeDef],
-}
-
 /// A struct with a constructor taking the always-required fields, one builder method per other
-/// field, and its `Validate` impl.
-pub fn object(spec: &ObjectSpec) -> TokenStream {
-    let name = names::ident(spec.name);
-    let struct_doc = doc(&or_default(spec.doc, || format!("`{}`.", spec.name)));
-    let required: Vec<&Field> = spec.fields.iter().filter(|f| f.always_required()).collect();
-    let optional: Vec<&Field> = spec
-        .fields
-        .iter()
-        .filter(|f| !f.always_required())
-        .collect();
+/// field, and its `Validate` impl. `types` are every named type, for constraints that look into a
+/// field's type.
+pub fn object(spec: &Object, types: &[Type]) -> TokenStream {
+    let name = names::ident(&spec.name);
+    let struct_doc = doc(&or_default(&spec.doc, || format!("`{}`.", spec.name)));
+    let required: Vec<&Field> = spec.required().collect();
+    let optional: Vec<&Field> = spec.optional().collect();
 
     let fields = spec.fields.iter().map(|f| {
         let member = names::member(&f.name);
         let field_doc = doc(&or_default(&field_doc(f), || format!("`{}`.", f.name)));
-        let ty = rust_type(&parse(&f.ty));
+        let ty = rust_type(&f.ty);
         let rename = (member.to_string().trim_start_matches("r#") != f.name).then(|| {
             let wire = &f.name;
             quote!(#[serde(rename = #wire)])
         });
-        if lenient(f) {
+        if f.lenient {
             quote! { #field_doc #rename #[serde(default)] pub #member: #ty, }
-        } else if f.always_required() {
+        } else if f.required {
             quote! { #field_doc #rename pub #member: #ty, }
         } else {
             quote! {
@@ -51,13 +40,13 @@ pub fn object(spec: &ObjectSpec) -> TokenStream {
 
     let new_args = required.iter().map(|f| {
         let member = names::member(&f.name);
-        let (ty, _) = argument(&parse(&f.ty), &quote!(#member));
+        let (ty, _) = argument(&f.ty, &quote!(#member));
         quote!(#member: #ty)
     });
     let new_inits = spec.fields.iter().map(|f| {
         let member = names::member(&f.name);
-        if f.always_required() {
-            let (_, conv) = argument(&parse(&f.ty), &quote!(#member));
+        if f.required {
+            let (_, conv) = argument(&f.ty, &quote!(#member));
             // Field init shorthand where the argument passes through unchanged.
             if member == conv.to_string() {
                 quote!(#member)
@@ -83,10 +72,10 @@ pub fn object(spec: &ObjectSpec) -> TokenStream {
             list.join(", ")
         )
     };
-    let validate = validate_impl(&name, spec);
+    let validate = validate_impl(&name, spec, types);
     let secret = spec.fields.iter().any(|f| f.secret);
     let derive_debug = (!secret).then(|| quote!(Debug,));
-    let debug = secret.then(|| masked_debug(&name, spec.fields));
+    let debug = secret.then(|| masked_debug(&name, &spec.fields));
 
     quote! {
         #struct_doc
@@ -115,7 +104,7 @@ fn masked_debug(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
     let entries = fields.iter().map(|f| {
         let member = names::member(&f.name);
         let wire = &f.name;
-        let value = match (f.secret, f.always_required()) {
+        let value = match (f.secret, f.required) {
             (false, _) => quote!(&self.#member),
             (true, true) => quote!(&"****"),
             (true, false) => quote!(&self.#member.as_ref().map(|_| "****")),
@@ -145,7 +134,7 @@ pub fn setter(field: &Field) -> TokenStream {
     let field_doc = doc(&or_default(&field_doc(field), || {
         format!("Sets `{}`.", field.name)
     }));
-    let (ty, conv) = argument(&parse(&field.ty), &quote!(#member));
+    let (ty, conv) = argument(&field.ty, &quote!(#member));
     quote! {
         #field_doc
         pub fn #member(mut self, #member: #ty) -> Self {
@@ -155,17 +144,13 @@ pub fn setter(field: &Field) -> TokenStream {
     }
 }
 
-fn mentions_named(ty: &str) -> bool {
-    parse(ty).named().is_some()
-}
-
-fn validate_impl(name: &proc_macro2::Ident, spec: &ObjectSpec) -> TokenStream {
-    let (fields, constraints) = (spec.fields, spec.constraints);
+fn validate_impl(name: &proc_macro2::Ident, spec: &Object, types: &[Type]) -> TokenStream {
+    let (fields, constraints) = (&spec.fields, &spec.constraints);
     let mut checks = Vec::new();
     for f in fields {
         let member = names::member(&f.name);
         let wire = &f.name;
-        if mentions_named(&f.ty) {
+        if f.ty.named().is_some() {
             checks.push(quote!(v.field(#wire, &self.#member);));
         }
         if let Some(limits) = &f.limits {
@@ -177,7 +162,7 @@ fn validate_impl(name: &proc_macro2::Ident, spec: &ObjectSpec) -> TokenStream {
             checks.push(quote!(v.format(#wire, &self.#member, crate::validate::Format::#format);));
         }
         if let Some(allowed) = &f.request_values {
-            let value = if f.always_required() {
+            let value = if f.required {
                 quote!(Some(&self.#member))
             } else {
                 quote!(self.#member.as_ref())
@@ -191,7 +176,7 @@ fn validate_impl(name: &proc_macro2::Ident, spec: &ObjectSpec) -> TokenStream {
     }
     for c in constraints {
         if c.kind == ConstraintKind::AvailableFilters {
-            checks.push(available_filters(c, fields, spec.types));
+            checks.push(available_filters(c, fields, types));
             continue;
         }
         let present = c.fields.iter().map(|name| {
@@ -202,7 +187,7 @@ fn validate_impl(name: &proc_macro2::Ident, spec: &ObjectSpec) -> TokenStream {
             let selector = c.selector.as_deref().unwrap_or_default();
             let member = names::member(selector);
             let non_empty = match fields.iter().find(|f| f.name == selector) {
-                Some(f) if f.always_required() => quote!(!self.#member.is_empty()),
+                Some(f) if f.required => quote!(!self.#member.is_empty()),
                 _ => quote!(self.#member.as_ref().is_some_and(|s| !s.is_empty())),
             };
             checks.push(quote!(v.required_if_non_empty(#selector, #non_empty, &[#(#present),*]);));
@@ -215,7 +200,7 @@ fn validate_impl(name: &proc_macro2::Ident, spec: &ObjectSpec) -> TokenStream {
         };
         checks.push(quote!(v.#rule(&[#(#present),*]);));
     }
-    let json_checks = presence_checks(fields, spec.types);
+    let json_checks = presence_checks(fields);
     let validate = (!checks.is_empty()).then(|| {
         quote! {
             fn validate(&self, v: &mut crate::validate::Validator) {
@@ -225,6 +210,7 @@ fn validate_impl(name: &proc_macro2::Ident, spec: &ObjectSpec) -> TokenStream {
     });
     let check_json = (!json_checks.is_empty()).then(|| {
         quote! {
+            #[cfg(feature = "server")]
             fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
                 #(#json_checks)*
             }
@@ -240,21 +226,18 @@ fn validate_impl(name: &proc_macro2::Ident, spec: &ObjectSpec) -> TokenStream {
 
 /// What the typed value cannot tell: that a request left out a list or map it must carry (an
 /// answer may, so those read as empty), here and in the objects it holds.
-fn presence_checks(fields: &[Field], types: &[TypeDef]) -> Vec<TokenStream> {
+fn presence_checks(fields: &[Field]) -> Vec<TokenStream> {
     let mut checks = Vec::new();
     for f in fields {
         let wire = &f.name;
-        if lenient(f) {
+        if f.lenient {
             checks.push(quote!(v.present(value, #wire);));
         }
-        let holds = parse(&f.ty)
-            .named()
-            .is_some_and(|name| holds_lenient(name, types, &mut Vec::new()));
-        let ty = rust_type(&parse(&f.ty));
+        let ty = rust_type(&f.ty);
         if !f.may_omit.is_empty() {
             let omitted = &f.may_omit;
             checks.push(quote!(v.json_field_omitting::<#ty>(value, #wire, &[#(#omitted),*]);));
-        } else if holds {
+        } else if f.holds_lenient {
             checks.push(quote!(v.json_field::<#ty>(value, #wire);));
         }
     }
@@ -263,19 +246,19 @@ fn presence_checks(fields: &[Field], types: &[TypeDef]) -> Vec<TokenStream> {
 
 /// The check that every filter set is available for the selector's value; the spec validator
 /// has made sure the object and the selector exist and have the right kinds.
-fn available_filters(c: &Constraint, fields: &[Field], types: &[TypeDef]) -> TokenStream {
+fn available_filters(c: &Constraint, fields: &[Field], types: &[Type]) -> TokenStream {
     let object_name = &c.fields[0];
     let selector_name = c.selector.as_deref().unwrap_or_default();
     let object_field = fields.iter().find(|f| &f.name == object_name);
-    let object_type = object_field.and_then(|f| parse(&f.ty).named().map(str::to_string));
+    let object_type = object_field.and_then(|f| f.ty.named());
     let filters = types.iter().find_map(|t| match t {
-        TypeDef::Object { name, fields, .. } if Some(name) == object_type.as_ref() => Some(fields),
+        Type::Object(object) if Some(object.name.as_str()) == object_type => Some(&object.fields),
         _ => None,
     });
     let present = filters.into_iter().flatten().map(|f| {
         let wire = &f.name;
         let member = names::member(&f.name);
-        if f.always_required() {
+        if f.required {
             quote!((#wire, true))
         } else {
             quote!((#wire, object.#member.is_some()))
@@ -292,30 +275,11 @@ fn available_filters(c: &Constraint, fields: &[Field], types: &[TypeDef]) -> Tok
             &[#(#present),*],
         );
     };
-    if object_field.is_some_and(Field::always_required) {
+    if object_field.is_some_and(|f| f.required) {
         quote!({ let object = &self.#object; #check })
     } else {
         quote!(if let Some(object) = &self.#object { #check })
     }
-}
-
-/// The named type is an object with a lenient list or map somewhere inside.
-fn holds_lenient(name: &str, types: &[TypeDef], seen: &mut Vec<String>) -> bool {
-    if seen.iter().any(|s| s == name) {
-        return false;
-    }
-    seen.push(name.to_string());
-    types.iter().any(|t| match t {
-        TypeDef::Object {
-            name: n, fields, ..
-        } if n == name => fields.iter().any(|f| {
-            lenient(f)
-                || parse(&f.ty)
-                    .named()
-                    .is_some_and(|inner| holds_lenient(inner, types, seen))
-        }),
-        _ => false,
-    })
 }
 
 fn limits_tokens(limits: &Limits) -> TokenStream {

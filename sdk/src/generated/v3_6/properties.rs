@@ -14,7 +14,7 @@
 //! Published properties cannot be unregistered. Each license has test properties in the `test` namespace: bool_property (bool), int_property (int), string_property (string), tokenized_string_property (tokenized_string), rw for everyone everywhere. There are also predefined public properties used mainly by the LiveChat backend integration.
 #[allow(unused_imports)]
 use super::*;
-/// The request of `register_property` (Register Property): see [`Client::register_property`](crate::Client::register_property).
+/// The request of `register_property` (Register Property): see [`Client::register_property`](Client::register_property).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RegisterPropertyRequest {
@@ -121,7 +121,9 @@ impl crate::validate::Validate for RegisterPropertyRequest {
     }
 }
 impl crate::Request for RegisterPropertyRequest {
-    const ACTION: crate::Action = crate::Action::RegisterProperty;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::RegisterProperty.info(),
+    );
     type Response = ();
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
@@ -180,7 +182,7 @@ impl crate::Call<'_, RegisterPropertyRequest> {
         self.map(|request| request.default_value(default_value))
     }
 }
-/// The request of `unregister_property` (Unregister Property): see [`Client::unregister_property`](crate::Client::unregister_property).
+/// The request of `unregister_property` (Unregister Property): see [`Client::unregister_property`](Client::unregister_property).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UnregisterPropertyRequest {
@@ -231,7 +233,9 @@ impl crate::validate::Validate for UnregisterPropertyRequest {
     }
 }
 impl crate::Request for UnregisterPropertyRequest {
-    const ACTION: crate::Action = crate::Action::UnregisterProperty;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::UnregisterProperty.info(),
+    );
     type Response = ();
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
@@ -267,7 +271,7 @@ impl crate::Client {
         crate::Call::new(self, UnregisterPropertyRequest::new(name, owner_client_id))
     }
 }
-/// The request of `publish_property` (Publish Property): see [`Client::publish_property`](crate::Client::publish_property).
+/// The request of `publish_property` (Publish Property): see [`Client::publish_property`](Client::publish_property).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PublishPropertyRequest {
@@ -327,12 +331,15 @@ impl crate::validate::Validate for PublishPropertyRequest {
         );
         v.field("access_type", &self.access_type);
     }
+    #[cfg(feature = "server")]
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
         v.present(value, "access_type");
     }
 }
 impl crate::Request for PublishPropertyRequest {
-    const ACTION: crate::Action = crate::Action::PublishProperty;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::PublishProperty.info(),
+    );
     type Response = ();
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
@@ -372,7 +379,7 @@ impl crate::Client {
         )
     }
 }
-/// The request of `list_properties` (List Properties): see [`Client::list_properties`](crate::Client::list_properties).
+/// The request of `list_properties` (List Properties): see [`Client::list_properties`](Client::list_properties).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListPropertiesRequest {
@@ -406,7 +413,9 @@ impl crate::validate::Validate for ListPropertiesRequest {
     }
 }
 impl crate::Request for ListPropertiesRequest {
-    const ACTION: crate::Action = crate::Action::ListProperties;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::ListProperties.info(),
+    );
     type Response = ::std::collections::BTreeMap<String, PropertyDefinition>;
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
@@ -442,7 +451,7 @@ impl crate::Client {
         crate::Call::new(self, ListPropertiesRequest::new(owner_client_id))
     }
 }
-/// The request of `update_license_properties` (Update License Properties): see [`Client::update_license_properties`](crate::Client::update_license_properties).
+/// The request of `update_license_properties` (Update License Properties): see [`Client::update_license_properties`](Client::update_license_properties).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateLicensePropertiesRequest {
@@ -471,12 +480,15 @@ impl UpdateLicensePropertiesRequest {
     }
 }
 impl crate::validate::Validate for UpdateLicensePropertiesRequest {
+    #[cfg(feature = "server")]
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
         v.present(value, "properties");
     }
 }
 impl crate::Request for UpdateLicensePropertiesRequest {
-    const ACTION: crate::Action = crate::Action::UpdateLicenseProperties;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::UpdateLicenseProperties.info(),
+    );
     type Response = ();
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
@@ -518,7 +530,7 @@ impl crate::Client {
         crate::Call::new(self, UpdateLicensePropertiesRequest::new(properties))
     }
 }
-/// The request of `list_license_properties` (List License Properties): see [`Client::list_license_properties`](crate::Client::list_license_properties).
+/// The request of `list_license_properties` (List License Properties): see [`Client::list_license_properties`](Client::list_license_properties).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListLicensePropertiesRequest {
@@ -550,7 +562,9 @@ impl ListLicensePropertiesRequest {
 }
 impl crate::validate::Validate for ListLicensePropertiesRequest {}
 impl crate::Request for ListLicensePropertiesRequest {
-    const ACTION: crate::Action = crate::Action::ListLicenseProperties;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::ListLicenseProperties.info(),
+    );
     type Response = ::std::collections::BTreeMap<
         String,
         ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -602,7 +616,7 @@ impl crate::Call<'_, ListLicensePropertiesRequest> {
         self.map(|request| request.name_prefix(name_prefix))
     }
 }
-/// The request of `delete_license_properties` (Delete License Properties): see [`Client::delete_license_properties`](crate::Client::delete_license_properties).
+/// The request of `delete_license_properties` (Delete License Properties): see [`Client::delete_license_properties`](Client::delete_license_properties).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteLicensePropertiesRequest {
@@ -623,12 +637,15 @@ impl DeleteLicensePropertiesRequest {
     }
 }
 impl crate::validate::Validate for DeleteLicensePropertiesRequest {
+    #[cfg(feature = "server")]
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
         v.present(value, "properties");
     }
 }
 impl crate::Request for DeleteLicensePropertiesRequest {
-    const ACTION: crate::Action = crate::Action::DeleteLicenseProperties;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::DeleteLicenseProperties.info(),
+    );
     type Response = ();
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
@@ -665,7 +682,7 @@ impl crate::Client {
         crate::Call::new(self, DeleteLicensePropertiesRequest::new(properties))
     }
 }
-/// The request of `update_group_properties` (Update Group Properties): see [`Client::update_group_properties`](crate::Client::update_group_properties).
+/// The request of `update_group_properties` (Update Group Properties): see [`Client::update_group_properties`](Client::update_group_properties).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateGroupPropertiesRequest {
@@ -698,12 +715,15 @@ impl UpdateGroupPropertiesRequest {
     }
 }
 impl crate::validate::Validate for UpdateGroupPropertiesRequest {
+    #[cfg(feature = "server")]
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
         v.present(value, "properties");
     }
 }
 impl crate::Request for UpdateGroupPropertiesRequest {
-    const ACTION: crate::Action = crate::Action::UpdateGroupProperties;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::UpdateGroupProperties.info(),
+    );
     type Response = ();
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
@@ -746,7 +766,7 @@ impl crate::Client {
         crate::Call::new(self, UpdateGroupPropertiesRequest::new(group_id, properties))
     }
 }
-/// The request of `list_groups_properties` (List Groups Properties): see [`Client::list_groups_properties`](crate::Client::list_groups_properties).
+/// The request of `list_groups_properties` (List Groups Properties): see [`Client::list_groups_properties`](Client::list_groups_properties).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListGroupsPropertiesRequest {
@@ -783,12 +803,15 @@ impl ListGroupsPropertiesRequest {
     }
 }
 impl crate::validate::Validate for ListGroupsPropertiesRequest {
+    #[cfg(feature = "server")]
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
         v.present(value, "group_ids");
     }
 }
 impl crate::Request for ListGroupsPropertiesRequest {
-    const ACTION: crate::Action = crate::Action::ListGroupsProperties;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::ListGroupsProperties.info(),
+    );
     type Response = Vec<GroupProperties>;
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
@@ -836,7 +859,7 @@ impl crate::Call<'_, ListGroupsPropertiesRequest> {
         self.map(|request| request.name_prefix(name_prefix))
     }
 }
-/// The request of `delete_group_properties` (Delete Group Properties): see [`Client::delete_group_properties`](crate::Client::delete_group_properties).
+/// The request of `delete_group_properties` (Delete Group Properties): see [`Client::delete_group_properties`](Client::delete_group_properties).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteGroupPropertiesRequest {
@@ -861,12 +884,15 @@ impl DeleteGroupPropertiesRequest {
     }
 }
 impl crate::validate::Validate for DeleteGroupPropertiesRequest {
+    #[cfg(feature = "server")]
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
         v.present(value, "properties");
     }
 }
 impl crate::Request for DeleteGroupPropertiesRequest {
-    const ACTION: crate::Action = crate::Action::DeleteGroupProperties;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::DeleteGroupProperties.info(),
+    );
     type Response = ();
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)

@@ -10,7 +10,7 @@
 //! A tag can be used to mark a chat's thread only if the thread and the tag are assigned to at least one common group.
 #[allow(unused_imports)]
 use super::*;
-/// The request of `create_tag` (Create Tag): see [`Client::create_tag`](crate::Client::create_tag).
+/// The request of `create_tag` (Create Tag): see [`Client::create_tag`](Client::create_tag).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateTagRequest {
@@ -53,7 +53,9 @@ impl crate::validate::Validate for CreateTagRequest {
     }
 }
 impl crate::Request for CreateTagRequest {
-    const ACTION: crate::Action = crate::Action::CreateTag;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::CreateTag.info(),
+    );
     type Response = ();
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
@@ -97,7 +99,7 @@ impl crate::Call<'_, CreateTagRequest> {
         self.map(|request| request.group_ids(group_ids))
     }
 }
-/// The request of `delete_tag` (Delete Tag): see [`Client::delete_tag`](crate::Client::delete_tag).
+/// The request of `delete_tag` (Delete Tag): see [`Client::delete_tag`](Client::delete_tag).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteTagRequest {
@@ -129,7 +131,9 @@ impl crate::validate::Validate for DeleteTagRequest {
     }
 }
 impl crate::Request for DeleteTagRequest {
-    const ACTION: crate::Action = crate::Action::DeleteTag;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::DeleteTag.info(),
+    );
     type Response = ();
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
@@ -166,7 +170,7 @@ impl crate::Client {
         crate::Call::new(self, DeleteTagRequest::new(name))
     }
 }
-/// The request of `list_tags` (List Tags): see [`Client::list_tags`](crate::Client::list_tags).
+/// The request of `list_tags` (List Tags): see [`Client::list_tags`](Client::list_tags).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListTagsRequest {
@@ -189,12 +193,13 @@ impl crate::validate::Validate for ListTagsRequest {
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("filters", &self.filters);
     }
+    #[cfg(feature = "server")]
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
         v.json_field::<TagFilters>(value, "filters");
     }
 }
 impl crate::Request for ListTagsRequest {
-    const ACTION: crate::Action = crate::Action::ListTags;
+    const ACTION: crate::ActionName = crate::ActionName::listed(Action::ListTags.info());
     type Response = Vec<Tag>;
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
@@ -236,7 +241,7 @@ impl crate::Call<'_, ListTagsRequest> {
         self.map(|request| request.filters(filters))
     }
 }
-/// The request of `update_tag` (Update Tag): see [`Client::update_tag`](crate::Client::update_tag).
+/// The request of `update_tag` (Update Tag): see [`Client::update_tag`](Client::update_tag).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateTagRequest {
@@ -279,7 +284,9 @@ impl crate::validate::Validate for UpdateTagRequest {
     }
 }
 impl crate::Request for UpdateTagRequest {
-    const ACTION: crate::Action = crate::Action::UpdateTag;
+    const ACTION: crate::ActionName = crate::ActionName::listed(
+        Action::UpdateTag.info(),
+    );
     type Response = ();
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)

@@ -1,0 +1,355 @@
+//! The spec lowered once into what the emitters need: type expressions resolved, the required /
+//! optional split made, Rust names chosen, facts that need a walk over the types (secrets, lenient
+//! lists) computed. Lowering cannot fail: a type expression that does not parse (only possible in
+//! a spec that skipped validation) becomes `json`, so the emitters never meet an error.
+
+use crate::names;
+use crate::spec::{self, ConstraintKind, EnumValue, ErrorType, Format, Limits};
+use crate::type_expr::TypeExpr;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// A whole API version, ready to emit.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub version: String,
+    /// `v3_6`: the module the version's code lives in.
+    pub module: String,
+    pub base_url: String,
+    /// The path before an action's name: `/v3.6/configuration/action/`.
+    pub action_path: String,
+    pub source: String,
+    /// The crate's stable version: its methods are on the runtime's `crate::Client` and the crate
+    /// root re-exports it. Any other version gets a `Client` newtype of its own.
+    pub stable: bool,
+    pub sections: Vec<spec::Section>,
+    pub errors: Vec<ErrorType>,
+    pub types: Vec<Type>,
+    pub actions: Vec<Action>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Type {
+    Object(Object),
+    Enum {
+        name: String,
+        doc: String,
+        values: Vec<EnumValue>,
+    },
+}
+
+impl Type {
+    pub fn name(&self) -> &str {
+        match self {
+            Type::Object(object) => &object.name,
+            Type::Enum { name, .. } => name,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Object {
+    pub name: String,
+    pub doc: String,
+    pub fields: Vec<Field>,
+    pub constraints: Vec<Constraint>,
+}
+
+impl Object {
+    pub fn required(&self) -> impl Iterator<Item = &Field> {
+        self.fields.iter().filter(|f| f.required)
+    }
+
+    pub fn optional(&self) -> impl Iterator<Item = &Field> {
+        self.fields.iter().filter(|f| !f.required)
+    }
+
+    pub fn field(&self, wire: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.name == wire)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The JSON key.
+    pub name: String,
+    pub ty: TypeExpr,
+    /// Required in Rust: required by the reference and not only in some situations.
+    pub required: bool,
+    pub required_when: Option<String>,
+    pub description: String,
+    pub default: Option<Value>,
+    pub limits: Option<Limits>,
+    pub secret: bool,
+    pub format: Option<Format>,
+    pub request_values: Option<Vec<String>>,
+    pub may_omit: Vec<String>,
+    /// A required list or map: requests must carry it, an answer that leaves it out reads as empty.
+    pub lenient: bool,
+    /// The field's named type holds a lenient list or map somewhere inside.
+    pub holds_lenient: bool,
+    /// The field is a secret, or its named type holds one somewhere inside.
+    pub holds_secret: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Constraint {
+    pub kind: ConstraintKind,
+    pub fields: Vec<String>,
+    pub selector: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Action {
+    pub name: String,
+    pub title: String,
+    pub section: String,
+    pub description: String,
+    pub scopes: Vec<String>,
+    pub scope_notes: BTreeMap<String, String>,
+    pub batch_endpoint: Option<String>,
+    pub read_only: bool,
+    /// The request type, named `{Action}Request`.
+    pub request: Object,
+    pub response: Response,
+    pub carries_secrets: bool,
+    pub paging: Option<Paging>,
+    pub example_request: Option<Value>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Response {
+    Empty,
+    Type(TypeExpr),
+    /// An answer type of its own, named `{Action}Response`.
+    Fields(Object),
+}
+
+/// How an action pages, resolved against its request and answer (see `spec/README.md`).
+#[derive(Debug, Clone)]
+pub struct Paging {
+    pub page_id: String,
+    pub limit: String,
+    pub items: String,
+    /// The Rust type of one item of the answer's list.
+    pub item: TypeExpr,
+    pub next_page_id: String,
+    pub excluded_by_page_id: Vec<String>,
+}
+
+/// `3.6` → `v3_6`.
+pub fn module_name(version: &str) -> String {
+    let mut module = String::from("v");
+    module.extend(
+        version
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }),
+    );
+    module
+}
+
+pub fn lower(spec: &spec::Spec, stable: bool) -> Model {
+    let types: BTreeMap<&str, &spec::TypeDef> = spec.types.iter().map(|t| (t.name(), t)).collect();
+    let cx = Lowering { types: &types };
+    let lowered_types = spec
+        .types
+        .iter()
+        .map(|def| match def {
+            spec::TypeDef::Object {
+                name,
+                description,
+                fields,
+                constraints,
+            } => Type::Object(cx.object(name, description, fields, constraints)),
+            spec::TypeDef::Enum {
+                name,
+                description,
+                values,
+            } => Type::Enum {
+                name: name.clone(),
+                doc: description.clone(),
+                values: values.clone(),
+            },
+        })
+        .collect();
+    let actions = spec
+        .actions
+        .iter()
+        .map(|action| {
+            let request_doc = format!(
+                "The request of `{name}` ({}): see [`Client::{name}`](Client::{name}).",
+                action.title,
+                name = action.name
+            );
+            let request = cx.object(
+                &names::request_type(&action.name),
+                &request_doc,
+                &action.params,
+                &action.constraints,
+            );
+            let response = match &action.response {
+                spec::Response::Empty { .. } => Response::Empty,
+                spec::Response::Type { ty } => Response::Type(resolve(ty)),
+                spec::Response::Fields { fields } => {
+                    let doc = format!(
+                        "The response of `{name}` ({}): see [`Client::{name}`](Client::{name}).",
+                        action.title,
+                        name = action.name
+                    );
+                    Response::Fields(cx.object(
+                        &names::response_type(&action.name),
+                        &doc,
+                        fields,
+                        &[],
+                    ))
+                }
+            };
+            let carries_secrets = request.fields.iter().any(|f| f.holds_secret)
+                || match &response {
+                    Response::Empty => false,
+                    Response::Type(ty) => ty.named().is_some_and(|n| cx.named_holds_secret(n)),
+                    Response::Fields(object) => object.fields.iter().any(|f| f.holds_secret),
+                };
+            let paging = action.paging.as_ref().and_then(|p| cx.paging(p, &response));
+            Action {
+                name: action.name.clone(),
+                title: action.title.clone(),
+                section: action.section.clone(),
+                description: action.description.clone(),
+                scopes: action.scopes.clone(),
+                scope_notes: action.scope_notes.clone(),
+                batch_endpoint: action.batch_endpoint.clone(),
+                read_only: action.read_only,
+                request,
+                response,
+                carries_secrets,
+                paging,
+                example_request: action.examples.request.clone(),
+            }
+        })
+        .collect();
+    Model {
+        version: spec.version.clone(),
+        module: module_name(&spec.version),
+        base_url: spec.base_url.clone(),
+        action_path: spec.path.replace("{action}", ""),
+        source: format!("spec/configuration-v{}.json", spec.version),
+        stable,
+        sections: spec.sections.clone(),
+        errors: spec.errors.clone(),
+        types: lowered_types,
+        actions,
+    }
+}
+
+/// A type expression; validation has made sure it parses, and `json` stands in if it does not.
+pub fn resolve(text: &str) -> TypeExpr {
+    TypeExpr::parse(text).unwrap_or(TypeExpr::Json)
+}
+
+struct Lowering<'a> {
+    types: &'a BTreeMap<&'a str, &'a spec::TypeDef>,
+}
+
+impl Lowering<'_> {
+    fn object(
+        &self,
+        name: &str,
+        doc: &str,
+        fields: &[spec::Field],
+        constraints: &[spec::Constraint],
+    ) -> Object {
+        Object {
+            name: name.to_string(),
+            doc: doc.to_string(),
+            fields: fields.iter().map(|f| self.field(f)).collect(),
+            constraints: constraints
+                .iter()
+                .map(|c| Constraint {
+                    kind: c.kind,
+                    fields: c.fields.clone(),
+                    selector: c.selector.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    fn field(&self, f: &spec::Field) -> Field {
+        let ty = resolve(&f.ty);
+        let required = f.always_required();
+        let named = ty.named();
+        Field {
+            name: f.name.clone(),
+            lenient: required && matches!(ty, TypeExpr::Array(_) | TypeExpr::Map(_)),
+            holds_lenient: named.is_some_and(|n| self.holds_lenient(n, &mut Vec::new())),
+            holds_secret: f.secret || named.is_some_and(|n| self.named_holds_secret(n)),
+            ty,
+            required,
+            required_when: f.required_when.clone(),
+            description: f.description.clone(),
+            default: f.default.clone(),
+            limits: f.limits.clone(),
+            secret: f.secret,
+            format: f.format,
+            request_values: f.request_values.clone(),
+            may_omit: f.may_omit.clone(),
+        }
+    }
+
+    fn fields_of(&self, name: &str) -> Option<&[spec::Field]> {
+        match self.types.get(name) {
+            Some(spec::TypeDef::Object { fields, .. }) => Some(fields),
+            _ => None,
+        }
+    }
+
+    fn holds_lenient(&self, name: &str, seen: &mut Vec<String>) -> bool {
+        if seen.iter().any(|s| s == name) {
+            return false;
+        }
+        seen.push(name.to_string());
+        self.fields_of(name).into_iter().flatten().any(|f| {
+            let ty = resolve(&f.ty);
+            (f.always_required() && matches!(ty, TypeExpr::Array(_) | TypeExpr::Map(_)))
+                || ty.named().is_some_and(|n| self.holds_lenient(n, seen))
+        })
+    }
+
+    fn named_holds_secret(&self, name: &str) -> bool {
+        self.holds_secret(name, &mut Vec::new())
+    }
+
+    fn holds_secret(&self, name: &str, seen: &mut Vec<String>) -> bool {
+        if seen.iter().any(|s| s == name) {
+            return false;
+        }
+        seen.push(name.to_string());
+        self.fields_of(name).into_iter().flatten().any(|f| {
+            f.secret
+                || resolve(&f.ty)
+                    .named()
+                    .is_some_and(|n| self.holds_secret(n, seen))
+        })
+    }
+
+    /// Validation has checked the names; an action whose paging does not resolve simply does not
+    /// page.
+    fn paging(&self, p: &spec::Paging, response: &Response) -> Option<Paging> {
+        let items = match response {
+            Response::Fields(object) => object.field(&p.items)?,
+            _ => return None,
+        };
+        let item = match &items.ty {
+            TypeExpr::Array(inner) => (**inner).clone(),
+            _ => return None,
+        };
+        Some(Paging {
+            page_id: p.page_id.clone(),
+            limit: p.limit.clone(),
+            items: p.items.clone(),
+            item,
+            next_page_id: p.next_page_id.clone(),
+            excluded_by_page_id: p.excluded_by_page_id.clone(),
+        })
+    }
+}
