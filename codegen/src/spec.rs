@@ -203,6 +203,23 @@ pub struct Action {
     pub notes: Vec<String>,
     #[serde(default)]
     pub examples: Examples,
+    /// The action answers a page at a time (see `Paging`).
+    #[serde(default)]
+    pub paging: Option<Paging>,
+}
+
+/// How an action pages: the names of its page-id and limit parameters, the answer's list of
+/// items and next-page id, and the parameters a page id stands for (which a request with a page
+/// id may not carry). Read and kept; the emitters do not use it yet.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Paging {
+    pub page_id: String,
+    pub limit: String,
+    pub items: String,
+    pub next_page_id: String,
+    #[serde(default)]
+    pub excluded_by_page_id: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

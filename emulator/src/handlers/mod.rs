@@ -4,6 +4,8 @@
 mod agents;
 mod auto_access;
 mod bots;
+mod customer_bans;
+mod greetings;
 mod groups;
 mod other;
 mod properties;
@@ -132,6 +134,15 @@ pub fn handle(request: AnyRequest, ctx: &Ctx, state: &mut State) -> Outcome {
             org(&r.owner_client_id).and_then(|()| bots::reset_template_secret(r, state))
         }
         R::ResetBotSecret(r) => bots::reset_secret(r, who, state),
+
+        R::ListCustomerBans(_) => customer_bans::list(state),
+        R::UnbanCustomer(r) => customer_bans::unban(r, state),
+
+        R::CreateGreeting(r) => greetings::create(r, state),
+        R::UpdateGreeting(r) => greetings::update(r, state),
+        R::DeleteGreeting(r) => greetings::delete(r, state),
+        R::ListGreetings(r) => greetings::list(r, state),
+        R::GetGreeting(r) => greetings::get(r, state),
 
         R::CreateGroup(r) => groups::create(r, state),
         R::UpdateGroup(r) => groups::update(r, state),
