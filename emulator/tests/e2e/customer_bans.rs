@@ -81,3 +81,62 @@ async fn unban_takes_exactly_one_of_ip_and_customer_id() {
     let err = emu.client().unban_customer().await.unwrap_err();
     assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
 }
+
+#[tokio::test]
+async fn state_files_from_before_bans_and_greetings_load_and_seeded_bans_are_kept_once() {
+    let dir = crate::persistence::temp_dir("bans");
+    let file = dir.join("state.json");
+    let emu = Emulator::builder().state_file(&file).start().await.unwrap();
+    emu.stop().await.unwrap();
+    let mut old: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    for key in ["customer_bans", "greetings", "next_greeting_id"] {
+        assert!(old.as_object_mut().unwrap().remove(key).is_some(), "{key}");
+    }
+    std::fs::write(&file, old.to_string()).unwrap();
+
+    let seeded = ban("192.168.8.1", None, "2999-01-01T00:00:00.000000Z");
+    for round in 0..2 {
+        let emu = Emulator::builder()
+            .state_file(&file)
+            .customer_ban(seeded.clone())
+            .start()
+            .await
+            .unwrap();
+        let client = emu.client();
+        assert_eq!(
+            client.list_customer_bans().await.unwrap(),
+            vec![seeded.clone()]
+        );
+        // A write saves the state, bans included.
+        client.create_tag(format!("saved-{round}")).await.unwrap();
+        emu.stop().await.unwrap();
+    }
+    let emu = Emulator::builder().state_file(&file).start().await.unwrap();
+    let client = emu.client();
+    assert_eq!(client.list_customer_bans().await.unwrap().len(), 1);
+    let greeting = client
+        .create_greeting(
+            GreetingType::Normal,
+            true,
+            "First",
+            0,
+            [
+                GreetingRule::new(RuleCondition::And, RuleType::SearchKeyword)
+                    .operator(RuleOperator::Contains)
+                    .value("shoes"),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(greeting.id, 1);
+    client.unban_customer().ip("192.168.8.1").await.unwrap();
+    emu.stop().await.unwrap();
+    let emu = Emulator::builder().state_file(&file).start().await.unwrap();
+    assert!(
+        emu.client().list_customer_bans().await.unwrap().is_empty(),
+        "the unban was saved"
+    );
+    emu.stop().await.unwrap();
+    let _ = std::fs::remove_dir_all(dir);
+}

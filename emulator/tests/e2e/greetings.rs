@@ -370,3 +370,77 @@ async fn refused_greeting_requests_leave_nothing_behind() {
         (400, &json!("validation"))
     );
 }
+
+#[tokio::test]
+async fn reading_greetings_needs_greetings_ro_and_writing_greetings_rw() {
+    let emu = livechat_config_emulator::Emulator::builder()
+        .seed(1)
+        .token(livechat_config_emulator::Token::bearer("dal:reader").scopes(["greetings:ro"]))
+        .start()
+        .await
+        .unwrap();
+    let id = emu
+        .client()
+        .create_greeting(GreetingType::Normal, true, "G", 0, [url_rule("x")])
+        .await
+        .unwrap()
+        .id;
+    let reader = emu.client_with(Credentials::bearer("dal:reader"));
+    assert_eq!(reader.get_greeting(id).await.unwrap().name, "G");
+    assert_eq!(reader.list_greetings().await.unwrap().found_greetings, 1);
+    assert_eq!(
+        kind(reader.delete_greeting(id).await),
+        ErrorKind::Authorization
+    );
+    assert_eq!(
+        kind(reader.list_customer_bans().await),
+        ErrorKind::Authorization
+    );
+    assert_eq!(reader.list_greetings().await.unwrap().found_greetings, 1);
+}
+
+#[tokio::test]
+async fn greetings_survive_a_restart_and_their_ids_are_not_reused() {
+    let dir = crate::persistence::temp_dir("greetings");
+    let file = dir.join("state.json");
+    let start = || {
+        livechat_config_emulator::Emulator::builder()
+            .state_file(&file)
+            .start()
+    };
+    let emu = start().await.unwrap();
+    let client = emu.client();
+    let kept = client
+        .create_greeting(
+            GreetingType::Announcement,
+            false,
+            "Kept",
+            0,
+            [url_rule("x")],
+        )
+        .rich_message(welcome_message())
+        .await
+        .unwrap()
+        .id;
+    let gone = client
+        .create_greeting(GreetingType::Normal, true, "Gone", 0, [url_rule("y")])
+        .await
+        .unwrap()
+        .id;
+    client.delete_greeting(gone).await.unwrap();
+    let before = client.get_greeting(kept).await.unwrap();
+    emu.stop().await.unwrap();
+
+    let emu = start().await.unwrap();
+    let client = emu.client();
+    assert_eq!(client.get_greeting(kept).await.unwrap(), before);
+    assert_eq!(kind(client.get_greeting(gone).await), ErrorKind::NotFound);
+    let next = client
+        .create_greeting(GreetingType::Normal, true, "Next", 0, [url_rule("z")])
+        .await
+        .unwrap()
+        .id;
+    assert!(next > gone, "{next} after {gone}");
+    emu.stop().await.unwrap();
+    let _ = std::fs::remove_dir_all(dir);
+}
