@@ -3208,7 +3208,7 @@ impl crate::validate::Validate for SourceType {
         }
     }
 }
-/// Only one filter (values or exclude_values) is allowed. Supports every user type (Agent, Customer, Bot).
+/// Only one filter (values or exclude_values) is allowed. Supports every user type (agent, customer).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserIdsFilter {
@@ -3258,7 +3258,7 @@ impl crate::validate::Validate for UserIdsFilter {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ChatPresenceFilter {
-    /// Only one filter (values or exclude_values) is allowed. Supports every user type (Agent, Customer, Bot).
+    /// Only one filter (values or exclude_values) is allowed. Supports every user type (agent, customer).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<UserIdsFilter>,
     /// If any bot owned by owner_client_id is in the chat, the webhook will be triggered.
@@ -3273,7 +3273,7 @@ impl ChatPresenceFilter {
             my_bots: None,
         }
     }
-    /// Only one filter (values or exclude_values) is allowed. Supports every user type (Agent, Customer, Bot).
+    /// Only one filter (values or exclude_values) is allowed. Supports every user type (agent, customer).
     pub fn user_ids(mut self, user_ids: UserIdsFilter) -> Self {
         self.user_ids = Some(user_ids);
         self
