@@ -760,6 +760,7 @@ fn v3_6_reads_as_the_stable_version() {
         .any(|p| p["name"] == "name"));
     assert_eq!(param("create_bot", "type")["default"], "chatbot");
     assert_eq!(param("update_bot", "type")["type"], "string");
+    assert_eq!(param("update_bot", "job_title")["required"], false);
     assert_eq!(field("Bot", "type")["required"], false);
     assert_eq!(
         param("register_webhook", "url")["limits"]["max_length"],

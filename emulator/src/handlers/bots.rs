@@ -82,6 +82,9 @@ pub fn update(req: UpdateBotRequest, state: &mut State) -> Outcome {
     if req.default_group_priority.is_some() {
         bot.default_group_priority = req.default_group_priority;
     }
+    if req.job_title.is_some() {
+        bot.job_title = req.job_title;
+    }
     if req.r#type.is_some() {
         bot.r#type = req.r#type;
     }

@@ -40,7 +40,7 @@ async fn agents_take_no_avatar_and_updates_take_no_name() {
 }
 
 #[tokio::test]
-async fn bots_have_a_type_chatbot_unless_set() {
+async fn bots_have_a_type_chatbot_unless_set_and_updates_take_a_job_title() {
     let emu = emulator().await;
     let client = emu.client();
     let plain = client.create_bot("Plain").await.unwrap().id;
@@ -53,7 +53,18 @@ async fn bots_have_a_type_chatbot_unless_set() {
         client.get_bot(&custom).await.unwrap().r#type.as_deref(),
         Some("faq")
     );
-    client.update_bot(&plain).r#type("router").await.unwrap();
+    client
+        .update_bot(&plain)
+        .r#type("router")
+        .job_title("Router")
+        .await
+        .unwrap();
+    let updated = client
+        .get_bot(&plain)
+        .fields([BotField::JobTitle])
+        .await
+        .unwrap();
+    assert_eq!(updated.job_title.as_deref(), Some("Router"));
     let listed = client.list_bots().all(true).await.unwrap();
     let types: Vec<(&str, Option<&str>)> = listed
         .iter()

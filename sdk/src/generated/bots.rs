@@ -1002,6 +1002,9 @@ pub struct UpdateBotRequest {
     /// The default routing priority for a group without defined priority. Possible priority values: first - The highest chat routing priority. Bots with the first priority get chats before others from the same group, e.g. Bots can get chats before regular Agents. Corresponds to the bot priority option in the LiveChat App. normal - The medium chat routing priority. Bots with the normal priority get chats before agents with the last priority, when there are no Agents with the first priority available with free slots in the group. Corresponds to the Primary priority option in the LiveChat App. last - The lowest chat routing priority. Bots with the last priority get chats when there are no Agents with the first or normal priority available with free slots in the group. Corresponds to the Secondary priority option in the LiveChat App. supervisor - Bots with the supervisor priority will not get any chats assigned automatically.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_group_priority: Option<Priority>,
+    /// The bot's job title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job_title: Option<String>,
     /// A custom value to categorize or identify the bot.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -1021,6 +1024,7 @@ impl UpdateBotRequest {
             max_chats_count: None,
             groups: None,
             default_group_priority: None,
+            job_title: None,
             r#type: None,
             work_scheduler: None,
         }
@@ -1054,6 +1058,11 @@ impl UpdateBotRequest {
     /// The default routing priority for a group without defined priority. Possible priority values: first - The highest chat routing priority. Bots with the first priority get chats before others from the same group, e.g. Bots can get chats before regular Agents. Corresponds to the bot priority option in the LiveChat App. normal - The medium chat routing priority. Bots with the normal priority get chats before agents with the last priority, when there are no Agents with the first priority available with free slots in the group. Corresponds to the Primary priority option in the LiveChat App. last - The lowest chat routing priority. Bots with the last priority get chats when there are no Agents with the first or normal priority available with free slots in the group. Corresponds to the Secondary priority option in the LiveChat App. supervisor - Bots with the supervisor priority will not get any chats assigned automatically.
     pub fn default_group_priority(mut self, default_group_priority: Priority) -> Self {
         self.default_group_priority = Some(default_group_priority);
+        self
+    }
+    /// The bot's job title.
+    pub fn job_title(mut self, job_title: impl Into<String>) -> Self {
+        self.job_title = Some(job_title.into());
         self
     }
     /// A custom value to categorize or identify the bot.
@@ -1215,6 +1224,10 @@ impl crate::Call<'_, UpdateBotRequest> {
     /// The default routing priority for a group without defined priority. Possible priority values: first - The highest chat routing priority. Bots with the first priority get chats before others from the same group, e.g. Bots can get chats before regular Agents. Corresponds to the bot priority option in the LiveChat App. normal - The medium chat routing priority. Bots with the normal priority get chats before agents with the last priority, when there are no Agents with the first priority available with free slots in the group. Corresponds to the Primary priority option in the LiveChat App. last - The lowest chat routing priority. Bots with the last priority get chats when there are no Agents with the first or normal priority available with free slots in the group. Corresponds to the Secondary priority option in the LiveChat App. supervisor - Bots with the supervisor priority will not get any chats assigned automatically.
     pub fn default_group_priority(self, default_group_priority: Priority) -> Self {
         self.map(|request| request.default_group_priority(default_group_priority))
+    }
+    /// The bot's job title.
+    pub fn job_title(self, job_title: impl Into<String>) -> Self {
+        self.map(|request| request.job_title(job_title))
     }
     /// A custom value to categorize or identify the bot.
     pub fn r#type(self, r#type: impl Into<String>) -> Self {
