@@ -53,7 +53,7 @@ fn enum_values(type_name: &str) -> Vec<String> {
 }
 
 #[test]
-fn all_56_actions_in_their_8_sections() {
+fn all_63_actions_in_their_10_sections() {
     let mut per_section: BTreeMap<String, usize> = BTreeMap::new();
     for a in actions() {
         *per_section
@@ -64,6 +64,8 @@ fn all_56_actions_in_their_8_sections() {
         ("agents", 9),
         ("auto_access", 4),
         ("bots", 12),
+        ("customer_bans", 2),
+        ("greetings", 5),
         ("groups", 5),
         ("properties", 10),
         ("tags", 4),
@@ -74,7 +76,9 @@ fn all_56_actions_in_their_8_sections() {
     .map(|(s, n)| (s.to_string(), n))
     .collect();
     assert_eq!(per_section, expected);
-    assert_eq!(actions().len(), 56);
+    assert_eq!(actions().len(), 63);
+    let batch_endpoints = actions().iter().filter(|a| a["batch"] == true).count();
+    assert_eq!(batch_endpoints, 9);
 }
 
 #[test]
@@ -98,7 +102,7 @@ fn batch_endpoints_are_exactly_the_reference_table() {
             "batch_delete_bots"
         ])
     );
-    assert_eq!(Action::ALL.len(), 65);
+    assert_eq!(Action::ALL.len(), 72);
     // Its own row says "Yes", the table does not list it: the table wins, and the spec says so.
     let unsuspension = action("request_agent_unsuspension");
     assert_eq!(unsuspension["batch"], false);
@@ -177,7 +181,7 @@ fn the_13_documented_error_types() {
 fn limits_defaults_and_enums_from_the_tables() {
     assert_eq!(
         param("create_agent", "max_chats_count")["limits"]["max"],
-        100.0
+        20.0
     );
     assert_eq!(param("create_agent", "max_chats_count")["default"], 6);
     assert_eq!(
@@ -199,7 +203,7 @@ fn limits_defaults_and_enums_from_the_tables() {
         ["first", "normal", "last", "supervisor"]
     );
     assert_eq!(enum_values("Notification").len(), 14);
-    assert_eq!(enum_values("WebhookAction").len(), 37);
+    assert_eq!(enum_values("WebhookAction").len(), 38);
     assert_eq!(
         enum_values("Plan"),
         ["starter", "team", "enterprise", "enterpriseplus"]
@@ -294,11 +298,10 @@ fn every_example_request_decodes_and_published_mismatches_are_rejected() {
             rejected += 1;
         }
     }
-    assert_eq!(decoded, 56);
-    assert!(
-        rejected >= 6,
-        "the reference's non-conforming examples: {rejected}"
-    );
+    assert_eq!(decoded, 63);
+    // Five bot-template examples without owner_client_id, Update Agent's day-keyed scheduler, and
+    // the greeting examples' "text" template.
+    assert_eq!(rejected, 8, "the reference's non-conforming examples");
 }
 
 #[test]
@@ -356,10 +359,10 @@ fn decode_request_names_the_action_and_the_field() {
     assert_eq!(err.path, "max_chats_count");
 
     let err = Action::CreateAgent
-        .decode_request(br#"{"id": "a@b.c", "name": "b", "max_chats_count": 101}"#)
+        .decode_request(br#"{"id": "a@b.c", "name": "b", "max_chats_count": 21}"#)
         .unwrap_err();
     assert_eq!(err.path, "max_chats_count");
-    assert!(err.message.contains("at most 100"), "{err}");
+    assert!(err.message.contains("at most 20"), "{err}");
 
     let err = Action::CreateGroup
         .decode_request(
@@ -707,4 +710,165 @@ fn a_bot_may_send_a_timezone_alone_an_agent_may_not() {
         )
         .unwrap_err();
     assert_eq!(err.path, "work_scheduler.timezone");
+}
+
+/// The reference's example answers (its `payloads/v3.6/` files, one per action that has one,
+/// named after the action) are the spec's examples, unchanged.
+#[test]
+fn the_reference_payloads_are_the_spec_examples() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("reference/v3.6");
+    let mut compared = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_stem().unwrap().to_str().unwrap().to_string();
+        let payload: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        assert_eq!(
+            action(&name)["examples"]["response"],
+            payload,
+            "example response of `{name}`"
+        );
+        let typed = Action::from_name(&name)
+            .unwrap()
+            .decode_response(payload.to_string().as_bytes())
+            .unwrap_or_else(|e| panic!("payload of `{name}`: {e}"));
+        assert_eq!(typed.action().name(), name);
+        compared += 1;
+    }
+    assert_eq!(compared, 30);
+}
+
+#[test]
+fn v3_6_reads_as_the_stable_version() {
+    let description = spec_json()["description"].as_str().unwrap().to_string();
+    assert!(
+        description.contains("current stable version"),
+        "{description}"
+    );
+    assert!(!description.contains("developer preview"));
+    assert_eq!(
+        param("create_agent", "max_chats_count")["limits"]["max"],
+        20
+    );
+    for name in ["create_agent", "update_agent"] {
+        let params = action(name)["params"].to_string();
+        assert!(!params.contains("\"avatar\""), "{name} takes no avatar");
+    }
+    assert!(!action("update_agent")["params"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["name"] == "name"));
+    assert_eq!(param("create_bot", "type")["default"], "chatbot");
+    assert_eq!(param("update_bot", "type")["type"], "string");
+    assert_eq!(param("update_bot", "job_title")["required"], false);
+    assert_eq!(field("Bot", "type")["required"], false);
+    assert_eq!(
+        param("register_webhook", "url")["limits"]["max_length"],
+        500
+    );
+    let actions = enum_values("WebhookAction");
+    assert!(actions.contains(&"event_deleted".to_string()));
+    assert!(actions.contains(&"thread_summary_set".to_string()));
+    assert!(!actions.contains(&"incoming_customer".to_string()));
+    assert_eq!(
+        action("list_customer_bans")["scopes"],
+        json!(["banlist_read"])
+    );
+    assert_eq!(action("unban_customer")["scopes"], json!(["banlist_write"]));
+    for name in ["create_greeting", "update_greeting", "delete_greeting"] {
+        assert_eq!(action(name)["scopes"], json!(["greetings:rw"]), "{name}");
+    }
+    for name in ["list_greetings", "get_greeting"] {
+        assert_eq!(action(name)["scopes"], json!(["greetings:ro"]), "{name}");
+    }
+    assert_eq!(enum_values("RuleType").len(), 13);
+    assert_eq!(enum_values("RuleOperator").len(), 8);
+    assert_eq!(field("GreetingRule", "urls")["limits"]["max_items"], 10);
+    assert_eq!(param("create_greeting", "rules")["limits"]["max_items"], 10);
+    assert_eq!(
+        field("RichMessageElement", "buttons")["limits"]["max_items"],
+        13
+    );
+    assert_eq!(param("list_greetings", "limit")["default"], 100);
+    assert_eq!(param("list_greetings", "limit")["limits"]["max"], 100);
+}
+
+#[test]
+fn list_greetings_pages_and_a_page_id_excludes_its_filters() {
+    assert_eq!(
+        action("list_greetings")["paging"],
+        json!({"page_id": "page_id", "limit": "limit", "items": "greetings",
+               "next_page_id": "next_page_id", "excluded_by_page_id": ["groups", "limit"]})
+    );
+    let paging: Vec<Value> = actions()
+        .into_iter()
+        .filter(|a| a.get("paging").is_some())
+        .collect();
+    assert_eq!(paging.len(), 1);
+    for body in [
+        json!({"page_id": "p1", "groups": [0]}),
+        json!({"page_id": "p1", "limit": 10}),
+    ] {
+        let err = Action::ListGreetings
+            .decode_request(body.to_string().as_bytes())
+            .expect_err("page_id with a filter it stands for");
+        assert!(err.message.contains("page_id"), "{err}");
+    }
+    let ok = Action::ListGreetings.decode_request(br#"{"page_id": "p1"}"#);
+    assert!(matches!(ok, Ok(AnyRequest::ListGreetings(_))));
+}
+
+#[test]
+fn unban_customer_takes_exactly_one_of_ip_and_customer_id() {
+    for body in [json!({}), json!({"ip": "10.0.0.1", "customer_id": "c1"})] {
+        let err = Action::UnbanCustomer
+            .decode_request(body.to_string().as_bytes())
+            .expect_err("neither or both");
+        assert!(err.message.contains("ip"), "{err}");
+    }
+    for body in [json!({"ip": "10.0.0.1"}), json!({"customer_id": "c1"})] {
+        assert!(Action::UnbanCustomer
+            .decode_request(body.to_string().as_bytes())
+            .is_ok());
+    }
+}
+
+#[test]
+fn the_greeting_examples_template_is_refused_and_the_conforming_one_is_cards() {
+    for name in ["create_greeting", "update_greeting"] {
+        let examples = &action(name)["examples"];
+        assert_eq!(
+            examples["request_as_published"]["rich_message"]["template_id"],
+            "text"
+        );
+        assert_eq!(examples["request"]["rich_message"]["template_id"], "cards");
+        let err = Action::from_name(name)
+            .unwrap()
+            .decode_request(examples["request_as_published"].to_string().as_bytes())
+            .unwrap_err();
+        assert_eq!(err.path, "rich_message.template_id", "{name}: {err}");
+        assert!(
+            action(name)["notes"].to_string().contains("cards"),
+            "{name}"
+        );
+    }
+    // Answers leave the template out; requests must name it.
+    let Ok(AnyResponse::GetGreeting(greeting)) = Action::GetGreeting.decode_response(
+        action("get_greeting")["examples"]["response"]
+            .to_string()
+            .as_bytes(),
+    ) else {
+        panic!("get_greeting example");
+    };
+    let message = greeting.rich_message.unwrap();
+    assert_eq!(message.template_id, None);
+    let button = &message.elements.unwrap()[0].buttons.clone().unwrap()[0];
+    assert_eq!(
+        button.button_id.as_deref(),
+        Some("20ff0b3f-fbed-49f4-b13f-788c9ec66f03")
+    );
+    assert_eq!(
+        greeting.rules[0].r#type,
+        livechat_config::RuleType::VisitTimeSite
+    );
 }

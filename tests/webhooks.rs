@@ -82,7 +82,7 @@ fn additional_data_and_its_members_are_optional() {
 fn every_documented_action_name_parses_to_its_variant() {
     assert_eq!(
         WebhookAction::KNOWN.len(),
-        37,
+        38,
         "the Triggering actions table"
     );
     for action in WebhookAction::KNOWN {
@@ -362,9 +362,9 @@ fn author_type_is_allowed_only_for_incoming_event_and_event_updated() {
 #[test]
 fn only_the_filters_the_table_lists_for_an_action_pass() {
     let presence = || ChatPresenceFilter::new().my_bots(true);
-    // incoming_customer: "source_type" only.
+    // agent_created: "source_type" only.
     let found = violations(&register(
-        WebhookAction::IncomingCustomer,
+        WebhookAction::AgentCreated,
         WebhookFilters::new()
             .chat_presence(presence())
             .only_my_chats(false)
@@ -374,7 +374,7 @@ fn only_the_filters_the_table_lists_for_an_action_pass() {
     assert_eq!(paths, ["filters.only_my_chats", "filters.chat_presence"]);
     assert_eq!(
         found[0].message,
-        "is not available for `action` `incoming_customer` (available: `source_type`)"
+        "is not available for `action` `agent_created` (available: `source_type`)"
     );
     // customer_session_fields_updated: chat_presence and source_type, not only_my_chats.
     let found = violations(&register(

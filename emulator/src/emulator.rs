@@ -8,7 +8,7 @@ use crate::faults::{Dice, Faults};
 use crate::persist::Store;
 use crate::server::{lock, router, Shared};
 use crate::state::State;
-use livechat_config::{Action, Client, Credentials};
+use livechat_config::{Action, Client, Credentials, CustomerBan};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::net::SocketAddr;
@@ -34,6 +34,7 @@ pub struct EmulatorBuilder {
     header_read_timeout: Duration,
     idle_timeout: Duration,
     max_connections: Option<usize>,
+    customer_bans: Vec<CustomerBan>,
 }
 
 /// How long a client may take to send a request's headers, by default.
@@ -55,6 +56,7 @@ impl Default for EmulatorBuilder {
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             max_connections: None,
+            customer_bans: Vec::new(),
         }
     }
 }
@@ -158,6 +160,13 @@ impl EmulatorBuilder {
         self
     }
 
+    /// A ban the license starts with (bans are made through the Agent Chat API, which this
+    /// emulator does not serve). A ban already in a loaded state file is not added twice.
+    pub fn customer_ban(mut self, ban: CustomerBan) -> Self {
+        self.customer_bans.push(ban);
+        self
+    }
+
     /// Binds and starts serving in the background of the current tokio runtime.
     pub async fn start(self) -> io::Result<Emulator> {
         let seed = self.seed.unwrap_or_else(|| {
@@ -178,6 +187,12 @@ impl EmulatorBuilder {
             },
             None => State::fresh(seed),
         };
+        let mut state = state;
+        for ban in self.customer_bans {
+            if !state.customer_bans.contains(&ban) {
+                state.customer_bans.push(ban);
+            }
+        }
         // A personal access token carries no region prefix: the default one lives wherever
         // this emulator does.
         let mut tokens = if self.default_tokens {

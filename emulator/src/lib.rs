@@ -1,13 +1,14 @@
 //! A stateful LiveChat Configuration API v3.6 on loopback, for offline development and tests.
 //!
-//! It serves all 56 actions and the 9 batch endpoints at `/v3.6/configuration/action/<name>`,
+//! It serves all 63 actions and the 9 batch endpoints at `/v3.6/configuration/action/<name>`,
 //! checks every request body against the spec with the sdk's own decoder, and keeps a license's
-//! state (agents, groups, bots, tags, auto access, properties, webhooks) the way the reference
-//! describes it.
+//! state (agents, groups, bots, tags, auto access, properties, webhooks, greetings, customer bans)
+//! the way the reference describes it.
 //!
 //! **Starting state.** A fresh emulator holds one license: group `0` ("General", language `en`)
 //! with its owner, the agent [`OWNER_ID`] (role `owner`), as its only member; the properties of
-//! the [`TEST_NAMESPACE`] namespace; no other agents, bots, tags, auto accesses or webhooks.
+//! the [`TEST_NAMESPACE`] namespace; no other agents, bots, tags, auto accesses, webhooks or
+//! greetings, and only the customer bans given to [`EmulatorBuilder::customer_ban`].
 //! Agents created without groups join group `0`. Changes apply at once (the production API
 //! takes up to 2 minutes to propagate them).
 //!

@@ -6,9 +6,9 @@
 use crate::clock::now_rfc3339;
 use crate::error::Failure;
 use livechat_config::{
-    AccessType, Agent, AutoAccess, Bot, EmailSubscription, GroupAssignment, LocationAccess,
-    LoginStatus, Notification, Priority, PropertyAccess, PropertyDefinition, PropertyType, Role,
-    Tag, Webhook,
+    AccessType, Agent, AutoAccess, Bot, CustomerBan, EmailSubscription, Greeting, GroupAssignment,
+    LocationAccess, LoginStatus, Notification, Priority, PropertyAccess, PropertyDefinition,
+    PropertyType, Role, Tag, Webhook,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -46,6 +46,19 @@ pub struct State {
     pub company: BTreeMap<String, Value>,
     /// Bot tokens issued by `issue_bot_token`: token → bot id.
     pub bot_tokens: BTreeMap<String, String>,
+    /// Bans are made through another API, so they arrive from the emulator's builder.
+    /// State files written before bans and greetings existed load with none.
+    #[serde(default)]
+    pub customer_bans: Vec<CustomerBan>,
+    #[serde(default)]
+    pub greetings: BTreeMap<u64, Greeting>,
+    /// Greeting ids are never reused, even after a delete.
+    #[serde(default = "first_greeting_id")]
+    pub next_greeting_id: u64,
+}
+
+fn first_greeting_id() -> u64 {
+    1
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -140,6 +153,9 @@ impl State {
             disabled_webhooks: BTreeSet::new(),
             company: BTreeMap::new(),
             bot_tokens: BTreeMap::new(),
+            customer_bans: Vec::new(),
+            greetings: BTreeMap::new(),
+            next_greeting_id: first_greeting_id(),
         };
         state.groups.insert(
             0,

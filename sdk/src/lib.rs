@@ -186,8 +186,9 @@
 //! `AnyRequest`, strict validation, and per version a `Handlers` trait with its `dispatch`.
 //!
 //! **Navigating.** Every type and method is re-exported at the crate root; the section modules
-//! ([`agents`], [`auto_access`], [`bots`], [`groups`], [`properties`], [`tags`], [`webhooks`],
-//! [`other`]) group them as the reference does, and [`types`] holds the types they share.
+//! ([`agents`], [`auto_access`], [`bots`], [`customer_bans`], [`greetings`], [`groups`],
+//! [`properties`], [`tags`], [`webhooks`], [`other`]) group them as the reference does, and
+//! [`types`] holds the types they share.
 //!
 //! **TLS.** The `rustls` feature (default) needs no system library; `native-tls` uses the
 //! platform's.

@@ -27,7 +27,7 @@ async fn batch_create_agents_sends_every_item_and_decodes_ids_and_item_errors() 
             CreateAgentRequest::new("smith@example.com", "Agent Smith")
                 .role(Role::Viceowner)
                 .groups([GroupAssignment::new(5, Priority::First)])
-                .max_chats_count(100),
+                .max_chats_count(20),
             CreateAgentRequest::new("jones@example.com", "Agent Jones")
                 .login_status(LoginStatus::AcceptingChats)
                 .awaiting_approval(false),
@@ -43,7 +43,7 @@ async fn batch_create_agents_sends_every_item_and_decodes_ids_and_item_errors() 
                 "name": "Agent Smith",
                 "role": "viceowner",
                 "groups": [{"id": 5, "priority": "first"}],
-                "max_chats_count": 100
+                "max_chats_count": 20
             },
             {
                 "id": "jones@example.com",
@@ -458,8 +458,8 @@ async fn a_batch_item_breaking_a_limit_is_rejected_and_the_rest_is_sent() {
     let results = server
         .client()
         .batch_create_agents([
-            CreateAgentRequest::new("smith@example.com", "Agent Smith").max_chats_count(100),
-            CreateAgentRequest::new("jones@example.com", "Agent Jones").max_chats_count(101),
+            CreateAgentRequest::new("smith@example.com", "Agent Smith").max_chats_count(20),
+            CreateAgentRequest::new("jones@example.com", "Agent Jones").max_chats_count(21),
         ])
         .await
         .unwrap();
@@ -475,7 +475,7 @@ async fn a_batch_item_breaking_a_limit_is_rejected_and_the_rest_is_sent() {
     }
     server.assert_one(
         "batch_create_agents",
-        json!({"requests": [{"id": "smith@example.com", "name": "Agent Smith", "max_chats_count": 100}]}),
+        json!({"requests": [{"id": "smith@example.com", "name": "Agent Smith", "max_chats_count": 20}]}),
     );
 }
 

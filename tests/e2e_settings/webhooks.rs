@@ -201,8 +201,8 @@ fn incoming_event_lists_author_type_among_its_available_filters() {
         ["agent_ids", "source_type"]
     );
     assert_eq!(
-        WebhookAction::IncomingCustomer.available_filters(),
-        ["source_type"]
+        WebhookAction::ThreadSummarySet.available_filters(),
+        ["chat_presence", "only_my_chats", "source_type"]
     );
 }
 
@@ -278,7 +278,7 @@ async fn list_webhook_names_sends_the_version_and_decodes_every_entry() {
         .unwrap();
     server.assert_one("list_webhook_names", json!({"version": "3.6"}));
 
-    assert_eq!(names.len(), 3);
+    assert_eq!(names.len(), 2);
     assert_eq!(names[0].action, WebhookAction::AgentDeleted);
     assert_eq!(names[0].filters, Some(vec!["agent_ids".to_string()]));
     assert_eq!(names[0].additional_data, None);
@@ -298,10 +298,6 @@ async fn list_webhook_names_sends_the_version_and_decodes_every_entry() {
             WebhookAdditionalData::ChatPresenceUserIds
         ])
     );
-
-    assert_eq!(names[2].action, WebhookAction::IncomingCustomer);
-    assert_eq!(names[2].filters, None);
-    assert_eq!(names[2].additional_data, None);
 }
 
 #[tokio::test]

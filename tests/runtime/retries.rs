@@ -313,7 +313,7 @@ fn read_only_actions_come_from_the_spec() {
         );
         reads += usize::from(action.is_read_only());
     }
-    assert_eq!(reads, 18);
+    assert_eq!(reads, 21);
     assert!(Action::ListAgents.is_read_only());
     assert!(Action::CheckProductLimitsForPlan.is_read_only());
     assert!(!Action::IssueBotToken.is_read_only());

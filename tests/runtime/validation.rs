@@ -17,12 +17,12 @@ fn rejected(err: Error, expected_action: Action, expected_path: &str) {
 }
 
 #[tokio::test]
-async fn agent_chat_limits_differ_on_create_and_update() {
+async fn agent_chat_limit_is_20_on_create_and_update() {
     let server = TestServer::start().await;
     let client = server.client();
     let err = client
         .create_agent("smith@example.com", "Agent Smith")
-        .max_chats_count(101)
+        .max_chats_count(21)
         .await
         .unwrap_err();
     rejected(err, Action::CreateAgent, "max_chats_count");
@@ -114,7 +114,7 @@ async fn limits_are_those_of_the_spec() {
     };
     assert_eq!(
         param("create_agent", "max_chats_count")["limits"]["max"],
-        100
+        20
     );
     assert_eq!(
         param("update_agent", "max_chats_count")["limits"]["max"],
@@ -128,7 +128,7 @@ async fn limits_are_those_of_the_spec() {
     server
         .client()
         .create_agent("smith@example.com", "Agent Smith")
-        .max_chats_count(100)
+        .max_chats_count(20)
         .await
         .unwrap();
     assert_eq!(server.requests().len(), 1);

@@ -39,6 +39,7 @@ pub fn create(req: CreateBotRequest, who: &Identity, state: &mut State) -> Outco
     bot.owner_client_id = Some(owner_client_id);
     bot.max_chats_count = Some(req.max_chats_count.unwrap_or(6));
     bot.job_title = req.job_title;
+    bot.r#type = Some(req.r#type.unwrap_or_else(|| "chatbot".to_string()));
     bot.timezone = req.work_scheduler.as_ref().and_then(|w| w.timezone.clone());
     bot.work_scheduler = req.work_scheduler;
     state.bots.insert(
@@ -81,6 +82,12 @@ pub fn update(req: UpdateBotRequest, state: &mut State) -> Outcome {
     if req.default_group_priority.is_some() {
         bot.default_group_priority = req.default_group_priority;
     }
+    if req.job_title.is_some() {
+        bot.job_title = req.job_title;
+    }
+    if req.r#type.is_some() {
+        bot.r#type = req.r#type;
+    }
     if let Some(scheduler) = req.work_scheduler {
         bot.timezone = scheduler.timezone.clone();
         bot.work_scheduler = Some(scheduler);
@@ -97,6 +104,7 @@ fn render(state: &State, record: &BotRecord, fields: &[BotField]) -> Bot {
     out.avatar_path = stored.avatar_path.clone();
     out.default_group_priority = stored.default_group_priority.clone();
     out.owner_client_id = stored.owner_client_id.clone();
+    out.r#type = stored.r#type.clone();
     for field in fields {
         match field {
             BotField::WorkScheduler => out.work_scheduler = stored.work_scheduler.clone(),

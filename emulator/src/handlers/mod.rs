@@ -4,6 +4,8 @@
 mod agents;
 mod auto_access;
 mod bots;
+mod customer_bans;
+mod greetings;
 mod groups;
 mod other;
 mod properties;
@@ -445,5 +447,42 @@ impl Handlers for Served<'_> {
 
     fn update_company_details(&mut self, r: UpdateCompanyDetailsRequest) -> Result<(), Failure> {
         empty(other::update_company(r, self.state))
+    }
+
+    fn list_customer_bans(
+        &mut self,
+        _: ListCustomerBansRequest,
+    ) -> Result<Vec<CustomerBan>, Failure> {
+        typed(customer_bans::list(self.state))
+    }
+
+    fn unban_customer(&mut self, r: UnbanCustomerRequest) -> Result<(), Failure> {
+        empty(customer_bans::unban(r, self.state))
+    }
+
+    fn create_greeting(
+        &mut self,
+        r: CreateGreetingRequest,
+    ) -> Result<CreateGreetingResponse, Failure> {
+        typed(greetings::create(r, self.state))
+    }
+
+    fn update_greeting(&mut self, r: UpdateGreetingRequest) -> Result<(), Failure> {
+        empty(greetings::update(r, self.state))
+    }
+
+    fn delete_greeting(&mut self, r: DeleteGreetingRequest) -> Result<(), Failure> {
+        empty(greetings::delete(r, self.state))
+    }
+
+    fn list_greetings(
+        &mut self,
+        r: ListGreetingsRequest,
+    ) -> Result<ListGreetingsResponse, Failure> {
+        typed(greetings::list(r, self.state))
+    }
+
+    fn get_greeting(&mut self, r: GetGreetingRequest) -> Result<Greeting, Failure> {
+        typed(greetings::get(r, self.state))
     }
 }

@@ -17,10 +17,7 @@ pub const PER_ACTION_LIMIT: usize = 3;
 
 /// Actions whose webhooks carry no additional data (the reference's `additional_data` row).
 fn takes_additional_data(action: &WebhookAction) -> bool {
-    !matches!(
-        action,
-        WebhookAction::AgentDeleted | WebhookAction::IncomingCustomer
-    )
+    !matches!(action, WebhookAction::AgentDeleted)
 }
 
 pub fn register(req: RegisterWebhookRequest, state: &mut State) -> Outcome {

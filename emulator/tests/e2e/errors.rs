@@ -273,7 +273,7 @@ async fn every_action_is_served_and_answers_what_the_sdk_decodes() {
         }
         assert_eq!(emu.served(action), 1, "{action}");
     }
-    assert_eq!(emu.served_total(), 65);
+    assert_eq!(emu.served_total(), 72);
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! What the sdk refuses before sending, the emulator refuses too when a raw HTTP client sends it:
 //! the reference's request values, formats, required lists and non-empty ids and names.
 
-use crate::{call, emulator};
+use crate::{call, emulator, emulator_owning};
 use livechat_config::*;
 use livechat_config_emulator::{Emulator, DEFAULT_CLIENT_ID, OWNER_ID};
 
@@ -50,7 +50,8 @@ async fn a_request_cannot_make_an_agent_owner() {
 
 #[tokio::test]
 async fn swapped_arguments_and_bad_formats_are_refused() {
-    let emu = emulator().await;
+    // `client-1` must belong to the organization, so only the bad URL can refuse its webhook.
+    let emu = emulator_owning(&["client-1"]).await;
     let client = emu.client();
     refused(
         &emu,

@@ -61,6 +61,20 @@ pub enum Action {
     ResetBotTemplateSecret,
     /// `reset_bot_secret`: Reset Bot Secret.
     ResetBotSecret,
+    /// `list_customer_bans`: List Customer Bans.
+    ListCustomerBans,
+    /// `unban_customer`: Unban Customer.
+    UnbanCustomer,
+    /// `create_greeting`: Create Greeting.
+    CreateGreeting,
+    /// `update_greeting`: Update Greeting.
+    UpdateGreeting,
+    /// `delete_greeting`: Delete Greeting.
+    DeleteGreeting,
+    /// `list_greetings`: List Greetings.
+    ListGreetings,
+    /// `get_greeting`: Get Greeting.
+    GetGreeting,
     /// `create_group`: Create Group.
     CreateGroup,
     /// `update_group`: Update Group.
@@ -144,7 +158,7 @@ pub enum Action {
 }
 impl Action {
     /// Every action, plain ones first, then batch endpoints.
-    pub const ALL: [Action; 65usize] = [
+    pub const ALL: [Action; 72usize] = [
         Self::CreateAgent,
         Self::GetAgent,
         Self::ListAgents,
@@ -170,6 +184,13 @@ impl Action {
         Self::IssueBotToken,
         Self::ResetBotTemplateSecret,
         Self::ResetBotSecret,
+        Self::ListCustomerBans,
+        Self::UnbanCustomer,
+        Self::CreateGreeting,
+        Self::UpdateGreeting,
+        Self::DeleteGreeting,
+        Self::ListGreetings,
+        Self::GetGreeting,
         Self::CreateGroup,
         Self::UpdateGroup,
         Self::DeleteGroup,
@@ -239,6 +260,13 @@ impl Action {
             Self::IssueBotToken => "issue_bot_token",
             Self::ResetBotTemplateSecret => "reset_bot_template_secret",
             Self::ResetBotSecret => "reset_bot_secret",
+            Self::ListCustomerBans => "list_customer_bans",
+            Self::UnbanCustomer => "unban_customer",
+            Self::CreateGreeting => "create_greeting",
+            Self::UpdateGreeting => "update_greeting",
+            Self::DeleteGreeting => "delete_greeting",
+            Self::ListGreetings => "list_greetings",
+            Self::GetGreeting => "get_greeting",
             Self::CreateGroup => "create_group",
             Self::UpdateGroup => "update_group",
             Self::DeleteGroup => "delete_group",
@@ -309,6 +337,13 @@ impl Action {
             "issue_bot_token" => Some(Self::IssueBotToken),
             "reset_bot_template_secret" => Some(Self::ResetBotTemplateSecret),
             "reset_bot_secret" => Some(Self::ResetBotSecret),
+            "list_customer_bans" => Some(Self::ListCustomerBans),
+            "unban_customer" => Some(Self::UnbanCustomer),
+            "create_greeting" => Some(Self::CreateGreeting),
+            "update_greeting" => Some(Self::UpdateGreeting),
+            "delete_greeting" => Some(Self::DeleteGreeting),
+            "list_greetings" => Some(Self::ListGreetings),
+            "get_greeting" => Some(Self::GetGreeting),
             "create_group" => Some(Self::CreateGroup),
             "update_group" => Some(Self::UpdateGroup),
             "delete_group" => Some(Self::DeleteGroup),
@@ -380,6 +415,13 @@ impl Action {
             Self::IssueBotToken => "Issue Bot Token",
             Self::ResetBotTemplateSecret => "Reset Bot Template Secret",
             Self::ResetBotSecret => "Reset Bot Secret",
+            Self::ListCustomerBans => "List Customer Bans",
+            Self::UnbanCustomer => "Unban Customer",
+            Self::CreateGreeting => "Create Greeting",
+            Self::UpdateGreeting => "Update Greeting",
+            Self::DeleteGreeting => "Delete Greeting",
+            Self::ListGreetings => "List Greetings",
+            Self::GetGreeting => "Get Greeting",
             Self::CreateGroup => "Create Group",
             Self::UpdateGroup => "Update Group",
             Self::DeleteGroup => "Delete Group",
@@ -450,6 +492,13 @@ impl Action {
             Self::IssueBotToken => "bots",
             Self::ResetBotTemplateSecret => "bots",
             Self::ResetBotSecret => "bots",
+            Self::ListCustomerBans => "customer_bans",
+            Self::UnbanCustomer => "customer_bans",
+            Self::CreateGreeting => "greetings",
+            Self::UpdateGreeting => "greetings",
+            Self::DeleteGreeting => "greetings",
+            Self::ListGreetings => "greetings",
+            Self::GetGreeting => "greetings",
             Self::CreateGroup => "groups",
             Self::UpdateGroup => "groups",
             Self::DeleteGroup => "groups",
@@ -541,6 +590,13 @@ impl Action {
             Self::IssueBotToken => &[],
             Self::ResetBotTemplateSecret => &["bots.templates:rw"],
             Self::ResetBotSecret => &["agents-bot--my:rw"],
+            Self::ListCustomerBans => &["banlist_read"],
+            Self::UnbanCustomer => &["banlist_write"],
+            Self::CreateGreeting => &["greetings:rw"],
+            Self::UpdateGreeting => &["greetings:rw"],
+            Self::DeleteGreeting => &["greetings:rw"],
+            Self::ListGreetings => &["greetings:ro"],
+            Self::GetGreeting => &["greetings:ro"],
             Self::CreateGroup => &["groups--all:rw"],
             Self::UpdateGroup => &["groups--my:rw", "groups--all:rw"],
             Self::DeleteGroup => &["groups--my:rw", "groups--all:rw"],
@@ -627,11 +683,12 @@ impl Action {
     pub const fn is_read_only(self) -> bool {
         matches!(
             self, Self::GetAgent | Self::ListAgents | Self::ListAutoAccesses |
-            Self::ListBotTemplates | Self::ListBots | Self::GetBot | Self::ListGroups |
-            Self::GetGroup | Self::ListProperties | Self::ListLicenseProperties |
-            Self::ListGroupsProperties | Self::ListTags | Self::ListWebhooks |
-            Self::ListWebhookNames | Self::GetLicenseWebhooksState | Self::ListChannels |
-            Self::CheckProductLimitsForPlan | Self::GetProductSource
+            Self::ListBotTemplates | Self::ListBots | Self::GetBot |
+            Self::ListCustomerBans | Self::ListGreetings | Self::GetGreeting |
+            Self::ListGroups | Self::GetGroup | Self::ListProperties |
+            Self::ListLicenseProperties | Self::ListGroupsProperties | Self::ListTags |
+            Self::ListWebhooks | Self::ListWebhookNames | Self::GetLicenseWebhooksState |
+            Self::ListChannels | Self::CheckProductLimitsForPlan | Self::GetProductSource
         )
     }
     /// `true` when the action's request or answer carries a credential (a field the spec
@@ -783,6 +840,34 @@ impl Action {
             Self::ResetBotSecret => {
                 crate::decode::request::<ResetBotSecretRequest>(self.into(), bytes)
                     .map(AnyRequest::ResetBotSecret)
+            }
+            Self::ListCustomerBans => {
+                crate::decode::request::<ListCustomerBansRequest>(self.into(), bytes)
+                    .map(AnyRequest::ListCustomerBans)
+            }
+            Self::UnbanCustomer => {
+                crate::decode::request::<UnbanCustomerRequest>(self.into(), bytes)
+                    .map(AnyRequest::UnbanCustomer)
+            }
+            Self::CreateGreeting => {
+                crate::decode::request::<CreateGreetingRequest>(self.into(), bytes)
+                    .map(AnyRequest::CreateGreeting)
+            }
+            Self::UpdateGreeting => {
+                crate::decode::request::<UpdateGreetingRequest>(self.into(), bytes)
+                    .map(AnyRequest::UpdateGreeting)
+            }
+            Self::DeleteGreeting => {
+                crate::decode::request::<DeleteGreetingRequest>(self.into(), bytes)
+                    .map(AnyRequest::DeleteGreeting)
+            }
+            Self::ListGreetings => {
+                crate::decode::request::<ListGreetingsRequest>(self.into(), bytes)
+                    .map(AnyRequest::ListGreetings)
+            }
+            Self::GetGreeting => {
+                crate::decode::request::<GetGreetingRequest>(self.into(), bytes)
+                    .map(AnyRequest::GetGreeting)
             }
             Self::CreateGroup => {
                 crate::decode::request::<CreateGroupRequest>(self.into(), bytes)
@@ -1071,6 +1156,34 @@ impl Action {
             Self::ResetBotSecret => {
                 <ResetBotSecretRequest as crate::Request>::decode_response(bytes)
                     .map(AnyResponse::ResetBotSecret)
+            }
+            Self::ListCustomerBans => {
+                <ListCustomerBansRequest as crate::Request>::decode_response(bytes)
+                    .map(AnyResponse::ListCustomerBans)
+            }
+            Self::UnbanCustomer => {
+                <UnbanCustomerRequest as crate::Request>::decode_response(bytes)
+                    .map(AnyResponse::UnbanCustomer)
+            }
+            Self::CreateGreeting => {
+                <CreateGreetingRequest as crate::Request>::decode_response(bytes)
+                    .map(AnyResponse::CreateGreeting)
+            }
+            Self::UpdateGreeting => {
+                <UpdateGreetingRequest as crate::Request>::decode_response(bytes)
+                    .map(AnyResponse::UpdateGreeting)
+            }
+            Self::DeleteGreeting => {
+                <DeleteGreetingRequest as crate::Request>::decode_response(bytes)
+                    .map(AnyResponse::DeleteGreeting)
+            }
+            Self::ListGreetings => {
+                <ListGreetingsRequest as crate::Request>::decode_response(bytes)
+                    .map(AnyResponse::ListGreetings)
+            }
+            Self::GetGreeting => {
+                <GetGreetingRequest as crate::Request>::decode_response(bytes)
+                    .map(AnyResponse::GetGreeting)
             }
             Self::CreateGroup => {
                 <CreateGroupRequest as crate::Request>::decode_response(bytes)
@@ -1464,6 +1577,62 @@ impl Action {
                     name: "reset_bot_secret",
                     read_only: false,
                     carries_secrets: true,
+                }
+            }
+            Self::ListCustomerBans => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "list_customer_bans",
+                    read_only: true,
+                    carries_secrets: false,
+                }
+            }
+            Self::UnbanCustomer => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "unban_customer",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::CreateGreeting => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "create_greeting",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::UpdateGreeting => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "update_greeting",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::DeleteGreeting => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "delete_greeting",
+                    read_only: false,
+                    carries_secrets: false,
+                }
+            }
+            Self::ListGreetings => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "list_greetings",
+                    read_only: true,
+                    carries_secrets: false,
+                }
+            }
+            Self::GetGreeting => {
+                &crate::ActionInfo {
+                    path: ACTION_PATH,
+                    name: "get_greeting",
+                    read_only: true,
+                    carries_secrets: false,
                 }
             }
             Self::CreateGroup => {
@@ -1864,6 +2033,20 @@ pub enum AnyRequest {
     ResetBotTemplateSecret(ResetBotTemplateSecretRequest),
     /// `reset_bot_secret`
     ResetBotSecret(ResetBotSecretRequest),
+    /// `list_customer_bans`
+    ListCustomerBans(ListCustomerBansRequest),
+    /// `unban_customer`
+    UnbanCustomer(UnbanCustomerRequest),
+    /// `create_greeting`
+    CreateGreeting(CreateGreetingRequest),
+    /// `update_greeting`
+    UpdateGreeting(UpdateGreetingRequest),
+    /// `delete_greeting`
+    DeleteGreeting(DeleteGreetingRequest),
+    /// `list_greetings`
+    ListGreetings(ListGreetingsRequest),
+    /// `get_greeting`
+    GetGreeting(GetGreetingRequest),
     /// `create_group`
     CreateGroup(CreateGroupRequest),
     /// `update_group`
@@ -1975,6 +2158,13 @@ impl AnyRequest {
             Self::IssueBotToken(_) => Action::IssueBotToken,
             Self::ResetBotTemplateSecret(_) => Action::ResetBotTemplateSecret,
             Self::ResetBotSecret(_) => Action::ResetBotSecret,
+            Self::ListCustomerBans(_) => Action::ListCustomerBans,
+            Self::UnbanCustomer(_) => Action::UnbanCustomer,
+            Self::CreateGreeting(_) => Action::CreateGreeting,
+            Self::UpdateGreeting(_) => Action::UpdateGreeting,
+            Self::DeleteGreeting(_) => Action::DeleteGreeting,
+            Self::ListGreetings(_) => Action::ListGreetings,
+            Self::GetGreeting(_) => Action::GetGreeting,
             Self::CreateGroup(_) => Action::CreateGroup,
             Self::UpdateGroup(_) => Action::UpdateGroup,
             Self::DeleteGroup(_) => Action::DeleteGroup,
@@ -2072,6 +2262,20 @@ pub enum AnyResponse {
     ResetBotTemplateSecret(ResetBotTemplateSecretResponse),
     /// `reset_bot_secret`
     ResetBotSecret(ResetBotSecretResponse),
+    /// `list_customer_bans`
+    ListCustomerBans(Vec<CustomerBan>),
+    /// `unban_customer`
+    UnbanCustomer(()),
+    /// `create_greeting`
+    CreateGreeting(CreateGreetingResponse),
+    /// `update_greeting`
+    UpdateGreeting(()),
+    /// `delete_greeting`
+    DeleteGreeting(()),
+    /// `list_greetings`
+    ListGreetings(ListGreetingsResponse),
+    /// `get_greeting`
+    GetGreeting(Greeting),
     /// `create_group`
     CreateGroup(CreateGroupResponse),
     /// `update_group`
@@ -2187,6 +2391,13 @@ impl AnyResponse {
             Self::IssueBotToken(_) => Action::IssueBotToken,
             Self::ResetBotTemplateSecret(_) => Action::ResetBotTemplateSecret,
             Self::ResetBotSecret(_) => Action::ResetBotSecret,
+            Self::ListCustomerBans(_) => Action::ListCustomerBans,
+            Self::UnbanCustomer(_) => Action::UnbanCustomer,
+            Self::CreateGreeting(_) => Action::CreateGreeting,
+            Self::UpdateGreeting(_) => Action::UpdateGreeting,
+            Self::DeleteGreeting(_) => Action::DeleteGreeting,
+            Self::ListGreetings(_) => Action::ListGreetings,
+            Self::GetGreeting(_) => Action::GetGreeting,
             Self::CreateGroup(_) => Action::CreateGroup,
             Self::UpdateGroup(_) => Action::UpdateGroup,
             Self::DeleteGroup(_) => Action::DeleteGroup,

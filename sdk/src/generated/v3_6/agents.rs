@@ -34,11 +34,11 @@ pub struct CreateAgentRequest {
     /// Agent's mobile number
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mobile: Option<String>,
-    /// Agent's maximum number of concurrent chats; default: 6. Limited to 100.
+    /// Agent's maximum number of concurrent chats; default: 6. Limited to 20.
     ///
     /// Default: `6`.
     ///
-    /// Limits: at least 0, at most 100.
+    /// Limits: at least 0, at most 20.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_chats_count: Option<i64>,
     /// Determines if the Agent will be awaiting approval after creation. Only a requester with the subscription.lc:rw scope can set this value to false.
@@ -101,11 +101,11 @@ impl CreateAgentRequest {
         self.mobile = Some(mobile.into());
         self
     }
-    /// Agent's maximum number of concurrent chats; default: 6. Limited to 100.
+    /// Agent's maximum number of concurrent chats; default: 6. Limited to 20.
     ///
     /// Default: `6`.
     ///
-    /// Limits: at least 0, at most 100.
+    /// Limits: at least 0, at most 20.
     pub fn max_chats_count(mut self, max_chats_count: i64) -> Self {
         self.max_chats_count = Some(max_chats_count);
         self
@@ -172,7 +172,7 @@ impl crate::validate::Validate for CreateAgentRequest {
             &self.max_chats_count,
             &crate::validate::Limits {
                 min: Some(0f64),
-                max: Some(100f64),
+                max: Some(20f64),
                 min_length: None,
                 max_length: None,
                 min_items: None,
@@ -313,11 +313,11 @@ impl crate::Call<'_, CreateAgentRequest> {
     pub fn mobile(self, mobile: impl Into<String>) -> Self {
         self.map(|request| request.mobile(mobile))
     }
-    /// Agent's maximum number of concurrent chats; default: 6. Limited to 100.
+    /// Agent's maximum number of concurrent chats; default: 6. Limited to 20.
     ///
     /// Default: `6`.
     ///
-    /// Limits: at least 0, at most 100.
+    /// Limits: at least 0, at most 20.
     pub fn max_chats_count(self, max_chats_count: i64) -> Self {
         self.map(|request| request.max_chats_count(max_chats_count))
     }

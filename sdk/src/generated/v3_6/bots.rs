@@ -263,6 +263,11 @@ pub struct CreateBotRequest {
     /// Groups the Bot belongs to. groups[].id: Group ID; required only when group's included. groups[].priority: Bot's priority in a group; required only when group's included. Possible priority values: first - The highest chat routing priority. Bots with the first priority get chats before others from the same group, e.g. Bots can get chats before regular Agents. Corresponds to the Bot priority option in the LiveChat App. normal - The medium chat routing priority. Bots with the normal priority get chats before agents with the last priority, when there are no Agents with the first priority available with free slots in the group. Corresponds to the Primary priority option in the LiveChat App. last - The lowest chat routing priority. Bots with the last priority get chats when there are no Agents with the first or normal priority available with free slots in the group. Corresponds to the Secondary priority option in the LiveChat App. supervisor - Bots with the supervisor priority will not get any chats assigned automatically.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<GroupAssignment>>,
+    /// A custom value to categorize or identify the bot. Default: chatbot.
+    ///
+    /// Default: `"chatbot"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
     /// Work scheduler options to set for the new Bot. See Create Agent for details. work_scheduler.timezone (Required: Yes): The time zone in which the Bot's work scheduler should operate.
     ///
     /// This request may leave out `schedule`.
@@ -286,6 +291,7 @@ impl CreateBotRequest {
             default_group_priority: None,
             job_title: None,
             groups: None,
+            r#type: None,
             work_scheduler: None,
             owner_client_id: None,
         }
@@ -319,6 +325,13 @@ impl CreateBotRequest {
     /// Groups the Bot belongs to. groups[].id: Group ID; required only when group's included. groups[].priority: Bot's priority in a group; required only when group's included. Possible priority values: first - The highest chat routing priority. Bots with the first priority get chats before others from the same group, e.g. Bots can get chats before regular Agents. Corresponds to the Bot priority option in the LiveChat App. normal - The medium chat routing priority. Bots with the normal priority get chats before agents with the last priority, when there are no Agents with the first priority available with free slots in the group. Corresponds to the Primary priority option in the LiveChat App. last - The lowest chat routing priority. Bots with the last priority get chats when there are no Agents with the first or normal priority available with free slots in the group. Corresponds to the Secondary priority option in the LiveChat App. supervisor - Bots with the supervisor priority will not get any chats assigned automatically.
     pub fn groups(mut self, groups: impl IntoIterator<Item = GroupAssignment>) -> Self {
         self.groups = Some(groups.into_iter().collect());
+        self
+    }
+    /// A custom value to categorize or identify the bot. Default: chatbot.
+    ///
+    /// Default: `"chatbot"`.
+    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
+        self.r#type = Some(r#type.into());
         self
     }
     /// Work scheduler options to set for the new Bot. See Create Agent for details. work_scheduler.timezone (Required: Yes): The time zone in which the Bot's work scheduler should operate.
@@ -512,6 +525,12 @@ impl crate::Call<'_, CreateBotRequest> {
     /// Groups the Bot belongs to. groups[].id: Group ID; required only when group's included. groups[].priority: Bot's priority in a group; required only when group's included. Possible priority values: first - The highest chat routing priority. Bots with the first priority get chats before others from the same group, e.g. Bots can get chats before regular Agents. Corresponds to the Bot priority option in the LiveChat App. normal - The medium chat routing priority. Bots with the normal priority get chats before agents with the last priority, when there are no Agents with the first priority available with free slots in the group. Corresponds to the Primary priority option in the LiveChat App. last - The lowest chat routing priority. Bots with the last priority get chats when there are no Agents with the first or normal priority available with free slots in the group. Corresponds to the Secondary priority option in the LiveChat App. supervisor - Bots with the supervisor priority will not get any chats assigned automatically.
     pub fn groups(self, groups: impl IntoIterator<Item = GroupAssignment>) -> Self {
         self.map(|request| request.groups(groups))
+    }
+    /// A custom value to categorize or identify the bot. Default: chatbot.
+    ///
+    /// Default: `"chatbot"`.
+    pub fn r#type(self, r#type: impl Into<String>) -> Self {
+        self.map(|request| request.r#type(r#type))
     }
     /// Work scheduler options to set for the new Bot. See Create Agent for details. work_scheduler.timezone (Required: Yes): The time zone in which the Bot's work scheduler should operate.
     ///
@@ -998,6 +1017,12 @@ pub struct UpdateBotRequest {
     /// The default routing priority for a group without defined priority. Possible priority values: first - The highest chat routing priority. Bots with the first priority get chats before others from the same group, e.g. Bots can get chats before regular Agents. Corresponds to the bot priority option in the LiveChat App. normal - The medium chat routing priority. Bots with the normal priority get chats before agents with the last priority, when there are no Agents with the first priority available with free slots in the group. Corresponds to the Primary priority option in the LiveChat App. last - The lowest chat routing priority. Bots with the last priority get chats when there are no Agents with the first or normal priority available with free slots in the group. Corresponds to the Secondary priority option in the LiveChat App. supervisor - Bots with the supervisor priority will not get any chats assigned automatically.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_group_priority: Option<Priority>,
+    /// The bot's job title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job_title: Option<String>,
+    /// A custom value to categorize or identify the bot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
     /// Work scheduler options to set for the new bot. See Create Agent for details. work_scheduler.timezone (Required: Yes): The time zone in which the bot's work scheduler should operate.
     ///
     /// This request may leave out `schedule`.
@@ -1014,6 +1039,8 @@ impl UpdateBotRequest {
             max_chats_count: None,
             groups: None,
             default_group_priority: None,
+            job_title: None,
+            r#type: None,
             work_scheduler: None,
         }
     }
@@ -1046,6 +1073,16 @@ impl UpdateBotRequest {
     /// The default routing priority for a group without defined priority. Possible priority values: first - The highest chat routing priority. Bots with the first priority get chats before others from the same group, e.g. Bots can get chats before regular Agents. Corresponds to the bot priority option in the LiveChat App. normal - The medium chat routing priority. Bots with the normal priority get chats before agents with the last priority, when there are no Agents with the first priority available with free slots in the group. Corresponds to the Primary priority option in the LiveChat App. last - The lowest chat routing priority. Bots with the last priority get chats when there are no Agents with the first or normal priority available with free slots in the group. Corresponds to the Secondary priority option in the LiveChat App. supervisor - Bots with the supervisor priority will not get any chats assigned automatically.
     pub fn default_group_priority(mut self, default_group_priority: Priority) -> Self {
         self.default_group_priority = Some(default_group_priority);
+        self
+    }
+    /// The bot's job title.
+    pub fn job_title(mut self, job_title: impl Into<String>) -> Self {
+        self.job_title = Some(job_title.into());
+        self
+    }
+    /// A custom value to categorize or identify the bot.
+    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
+        self.r#type = Some(r#type.into());
         self
     }
     /// Work scheduler options to set for the new bot. See Create Agent for details. work_scheduler.timezone (Required: Yes): The time zone in which the bot's work scheduler should operate.
@@ -1207,6 +1244,14 @@ impl crate::Call<'_, UpdateBotRequest> {
     /// The default routing priority for a group without defined priority. Possible priority values: first - The highest chat routing priority. Bots with the first priority get chats before others from the same group, e.g. Bots can get chats before regular Agents. Corresponds to the bot priority option in the LiveChat App. normal - The medium chat routing priority. Bots with the normal priority get chats before agents with the last priority, when there are no Agents with the first priority available with free slots in the group. Corresponds to the Primary priority option in the LiveChat App. last - The lowest chat routing priority. Bots with the last priority get chats when there are no Agents with the first or normal priority available with free slots in the group. Corresponds to the Secondary priority option in the LiveChat App. supervisor - Bots with the supervisor priority will not get any chats assigned automatically.
     pub fn default_group_priority(self, default_group_priority: Priority) -> Self {
         self.map(|request| request.default_group_priority(default_group_priority))
+    }
+    /// The bot's job title.
+    pub fn job_title(self, job_title: impl Into<String>) -> Self {
+        self.map(|request| request.job_title(job_title))
+    }
+    /// A custom value to categorize or identify the bot.
+    pub fn r#type(self, r#type: impl Into<String>) -> Self {
+        self.map(|request| request.r#type(r#type))
     }
     /// Work scheduler options to set for the new bot. See Create Agent for details. work_scheduler.timezone (Required: Yes): The time zone in which the bot's work scheduler should operate.
     ///

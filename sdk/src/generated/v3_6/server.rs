@@ -109,6 +109,41 @@ pub trait Handlers {
         &mut self,
         request: ResetBotSecretRequest,
     ) -> Result<ResetBotSecretResponse, Self::Error>;
+    /// `list_customer_bans`: List Customer Bans.
+    fn list_customer_bans(
+        &mut self,
+        request: ListCustomerBansRequest,
+    ) -> Result<Vec<CustomerBan>, Self::Error>;
+    /// `unban_customer`: Unban Customer. Its answer has no payload: `{}`.
+    fn unban_customer(
+        &mut self,
+        request: UnbanCustomerRequest,
+    ) -> Result<(), Self::Error>;
+    /// `create_greeting`: Create Greeting.
+    fn create_greeting(
+        &mut self,
+        request: CreateGreetingRequest,
+    ) -> Result<CreateGreetingResponse, Self::Error>;
+    /// `update_greeting`: Update Greeting. Its answer has no payload: `{}`.
+    fn update_greeting(
+        &mut self,
+        request: UpdateGreetingRequest,
+    ) -> Result<(), Self::Error>;
+    /// `delete_greeting`: Delete Greeting. Its answer has no payload: `{}`.
+    fn delete_greeting(
+        &mut self,
+        request: DeleteGreetingRequest,
+    ) -> Result<(), Self::Error>;
+    /// `list_greetings`: List Greetings.
+    fn list_greetings(
+        &mut self,
+        request: ListGreetingsRequest,
+    ) -> Result<ListGreetingsResponse, Self::Error>;
+    /// `get_greeting`: Get Greeting.
+    fn get_greeting(
+        &mut self,
+        request: GetGreetingRequest,
+    ) -> Result<Greeting, Self::Error>;
     /// `create_group`: Create Group.
     fn create_group(
         &mut self,
@@ -314,6 +349,15 @@ pub fn dispatch_request<H: Handlers + ?Sized>(
         AnyRequest::ResetBotSecret(request) => {
             run(handlers, request, H::reset_bot_secret)
         }
+        AnyRequest::ListCustomerBans(request) => {
+            run(handlers, request, H::list_customer_bans)
+        }
+        AnyRequest::UnbanCustomer(request) => run(handlers, request, H::unban_customer),
+        AnyRequest::CreateGreeting(request) => run(handlers, request, H::create_greeting),
+        AnyRequest::UpdateGreeting(request) => run(handlers, request, H::update_greeting),
+        AnyRequest::DeleteGreeting(request) => run(handlers, request, H::delete_greeting),
+        AnyRequest::ListGreetings(request) => run(handlers, request, H::list_greetings),
+        AnyRequest::GetGreeting(request) => run(handlers, request, H::get_greeting),
         AnyRequest::CreateGroup(request) => run(handlers, request, H::create_group),
         AnyRequest::UpdateGroup(request) => run(handlers, request, H::update_group),
         AnyRequest::DeleteGroup(request) => run(handlers, request, H::delete_group),

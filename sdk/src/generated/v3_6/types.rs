@@ -1674,6 +1674,9 @@ pub struct Bot {
     /// Work scheduler object for a Bot. See Create Agent for details.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub work_scheduler: Option<WorkScheduler>,
+    /// A custom value categorizing the bot (chatbot unless set).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
     /// Bot's job title
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_title: Option<String>,
@@ -1693,6 +1696,7 @@ impl Bot {
             max_chats_count: None,
             groups: None,
             work_scheduler: None,
+            r#type: None,
             job_title: None,
             timezone: None,
         }
@@ -1725,6 +1729,11 @@ impl Bot {
     /// Work scheduler object for a Bot. See Create Agent for details.
     pub fn work_scheduler(mut self, work_scheduler: WorkScheduler) -> Self {
         self.work_scheduler = Some(work_scheduler);
+        self
+    }
+    /// A custom value categorizing the bot (chatbot unless set).
+    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
+        self.r#type = Some(r#type.into());
         self
     }
     /// Bot's job title
@@ -2547,6 +2556,8 @@ pub enum WebhookAction {
     UserRemovedFromChat,
     /// `incoming_event`: Available filters: chat_presence, author_type, only_my_chats, source_type. filters.author_type is allowed only for the incoming_event and event_updated actions.
     IncomingEvent,
+    /// `event_deleted`: An event was deleted. Available filters: chat_presence, only_my_chats, source_type.
+    EventDeleted,
     /// `event_updated`: Available filters: chat_presence, author_type, only_my_chats, source_type. filters.author_type is allowed only for the incoming_event and event_updated actions.
     EventUpdated,
     /// `incoming_rich_message_postback`: Available filters: chat_presence, only_my_chats, source_type.
@@ -2569,8 +2580,6 @@ pub enum WebhookAction {
     ThreadUntagged,
     /// `routing_status_set`: Available filters: agent_ids, source_type. The agent_ids filter is listed only in the Triggering actions table; register_webhook's parameter table documents no filters.agent_ids parameter.
     RoutingStatusSet,
-    /// `incoming_customer`: Available filters: source_type. additional_data (chat_properties, chat_presence_user_ids) is not available for this action.
-    IncomingCustomer,
     /// `customer_session_fields_updated`: Available filters: chat_presence, source_type.
     CustomerSessionFieldsUpdated,
     /// `events_marked_as_seen`: Available filters: chat_presence, only_my_chats, source_type.
@@ -2607,6 +2616,8 @@ pub enum WebhookAction {
     TagDeleted,
     /// `tag_updated`: Available filters: source_type.
     TagUpdated,
+    /// `thread_summary_set`: A thread summary was set. Available filters: chat_presence, only_my_chats, source_type.
+    ThreadSummarySet,
     /// A value this version of the crate does not know, kept as the server sent it.
     Other(String),
 }
@@ -2620,6 +2631,7 @@ impl WebhookAction {
         Self::UserAddedToChat,
         Self::UserRemovedFromChat,
         Self::IncomingEvent,
+        Self::EventDeleted,
         Self::EventUpdated,
         Self::IncomingRichMessagePostback,
         Self::ChatPropertiesUpdated,
@@ -2631,7 +2643,6 @@ impl WebhookAction {
         Self::ThreadTagged,
         Self::ThreadUntagged,
         Self::RoutingStatusSet,
-        Self::IncomingCustomer,
         Self::CustomerSessionFieldsUpdated,
         Self::EventsMarkedAsSeen,
         Self::GroupCreated,
@@ -2650,6 +2661,7 @@ impl WebhookAction {
         Self::TagCreated,
         Self::TagDeleted,
         Self::TagUpdated,
+        Self::ThreadSummarySet,
     ];
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
@@ -2661,6 +2673,7 @@ impl WebhookAction {
             Self::UserAddedToChat => "user_added_to_chat",
             Self::UserRemovedFromChat => "user_removed_from_chat",
             Self::IncomingEvent => "incoming_event",
+            Self::EventDeleted => "event_deleted",
             Self::EventUpdated => "event_updated",
             Self::IncomingRichMessagePostback => "incoming_rich_message_postback",
             Self::ChatPropertiesUpdated => "chat_properties_updated",
@@ -2672,7 +2685,6 @@ impl WebhookAction {
             Self::ThreadTagged => "thread_tagged",
             Self::ThreadUntagged => "thread_untagged",
             Self::RoutingStatusSet => "routing_status_set",
-            Self::IncomingCustomer => "incoming_customer",
             Self::CustomerSessionFieldsUpdated => "customer_session_fields_updated",
             Self::EventsMarkedAsSeen => "events_marked_as_seen",
             Self::GroupCreated => "group_created",
@@ -2691,6 +2703,7 @@ impl WebhookAction {
             Self::TagCreated => "tag_created",
             Self::TagDeleted => "tag_deleted",
             Self::TagUpdated => "tag_updated",
+            Self::ThreadSummarySet => "thread_summary_set",
             Self::Other(value) => value,
         }
     }
@@ -2712,6 +2725,7 @@ impl WebhookAction {
             Self::IncomingEvent => {
                 &["chat_presence", "author_type", "only_my_chats", "source_type"]
             }
+            Self::EventDeleted => &["chat_presence", "only_my_chats", "source_type"],
             Self::EventUpdated => {
                 &["chat_presence", "author_type", "only_my_chats", "source_type"]
             }
@@ -2739,7 +2753,6 @@ impl WebhookAction {
             Self::ThreadTagged => &["chat_presence", "only_my_chats", "source_type"],
             Self::ThreadUntagged => &["chat_presence", "only_my_chats", "source_type"],
             Self::RoutingStatusSet => &["agent_ids", "source_type"],
-            Self::IncomingCustomer => &["source_type"],
             Self::CustomerSessionFieldsUpdated => &["chat_presence", "source_type"],
             Self::EventsMarkedAsSeen => {
                 &["chat_presence", "only_my_chats", "source_type"]
@@ -2760,6 +2773,7 @@ impl WebhookAction {
             Self::TagCreated => &["source_type"],
             Self::TagDeleted => &["source_type"],
             Self::TagUpdated => &["source_type"],
+            Self::ThreadSummarySet => &["chat_presence", "only_my_chats", "source_type"],
             Self::Other(_) => &[],
         }
     }
@@ -2774,6 +2788,7 @@ impl From<&str> for WebhookAction {
             "user_added_to_chat" => Self::UserAddedToChat,
             "user_removed_from_chat" => Self::UserRemovedFromChat,
             "incoming_event" => Self::IncomingEvent,
+            "event_deleted" => Self::EventDeleted,
             "event_updated" => Self::EventUpdated,
             "incoming_rich_message_postback" => Self::IncomingRichMessagePostback,
             "chat_properties_updated" => Self::ChatPropertiesUpdated,
@@ -2785,7 +2800,6 @@ impl From<&str> for WebhookAction {
             "thread_tagged" => Self::ThreadTagged,
             "thread_untagged" => Self::ThreadUntagged,
             "routing_status_set" => Self::RoutingStatusSet,
-            "incoming_customer" => Self::IncomingCustomer,
             "customer_session_fields_updated" => Self::CustomerSessionFieldsUpdated,
             "events_marked_as_seen" => Self::EventsMarkedAsSeen,
             "group_created" => Self::GroupCreated,
@@ -2804,6 +2818,7 @@ impl From<&str> for WebhookAction {
             "tag_created" => Self::TagCreated,
             "tag_deleted" => Self::TagDeleted,
             "tag_updated" => Self::TagUpdated,
+            "thread_summary_set" => Self::ThreadSummarySet,
             other => Self::Other(other.to_owned()),
         }
     }
@@ -2940,7 +2955,7 @@ impl crate::validate::Validate for WebhookType {
         }
     }
 }
-/// Additional data arriving with the webhook. Value: chat_properties, chat_presence_user_ids (all actions except for agent_status_changed, agent_deleted, incoming_customer).
+/// Additional data arriving with the webhook. Value: chat_properties, chat_presence_user_ids (all actions except for agent_status_changed, agent_deleted).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum WebhookAdditionalData {
@@ -3201,7 +3216,7 @@ impl crate::validate::Validate for SourceType {
         }
     }
 }
-/// Only one filter (values or exclude_values) is allowed. Supports every user type (Agent, Customer, Bot).
+/// Only one filter (values or exclude_values) is allowed. Supports every user type (agent, customer).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserIdsFilter {
@@ -3251,7 +3266,7 @@ impl crate::validate::Validate for UserIdsFilter {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ChatPresenceFilter {
-    /// Only one filter (values or exclude_values) is allowed. Supports every user type (Agent, Customer, Bot).
+    /// Only one filter (values or exclude_values) is allowed. Supports every user type (agent, customer).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<UserIdsFilter>,
     /// If any bot owned by owner_client_id is in the chat, the webhook will be triggered.
@@ -3266,7 +3281,7 @@ impl ChatPresenceFilter {
             my_bots: None,
         }
     }
-    /// Only one filter (values or exclude_values) is allowed. Supports every user type (Agent, Customer, Bot).
+    /// Only one filter (values or exclude_values) is allowed. Supports every user type (agent, customer).
     pub fn user_ids(mut self, user_ids: UserIdsFilter) -> Self {
         self.user_ids = Some(user_ids);
         self
@@ -3362,7 +3377,7 @@ pub struct Webhook {
     pub owner_client_id: String,
     /// bot or license
     pub r#type: WebhookType,
-    /// Additional data arriving with the webhook. Value: chat_properties, chat_presence_user_ids (all actions except for agent_status_changed, agent_deleted, incoming_customer)
+    /// Additional data arriving with the webhook. Value: chat_properties, chat_presence_user_ids (all actions except for agent_status_changed, agent_deleted)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_data: Option<Vec<WebhookAdditionalData>>,
     /// The secret key sent in webhooks to verify the source of a webhook.
@@ -3400,7 +3415,7 @@ impl Webhook {
         self.filters = Some(filters);
         self
     }
-    /// Additional data arriving with the webhook. Value: chat_properties, chat_presence_user_ids (all actions except for agent_status_changed, agent_deleted, incoming_customer)
+    /// Additional data arriving with the webhook. Value: chat_properties, chat_presence_user_ids (all actions except for agent_status_changed, agent_deleted)
     pub fn additional_data(
         mut self,
         additional_data: impl IntoIterator<Item = WebhookAdditionalData>,
@@ -4010,3 +4025,1288 @@ impl ProductSource {
     }
 }
 impl crate::validate::Validate for ProductSource {}
+/// An active ban of a customer, by IP address or customer ID.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct CustomerBan {
+    /// The banned IP address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip: Option<String>,
+    /// The banned customer's ID, when the ban names a customer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    /// The agent who banned the customer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+    /// The thread the ban was made from, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread_id: Option<String>,
+    /// When the ban was made (RFC 3339).
+    ///
+    /// Format: an RFC 3339 date-time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// When the ban expires (RFC 3339).
+    ///
+    /// Format: an RFC 3339 date-time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
+}
+impl CustomerBan {
+    /// An empty `CustomerBan`; set fields with the builder methods.
+    pub fn new() -> Self {
+        Self {
+            ip: None,
+            customer_id: None,
+            agent_id: None,
+            thread_id: None,
+            created_at: None,
+            expires_at: None,
+        }
+    }
+    /// The banned IP address.
+    pub fn ip(mut self, ip: impl Into<String>) -> Self {
+        self.ip = Some(ip.into());
+        self
+    }
+    /// The banned customer's ID, when the ban names a customer.
+    pub fn customer_id(mut self, customer_id: impl Into<String>) -> Self {
+        self.customer_id = Some(customer_id.into());
+        self
+    }
+    /// The agent who banned the customer.
+    pub fn agent_id(mut self, agent_id: impl Into<String>) -> Self {
+        self.agent_id = Some(agent_id.into());
+        self
+    }
+    /// The thread the ban was made from, when there is one.
+    pub fn thread_id(mut self, thread_id: impl Into<String>) -> Self {
+        self.thread_id = Some(thread_id.into());
+        self
+    }
+    /// When the ban was made (RFC 3339).
+    ///
+    /// Format: an RFC 3339 date-time.
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
+    }
+    /// When the ban expires (RFC 3339).
+    ///
+    /// Format: an RFC 3339 date-time.
+    pub fn expires_at(mut self, expires_at: impl Into<String>) -> Self {
+        self.expires_at = Some(expires_at.into());
+        self
+    }
+}
+impl crate::validate::Validate for CustomerBan {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.format("created_at", &self.created_at, crate::validate::Format::DateTime);
+        v.format("expires_at", &self.expires_at, crate::validate::Format::DateTime);
+    }
+}
+/// The kind of greeting.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum GreetingType {
+    /// `normal`: A standard greeting.
+    Normal,
+    /// `announcement`: An announcement-style greeting.
+    Announcement,
+    /// A value this version of the crate does not know, kept as the server sent it.
+    Other(String),
+}
+impl GreetingType {
+    /// Every value the reference documents, in its order.
+    pub const KNOWN: &'static [GreetingType] = &[Self::Normal, Self::Announcement];
+    /// The value as it is on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Normal => "normal",
+            Self::Announcement => "announcement",
+            Self::Other(value) => value,
+        }
+    }
+    /// `false` for [`Self::Other`].
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Other(_))
+    }
+}
+impl From<&str> for GreetingType {
+    fn from(value: &str) -> Self {
+        match value {
+            "normal" => Self::Normal,
+            "announcement" => Self::Announcement,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+/// Only the documented values: for input that must be right before it reaches the
+/// server (a file being imported). Answers take the lenient `From<&str>` path.
+impl ::std::str::FromStr for GreetingType {
+    type Err = crate::validate::UnknownValue;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match Self::from(value) {
+            Self::Other(value) => {
+                Err(
+                    crate::validate::UnknownValue::new(
+                        "GreetingType",
+                        value,
+                        Self::KNOWN.iter().map(Self::as_str),
+                    ),
+                )
+            }
+            known => Ok(known),
+        }
+    }
+}
+impl ::std::fmt::Display for GreetingType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for GreetingType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GreetingType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
+    }
+}
+impl crate::validate::Validate for GreetingType {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        if let Self::Other(value) = self {
+            v.unknown_value("GreetingType", value, Self::KNOWN.iter().map(Self::as_str));
+        }
+    }
+}
+/// How a rule combines with the others.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RuleCondition {
+    /// `and`: Match all conditions.
+    And,
+    /// `or`: Match one of the conditions.
+    Or,
+    /// A value this version of the crate does not know, kept as the server sent it.
+    Other(String),
+}
+impl RuleCondition {
+    /// Every value the reference documents, in its order.
+    pub const KNOWN: &'static [RuleCondition] = &[Self::And, Self::Or];
+    /// The value as it is on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::And => "and",
+            Self::Or => "or",
+            Self::Other(value) => value,
+        }
+    }
+    /// `false` for [`Self::Other`].
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Other(_))
+    }
+}
+impl From<&str> for RuleCondition {
+    fn from(value: &str) -> Self {
+        match value {
+            "and" => Self::And,
+            "or" => Self::Or,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+/// Only the documented values: for input that must be right before it reaches the
+/// server (a file being imported). Answers take the lenient `From<&str>` path.
+impl ::std::str::FromStr for RuleCondition {
+    type Err = crate::validate::UnknownValue;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match Self::from(value) {
+            Self::Other(value) => {
+                Err(
+                    crate::validate::UnknownValue::new(
+                        "RuleCondition",
+                        value,
+                        Self::KNOWN.iter().map(Self::as_str),
+                    ),
+                )
+            }
+            known => Ok(known),
+        }
+    }
+}
+impl ::std::fmt::Display for RuleCondition {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for RuleCondition {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RuleCondition {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
+    }
+}
+impl crate::validate::Validate for RuleCondition {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        if let Self::Other(value) = self {
+            v.unknown_value(
+                "RuleCondition",
+                value,
+                Self::KNOWN.iter().map(Self::as_str),
+            );
+        }
+    }
+}
+/// What a greeting rule checks. Each type needs its own parameters (see GreetingRule).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RuleType {
+    /// `visit_time_site`: Seconds spent on the whole website: value (an integer from 0 to 900) and operator.
+    VisitTimeSite,
+    /// `visit_time_page`: Seconds spent on the current page: value (an integer from 0 to 900) and operator.
+    VisitTimePage,
+    /// `url_current`: The current page URL: value and operator.
+    UrlCurrent,
+    /// `url_visited`: A previously visited URL: value and operator.
+    UrlVisited,
+    /// `url_funnel`: A sequence of visited pages: urls (1 to 10 objects, each with url and operator).
+    UrlFunnel,
+    /// `pages_view_number`: The number of pages viewed: value and operator.
+    PagesViewNumber,
+    /// `url_referrer`: The referrer URL: value and operator.
+    UrlReferrer,
+    /// `geolocation`: The visitor's location: value and operator.
+    Geolocation,
+    /// `visits_number`: The number of visits: value and operator.
+    VisitsNumber,
+    /// `search_keyword`: The search keyword: value and operator.
+    SearchKeyword,
+    /// `custom_variable`: A session field: session_field with exactly one key-value pair, each up to 255 characters.
+    CustomVariable,
+    /// `ads_traffic`: Traffic from an ad network: session_field with one key out of microsoft, facebook, google, twitter, yahoo; the value up to 255 characters.
+    AdsTraffic,
+    /// `url_match_page_view_number`: The number of pages viewed among urls: value, operator and urls (1 to 10 objects, each with url and operator); matches if any of the urls matches the value.
+    UrlMatchPageViewNumber,
+    /// A value this version of the crate does not know, kept as the server sent it.
+    Other(String),
+}
+impl RuleType {
+    /// Every value the reference documents, in its order.
+    pub const KNOWN: &'static [RuleType] = &[
+        Self::VisitTimeSite,
+        Self::VisitTimePage,
+        Self::UrlCurrent,
+        Self::UrlVisited,
+        Self::UrlFunnel,
+        Self::PagesViewNumber,
+        Self::UrlReferrer,
+        Self::Geolocation,
+        Self::VisitsNumber,
+        Self::SearchKeyword,
+        Self::CustomVariable,
+        Self::AdsTraffic,
+        Self::UrlMatchPageViewNumber,
+    ];
+    /// The value as it is on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::VisitTimeSite => "visit_time_site",
+            Self::VisitTimePage => "visit_time_page",
+            Self::UrlCurrent => "url_current",
+            Self::UrlVisited => "url_visited",
+            Self::UrlFunnel => "url_funnel",
+            Self::PagesViewNumber => "pages_view_number",
+            Self::UrlReferrer => "url_referrer",
+            Self::Geolocation => "geolocation",
+            Self::VisitsNumber => "visits_number",
+            Self::SearchKeyword => "search_keyword",
+            Self::CustomVariable => "custom_variable",
+            Self::AdsTraffic => "ads_traffic",
+            Self::UrlMatchPageViewNumber => "url_match_page_view_number",
+            Self::Other(value) => value,
+        }
+    }
+    /// `false` for [`Self::Other`].
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Other(_))
+    }
+}
+impl From<&str> for RuleType {
+    fn from(value: &str) -> Self {
+        match value {
+            "visit_time_site" => Self::VisitTimeSite,
+            "visit_time_page" => Self::VisitTimePage,
+            "url_current" => Self::UrlCurrent,
+            "url_visited" => Self::UrlVisited,
+            "url_funnel" => Self::UrlFunnel,
+            "pages_view_number" => Self::PagesViewNumber,
+            "url_referrer" => Self::UrlReferrer,
+            "geolocation" => Self::Geolocation,
+            "visits_number" => Self::VisitsNumber,
+            "search_keyword" => Self::SearchKeyword,
+            "custom_variable" => Self::CustomVariable,
+            "ads_traffic" => Self::AdsTraffic,
+            "url_match_page_view_number" => Self::UrlMatchPageViewNumber,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+/// Only the documented values: for input that must be right before it reaches the
+/// server (a file being imported). Answers take the lenient `From<&str>` path.
+impl ::std::str::FromStr for RuleType {
+    type Err = crate::validate::UnknownValue;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match Self::from(value) {
+            Self::Other(value) => {
+                Err(
+                    crate::validate::UnknownValue::new(
+                        "RuleType",
+                        value,
+                        Self::KNOWN.iter().map(Self::as_str),
+                    ),
+                )
+            }
+            known => Ok(known),
+        }
+    }
+}
+impl ::std::fmt::Display for RuleType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for RuleType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RuleType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
+    }
+}
+impl crate::validate::Validate for RuleType {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        if let Self::Other(value) = self {
+            v.unknown_value("RuleType", value, Self::KNOWN.iter().map(Self::as_str));
+        }
+    }
+}
+/// How a rule (or one of its URLs) compares.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RuleOperator {
+    /// `equals`
+    Equals,
+    /// `doesnt_equal`
+    DoesntEqual,
+    /// `lower_than`
+    LowerThan,
+    /// `lower_or_equal`
+    LowerOrEqual,
+    /// `greater_than`
+    GreaterThan,
+    /// `greater_or_equal`
+    GreaterOrEqual,
+    /// `contains`
+    Contains,
+    /// `doesnt_contain`
+    DoesntContain,
+    /// A value this version of the crate does not know, kept as the server sent it.
+    Other(String),
+}
+impl RuleOperator {
+    /// Every value the reference documents, in its order.
+    pub const KNOWN: &'static [RuleOperator] = &[
+        Self::Equals,
+        Self::DoesntEqual,
+        Self::LowerThan,
+        Self::LowerOrEqual,
+        Self::GreaterThan,
+        Self::GreaterOrEqual,
+        Self::Contains,
+        Self::DoesntContain,
+    ];
+    /// The value as it is on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Equals => "equals",
+            Self::DoesntEqual => "doesnt_equal",
+            Self::LowerThan => "lower_than",
+            Self::LowerOrEqual => "lower_or_equal",
+            Self::GreaterThan => "greater_than",
+            Self::GreaterOrEqual => "greater_or_equal",
+            Self::Contains => "contains",
+            Self::DoesntContain => "doesnt_contain",
+            Self::Other(value) => value,
+        }
+    }
+    /// `false` for [`Self::Other`].
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Other(_))
+    }
+}
+impl From<&str> for RuleOperator {
+    fn from(value: &str) -> Self {
+        match value {
+            "equals" => Self::Equals,
+            "doesnt_equal" => Self::DoesntEqual,
+            "lower_than" => Self::LowerThan,
+            "lower_or_equal" => Self::LowerOrEqual,
+            "greater_than" => Self::GreaterThan,
+            "greater_or_equal" => Self::GreaterOrEqual,
+            "contains" => Self::Contains,
+            "doesnt_contain" => Self::DoesntContain,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+/// Only the documented values: for input that must be right before it reaches the
+/// server (a file being imported). Answers take the lenient `From<&str>` path.
+impl ::std::str::FromStr for RuleOperator {
+    type Err = crate::validate::UnknownValue;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match Self::from(value) {
+            Self::Other(value) => {
+                Err(
+                    crate::validate::UnknownValue::new(
+                        "RuleOperator",
+                        value,
+                        Self::KNOWN.iter().map(Self::as_str),
+                    ),
+                )
+            }
+            known => Ok(known),
+        }
+    }
+}
+impl ::std::fmt::Display for RuleOperator {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for RuleOperator {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RuleOperator {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
+    }
+}
+impl crate::validate::Validate for RuleOperator {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        if let Self::Other(value) = self {
+            v.unknown_value("RuleOperator", value, Self::KNOWN.iter().map(Self::as_str));
+        }
+    }
+}
+/// One URL of a url_funnel or url_match_page_view_number rule.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct RuleUrl {
+    /// The URL to compare; required when the urls array is used.
+    pub url: String,
+    /// How the URL is compared; required when the urls array is used.
+    pub operator: RuleOperator,
+}
+impl RuleUrl {
+    /// A `RuleUrl` with its required fields: `url`, `operator`.
+    pub fn new(url: impl Into<String>, operator: RuleOperator) -> Self {
+        Self { url: url.into(), operator }
+    }
+}
+impl crate::validate::Validate for RuleUrl {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("operator", &self.operator);
+    }
+}
+/// A rule that decides when a greeting is shown. Parameters per type: value and operator for most types; urls for url_funnel; value, operator and urls for url_match_page_view_number; session_field (exactly one pair) for custom_variable and ads_traffic.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct GreetingRule {
+    /// How this rule combines with the others: and (match all), or (match one).
+    pub condition: RuleCondition,
+    /// What the rule checks.
+    pub r#type: RuleType,
+    /// The comparison operator.
+    ///
+    /// Required when the type is not url_funnel, custom_variable or ads_traffic.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<RuleOperator>,
+    /// The value compared with operator; required for most rule types (all but url_funnel, custom_variable and ads_traffic). For visit_time_site and visit_time_page an integer from 0 to 900.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// The URLs of a url_funnel or url_match_page_view_number rule: 1 to 10.
+    ///
+    /// Limits: at least 1 items, at most 10 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urls: Option<Vec<RuleUrl>>,
+    /// Key-value pairs for custom_variable and ads_traffic rules: exactly one pair, each up to 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_field: Option<::std::collections::BTreeMap<String, String>>,
+}
+impl GreetingRule {
+    /// A `GreetingRule` with its required fields: `condition`, `type`.
+    pub fn new(condition: RuleCondition, r#type: RuleType) -> Self {
+        Self {
+            condition,
+            r#type,
+            operator: None,
+            value: None,
+            urls: None,
+            session_field: None,
+        }
+    }
+    /// The comparison operator.
+    ///
+    /// Required when the type is not url_funnel, custom_variable or ads_traffic.
+    pub fn operator(mut self, operator: RuleOperator) -> Self {
+        self.operator = Some(operator);
+        self
+    }
+    /// The value compared with operator; required for most rule types (all but url_funnel, custom_variable and ads_traffic). For visit_time_site and visit_time_page an integer from 0 to 900.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// The URLs of a url_funnel or url_match_page_view_number rule: 1 to 10.
+    ///
+    /// Limits: at least 1 items, at most 10 items.
+    pub fn urls(mut self, urls: impl IntoIterator<Item = RuleUrl>) -> Self {
+        self.urls = Some(urls.into_iter().collect());
+        self
+    }
+    /// Key-value pairs for custom_variable and ads_traffic rules: exactly one pair, each up to 255 characters.
+    pub fn session_field(
+        mut self,
+        session_field: impl IntoIterator<Item = (impl Into<String>, String)>,
+    ) -> Self {
+        self.session_field = Some(
+            session_field.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+        );
+        self
+    }
+}
+impl crate::validate::Validate for GreetingRule {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("condition", &self.condition);
+        v.field("type", &self.r#type);
+        v.field("operator", &self.operator);
+        v.field("urls", &self.urls);
+        v.limits(
+            "urls",
+            &self.urls,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: None,
+                max_length: None,
+                min_items: Some(1u64),
+                max_items: Some(10u64),
+            },
+        );
+    }
+}
+/// How a rich message is presented.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RichMessageTemplate {
+    /// `cards`: Cards.
+    Cards,
+    /// `sticker`: A sticker.
+    Sticker,
+    /// `quick_replies`: Quick replies.
+    QuickReplies,
+    /// A value this version of the crate does not know, kept as the server sent it.
+    Other(String),
+}
+impl RichMessageTemplate {
+    /// Every value the reference documents, in its order.
+    pub const KNOWN: &'static [RichMessageTemplate] = &[
+        Self::Cards,
+        Self::Sticker,
+        Self::QuickReplies,
+    ];
+    /// The value as it is on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cards => "cards",
+            Self::Sticker => "sticker",
+            Self::QuickReplies => "quick_replies",
+            Self::Other(value) => value,
+        }
+    }
+    /// `false` for [`Self::Other`].
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Other(_))
+    }
+}
+impl From<&str> for RichMessageTemplate {
+    fn from(value: &str) -> Self {
+        match value {
+            "cards" => Self::Cards,
+            "sticker" => Self::Sticker,
+            "quick_replies" => Self::QuickReplies,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+/// Only the documented values: for input that must be right before it reaches the
+/// server (a file being imported). Answers take the lenient `From<&str>` path.
+impl ::std::str::FromStr for RichMessageTemplate {
+    type Err = crate::validate::UnknownValue;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match Self::from(value) {
+            Self::Other(value) => {
+                Err(
+                    crate::validate::UnknownValue::new(
+                        "RichMessageTemplate",
+                        value,
+                        Self::KNOWN.iter().map(Self::as_str),
+                    ),
+                )
+            }
+            known => Ok(known),
+        }
+    }
+}
+impl ::std::fmt::Display for RichMessageTemplate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for RichMessageTemplate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RichMessageTemplate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
+    }
+}
+impl crate::validate::Validate for RichMessageTemplate {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        if let Self::Other(value) = self {
+            v.unknown_value(
+                "RichMessageTemplate",
+                value,
+                Self::KNOWN.iter().map(Self::as_str),
+            );
+        }
+    }
+}
+/// What a rich message button does when clicked (used with its value).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ButtonType {
+    /// `webview`: Opens a webview (a Moment); value is its title.
+    Webview,
+    /// `message`: Sends a message.
+    Message,
+    /// `url`: Opens a URL.
+    Url,
+    /// `phone`: Calls a phone number.
+    Phone,
+    /// A value this version of the crate does not know, kept as the server sent it.
+    Other(String),
+}
+impl ButtonType {
+    /// Every value the reference documents, in its order.
+    pub const KNOWN: &'static [ButtonType] = &[
+        Self::Webview,
+        Self::Message,
+        Self::Url,
+        Self::Phone,
+    ];
+    /// The value as it is on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Webview => "webview",
+            Self::Message => "message",
+            Self::Url => "url",
+            Self::Phone => "phone",
+            Self::Other(value) => value,
+        }
+    }
+    /// `false` for [`Self::Other`].
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Other(_))
+    }
+}
+impl From<&str> for ButtonType {
+    fn from(value: &str) -> Self {
+        match value {
+            "webview" => Self::Webview,
+            "message" => Self::Message,
+            "url" => Self::Url,
+            "phone" => Self::Phone,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+/// Only the documented values: for input that must be right before it reaches the
+/// server (a file being imported). Answers take the lenient `From<&str>` path.
+impl ::std::str::FromStr for ButtonType {
+    type Err = crate::validate::UnknownValue;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match Self::from(value) {
+            Self::Other(value) => {
+                Err(
+                    crate::validate::UnknownValue::new(
+                        "ButtonType",
+                        value,
+                        Self::KNOWN.iter().map(Self::as_str),
+                    ),
+                )
+            }
+            known => Ok(known),
+        }
+    }
+}
+impl ::std::fmt::Display for ButtonType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ButtonType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ButtonType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
+    }
+}
+impl crate::validate::Validate for ButtonType {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        if let Self::Other(value) = self {
+            v.unknown_value("ButtonType", value, Self::KNOWN.iter().map(Self::as_str));
+        }
+    }
+}
+/// A rich message button's role.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ButtonRole {
+    /// `default`
+    Default,
+    /// `primary`
+    Primary,
+    /// `danger`
+    Danger,
+    /// A value this version of the crate does not know, kept as the server sent it.
+    Other(String),
+}
+impl ButtonRole {
+    /// Every value the reference documents, in its order.
+    pub const KNOWN: &'static [ButtonRole] = &[
+        Self::Default,
+        Self::Primary,
+        Self::Danger,
+    ];
+    /// The value as it is on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Default => "default",
+            Self::Primary => "primary",
+            Self::Danger => "danger",
+            Self::Other(value) => value,
+        }
+    }
+    /// `false` for [`Self::Other`].
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Other(_))
+    }
+}
+impl From<&str> for ButtonRole {
+    fn from(value: &str) -> Self {
+        match value {
+            "default" => Self::Default,
+            "primary" => Self::Primary,
+            "danger" => Self::Danger,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+/// Only the documented values: for input that must be right before it reaches the
+/// server (a file being imported). Answers take the lenient `From<&str>` path.
+impl ::std::str::FromStr for ButtonRole {
+    type Err = crate::validate::UnknownValue;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match Self::from(value) {
+            Self::Other(value) => {
+                Err(
+                    crate::validate::UnknownValue::new(
+                        "ButtonRole",
+                        value,
+                        Self::KNOWN.iter().map(Self::as_str),
+                    ),
+                )
+            }
+            known => Ok(known),
+        }
+    }
+}
+impl ::std::fmt::Display for ButtonRole {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ButtonRole {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ButtonRole {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
+    }
+}
+impl crate::validate::Validate for ButtonRole {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        if let Self::Other(value) = self {
+            v.unknown_value("ButtonRole", value, Self::KNOWN.iter().map(Self::as_str));
+        }
+    }
+}
+/// An image of a rich message element.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct RichMessageImage {
+    /// The image URL.
+    pub url: String,
+    /// The image name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The image content type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// The image size.
+    ///
+    /// Limits: at least 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
+    /// The image width.
+    ///
+    /// Limits: at least 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<i64>,
+    /// The image height.
+    ///
+    /// Limits: at least 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<i64>,
+    /// The alternative text for the image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alternative_text: Option<String>,
+}
+impl RichMessageImage {
+    /// A `RichMessageImage` with its required fields: `url`.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            name: None,
+            content_type: None,
+            size: None,
+            width: None,
+            height: None,
+            alternative_text: None,
+        }
+    }
+    /// The image name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    /// The image content type.
+    pub fn content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.content_type = Some(content_type.into());
+        self
+    }
+    /// The image size.
+    ///
+    /// Limits: at least 0.
+    pub fn size(mut self, size: i64) -> Self {
+        self.size = Some(size);
+        self
+    }
+    /// The image width.
+    ///
+    /// Limits: at least 0.
+    pub fn width(mut self, width: i64) -> Self {
+        self.width = Some(width);
+        self
+    }
+    /// The image height.
+    ///
+    /// Limits: at least 0.
+    pub fn height(mut self, height: i64) -> Self {
+        self.height = Some(height);
+        self
+    }
+    /// The alternative text for the image.
+    pub fn alternative_text(mut self, alternative_text: impl Into<String>) -> Self {
+        self.alternative_text = Some(alternative_text.into());
+        self
+    }
+}
+impl crate::validate::Validate for RichMessageImage {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.limits(
+            "size",
+            &self.size,
+            &crate::validate::Limits {
+                min: Some(0f64),
+                max: None,
+                min_length: None,
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+        v.limits(
+            "width",
+            &self.width,
+            &crate::validate::Limits {
+                min: Some(0f64),
+                max: None,
+                min_length: None,
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+        v.limits(
+            "height",
+            &self.height,
+            &crate::validate::Limits {
+                min: Some(0f64),
+                max: None,
+                min_length: None,
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+    }
+}
+/// A button of a rich message element.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct RichMessageButton {
+    /// The button text.
+    pub text: String,
+    /// What the button does; used together with value.
+    pub r#type: ButtonType,
+    /// Used together with type; for a webview button, the Moment's title.
+    pub value: String,
+    /// A unique identifier of the button, sent in postback events.
+    pub postback_id: String,
+    /// The button identifier; generated when not given. Pass the existing one in Update Greeting to keep it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub button_id: Option<String>,
+    /// The button role: default, primary or danger.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<ButtonRole>,
+}
+impl RichMessageButton {
+    /// A `RichMessageButton` with its required fields: `text`, `type`, `value`, `postback_id`.
+    pub fn new(
+        text: impl Into<String>,
+        r#type: ButtonType,
+        value: impl Into<String>,
+        postback_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            text: text.into(),
+            r#type,
+            value: value.into(),
+            postback_id: postback_id.into(),
+            button_id: None,
+            role: None,
+        }
+    }
+    /// The button identifier; generated when not given. Pass the existing one in Update Greeting to keep it.
+    pub fn button_id(mut self, button_id: impl Into<String>) -> Self {
+        self.button_id = Some(button_id.into());
+        self
+    }
+    /// The button role: default, primary or danger.
+    pub fn role(mut self, role: ButtonRole) -> Self {
+        self.role = Some(role);
+        self
+    }
+}
+impl crate::validate::Validate for RichMessageButton {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("type", &self.r#type);
+        v.field("role", &self.role);
+    }
+}
+/// One element of a rich message.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct RichMessageElement {
+    /// Formatted text shown on the rich message.
+    pub title: String,
+    /// Formatted text shown on the rich message.
+    pub subtitle: String,
+    /// An image shown on the rich message; url is its required field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<RichMessageImage>,
+    /// Up to 13 buttons.
+    ///
+    /// Limits: at most 13 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buttons: Option<Vec<RichMessageButton>>,
+}
+impl RichMessageElement {
+    /// A `RichMessageElement` with its required fields: `title`, `subtitle`.
+    pub fn new(title: impl Into<String>, subtitle: impl Into<String>) -> Self {
+        Self {
+            title: title.into(),
+            subtitle: subtitle.into(),
+            image: None,
+            buttons: None,
+        }
+    }
+    /// An image shown on the rich message; url is its required field.
+    pub fn image(mut self, image: RichMessageImage) -> Self {
+        self.image = Some(image);
+        self
+    }
+    /// Up to 13 buttons.
+    ///
+    /// Limits: at most 13 items.
+    pub fn buttons(
+        mut self,
+        buttons: impl IntoIterator<Item = RichMessageButton>,
+    ) -> Self {
+        self.buttons = Some(buttons.into_iter().collect());
+        self
+    }
+}
+impl crate::validate::Validate for RichMessageElement {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("image", &self.image);
+        v.field("buttons", &self.buttons);
+        v.limits(
+            "buttons",
+            &self.buttons,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: None,
+                max_length: None,
+                min_items: None,
+                max_items: Some(13u64),
+            },
+        );
+    }
+}
+/// The rich message content of a greeting.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct RichMessage {
+    /// How the rich message is presented: cards, sticker or quick_replies.
+    ///
+    /// Required when creating or updating a greeting (answers may leave it out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_id: Option<RichMessageTemplate>,
+    /// Up to 10 elements.
+    ///
+    /// Limits: at most 10 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elements: Option<Vec<RichMessageElement>>,
+}
+impl RichMessage {
+    /// An empty `RichMessage`; set fields with the builder methods.
+    pub fn new() -> Self {
+        Self {
+            template_id: None,
+            elements: None,
+        }
+    }
+    /// How the rich message is presented: cards, sticker or quick_replies.
+    ///
+    /// Required when creating or updating a greeting (answers may leave it out).
+    pub fn template_id(mut self, template_id: RichMessageTemplate) -> Self {
+        self.template_id = Some(template_id);
+        self
+    }
+    /// Up to 10 elements.
+    ///
+    /// Limits: at most 10 items.
+    pub fn elements(
+        mut self,
+        elements: impl IntoIterator<Item = RichMessageElement>,
+    ) -> Self {
+        self.elements = Some(elements.into_iter().collect());
+        self
+    }
+}
+impl crate::validate::Validate for RichMessage {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("template_id", &self.template_id);
+        v.field("elements", &self.elements);
+        v.limits(
+            "elements",
+            &self.elements,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: None,
+                max_length: None,
+                min_items: None,
+                max_items: Some(10u64),
+            },
+        );
+    }
+}
+/// A greeting as returned by Get Greeting and List Greetings.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct Greeting {
+    /// The greeting ID.
+    pub id: u64,
+    /// The greeting type.
+    pub r#type: GreetingType,
+    /// Whether the greeting is active.
+    pub active: bool,
+    /// When the greeting becomes active, if set.
+    ///
+    /// Format: an RFC 3339 date-time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_from: Option<String>,
+    /// When the greeting stops being active, if set.
+    ///
+    /// Format: an RFC 3339 date-time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_until: Option<String>,
+    /// The greeting name.
+    pub name: String,
+    /// The ID of the group the greeting belongs to.
+    pub group: u64,
+    /// The rules that trigger the greeting.
+    ///
+    /// An answer that leaves it out reads as empty.
+    #[serde(default)]
+    pub rules: Vec<GreetingRule>,
+    /// Additional properties as key-value pairs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<::std::collections::BTreeMap<String, String>>,
+    /// The rich message content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rich_message: Option<RichMessage>,
+}
+impl Greeting {
+    /// A `Greeting` with its required fields: `id`, `type`, `active`, `name`, `group`, `rules`.
+    pub fn new(
+        id: u64,
+        r#type: GreetingType,
+        active: bool,
+        name: impl Into<String>,
+        group: u64,
+        rules: impl IntoIterator<Item = GreetingRule>,
+    ) -> Self {
+        Self {
+            id,
+            r#type,
+            active,
+            active_from: None,
+            active_until: None,
+            name: name.into(),
+            group,
+            rules: rules.into_iter().collect(),
+            properties: None,
+            rich_message: None,
+        }
+    }
+    /// When the greeting becomes active, if set.
+    ///
+    /// Format: an RFC 3339 date-time.
+    pub fn active_from(mut self, active_from: impl Into<String>) -> Self {
+        self.active_from = Some(active_from.into());
+        self
+    }
+    /// When the greeting stops being active, if set.
+    ///
+    /// Format: an RFC 3339 date-time.
+    pub fn active_until(mut self, active_until: impl Into<String>) -> Self {
+        self.active_until = Some(active_until.into());
+        self
+    }
+    /// Additional properties as key-value pairs.
+    pub fn properties(
+        mut self,
+        properties: impl IntoIterator<Item = (impl Into<String>, String)>,
+    ) -> Self {
+        self.properties = Some(
+            properties.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+        );
+        self
+    }
+    /// The rich message content.
+    pub fn rich_message(mut self, rich_message: RichMessage) -> Self {
+        self.rich_message = Some(rich_message);
+        self
+    }
+}
+impl crate::validate::Validate for Greeting {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("type", &self.r#type);
+        v.format("active_from", &self.active_from, crate::validate::Format::DateTime);
+        v.format("active_until", &self.active_until, crate::validate::Format::DateTime);
+        v.field("rules", &self.rules);
+        v.field("rich_message", &self.rich_message);
+    }
+    #[cfg(feature = "server")]
+    fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
+        v.present(value, "rules");
+    }
+}

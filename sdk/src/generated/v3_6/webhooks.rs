@@ -14,11 +14,13 @@ pub struct RegisterWebhookRequest {
     pub action: WebhookAction,
     /// The secret key sent in webhooks to verify the source of a webhook.
     pub secret_key: String,
-    /// Destination URL for the webhook
+    /// Destination URL for the webhook; up to 500 characters.
+    ///
+    /// Limits: up to 500 characters.
     ///
     /// Format: an absolute http(s) URL.
     pub url: String,
-    /// Additional data arriving with the webhook. Value: chat_properties, chat_presence_user_ids (all actions except for agent_status_changed, agent_deleted, incoming_customer)
+    /// Additional data arriving with the webhook. Value: chat_properties, chat_presence_user_ids (all actions except for agent_status_changed, agent_deleted)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_data: Option<Vec<WebhookAdditionalData>>,
     /// Webhook description
@@ -54,7 +56,7 @@ impl RegisterWebhookRequest {
             r#type,
         }
     }
-    /// Additional data arriving with the webhook. Value: chat_properties, chat_presence_user_ids (all actions except for agent_status_changed, agent_deleted, incoming_customer)
+    /// Additional data arriving with the webhook. Value: chat_properties, chat_presence_user_ids (all actions except for agent_status_changed, agent_deleted)
     pub fn additional_data(
         mut self,
         additional_data: impl IntoIterator<Item = WebhookAdditionalData>,
@@ -90,6 +92,18 @@ impl ::std::fmt::Debug for RegisterWebhookRequest {
 impl crate::validate::Validate for RegisterWebhookRequest {
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("action", &self.action);
+        v.limits(
+            "url",
+            &self.url,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: None,
+                max_length: Some(500u64),
+                min_items: None,
+                max_items: None,
+            },
+        );
         v.format("url", &self.url, crate::validate::Format::Url);
         v.field("additional_data", &self.additional_data);
         v.field("filters", &self.filters);
@@ -185,7 +199,7 @@ impl crate::Client {
     }
 }
 impl crate::Call<'_, RegisterWebhookRequest> {
-    /// Additional data arriving with the webhook. Value: chat_properties, chat_presence_user_ids (all actions except for agent_status_changed, agent_deleted, incoming_customer)
+    /// Additional data arriving with the webhook. Value: chat_properties, chat_presence_user_ids (all actions except for agent_status_changed, agent_deleted)
     pub fn additional_data(
         self,
         additional_data: impl IntoIterator<Item = WebhookAdditionalData>,
