@@ -270,3 +270,23 @@ fn command_reports_an_invalid_spec_with_its_errors() {
     assert!(err.contains("NoSuchType"), "{err}");
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn paging_changes_are_listed() {
+    let text = fs::read_to_string(root().join(xtask::SPEC)).unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let actions = json["actions"].as_array_mut().unwrap();
+    let list_greetings = actions
+        .iter_mut()
+        .find(|a| a["name"] == "list_greetings")
+        .unwrap();
+    list_greetings.as_object_mut().unwrap().remove("paging");
+    let unpaged = codegen::load(&json.to_string()).unwrap();
+    let paged = codegen::load(&text).unwrap();
+    let rendered = codegen::diff::diff(&unpaged, &paged).render();
+    assert_eq!(
+        rendered,
+        "## greetings\n~ list_greetings\n    ~ paging: none → {page_id page_id, limit limit, \
+         items greetings, next_page_id next_page_id, excluded_by_page_id [groups, limit]}\n"
+    );
+}

@@ -192,6 +192,21 @@ impl Cx<'_> {
             (Some(a), Some(b)) if a != b => out.push(changed("batch", "endpoint", a, b)),
             _ => {}
         }
+        let paging = |p: &Option<crate::spec::Paging>| match p {
+            None => "none".to_string(),
+            Some(p) => format!(
+                "{{page_id {}, limit {}, items {}, next_page_id {}, excluded_by_page_id [{}]}}",
+                p.page_id,
+                p.limit,
+                p.items,
+                p.next_page_id,
+                p.excluded_by_page_id.join(", ")
+            ),
+        };
+        let (old_paging, new_paging) = (paging(&old.paging), paging(&new.paging));
+        if old_paging != new_paging {
+            out.push(changed("paging", "paging", old_paging, new_paging));
+        }
         let (added, removed) = added_removed(old.scopes.clone(), new.scopes.clone());
         out.extend(added.into_iter().map(Change::ScopeAdded));
         out.extend(removed.into_iter().map(Change::ScopeRemoved));

@@ -1,4 +1,5 @@
 use crate::{call, emulator, kind};
+use futures_util::StreamExt;
 use livechat_config::*;
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
@@ -443,4 +444,70 @@ async fn greetings_survive_a_restart_and_their_ids_are_not_reused() {
     assert!(next > gone, "{next} after {gone}");
     emu.stop().await.unwrap();
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// The generated paging of `list_greetings`: `.all()` walks every page the emulator makes,
+/// sending the page id alone after the first page, and `.pages()` yields each page once.
+#[tokio::test]
+async fn all_and_pages_walk_every_page_of_list_greetings() {
+    let emu = emulator().await;
+    let client = emu.client();
+    let sales = client
+        .create_group(
+            "Sales",
+            [(livechat_config_emulator::OWNER_ID, Priority::Normal)],
+        )
+        .await
+        .unwrap()
+        .id;
+    let mut in_general = BTreeSet::new();
+    for i in 0..9 {
+        let group = if i % 4 == 3 { sales } else { 0 };
+        let id = client
+            .create_greeting(
+                GreetingType::Normal,
+                true,
+                format!("G{i}"),
+                group,
+                [url_rule("x")],
+            )
+            .await
+            .unwrap()
+            .id;
+        if group == 0 {
+            in_general.insert(id);
+        }
+    }
+    assert_eq!(in_general.len(), 7);
+
+    let before = emu.served(Action::ListGreetings);
+    let all = client
+        .list_greetings()
+        .groups([0])
+        .limit(2)
+        .all()
+        .await
+        .unwrap();
+    // 7 greetings, 2 a page: 4 pages, each answered once; a page id sent with `groups` or
+    // `limit` would have been refused, so later pages carried the page id alone.
+    assert_eq!(emu.served(Action::ListGreetings) - before, 4);
+    let ids: Vec<u64> = all.iter().map(|g| g.id).collect();
+    assert_eq!(ids.iter().copied().collect::<BTreeSet<_>>(), in_general);
+    assert_eq!(ids.len(), 7, "no greeting twice");
+    assert!(
+        all.iter().all(|g| g.group == 0),
+        "the first page's filter kept"
+    );
+
+    let pages: Vec<_> = client
+        .list_greetings()
+        .limit(3)
+        .pages()
+        .collect::<Vec<_>>()
+        .await;
+    let sizes: Vec<usize> = pages
+        .into_iter()
+        .map(|page| page.unwrap().greetings.len())
+        .collect();
+    assert_eq!(sizes, [3, 3, 3]);
 }
