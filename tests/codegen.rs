@@ -115,18 +115,69 @@ fn fixture_outputs_compile() {
     }
     fs::write(src.join("generated/mod.rs"), glue).unwrap();
 
-    let out = std::process::Command::new(env!("CARGO"))
-        .args(["check", "--lib", "--features", "server", "--offline"])
-        .arg("--manifest-path")
-        .arg(scratch.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", root.join("target"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "the fixtures' output does not compile:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    // A client's build leaves some serde impls to `server`; both builds must compile.
+    for features in [&["--features", "server"][..], &[]] {
+        let out = std::process::Command::new(env!("CARGO"))
+            .args(["check", "--lib", "--offline"])
+            .args(features)
+            .arg("--manifest-path")
+            .arg(scratch.join("Cargo.toml"))
+            .env("CARGO_TARGET_DIR", root.join("target"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "the fixtures' output does not compile with {features:?}:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// What a struct derives, and what it derives only with the `server` feature.
+fn derives(file: &str, name: &str) -> (String, String) {
+    let at = file
+        .find(&format!("pub struct {name} {{"))
+        .unwrap_or_else(|| panic!("no struct {name}"));
+    let before = &file[..at];
+    let start = before.rfind("#[derive(").unwrap();
+    let attrs = &before[start..];
+    let always = attrs[..attrs.find(")]").unwrap()].to_string();
+    let server = attrs
+        .find("#[cfg_attr(feature = \"server\"")
+        .map(|i| attrs[i..].lines().next().unwrap().to_string())
+        .unwrap_or_default();
+    (always, server)
+}
+
+#[test]
+fn a_client_build_derives_serde_only_the_way_each_struct_travels() {
+    let text = fs::read_to_string(root().join(xtask::SPEC)).unwrap();
+    let files = codegen::generate(&load(&text));
+    let file = |path: &str| {
+        files
+            .iter()
+            .find(|f| f.path == path)
+            .unwrap_or_else(|| panic!("no {path}"))
+            .contents
+            .clone()
+    };
+    let (agents, types) = (file("agents.rs"), file("types.rs"));
+    let ser = "::serde::Serialize";
+    let de = "::serde::Deserialize";
+    // A request is only ever sent by a client, an action's answer only decoded.
+    let (always, server) = derives(&agents, "CreateAgentRequest");
+    assert!(always.contains(ser) && !always.contains(de), "{always}");
+    assert!(server.contains(de), "{server}");
+    let (always, server) = derives(&agents, "CreateAgentResponse");
+    assert!(always.contains(de) && !always.contains(ser), "{always}");
+    assert!(server.contains(ser), "{server}");
+    // `Agent` is only in answers; `WorkScheduler` goes both ways (create_agent, get_agent).
+    let (always, server) = derives(&types, "Agent");
+    assert!(always.contains(de) && !always.contains(ser), "{always}");
+    assert!(server.contains(ser), "{server}");
+    let (always, server) = derives(&types, "WorkScheduler");
+    assert!(always.contains(ser) && always.contains(de), "{always}");
+    assert!(server.is_empty(), "{server}");
 }
 
 fn copy_dir(from: &std::path::Path, to: &std::path::Path) {

@@ -1,5 +1,6 @@
-//! Compile cost of the sdk crate alone: dependencies built once in a target directory of its own,
-//! then `cargo clean -p livechat-config` and a timed `cargo build -p livechat-config`.
+//! Compile cost of the sdk crate alone, per feature set: dependencies built once in a target
+//! directory of its own, then `cargo clean -p livechat-config` and a timed
+//! `cargo build -p livechat-config` with that feature set.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -24,6 +25,60 @@ fn cargo(root: &Path, target_dir: &Path, args: &[&str]) -> Result<(), String> {
     }
 }
 
+/// A set of the sdk's cargo features to build with: the defaults plus `extra`.
+#[derive(Debug, Clone, Copy)]
+pub struct FeatureSet {
+    pub label: &'static str,
+    /// Features added to the defaults; empty for the defaults alone.
+    pub extra: &'static [&'static str],
+}
+
+/// The feature sets the compile rows report, the defaults first: the other rows compare with it.
+pub const FEATURE_SETS: [FeatureSet; 3] = [
+    FeatureSet {
+        label: "default",
+        extra: &[],
+    },
+    FeatureSet {
+        label: "default + server",
+        extra: &["server"],
+    },
+    FeatureSet {
+        label: "default + v3_7",
+        extra: &["v3_7"],
+    },
+];
+
+/// Names declared in the `[features]` table of a Cargo.toml.
+pub fn declared_features(manifest: &str) -> Vec<String> {
+    let mut in_features = false;
+    let mut names = Vec::new();
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_features = line == "[features]";
+        } else if in_features && !line.starts_with('#') {
+            if let Some((name, _)) = line.split_once('=') {
+                names.push(name.trim().trim_matches('"').to_string());
+            }
+        }
+    }
+    names
+}
+
+/// The features of `set` that the sdk's Cargo.toml does not declare (yet).
+pub fn absent_features(root: &Path, set: &FeatureSet) -> Result<Vec<&'static str>, String> {
+    let path = root.join("sdk/Cargo.toml");
+    let manifest =
+        std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let declared = declared_features(&manifest);
+    Ok(set
+        .extra
+        .iter()
+        .copied()
+        .filter(|f| !declared.iter().any(|d| d == f))
+        .collect())
+}
+
 /// Wall and CPU seconds of one clean build.
 #[derive(Debug, Clone, Copy)]
 pub struct BuildTime {
@@ -33,7 +88,8 @@ pub struct BuildTime {
     pub cpu: f64,
 }
 
-/// CPU seconds used so far by this process's finished children.
+/// CPU seconds used so far by this process's finished children and the children they waited
+/// for: cargo and every rustc it ran.
 fn children_cpu() -> f64 {
     // SAFETY: getrusage only writes the struct it is given.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
@@ -44,16 +100,26 @@ fn children_cpu() -> f64 {
     secs(usage.ru_utime) + secs(usage.ru_stime)
 }
 
-/// Each clean debug build of `livechat-config`, its dependencies already built.
-pub fn measure(root: &Path, target_dir: &Path, runs: usize) -> Result<Vec<BuildTime>, String> {
+/// Each clean debug build of `livechat-config` with `set`, its dependencies already built.
+pub fn measure(
+    root: &Path,
+    target_dir: &Path,
+    set: &FeatureSet,
+    runs: usize,
+) -> Result<Vec<BuildTime>, String> {
     let dir = target_dir.join("bench-compile");
-    cargo(root, &dir, &["build", "-p", "livechat-config"])?;
+    let features = set.extra.join(",");
+    let mut build = vec!["build", "-p", "livechat-config"];
+    if !features.is_empty() {
+        build.extend(["--features", &features]);
+    }
+    cargo(root, &dir, &build)?;
     let mut times = Vec::with_capacity(runs);
     for _ in 0..runs.max(1) {
         cargo(root, &dir, &["clean", "-p", "livechat-config"])?;
         let cpu = children_cpu();
         let started = Instant::now();
-        cargo(root, &dir, &["build", "-p", "livechat-config"])?;
+        cargo(root, &dir, &build)?;
         times.push(BuildTime {
             wall: started.elapsed().as_secs_f64(),
             cpu: children_cpu() - cpu,
@@ -62,14 +128,49 @@ pub fn measure(root: &Path, target_dir: &Path, runs: usize) -> Result<Vec<BuildT
     Ok(times)
 }
 
-/// Lines of the `.rs` files directly in `dir`.
+/// Lines of the `.rs` files in `dir` and the directories under it.
 pub fn lines_in(dir: &Path) -> usize {
     std::fs::read_dir(dir)
         .into_iter()
         .flatten()
         .flatten()
-        .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
-        .filter_map(|e| std::fs::read_to_string(e.path()).ok())
-        .map(|text| text.lines().count())
+        .map(|e| e.path())
+        .map(|path| {
+            if path.is_dir() {
+                lines_in(&path)
+            } else if path.extension().is_some_and(|x| x == "rs") {
+                std::fs::read_to_string(&path)
+                    .map(|text| text.lines().count())
+                    .unwrap_or(0)
+            } else {
+                0
+            }
+        })
         .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn declared_features_reads_only_the_features_table() {
+        let manifest = "[package]\nname = \"x\"\n\n[features]\ndefault = [\"a\"]\n## doc\na = []\n\"b\" = [\"dep/c\"]\n\n[dependencies]\nserde = \"1\"\n";
+        assert_eq!(declared_features(manifest), ["default", "a", "b"]);
+    }
+
+    #[test]
+    fn the_sdk_declares_server_and_an_absent_feature_is_reported() {
+        let root = crate::root();
+        let server = absent_features(&root, &FEATURE_SETS[1]).unwrap();
+        assert!(server.is_empty(), "{server:?}");
+        let missing = FeatureSet {
+            label: "x",
+            extra: &["server", "no_such_feature"],
+        };
+        assert_eq!(
+            absent_features(&root, &missing).unwrap(),
+            ["no_such_feature"]
+        );
+    }
 }

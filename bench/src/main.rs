@@ -1,12 +1,13 @@
-//! `cargo run -p livechat-config-bench --release [-- --compile] [--quick] [--rounds N]`
+//! `cargo run -p livechat-config-bench --release [-- --compile] [--only compile] [--quick] [--rounds N]`
 
 use livechat_config_bench::rows::{self, Sizes};
 use livechat_config_bench::table::{Row, Table};
 use std::process::ExitCode;
 
 const USAGE: &str =
-    "usage: livechat-config-bench [--compile] [--quick] [--rounds N] [--skip-python]
-  --compile      also time a clean build of the livechat-config crate (slow)
+    "usage: livechat-config-bench [--compile] [--only compile] [--quick] [--rounds N] [--skip-python]
+  --compile      also time clean builds of the livechat-config crate, per feature set (slow)
+  --only compile only the compile rows
   --quick        small workloads, for a look while developing
   --rounds N     rounds per ratio (default 7, quick 3)
   --skip-python  leave out the lc-sdk-python comparison";
@@ -14,6 +15,8 @@ const USAGE: &str =
 struct Options {
     sizes: Sizes,
     compile: bool,
+    /// Only the compile rows: the runtime rows take minutes and do not change with them.
+    compile_only: bool,
     python: bool,
 }
 
@@ -25,6 +28,7 @@ fn options() -> Result<Options, String> {
         Sizes::full()
     };
     let mut compile = false;
+    let mut compile_only = false;
     let mut python = true;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -32,6 +36,13 @@ fn options() -> Result<Options, String> {
             "--quick" => {}
             "--compile" => compile = true,
             "--skip-python" => python = false,
+            "--only" => match it.next().map(String::as_str) {
+                Some("compile") => {
+                    compile = true;
+                    compile_only = true;
+                }
+                _ => return Err(format!("--only takes `compile`\n{USAGE}")),
+            },
             "--rounds" => {
                 sizes.rounds = it
                     .next()
@@ -45,6 +56,7 @@ fn options() -> Result<Options, String> {
     Ok(Options {
         sizes,
         compile,
+        compile_only,
         python,
     })
 }
@@ -73,24 +85,23 @@ fn main() -> ExitCode {
     };
     let sizes = &options.sizes;
     let mut table = Vec::new();
-    runtime.block_on(async {
-        eprintln!("overhead…");
-        table.push(row("SDK overhead", rows::overhead(sizes).await));
-        if options.python {
-            eprintln!("lc-sdk-python…");
-            table.extend(rows::python(sizes).await);
-        }
-        eprintln!("bulk…");
-        table.push(row("Bulk", rows::bulk(sizes).await));
-        eprintln!("load…");
-        table.push(row("Load", rows::load(sizes).await));
-    });
-    eprintln!("generator…");
-    table.push(row("Generator", rows::generator(10)));
-    if options.compile {
-        eprintln!("compile…");
+    if !options.compile_only {
+        runtime.block_on(async {
+            eprintln!("overhead…");
+            table.push(row("SDK overhead", rows::overhead(sizes).await));
+            if options.python {
+                eprintln!("lc-sdk-python…");
+                table.extend(rows::python(sizes).await);
+            }
+            eprintln!("bulk…");
+            table.push(row("Bulk", rows::bulk(sizes).await));
+            eprintln!("load…");
+            table.push(row("Load", rows::load(sizes).await));
+        });
+        eprintln!("generator…");
+        table.push(row("Generator", rows::generator(10)));
     }
-    table.push(rows::compile(options.compile, 3));
+    table.extend(rows::compile(options.compile, 3));
     println!("{}", Table(&table));
     // Other work on the machine moves every number here; the load says how much there was.
     if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {

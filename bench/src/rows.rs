@@ -257,32 +257,91 @@ pub fn generator(runs: usize) -> Result<Row, String> {
     ))
 }
 
-/// Clean build time of the sdk crate, or a note that it was skipped.
-pub fn compile(enabled: bool, runs: usize) -> Row {
+/// What a clean debug build of the sdk may cost in CPU seconds with the default features.
+pub const DEFAULT_CPU_TARGET: f64 = 12.0;
+/// How much more CPU enabling `v3_7` may cost than the defaults alone.
+pub const V3_7_EXTRA_TARGET: f64 = 0.60;
+
+/// Clean build time of the sdk crate, one row per feature set, or a note that it was skipped.
+pub fn compile(enabled: bool, runs: usize) -> Vec<Row> {
+    use crate::compile::{absent_features, measure, FEATURE_SETS};
     let root = crate::root();
     let generated = crate::compile::lines_in(&root.join("sdk/src/generated"));
-    let runtime = crate::compile::lines_in(&root.join("sdk/src"));
-    let name = "Compile: clean debug build of livechat-config alone, deps built";
+    let runtime = crate::compile::lines_in(&root.join("sdk/src")) - generated;
     let size = format!("generated code {generated} lines, hand-written runtime {runtime} lines");
+    let name = |label: &str| {
+        format!("Compile: clean debug build of livechat-config alone, deps built, features {label}")
+    };
     if !enabled {
-        return Row::new(name, format!("skipped (pass --compile); {size}"));
+        return vec![Row::new(
+            name("any"),
+            format!("skipped (pass --compile); {size}"),
+        )];
     }
-    match crate::compile::measure(&root, &crate::target_dir(), runs) {
-        Ok(times) => {
-            let wall = spread(&times.iter().map(|t| t.wall).collect::<Vec<_>>());
-            let cpu = spread(&times.iter().map(|t| t.cpu).collect::<Vec<_>>());
-            Row::new(
-                name,
+    let mut rows = Vec::new();
+    let mut default_cpu = None;
+    for set in &FEATURE_SETS {
+        eprintln!("compile, features {}…", set.label);
+        let absent = match absent_features(&root, set) {
+            Ok(absent) => absent,
+            Err(e) => {
+                rows.push(Row::new(name(set.label), format!("not measured: {e}")));
+                continue;
+            }
+        };
+        if !absent.is_empty() {
+            rows.push(Row::new(
+                name(set.label),
                 format!(
-                    "{} wall, {} CPU; {size}",
-                    wall.with_unit(1, "s"),
-                    cpu.with_unit(1, "s")
+                    "feature absent: sdk/Cargo.toml declares no {}",
+                    absent.join(", ")
                 ),
-            )
-            .target("≤ 20 s", wall.median <= 20.0)
+            ));
+            continue;
         }
-        Err(e) => Row::new(name, format!("not measured: {e}; {size}")),
+        let times = match measure(&root, &crate::target_dir(), set, runs) {
+            Ok(times) => times,
+            Err(e) => {
+                rows.push(Row::new(name(set.label), format!("not measured: {e}")));
+                continue;
+            }
+        };
+        let wall = spread(&times.iter().map(|t| t.wall).collect::<Vec<_>>());
+        let cpu = spread(&times.iter().map(|t| t.cpu).collect::<Vec<_>>());
+        let mut value = format!(
+            "{} CPU, {} wall",
+            cpu.with_unit(1, "s"),
+            wall.with_unit(1, "s")
+        );
+        let row = match (set.extra, default_cpu) {
+            ([], _) => {
+                default_cpu = Some(cpu.median);
+                value.push_str(&format!("; {size}"));
+                Row::new(name(set.label), value).target(
+                    format!("≤ {DEFAULT_CPU_TARGET:.0} s CPU"),
+                    cpu.median <= DEFAULT_CPU_TARGET,
+                )
+            }
+            (["v3_7"], Some(base)) => {
+                let extra = cpu.median / base - 1.0;
+                value.push_str(&format!("; {:+.0}% CPU over default", extra * 100.0));
+                Row::new(name(set.label), value).target(
+                    format!("≤ +{:.0}% CPU over default", V3_7_EXTRA_TARGET * 100.0),
+                    extra <= V3_7_EXTRA_TARGET,
+                )
+            }
+            (_, Some(base)) => {
+                value.push_str(&format!(
+                    "; {:+.0}% CPU over default",
+                    (cpu.median / base - 1.0) * 100.0
+                ));
+                Row::new(name(set.label), value)
+            }
+            (_, None) => Row::new(name(set.label), value),
+        };
+        rows.push(row);
     }
+    rows
 }
 
 /// Mixed reads and writes from many clients; every acknowledged write must be there afterwards.

@@ -191,9 +191,9 @@ fn action_items(action: &Action, types: &[Type], stable: bool, module: &str) -> 
     let method = names::member(name);
     let response = response_type(action);
 
-    let mut out = objects::object(&action.request, types);
+    let mut out = objects::object(&action.request, types, objects::Role::Request);
     if let Response::Fields(object) = &action.response {
-        out.extend(objects::object(object, types));
+        out.extend(objects::object(object, types, objects::Role::Response));
     }
 
     let decode = match action.response {

@@ -7,10 +7,22 @@ use crate::spec::{ConstraintKind, EnumValue, ErrorType, Limits};
 use proc_macro2::TokenStream;
 use quote::quote;
 
+/// Which way an object crosses the wire, and so which serde impls a client needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// A shared type: both ways.
+    Shared,
+    /// An action's request: a client serializes it; only a server decodes it.
+    Request,
+    /// An action's own answer: a client decodes it; only a server serializes it.
+    Response,
+}
+
 /// A struct with a constructor taking the always-required fields, one builder method per other
 /// field, and its `Validate` impl. `types` are every named type, for constraints that look into a
-/// field's type.
-pub fn object(spec: &Object, types: &[Type]) -> TokenStream {
+/// field's type. The serde impl a client does not use for `role` goes behind the `server`
+/// feature: a derived impl costs type checking in every build, used or not.
+pub fn object(spec: &Object, types: &[Type], role: Role) -> TokenStream {
     let name = names::ident(&spec.name);
     let struct_doc = doc(&or_default(&spec.doc, || format!("`{}`.", spec.name)));
     let required: Vec<&Field> = spec.required().collect();
@@ -77,9 +89,22 @@ pub fn object(spec: &Object, types: &[Type]) -> TokenStream {
     let derive_debug = (!secret).then(|| quote!(Debug,));
     let debug = secret.then(|| masked_debug(&name, &spec.fields));
 
+    let (serde_always, serde_server) = match role {
+        Role::Shared => (quote!(::serde::Serialize, ::serde::Deserialize), None),
+        Role::Request => (
+            quote!(::serde::Serialize),
+            Some(quote!(#[cfg_attr(feature = "server", derive(::serde::Deserialize))])),
+        ),
+        Role::Response => (
+            quote!(::serde::Deserialize),
+            Some(quote!(#[cfg_attr(feature = "server", derive(::serde::Serialize))])),
+        ),
+    };
+
     quote! {
         #struct_doc
-        #[derive(#derive_debug Clone, PartialEq, #derive_default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(#derive_debug Clone, PartialEq, #derive_default #serde_always)]
+        #serde_server
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*

@@ -5,7 +5,8 @@
 #[allow(unused_imports)]
 use super::*;
 /// The request of `create_agent` (Create Agent): see [`Client::create_agent`](Client::create_agent).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateAgentRequest {
     /// Agent ID
@@ -190,7 +191,8 @@ impl crate::validate::Validate for CreateAgentRequest {
     }
 }
 /// The response of `create_agent` (Create Agent): see [`Client::create_agent`](Client::create_agent).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateAgentResponse {
     /// Agent ID
@@ -349,7 +351,8 @@ impl crate::Call<'_, CreateAgentRequest> {
     }
 }
 /// The request of `get_agent` (Get Agent): see [`Client::get_agent`](Client::get_agent).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetAgentRequest {
     /// Agent ID
@@ -423,7 +426,8 @@ impl crate::Call<'_, GetAgentRequest> {
     }
 }
 /// The request of `list_agents` (List Agents): see [`Client::list_agents`](Client::list_agents).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListAgentsRequest {
     /// Possible request filters
@@ -507,7 +511,8 @@ impl crate::Call<'_, ListAgentsRequest> {
     }
 }
 /// The request of `update_agent` (Update Agent): see [`Client::update_agent`](Client::update_agent).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateAgentRequest {
     /// Agent ID
@@ -791,7 +796,8 @@ impl crate::Call<'_, UpdateAgentRequest> {
     }
 }
 /// The request of `delete_agent` (Delete Agent): see [`Client::delete_agent`](Client::delete_agent).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct DeleteAgentRequest {
     /// Agent ID
@@ -891,7 +897,8 @@ impl crate::Client {
     }
 }
 /// The request of `suspend_agent` (Suspend Agent): see [`Client::suspend_agent`](Client::suspend_agent).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct SuspendAgentRequest {
     /// Agent ID
@@ -989,7 +996,8 @@ impl crate::Client {
     }
 }
 /// The request of `unsuspend_agent` (Unsuspend Agent): see [`Client::unsuspend_agent`](Client::unsuspend_agent).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct UnsuspendAgentRequest {
     /// Agent ID
@@ -1089,7 +1097,8 @@ impl crate::Client {
     }
 }
 /// The request of `request_agent_unsuspension` (Request Agent Unsuspension): see [`Client::request_agent_unsuspension`](Client::request_agent_unsuspension).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct RequestAgentUnsuspensionRequest {}
 impl RequestAgentUnsuspensionRequest {
@@ -1137,7 +1146,8 @@ impl crate::Client {
     }
 }
 /// The request of `approve_agent` (Approve Agent): see [`Client::approve_agent`](Client::approve_agent).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ApproveAgentRequest {
     /// Agent ID

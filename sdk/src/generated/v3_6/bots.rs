@@ -7,7 +7,8 @@
 #[allow(unused_imports)]
 use super::*;
 /// The request of `create_bot_template` (Create Bot Template): see [`Client::create_bot_template`](Client::create_bot_template).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateBotTemplateRequest {
     /// Display name
@@ -131,7 +132,8 @@ impl crate::validate::Validate for CreateBotTemplateRequest {
     }
 }
 /// The response of `create_bot_template` (Create Bot Template): see [`Client::create_bot_template`](Client::create_bot_template).
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateBotTemplateResponse {
     /// Bot Template ID (a bot created from the template has the same ID)
@@ -235,7 +237,8 @@ impl crate::Call<'_, CreateBotTemplateRequest> {
     }
 }
 /// The request of `create_bot` (Create Bot): see [`Client::create_bot`](Client::create_bot).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateBotRequest {
     /// Display name
@@ -400,7 +403,8 @@ impl crate::validate::Validate for CreateBotRequest {
     }
 }
 /// The response of `create_bot` (Create Bot): see [`Client::create_bot`](Client::create_bot).
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateBotResponse {
     /// Bot ID
@@ -548,7 +552,8 @@ impl crate::Call<'_, CreateBotRequest> {
     }
 }
 /// The request of `delete_bot_template` (Delete Bot Template): see [`Client::delete_bot_template`](Client::delete_bot_template).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct DeleteBotTemplateRequest {
     /// Bot Template ID
@@ -660,7 +665,8 @@ impl crate::Call<'_, DeleteBotTemplateRequest> {
     }
 }
 /// The request of `delete_bot` (Delete Bot): see [`Client::delete_bot`](Client::delete_bot).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct DeleteBotRequest {
     /// Bot ID
@@ -767,7 +773,8 @@ impl crate::Client {
     }
 }
 /// The request of `update_bot_template` (Update Bot Template): see [`Client::update_bot_template`](Client::update_bot_template).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateBotTemplateRequest {
     /// Bot Template ID
@@ -989,7 +996,8 @@ impl crate::Call<'_, UpdateBotTemplateRequest> {
     }
 }
 /// The request of `update_bot` (Update Bot): see [`Client::update_bot`](Client::update_bot).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateBotRequest {
     /// Bot ID
@@ -1261,7 +1269,8 @@ impl crate::Call<'_, UpdateBotRequest> {
     }
 }
 /// The request of `list_bot_templates` (List Bot Templates): see [`Client::list_bot_templates`](Client::list_bot_templates).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListBotTemplatesRequest {
     /// Client Id that owns the bot templates to list; must be owned by your organization.
@@ -1333,7 +1342,8 @@ impl crate::Client {
     }
 }
 /// The request of `list_bots` (List Bots): see [`Client::list_bots`](Client::list_bots).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListBotsRequest {
     /// true - gets all Bots within a license. false (default) - returns only the requester's Bots. Calling List Bots with all:false: If a Bot was created via an app, all Agents who make the request via this app will get the Bot in the response. If a Bot was created directly by an Agent (PAT authorization), all Agents who authorize with PATs will get the Bot in the response.
@@ -1418,7 +1428,8 @@ impl crate::Call<'_, ListBotsRequest> {
     }
 }
 /// The request of `get_bot` (Get Bot): see [`Client::get_bot`](Client::get_bot).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetBotRequest {
     /// Bot ID
@@ -1503,7 +1514,8 @@ impl crate::Call<'_, GetBotRequest> {
     }
 }
 /// The request of `issue_bot_token` (Issue Bot Token): see [`Client::issue_bot_token`](Client::issue_bot_token).
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct IssueBotTokenRequest {
     /// Bot ID
@@ -1588,7 +1600,8 @@ impl crate::validate::Validate for IssueBotTokenRequest {
     }
 }
 /// The response of `issue_bot_token` (Issue Bot Token): see [`Client::issue_bot_token`](Client::issue_bot_token).
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct IssueBotTokenResponse {
     /// The bot token (a JWT), valid for 24 hours.
@@ -1656,7 +1669,8 @@ impl crate::Client {
     }
 }
 /// The request of `reset_bot_template_secret` (Reset Bot Template Secret): see [`Client::reset_bot_template_secret`](Client::reset_bot_template_secret).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ResetBotTemplateSecretRequest {
     /// Bot template ID
@@ -1718,7 +1732,8 @@ impl crate::validate::Validate for ResetBotTemplateSecretRequest {
     }
 }
 /// The response of `reset_bot_template_secret` (Reset Bot Template Secret): see [`Client::reset_bot_template_secret`](Client::reset_bot_template_secret).
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ResetBotTemplateSecretResponse {
     /// The new bot secret.
@@ -1790,7 +1805,8 @@ impl crate::Call<'_, ResetBotTemplateSecretRequest> {
     }
 }
 /// The request of `reset_bot_secret` (Reset Bot Secret): see [`Client::reset_bot_secret`](Client::reset_bot_secret).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ResetBotSecretRequest {
     /// Bot ID
@@ -1852,7 +1868,8 @@ impl crate::validate::Validate for ResetBotSecretRequest {
     }
 }
 /// The response of `reset_bot_secret` (Reset Bot Secret): see [`Client::reset_bot_secret`](Client::reset_bot_secret).
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ResetBotSecretResponse {
     /// The new bot secret.

@@ -5,7 +5,8 @@
 #[allow(unused_imports)]
 use super::*;
 /// The request of `list_customer_bans` (List Customer Bans): see [`Client::list_customer_bans`](Client::list_customer_bans).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListCustomerBansRequest {}
 impl ListCustomerBansRequest {
@@ -52,7 +53,8 @@ impl crate::Client {
     }
 }
 /// The request of `unban_customer` (Unban Customer): see [`Client::unban_customer`](Client::unban_customer).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct UnbanCustomerRequest {
     /// The banned IP address.
