@@ -171,13 +171,16 @@ fn a_client_build_derives_serde_only_the_way_each_struct_travels() {
     let (always, server) = derives(&agents, "CreateAgentResponse");
     assert!(always.contains(de) && !always.contains(ser), "{always}");
     assert!(server.contains(ser), "{server}");
-    // `Agent` is only in answers; `WorkScheduler` goes both ways (create_agent, get_agent).
-    let (always, server) = derives(&types, "Agent");
-    assert!(always.contains(de) && !always.contains(ser), "{always}");
-    assert!(server.contains(ser), "{server}");
-    let (always, server) = derives(&types, "WorkScheduler");
-    assert!(always.contains(ser) && always.contains(de), "{always}");
-    assert!(server.is_empty(), "{server}");
+    // Named types are resources users store and print: both ways in every build, even `Agent`,
+    // which only answers carry.
+    for name in ["Agent", "WorkScheduler", "AgentFilters"] {
+        let (always, server) = derives(&types, name);
+        assert!(
+            always.contains(ser) && always.contains(de),
+            "{name}: {always}"
+        );
+        assert!(server.is_empty(), "{name}: {server}");
+    }
 }
 
 fn copy_dir(from: &std::path::Path, to: &std::path::Path) {

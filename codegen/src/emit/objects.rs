@@ -10,7 +10,7 @@ use quote::quote;
 /// Which way an object crosses the wire, and so which serde impls a client needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
-    /// A shared type: both ways.
+    /// A named type of the spec, a resource users may store or print: both ways.
     Shared,
     /// An action's request: a client serializes it; only a server decodes it.
     Request,

@@ -1023,8 +1023,7 @@ impl crate::validate::Validate for AgentField {
     }
 }
 /// Possible request filters of list_agents.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AgentFilters {
     /// IDs of the groups from which you want to list Agents. You'll only get the Agents from the specified group(s). (The reference prints the type as int[]; group IDs are uint in this spec.)
@@ -1055,8 +1054,7 @@ impl AgentFilters {
 }
 impl crate::validate::Validate for AgentFilters {}
 /// An agent is a type of user who communicates with customers. You can look up the sample agent data structure in the response of Get Agent. The fields below are those shown in the Get Agent and List Agents examples and the fields[] tables; only id and name are required so that any server response decodes.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Agent {
     /// Agent ID
@@ -1489,8 +1487,7 @@ impl crate::validate::Validate for Conditions {
     }
 }
 /// An auto access data structure: a set of conditions for the tracking URL and geolocation of a customer, with the destination access. Auto access rules are ordered using a linked list. Each of them points to the next element by keeping its id in the next_id field. For the last element of the list, the next_id is empty.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AutoAccess {
     /// Auto access ID
@@ -1652,8 +1649,7 @@ impl crate::validate::Validate for BotField {
     }
 }
 /// A bot as returned by get_bot and list_bots. Each bot is a resource owned by an application (client_id) in Developer Console. The fields below are those shown in the Get Bot and List Bots examples and the fields[] tables; only id and name are required so that any server response decodes.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Bot {
     /// Bot ID
@@ -1763,8 +1759,7 @@ impl crate::validate::Validate for Bot {
     }
 }
 /// A bot template as returned by list_bot_templates (the fields shown in its example).
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BotTemplate {
     /// Bot Template ID
@@ -1877,8 +1872,7 @@ impl crate::validate::Validate for GroupField {
     }
 }
 /// A group as returned by list_groups and get_group. Groups let you organize your work by creating teams with Agent and Bot members.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Group {
     /// Group ID
@@ -2356,8 +2350,7 @@ impl PropertyRange {
 }
 impl crate::validate::Validate for PropertyRange {}
 /// A property's configuration, as returned by List Properties (the value under each property name).
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PropertyDefinition {
     /// Possible values: int, string, bool, and tokenized_string
@@ -2434,8 +2427,7 @@ impl crate::validate::Validate for PropertyDefinition {
     }
 }
 /// Properties set within a group, as returned by List Groups Properties.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GroupProperties {
     /// Group ID
@@ -2472,8 +2464,7 @@ impl GroupProperties {
 }
 impl crate::validate::Validate for GroupProperties {}
 /// A tag: a simple text label that can be used by agents to assign chats to pre-defined, custom categories. Tags are useful for filtering out chats in archives and reports. Tag can be used to mark a chat's thread only if the thread and the tag are assigned to at least one common group.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Tag {
     /// Tag name
@@ -2524,8 +2515,7 @@ impl crate::validate::Validate for Tag {
     }
 }
 /// Possible request filters.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TagFilters {
     /// IDs of the groups from which you want to list tags.
@@ -3366,8 +3356,7 @@ impl crate::validate::Validate for WebhookFilters {
     }
 }
 /// A webhook registered for a Client ID, as returned by List Webhooks.
-#[derive(Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Webhook {
     /// Webhook ID
@@ -3465,8 +3454,7 @@ impl crate::validate::Validate for Webhook {
     }
 }
 /// A webhook supported in a given API version, as returned by List Webhook Names.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct WebhookName {
     /// The webhook's action.
@@ -3625,8 +3613,7 @@ impl WebhookEnvelopeAdditionalData {
 }
 impl crate::validate::Validate for WebhookEnvelopeAdditionalData {}
 /// A communication channel of your LiveChat product (the response of List Channels is an array of the channel objects).
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Channel {
     /// Possible values: code, direct_link or integration
@@ -3848,8 +3835,7 @@ impl crate::validate::Validate for Plan {
     }
 }
 /// A resource which exceeded the called plan's limits, as returned by Check Product Limits for Plan.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LimitBalance {
     /// Resource Name
@@ -4000,8 +3986,7 @@ impl crate::validate::Validate for LimitResource {
     }
 }
 /// The source parameters that were passed when activating the LiveChat product.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductSource {
     /// The source ID parameter passed when activating the LiveChat product.
@@ -4041,8 +4026,7 @@ impl ProductSource {
 }
 impl crate::validate::Validate for ProductSource {}
 /// An active ban of a customer, by IP address or customer ID.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CustomerBan {
     /// The banned IP address.
@@ -5225,8 +5209,7 @@ impl crate::validate::Validate for RichMessage {
     }
 }
 /// A greeting as returned by Get Greeting and List Greetings.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Greeting {
     /// The greeting ID.
