@@ -104,7 +104,7 @@ impl Client {
     }
     /// Update Translations, many at once: `batch_update_translations`.
     ///
-    /// Each request runs as its own `update_translations` (see [`Client::update_translations`](crate::Client::update_translations)); the answer holds one result per request, in request order, and a failed item does not fail the others. Any number of requests may be given: the client sends them in chunks (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `update_translations`.
+    /// Each request runs as its own `update_translations` (see [`Client::update_translations`](Client::update_translations)); the answer holds one result per request, in request order, and a failed item does not fail the others. Any number of requests may be given: the client sends them in chunks (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `update_translations`.
     ///
     /// Scopes: the token needs `languages_write`.
     ///
