@@ -305,6 +305,9 @@ fn every_spec_file_becomes_a_version_module() {
     assert!(agents.contains("impl Client {"));
     assert!(agents.contains("crate::Call::new(&self.0, CreateAgentRequest::new(id, name))"));
     assert!(!agents.contains("impl crate::Client"));
+    // A batch helper's doc links the single call of its own version, not the crate root's.
+    assert!(agents.contains("(see [`Client::update_agent`](Client::update_agent))"));
+    assert!(!agents.contains("(crate::Client::update_agent)"));
     let stable = fs::read_to_string(dir.join(xtask::OUT).join("v3_6/mod.rs")).unwrap();
     assert!(stable.contains("pub use crate::Client;"), "{stable}");
     fs::remove_dir_all(&dir).unwrap();

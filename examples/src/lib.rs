@@ -12,6 +12,7 @@
 pub mod agents;
 pub mod auto_access;
 pub mod bots;
+pub mod greetings;
 pub mod groups;
 pub mod other;
 pub mod properties;

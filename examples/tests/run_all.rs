@@ -1,7 +1,9 @@
 //! Runs every example's body, as `cargo run --example <name>` would, and checks what it
 //! printed and what it left in its emulator.
 
-use livechat_config::{AgentField, AgentFilters, Client, WebhookAction};
+use livechat_config::{
+    AgentField, AgentFilters, Client, GreetingType, RichMessageTemplate, RuleType, WebhookAction,
+};
 use livechat_config_emulator::{Emulator, DEFAULT_CLIENT_ID};
 use livechat_config_examples as examples;
 
@@ -119,6 +121,91 @@ async fn bots() {
         .await
         .unwrap()
         .is_empty());
+}
+
+#[tokio::test]
+async fn greetings() {
+    let (text, client, emulator) = run!(greetings);
+    assert_printed(
+        "greetings",
+        &text,
+        &[
+            "Pricing help (visit_time_site, url_current; 2 cards)",
+            "Checkout funnel (url_funnel)",
+            "Still browsing (url_match_page_view_number)",
+            "Spring sale in Sales (custom_variable or ads_traffic)",
+            "rules: visit_time_site, url_current",
+            "button \"Call us\" (phone) got id ",
+            "\"Pricing questions\", active false, rules unchanged: visit_time_site, url_current",
+            "kept: true",
+            "page 1 of 5 greetings: Pricing questions, Checkout funnel, more follow",
+            "page 2 of 5 greetings: Still browsing, Spring sale, more follow",
+            "page 3 of 5 greetings: Welcome back, the last",
+            "all greetings of Sales, one per page: Spring sale, Welcome back",
+            "page id with groups not sent: takes only one of `page_id`, `groups`",
+            "url_funnel without urls refused: `rules[0].urls`",
+            "visit_time_page of an hour refused: `rules[0].value`",
+            "greetings left: Pricing questions, Still browsing, Spring sale, Welcome back",
+            "active bans: IP 203.0.113.7, customer spammer-42, customer troll-7",
+            "unban by IP and customer not sent: takes only one of `ip`, `customer_id`",
+            "unbanning the expired ban: no active ban",
+            "bans left: customer troll-7",
+        ],
+    );
+
+    let left = client.list_greetings().all().await.unwrap();
+    let names: Vec<&str> = left.iter().map(|g| g.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Pricing questions",
+            "Still browsing",
+            "Spring sale",
+            "Welcome back"
+        ]
+    );
+    // The update kept the rules and replaced the rich message with one card of one button,
+    // whose ID is the one the emulator gave on creation.
+    let pricing = &left[0];
+    assert!(!pricing.active);
+    let types: Vec<&RuleType> = pricing.rules.iter().map(|r| &r.r#type).collect();
+    assert_eq!(types, [&RuleType::VisitTimeSite, &RuleType::UrlCurrent]);
+    let message = pricing.rich_message.as_ref().unwrap();
+    assert_eq!(message.template_id, Some(RichMessageTemplate::Cards));
+    let elements = message.elements.as_deref().unwrap();
+    assert_eq!(elements.len(), 1);
+    let buttons = elements[0].buttons.as_deref().unwrap();
+    assert_eq!(buttons.len(), 1);
+    assert_eq!(buttons[0].postback_id, "compare_plans");
+    let kept_id = buttons[0].button_id.as_deref().unwrap();
+    assert!(text.contains(&format!("button {kept_id} kept: true")));
+
+    let campaign = &left[2];
+    assert_eq!(campaign.r#type, GreetingType::Announcement);
+    assert_eq!(campaign.rules.len(), 2);
+    assert_eq!(
+        campaign.rules[1].session_field.as_ref().unwrap()["google"],
+        "spring-sale"
+    );
+    assert_eq!(
+        emulator.state_json()["greetings"]
+            .as_object()
+            .unwrap()
+            .len(),
+        4
+    );
+
+    let bans = client.list_customer_bans().await.unwrap();
+    assert_eq!(bans.len(), 1);
+    assert_eq!(bans[0].customer_id.as_deref(), Some("troll-7"));
+    // The expired ban is still on record, just not active.
+    assert_eq!(
+        emulator.state_json()["customer_bans"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
 }
 
 #[tokio::test]

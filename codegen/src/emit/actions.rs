@@ -237,7 +237,7 @@ fn action_items(action: &Action, types: &[Type], stable: bool, module: &str) -> 
         let batch_method = names::member(endpoint);
         let batch_doc = doc(&format!(
             "{}, many at once: `{endpoint}`.\n\n\
-             Each request runs as its own `{name}` (see [`Client::{name}`](crate::Client::{name})); \
+             Each request runs as its own `{name}` (see [`Client::{name}`](Client::{name})); \
              the answer holds one result per request, in request order, and a failed item does not \
              fail the others. Any number of requests may be given: the client sends them in chunks \
              (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `{name}`.\n\n{}\n\n{}",

@@ -34,12 +34,8 @@ pub fn create(req: CreateAgentRequest, who: &Identity, state: &mut State) -> Out
         )));
     }
     let role = req.role.clone().unwrap_or(Role::Normal);
+    // `owner` never gets here: the spec's request values refuse it while decoding.
     check_role_change(who, &role)?;
-    if role == Role::Owner {
-        return Err(Failure::validation(
-            "an agent cannot be created as the owner",
-        ));
-    }
     if req.awaiting_approval == Some(false) {
         require(who, "subscription.lc:rw", "`awaiting_approval: false`")?;
     }
@@ -141,30 +137,15 @@ pub fn update(req: UpdateAgentRequest, who: &Identity, state: &mut State) -> Out
     let current_role = agent_mut(state, &req.id)?.role.clone();
     if let Some(role) = &req.role {
         check_role_change(who, role)?;
-        if current_role == Some(Role::Owner) && *role != Role::Owner {
+        // Requests cannot name `owner` (refused while decoding), so the owner keeps the role.
+        if current_role == Some(Role::Owner) {
             return Err(Failure::validation(
-                "the owner's role changes only by making another agent the owner",
+                "the license owner's role cannot be changed through this API",
             ));
-        }
-        if *role == Role::Owner && current_role != Some(Role::Owner) {
-            let target = &state.agents[&req.id];
-            if target.suspended == Some(true) || target.awaiting_approval == Some(true) {
-                return Err(Failure::new(
-                    livechat_config::ErrorKind::OwnershipTransfer,
-                    "ownership cannot be transferred to a suspended or unapproved agent",
-                ));
-            }
         }
     }
     if let Some(groups) = &req.groups {
         state.check_groups(groups.iter().map(|g| g.id))?;
-    }
-    if req.role == Some(Role::Owner) && current_role != Some(Role::Owner) {
-        for agent in state.agents.values_mut() {
-            if agent.role == Some(Role::Owner) {
-                agent.role = Some(Role::Viceowner);
-            }
-        }
     }
     let agent = agent_mut(state, &req.id)?;
     if let Some(role) = req.role {

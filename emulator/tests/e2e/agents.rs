@@ -339,3 +339,19 @@ async fn a_request_cannot_make_an_agent_owner() {
         Some(Role::Normal)
     );
 }
+
+/// The owner's role is not a request's to change: it stays `owner`, and nothing else changes.
+#[tokio::test]
+async fn the_owners_role_cannot_be_changed() {
+    let emu = emulator().await;
+    let client = emu.client();
+    let refused = client
+        .update_agent(OWNER_ID)
+        .role(Role::Viceowner)
+        .job_title("Founder")
+        .await;
+    assert_eq!(kind(refused), ErrorKind::Validation);
+    let owner = client.get_agent(OWNER_ID).await.unwrap();
+    assert_eq!(owner.role, Some(Role::Owner));
+    assert_ne!(owner.job_title.as_deref(), Some("Founder"));
+}

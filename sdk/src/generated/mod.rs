@@ -4,6 +4,10 @@
 #[cfg(feature = "v3_6")]
 #[rustfmt::skip]
 pub mod v3_6;
+/// The Configuration API v3.7 (feature `v3_7`).
+#[cfg(feature = "v3_7")]
+#[rustfmt::skip]
+pub mod v3_7;
 #[cfg(feature = "v3_6")]
 pub use v3_6::*;
 #[cfg(not(feature = "v3_6"))]

@@ -260,7 +260,7 @@ impl crate::Client {
     }
     /// Create Agent, many at once: `batch_create_agents`.
     ///
-    /// Each request runs as its own `create_agent` (see [`Client::create_agent`](crate::Client::create_agent)); the answer holds one result per request, in request order, and a failed item does not fail the others. Any number of requests may be given: the client sends them in chunks (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `create_agent`.
+    /// Each request runs as its own `create_agent` (see [`Client::create_agent`](Client::create_agent)); the answer holds one result per request, in request order, and a failed item does not fail the others. Any number of requests may be given: the client sends them in chunks (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `create_agent`.
     ///
     /// Scopes: the token needs any one of these (a note says the situation a scope is for):
     /// - `accounts--all:rc`
@@ -714,7 +714,7 @@ impl crate::Client {
     }
     /// Update Agent, many at once: `batch_update_agents`.
     ///
-    /// Each request runs as its own `update_agent` (see [`Client::update_agent`](crate::Client::update_agent)); the answer holds one result per request, in request order, and a failed item does not fail the others. Any number of requests may be given: the client sends them in chunks (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `update_agent`.
+    /// Each request runs as its own `update_agent` (see [`Client::update_agent`](Client::update_agent)); the answer holds one result per request, in request order, and a failed item does not fail the others. Any number of requests may be given: the client sends them in chunks (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `update_agent`.
     ///
     /// Scopes: the token needs any one of these (a note says the situation a scope is for):
     /// - `agents--my:rw`
@@ -864,7 +864,7 @@ impl crate::Client {
     }
     /// Delete Agent, many at once: `batch_delete_agents`.
     ///
-    /// Each request runs as its own `delete_agent` (see [`Client::delete_agent`](crate::Client::delete_agent)); the answer holds one result per request, in request order, and a failed item does not fail the others. Any number of requests may be given: the client sends them in chunks (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `delete_agent`.
+    /// Each request runs as its own `delete_agent` (see [`Client::delete_agent`](Client::delete_agent)); the answer holds one result per request, in request order, and a failed item does not fail the others. Any number of requests may be given: the client sends them in chunks (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `delete_agent`.
     ///
     /// Scopes: the token needs any one of these (a note says the situation a scope is for):
     /// - `agents--my:rw`
@@ -965,7 +965,7 @@ impl crate::Client {
     }
     /// Suspend Agent, many at once: `batch_suspend_agents`.
     ///
-    /// Each request runs as its own `suspend_agent` (see [`Client::suspend_agent`](crate::Client::suspend_agent)); the answer holds one result per request, in request order, and a failed item does not fail the others. Any number of requests may be given: the client sends them in chunks (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `suspend_agent`.
+    /// Each request runs as its own `suspend_agent` (see [`Client::suspend_agent`](Client::suspend_agent)); the answer holds one result per request, in request order, and a failed item does not fail the others. Any number of requests may be given: the client sends them in chunks (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `suspend_agent`.
     ///
     /// Scopes: the token needs any one of these (a note says the situation a scope is for):
     /// - `agents--all:rw`
@@ -1065,7 +1065,7 @@ impl crate::Client {
     }
     /// Unsuspend Agent, many at once: `batch_unsuspend_agents`.
     ///
-    /// Each request runs as its own `unsuspend_agent` (see [`Client::unsuspend_agent`](crate::Client::unsuspend_agent)); the answer holds one result per request, in request order, and a failed item does not fail the others. Any number of requests may be given: the client sends them in chunks (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `unsuspend_agent`.
+    /// Each request runs as its own `unsuspend_agent` (see [`Client::unsuspend_agent`](Client::unsuspend_agent)); the answer holds one result per request, in request order, and a failed item does not fail the others. Any number of requests may be given: the client sends them in chunks (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `unsuspend_agent`.
     ///
     /// Scopes: the token needs any one of these (a note says the situation a scope is for):
     /// - `agents--all:rw`
@@ -1215,7 +1215,7 @@ impl crate::Client {
     }
     /// Approve Agent, many at once: `batch_approve_agents`.
     ///
-    /// Each request runs as its own `approve_agent` (see [`Client::approve_agent`](crate::Client::approve_agent)); the answer holds one result per request, in request order, and a failed item does not fail the others. Any number of requests may be given: the client sends them in chunks (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `approve_agent`.
+    /// Each request runs as its own `approve_agent` (see [`Client::approve_agent`](Client::approve_agent)); the answer holds one result per request, in request order, and a failed item does not fail the others. Any number of requests may be given: the client sends them in chunks (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `approve_agent`.
     ///
     /// Scopes: the token needs any one of these (a note says the situation a scope is for):
     /// - `agents--all:rw`

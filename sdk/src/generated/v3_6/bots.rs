@@ -475,7 +475,7 @@ impl crate::Client {
     }
     /// Create Bot, many at once: `batch_create_bots`.
     ///
-    /// Each request runs as its own `create_bot` (see [`Client::create_bot`](crate::Client::create_bot)); the answer holds one result per request, in request order, and a failed item does not fail the others. Any number of requests may be given: the client sends them in chunks (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `create_bot`.
+    /// Each request runs as its own `create_bot` (see [`Client::create_bot`](Client::create_bot)); the answer holds one result per request, in request order, and a failed item does not fail the others. Any number of requests may be given: the client sends them in chunks (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `create_bot`.
     ///
     /// Scopes: the token needs `agents-bot--my:rw`.
     ///
@@ -742,7 +742,7 @@ impl crate::Client {
     }
     /// Delete Bot, many at once: `batch_delete_bots`.
     ///
-    /// Each request runs as its own `delete_bot` (see [`Client::delete_bot`](crate::Client::delete_bot)); the answer holds one result per request, in request order, and a failed item does not fail the others. Any number of requests may be given: the client sends them in chunks (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `delete_bot`.
+    /// Each request runs as its own `delete_bot` (see [`Client::delete_bot`](Client::delete_bot)); the answer holds one result per request, in request order, and a failed item does not fail the others. Any number of requests may be given: the client sends them in chunks (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `delete_bot`.
     ///
     /// Scopes: the token needs any one of these (a note says the situation a scope is for):
     /// - `agents-bot--my:rw`
@@ -1196,7 +1196,7 @@ impl crate::Client {
     }
     /// Update Bot, many at once: `batch_update_bots`.
     ///
-    /// Each request runs as its own `update_bot` (see [`Client::update_bot`](crate::Client::update_bot)); the answer holds one result per request, in request order, and a failed item does not fail the others. Any number of requests may be given: the client sends them in chunks (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `update_bot`.
+    /// Each request runs as its own `update_bot` (see [`Client::update_bot`](Client::update_bot)); the answer holds one result per request, in request order, and a failed item does not fail the others. Any number of requests may be given: the client sends them in chunks (see [`BatchCall`](crate::BatchCall)). It needs the same scopes as `update_bot`.
     ///
     /// Scopes: the token needs any one of these (a note says the situation a scope is for):
     /// - `agents-bot--my:rw`
