@@ -5,7 +5,8 @@
 #[allow(unused_imports)]
 use super::*;
 /// The request of `create_agent` (Create Agent): see [`Client::create_agent`](Client::create_agent).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateAgentRequest {
     /// Agent ID
@@ -190,7 +191,8 @@ impl crate::validate::Validate for CreateAgentRequest {
     }
 }
 /// The response of `create_agent` (Create Agent): see [`Client::create_agent`](Client::create_agent).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateAgentResponse {
     /// Agent ID
@@ -351,7 +353,8 @@ impl crate::Call<'_, CreateAgentRequest> {
     }
 }
 /// The request of `get_agent` (Get Agent): see [`Client::get_agent`](Client::get_agent).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetAgentRequest {
     /// Agent ID
@@ -426,7 +429,8 @@ impl crate::Call<'_, GetAgentRequest> {
     }
 }
 /// The request of `list_agents` (List Agents): see [`Client::list_agents`](Client::list_agents).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListAgentsRequest {
     /// Possible request filters
@@ -511,7 +515,8 @@ impl crate::Call<'_, ListAgentsRequest> {
     }
 }
 /// The request of `update_agent` (Update Agent): see [`Client::update_agent`](Client::update_agent).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateAgentRequest {
     /// Agent ID
@@ -797,7 +802,8 @@ impl crate::Call<'_, UpdateAgentRequest> {
     }
 }
 /// The request of `delete_agent` (Delete Agent): see [`Client::delete_agent`](Client::delete_agent).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct DeleteAgentRequest {
     /// Agent ID
@@ -899,7 +905,8 @@ impl Client {
     }
 }
 /// The request of `suspend_agent` (Suspend Agent): see [`Client::suspend_agent`](Client::suspend_agent).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct SuspendAgentRequest {
     /// Agent ID
@@ -999,7 +1006,8 @@ impl Client {
     }
 }
 /// The request of `unsuspend_agent` (Unsuspend Agent): see [`Client::unsuspend_agent`](Client::unsuspend_agent).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct UnsuspendAgentRequest {
     /// Agent ID
@@ -1101,7 +1109,8 @@ impl Client {
     }
 }
 /// The request of `request_agent_unsuspension` (Request Agent Unsuspension): see [`Client::request_agent_unsuspension`](Client::request_agent_unsuspension).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct RequestAgentUnsuspensionRequest {}
 impl RequestAgentUnsuspensionRequest {
@@ -1150,7 +1159,8 @@ impl Client {
     }
 }
 /// The request of `approve_agent` (Approve Agent): see [`Client::approve_agent`](Client::approve_agent).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ApproveAgentRequest {
     /// Agent ID

@@ -5,7 +5,8 @@
 #[allow(unused_imports)]
 use super::*;
 /// The request of `add_allowed_domain` (Add Allowed Domain): see [`Client::add_allowed_domain`](Client::add_allowed_domain).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct AddAllowedDomainRequest {
     /// The domain name.
@@ -75,7 +76,8 @@ impl Client {
     }
 }
 /// The request of `list_allowed_domains` (List Allowed Domains): see [`Client::list_allowed_domains`](Client::list_allowed_domains).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListAllowedDomainsRequest {}
 impl ListAllowedDomainsRequest {
@@ -86,7 +88,8 @@ impl ListAllowedDomainsRequest {
 }
 impl crate::validate::Validate for ListAllowedDomainsRequest {}
 /// The response of `list_allowed_domains` (List Allowed Domains): see [`Client::list_allowed_domains`](Client::list_allowed_domains).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListAllowedDomainsResponse {
     /// The allowed domains.
@@ -147,7 +150,8 @@ impl Client {
     }
 }
 /// The request of `delete_allowed_domain` (Delete Allowed Domain): see [`Client::delete_allowed_domain`](Client::delete_allowed_domain).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct DeleteAllowedDomainRequest {
     /// The domain name to remove.

@@ -9,7 +9,8 @@
 #[allow(unused_imports)]
 use super::*;
 /// The request of `add_auto_access` (Add Auto Access): see [`Client::add_auto_access`](Client::add_auto_access).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct AddAutoAccessRequest {
     /// Destination access
@@ -56,7 +57,8 @@ impl crate::validate::Validate for AddAutoAccessRequest {
     }
 }
 /// The response of `add_auto_access` (Add Auto Access): see [`Client::add_auto_access`](Client::add_auto_access).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AddAutoAccessResponse {
     /// Auto access ID
@@ -123,7 +125,8 @@ impl crate::Call<'_, AddAutoAccessRequest> {
     }
 }
 /// The request of `list_auto_accesses` (List Auto Accesses): see [`Client::list_auto_accesses`](Client::list_auto_accesses).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListAutoAccessesRequest {}
 impl ListAutoAccessesRequest {
@@ -171,7 +174,8 @@ impl Client {
     }
 }
 /// The request of `delete_auto_access` (Delete Auto Access): see [`Client::delete_auto_access`](Client::delete_auto_access).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct DeleteAutoAccessRequest {
     /// Auto access ID
@@ -241,7 +245,8 @@ impl Client {
     }
 }
 /// The request of `update_auto_access` (Update Auto Access): see [`Client::update_auto_access`](Client::update_auto_access).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateAutoAccessRequest {
     /// ID of the auto access to modify

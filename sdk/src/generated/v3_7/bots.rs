@@ -7,7 +7,8 @@
 #[allow(unused_imports)]
 use super::*;
 /// The request of `create_bot_template` (Create Bot Template): see [`Client::create_bot_template`](Client::create_bot_template).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateBotTemplateRequest {
     /// Display name
@@ -131,7 +132,8 @@ impl crate::validate::Validate for CreateBotTemplateRequest {
     }
 }
 /// The response of `create_bot_template` (Create Bot Template): see [`Client::create_bot_template`](Client::create_bot_template).
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateBotTemplateResponse {
     /// Bot Template ID (a bot created from the template has the same ID)
@@ -236,7 +238,8 @@ impl crate::Call<'_, CreateBotTemplateRequest> {
     }
 }
 /// The request of `create_bot` (Create Bot): see [`Client::create_bot`](Client::create_bot).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateBotRequest {
     /// Display name
@@ -401,7 +404,8 @@ impl crate::validate::Validate for CreateBotRequest {
     }
 }
 /// The response of `create_bot` (Create Bot): see [`Client::create_bot`](Client::create_bot).
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateBotResponse {
     /// Bot ID
@@ -551,7 +555,8 @@ impl crate::Call<'_, CreateBotRequest> {
     }
 }
 /// The request of `delete_bot_template` (Delete Bot Template): see [`Client::delete_bot_template`](Client::delete_bot_template).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct DeleteBotTemplateRequest {
     /// Bot Template ID
@@ -664,7 +669,8 @@ impl crate::Call<'_, DeleteBotTemplateRequest> {
     }
 }
 /// The request of `delete_bot` (Delete Bot): see [`Client::delete_bot`](Client::delete_bot).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct DeleteBotRequest {
     /// Bot ID
@@ -773,7 +779,8 @@ impl Client {
     }
 }
 /// The request of `update_bot_template` (Update Bot Template): see [`Client::update_bot_template`](Client::update_bot_template).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateBotTemplateRequest {
     /// Bot Template ID
@@ -996,7 +1003,8 @@ impl crate::Call<'_, UpdateBotTemplateRequest> {
     }
 }
 /// The request of `update_bot` (Update Bot): see [`Client::update_bot`](Client::update_bot).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateBotRequest {
     /// Bot ID
@@ -1270,7 +1278,8 @@ impl crate::Call<'_, UpdateBotRequest> {
     }
 }
 /// The request of `list_bot_templates` (List Bot Templates): see [`Client::list_bot_templates`](Client::list_bot_templates).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListBotTemplatesRequest {
     /// Client Id that owns the bot templates to list; must be owned by your organization.
@@ -1343,7 +1352,8 @@ impl Client {
     }
 }
 /// The request of `list_bots` (List Bots): see [`Client::list_bots`](Client::list_bots).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListBotsRequest {
     /// true - gets all Bots within a license. false (default) - returns only the requester's Bots. Calling List Bots with all:false: If a Bot was created via an app, all Agents who make the request via this app will get the Bot in the response. If a Bot was created directly by an Agent (PAT authorization), all Agents who authorize with PATs will get the Bot in the response.
@@ -1429,7 +1439,8 @@ impl crate::Call<'_, ListBotsRequest> {
     }
 }
 /// The request of `get_bot` (Get Bot): see [`Client::get_bot`](Client::get_bot).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetBotRequest {
     /// Bot ID
@@ -1515,7 +1526,8 @@ impl crate::Call<'_, GetBotRequest> {
     }
 }
 /// The request of `issue_bot_token` (Issue Bot Token): see [`Client::issue_bot_token`](Client::issue_bot_token).
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct IssueBotTokenRequest {
     /// Bot ID
@@ -1600,7 +1612,8 @@ impl crate::validate::Validate for IssueBotTokenRequest {
     }
 }
 /// The response of `issue_bot_token` (Issue Bot Token): see [`Client::issue_bot_token`](Client::issue_bot_token).
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct IssueBotTokenResponse {
     /// The bot token (a JWT), valid for 24 hours.
@@ -1669,7 +1682,8 @@ impl Client {
     }
 }
 /// The request of `reset_bot_template_secret` (Reset Bot Template Secret): see [`Client::reset_bot_template_secret`](Client::reset_bot_template_secret).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ResetBotTemplateSecretRequest {
     /// Bot template ID
@@ -1731,7 +1745,8 @@ impl crate::validate::Validate for ResetBotTemplateSecretRequest {
     }
 }
 /// The response of `reset_bot_template_secret` (Reset Bot Template Secret): see [`Client::reset_bot_template_secret`](Client::reset_bot_template_secret).
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ResetBotTemplateSecretResponse {
     /// The new bot secret.
@@ -1807,7 +1822,8 @@ impl crate::Call<'_, ResetBotTemplateSecretRequest> {
     }
 }
 /// The request of `reset_bot_secret` (Reset Bot Secret): see [`Client::reset_bot_secret`](Client::reset_bot_secret).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ResetBotSecretRequest {
     /// Bot ID
@@ -1869,7 +1885,8 @@ impl crate::validate::Validate for ResetBotSecretRequest {
     }
 }
 /// The response of `reset_bot_secret` (Reset Bot Secret): see [`Client::reset_bot_secret`](Client::reset_bot_secret).
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ResetBotSecretResponse {
     /// The new bot secret.

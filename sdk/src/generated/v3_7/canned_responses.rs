@@ -5,7 +5,8 @@
 #[allow(unused_imports)]
 use super::*;
 /// The request of `create_canned_response` (Create Canned Response): see [`Client::create_canned_response`](Client::create_canned_response).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateCannedResponseRequest {
     /// The text of the canned response. Sanitized when saved: a text that sanitizing leaves empty is refused as invalid.
@@ -68,7 +69,8 @@ impl crate::validate::Validate for CreateCannedResponseRequest {
     }
 }
 /// The response of `create_canned_response` (Create Canned Response): see [`Client::create_canned_response`](Client::create_canned_response).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateCannedResponseResponse {
     /// The ID of the created canned response.
@@ -133,7 +135,8 @@ impl crate::Call<'_, CreateCannedResponseRequest> {
     }
 }
 /// The request of `update_canned_response` (Update Canned Response): see [`Client::update_canned_response`](Client::update_canned_response).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateCannedResponseRequest {
     /// The ID of the canned response to update.
@@ -268,7 +271,8 @@ impl crate::Call<'_, UpdateCannedResponseRequest> {
     }
 }
 /// The request of `list_canned_responses` (List Canned Responses): see [`Client::list_canned_responses`](Client::list_canned_responses).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListCannedResponsesRequest {
     /// The groups to list the canned responses of; left out, the groups the user has access to.
@@ -373,7 +377,8 @@ impl crate::validate::Validate for ListCannedResponsesRequest {
     }
 }
 /// The response of `list_canned_responses` (List Canned Responses): see [`Client::list_canned_responses`](Client::list_canned_responses).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListCannedResponsesResponse {
     /// The canned responses of this page.
@@ -523,7 +528,8 @@ impl crate::Call<'_, ListCannedResponsesRequest> {
     }
 }
 /// The request of `delete_canned_response` (Delete Canned Response): see [`Client::delete_canned_response`](Client::delete_canned_response).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct DeleteCannedResponseRequest {
     /// The ID of the canned response to delete.

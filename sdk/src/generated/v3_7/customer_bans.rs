@@ -5,7 +5,8 @@
 #[allow(unused_imports)]
 use super::*;
 /// The request of `ban_customer` (Ban Customer): see [`Client::ban_customer`](Client::ban_customer).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct BanCustomerRequest {
     /// How long the ban lasts, in seconds: a positive number. The ban expires after it.
@@ -155,7 +156,8 @@ impl crate::Call<'_, BanCustomerRequest> {
     }
 }
 /// The request of `list_customer_bans` (List Customer Bans): see [`Client::list_customer_bans`](Client::list_customer_bans).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListCustomerBansRequest {}
 impl ListCustomerBansRequest {
@@ -203,7 +205,8 @@ impl Client {
     }
 }
 /// The request of `unban_customer` (Unban Customer): see [`Client::unban_customer`](Client::unban_customer).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct UnbanCustomerRequest {
     /// The customer's IP address.

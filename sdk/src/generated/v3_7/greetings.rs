@@ -5,7 +5,8 @@
 #[allow(unused_imports)]
 use super::*;
 /// The request of `create_greeting` (Create Greeting): see [`Client::create_greeting`](Client::create_greeting).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateGreetingRequest {
     /// The greeting type: normal (standard) or announcement (announcement-style).
@@ -131,7 +132,8 @@ impl crate::validate::Validate for CreateGreetingRequest {
     }
 }
 /// The response of `create_greeting` (Create Greeting): see [`Client::create_greeting`](Client::create_greeting).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateGreetingResponse {
     /// The ID of the new greeting.
@@ -221,7 +223,8 @@ impl crate::Call<'_, CreateGreetingRequest> {
     }
 }
 /// The request of `update_greeting` (Update Greeting): see [`Client::update_greeting`](Client::update_greeting).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateGreetingRequest {
     /// The ID of the greeting to update.
@@ -448,7 +451,8 @@ impl crate::Call<'_, UpdateGreetingRequest> {
     }
 }
 /// The request of `delete_greeting` (Delete Greeting): see [`Client::delete_greeting`](Client::delete_greeting).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct DeleteGreetingRequest {
     /// The ID of the greeting to delete.
@@ -498,7 +502,8 @@ impl Client {
     }
 }
 /// The request of `list_greetings` (List Greetings): see [`Client::list_greetings`](Client::list_greetings).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListGreetingsRequest {
     /// Group IDs to list the greetings of; all accessible groups when left out. Cannot be used with page_id.
@@ -583,7 +588,8 @@ impl crate::validate::Validate for ListGreetingsRequest {
     }
 }
 /// The response of `list_greetings` (List Greetings): see [`Client::list_greetings`](Client::list_greetings).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListGreetingsResponse {
     /// The greetings of this page.
@@ -720,7 +726,8 @@ impl crate::Call<'_, ListGreetingsRequest> {
     }
 }
 /// The request of `get_greeting` (Get Greeting): see [`Client::get_greeting`](Client::get_greeting).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetGreetingRequest {
     /// The ID of the greeting.

@@ -5,7 +5,8 @@
 #[allow(unused_imports)]
 use super::*;
 /// The request of `create_group` (Create Group): see [`Client::create_group`](Client::create_group).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateGroupRequest {
     /// Group name (up to 180 chars)
@@ -64,7 +65,8 @@ impl crate::validate::Validate for CreateGroupRequest {
     }
 }
 /// The response of `create_group` (Create Group): see [`Client::create_group`](Client::create_group).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateGroupResponse {
     /// Group ID
@@ -125,7 +127,8 @@ impl crate::Call<'_, CreateGroupRequest> {
     }
 }
 /// The request of `update_group` (Update Group): see [`Client::update_group`](Client::update_group).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateGroupRequest {
     /// Group ID
@@ -252,7 +255,8 @@ impl crate::Call<'_, UpdateGroupRequest> {
     }
 }
 /// The request of `delete_group` (Delete Group): see [`Client::delete_group`](Client::delete_group).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct DeleteGroupRequest {
     /// Group ID
@@ -304,7 +308,8 @@ impl Client {
     }
 }
 /// The request of `list_groups` (List Groups): see [`Client::list_groups`](Client::list_groups).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListGroupsRequest {
     /// Additional fields to include.
@@ -371,7 +376,8 @@ impl crate::Call<'_, ListGroupsRequest> {
     }
 }
 /// The request of `get_group` (Get Group): see [`Client::get_group`](Client::get_group).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetGroupRequest {
     /// Group ID

@@ -5,7 +5,8 @@
 #[allow(unused_imports)]
 use super::*;
 /// The request of `list_channels` (List Channels): see [`Client::list_channels`](Client::list_channels).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListChannelsRequest {}
 impl ListChannelsRequest {
@@ -53,7 +54,8 @@ impl Client {
     }
 }
 /// The request of `check_product_limits_for_plan` (Check Product Limits for Plan): see [`Client::check_product_limits_for_plan`](Client::check_product_limits_for_plan).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct CheckProductLimitsForPlanRequest {
     /// Possible values: starter, team, enterprise, enterpriseplus
@@ -112,7 +114,8 @@ impl Client {
     }
 }
 /// The request of `get_product_source` (Get Product Source): see [`Client::get_product_source`](Client::get_product_source).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetProductSourceRequest {}
 impl GetProductSourceRequest {
@@ -160,7 +163,8 @@ impl Client {
     }
 }
 /// The request of `reactivate_email` (Reactivate email): see [`Client::reactivate_email`](Client::reactivate_email).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ReactivateEmailRequest {
     /// Agent ID
@@ -219,7 +223,8 @@ impl Client {
     }
 }
 /// The request of `update_company_details` (Update company details): see [`Client::update_company_details`](Client::update_company_details).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateCompanyDetailsRequest {
     /// Whether the system should try to fill empty fields automatically by searching for the company's domain.

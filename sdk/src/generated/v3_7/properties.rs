@@ -15,7 +15,8 @@
 #[allow(unused_imports)]
 use super::*;
 /// The request of `register_property` (Register Property): see [`Client::register_property`](Client::register_property).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct RegisterPropertyRequest {
     /// Property name
@@ -184,7 +185,8 @@ impl crate::Call<'_, RegisterPropertyRequest> {
     }
 }
 /// The request of `unregister_property` (Unregister Property): see [`Client::unregister_property`](Client::unregister_property).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct UnregisterPropertyRequest {
     /// Property name
@@ -274,7 +276,8 @@ impl Client {
     }
 }
 /// The request of `publish_property` (Publish Property): see [`Client::publish_property`](Client::publish_property).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct PublishPropertyRequest {
     /// Property name
@@ -383,7 +386,8 @@ impl Client {
     }
 }
 /// The request of `list_properties` (List Properties): see [`Client::list_properties`](Client::list_properties).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListPropertiesRequest {
     /// Client Id that owns the properties; must be owned by your organization.
@@ -456,7 +460,8 @@ impl Client {
     }
 }
 /// The request of `update_license_properties` (Update License Properties): see [`Client::update_license_properties`](Client::update_license_properties).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateLicensePropertiesRequest {
     /// An object with namespaces as keys and properties (grouped in objects) as values. Properties are grouped in namespaces, which helps to distinguish which property belongs to a given Client Id. The property namespace is named after the Client Id a property belongs to.
@@ -536,7 +541,8 @@ impl Client {
     }
 }
 /// The request of `list_license_properties` (List License Properties): see [`Client::list_license_properties`](Client::list_license_properties).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListLicensePropertiesRequest {
     /// Properties namespace
@@ -623,7 +629,8 @@ impl crate::Call<'_, ListLicensePropertiesRequest> {
     }
 }
 /// The request of `delete_license_properties` (Delete License Properties): see [`Client::delete_license_properties`](Client::delete_license_properties).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct DeleteLicensePropertiesRequest {
     /// An object with namespaces as keys and property_names (in an array) as values. Properties are grouped in namespaces, which helps to distinguish which property belongs to a given Client Id. The property namespace is named after the Client Id a property belongs to.
@@ -690,7 +697,8 @@ impl Client {
     }
 }
 /// The request of `update_group_properties` (Update Group Properties): see [`Client::update_group_properties`](Client::update_group_properties).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateGroupPropertiesRequest {
     /// ID of the group you set the properties for. (Documented data type: number; a group ID.)
@@ -778,7 +786,8 @@ impl Client {
     }
 }
 /// The request of `list_groups_properties` (List Groups Properties): see [`Client::list_groups_properties`](Client::list_groups_properties).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListGroupsPropertiesRequest {
     /// IDs of the groups you retrieve properties from. Properties from all groups will be returned if an empty array is provided.
@@ -872,7 +881,8 @@ impl crate::Call<'_, ListGroupsPropertiesRequest> {
     }
 }
 /// The request of `delete_group_properties` (Delete Group Properties): see [`Client::delete_group_properties`](Client::delete_group_properties).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct DeleteGroupPropertiesRequest {
     /// ID of the group you delete properties from. (Documented data type: number; a group ID.)

@@ -11,7 +11,8 @@
 #[allow(unused_imports)]
 use super::*;
 /// The request of `create_tag` (Create Tag): see [`Client::create_tag`](Client::create_tag).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateTagRequest {
     /// Matching the name of an existing tag is case insensitive. (Letter case is ignored when checking if a tag already exists.)
@@ -101,7 +102,8 @@ impl crate::Call<'_, CreateTagRequest> {
     }
 }
 /// The request of `delete_tag` (Delete Tag): see [`Client::delete_tag`](Client::delete_tag).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct DeleteTagRequest {
     /// Matching the name of an existing tag is case sensitive.
@@ -173,7 +175,8 @@ impl Client {
     }
 }
 /// The request of `list_tags` (List Tags): see [`Client::list_tags`](Client::list_tags).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListTagsRequest {
     /// Possible request filters. If filters is provided, filters.group_ids is required: IDs of the groups from which you want to list tags.
@@ -245,7 +248,8 @@ impl crate::Call<'_, ListTagsRequest> {
     }
 }
 /// The request of `update_tag` (Update Tag): see [`Client::update_tag`](Client::update_tag).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateTagRequest {
     /// Matching the name of an existing tag is case sensitive.

@@ -5,7 +5,8 @@
 #[allow(unused_imports)]
 use super::*;
 /// The request of `update_translations` (Update Translations): see [`Client::update_translations`](Client::update_translations).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateTranslationsRequest {
     /// The group the phrases belong to.
@@ -134,7 +135,8 @@ impl Client {
     }
 }
 /// The request of `list_translations` (List Translations): see [`Client::list_translations`](Client::list_translations).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListTranslationsRequest {
     /// The group the phrases belong to.
@@ -170,7 +172,8 @@ impl crate::validate::Validate for ListTranslationsRequest {
     }
 }
 /// The response of `list_translations` (List Translations): see [`Client::list_translations`](Client::list_translations).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListTranslationsResponse {
     /// The phrases, as key-value pairs.

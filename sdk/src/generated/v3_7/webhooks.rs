@@ -7,7 +7,8 @@
 #[allow(unused_imports)]
 use super::*;
 /// The request of `register_webhook` (Register Webhook): see [`Client::register_webhook`](Client::register_webhook).
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct RegisterWebhookRequest {
     /// The action that triggers sending a webhook. The possible values and the filters available for each are listed in the Triggering actions table (see WebhookAction). One Client ID can register up to three webhooks for every action.
@@ -137,7 +138,8 @@ impl crate::validate::Validate for RegisterWebhookRequest {
     }
 }
 /// The response of `register_webhook` (Register Webhook): see [`Client::register_webhook`](Client::register_webhook).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RegisterWebhookResponse {
     /// Webhook ID
@@ -217,7 +219,8 @@ impl crate::Call<'_, RegisterWebhookRequest> {
     }
 }
 /// The request of `list_webhooks` (List Webhooks): see [`Client::list_webhooks`](Client::list_webhooks).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListWebhooksRequest {
     /// The webhook owner (the Client ID for which the webhook is registered).
@@ -290,7 +293,8 @@ impl Client {
     }
 }
 /// The request of `unregister_webhook` (Unregister Webhook): see [`Client::unregister_webhook`](Client::unregister_webhook).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct UnregisterWebhookRequest {
     /// Webhook ID
@@ -380,7 +384,8 @@ impl Client {
     }
 }
 /// The request of `list_webhook_names` (List Webhook Names): see [`Client::list_webhook_names`](Client::list_webhook_names).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListWebhookNamesRequest {
     /// Defaults to the current stable API version
@@ -444,7 +449,8 @@ impl crate::Call<'_, ListWebhookNamesRequest> {
     }
 }
 /// The request of `enable_license_webhooks` (Enable License Webhooks): see [`Client::enable_license_webhooks`](Client::enable_license_webhooks).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct EnableLicenseWebhooksRequest {
     /// Required only when authorizing via PATs. When you provide this param while authorizing with a Bearer Token, the client_id associated with the Bearer Token will be ignored, and provided owner_client_id will be used instead.
@@ -535,7 +541,8 @@ impl crate::Call<'_, EnableLicenseWebhooksRequest> {
     }
 }
 /// The request of `disable_license_webhooks` (Disable License Webhooks): see [`Client::disable_license_webhooks`](Client::disable_license_webhooks).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct DisableLicenseWebhooksRequest {
     /// Required only when authorizing via PATs. When you provide this param while authorizing with a Bearer Token, the client_id associated with the Bearer Token will be ignored, and provided owner_client_id will be used instead.
@@ -626,7 +633,8 @@ impl crate::Call<'_, DisableLicenseWebhooksRequest> {
     }
 }
 /// The request of `get_license_webhooks_state` (Get License Webhooks State): see [`Client::get_license_webhooks_state`](Client::get_license_webhooks_state).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "server", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetLicenseWebhooksStateRequest {
     /// Required only when authorizing via PATs. When you provide this param while authorizing with a Bearer Token, the client_id associated with the Bearer Token will be ignored, and provided owner_client_id will be used instead.
@@ -669,7 +677,8 @@ impl crate::validate::Validate for GetLicenseWebhooksStateRequest {
     }
 }
 /// The response of `get_license_webhooks_state` (Get License Webhooks State): see [`Client::get_license_webhooks_state`](Client::get_license_webhooks_state).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetLicenseWebhooksStateResponse {
     /// Whether the webhooks registered for the Client Id are enabled on the license.
