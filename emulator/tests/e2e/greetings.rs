@@ -10,6 +10,46 @@ fn url_rule(value: &str) -> GreetingRule {
         .value(value)
 }
 
+/// `count` greetings, every `sales_every`-th in a new "Sales" group and the rest in group 0; the
+/// ids of those in group 0.
+async fn greetings_in_general_and_sales(
+    client: &Client,
+    count: usize,
+    sales_every: usize,
+) -> BTreeSet<u64> {
+    let sales = client
+        .create_group(
+            "Sales",
+            [(livechat_config_emulator::OWNER_ID, Priority::Normal)],
+        )
+        .await
+        .unwrap()
+        .id;
+    let mut in_general = BTreeSet::new();
+    for i in 0..count {
+        let group = if i % sales_every == sales_every - 1 {
+            sales
+        } else {
+            0
+        };
+        let id = client
+            .create_greeting(
+                GreetingType::Normal,
+                true,
+                format!("G{i}"),
+                group,
+                [url_rule("x")],
+            )
+            .await
+            .unwrap()
+            .id;
+        if group == 0 {
+            in_general.insert(id);
+        }
+    }
+    in_general
+}
+
 fn welcome_message() -> RichMessage {
     RichMessage::new()
         .template_id(RichMessageTemplate::Cards)
@@ -231,32 +271,7 @@ async fn greetings_belong_to_existing_groups_and_listed_property_keys() {
 async fn greetings_are_listed_page_by_page_with_the_first_pages_filters() {
     let emu = emulator().await;
     let client = emu.client();
-    let sales = client
-        .create_group(
-            "Sales",
-            [(livechat_config_emulator::OWNER_ID, Priority::Normal)],
-        )
-        .await
-        .unwrap()
-        .id;
-    let mut in_general = BTreeSet::new();
-    for i in 0..7 {
-        let group = if i % 3 == 2 { sales } else { 0 };
-        let id = client
-            .create_greeting(
-                GreetingType::Normal,
-                true,
-                format!("G{i}"),
-                group,
-                [url_rule("x")],
-            )
-            .await
-            .unwrap()
-            .id;
-        if group == 0 {
-            in_general.insert(id);
-        }
-    }
+    let in_general = greetings_in_general_and_sales(&client, 7, 3).await;
     assert_eq!(in_general.len(), 5);
     let all = client.list_greetings().await.unwrap();
     assert_eq!((all.greetings.len(), all.found_greetings), (7, 7));
@@ -452,32 +467,7 @@ async fn greetings_survive_a_restart_and_their_ids_are_not_reused() {
 async fn all_and_pages_walk_every_page_of_list_greetings() {
     let emu = emulator().await;
     let client = emu.client();
-    let sales = client
-        .create_group(
-            "Sales",
-            [(livechat_config_emulator::OWNER_ID, Priority::Normal)],
-        )
-        .await
-        .unwrap()
-        .id;
-    let mut in_general = BTreeSet::new();
-    for i in 0..9 {
-        let group = if i % 4 == 3 { sales } else { 0 };
-        let id = client
-            .create_greeting(
-                GreetingType::Normal,
-                true,
-                format!("G{i}"),
-                group,
-                [url_rule("x")],
-            )
-            .await
-            .unwrap()
-            .id;
-        if group == 0 {
-            in_general.insert(id);
-        }
-    }
+    let in_general = greetings_in_general_and_sales(&client, 9, 4).await;
     assert_eq!(in_general.len(), 7);
 
     let before = emu.served(Action::ListGreetings);
