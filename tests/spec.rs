@@ -1,7 +1,7 @@
 //! The spec says what the reference says, and the generated metadata agrees with it.
 
 use livechat_config::{Action, AnyRequest, AnyResponse, ErrorKind, Role};
-use livechat_config_tests::spec_json;
+use livechat_config_tests::{examples, spec_json};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -273,51 +273,19 @@ fn situational_requirements_are_recorded() {
 
 #[test]
 fn every_example_request_decodes_and_published_mismatches_are_rejected() {
-    let mut decoded = 0;
-    let mut rejected = 0;
-    for a in actions() {
-        let name = a["name"].as_str().unwrap();
-        let action = Action::from_name(name).unwrap();
-        if let Some(request) = a["examples"].get("request") {
-            let typed = action
-                .decode_request(request.to_string().as_bytes())
-                .unwrap_or_else(|e| panic!("example request of `{name}`: {e}"));
-            assert_eq!(typed.action(), action);
-            decoded += 1;
-        }
-        // Its published example breaks a rule between `default_value` and `access` locations that
-        // the schema cannot express (see the action's notes); it is not decode-checked.
-        if name == "register_property" {
-            continue;
-        }
-        if let Some(published) = a["examples"].get("request_as_published") {
-            let err = action
-                .decode_request(published.to_string().as_bytes())
-                .expect_err(name);
-            assert_eq!(err.action, action);
-            rejected += 1;
-        }
-    }
+    // `register_property`'s published example breaks a rule between `default_value` and `access`
+    // that the schema cannot express (see the action's notes); it is not decode-checked.
+    let (decoded, refused) =
+        examples::check_requests(&actions(), &["register_property"], &decode_request);
     assert_eq!(decoded, 63);
     // Five bot-template examples without owner_client_id, Update Agent's day-keyed scheduler, and
     // the greeting examples' "text" template.
-    assert_eq!(rejected, 8, "the reference's non-conforming examples");
+    assert_eq!(refused, 8, "the reference's non-conforming examples");
 }
 
 #[test]
 fn every_example_response_decodes() {
-    let mut decoded = 0;
-    for a in actions() {
-        let name = a["name"].as_str().unwrap();
-        if let Some(response) = a["examples"].get("response") {
-            let action = Action::from_name(name).unwrap();
-            let typed = action
-                .decode_response(response.to_string().as_bytes())
-                .unwrap_or_else(|e| panic!("example response of `{name}`: {e}"));
-            assert_eq!(typed.action(), action);
-            decoded += 1;
-        }
-    }
+    let decoded = examples::check_responses(&actions(), &decode_response);
     assert!(decoded >= 40, "{decoded}");
     let Ok(AnyResponse::ListAgents(agents)) = Action::ListAgents.decode_response(
         action("list_agents")["examples"]["response"]
@@ -717,23 +685,7 @@ fn a_bot_may_send_a_timezone_alone_an_agent_may_not() {
 #[test]
 fn the_reference_payloads_are_the_spec_examples() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("reference/v3.6");
-    let mut compared = 0;
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        let name = path.file_stem().unwrap().to_str().unwrap().to_string();
-        let payload: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-        assert_eq!(
-            action(&name)["examples"]["response"],
-            payload,
-            "example response of `{name}`"
-        );
-        let typed = Action::from_name(&name)
-            .unwrap()
-            .decode_response(payload.to_string().as_bytes())
-            .unwrap_or_else(|e| panic!("payload of `{name}`: {e}"));
-        assert_eq!(typed.action().name(), name);
-        compared += 1;
-    }
+    let compared = examples::check_payloads(&dir, &actions(), &decode_response);
     assert_eq!(compared, 30);
 }
 
@@ -871,4 +823,23 @@ fn the_greeting_examples_template_is_refused_and_the_conforming_one_is_cards() {
         greeting.rules[0].r#type,
         livechat_config::RuleType::VisitTimeSite
     );
+}
+
+/// A body as the request of the action `name`, which the error names when it does not decode.
+fn decode_request(name: &str, body: &[u8]) -> Result<(), String> {
+    let action = Action::from_name(name).ok_or_else(|| format!("no action `{name}`"))?;
+    let typed = action.decode_request(body).map_err(|e| {
+        assert_eq!(e.action, action);
+        e.to_string()
+    })?;
+    assert_eq!(typed.action(), action);
+    Ok(())
+}
+
+/// A body as the answer of the action `name`.
+fn decode_response(name: &str, body: &[u8]) -> Result<(), String> {
+    let action = Action::from_name(name).ok_or_else(|| format!("no action `{name}`"))?;
+    let typed = action.decode_response(body).map_err(|e| e.to_string())?;
+    assert_eq!(typed.action(), action);
+    Ok(())
 }

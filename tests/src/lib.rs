@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+pub mod examples;
 pub mod raw;
 
 /// The bearer token test clients use.

@@ -2,6 +2,7 @@
 
 use super::{action, actions, spec_json};
 use livechat_config::v3_7::{Action, AnyRequest, AnyResponse};
+use livechat_config_tests::examples;
 use serde_json::{json, Value};
 
 fn param(action_name: &str, name: &str) -> Value {
@@ -132,49 +133,17 @@ fn the_10_batch_endpoints_of_the_reference_tables() {
 
 #[test]
 fn every_example_request_decodes_and_published_mismatches_are_rejected() {
-    let mut decoded = 0;
-    let mut rejected = 0;
-    for a in actions() {
-        let name = a["name"].as_str().unwrap();
-        let action = Action::from_name(name).unwrap();
-        if let Some(request) = a["examples"].get("request") {
-            let typed = action
-                .decode_request(request.to_string().as_bytes())
-                .unwrap_or_else(|e| panic!("example request of `{name}`: {e}"));
-            assert_eq!(typed.action(), action);
-            decoded += 1;
-        }
-        // Its published example breaks a rule between `default_value` and `access` that the
-        // schema cannot express (see the action's notes).
-        if name == "register_property" {
-            continue;
-        }
-        if let Some(published) = a["examples"].get("request_as_published") {
-            let err = action
-                .decode_request(published.to_string().as_bytes())
-                .expect_err(name);
-            assert_eq!(err.action, action);
-            rejected += 1;
-        }
-    }
+    // `register_property`'s published example breaks a rule between `default_value` and `access`
+    // that the schema cannot express (see the action's notes); it is not decode-checked.
+    let (decoded, refused) =
+        examples::check_requests(&actions(), &["register_property"], &decode_request);
     assert_eq!(decoded, 73);
-    assert_eq!(rejected, 8, "the reference's non-conforming examples");
+    assert_eq!(refused, 8, "the reference's non-conforming examples");
 }
 
 #[test]
 fn every_example_response_decodes() {
-    let mut decoded = 0;
-    for a in actions() {
-        let name = a["name"].as_str().unwrap();
-        if let Some(response) = a["examples"].get("response") {
-            let action = Action::from_name(name).unwrap();
-            let typed = action
-                .decode_response(response.to_string().as_bytes())
-                .unwrap_or_else(|e| panic!("example response of `{name}`: {e}"));
-            assert_eq!(typed.action(), action);
-            decoded += 1;
-        }
-    }
+    let decoded = examples::check_responses(&actions(), &decode_response);
     // v3.6's examples plus nine of the ten new actions (Delete Allowed Domain shows none).
     assert_eq!(decoded, 48 + 9);
     let Ok(AnyResponse::ListCannedResponses(page)) = Action::ListCannedResponses.decode_response(
@@ -206,23 +175,7 @@ fn every_example_response_decodes() {
 #[test]
 fn the_reference_payloads_are_the_spec_examples() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("reference/v3.7");
-    let mut compared = 0;
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        let name = path.file_stem().unwrap().to_str().unwrap().to_string();
-        let payload: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-        assert_eq!(
-            action(&name)["examples"]["response"],
-            payload,
-            "example response of `{name}`"
-        );
-        let typed = Action::from_name(&name)
-            .unwrap()
-            .decode_response(payload.to_string().as_bytes())
-            .unwrap_or_else(|e| panic!("payload of `{name}`: {e}"));
-        assert_eq!(typed.action().name(), name);
-        compared += 1;
-    }
+    let compared = examples::check_payloads(&dir, &actions(), &decode_response);
     assert_eq!(compared, 31);
 }
 
@@ -346,4 +299,23 @@ fn canned_response_and_translation_requests_are_checked() {
     };
     assert_eq!(items[0].as_ref().unwrap().phrases["Client"], "Visitor");
     assert!(items[1].is_err());
+}
+
+/// A body as the request of the action `name`, which the error names when it does not decode.
+fn decode_request(name: &str, body: &[u8]) -> Result<(), String> {
+    let action = Action::from_name(name).ok_or_else(|| format!("no action `{name}`"))?;
+    let typed = action.decode_request(body).map_err(|e| {
+        assert_eq!(e.action, action);
+        e.to_string()
+    })?;
+    assert_eq!(typed.action(), action);
+    Ok(())
+}
+
+/// A body as the answer of the action `name`.
+fn decode_response(name: &str, body: &[u8]) -> Result<(), String> {
+    let action = Action::from_name(name).ok_or_else(|| format!("no action `{name}`"))?;
+    let typed = action.decode_response(body).map_err(|e| e.to_string())?;
+    assert_eq!(typed.action(), action);
+    Ok(())
 }
