@@ -1,4 +1,4 @@
-//! The client: one `POST {base}/v3.6/configuration/action/{name}` per attempt, retried as its
+//! The client: one `POST {base}{version path}{name}` per attempt, retried as its
 //! [`RetryPolicy`] and the client's [`RetryBudget`](crate::RetryBudget) allow, in the data center
 //! the credentials (or the API) name.
 
@@ -242,7 +242,7 @@ impl Client {
         options: &CallOptions,
         decode: impl FnOnce(u16, &[u8]) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        self.inner.headers.check()?;
+        // The client's own headers were checked when it was built.
         options.headers.check()?;
         let span = tracing::info_span!(
             "livechat_config.call",

@@ -28,7 +28,7 @@ pub(crate) fn excerpt(bytes: &[u8]) -> String {
 }
 
 /// The excerpt of a body of `action`, unless the action's bodies carry a secret.
-fn excerpt_of(action: &ActionName, bytes: &[u8]) -> String {
+pub(crate) fn excerpt_of(action: &ActionName, bytes: &[u8]) -> String {
     if action.carries_secrets() {
         WITHHELD.to_string()
     } else {
@@ -46,7 +46,7 @@ fn error(action: &ActionName, bytes: &[u8], path: String, message: String) -> De
 }
 
 /// "No payload" may arrive as nothing at all; it means the same as `{}`.
-fn or_empty_object(bytes: &[u8]) -> &[u8] {
+pub(crate) fn or_empty_object(bytes: &[u8]) -> &[u8] {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         b"{}"
     } else {

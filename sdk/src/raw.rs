@@ -97,11 +97,8 @@ fn action_name(name: &str) -> Result<ActionName, Error> {
 }
 
 fn decode(action: &ActionName, status: u16, bytes: &[u8]) -> Result<Value, Error> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Value::Object(Default::default()));
-    }
-    serde_json::from_slice(bytes).map_err(|e| {
-        let excerpt = String::from_utf8_lossy(&bytes[..bytes.len().min(160)]).into_owned();
+    serde_json::from_slice(crate::decode::or_empty_object(bytes)).map_err(|e| {
+        let excerpt = crate::decode::excerpt_of(action, bytes);
         match action.action() {
             Some(listed) => Error::Decode(DecodeError {
                 action: listed.into(),

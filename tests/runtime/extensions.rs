@@ -329,3 +329,27 @@ async fn a_provider_is_asked_before_each_retry_too() {
         .collect();
     assert_eq!(auth, ["Bearer dal:token-0", "Bearer dal:token-1"]);
 }
+
+/// A raw call's undecodable answer is reported like a typed call's: the body of an action that
+/// carries a credential never appears in the error.
+#[tokio::test]
+async fn call_raw_withholds_a_secret_carrying_body_from_its_error() {
+    let server = TestServer::start().await;
+    server.reply_with(Reply::raw(200, r#"{"token": "dal:issued-bot-token", "#));
+    let err = server
+        .client()
+        .call_raw(
+            "issue_bot_token",
+            json!({"bot_id": "b1", "client_id": "c1", "organization_id": "o1"}),
+        )
+        .await
+        .unwrap_err();
+    let Error::Decode(decode) = &err else {
+        panic!("{err:?}");
+    };
+    assert_eq!(decode.action, Action::IssueBotToken);
+    assert!(
+        !format!("{err} {err:?}").contains("issued-bot-token"),
+        "{err:?}"
+    );
+}
