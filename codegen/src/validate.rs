@@ -44,7 +44,7 @@ struct Checker<'a> {
     errors: Vec<SpecError>,
 }
 
-impl Checker<'_> {
+impl<'a> Checker<'a> {
     fn error(&mut self, location: impl Into<String>, message: impl Into<String>) {
         self.errors.push(SpecError {
             location: location.into(),
@@ -162,8 +162,7 @@ impl Checker<'_> {
         let collection = fields
             .iter()
             .find(|f| f.name == selector)
-            .and_then(|f| TypeExpr::parse(&f.ty).ok())
-            .is_some_and(|expr| matches!(expr, TypeExpr::Array(_) | TypeExpr::Map(_)));
+            .is_some_and(|f| is_collection(&f.ty));
         if !collection {
             self.error(
                 location,
@@ -172,24 +171,24 @@ impl Checker<'_> {
         }
     }
 
+    /// The named type a type expression is, if it is one the spec defines.
+    fn named(&self, ty: &str) -> Option<&'a TypeDef> {
+        match TypeExpr::parse(ty) {
+            Ok(TypeExpr::Named(name)) => self.types.get(name.as_str()).copied(),
+            _ => None,
+        }
+    }
+
     /// `omitted` names always-required list or map fields of the field's object type.
     fn may_omit(&mut self, location: &str, ty: &str, omitted: &[String]) {
-        let fields = match TypeExpr::parse(ty) {
-            Ok(TypeExpr::Named(name)) => match self.types.get(name.as_str()).copied() {
-                Some(TypeDef::Object { fields, .. }) => Some(fields),
-                _ => None,
-            },
-            _ => None,
-        };
-        let Some(fields) = fields else {
+        let Some(TypeDef::Object { fields, .. }) = self.named(ty) else {
             return self.error(location, "`may_omit` needs an object type");
         };
         for name in omitted {
-            let collection = fields.iter().find(|f| &f.name == name).is_some_and(|f| {
-                f.always_required()
-                    && TypeExpr::parse(&f.ty)
-                        .is_ok_and(|e| matches!(e, TypeExpr::Array(_) | TypeExpr::Map(_)))
-            });
+            let collection = fields
+                .iter()
+                .find(|f| &f.name == name)
+                .is_some_and(|f| f.always_required() && is_collection(&f.ty));
             if !collection {
                 self.error(
                     location,
@@ -201,14 +200,7 @@ impl Checker<'_> {
 
     /// `allowed` is a non-empty subset of the values of the field's enum type.
     fn request_values(&mut self, location: &str, ty: &str, allowed: &[String]) {
-        let values = match TypeExpr::parse(ty) {
-            Ok(TypeExpr::Named(name)) => match self.types.get(name.as_str()).copied() {
-                Some(TypeDef::Enum { values, .. }) => Some(values),
-                _ => None,
-            },
-            _ => None,
-        };
-        let Some(values) = values else {
+        let Some(TypeDef::Enum { values, .. }) = self.named(ty) else {
             return self.error(location, "`request_values` needs an enum type");
         };
         if allowed.is_empty() {
@@ -516,4 +508,9 @@ pub fn validate(spec: &Spec) -> Result<(), SpecErrors> {
     } else {
         Err(SpecErrors(c.errors))
     }
+}
+
+/// Whether a type expression is an array or a map.
+fn is_collection(ty: &str) -> bool {
+    TypeExpr::parse(ty).is_ok_and(|e| matches!(e, TypeExpr::Array(_) | TypeExpr::Map(_)))
 }
