@@ -10,6 +10,16 @@ pub fn now_rfc3339() -> String {
     format_unix(since.as_secs(), since.subsec_micros())
 }
 
+/// `seconds` from now, or `None` past what RFC 3339 can write (the year 9999).
+pub fn rfc3339_in(seconds: u64) -> Option<String> {
+    const LAST_WRITABLE: u64 = 253_402_300_799;
+    let since = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    let at = since.as_secs().checked_add(seconds)?;
+    (at <= LAST_WRITABLE).then(|| format_unix(at, since.subsec_micros()))
+}
+
 pub fn format_unix(secs: u64, micros: u32) -> String {
     let days = (secs / 86_400) as i64;
     let rem = secs % 86_400;

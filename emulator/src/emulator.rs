@@ -8,7 +8,7 @@ use crate::faults::{Dice, Faults};
 use crate::persist::Store;
 use crate::server::{lock, router, Shared};
 use crate::state::State;
-use livechat_config::{Action, Client, Credentials, CustomerBan};
+use livechat_config::{ActionName, Client, Credentials, CustomerBan};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::net::SocketAddr;
@@ -310,9 +310,14 @@ impl Emulator {
         }
     }
 
-    /// How many requests to `action` arrived so far, faulted ones included.
-    pub fn served(&self, action: Action) -> u64 {
-        lock(&self.shared.served).get(&action).copied().unwrap_or(0)
+    /// How many requests to `action` arrived so far, faulted ones included, counting every
+    /// version's calls of the same name together.
+    pub fn served(&self, action: impl Into<ActionName>) -> u64 {
+        let name = action.into();
+        lock(&self.shared.served)
+            .get(name.as_str())
+            .copied()
+            .unwrap_or(0)
     }
 
     /// How many requests to any action arrived so far.

@@ -1,4 +1,5 @@
-//! The HTTP side: one route per action under `/v3.6/configuration/action/`, and the order of
+//! The HTTP side: one route per action of each version under `/v{version}/configuration/action/`,
+//! and the order of
 //! checks every request goes through — path and version, method, faults, authentication,
 //! region, scopes, body — before its handler runs under the state lock.
 
@@ -9,11 +10,12 @@ use crate::faults::{Dice, Faults, Injected};
 use crate::handlers::{self, Ctx};
 use crate::persist::Store;
 use crate::state::State;
+use crate::versions::VersionedAction;
 use axum::body::Bytes;
 use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
-use livechat_config::{Action, ErrorKind, API_VERSION};
+use livechat_config::ErrorKind;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -25,7 +27,8 @@ pub struct Shared {
     pub faults: Mutex<(Faults, Dice)>,
     pub state: Mutex<State>,
     pub store: Option<Store>,
-    pub served: Mutex<BTreeMap<Action, u64>>,
+    /// Calls received per action name, whatever their version.
+    pub served: Mutex<BTreeMap<&'static str, u64>>,
 }
 
 /// A handler never panics while holding a lock, but a poisoned lock must not take the whole
@@ -63,47 +66,14 @@ fn failure_reply(failure: &Failure, status: u16) -> Response {
 }
 
 /// The action a path names, or why there is none.
-fn route(path: &str) -> Result<Action, Failure> {
+fn route(path: &str) -> Result<VersionedAction, Failure> {
     let not_found = || Failure::not_found(format!("no endpoint at `{path}`"));
     let rest = path.strip_prefix("/v").ok_or_else(not_found)?;
     let (version, rest) = rest.split_once('/').ok_or_else(not_found)?;
     let name = rest
         .strip_prefix("configuration/action/")
         .ok_or_else(not_found)?;
-    if version != API_VERSION {
-        return Err(Failure::new(
-            ErrorKind::UnsupportedVersion,
-            format!("Cannot call unsupported API versions: this emulator speaks {API_VERSION}, not {version}"),
-        ));
-    }
-    Action::from_name(name).ok_or_else(|| Failure::not_found(format!("unknown action `{name}`")))
-}
-
-/// Everything but the lookups: lists, gets, checks. Their success changes nothing to save.
-fn changes_state(action: Action) -> bool {
-    !matches!(
-        action,
-        Action::GetAgent
-            | Action::ListAgents
-            | Action::RequestAgentUnsuspension
-            | Action::ListAutoAccesses
-            | Action::ListBotTemplates
-            | Action::ListBots
-            | Action::GetBot
-            | Action::ListGroups
-            | Action::GetGroup
-            | Action::ListProperties
-            | Action::ListLicenseProperties
-            | Action::ListGroupsProperties
-            | Action::ListTags
-            | Action::ListWebhooks
-            | Action::ListWebhookNames
-            | Action::GetLicenseWebhooksState
-            | Action::ListChannels
-            | Action::CheckProductLimitsForPlan
-            | Action::GetProductSource
-            | Action::ReactivateEmail
-    )
+    VersionedAction::find(version, name)
 }
 
 impl Shared {
@@ -116,7 +86,7 @@ impl Shared {
             let failure = Failure::validation("actions are called with POST");
             return failure_reply(&failure, 405);
         }
-        *lock(&self.served).entry(action).or_default() += 1;
+        *lock(&self.served).entry(action.name()).or_default() += 1;
         let (latency, injected) = {
             let mut faults = lock(&self.faults);
             let (config, dice) = &mut *faults;
@@ -142,14 +112,14 @@ impl Shared {
         }
     }
 
-    fn identify(&self, action: Action, headers: &HeaderMap) -> Result<Identity, Failure> {
+    fn identify(&self, action: VersionedAction, headers: &HeaderMap) -> Result<Identity, Failure> {
         // "This method requires no authorization."
-        if action == Action::ListWebhookNames {
+        if action.name() == "list_webhook_names" {
             return Ok(Identity::anonymous(&self.region));
         }
         let who = auth::authenticate(headers, &self.tokens, |token| self.bot_token(token))?;
         auth::check_region(headers, &self.region, &who)?;
-        auth::check_scopes(action, &who)?;
+        auth::check_scopes(action.name(), action.scopes(), &who)?;
         Ok(who)
     }
 
@@ -160,7 +130,12 @@ impl Shared {
         Some(Token::for_bot(token, bot_id, owner))
     }
 
-    fn call(&self, action: Action, headers: &HeaderMap, body: &[u8]) -> Result<Vec<u8>, Failure> {
+    fn call(
+        &self,
+        action: VersionedAction,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<Vec<u8>, Failure> {
         let who = self.identify(action, headers)?;
         let request = action
             .decode_request(body)
@@ -172,26 +147,25 @@ impl Shared {
         };
         let value = {
             let mut state = lock(&self.state);
-            match (&self.store, changes_state(action)) {
+            match (&self.store, action.changes_state()) {
                 (Some(store), true) => {
                     // The change is made on a copy and takes the live state's place only once it
                     // is on disk: an acknowledged change is saved, and one that cannot be saved
                     // is answered as an error and leaves nothing behind, in memory or later on
                     // disk.
                     let mut next = state.clone();
-                    let value = handlers::handle(request, &ctx, &mut next)?;
+                    let value = request.handle(&ctx, &mut next)?;
                     store
                         .save(&next)
                         .map_err(|e| Failure::internal(format!("cannot save the state: {e}")))?;
                     *state = next;
                     value
                 }
-                _ => handlers::handle(request, &ctx, &mut state)?,
+                _ => request.handle(&ctx, &mut state)?,
             }
         };
         let bytes = serde_json::to_vec(&value).map_err(|e| Failure::internal(e.to_string()))?;
-        // The answer goes out only if the sdk decodes it: the emulator cannot drift from the spec.
-        action.decode_response(&bytes).map_err(|e| {
+        action.check_response(&bytes).map_err(|e| {
             Failure::internal(format!(
                 "the emulator built an answer that does not match the spec: {e}"
             ))

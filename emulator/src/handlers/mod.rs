@@ -2,15 +2,20 @@
 //! endpoints, which run each item as its plain action and answer item by item.
 
 mod agents;
+mod allowed_domains;
 mod auto_access;
 mod bots;
+mod canned_responses;
 mod customer_bans;
 mod greetings;
 mod groups;
 mod other;
+mod page_ids;
 mod properties;
 mod property_values;
 mod tags;
+mod translations;
+pub mod v3_7;
 mod webhooks;
 
 pub use bots::TEMPLATE_LIMIT;
