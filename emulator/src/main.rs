@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-/// A stateful LiveChat Configuration API v3.6 for offline development and tests.
+/// A stateful LiveChat Configuration API (v3.6 and v3.7) for offline development and tests.
 #[derive(Debug, Parser)]
 #[command(name = "livechat-config-emulator", version)]
 struct Args {
@@ -119,7 +119,7 @@ async fn main() -> ExitCode {
         }
     };
     println!(
-        "LiveChat Configuration API v3.6 emulator at {}",
+        "LiveChat Configuration API v3.6 and v3.7 emulator at {}",
         emulator.base_url()
     );
     match &args.state {

@@ -28,13 +28,15 @@ impl VersionedAction {
         let found = match version {
             v3_6::API_VERSION => v3_6::Action::from_name(name).map(Self::V3_6),
             v3_7::API_VERSION => v3_7::Action::from_name(name).map(Self::V3_7),
-            _ => return Err(Failure::new(
-                ErrorKind::UnsupportedVersion,
-                format!(
+            _ => {
+                return Err(Failure::new(
+                    ErrorKind::UnsupportedVersion,
+                    format!(
                     "Cannot call unsupported API versions: this emulator speaks {}, not {version}",
                     SERVED.join(" and ")
                 ),
-            )),
+                ))
+            }
         };
         found.ok_or_else(|| {
             Failure::not_found(format!("unknown action `{name}` in version {version}"))
