@@ -36,7 +36,7 @@ pub fn all_scopes() -> BTreeSet<String> {
 }
 
 /// Who a token stands for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Identity {
     pub scopes: BTreeSet<String>,
     /// The application the token was issued to; personal access tokens have none.

@@ -16,7 +16,8 @@ struct Args {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
-    /// JSON file to keep the state in: loaded at start, saved after every change.
+    /// SQLite database to keep the state in: each change committed before it is acknowledged,
+    /// read back at start. A JSON state file of an earlier emulator is migrated.
     #[arg(long)]
     state: Option<PathBuf>,
     /// Data center that requests without `X-Region` go to.
@@ -123,7 +124,15 @@ async fn main() -> ExitCode {
         emulator.base_url()
     );
     match &args.state {
-        Some(path) => println!("state file: {}", path.display()),
+        Some(path) => {
+            println!("state database: {} (SQLite, WAL)", path.display());
+            if let Some(backup) = emulator.migrated_from() {
+                println!(
+                    "migrated the JSON state file into it; the JSON file is kept at {}",
+                    backup.display()
+                );
+            }
+        }
         None => println!("state: in memory only (use --state FILE to keep it)"),
     }
     println!("organization id: {ORGANIZATION_ID}");

@@ -4,20 +4,23 @@
 //! region, scopes, body — before its handler runs under the state lock.
 
 use crate::auth::{self, Identity, Token};
+use crate::clock;
 use crate::connections::Busy;
 use crate::error::Failure;
 use crate::faults::{Dice, Faults, Injected};
-use crate::handlers::{self, Ctx};
-use crate::persist::Store;
+use crate::handlers::{self, Access, Ctx};
+use crate::persist::{Caller, Change, Store};
 use crate::state::State;
-use crate::versions::VersionedAction;
+use crate::versions::{self, VersionedAction, VersionedRequest};
 use axum::body::Bytes;
 use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use livechat_config::ErrorKind;
+use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 pub struct Shared {
     pub tokens: Vec<Token>,
@@ -25,8 +28,11 @@ pub struct Shared {
     /// The Client IDs of the license's organization: the only valid `owner_client_id`s.
     pub organization_clients: BTreeSet<String>,
     pub faults: Mutex<(Faults, Dice)>,
-    pub state: Mutex<State>,
+    /// Lookups share it; changes hold it alone.
+    pub state: RwLock<State>,
     pub store: Option<Store>,
+    /// A save failed and the state could not be read back: changes are refused until restart.
+    pub diverged: AtomicBool,
     /// Calls received per action name, whatever their version.
     pub served: Mutex<BTreeMap<&'static str, u64>>,
 }
@@ -36,6 +42,15 @@ pub struct Shared {
 pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
         .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+pub fn read<T>(lock: &RwLock<T>) -> RwLockReadGuard<'_, T> {
+    lock.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+pub fn write<T>(lock: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
+    lock.write()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
@@ -124,7 +139,7 @@ impl Shared {
     }
 
     fn bot_token(&self, token: &str) -> Option<Token> {
-        let state = lock(&self.state);
+        let state = read(&self.state);
         let bot_id = state.bot_tokens.get(token)?;
         let owner = state.bots.get(bot_id)?.bot.owner_client_id.as_deref();
         Some(Token::for_bot(token, bot_id, owner))
@@ -145,24 +160,11 @@ impl Shared {
             region: &self.region,
             organization_clients: &self.organization_clients,
         };
-        let value = {
-            let mut state = lock(&self.state);
-            match (&self.store, action.changes_state()) {
-                (Some(store), true) => {
-                    // The change is made on a copy and takes the live state's place only once it
-                    // is on disk: an acknowledged change is saved, and one that cannot be saved
-                    // is answered as an error and leaves nothing behind, in memory or later on
-                    // disk.
-                    let mut next = state.clone();
-                    let value = request.handle(&ctx, &mut next)?;
-                    store
-                        .save(&next)
-                        .map_err(|e| Failure::internal(format!("cannot save the state: {e}")))?;
-                    *state = next;
-                    value
-                }
-                _ => request.handle(&ctx, &mut state)?,
-            }
+        let value = if action.changes_state() {
+            let mut state = write(&self.state);
+            self.change(action, request, &ctx, body, &mut state)?
+        } else {
+            request.handle(&ctx, Access::Read(&read(&self.state)))?
         };
         let bytes = serde_json::to_vec(&value).map_err(|e| Failure::internal(e.to_string()))?;
         action.check_response(&bytes).map_err(|e| {
@@ -171,5 +173,54 @@ impl Shared {
             ))
         })?;
         Ok(bytes)
+    }
+
+    /// Makes a change and, with a state database, commits it to the journal before it is
+    /// acknowledged. A change that cannot be committed is undone by rebuilding the state from
+    /// the database, so it is applied nowhere.
+    fn change(
+        &self,
+        action: VersionedAction,
+        request: VersionedRequest,
+        ctx: &Ctx,
+        body: &[u8],
+        state: &mut State,
+    ) -> Result<Value, Failure> {
+        if self.diverged.load(Ordering::SeqCst) {
+            return Err(Failure::internal(
+                "the state database could not be read back after a failed save; restart the emulator",
+            ));
+        }
+        let at = clock::now();
+        let value = clock::at(at, || request.handle(ctx, Access::Write(state)))?;
+        let Some(store) = &self.store else {
+            return Ok(value);
+        };
+        let change = Change {
+            at,
+            version: action.version().to_string(),
+            action: action.name().to_string(),
+            body: body.to_vec(),
+            caller: Caller {
+                who: ctx.who.clone(),
+                region: ctx.region.to_string(),
+                organization_clients: ctx.organization_clients.clone(),
+            },
+        };
+        if let Err(e) = store.record(&change) {
+            match store.load().map_err(|e| e.to_string()).and_then(|loaded| {
+                let (snapshot, changes) = loaded.ok_or("the database lost its snapshot")?;
+                versions::replay(snapshot, &changes)
+            }) {
+                Ok(saved) => *state = saved,
+                Err(_) => self.diverged.store(true, Ordering::SeqCst),
+            }
+            return Err(Failure::internal(format!("cannot save the state: {e}")));
+        }
+        if store.wants_snapshot() {
+            // A failed snapshot loses nothing: the journal still holds every change.
+            let _ = store.save(state);
+        }
+        Ok(value)
     }
 }

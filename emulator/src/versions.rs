@@ -1,8 +1,10 @@
 //! The API versions the emulator speaks, over one license state: each path names its version, and
 //! each version decodes, dispatches and checks its answers with its own generated code.
 
+use crate::clock;
 use crate::error::{Failure, Outcome};
-use crate::handlers::{self, Ctx};
+use crate::handlers::{self, Access, Ctx};
+use crate::persist::Change;
 use crate::state::State;
 use livechat_config::{v3_6, v3_7, ActionInfo, DecodeError, ErrorKind};
 
@@ -54,6 +56,13 @@ impl VersionedAction {
         self.info().name
     }
 
+    pub fn version(self) -> &'static str {
+        match self {
+            Self::V3_6(_) => v3_6::API_VERSION,
+            Self::V3_7(_) => v3_7::API_VERSION,
+        }
+    }
+
     pub fn scopes(self) -> &'static [&'static str] {
         match self {
             Self::V3_6(a) => a.scopes(),
@@ -87,10 +96,40 @@ impl VersionedAction {
 
 impl VersionedRequest {
     /// Runs the request against the state. A handler that fails leaves the state as it found it.
-    pub fn handle(self, ctx: &Ctx, state: &mut State) -> Outcome {
+    pub fn handle(self, ctx: &Ctx, state: Access) -> Outcome {
         match self {
             Self::V3_6(request) => handlers::handle(request, ctx, state),
             Self::V3_7(request) => handlers::v3_7::handle(request, ctx, state),
         }
     }
+}
+
+/// The state the journal's changes make of the snapshot. Each change runs as it first ran: same
+/// caller, same time, same version's rules. A change that no longer applies means the journal
+/// and the emulator disagree, which is refused rather than silently dropped.
+pub fn replay(mut state: State, changes: &[Change]) -> Result<State, String> {
+    for (n, change) in changes.iter().enumerate() {
+        let why = |e: &dyn std::fmt::Display| {
+            format!(
+                "change {} of the journal (`{}` of v{}) no longer applies: {e}",
+                n + 1,
+                change.action,
+                change.version
+            )
+        };
+        let action =
+            VersionedAction::find(&change.version, &change.action).map_err(|f| why(&f.message))?;
+        let request = action.decode_request(&change.body).map_err(|e| why(&e))?;
+        let caller = &change.caller;
+        let ctx = Ctx {
+            who: &caller.who,
+            region: &caller.region,
+            organization_clients: &caller.organization_clients,
+        };
+        clock::at(change.at, || {
+            request.handle(&ctx, Access::Write(&mut state))
+        })
+        .map_err(|f| why(&f.message))?;
+    }
+    Ok(state)
 }

@@ -2,9 +2,8 @@
 //! agree on them, which `cargo xtask diff 3.6 3.7` shows), and its new sections have their own.
 
 use super::{allowed_domains, canned_responses, customer_bans, empty, translations, typed};
-use super::{validation, Ctx, Served};
+use super::{validation, Access, Ctx, Served};
 use crate::error::{Failure, Outcome};
-use crate::state::State;
 use livechat_config::v3_7::{self as v37, *};
 use livechat_config::DecodeError;
 use serde::de::DeserializeOwned;
@@ -13,7 +12,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Runs one v3.7 request against the state. A handler that fails leaves the state as it found it.
-pub fn handle(request: AnyRequest, ctx: &Ctx, state: &mut State) -> Outcome {
+pub fn handle(request: AnyRequest, ctx: &Ctx, state: Access) -> Outcome {
     dispatch_request(&mut Served { ctx, state }, request)
 }
 
@@ -62,55 +61,55 @@ impl Handlers for Served<'_> {
     }
 
     fn add_allowed_domain(&mut self, r: AddAllowedDomainRequest) -> Result<(), Failure> {
-        empty(allowed_domains::add(r, self.state))
+        empty(allowed_domains::add(r, self.write()?))
     }
 
     fn list_allowed_domains(
         &mut self,
         _request: ListAllowedDomainsRequest,
     ) -> Result<ListAllowedDomainsResponse, Failure> {
-        typed(allowed_domains::list(self.state))
+        typed(allowed_domains::list(self.read()))
     }
 
     fn delete_allowed_domain(&mut self, r: DeleteAllowedDomainRequest) -> Result<(), Failure> {
-        empty(allowed_domains::delete(r, self.state))
+        empty(allowed_domains::delete(r, self.write()?))
     }
 
     fn ban_customer(&mut self, r: BanCustomerRequest) -> Result<(), Failure> {
-        empty(customer_bans::ban(r, self.ctx.who, self.state))
+        empty(customer_bans::ban(r, self.ctx.who, self.write()?))
     }
 
     fn create_canned_response(
         &mut self,
         r: CreateCannedResponseRequest,
     ) -> Result<CreateCannedResponseResponse, Failure> {
-        typed(canned_responses::create(r, self.ctx.who, self.state))
+        typed(canned_responses::create(r, self.ctx.who, self.write()?))
     }
 
     fn update_canned_response(&mut self, r: UpdateCannedResponseRequest) -> Result<(), Failure> {
-        empty(canned_responses::update(r, self.ctx.who, self.state))
+        empty(canned_responses::update(r, self.ctx.who, self.write()?))
     }
 
     fn list_canned_responses(
         &mut self,
         r: ListCannedResponsesRequest,
     ) -> Result<ListCannedResponsesResponse, Failure> {
-        typed(canned_responses::list(r, self.ctx.who, self.state))
+        typed(canned_responses::list(r, self.ctx.who, self.read()))
     }
 
     fn delete_canned_response(&mut self, r: DeleteCannedResponseRequest) -> Result<(), Failure> {
-        empty(canned_responses::delete(r, self.ctx.who, self.state))
+        empty(canned_responses::delete(r, self.ctx.who, self.write()?))
     }
 
     fn update_translations(&mut self, r: UpdateTranslationsRequest) -> Result<(), Failure> {
-        empty(translations::update(r, self.state))
+        empty(translations::update(r, self.write()?))
     }
 
     fn list_translations(
         &mut self,
         r: ListTranslationsRequest,
     ) -> Result<ListTranslationsResponse, Failure> {
-        typed(translations::list(r, self.state))
+        typed(translations::list(r, self.read()))
     }
 
     shared_with_v3_6! {

@@ -16,6 +16,7 @@ mod groups;
 mod other;
 mod persistence;
 mod properties;
+mod state_database;
 mod strict;
 mod tags;
 mod v3_7_sections;
