@@ -54,7 +54,7 @@ fn real_spec_produces_one_file_per_section() {
     }
 }
 
-const FIXTURES: [&str; 12] = [
+const FIXTURES: [&str; 13] = [
     "enum",
     "nested_object",
     "optional_array",
@@ -67,6 +67,7 @@ const FIXTURES: [&str; 12] = [
     "secrets",
     "lenient_lists",
     "paging",
+    "webhooks",
 ];
 
 #[test]
@@ -322,6 +323,79 @@ fn rejected(base: &str, edit: impl FnOnce(&mut Value), expected: &str) {
     assert!(
         err.to_string().contains(expected),
         "expected `{expected}` in:\n{err}"
+    );
+}
+
+#[test]
+fn broken_webhooks_are_rejected_naming_the_spot() {
+    rejected(
+        "webhooks",
+        |s| s["webhooks"]["envelope"] = json!("Thing"),
+        "webhooks, envelope `Thing`: needs an always-required secret string field `secret_key`",
+    );
+    rejected(
+        "webhooks",
+        |s| s["types"][2]["fields"][1]["secret"] = json!(false),
+        "envelope `Hook`: needs an always-required secret string field `secret_key`",
+    );
+    rejected(
+        "webhooks",
+        |s| s["types"][2]["fields"][3]["type"] = json!("Thing"),
+        "envelope `Hook`: needs an always-required `json` field `payload`",
+    );
+    rejected(
+        "webhooks",
+        |s| s["types"][2]["fields"][2]["type"] = json!("string"),
+        "envelope `Hook`: needs an always-required field `action` of an enum type",
+    );
+    rejected(
+        "webhooks",
+        |s| s["webhooks"]["events"][1]["action"] = json!("thing_renamed"),
+        "webhook `thing_renamed`: `thing_renamed` is not a value of the envelope's `action`",
+    );
+    rejected(
+        "webhooks",
+        |s| s["webhooks"]["events"][2]["action"] = json!("thing_created"),
+        "webhook `thing_created`: defined twice",
+    );
+    rejected(
+        "webhooks",
+        |s| s["webhooks"]["events"][0]["payload"] = json!({"type": "Thingy"}),
+        "webhook `thing_created`, payload: unknown type `Thingy`",
+    );
+    rejected(
+        "webhooks",
+        |s| s["webhooks"]["events"][1]["payload"]["required"] = json!(["uid"]),
+        "webhook `thing_updated`, payload: `uid` is not a field of `Thing`",
+    );
+    rejected(
+        "webhooks",
+        |s| s["webhooks"]["events"][1]["payload"]["partial"] = json!("HookAction"),
+        "webhook `thing_updated`, payload: `HookAction` is not an object type",
+    );
+    rejected(
+        "webhooks",
+        |s| s["webhooks"]["events"][2]["payload"]["fields"][0]["type"] = json!("unit"),
+        "webhook `thing_deleted`, payload field `id`: `unit` is not a type expression",
+    );
+    rejected(
+        "webhooks",
+        |s| s["webhooks"]["events"][0]["examples"][0]["webhook"]["action"] = json!("thing_deleted"),
+        "webhook `thing_created`: example \"Sample webhook\" names another action",
+    );
+    rejected(
+        "webhooks",
+        |s| {
+            s["types"].as_array_mut().unwrap().push(json!({
+                "name": "ThingDeletedPayload", "kind": "object", "fields": []
+            }))
+        },
+        "webhook `thing_deleted`: its Rust name `ThingDeletedPayload` is already taken",
+    );
+    rejected(
+        "webhooks",
+        |s| s["sections"][0]["name"] = json!("webhook_events"),
+        "section `webhook_events`: its module name is taken by the generated code",
     );
 }
 
