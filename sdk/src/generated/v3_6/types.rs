@@ -3512,7 +3512,7 @@ pub struct WebhookEnvelope {
     pub organization_id: String,
     /// The webhook payload.
     pub payload: ::serde_json::Value,
-    /// Who triggered the webhook: user_id, account_id and client_id. Sent with the Configuration webhooks (agent_created, ..., tag_updated); the general webhook format does not list it.
+    /// Who triggered the webhook: user_id, account_id and client_id. Every sample of the webhooks reference's Configuration section carries it; the general webhook format does not list it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requester: Option<WebhookRequester>,
     /// Additional data arriving with the webhook.
@@ -3538,7 +3538,7 @@ impl WebhookEnvelope {
             additional_data: None,
         }
     }
-    /// Who triggered the webhook: user_id, account_id and client_id. Sent with the Configuration webhooks (agent_created, ..., tag_updated); the general webhook format does not list it.
+    /// Who triggered the webhook: user_id, account_id and client_id. Every sample of the webhooks reference's Configuration section carries it; the general webhook format does not list it.
     pub fn requester(mut self, requester: WebhookRequester) -> Self {
         self.requester = Some(requester);
         self
@@ -3761,20 +3761,20 @@ impl crate::validate::Validate for AutoAccessChangeStatus {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AutoAccessChange {
-    /// Auto access ID.
+    /// Auto access ID
     pub id: String,
     /// added, updated or deleted.
     pub status: AutoAccessChangeStatus,
-    /// Description of the auto access.
+    /// Description of the auto access
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Destination access.
+    /// Destination access
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access: Option<Access>,
-    /// Conditions for the auto access.
+    /// Conditions to check
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Conditions>,
-    /// ID of the auto access rule the rule comes before; empty for the last rule.
+    /// ID of the next auto access on the list; empty for the last element of the list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_id: Option<String>,
 }
@@ -3790,22 +3790,22 @@ impl AutoAccessChange {
             next_id: None,
         }
     }
-    /// Description of the auto access.
+    /// Description of the auto access
     pub fn description(mut self, description: impl Into<String>) -> Self {
         self.description = Some(description.into());
         self
     }
-    /// Destination access.
+    /// Destination access
     pub fn access(mut self, access: Access) -> Self {
         self.access = Some(access);
         self
     }
-    /// Conditions for the auto access.
+    /// Conditions to check
     pub fn conditions(mut self, conditions: Conditions) -> Self {
         self.conditions = Some(conditions);
         self
     }
-    /// ID of the auto access rule the rule comes before; empty for the last rule.
+    /// ID of the next auto access on the list; empty for the last element of the list.
     pub fn next_id(mut self, next_id: impl Into<String>) -> Self {
         self.next_id = Some(next_id.into());
         self
