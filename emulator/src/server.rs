@@ -4,9 +4,12 @@
 
 use crate::auth::{self, Identity, Token};
 use crate::connections::Busy;
+use crate::control::{self, AdminToken};
+use crate::deliveries::{self, Before, Deliveries};
 use crate::error::Failure;
-use crate::faults::{Dice, Faults, Injected};
+use crate::faults::FaultState;
 use crate::handlers::{self, Ctx};
+use crate::journal::RequestJournal;
 use crate::persist::Store;
 use crate::state::State;
 use axum::body::Bytes;
@@ -22,10 +25,15 @@ pub struct Shared {
     pub region: String,
     /// The Client IDs of the license's organization: the only valid `owner_client_id`s.
     pub organization_clients: BTreeSet<String>,
-    pub faults: Mutex<(Faults, Dice)>,
+    pub faults: Mutex<FaultState>,
     pub state: Mutex<State>,
     pub store: Option<Store>,
     pub served: Mutex<BTreeMap<Action, u64>>,
+    /// What `POST /emulator/reset` goes back to.
+    pub initial: State,
+    pub journal: RequestJournal,
+    pub deliveries: Deliveries,
+    pub admin: AdminToken,
 }
 
 /// A handler never panics while holding a lock, but a poisoned lock must not take the whole
@@ -53,12 +61,40 @@ pub fn router(shared: Arc<Shared>) -> axum::Router {
     )
 }
 
-fn json_reply(status: u16, body: Vec<u8>) -> Response {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+/// An answer to an API call, kept as bytes until the journal has seen it.
+struct Reply {
+    status: u16,
+    retry_after: Option<u64>,
+    body: Vec<u8>,
 }
 
-fn failure_reply(failure: &Failure, status: u16) -> Response {
+impl Reply {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = (
+            status,
+            [(header::CONTENT_TYPE, "application/json")],
+            self.body,
+        )
+            .into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, seconds.into());
+        }
+        response
+    }
+}
+
+fn json_reply(status: u16, body: Vec<u8>) -> Reply {
+    Reply {
+        status,
+        retry_after: None,
+        body,
+    }
+}
+
+fn failure_reply(failure: &Failure, status: u16) -> Reply {
     json_reply(status, failure.body().to_string().into_bytes())
 }
 
@@ -108,6 +144,22 @@ fn changes_state(action: Action) -> bool {
 
 impl Shared {
     async fn serve(&self, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+        if control::is_control(uri.path()) {
+            return self.control(&method, uri.path(), uri.query(), &headers, &body);
+        }
+        let started = std::time::Instant::now();
+        let reply = self.answer(method, &uri, &headers, &body).await;
+        self.journal.record(
+            uri.path(),
+            reply.status,
+            started.elapsed(),
+            &body,
+            &reply.body,
+        );
+        reply.into_response()
+    }
+
+    async fn answer(&self, method: Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Reply {
         let action = match route(uri.path()) {
             Ok(action) => action,
             Err(failure) => return failure_reply(&failure, failure.status()),
@@ -117,26 +169,21 @@ impl Shared {
             return failure_reply(&failure, 405);
         }
         *lock(&self.served).entry(action).or_default() += 1;
-        let (latency, injected) = {
-            let mut faults = lock(&self.faults);
-            let (config, dice) = &mut *faults;
-            (config.latency, dice.roll(config))
-        };
+        let (latency, fault) = lock(&self.faults).draw(action.name());
         if !latency.is_zero() {
             tokio::time::sleep(latency).await;
         }
-        match injected {
-            Some(Injected::RateLimited) => {
-                let failure = Failure::new(ErrorKind::TooManyRequests, "Too many requests");
-                return failure_reply(&failure, 429);
-            }
-            Some(Injected::ServerError) => {
-                let failure = Failure::internal("Internal server error");
-                return failure_reply(&failure, 503);
-            }
-            None => {}
+        if let Some(fault) = fault {
+            let failure = if fault.status == 429 {
+                Failure::new(ErrorKind::TooManyRequests, "Too many requests")
+            } else {
+                Failure::internal("Internal server error")
+            };
+            let mut reply = failure_reply(&failure, fault.status);
+            reply.retry_after = fault.retry_after;
+            return reply;
         }
-        match self.call(action, &headers, &body) {
+        match self.call(action, headers, body) {
             Ok(bytes) => json_reply(200, bytes),
             Err(failure) => failure_reply(&failure, failure.status()),
         }
@@ -170,9 +217,11 @@ impl Shared {
             region: &self.region,
             organization_clients: &self.organization_clients,
         };
-        let value = {
+        let read = |state: &mut State, request| handlers::handle(request, &ctx, state).ok();
+        let (value, outgoing) = {
             let mut state = lock(&self.state);
-            match (&self.store, changes_state(action)) {
+            let before = Before::capture(action.name(), &mut |r| read(&mut state, r));
+            let value = match (&self.store, changes_state(action)) {
                 (Some(store), true) => {
                     // The change is made on a copy and takes the live state's place only once it
                     // is on disk: an acknowledged change is saved, and one that cannot be saved
@@ -187,8 +236,20 @@ impl Shared {
                     value
                 }
                 _ => handlers::handle(request, &ctx, &mut state)?,
-            }
+            };
+            let outgoing = if changes_state(action) {
+                let request = serde_json::from_slice(body).unwrap_or_default();
+                let events =
+                    deliveries::events(action.name(), &request, &value, before, &mut |r| {
+                        read(&mut state, r)
+                    });
+                deliveries::address(events, &who, &state)
+            } else {
+                Vec::new()
+            };
+            (value, outgoing)
         };
+        self.deliveries.send(outgoing);
         let bytes = serde_json::to_vec(&value).map_err(|e| Failure::internal(e.to_string()))?;
         // The answer goes out only if the sdk decodes it: the emulator cannot drift from the spec.
         action.decode_response(&bytes).map_err(|e| {
