@@ -166,14 +166,15 @@ fn auto_access_event(request: &Value, before: Before, read: &mut Read) -> Option
             Some(was_next) => {
                 let mut changed = Map::new();
                 changed.insert("id".into(), rule["id"].clone());
-                if rule["id"] == request["id"] {
+                let targeted = rule["id"] == request["id"];
+                if targeted {
                     for key in ["description", "access", "conditions"] {
                         if let Some(value) = request.get(key) {
                             changed.insert(key.into(), value.clone());
                         }
                     }
                 }
-                if was_next != now_next || request.get("next_id").is_some() {
+                if was_next != now_next || (targeted && request.get("next_id").is_some()) {
                     changed.insert("next_id".into(), now_next);
                 }
                 if changed.len() > 1 {
