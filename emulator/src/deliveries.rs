@@ -189,7 +189,7 @@ fn auto_access_event(request: &Value, before: Before, read: &mut Read) -> Option
             changes.push(json!({"id": rule["id"], "status": "deleted"}));
         }
     }
-    (!changes.is_empty()).then(|| Event {
+    (!changes.is_empty()).then_some(Event {
         action: "auto_accesses_updated",
         payload: Value::Array(changes),
     })
