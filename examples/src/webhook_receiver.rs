@@ -72,6 +72,14 @@ pub async fn run(out: &mut impl Write) -> Result<Emulator> {
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
     writeln!(out, "receiver listening at {url}")?;
 
+    // The event the deliveries below are about. It comes before the webhook, so the
+    // emulator (which delivers webhooks itself) sends nothing: the three below are the only ones.
+    client
+        .create_agent("smith@example.com", "Agent Smith")
+        .job_title("Support")
+        .await?;
+    writeln!(out, "created agent smith@example.com")?;
+
     // Register the receiver for new agents, with the secret it checks.
     let webhook = client
         .register_webhook(
@@ -84,13 +92,6 @@ pub async fn run(out: &mut impl Write) -> Result<Emulator> {
         .description("New agents to the HR system")
         .await?;
     writeln!(out, "registered webhook {} for agent_created", webhook.id)?;
-
-    // The event the webhook is about.
-    client
-        .create_agent("smith@example.com", "Agent Smith")
-        .job_title("Support")
-        .await?;
-    writeln!(out, "created agent smith@example.com")?;
 
     // What LiveChat would send for it, in the reference's general webhook format...
     let genuine = json!({
