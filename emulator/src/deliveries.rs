@@ -17,10 +17,11 @@ use livechat_config::v3_6::{
     GroupField, ListAutoAccessesRequest, ListTagsRequest, SourceType, WebhookType,
 };
 use serde_json::{json, Map, Value};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::sync::{mpsc, Semaphore};
-use tokio::task::JoinHandle;
+use tokio::sync::mpsc;
+use tokio::task::{JoinHandle, JoinSet};
 
 /// A read of the state through the API's own handlers, so a payload shows an object exactly as
 /// `get_agent` or `list_tags` would.
@@ -290,9 +291,6 @@ impl Default for DeliveryPolicy {
     }
 }
 
-/// Deliveries at once: a receiver that hangs must not use up the emulator's descriptors.
-const IN_FLIGHT: usize = 64;
-
 type Log = Arc<Mutex<Ring<DeliveryRecord>>>;
 
 /// The queue of deliveries and their journal. The API call only enqueues; a background task
@@ -315,18 +313,25 @@ impl Deliveries {
             .build()
             .ok();
         let worker_log = log.clone();
+        // One lane per webhook: its deliveries go out in the order of the changes, and a
+        // receiver that hangs holds up only its own. The lanes live in the worker's set, so
+        // stopping the worker stops them all.
         let worker = tokio::spawn(async move {
-            let slots = Arc::new(Semaphore::new(IN_FLIGHT));
+            let mut lanes: HashMap<String, mpsc::UnboundedSender<(u64, Outgoing)>> = HashMap::new();
+            let mut running = JoinSet::new();
             while let Some((seq, outgoing)) = incoming.recv().await {
-                let Ok(slot) = slots.clone().acquire_owned().await else {
-                    return;
-                };
-                let client = client.clone();
-                let log = worker_log.clone();
-                tokio::spawn(async move {
-                    deliver(client, policy, &log, seq, outgoing).await;
-                    drop(slot);
+                let lane = lanes.entry(outgoing.webhook_id.clone()).or_insert_with(|| {
+                    let (lane, mut queued) = mpsc::unbounded_channel::<(u64, Outgoing)>();
+                    let client = client.clone();
+                    let log = worker_log.clone();
+                    running.spawn(async move {
+                        while let Some((seq, outgoing)) = queued.recv().await {
+                            deliver(client.clone(), policy, &log, seq, outgoing).await;
+                        }
+                    });
+                    lane
                 });
+                let _ = lane.send((seq, outgoing));
             }
         });
         Self { queue, log, worker }

@@ -437,9 +437,8 @@ async fn a_batch_delivers_one_webhook_per_applied_item() {
                 .to_string(),
         );
     }
-    ids.sort();
-    let mut expected: Vec<String> = (0..25).map(|i| format!("batch{i}@example.com")).collect();
-    expected.sort();
+    // In the order of the items: one webhook's deliveries go out one after the other.
+    let expected: Vec<String> = (0..25).map(|i| format!("batch{i}@example.com")).collect();
     assert_eq!(ids, expected);
     assert!(
         rx.drain(Duration::from_millis(200)).await.is_empty(),
@@ -519,15 +518,15 @@ async fn a_dead_or_hanging_receiver_never_slows_or_fails_the_api_call() {
     register(&emu, "tag_created", &hanging.url, None).await;
     let client = emu.client();
     let started = Instant::now();
-    for i in 0..20 {
+    for i in 0..8 {
         client.create_tag(format!("tag{i}")).await.unwrap();
     }
     let took = started.elapsed();
-    assert!(took < Duration::from_secs(2), "20 changes took {took:?}");
-    assert_eq!(client.list_tags().await.unwrap().len(), 20);
+    assert!(took < Duration::from_secs(1), "8 changes took {took:?}");
+    assert_eq!(client.list_tags().await.unwrap().len(), 8);
 
     let journal = settled(&emu).await;
-    assert_eq!(journal.len(), 40);
+    assert_eq!(journal.len(), 16);
     for delivery in &journal {
         assert_eq!(delivery.status, DeliveryStatus::Failed, "{delivery:?}");
         assert_eq!(delivery.attempts.len(), 2);
