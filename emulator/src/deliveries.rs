@@ -343,7 +343,8 @@ impl Deliveries {
             let mut body = out.body.clone();
             body["secret_key"] = json!(MASK);
             let time = now_rfc3339();
-            let seq = lock(&self.log).push(|seq| DeliveryRecord {
+            let weight = out.body.to_string().len();
+            let seq = lock(&self.log).push(weight, |seq| DeliveryRecord {
                 seq,
                 time,
                 webhook_id: out.webhook_id.clone(),

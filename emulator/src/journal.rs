@@ -14,14 +14,19 @@ pub const DEFAULT_JOURNAL_CAPACITY: usize = 10_000;
 
 /// Bodies up to this size are kept whole (masked); larger ones as an excerpt, so a journal of
 /// 10,000 `list_agents` answers stays small.
-const KEPT_BODY: usize = 64 * 1024;
+const KEPT_BODY: usize = 16 * 1024;
 const EXCERPT: usize = 1024;
 
-/// A ring of the last `capacity` entries, each numbered from 1 on in arrival order.
+/// The body bytes a journal keeps at most, whatever its entry count: the oldest entries go first.
+const BODY_BUDGET: usize = 64 * 1024 * 1024;
+
+/// A ring of the last `capacity` entries (and at most [`BODY_BUDGET`] body bytes), each numbered
+/// from 1 on in arrival order.
 #[derive(Debug)]
 pub struct Ring<T> {
-    entries: VecDeque<T>,
+    entries: VecDeque<(usize, T)>,
     capacity: usize,
+    bytes: usize,
     next_seq: u64,
 }
 
@@ -30,34 +35,51 @@ impl<T> Ring<T> {
         Self {
             entries: VecDeque::new(),
             capacity: capacity.max(1),
+            bytes: 0,
             next_seq: 1,
         }
     }
 
-    /// Keeps the entry `make` builds from its number, dropping the oldest when full.
-    pub fn push(&mut self, make: impl FnOnce(u64) -> T) -> u64 {
+    /// Keeps the entry `make` builds from its number, weighing `bytes`, dropping the oldest
+    /// while the ring is full.
+    pub fn push(&mut self, bytes: usize, make: impl FnOnce(u64) -> T) -> u64 {
         let seq = self.next_seq;
         self.next_seq += 1;
-        if self.entries.len() == self.capacity {
-            self.entries.pop_front();
+        while !self.entries.is_empty()
+            && (self.entries.len() >= self.capacity || self.bytes + bytes > BODY_BUDGET)
+        {
+            if let Some((weight, _)) = self.entries.pop_front() {
+                self.bytes -= weight;
+            }
         }
-        self.entries.push_back(make(seq));
+        self.bytes += bytes;
+        self.entries.push_back((bytes, make(seq)));
         seq
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &T> {
-        self.entries.iter()
+        self.entries.iter().map(|(_, entry)| entry)
     }
 
     pub fn iter_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut T> {
-        self.entries.iter_mut()
+        self.entries.iter_mut().map(|(_, entry)| entry)
     }
 
     /// Empties the ring; numbering goes on, so an entry number is never reused.
     pub fn clear(&mut self) -> usize {
         let n = self.entries.len();
         self.entries.clear();
+        self.bytes = 0;
         n
+    }
+}
+
+/// What a kept body weighs in the ring.
+fn weight(bytes: &[u8]) -> usize {
+    if bytes.len() <= KEPT_BODY {
+        bytes.len()
+    } else {
+        EXCERPT
     }
 }
 
@@ -150,10 +172,11 @@ impl RequestJournal {
         answer: &[u8],
     ) {
         let (version, action) = path_parts(path);
+        let bytes = weight(request) + weight(answer);
         let request = kept_body(action.as_deref(), request);
         let response = kept_body(action.as_deref(), answer);
         let time = now_rfc3339();
-        crate::server::lock(&self.ring).push(|seq| RequestRecord {
+        crate::server::lock(&self.ring).push(bytes, |seq| RequestRecord {
             seq,
             time,
             version,
@@ -218,4 +241,42 @@ pub struct DeliveryRecord {
     /// The body sent, its `secret_key` masked.
     pub body: Value,
     pub attempts: Vec<Attempt>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn large_or_unparsable_bodies_are_excerpted_and_never_show_a_secret() {
+        let big = json!({"id": "b", "secret": "s3cr3t", "pad": "x".repeat(KEPT_BODY)}).to_string();
+        let kept = kept_body(Some("create_bot"), big.as_bytes());
+        assert!(kept.as_str().unwrap().starts_with("<withheld"), "{kept}");
+        let broken = br#"{"secret": "s3cr3t""#;
+        let kept = kept_body(Some("create_bot"), broken);
+        assert!(!kept.to_string().contains("s3cr3t"), "{kept}");
+        let kept = kept_body(Some("list_tags"), big.as_bytes());
+        let text = kept.as_str().unwrap();
+        assert!(
+            text.ends_with(&format!("({} bytes in all)", big.len())),
+            "{text}"
+        );
+        assert!(text.len() < EXCERPT + 64);
+        assert_eq!(kept_body(Some("list_tags"), b"not json"), json!("not json"));
+        assert_eq!(kept_body(None, b""), Value::Null);
+    }
+
+    #[test]
+    fn the_ring_drops_the_oldest_by_count_and_by_bytes() {
+        let mut ring = Ring::new(3);
+        for n in 0..5 {
+            ring.push(1, |_| n);
+        }
+        assert_eq!(ring.iter().copied().collect::<Vec<_>>(), [2, 3, 4]);
+        ring.push(BODY_BUDGET, |_| 5);
+        assert_eq!(ring.iter().copied().collect::<Vec<_>>(), [5]);
+        assert_eq!(ring.clear(), 1);
+        assert_eq!(ring.push(1, |seq| seq as i32), 7);
+    }
 }
