@@ -516,3 +516,24 @@ async fn the_binary_prints_its_admin_token_once_and_imports_a_state() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("invalid state"), "{stderr}");
 }
+
+#[tokio::test]
+async fn imports_and_resets_are_saved_to_the_state_file() {
+    let dir = temp_dir("control-store");
+    let file = dir.join("state.json");
+    let emu = Emulator::builder().state_file(&file).start().await.unwrap();
+    let fresh = emu.export_state();
+    emu.client().create_tag("snap").await.unwrap();
+    let snapshot = emu.export_state();
+    emu.reset().unwrap();
+    emu.stop().await.unwrap();
+
+    let emu = Emulator::builder().state_file(&file).start().await.unwrap();
+    assert_eq!(emu.export_state(), fresh, "the reset was saved");
+    emu.import_state(snapshot.clone()).unwrap();
+    emu.stop().await.unwrap();
+
+    let emu = Emulator::builder().state_file(&file).start().await.unwrap();
+    assert_eq!(emu.export_state(), snapshot, "the import was saved");
+    assert_eq!(emu.client().list_tags().await.unwrap()[0].name, "snap");
+}
