@@ -62,8 +62,27 @@ fn auto_accesses(read: &mut Read) -> Vec<Value> {
         .unwrap_or_default()
 }
 
+/// The deliveries a successful call causes, addressed: nothing to work out while no webhook is
+/// registered.
+pub fn of_change(
+    action: &str,
+    body: &[u8],
+    answer: &Value,
+    before: Before,
+    who: &Identity,
+    state: &mut State,
+    read: &dyn Fn(&mut State, AnyRequest) -> Option<Value>,
+) -> Vec<Outgoing> {
+    if state.webhooks.is_empty() {
+        return Vec::new();
+    }
+    let request = serde_json::from_slice(body).unwrap_or_default();
+    let events = events(action, &request, answer, before, &mut |r| read(state, r));
+    address(events, who, state)
+}
+
 /// The webhooks a successful call causes: one per applied item of a batch.
-pub fn events(
+fn events(
     action: &str,
     request: &Value,
     answer: &Value,
@@ -216,7 +235,7 @@ fn source_of(who: &Identity, owner_client_id: &str) -> SourceType {
 
 /// Each event addressed to every license webhook registered for its action, while license
 /// webhooks are enabled for the webhook's owner and its filters let it through.
-pub fn address(events: Vec<Event>, who: &Identity, state: &State) -> Vec<Outgoing> {
+fn address(events: Vec<Event>, who: &Identity, state: &State) -> Vec<Outgoing> {
     if events.is_empty() || state.webhooks.is_empty() {
         return Vec::new();
     }

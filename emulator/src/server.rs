@@ -237,16 +237,8 @@ impl Shared {
                 }
                 _ => handlers::handle(request, &ctx, &mut state)?,
             };
-            let outgoing = if changes_state(action) {
-                let request = serde_json::from_slice(body).unwrap_or_default();
-                let events =
-                    deliveries::events(action.name(), &request, &value, before, &mut |r| {
-                        read(&mut state, r)
-                    });
-                deliveries::address(events, &who, &state)
-            } else {
-                Vec::new()
-            };
+            let outgoing =
+                deliveries::of_change(action.name(), body, &value, before, &who, &mut state, &read);
             (value, outgoing)
         };
         self.deliveries.send(outgoing);
