@@ -17,6 +17,9 @@ use std::hash::{BuildHasher, Hasher};
 /// Where the control plane lives.
 pub const PREFIX: &str = "/emulator";
 
+/// The largest control request: an imported state of a large license runs to tens of MB.
+pub const BODY_LIMIT: usize = 512 * 1024 * 1024;
+
 pub fn is_control(path: &str) -> bool {
     path == PREFIX || path.starts_with("/emulator/")
 }

@@ -44,15 +44,29 @@ pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// The largest API request body, as axum's default limit had it.
+const API_BODY_LIMIT: usize = 2 * 1024 * 1024;
+
 pub fn router(shared: Arc<Shared>) -> axum::Router {
     axum::Router::new().fallback(
         move |method: Method,
               uri: Uri,
               headers: HeaderMap,
               busy: Option<Extension<Arc<Busy>>>,
-              body: Bytes| {
+              body: axum::body::Body| {
             let shared = shared.clone();
             async move {
+                let limit = if control::is_control(uri.path()) {
+                    control::BODY_LIMIT
+                } else {
+                    API_BODY_LIMIT
+                };
+                let Ok(body) = axum::body::to_bytes(body, limit).await else {
+                    let failure = Failure::validation(format!(
+                        "the body is over {limit} bytes or did not arrive whole"
+                    ));
+                    return failure_reply(&failure, 413).into_response();
+                };
                 // The body is in: from here on the wait is the emulator's, not the client's.
                 let _busy = busy.map(|Extension(busy)| busy.enter());
                 shared.serve(method, uri, headers, body).await

@@ -537,3 +537,24 @@ async fn imports_and_resets_are_saved_to_the_state_file() {
     assert_eq!(emu.export_state(), snapshot, "the import was saved");
     assert_eq!(emu.client().list_tags().await.unwrap()[0].name, "snap");
 }
+
+#[tokio::test]
+async fn a_state_of_several_megabytes_imports_while_api_bodies_stay_bounded() {
+    let emu = emulator().await;
+    let mut state = emu.export_state();
+    let padding = "x".repeat(200);
+    for i in 0..15_000 {
+        let id = format!("agent{i}@example.com");
+        state["agents"][&id] = json!({"id": id, "name": "Imported", "job_title": padding});
+    }
+    let size = state.to_string().len();
+    assert!(size > 3 * 1024 * 1024, "{size}");
+    let (status, body) = control(&emu, Method::PUT, "/emulator/state", Some(state)).await;
+    assert_eq!((status, body), (200, json!({})));
+    assert_eq!(emu.client().list_agents().await.unwrap().len(), 15_001);
+
+    let huge = json!({"name": "x".repeat(3 * 1024 * 1024)}).to_string();
+    let (status, body) = call(&emu, "create_tag", &huge).await;
+    assert_eq!(status, 413);
+    assert_eq!(body["error"]["type"], "validation");
+}
