@@ -563,3 +563,26 @@ async fn deliveries_follow_their_change_within_milliseconds_at_50_writes_a_secon
     // a busy test machine.
     assert!(p99 < Duration::from_millis(250), "p50 {p50:?}, p99 {p99:?}");
 }
+
+#[tokio::test]
+async fn a_webhook_url_that_is_not_http_is_journaled_and_never_sent() {
+    let emu = emulator().await;
+    let mut rx = receiver(0, Duration::ZERO).await;
+    let id = register(&emu, "tag_created", &rx.url, None).await;
+    // The API refuses such a URL; a restored state is where one can come from.
+    let mut state = emu.export_state();
+    state["webhooks"][0]["url"] = json!("file:///etc/passwd");
+    emu.import_state(state).unwrap();
+    emu.client().create_tag("nowhere").await.unwrap();
+    let journal = settled(&emu).await;
+    assert_eq!(journal.len(), 1);
+    assert_eq!(journal[0].webhook_id, id);
+    assert_eq!(journal[0].status, DeliveryStatus::Failed);
+    assert_eq!(journal[0].attempts.len(), 1);
+    assert_eq!(journal[0].attempts[0].status, None);
+    assert_eq!(
+        journal[0].attempts[0].error.as_deref(),
+        Some("`file:///etc/passwd` is not an http(s) URL")
+    );
+    assert!(rx.drain(Duration::from_millis(200)).await.is_empty());
+}
