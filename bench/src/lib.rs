@@ -5,6 +5,7 @@
 //! `cargo run -p livechat-config-bench --release` prints the table; `BENCHMARKS.md` records a run.
 
 pub mod compile;
+pub mod delivery_rows;
 pub mod fuzz;
 pub mod generator;
 pub mod load;

@@ -1,15 +1,15 @@
 //! `cargo run -p livechat-config-bench --release [-- --compile] [--only compile|state] [--quick] [--rounds N]`
 
 use livechat_config_bench::rows::{self, Sizes};
-use livechat_config_bench::state_rows;
 use livechat_config_bench::table::{Row, Table};
+use livechat_config_bench::{delivery_rows, state_rows};
 use std::process::ExitCode;
 
 const USAGE: &str =
     "usage: livechat-config-bench [--compile] [--only compile|state] [--quick] [--rounds N] [--skip-python]
   --compile      also time clean builds of the livechat-config crate, per feature set (slow)
   --only compile only the compile rows
-  --only state   only the emulator's state rows (writes with a state database, reads beside listings)
+  --only state   only the emulator's rows (writes with a state database, reads beside listings, deliveries)
   --quick        small workloads, for a look while developing
   --rounds N     rounds per ratio (default 7, quick 3)
   --skip-python  leave out the lc-sdk-python comparison";
@@ -99,6 +99,10 @@ fn main() -> ExitCode {
             table.push(row(
                 "Emulator reads",
                 state_rows::reads_beside_a_large_listing(sizes).await,
+            ));
+            table.push(row(
+                "Emulator webhook deliveries",
+                delivery_rows::latency(sizes).await,
             ));
         });
     }

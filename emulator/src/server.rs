@@ -142,7 +142,13 @@ fn route(path: &str) -> Result<VersionedAction, Failure> {
 }
 
 impl Shared {
-    async fn serve(&self, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+    async fn serve(
+        self: &Arc<Self>,
+        method: Method,
+        uri: Uri,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Response {
         if control::is_control(uri.path()) {
             return self.control(&method, uri.path(), uri.query(), &headers, &body);
         }
@@ -158,7 +164,13 @@ impl Shared {
         reply.into_response()
     }
 
-    async fn answer(&self, method: Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Reply {
+    async fn answer(
+        self: &Arc<Self>,
+        method: Method,
+        uri: &Uri,
+        headers: &HeaderMap,
+        body: &Bytes,
+    ) -> Reply {
         let action = match route(uri.path()) {
             Ok(action) => action,
             Err(failure) => return failure_reply(&failure, failure.status()),
@@ -182,9 +194,16 @@ impl Shared {
             reply.retry_after = fault.retry_after;
             return reply;
         }
-        match self.call(action, headers, body) {
-            Ok(bytes) => json_reply(200, bytes),
-            Err(failure) => failure_reply(&failure, failure.status()),
+        // Handling is CPU work, long for a lookup of a large license: on a blocking thread it
+        // leaves the async workers free to take the other calls.
+        let (shared, headers, body) = (Arc::clone(self), headers.clone(), body.clone());
+        match tokio::task::spawn_blocking(move || shared.call(action, &headers, &body)).await {
+            Ok(Ok(bytes)) => json_reply(200, bytes),
+            Ok(Err(failure)) => failure_reply(&failure, failure.status()),
+            Err(stopped) => {
+                let failure = Failure::internal(format!("the handler stopped: {stopped}"));
+                failure_reply(&failure, 500)
+            }
         }
     }
 

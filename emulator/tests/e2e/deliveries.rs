@@ -540,28 +540,20 @@ async fn a_dead_or_hanging_receiver_never_slows_or_fails_the_api_call() {
 }
 
 #[tokio::test]
-async fn deliveries_follow_their_change_within_milliseconds_at_50_writes_a_second() {
+async fn at_50_writes_a_second_each_change_is_delivered_once_and_in_order() {
     let emu = emulator().await;
     let mut rx = receiver(0, Duration::ZERO).await;
     register(&emu, "tag_created", &rx.url, None).await;
     let client = emu.client();
-    let mut latencies = Vec::new();
     let mut tick = tokio::time::interval(Duration::from_millis(20));
     for i in 0..100 {
         tick.tick().await;
         client.create_tag(format!("t{i}")).await.unwrap();
-        let acknowledged = Instant::now();
         let body = rx.next().await;
-        latencies.push(acknowledged.elapsed());
         assert_eq!(body["payload"]["name"], format!("t{i}"));
     }
-    latencies.sort();
-    let p50 = latencies[49];
-    let p99 = latencies[98];
-    println!("delivery after acknowledgement: p50 {p50:?}, p99 {p99:?}");
-    // Loopback and an idle receiver: well under the 50 ms the emulator aims for, with room for
-    // a busy test machine.
-    assert!(p99 < Duration::from_millis(250), "p50 {p50:?}, p99 {p99:?}");
+    // How soon they arrive is a benchmark row (BENCHMARKS.md), not a test.
+    assert!(rx.drain(Duration::from_millis(200)).await.is_empty());
 }
 
 #[tokio::test]
