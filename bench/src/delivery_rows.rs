@@ -73,7 +73,7 @@ pub async fn latency(sizes: &Sizes) -> Result<Row, String> {
             acknowledged.push(Instant::now());
         }
         let mut latencies = Vec::with_capacity(writes);
-        for i in 0..writes {
+        for (i, acked) in acknowledged.iter().enumerate() {
             let (name, arrived) = tokio::time::timeout(Duration::from_secs(10), arrivals.recv())
                 .await
                 .map_err(|_| format!("delivery {i} did not arrive"))?
@@ -81,7 +81,7 @@ pub async fn latency(sizes: &Sizes) -> Result<Row, String> {
             if name != format!("r{round}-t{i}") {
                 return Err(format!("delivery {i} out of order: {name}"));
             }
-            latencies.push(arrived.saturating_duration_since(acknowledged[i]));
+            latencies.push(arrived.saturating_duration_since(*acked));
         }
         p50s.push(quantile(&mut latencies, 0.5).as_secs_f64() * 1e3);
         p99s.push(quantile(&mut latencies, 0.99).as_secs_f64() * 1e3);
