@@ -1,7 +1,13 @@
 //! `livechat-config`: a LiveChat license's configuration as code — call any action, export the
 //! configuration to a file, plan and apply changes to it.
 
+mod apply;
 mod call;
+mod check;
+mod document;
+mod kinds;
+mod live;
+mod plan;
 mod spec;
 mod target;
 
@@ -33,6 +39,40 @@ enum Command {
         /// Describes ACTION's parameters, scopes and types, from the spec.
         #[arg(short, long)]
         help: bool,
+    },
+    /// Writes the license's configuration as one declarative file (webhook secrets as
+    /// environment variable references, never their values).
+    Export {
+        /// The file to write; standard output by default.
+        #[arg(short, long)]
+        output: Option<String>,
+        /// The file's format.
+        #[arg(long, value_enum, default_value = "toml")]
+        format: document::Format,
+    },
+    /// Shows what `apply` would change; exit code 0 when nothing, 2 when something would change.
+    Plan {
+        /// The configuration file (`.toml`, or `.json`).
+        file: String,
+        /// Also plan removing what a section of the file does not list.
+        #[arg(long)]
+        prune: bool,
+    },
+    /// Makes the license match the file: groups, then agents and bots, tags, auto access,
+    /// greetings, properties and webhooks; removals last.
+    Apply {
+        /// The configuration file (`.toml`, or `.json`).
+        file: String,
+        /// Applies without asking.
+        #[arg(long)]
+        yes: bool,
+        /// Removes what a section of the file does not list (sections the file leaves out are
+        /// never touched).
+        #[arg(long)]
+        prune: bool,
+        /// Shows the plan and changes nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -92,8 +132,124 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             let body = call::read_body(body.as_deref())?;
             out(&(call::run(&cli.target, &action, &body).await? + "\n"));
         }
+        Command::Export { output, format } => {
+            let api = api(&cli.target)?;
+            if cli.target.client_ids.is_empty() {
+                eprintln!(
+                    "note: no --client-id (LIVECHAT_CLIENT_ID): bot templates, property definitions \
+                     and webhooks are left out"
+                );
+            }
+            let live = live::read(&api, &cli.target.client_ids)
+                .await
+                .map_err(|e| e.to_string())?;
+            let text = document::render(&live.root, format)?;
+            match output {
+                Some(path) => {
+                    std::fs::write(&path, text).map_err(|e| format!("writing {path}: {e}"))?
+                }
+                None => out(&text),
+            }
+        }
+        Command::Plan { file, prune } => {
+            let (_, plan, _) = prepare(&cli.target, &file, prune).await?;
+            out(&plan::render(&plan, colour()));
+            if !plan.is_empty() {
+                return Ok(ExitCode::from(2));
+            }
+        }
+        Command::Apply {
+            file,
+            yes,
+            prune,
+            dry_run,
+        } => {
+            let (api, plan, groups) = prepare(&cli.target, &file, prune).await?;
+            out(&plan::render(&plan, colour()));
+            if plan.is_empty() || dry_run {
+                return Ok(ExitCode::SUCCESS);
+            }
+            if !yes && !confirm()? {
+                return Err("not applied".into());
+            }
+            let failures = apply::apply(&api, plan, groups).await;
+            if !failures.is_empty() {
+                for f in &failures {
+                    eprintln!(
+                        "failed: {} `{}` ({}): {}",
+                        f.kind.noun(),
+                        f.key,
+                        f.action,
+                        f.error
+                    );
+                }
+                return Err(format!(
+                    "{} operation(s) failed; the others were applied, and running apply again finishes the job",
+                    failures.len()
+                ));
+            }
+            out("Apply complete.\n");
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn api(target: &Target) -> Result<live::Api, String> {
+    Ok(live::Api {
+        client: target.client()?,
+        version: target.api_version,
+    })
+}
+
+/// Reads and checks the file (before any call), then compares it with the license.
+async fn prepare(
+    target: &Target,
+    file: &str,
+    prune: bool,
+) -> Result<
+    (
+        live::Api,
+        plan::Plan,
+        std::collections::BTreeMap<String, u64>,
+    ),
+    String,
+> {
+    let located = |problems: Vec<document::Located>| {
+        problems
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let doc = document::Document::read(file).map_err(located)?;
+    let entries = check::check(&doc, target.api_version).map_err(located)?;
+    let api = api(target)?;
+    let live = live::read(&api, &target.client_ids)
+        .await
+        .map_err(|e| e.to_string())?;
+    let plan = plan::diff(&doc, &entries, &live, target.api_version, prune).map_err(located)?;
+    Ok((api, plan, live.groups))
+}
+
+fn colour() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// Asks on a terminal; elsewhere `--yes` is needed.
+fn confirm() -> Result<bool, String> {
+    use std::io::{BufRead, IsTerminal, Write};
+    if !std::io::stdin().is_terminal() {
+        return Err("not a terminal: pass --yes to apply".into());
+    }
+    eprint!("Apply these changes? [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| e.to_string())?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
 }
 
 /// Writes to standard output; a closed pipe (`| head`) is not an error worth a panic.

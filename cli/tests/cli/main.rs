@@ -1,2 +1,4 @@
 mod call;
+mod config;
+mod license;
 mod support;
