@@ -89,9 +89,9 @@ impl Document {
         match serde_json::from_str::<Value>(&text) {
             Ok(Value::Object(root)) => Ok(Document {
                 path: path.into(),
+                spans: crate::json_spans::spans(&text),
                 text,
                 root,
-                spans: BTreeMap::new(),
             }),
             Ok(_) => Err(vec![Located {
                 path: path.into(),
@@ -130,7 +130,7 @@ impl Document {
         } else {
             line_column(&self.text, offset)
         };
-        let message = message.into();
+        let message = without_position(message.into());
         let message = if path.is_empty() {
             message
         } else {
@@ -142,6 +142,15 @@ impl Document {
             column,
             message,
         }
+    }
+}
+
+/// serde's "at line 1 column 40" names a place in a request body made from the file, not in the
+/// file itself.
+fn without_position(message: String) -> String {
+    match message.rfind(" at line ") {
+        Some(cut) if message[cut..].contains(" column ") => message[..cut].to_owned(),
+        _ => message,
     }
 }
 

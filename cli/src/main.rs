@@ -5,6 +5,7 @@ mod apply;
 mod call;
 mod check;
 mod document;
+mod json_spans;
 mod kinds;
 mod live;
 mod plan;
@@ -219,7 +220,7 @@ async fn prepare(
             .iter()
             .map(ToString::to_string)
             .collect::<Vec<_>>()
-            .join("\n")
+            .join("\nerror: ")
     };
     let doc = document::Document::read(file).map_err(located)?;
     let entries = check::check(&doc, target.api_version).map_err(located)?;

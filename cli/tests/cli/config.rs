@@ -69,3 +69,141 @@ async fn export_apply_export_gives_the_same_file_and_an_empty_plan() {
     source.stop().await.unwrap();
     target.stop().await.unwrap();
 }
+
+/// The base file with new agents and a new group, a changed role and schedule, the `spam` tag
+/// gone and the auto access rules swapped.
+fn changed() -> String {
+    let base = license::base();
+    let rules_at = base.find("[[auto_access]]").unwrap();
+    let greetings_at = base.find("[[greetings]]").unwrap();
+    let rules = &base[rules_at..greetings_at];
+    let second = rules.rfind("[[auto_access]]").unwrap();
+    let swapped = format!("{}\n{}", &rules[second..].trim_end(), &rules[..second]);
+    let mut text = format!("{}{}{}", &base[..rules_at], swapped, &base[greetings_at..]);
+    text = text.replace("[[tags]]\nname = \"spam\"\ngroups = [\"General\"]\n\n", "");
+    text = text.replace("role = \"administrator\"", "role = \"viceowner\"");
+    text = text.replace(
+        "start = \"08:00\", end = \"16:00\"",
+        "start = \"09:00\", end = \"17:00\"",
+    );
+    text.replace(
+        "[[agents]]\nid = \"ben@example.com\"",
+        "[[groups]]\nname = \"Sales\"\n\n\
+         [[agents]]\nid = \"cara@example.com\"\nname = \"Cara\"\ngroups = [{ group = \"Sales\", priority = \"first\" }]\n\n\
+         [[agents]]\nid = \"dan@example.com\"\nname = \"Dan\"\n\n\
+         [[agents]]\nid = \"ben@example.com\"",
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_set_plans_and_applies_as_expected() {
+    let dir = scratch("change_set");
+    let emulator = Emulator::start().await.unwrap();
+    let base = write(&dir, "base.toml", &license::base());
+    let applied = run(with_secret(&emulator), &["apply", &base, "--yes"]).await;
+    assert_eq!(applied.code, 0, "{}", applied.stderr);
+    let changed = write(&dir, "changed.toml", &changed());
+
+    let plan = run(against(&emulator), &["plan", &changed]).await;
+    assert_eq!(plan.code, 2, "{}\n{}", plan.stdout, plan.stderr);
+    let expected = [
+        "+ create group `Sales`",
+        "+ create agent `cara@example.com`",
+        "+ create agent `dan@example.com`",
+        "~ update agent `anna@example.com`",
+        "    role: \"administrator\" → \"viceowner\"",
+        "↕ move auto access `German` to the end",
+    ];
+    for line in expected {
+        assert!(
+            plan.stdout.lines().any(|l| l == line),
+            "missing {line:?} in\n{}",
+            plan.stdout
+        );
+    }
+    assert!(
+        plan.stdout.contains("    work_scheduler: "),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout.contains("\"start\":\"09:00\""),
+        "{}",
+        plan.stdout
+    );
+    // Without --prune nothing outside the file is deleted.
+    assert!(!plan.stdout.contains("- delete"), "{}", plan.stdout);
+    assert!(
+        !plan.stdout.contains('\x1b'),
+        "plain when not on a terminal"
+    );
+
+    let pruned = run(against(&emulator), &["plan", &changed, "--prune"]).await;
+    assert!(
+        pruned.stdout.lines().any(|l| l == "- delete tag `spam`"),
+        "{}",
+        pruned.stdout
+    );
+    assert!(
+        pruned
+            .stdout
+            .contains("Plan: 3 to create, 1 to update, 0 to replace, 1 to delete, 1 to move."),
+        "{}",
+        pruned.stdout
+    );
+
+    let dry = run(
+        against(&emulator),
+        &["apply", &changed, "--prune", "--dry-run"],
+    )
+    .await;
+    assert_eq!(dry.code, 0);
+    let untouched = run(against(&emulator), &["plan", &changed, "--prune"]).await;
+    assert_eq!(untouched.stdout, pruned.stdout, "a dry run changes nothing");
+
+    let refused = run(against(&emulator), &["apply", &changed, "--prune"]).await;
+    assert_eq!(refused.code, 1);
+    assert!(refused.stderr.contains("--yes"), "{}", refused.stderr);
+
+    let applied = run(against(&emulator), &["apply", &changed, "--prune", "--yes"]).await;
+    assert_eq!(applied.code, 0, "{}\n{}", applied.stdout, applied.stderr);
+
+    let client = emulator.client();
+    let tags = client.list_tags().await.unwrap();
+    assert_eq!(
+        tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+        ["vip"]
+    );
+    let rules = client.list_auto_accesses().await.unwrap();
+    let order: Vec<_> = rules
+        .iter()
+        .map(|r| r.description.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(order, ["Everyone else", "German"]);
+    let anna = client
+        .get_agent("anna@example.com")
+        .fields([livechat_config::AgentField::WorkScheduler])
+        .await
+        .unwrap();
+    assert_eq!(anna.role, Some(livechat_config::Role::Viceowner));
+    let schedule = anna.work_scheduler.unwrap().schedule;
+    assert_eq!(
+        (schedule[0].start.as_str(), schedule[0].end.as_str()),
+        ("09:00", "17:00")
+    );
+    let groups = client.list_groups().await.unwrap();
+    let sales = groups
+        .iter()
+        .find(|g| g.name == "Sales")
+        .expect("Sales made");
+    let cara = client
+        .get_agent("cara@example.com")
+        .fields([livechat_config::AgentField::Groups])
+        .await
+        .unwrap();
+    assert_eq!(cara.groups.unwrap()[0].id, sales.id);
+
+    let after = run(against(&emulator), &["plan", &changed, "--prune"]).await;
+    assert_eq!(after.code, 0, "{}", after.stdout);
+    emulator.stop().await.unwrap();
+}

@@ -1,3 +1,5 @@
+mod apply;
+mod bad_files;
 mod call;
 mod config;
 mod license;
