@@ -8,6 +8,7 @@ const USAGE: &str =
     "usage: livechat-config-bench [--compile] [--only compile] [--quick] [--rounds N] [--skip-python]
   --compile      also time clean builds of the livechat-config crate, per feature set (slow)
   --only compile only the compile rows
+  --only cli     only the command-line apply row
   --quick        small workloads, for a look while developing
   --rounds N     rounds per ratio (default 7, quick 3)
   --skip-python  leave out the lc-sdk-python comparison";
@@ -17,6 +18,8 @@ struct Options {
     compile: bool,
     /// Only the compile rows: the runtime rows take minutes and do not change with them.
     compile_only: bool,
+    /// Only the command-line row, which runs the release binary of `livechat-config`.
+    cli_only: bool,
     python: bool,
 }
 
@@ -29,6 +32,7 @@ fn options() -> Result<Options, String> {
     };
     let mut compile = false;
     let mut compile_only = false;
+    let mut cli_only = false;
     let mut python = true;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -41,7 +45,8 @@ fn options() -> Result<Options, String> {
                     compile = true;
                     compile_only = true;
                 }
-                _ => return Err(format!("--only takes `compile`\n{USAGE}")),
+                Some("cli") => cli_only = true,
+                _ => return Err(format!("--only takes `compile` or `cli`\n{USAGE}")),
             },
             "--rounds" => {
                 sizes.rounds = it
@@ -57,6 +62,7 @@ fn options() -> Result<Options, String> {
         sizes,
         compile,
         compile_only,
+        cli_only,
         python,
     })
 }
@@ -85,7 +91,11 @@ fn main() -> ExitCode {
     };
     let sizes = &options.sizes;
     let mut table = Vec::new();
-    if !options.compile_only {
+    if options.cli_only {
+        eprintln!("command-line apply…");
+        let cli = runtime.block_on(livechat_config_bench::cli_apply::row(sizes));
+        table.push(row("CLI", cli));
+    } else if !options.compile_only {
         runtime.block_on(async {
             eprintln!("overhead…");
             table.push(row("SDK overhead", rows::overhead(sizes).await));
@@ -95,13 +105,20 @@ fn main() -> ExitCode {
             }
             eprintln!("bulk…");
             table.push(row("Bulk", rows::bulk(sizes).await));
+            eprintln!("command-line apply…");
+            table.push(row(
+                "CLI",
+                livechat_config_bench::cli_apply::row(sizes).await,
+            ));
             eprintln!("load…");
             table.push(row("Load", rows::load(sizes).await));
         });
         eprintln!("generator…");
         table.push(row("Generator", rows::generator(10)));
     }
-    table.extend(rows::compile(options.compile, 3));
+    if !options.cli_only {
+        table.extend(rows::compile(options.compile, 3));
+    }
     println!("{}", Table(&table));
     // Other work on the machine moves every number here; the load says how much there was.
     if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {

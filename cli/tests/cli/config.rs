@@ -1,7 +1,7 @@
 use crate::license::{self, HOOK_ENV, HOOK_SECRET};
 use crate::support::{against, run, scratch, write, Run};
 use livechat_config::Action;
-use livechat_config_emulator::Emulator;
+use livechat_config_emulator::{Emulator, DEFAULT_CLIENT_ID};
 use serde_json::Value;
 
 fn with_secret(emulator: &Emulator) -> std::process::Command {
@@ -205,5 +205,93 @@ async fn a_change_set_plans_and_applies_as_expected() {
 
     let after = run(against(&emulator), &["plan", &changed, "--prune"]).await;
     assert_eq!(after.code, 0, "{}", after.stdout);
+    emulator.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_section_updates_and_prunes() {
+    let dir = scratch("every_section");
+    let emulator = Emulator::start().await.unwrap();
+    let base = write(&dir, "base.toml", &license::base());
+    let applied = run(with_secret(&emulator), &["apply", &base, "--yes"]).await;
+    assert_eq!(applied.code, 0, "{}", applied.stderr);
+
+    let text = license::base()
+        .replace(
+            "groups = [{ group = \"Support\", priority = \"normal\" }]\n\n[[bot_templates]]",
+            "groups = [{ group = \"Support\", priority = \"normal\" }]\njob_title = \"Assistant\"\n\n[[bot_templates]]",
+        )
+        .replace("name = \"vip\"\ngroups = [\"Support\"]", "name = \"vip\"\ngroups = [\"Support\", \"General\"]")
+        .replace("active = true", "active = false")
+        .replace("tier = \"gold\"", "tier = \"platinum\"")
+        .replace("tier = \"silver\"", "tier = \"bronze\"")
+        .replace("type = \"license\"\n", "type = \"license\"\ndescription = \"New agents\"\n")
+        .replace("description = \"Support tier\"", "description = \"Support tier\"\npublic_access = [\"read\"]")
+        // Removed with --prune: Ben, the greeter template and the second rule.
+        .replace("[[agents]]\nid = \"ben@example.com\"\nname = \"Ben\"\ngroups = [{ group = \"Support\", priority = \"normal\" }]\n\n", "")
+        .replace(&format!("[[bot_templates]]\nname = \"Greeter\"\nowner_client_id = \"{DEFAULT_CLIENT_ID}\"\n\n"), "");
+    let rule = text
+        .find("[[auto_access]]\ndescription = \"Everyone else\"")
+        .unwrap();
+    let greetings = text.find("[[greetings]]").unwrap();
+    // An empty list keeps the section managed, so --prune empties it.
+    let text = format!(
+        "bot_templates = []\n\n{}{}",
+        &text[..rule],
+        &text[greetings..]
+    );
+    let file = write(&dir, "changed.toml", &text);
+
+    let plan = run(against(&emulator), &["plan", &file, "--prune"]).await;
+    assert_eq!(plan.code, 2, "{}\n{}", plan.stdout, plan.stderr);
+    for line in [
+        "~ update bot `Helper`",
+        "    job_title: (none) → \"Assistant\"",
+        "~ update tag `vip`",
+        "~ update greeting `Hello in Support`",
+        "    active: true → false",
+        "~ update property definition `0805e283233042b37f460ed8fbf22160.tier`",
+        "~ update license property `0805e283233042b37f460ed8fbf22160.tier`",
+        "~ update group property `Support: 0805e283233042b37f460ed8fbf22160.tier`",
+        "-/+ replace webhook `license agent_created → https://hooks.example.com/agents`",
+        "- delete agent `ben@example.com`",
+        "- delete bot template `Greeter`",
+        "- delete auto access `Everyone else`",
+    ] {
+        assert!(
+            plan.stdout.lines().any(|l| l == line),
+            "missing {line:?} in\n{}",
+            plan.stdout
+        );
+    }
+    let applied = run(
+        with_secret(&emulator),
+        &["apply", &file, "--prune", "--yes"],
+    )
+    .await;
+    assert_eq!(applied.code, 0, "{}\n{}", applied.stdout, applied.stderr);
+    assert!(
+        applied
+            .stderr
+            .contains("agents (removals): 0 created, 0 updated, 1 deleted, 0 failed (1 calls)"),
+        "{}",
+        applied.stderr
+    );
+    assert!(
+        applied
+            .stderr
+            .contains("bots: 0 created, 1 updated, 0 deleted, 0 failed (1 calls)"),
+        "{}",
+        applied.stderr
+    );
+
+    let after = run(against(&emulator), &["plan", &file, "--prune"]).await;
+    assert_eq!(after.code, 0, "{}", after.stdout);
+    assert_eq!(emulator.served(Action::BatchUpdateBots), 1);
+    assert_eq!(emulator.served(Action::BatchDeleteAgents), 1);
+    let exported = export(&emulator).await.stdout;
+    assert!(exported.contains("description = \"New agents\""));
+    assert!(exported.contains("tier = \"platinum\""));
+    assert!(!exported.contains("Everyone else"));
     emulator.stop().await.unwrap();
 }
