@@ -225,7 +225,18 @@ async fn prepare(
     let doc = document::Document::read(file).map_err(located)?;
     let entries = check::check(&doc, target.api_version).map_err(located)?;
     let api = api(target)?;
-    let live = live::read(&api, &target.client_ids)
+    // The Client IDs a file names are read too, so that its sections compare with the license's.
+    let mut client_ids = target.client_ids.clone();
+    for entry in &entries {
+        let named = entry
+            .body
+            .get("owner_client_id")
+            .and_then(serde_json::Value::as_str);
+        if let Some(id) = named.filter(|id| !client_ids.iter().any(|c| c == id)) {
+            client_ids.push(id.to_owned());
+        }
+    }
+    let live = live::read(&api, &client_ids)
         .await
         .map_err(|e| e.to_string())?;
     let plan = plan::diff(&doc, &entries, &live, target.api_version, prune).map_err(located)?;

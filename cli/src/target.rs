@@ -81,13 +81,13 @@ impl Version {
 pub struct Target {
     /// OAuth access token (its `dal:`/`fra:` prefix names the region).
     #[arg(long, env = "LIVECHAT_TOKEN", hide_env_values = true, global = true)]
-    token: Option<String>,
+    token: Option<Secret>,
     /// Account ID that goes with a personal access token.
     #[arg(long, env = "LIVECHAT_ACCOUNT_ID", global = true)]
     account_id: Option<String>,
     /// Personal access token (with --account-id).
     #[arg(long, env = "LIVECHAT_PAT", hide_env_values = true, global = true)]
-    pat: Option<String>,
+    pat: Option<Secret>,
     /// Data center (`dal`, `fra`); by default the token's prefix, or `dal`.
     #[arg(long, env = "LIVECHAT_REGION", global = true)]
     region: Option<String>,
@@ -111,8 +111,8 @@ pub struct Target {
 impl Target {
     pub fn client(&self) -> Result<Client, String> {
         let credentials = match (&self.token, &self.account_id, &self.pat) {
-            (Some(token), _, _) => Credentials::bearer(token.clone()),
-            (None, Some(account), Some(pat)) => Credentials::pat(account.clone(), pat.clone()),
+            (Some(token), _, _) => Credentials::bearer(token.0.clone()),
+            (None, Some(account), Some(pat)) => Credentials::pat(account.clone(), pat.0.clone()),
             _ => {
                 return Err(
                     "no credentials: set LIVECHAT_TOKEN, or LIVECHAT_ACCOUNT_ID and \
@@ -133,5 +133,47 @@ impl Target {
             builder = builder.region(Region::from(region.as_str()));
         }
         builder.build().map_err(|e| e.to_string())
+    }
+}
+
+/// A token or PAT as given: its `Debug` never shows it.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Secret(s.to_owned()))
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("\"****\"")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Debug, Parser)]
+    struct Only {
+        #[command(flatten)]
+        target: Target,
+    }
+
+    #[test]
+    fn debug_never_shows_a_token_or_pat() {
+        let parsed =
+            Only::try_parse_from(["x", "--token", "dal:very-secret", "--pat", "pat-secret"])
+                .unwrap();
+        let shown = format!("{parsed:?}");
+        assert!(
+            !shown.contains("very-secret") && !shown.contains("pat-secret"),
+            "{shown}"
+        );
+        assert!(shown.contains("****"));
     }
 }

@@ -295,3 +295,34 @@ async fn every_section_updates_and_prunes() {
     assert!(!exported.contains("Everyone else"));
     emulator.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_client_ids_a_file_names_are_read_without_being_given() {
+    let dir = scratch("client_ids_from_file");
+    let emulator = Emulator::start().await.unwrap();
+    let base = write(&dir, "base.toml", &license::base());
+    let applied = run(with_secret(&emulator), &["apply", &base, "--yes"]).await;
+    assert_eq!(applied.code, 0, "{}", applied.stderr);
+    let mut command = against(&emulator);
+    command.env_remove("LIVECHAT_CLIENT_ID");
+    let plan = run(command, &["plan", &base]).await;
+    assert_eq!(
+        plan.code, 0,
+        "the webhook and template are found, not planned again: {}",
+        plan.stdout
+    );
+
+    let mut command = against(&emulator);
+    command.env_remove("LIVECHAT_CLIENT_ID");
+    let exported = run(command, &["export"]).await;
+    assert!(
+        exported.stderr.contains("no --client-id"),
+        "{}",
+        exported.stderr
+    );
+    assert!(
+        !exported.stdout.contains("webhooks"),
+        "unread sections are left out, so not managed"
+    );
+    emulator.stop().await.unwrap();
+}
