@@ -120,6 +120,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
         } => out(&call::help(version, &action)?),
         Command::Call { action: None, .. } => {
             let mut command = Cli::command();
+            command.build();
             let call = command
                 .find_subcommand_mut("call")
                 .expect("the call subcommand");

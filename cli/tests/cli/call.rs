@@ -165,3 +165,34 @@ async fn errors_are_typed_and_never_show_the_token() {
     assert!(no_credentials.stderr.contains("LIVECHAT_TOKEN"));
     emulator.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn every_command_has_help() {
+    for command in [
+        &["--help"][..],
+        &["call"],
+        &["export", "--help"],
+        &["plan", "--help"],
+        &["apply", "--help"],
+    ] {
+        let help = run(bare(), command).await;
+        assert_eq!(help.code, 0, "{command:?}: {}", help.stderr);
+        assert!(
+            help.stdout.contains("Usage: livechat-config"),
+            "{command:?}: {}",
+            help.stdout
+        );
+    }
+    let apply = run(bare(), &["apply", "--help"]).await.stdout;
+    for flag in [
+        "--yes",
+        "--prune",
+        "--dry-run",
+        "--api-version",
+        "--client-id",
+    ] {
+        assert!(apply.contains(flag), "{flag}");
+    }
+    let usage = run(bare(), &["plan"]).await;
+    assert_eq!(usage.code, 1, "a usage error is not the plan's 2");
+}
