@@ -4,3 +4,4 @@ mod call;
 mod config;
 mod license;
 mod support;
+mod v3_7;
