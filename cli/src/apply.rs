@@ -201,7 +201,6 @@ fn body_of(
                         "an agent cannot be made an owner; the license has one already".into(),
                     );
                 }
-                Kind::PropertyDefinition => {}
                 _ => {}
             }
             (kind.create_action().to_owned(), Value::Object(body))
@@ -252,7 +251,8 @@ fn body_of(
                 Value::Object(body),
             )
         }
-        Change::Replace(_) => unreachable_replace()?,
+        // `one_by_one` sends a replacement as its removal and its creation.
+        Change::Replace(_) => return Err("a replacement has no single request".into()),
         Change::Delete => {
             let body = match kind {
                 Kind::Tag => json!({ "name": op.key }),
@@ -277,10 +277,6 @@ fn body_of(
             )
         }
     })
-}
-
-fn unreachable_replace() -> Result<(String, Value), String> {
-    Err("a replacement is sent as a removal and a creation".into())
 }
 
 fn fail(tally: &mut Tally, op: &Op, action: &str, error: impl Into<String>) {
@@ -390,7 +386,7 @@ async fn one_by_one(
             before: Some(before),
         } = &op.change
         {
-            let next = tally_id(api, before).await;
+            let next = rule_id(api, before).await;
             match next {
                 Some(id) => {
                     op.desired = Some(kinds::Entry {
@@ -413,7 +409,7 @@ async fn one_by_one(
         }
         if let Change::Move { .. } = op.change {
             if op.id.is_none() {
-                op.id = tally_id(api, &op.key).await;
+                op.id = rule_id(api, &op.key).await;
             }
         }
         let mut steps = Vec::new();
@@ -483,7 +479,7 @@ async fn one_by_one(
 }
 
 /// The id of an auto access rule by its description, as the license has it now.
-async fn tally_id(api: &Api, description: &str) -> Option<Value> {
+async fn rule_id(api: &Api, description: &str) -> Option<Value> {
     let rules = api.call("list_auto_accesses", json!({})).await.ok()?;
     rules
         .as_array()?

@@ -29,7 +29,10 @@ async fn export_apply_export_gives_the_same_file_and_an_empty_plan() {
     assert!(!first.contains(HOOK_SECRET));
     assert!(first.contains(&format!("env = \"{}\"", "LIVECHAT_WEBHOOK_SECRET")));
     assert!(first.contains("name = \"Anna\""));
-    let exported = write(&dir, "exported.toml", &first);
+    let exported = dir.join("exported.toml").to_string_lossy().into_owned();
+    let written = run(against(&source), &["export", "-o", &exported]).await;
+    assert_eq!(written.code, 0, "{}", written.stderr);
+    assert_eq!(std::fs::read_to_string(&exported).unwrap(), first);
 
     let target = Emulator::start().await.unwrap();
     let mut command = against(&target);
