@@ -293,7 +293,37 @@ pub fn render(plan: &Plan, colour: bool) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::moves;
+    use super::{moves, render, Change, FieldChange, Op, Plan};
+    use crate::kinds::Kind;
+    use serde_json::json;
+
+    #[test]
+    fn colour_only_when_asked() {
+        let plan = Plan {
+            ops: vec![Op {
+                kind: Kind::Tag,
+                key: "vip".into(),
+                change: Change::Update(vec![FieldChange {
+                    field: "groups".into(),
+                    old: Some(json!(["General"])),
+                    new: json!(["Support"]),
+                }]),
+                desired: None,
+                id: None,
+            }],
+            warnings: vec![],
+        };
+        let plain = render(&plan, false);
+        assert!(
+            plain.starts_with("~ update tag `vip`\n    groups: [\"General\"] → [\"Support\"]\n"),
+            "{plain}"
+        );
+        let coloured = render(&plan, true);
+        assert!(
+            coloured.starts_with("\x1b[33m~ update tag `vip`\x1b[0m\n"),
+            "{coloured}"
+        );
+    }
 
     #[test]
     fn moves_reorder_with_few_calls_and_keep_unmanaged_rules() {
