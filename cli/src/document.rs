@@ -37,6 +37,7 @@ impl fmt::Display for Located {
     }
 }
 
+/// The format `export` writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Toml,
@@ -164,7 +165,11 @@ fn parent(path: &str) -> Option<String> {
 }
 
 fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
@@ -193,10 +198,24 @@ fn table_to_json(table: &DeTable<'_>, path: &str, spans: &mut Spans) -> Map<Stri
     map
 }
 
+/// An integer's digits as `from_str_radix` takes them: no `_`, no `0x`/`0o`/`0b`.
+fn digits(text: &str) -> String {
+    let text = text.replace('_', "");
+    let (sign, rest) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.strip_prefix('+').unwrap_or(&text)),
+    };
+    let rest = ["0x", "0o", "0b"]
+        .iter()
+        .find_map(|p| rest.strip_prefix(p))
+        .unwrap_or(rest);
+    format!("{sign}{rest}")
+}
+
 fn value_to_json(value: &Spanned<DeValue<'_>>, path: &str, spans: &mut Spans) -> Value {
     match value.get_ref() {
         DeValue::String(s) => Value::String(s.to_string()),
-        DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
+        DeValue::Integer(i) => i64::from_str_radix(&digits(i.as_str()), i.radix())
             .map(Value::from)
             .unwrap_or_else(|_| Value::String(i.as_str().to_owned())),
         DeValue::Float(f) => f
@@ -248,5 +267,25 @@ fn strip(value: &Value) -> Value {
             Value::Array(items.iter().filter(|v| !v.is_null()).map(strip).collect())
         }
         other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{digits, line_column};
+
+    #[test]
+    fn integers_in_every_toml_notation() {
+        assert_eq!(digits("1_000"), "1000");
+        assert_eq!(digits("0x1F"), "1F");
+        assert_eq!(digits("-0b101"), "-101");
+        assert_eq!(digits("+7"), "7");
+    }
+
+    #[test]
+    fn a_place_inside_a_character_is_not_a_panic() {
+        let text = "a = \"żółw\"\nb = 1";
+        assert_eq!(line_column(text, 6), (1, 6));
+        assert_eq!(line_column(text, text.len() + 5), (2, 6));
     }
 }

@@ -94,7 +94,7 @@ pub async fn read(api: &Api, client_ids: &[String]) -> Result<Live, Error> {
         };
 
     let mut group_items = objects(groups.clone());
-    group_items.sort_by_key(|g| g["id"].as_u64());
+    group_items.sort_by_key(|g| at(g, "id").as_u64());
     add(Kind::Group, with_id(group_items, "id"), &mut root);
 
     let fields: Vec<&str> = vec![
@@ -107,7 +107,7 @@ pub async fn read(api: &Api, client_ids: &[String]) -> Result<Live, Error> {
         "max_chats_count",
     ];
     let mut agents = objects(api.call("list_agents", json!({ "fields": fields })).await?);
-    agents.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
+    agents.sort_by(|a, b| at(a, "id").as_str().cmp(&at(b, "id").as_str()));
     add(Kind::Agent, with_id(agents, "id"), &mut root);
 
     let fields = ["work_scheduler", "groups", "job_title", "max_chats_count"];
@@ -116,12 +116,13 @@ pub async fn read(api: &Api, client_ids: &[String]) -> Result<Live, Error> {
             .await?,
     );
     bots.sort_by(|a, b| {
-        (a["name"].as_str(), a["id"].as_str()).cmp(&(b["name"].as_str(), b["id"].as_str()))
+        (at(a, "name").as_str(), at(a, "id").as_str())
+            .cmp(&(at(b, "name").as_str(), at(b, "id").as_str()))
     });
     add(Kind::Bot, with_id(bots, "id"), &mut root);
 
     let mut tags = objects(api.call("list_tags", json!({})).await?);
-    tags.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
+    tags.sort_by(|a, b| at(a, "name").as_str().cmp(&at(b, "name").as_str()));
     add(Kind::Tag, with_id(tags, "name"), &mut root);
 
     // The API's order is the rules' order: it is kept.
@@ -144,7 +145,7 @@ pub async fn read(api: &Api, client_ids: &[String]) -> Result<Live, Error> {
             _ => break,
         }
     }
-    greetings.sort_by_key(|g| g["id"].as_u64());
+    greetings.sort_by_key(|g| at(g, "id").as_u64());
     add(Kind::Greeting, with_id(greetings, "id"), &mut root);
 
     let license = api.call("list_license_properties", json!({})).await?;
@@ -188,15 +189,15 @@ pub async fn read(api: &Api, client_ids: &[String]) -> Result<Live, Error> {
             }
             webhooks.extend(objects(api.call("list_webhooks", owner).await?));
         }
-        templates.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
+        templates.sort_by(|a, b| at(a, "name").as_str().cmp(&at(b, "name").as_str()));
         add(Kind::BotTemplate, with_id(templates, "id"), &mut root);
         add(Kind::PropertyDefinition, definitions, &mut root);
         webhooks.sort_by_key(|w| {
             (
-                w["owner_client_id"].to_string(),
-                w["type"].to_string(),
-                w["action"].to_string(),
-                w["url"].to_string(),
+                at(w, "owner_client_id").to_string(),
+                at(w, "type").to_string(),
+                at(w, "action").to_string(),
+                at(w, "url").to_string(),
             )
         });
         add(Kind::Webhook, with_id(webhooks, "id"), &mut root);
@@ -206,4 +207,9 @@ pub async fn read(api: &Api, client_ids: &[String]) -> Result<Live, Error> {
         ids,
         groups: group_ids,
     })
+}
+
+/// A field of an answer's object; `null` when the server left it out, which must not crash.
+fn at<'a>(object: &'a Map<String, Value>, field: &str) -> &'a Value {
+    object.get(field).unwrap_or(&Value::Null)
 }
