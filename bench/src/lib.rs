@@ -12,6 +12,7 @@ pub mod load;
 pub mod python;
 pub mod rng;
 pub mod rows;
+pub mod state_rows;
 pub mod stats;
 pub mod table;
 pub mod workload;

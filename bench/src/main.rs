@@ -1,14 +1,16 @@
-//! `cargo run -p livechat-config-bench --release [-- --compile] [--only compile] [--quick] [--rounds N]`
+//! `cargo run -p livechat-config-bench --release [-- --compile] [--only compile|state|cli] [--quick] [--rounds N]`
 
 use livechat_config_bench::rows::{self, Sizes};
+use livechat_config_bench::state_rows;
 use livechat_config_bench::table::{Row, Table};
 use std::process::ExitCode;
 
 const USAGE: &str =
-    "usage: livechat-config-bench [--compile] [--only compile] [--quick] [--rounds N] [--skip-python]
+    "usage: livechat-config-bench [--compile] [--only compile|state|cli] [--quick] [--rounds N] [--skip-python]
   --compile      also time clean builds of the livechat-config crate, per feature set (slow)
   --only compile only the compile rows
   --only cli     only the command-line apply row
+  --only state   only the emulator's state rows (writes with a state database, reads beside listings)
   --quick        small workloads, for a look while developing
   --rounds N     rounds per ratio (default 7, quick 3)
   --skip-python  leave out the lc-sdk-python comparison";
@@ -20,6 +22,8 @@ struct Options {
     compile_only: bool,
     /// Only the command-line row, which runs the release binary of `livechat-config`.
     cli_only: bool,
+    /// Only the emulator's state rows.
+    state_only: bool,
     python: bool,
 }
 
@@ -33,6 +37,7 @@ fn options() -> Result<Options, String> {
     let mut compile = false;
     let mut compile_only = false;
     let mut cli_only = false;
+    let mut state_only = false;
     let mut python = true;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -46,7 +51,8 @@ fn options() -> Result<Options, String> {
                     compile_only = true;
                 }
                 Some("cli") => cli_only = true,
-                _ => return Err(format!("--only takes `compile` or `cli`\n{USAGE}")),
+                Some("state") => state_only = true,
+                _ => return Err(format!("--only takes `compile`, `state` or `cli`\n{USAGE}")),
             },
             "--rounds" => {
                 sizes.rounds = it
@@ -63,6 +69,7 @@ fn options() -> Result<Options, String> {
         compile,
         compile_only,
         cli_only,
+        state_only,
         python,
     })
 }
@@ -91,11 +98,21 @@ fn main() -> ExitCode {
     };
     let sizes = &options.sizes;
     let mut table = Vec::new();
+    if options.state_only || !(options.compile_only || options.cli_only) {
+        runtime.block_on(async {
+            eprintln!("emulator state…");
+            table.extend(state_rows::writes(sizes).await);
+            table.push(row(
+                "Emulator reads",
+                state_rows::reads_beside_a_large_listing(sizes).await,
+            ));
+        });
+    }
     if options.cli_only {
         eprintln!("command-line apply…");
         let cli = runtime.block_on(livechat_config_bench::cli_apply::row(sizes));
         table.push(row("CLI", cli));
-    } else if !options.compile_only {
+    } else if !options.compile_only && !options.state_only {
         runtime.block_on(async {
             eprintln!("overhead…");
             table.push(row("SDK overhead", rows::overhead(sizes).await));

@@ -1,14 +1,16 @@
 //! A webhook receiver (axum) that accepts a delivery only when it carries the secret key the
-//! webhook was registered with.
+//! webhook was registered with, and then works with its typed payload.
 //!
 //! LiveChat POSTs each delivery as JSON in the general webhook format (`webhook_id`,
-//! `secret_key`, `action`, `organization_id`, `payload`, `additional_data`).
-//! [`webhook::verify`] parses the body and compares its `secret_key` in constant time; the
-//! receiver answers 200 for a verified delivery, 401 for a wrong key and 400 for a body that is
-//! not a delivery.
+//! `secret_key`, `action`, `organization_id`, `payload`, `requester`, `additional_data`).
+//! [`webhook::verify`] parses the body, compares its `secret_key` in constant time and types
+//! the payload by its action ([`WebhookEvent`]); the receiver answers 200 for a verified
+//! delivery, 401 for a wrong key and 400 for a body that is not a delivery (or whose payload is
+//! not the documented one). [`handle`] is what an application does with one verified delivery.
 //!
 //! The emulator does not send webhooks, so after registering one this example posts
-//! deliveries to its own receiver: a genuine one, a forged one and a broken one.
+//! deliveries to its own receiver: a genuine one (built from the agent the emulator created), a
+//! forged one and a broken one.
 //!
 //! `cargo run --example webhook_receiver`
 
@@ -19,7 +21,9 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use axum::Router;
 use livechat_config::webhook::{self, Delivery, WebhookError};
-use livechat_config::{WebhookAction, WebhookType};
+use livechat_config::{
+    AgentField, WebhookAction, WebhookEnvelope, WebhookEvent, WebhookRequester, WebhookType,
+};
 use livechat_config_emulator::{Emulator, DEFAULT_CLIENT_ID, ORGANIZATION_ID};
 use serde_json::json;
 use std::io::Write;
@@ -50,6 +54,29 @@ async fn receive(State(receiver): State<Receiver>, body: Bytes) -> StatusCode {
         Err(WebhookError::NoSecret) => StatusCode::INTERNAL_SERVER_ERROR,
         Err(_) => StatusCode::BAD_REQUEST,
     }
+}
+
+/// What the application does with one verified delivery: here, one line about it.
+pub fn handle(delivery: &Delivery) -> String {
+    let by = delivery
+        .requester
+        .as_ref()
+        .and_then(|r| r.user_id.as_deref())
+        .unwrap_or("the system");
+    let what = match &delivery.event {
+        WebhookEvent::AgentCreated(agent) => format!(
+            "new agent {} ({}, {})",
+            agent.id,
+            agent.name,
+            agent.job_title.as_deref().unwrap_or("no job title")
+        ),
+        WebhookEvent::AgentDeleted(agent) => format!("agent {} deleted", agent.id),
+        WebhookEvent::GroupCreated(group) => format!("new group {} ({})", group.id, group.name),
+        WebhookEvent::TagCreated(tag) => format!("new tag {}", tag.name),
+        // A webhook this application has no use for, or one this crate does not type.
+        other => format!("{} (not handled)", other.action()),
+    };
+    format!("{what}, by {by}, from webhook {}", delivery.webhook_id)
 }
 
 /// Runs the example, printing each step to `out`, and returns the emulator with the state the
@@ -92,19 +119,21 @@ pub async fn run(out: &mut impl Write) -> Result<Emulator> {
         .await?;
     writeln!(out, "created agent smith@example.com")?;
 
-    // What LiveChat would send for it, in the reference's general webhook format...
-    let genuine = json!({
-        "webhook_id": webhook.id,
-        "secret_key": SECRET,
-        "action": "agent_created",
-        "organization_id": ORGANIZATION_ID,
-        "payload": {
-            "id": "smith@example.com",
-            "name": "Agent Smith",
-            "job_title": "Support"
-        },
-        "additional_data": {}
-    });
+    // What LiveChat sends for it: the agent's full state, typed, in a delivery...
+    let agent = client
+        .get_agent("smith@example.com")
+        .fields([AgentField::JobTitle])
+        .await?;
+    let event = WebhookEvent::AgentCreated(agent);
+    let envelope = WebhookEnvelope::new(
+        webhook.id.clone(),
+        SECRET,
+        event.action(),
+        ORGANIZATION_ID,
+        event.payload(),
+    )
+    .requester(WebhookRequester::new().user_id("owner@example.com"));
+    let genuine = serde_json::to_value(&envelope)?;
     // ...the same delivery from someone who does not know the secret...
     let mut forged = genuine.clone();
     forged["secret_key"] = json!("guessed-secret");
@@ -135,14 +164,7 @@ pub async fn run(out: &mut impl Write) -> Result<Emulator> {
         .map(|a| a.clone())
         .unwrap_or_default();
     for delivery in &accepted {
-        writeln!(
-            out,
-            "accepted {} from webhook {}: agent {} ({})",
-            delivery.action.as_str(),
-            delivery.webhook_id,
-            delivery.payload["id"].as_str().unwrap_or("?"),
-            delivery.payload["name"].as_str().unwrap_or("?"),
-        )?;
+        writeln!(out, "accepted {}: {}", delivery.action, handle(delivery))?;
     }
     writeln!(out, "{} of 3 deliveries accepted", accepted.len())?;
 

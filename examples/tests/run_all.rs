@@ -321,8 +321,8 @@ async fn webhook_receiver() {
             "genuine delivery: HTTP 200 OK",
             "forged delivery: HTTP 401 Unauthorized",
             "truncated body: HTTP 400 Bad Request",
-            "accepted agent_created from webhook",
-            "agent smith@example.com (Agent Smith)",
+            "accepted agent_created: new agent smith@example.com (Agent Smith, Support), \
+             by owner@example.com, from webhook",
             "1 of 3 deliveries accepted",
             "verify(forged): the webhook's secret_key does not match",
         ],
