@@ -4,6 +4,7 @@
 //!
 //! `cargo run -p livechat-config-bench --release` prints the table; `BENCHMARKS.md` records a run.
 
+pub mod cli_apply;
 pub mod compile;
 pub mod delivery_rows;
 pub mod fuzz;

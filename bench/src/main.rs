@@ -1,4 +1,4 @@
-//! `cargo run -p livechat-config-bench --release [-- --compile] [--only compile|state] [--quick] [--rounds N]`
+//! `cargo run -p livechat-config-bench --release [-- --compile] [--only compile|state|cli] [--quick] [--rounds N]`
 
 use livechat_config_bench::rows::{self, Sizes};
 use livechat_config_bench::table::{Row, Table};
@@ -6,9 +6,10 @@ use livechat_config_bench::{delivery_rows, state_rows};
 use std::process::ExitCode;
 
 const USAGE: &str =
-    "usage: livechat-config-bench [--compile] [--only compile|state] [--quick] [--rounds N] [--skip-python]
+    "usage: livechat-config-bench [--compile] [--only compile|state|cli] [--quick] [--rounds N] [--skip-python]
   --compile      also time clean builds of the livechat-config crate, per feature set (slow)
   --only compile only the compile rows
+  --only cli     only the command-line apply row
   --only state   only the emulator's rows (writes with a state database, reads beside listings, deliveries)
   --quick        small workloads, for a look while developing
   --rounds N     rounds per ratio (default 7, quick 3)
@@ -19,6 +20,8 @@ struct Options {
     compile: bool,
     /// Only the compile rows: the runtime rows take minutes and do not change with them.
     compile_only: bool,
+    /// Only the command-line row, which runs the release binary of `livechat-config`.
+    cli_only: bool,
     /// Only the emulator's state rows.
     state_only: bool,
     python: bool,
@@ -33,6 +36,7 @@ fn options() -> Result<Options, String> {
     };
     let mut compile = false;
     let mut compile_only = false;
+    let mut cli_only = false;
     let mut state_only = false;
     let mut python = true;
     let mut it = args.iter();
@@ -46,8 +50,9 @@ fn options() -> Result<Options, String> {
                     compile = true;
                     compile_only = true;
                 }
+                Some("cli") => cli_only = true,
                 Some("state") => state_only = true,
-                _ => return Err(format!("--only takes `compile` or `state`\n{USAGE}")),
+                _ => return Err(format!("--only takes `compile`, `state` or `cli`\n{USAGE}")),
             },
             "--rounds" => {
                 sizes.rounds = it
@@ -63,6 +68,7 @@ fn options() -> Result<Options, String> {
         sizes,
         compile,
         compile_only,
+        cli_only,
         state_only,
         python,
     })
@@ -92,7 +98,7 @@ fn main() -> ExitCode {
     };
     let sizes = &options.sizes;
     let mut table = Vec::new();
-    if options.state_only || !options.compile_only {
+    if options.state_only || !(options.compile_only || options.cli_only) {
         runtime.block_on(async {
             eprintln!("emulator state…");
             table.extend(state_rows::writes(sizes).await);
@@ -106,7 +112,11 @@ fn main() -> ExitCode {
             ));
         });
     }
-    if !options.compile_only && !options.state_only {
+    if options.cli_only {
+        eprintln!("command-line apply…");
+        let cli = runtime.block_on(livechat_config_bench::cli_apply::row(sizes));
+        table.push(row("CLI", cli));
+    } else if !options.compile_only && !options.state_only {
         runtime.block_on(async {
             eprintln!("overhead…");
             table.push(row("SDK overhead", rows::overhead(sizes).await));
@@ -116,13 +126,20 @@ fn main() -> ExitCode {
             }
             eprintln!("bulk…");
             table.push(row("Bulk", rows::bulk(sizes).await));
+            eprintln!("command-line apply…");
+            table.push(row(
+                "CLI",
+                livechat_config_bench::cli_apply::row(sizes).await,
+            ));
             eprintln!("load…");
             table.push(row("Load", rows::load(sizes).await));
         });
         eprintln!("generator…");
         table.push(row("Generator", rows::generator(10)));
     }
-    table.extend(rows::compile(options.compile, 3));
+    if !options.cli_only {
+        table.extend(rows::compile(options.compile, 3));
+    }
     println!("{}", Table(&table));
     // Other work on the machine moves every number here; the load says how much there was.
     if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {

@@ -12,7 +12,7 @@ use std::time::Duration;
 #[derive(Debug)]
 pub struct RawCall<'a> {
     client: &'a Client,
-    name: String,
+    target: Target,
     body: Value,
     options: CallOptions,
 }
@@ -30,11 +30,29 @@ impl Client {
     pub fn call_raw(&self, action: &str, body: Value) -> RawCall<'_> {
         RawCall {
             client: self,
-            name: action.to_owned(),
+            target: Target::Name(action.to_owned()),
             body,
             options: CallOptions::default(),
         }
     }
+
+    /// Calls a listed action of any generated version (`v3_7::Action::ListCannedResponses`)
+    /// with a JSON body, at that version's path, as [`Client::call_raw`] does otherwise: for
+    /// tools that pick the version at run time.
+    pub fn call_action(&self, action: impl Into<ActionName>, body: Value) -> RawCall<'_> {
+        RawCall {
+            client: self,
+            target: Target::Action(action.into()),
+            body,
+            options: CallOptions::default(),
+        }
+    }
+}
+
+#[derive(Debug)]
+enum Target {
+    Name(String),
+    Action(ActionName),
 }
 
 impl RawCall<'_> {
@@ -57,7 +75,10 @@ impl RawCall<'_> {
     }
 
     async fn run(self) -> Result<Value, Error> {
-        let action = action_name(&self.name)?;
+        let action = match self.target {
+            Target::Name(name) => action_name(&name)?,
+            Target::Action(action) => action,
+        };
         let body = serde_json::to_vec(&self.body).map_err(|e| Error::Config(e.to_string()))?;
         let named = action.clone();
         self.client

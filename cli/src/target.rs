@@ -1,0 +1,179 @@
+//! Which API, version and credentials the commands talk to.
+
+use crate::spec::{self, Spec};
+use clap::{Args, ValueEnum};
+use livechat_config::{ActionName, Client, Credentials, DecodeError, Region};
+
+/// The API versions this tool speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Version {
+    /// The stable version.
+    #[value(name = "3.6")]
+    V3_6,
+    /// The developer preview.
+    #[value(name = "3.7")]
+    V3_7,
+}
+
+impl Version {
+    pub fn spec(self) -> &'static Spec {
+        match self {
+            Version::V3_6 => spec::v3_6(),
+            Version::V3_7 => spec::v3_7(),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Version::V3_6 => "3.6",
+            Version::V3_7 => "3.7",
+        }
+    }
+
+    /// Every action of the version, batch endpoints included, in the sdk's order.
+    pub fn action_names(self) -> Vec<&'static str> {
+        match self {
+            Version::V3_6 => livechat_config::Action::ALL
+                .iter()
+                .map(|a| a.name())
+                .collect(),
+            Version::V3_7 => livechat_config::v3_7::Action::ALL
+                .iter()
+                .map(|a| a.name())
+                .collect(),
+        }
+    }
+
+    pub fn action(self, name: &str) -> Option<ActionName> {
+        match self {
+            Version::V3_6 => livechat_config::Action::from_name(name).map(Into::into),
+            Version::V3_7 => livechat_config::v3_7::Action::from_name(name).map(Into::into),
+        }
+    }
+
+    pub fn scopes(self, name: &str) -> &'static [&'static str] {
+        match self {
+            Version::V3_6 => livechat_config::Action::from_name(name).map_or(&[], |a| a.scopes()),
+            Version::V3_7 => {
+                livechat_config::v3_7::Action::from_name(name).map_or(&[], |a| a.scopes())
+            }
+        }
+    }
+
+    /// Checks a request body as the API would: types, required fields, enum values, limits and
+    /// the rules between fields, with the path of what is wrong.
+    pub fn check_request(self, name: &str, body: &[u8]) -> Result<(), DecodeError> {
+        match self {
+            Version::V3_6 => match livechat_config::Action::from_name(name) {
+                Some(action) => action.decode_request(body).map(drop),
+                None => Ok(()),
+            },
+            Version::V3_7 => match livechat_config::v3_7::Action::from_name(name) {
+                Some(action) => action.decode_request(body).map(drop),
+                None => Ok(()),
+            },
+        }
+    }
+}
+
+/// Credentials and where to send calls: flags, or the environment.
+#[derive(Debug, Clone, Args)]
+pub struct Target {
+    /// OAuth access token (its `dal:`/`fra:` prefix names the region).
+    #[arg(long, env = "LIVECHAT_TOKEN", hide_env_values = true, global = true)]
+    token: Option<Secret>,
+    /// Account ID that goes with a personal access token.
+    #[arg(long, env = "LIVECHAT_ACCOUNT_ID", global = true)]
+    account_id: Option<String>,
+    /// Personal access token (with --account-id).
+    #[arg(long, env = "LIVECHAT_PAT", hide_env_values = true, global = true)]
+    pat: Option<Secret>,
+    /// Data center (`dal`, `fra`); by default the token's prefix, or `dal`.
+    #[arg(long, env = "LIVECHAT_REGION", global = true)]
+    region: Option<String>,
+    /// API base URL, e.g. an emulator's `http://127.0.0.1:8080`.
+    #[arg(long, env = "LIVECHAT_BASE_URL", global = true)]
+    base_url: Option<String>,
+    /// API version.
+    #[arg(long, value_enum, default_value = "3.6", global = true)]
+    pub api_version: Version,
+    /// Client ID whose bot templates, webhooks and property definitions are managed
+    /// (repeatable); without one those sections are left alone.
+    #[arg(
+        long = "client-id",
+        env = "LIVECHAT_CLIENT_ID",
+        global = true,
+        value_delimiter = ','
+    )]
+    pub client_ids: Vec<String>,
+}
+
+impl Target {
+    pub fn client(&self) -> Result<Client, String> {
+        let credentials = match (&self.token, &self.account_id, &self.pat) {
+            (Some(token), _, _) => Credentials::bearer(token.0.clone()),
+            (None, Some(account), Some(pat)) => Credentials::pat(account.clone(), pat.0.clone()),
+            _ => {
+                return Err(
+                    "no credentials: set LIVECHAT_TOKEN, or LIVECHAT_ACCOUNT_ID and \
+                            LIVECHAT_PAT (or --token, --account-id and --pat)"
+                        .into(),
+                )
+            }
+        };
+        let mut builder = Client::builder(credentials)
+            .user_agent(concat!("livechat-config-cli/", env!("CARGO_PKG_VERSION")));
+        if let Some(url) = &self.base_url {
+            builder = builder.base_url(url.trim_end_matches('/'));
+        }
+        if let Some(region) = &self.region {
+            if !Region::is_plausible_name(region) {
+                return Err(format!("`{region}` is not a region name (e.g. dal, fra)"));
+            }
+            builder = builder.region(Region::from(region.as_str()));
+        }
+        builder.build().map_err(|e| e.to_string())
+    }
+}
+
+/// A token or PAT as given: its `Debug` never shows it.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Secret(s.to_owned()))
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("\"****\"")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Debug, Parser)]
+    struct Only {
+        #[command(flatten)]
+        target: Target,
+    }
+
+    #[test]
+    fn debug_never_shows_a_token_or_pat() {
+        let parsed =
+            Only::try_parse_from(["x", "--token", "dal:very-secret", "--pat", "pat-secret"])
+                .unwrap();
+        let shown = format!("{parsed:?}");
+        assert!(
+            !shown.contains("very-secret") && !shown.contains("pat-secret"),
+            "{shown}"
+        );
+        assert!(shown.contains("****"));
+    }
+}
