@@ -313,3 +313,30 @@ async fn both_versions_serve_one_license_and_each_only_its_own_actions() {
     // Counted per action, whatever the version; a path that names no action counts for none.
     assert_eq!(emu.served(v3_7::Action::AddAllowedDomain), 1);
 }
+
+#[tokio::test]
+async fn a_change_through_v3_7_delivers_its_webhook_like_one_through_v3_6() {
+    let emu = emulator().await;
+    // Nobody listens there: the delivery is made, journaled, and fails.
+    let url = "http://127.0.0.1:9/hooks";
+    v3_7(&emu)
+        .register_webhook(
+            v3_7::WebhookAction::AgentCreated,
+            "s3cret",
+            url,
+            livechat_config_emulator::DEFAULT_CLIENT_ID,
+            v3_7::WebhookType::License,
+        )
+        .await
+        .unwrap();
+    v3_7(&emu)
+        .create_agent("preview@example.com", "Preview Agent")
+        .await
+        .unwrap();
+    let deliveries = emu.webhook_deliveries();
+    assert_eq!(deliveries.len(), 1);
+    assert_eq!(deliveries[0].action, "agent_created");
+    assert_eq!(deliveries[0].url, url);
+    assert_eq!(deliveries[0].body["payload"]["id"], "preview@example.com");
+    assert_eq!(deliveries[0].body["secret_key"], "****");
+}
