@@ -109,6 +109,7 @@ pub struct Action {
     pub scope_notes: BTreeMap<String, String>,
     pub batch_endpoint: Option<String>,
     pub read_only: bool,
+    pub no_authorization: bool,
     /// The request type, named `{Action}Request`.
     pub request: Object,
     pub response: Response,
@@ -220,6 +221,7 @@ pub fn lower(spec: &spec::Spec, stable: bool) -> Model {
                 scope_notes: action.scope_notes.clone(),
                 batch_endpoint: action.batch_endpoint.clone(),
                 read_only: action.read_only,
+                no_authorization: action.no_authorization,
                 request,
                 response,
                 carries_secrets,

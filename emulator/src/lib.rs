@@ -32,6 +32,7 @@ mod emulator;
 mod error;
 mod faults;
 mod handlers;
+mod openapi;
 mod persist;
 mod server;
 mod state;
