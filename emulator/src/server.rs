@@ -37,22 +37,20 @@ pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 pub fn router(shared: Arc<Shared>) -> axum::Router {
-    axum::Router::new()
-        .merge(crate::openapi::routes())
-        .fallback(
-            move |method: Method,
-                  uri: Uri,
-                  headers: HeaderMap,
-                  busy: Option<Extension<Arc<Busy>>>,
-                  body: Bytes| {
-                let shared = shared.clone();
-                async move {
-                    // The body is in: from here on the wait is the emulator's, not the client's.
-                    let _busy = busy.map(|Extension(busy)| busy.enter());
-                    shared.serve(method, uri, headers, body).await
-                }
-            },
-        )
+    crate::openapi::routes().fallback(
+        move |method: Method,
+              uri: Uri,
+              headers: HeaderMap,
+              busy: Option<Extension<Arc<Busy>>>,
+              body: Bytes| {
+            let shared = shared.clone();
+            async move {
+                // The body is in: from here on the wait is the emulator's, not the client's.
+                let _busy = busy.map(|Extension(busy)| busy.enter());
+                shared.serve(method, uri, headers, body).await
+            }
+        },
+    )
 }
 
 fn json_reply(status: u16, body: Vec<u8>) -> Response {

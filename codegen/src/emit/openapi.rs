@@ -116,6 +116,9 @@ fn operation(model: &Model, action: &Action) -> Value {
         "responses": responses(ok),
         "security": security(action),
     });
+    if let Some(example) = &action.example_request {
+        op["requestBody"]["content"]["application/json"]["example"] = example.clone();
+    }
     if action.read_only {
         op["x-read-only"] = json!(true);
     }
@@ -296,14 +299,23 @@ fn components(model: &Model) -> Value {
         }
     }
     for action in &model.actions {
+        // The model's docs of these two link into the Rust client; here they say what they are.
+        let request = Object {
+            doc: format!("The request of `{}` ({}).", action.name, action.title),
+            ..action.request.clone()
+        };
         schemas.insert(
-            action.request.name.clone(),
-            object_schema(&cx, &action.request, Direction::Request),
+            request.name.clone(),
+            object_schema(&cx, &request, Direction::Request),
         );
         if let Response::Fields(object) = &action.response {
+            let answer = Object {
+                doc: format!("The answer of `{}` ({}).", action.name, action.title),
+                ..object.clone()
+            };
             schemas.insert(
-                object.name.clone(),
-                object_schema(&cx, object, Direction::Answer),
+                answer.name.clone(),
+                object_schema(&cx, &answer, Direction::Answer),
             );
         }
     }
@@ -580,9 +592,9 @@ fn field_schema(cx: &Cx, field: &Field, direction: Direction) -> Value {
     if let Some(limits) = &field.limits {
         apply_limits(&mut schema, limits);
     }
-    if field.secret {
-        set(&mut schema, "writeOnly", json!(false));
-        set(&mut schema, "x-secret", json!(true));
+    if field.secret && field.format.is_none() {
+        // OpenAPI's hint to mask the value (a webhook's secret key, a bot's secret or token).
+        set(&mut schema, "format", json!("password"));
     }
     schema
 }

@@ -12,6 +12,7 @@ mod customer_bans;
 mod errors;
 mod greetings;
 mod groups;
+mod openapi;
 mod other;
 mod persistence;
 mod properties;
