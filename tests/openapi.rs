@@ -299,6 +299,9 @@ fn servers_are_production_and_the_emulator_and_descriptions_come_from_the_spec()
     assert_eq!(op["requestBody"]["required"], true);
     let list = &doc["paths"]["/v3.6/configuration/action/list_agents"]["post"];
     assert_eq!(list["requestBody"]["required"], false);
+    // Neither `ip` nor `customer_id` is required alone, but one of them is.
+    let unban = &doc["paths"]["/v3.6/configuration/action/unban_customer"]["post"];
+    assert_eq!(unban["requestBody"]["required"], true);
 }
 
 #[test]

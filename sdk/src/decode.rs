@@ -121,6 +121,11 @@ pub fn batch_request<R: DeserializeOwned + serde::Serialize + Validate + Request
         requests: Vec<&'a RawValue>,
     }
     let body: Body = parse(&action, bytes)?;
+    // serde also reads `Body` from an array (`[[]]` as `{"requests": []}`).
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        let message = "invalid type: sequence, expected a JSON object".to_string();
+        return Err(error(&action, bytes, String::new(), message));
+    }
     Ok(body
         .requests
         .iter()

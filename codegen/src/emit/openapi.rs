@@ -109,8 +109,8 @@ fn operation(model: &Model, action: &Action) -> Value {
         "description": operation_description(action),
         "tags": [action.section],
         "requestBody": {
-            // An empty body reads as `{}`, which is a whole request when nothing is required.
-            "required": action.request.required().next().is_some(),
+            // An empty body reads as `{}`, a whole request when nothing is required.
+            "required": !empty_is_whole(&action.request),
             "content": {"application/json": {"schema": {"$ref": schema_ref(&action.request.name)}}},
         },
         "responses": responses(ok),
@@ -123,6 +123,15 @@ fn operation(model: &Model, action: &Action) -> Value {
         op["x-read-only"] = json!(true);
     }
     op
+}
+
+/// Whether `{}` is a valid request: no field required, no "at least one of" rule.
+fn empty_is_whole(request: &Object) -> bool {
+    request.required().next().is_none()
+        && !request
+            .constraints
+            .iter()
+            .any(|c| c.kind == ConstraintKind::AtLeastOneOf)
 }
 
 fn batch_operation(action: &Action, endpoint: &str) -> Value {

@@ -106,3 +106,13 @@ async fn a_batch_item_sent_as_an_array_gets_its_own_error() {
     let (_, agents) = call(&emu, "get_agent", r#"{"id": "smith@example.com"}"#).await;
     assert_eq!(agents["error"]["type"], "not_found");
 }
+
+#[tokio::test]
+async fn a_batch_sent_as_an_array_is_refused() {
+    let emu = emulator().await;
+    for body in ["[[]]", r#" [[{"id": "smith@example.com"}]]"#] {
+        let (status, reply) = call(&emu, "batch_suspend_agents", body).await;
+        assert_eq!(status, 400, "{body}: {reply}");
+        assert_eq!(reply["error"]["type"], "validation", "{body}");
+    }
+}
