@@ -86,7 +86,8 @@ pub fn request<R: DeserializeOwned + serde::Serialize + Validate>(
     bytes: &[u8],
 ) -> Result<R, DecodeError> {
     let action = &action;
-    let bytes = or_empty_object(bytes);
+    // Only a body with nothing in it is `{}`; blanks alone are not JSON.
+    let bytes: &[u8] = if bytes.is_empty() { b"{}" } else { bytes };
     let request: R = parse(action, bytes)?;
     let mut validator = Validator::strict();
     // Lists and maps read as empty when left out, so only the JSON shows a request omitting one.

@@ -116,3 +116,16 @@ async fn a_batch_sent_as_an_array_is_refused() {
         assert_eq!(reply["error"]["type"], "validation", "{body}");
     }
 }
+
+#[tokio::test]
+async fn a_body_of_blanks_is_not_json_but_an_empty_one_is_an_empty_request() {
+    let emu = emulator().await;
+    for body in [" ", "\n\t "] {
+        let (status, reply) = call(&emu, "get_product_source", body).await;
+        assert_eq!(status, 400, "{body:?}: {reply}");
+        assert_eq!(reply["error"]["type"], "validation");
+    }
+    let (status, reply) = call(&emu, "get_product_source", "").await;
+    assert_eq!(status, 200, "{reply}");
+    assert_eq!(reply["source_type"], "accounts");
+}
