@@ -11,7 +11,7 @@
 use crate::error::Failure;
 use axum::http::HeaderMap;
 use base64::Engine;
-use livechat_config::{Action, Credentials, ErrorKind};
+use livechat_config::{v3_6, v3_7, Credentials, ErrorKind};
 use serde_json::json;
 use std::collections::BTreeSet;
 
@@ -28,16 +28,15 @@ pub const DEFAULT_CLIENT_ID: &str = "0805e283233042b37f460ed8fbf22160";
 /// The scopes a bot token from `issue_bot_token` carries, as the reference lists them.
 pub const BOT_TOKEN_SCOPES: [&str; 3] = ["chats--access:rw", "agents-bot--my:rw", "customers:rw"];
 
-/// Every scope any action lists.
+/// Every scope any action of any version served lists.
 pub fn all_scopes() -> BTreeSet<String> {
-    Action::ALL
-        .iter()
-        .flat_map(|a| a.scopes().iter().map(|s| s.to_string()))
-        .collect()
+    let v3_6 = v3_6::Action::ALL.iter().flat_map(|a| a.scopes());
+    let v3_7 = v3_7::Action::ALL.iter().flat_map(|a| a.scopes());
+    v3_6.chain(v3_7).map(|s| s.to_string()).collect()
 }
 
 /// Who a token stands for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Identity {
     pub scopes: BTreeSet<String>,
     /// The application the token was issued to; personal access tokens have none.
@@ -255,8 +254,7 @@ pub fn check_region(
 }
 
 /// Any one of the action's listed scopes will do (see the module note).
-pub fn check_scopes(action: Action, who: &Identity) -> Result<(), Failure> {
-    let listed = action.scopes();
+pub fn check_scopes(action: &str, listed: &[&str], who: &Identity) -> Result<(), Failure> {
     if listed.is_empty() || listed.iter().any(|s| who.has(s)) {
         return Ok(());
     }

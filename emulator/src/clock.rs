@@ -1,13 +1,43 @@
-//! Wall-clock timestamps in RFC 3339, without a date-time dependency.
+//! Wall-clock timestamps in RFC 3339, without a date-time dependency. A change replayed from
+//! the state database runs at the time it was first made, so that replaying it gives the same
+//! state.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::cell::Cell;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+thread_local! {
+    static FIXED: Cell<Option<Duration>> = const { Cell::new(None) };
+}
+
+/// Since the Unix epoch: the wall clock, or the time [`at`] fixed.
+pub fn now() -> Duration {
+    FIXED.with(Cell::get).unwrap_or_else(|| {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+    })
+}
+
+/// Runs `f` with the clock standing at `time`.
+pub fn at<T>(time: Duration, f: impl FnOnce() -> T) -> T {
+    let before = FIXED.with(|fixed| fixed.replace(Some(time)));
+    let out = f();
+    FIXED.with(|fixed| fixed.set(before));
+    out
+}
 
 /// Now, as `2024-05-06T07:08:09.123456Z` (the shape the reference's examples use).
 pub fn now_rfc3339() -> String {
-    let since = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
+    let since = now();
     format_unix(since.as_secs(), since.subsec_micros())
+}
+
+/// `seconds` from now, or `None` past what RFC 3339 can write (the year 9999).
+pub fn rfc3339_in(seconds: u64) -> Option<String> {
+    const LAST_WRITABLE: u64 = 253_402_300_799;
+    let since = now();
+    let at = since.as_secs().checked_add(seconds)?;
+    (at <= LAST_WRITABLE).then(|| format_unix(at, since.subsec_micros()))
 }
 
 pub fn format_unix(secs: u64, micros: u32) -> String {

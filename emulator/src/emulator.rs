@@ -6,14 +6,16 @@ use crate::auth::{
 use crate::connections::{self, Limits};
 use crate::faults::{Dice, Faults};
 use crate::persist::Store;
-use crate::server::{lock, router, Shared};
+use crate::server::{lock, read, router, Shared};
 use crate::state::State;
-use livechat_config::{Action, Client, Credentials, CustomerBan};
+use crate::versions;
+use livechat_config::{ActionName, Client, Credentials, CustomerBan};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -121,8 +123,10 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Keep the state in this JSON file: loaded at start when it exists, saved after every
-    /// change.
+    /// Keep the state in this SQLite database: each change is committed before it is
+    /// acknowledged, and the state is read back at start. A JSON state file of an earlier
+    /// emulator is migrated (and kept as `<file>.json-backup`); a database of a newer one, or
+    /// any other file, is refused.
     pub fn state_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.state_file = Some(path.into());
         self
@@ -176,22 +180,22 @@ impl EmulatorBuilder {
                 .unwrap_or(0)
         });
         let store = self.state_file.map(Store::open).transpose()?;
-        let state = match &store {
+        let mut state = match &store {
             Some(store) => match store.load()? {
-                Some(state) => state,
-                None => {
-                    let fresh = State::fresh(seed);
-                    store.save(&fresh)?;
-                    fresh
-                }
+                Some((snapshot, changes)) => versions::replay(snapshot, &changes)
+                    .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?,
+                None => State::fresh(seed),
             },
             None => State::fresh(seed),
         };
-        let mut state = state;
         for ban in self.customer_bans {
             if !state.customer_bans.contains(&ban) {
                 state.customer_bans.push(ban);
             }
+        }
+        // Each start folds the journal into a new snapshot, with the bans just added.
+        if let Some(store) = &store {
+            store.save(&state)?;
         }
         // A personal access token carries no region prefix: the default one lives wherever
         // this emulator does.
@@ -215,8 +219,9 @@ impl EmulatorBuilder {
             region: self.region,
             organization_clients: self.organization_clients,
             faults: Mutex::new((self.faults, Dice::new(seed))),
-            state: Mutex::new(state),
+            state: RwLock::new(state),
             store,
+            diverged: AtomicBool::new(false),
             served: Mutex::new(BTreeMap::new()),
         });
         let listener = tokio::net::TcpListener::bind(self.listen).await?;
@@ -310,9 +315,14 @@ impl Emulator {
         }
     }
 
-    /// How many requests to `action` arrived so far, faulted ones included.
-    pub fn served(&self, action: Action) -> u64 {
-        lock(&self.shared.served).get(&action).copied().unwrap_or(0)
+    /// How many requests to `action` arrived so far, faulted ones included, counting every
+    /// version's calls of the same name together.
+    pub fn served(&self, action: impl Into<ActionName>) -> u64 {
+        let name = action.into();
+        lock(&self.shared.served)
+            .get(name.as_str())
+            .copied()
+            .unwrap_or(0)
     }
 
     /// How many requests to any action arrived so far.
@@ -325,9 +335,18 @@ impl Emulator {
         lock(&self.shared.faults).0 = faults;
     }
 
-    /// The whole state as JSON, as the state file holds it.
+    /// Where a JSON state file of an earlier emulator was kept when this one migrated it into a
+    /// state database at start.
+    pub fn migrated_from(&self) -> Option<&std::path::Path> {
+        self.shared
+            .store
+            .as_ref()
+            .and_then(|store| store.migrated_from())
+    }
+
+    /// The whole state as JSON, as the state database's snapshots hold it.
     pub fn state_json(&self) -> serde_json::Value {
-        serde_json::to_value(&*lock(&self.shared.state)).unwrap_or_default()
+        serde_json::to_value(&*read(&self.shared.state)).unwrap_or_default()
     }
 
     /// Stops accepting connections, lets requests in flight finish, and returns.

@@ -1,9 +1,11 @@
-//! A stateful LiveChat Configuration API v3.6 on loopback, for offline development and tests.
+//! A stateful LiveChat Configuration API on loopback, for offline development and tests.
 //!
-//! It serves all 63 actions and the 9 batch endpoints at `/v3.6/configuration/action/<name>`,
-//! checks every request body against the spec with the sdk's own decoder, and keeps a license's
-//! state (agents, groups, bots, tags, auto access, properties, webhooks, greetings, customer bans)
-//! the way the reference describes it.
+//! It serves both versions over one license state: v3.6 (63 actions, 9 batch endpoints) at
+//! `/v3.6/configuration/action/<name>` and v3.7 (73 actions, 10 batch endpoints) at
+//! `/v3.7/configuration/action/<name>`. It checks every request body against its version's spec
+//! with the sdk's own decoder, and keeps a license's state (agents, groups, bots, tags, auto
+//! access, properties, webhooks, greetings, customer bans, and through v3.7 allowed domains,
+//! canned responses and translations) the way the references describe it.
 //!
 //! **Starting state.** A fresh emulator holds one license: group `0` ("General", language `en`)
 //! with its owner, the agent [`OWNER_ID`] (role `owner`), as its only member; the properties of
@@ -36,6 +38,7 @@ mod openapi;
 mod persist;
 mod server;
 mod state;
+mod versions;
 
 pub use auth::{
     all_scopes, Token, BOT_TOKEN_SCOPES, DEFAULT_CLIENT_ID, DEFAULT_PAT, DEFAULT_PAT_ACCOUNT,
@@ -47,3 +50,4 @@ pub use emulator::{
 pub use faults::Faults;
 pub use handlers::{PER_ACTION_LIMIT, TEMPLATE_LIMIT};
 pub use state::{ORGANIZATION_ID, OWNER_ID, TEST_NAMESPACE};
+pub use versions::SERVED as VERSIONS;

@@ -9,14 +9,15 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-/// A stateful LiveChat Configuration API v3.6 for offline development and tests.
+/// A stateful LiveChat Configuration API (v3.6 and v3.7) for offline development and tests.
 #[derive(Debug, Parser)]
 #[command(name = "livechat-config-emulator", version)]
 struct Args {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
-    /// JSON file to keep the state in: loaded at start, saved after every change.
+    /// SQLite database to keep the state in: each change committed before it is acknowledged,
+    /// read back at start. A JSON state file of an earlier emulator is migrated.
     #[arg(long)]
     state: Option<PathBuf>,
     /// Data center that requests without `X-Region` go to.
@@ -119,11 +120,19 @@ async fn main() -> ExitCode {
         }
     };
     println!(
-        "LiveChat Configuration API v3.6 emulator at {}",
+        "LiveChat Configuration API v3.6 and v3.7 emulator at {}",
         emulator.base_url()
     );
     match &args.state {
-        Some(path) => println!("state file: {}", path.display()),
+        Some(path) => {
+            println!("state database: {} (SQLite, WAL)", path.display());
+            if let Some(backup) = emulator.migrated_from() {
+                println!(
+                    "migrated the JSON state file into it; the JSON file is kept at {}",
+                    backup.display()
+                );
+            }
+        }
         None => println!("state: in memory only (use --state FILE to keep it)"),
     }
     println!("organization id: {ORGANIZATION_ID}");

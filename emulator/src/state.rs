@@ -5,6 +5,7 @@
 
 use crate::clock::now_rfc3339;
 use crate::error::Failure;
+use livechat_config::v3_7::CannedResponse;
 use livechat_config::{
     AccessType, Agent, AutoAccess, Bot, CustomerBan, EmailSubscription, Greeting, GroupAssignment,
     LocationAccess, LoginStatus, Notification, Priority, PropertyAccess, PropertyDefinition,
@@ -55,8 +56,20 @@ pub struct State {
     /// Greeting ids are never reused, even after a delete.
     #[serde(default = "first_greeting_id")]
     pub next_greeting_id: u64,
+    /// What only v3.7 reaches; state files written before it existed load with none.
+    #[serde(default)]
+    pub allowed_domains: BTreeSet<String>,
+    #[serde(default)]
+    pub canned_responses: BTreeMap<u64, CannedResponse>,
+    /// Canned response ids are never reused, even after a delete.
+    #[serde(default = "first_greeting_id")]
+    pub next_canned_response_id: u64,
+    /// group → language → phrase key → text.
+    #[serde(default)]
+    pub translations: BTreeMap<u64, BTreeMap<String, BTreeMap<String, String>>>,
 }
 
+/// Greetings and canned responses are numbered from 1.
 fn first_greeting_id() -> u64 {
     1
 }
@@ -156,6 +169,10 @@ impl State {
             customer_bans: Vec::new(),
             greetings: BTreeMap::new(),
             next_greeting_id: first_greeting_id(),
+            allowed_domains: BTreeSet::new(),
+            canned_responses: BTreeMap::new(),
+            next_canned_response_id: first_greeting_id(),
+            translations: BTreeMap::new(),
         };
         state.groups.insert(
             0,

@@ -1,5 +1,5 @@
 //! The bodies of the runnable examples, one module per API section of the LiveChat
-//! Configuration API v3.6, plus a webhook receiver.
+//! Configuration API v3.6, one for the v3.7 developer preview, plus a webhook receiver.
 //!
 //! Each `examples/<name>.rs` is a thin `main` that calls its module's `run` with standard
 //! output; `tests/run_all.rs` calls the same functions with a buffer and checks what they
@@ -17,6 +17,7 @@ pub mod groups;
 pub mod other;
 pub mod properties;
 pub mod tags;
+pub mod v3_7;
 pub mod webhook_receiver;
 pub mod webhooks;
 

@@ -330,3 +330,39 @@ async fn webhook_receiver() {
     let registered = client.list_webhooks(DEFAULT_CLIENT_ID).await.unwrap();
     assert!(registered[0].url.starts_with("http://127.0.0.1:"));
 }
+
+#[tokio::test]
+async fn v3_7() {
+    let (text, client, _emulator) = run!(v3_7);
+    assert_printed(
+        "v3_7",
+        &text,
+        &[
+            "adding example.com again: `example.com` is already an allowed domain",
+            "adding \"not a domain\": refused (validation)",
+            "allowed domains: example.com, shop.example.com",
+            "created 5 canned responses in Support",
+            "page 1 of 4 public: Hi! How can I help you today? | We'll get back to you within 24 hours.",
+            "page 2 of 4 public: Our plans are listed at example.com/pricing. | Could you share your order number?",
+            "with private ones: 5",
+            "[follow-up, sla] We'll get back to you within one business day.",
+            "a text that is only markup: `text`: is empty once sanitized",
+            "translations es: group_not_found",
+            "Welcome_title in de: Willkommen!",
+            "a ban of nobody not sent: needs at least one of `ip`, `customer_id`",
+            "banned 203.0.113.7 until ",
+            "banned spammer-42 until ",
+        ],
+    );
+    // What the v3.7 walk left is the same license for v3.6.
+    let groups = client.list_groups().await.unwrap();
+    assert!(groups.iter().any(|g| g.name == "Support"));
+    let bans = client.list_customer_bans().await.unwrap();
+    assert_eq!(bans.len(), 2);
+    let preview = livechat_config::v3_7::Client::from(client);
+    let left = preview.list_canned_responses().all().await.unwrap();
+    let tags: Vec<String> = left.iter().map(|c| c.tags.join(",")).collect();
+    assert_eq!(tags, ["greeting", "follow-up,sla", "sales,pricing"]);
+    let domains = preview.list_allowed_domains().await.unwrap().domains;
+    assert_eq!(domains, ["example.com", "shop.example.com"]);
+}

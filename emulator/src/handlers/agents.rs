@@ -205,8 +205,12 @@ pub fn unsuspend(req: UnsuspendAgentRequest, state: &mut State) -> Outcome {
     done()
 }
 
-pub fn request_unsuspension(who: &Identity, state: &mut State) -> Outcome {
-    let me = agent_mut(state, &who.agent_id)?;
+/// Only sends an email: nothing in the state changes.
+pub fn request_unsuspension(who: &Identity, state: &State) -> Outcome {
+    let me = state
+        .agents
+        .get(&who.agent_id)
+        .ok_or_else(|| Failure::not_found(format!("agent `{}` not found", who.agent_id)))?;
     if me.suspended != Some(true) {
         return Err(Failure::validation(format!(
             "agent `{}` is not suspended",

@@ -1,10 +1,12 @@
-//! Customer bans. This API version cannot make bans (the Agent Chat API does), so a license's
-//! bans come from the emulator's builder; they can be listed and lifted.
+//! Customer bans: made by v3.7's `ban_customer` (v3.6 cannot make them: there the Agent Chat API
+//! does, so they come from the emulator's builder), listed and lifted by both versions.
 
 use super::{done, reply};
-use crate::clock::now_rfc3339;
+use crate::auth::Identity;
+use crate::clock::{now_rfc3339, rfc3339_in};
 use crate::error::{Failure, Outcome};
 use crate::state::State;
+use livechat_config::v3_7::BanCustomerRequest;
 use livechat_config::{CustomerBan, UnbanCustomerRequest};
 
 /// A ban whose expiry has passed is no longer active. Timestamps are compared as the
@@ -52,5 +54,57 @@ pub fn unban(req: UnbanCustomerRequest, state: &mut State) -> Outcome {
         )));
     }
     state.customer_bans.retain(|ban| !matches(ban));
+    done()
+}
+
+/// Whether `ip` falls under the license's `monitoring.ip_mask`: dotted parts that are equal or
+/// `*` in the mask.
+fn masked(ip: &str, state: &State) -> bool {
+    let Some(mask) = state
+        .license_values
+        .get("monitoring")
+        .and_then(|values| values.get("ip_mask"))
+        .and_then(|mask| mask.as_str())
+    else {
+        return false;
+    };
+    let (ip_parts, mask_parts): (Vec<&str>, Vec<&str>) =
+        (ip.split('.').collect(), mask.split('.').collect());
+    ip_parts.len() == mask_parts.len()
+        && ip_parts
+            .iter()
+            .zip(&mask_parts)
+            .all(|(part, mask)| *mask == "*" || part == mask)
+}
+
+/// Bans the IP address and/or the customer named (at least one, which the request's own rules
+/// enforce) for `seconds`. A new ban of the same IP address and customer replaces the old one.
+pub fn ban(req: BanCustomerRequest, who: &Identity, state: &mut State) -> Outcome {
+    if req.ip.is_none() && req.customer_id.is_none() {
+        return Err(Failure::validation(
+            "at least one of `ip` and `customer_id` is required",
+        ));
+    }
+    if let Some(ip) = req.ip.as_deref().filter(|ip| masked(ip, state)) {
+        return Err(Failure::validation(format!(
+            "`ip`: `{ip}` matches the license's `monitoring.ip_mask` and cannot be banned"
+        )));
+    }
+    let seconds = u64::try_from(req.seconds)
+        .ok()
+        .filter(|s| *s > 0)
+        .ok_or_else(|| Failure::validation("`seconds`: must be a positive number"))?;
+    let expires_at = rfc3339_in(seconds)
+        .ok_or_else(|| Failure::validation("`seconds`: the ban would end after the year 9999"))?;
+    state
+        .customer_bans
+        .retain(|b| !(b.ip == req.ip && b.customer_id == req.customer_id));
+    let mut ban = CustomerBan::new();
+    ban.ip = req.ip;
+    ban.customer_id = req.customer_id;
+    ban.agent_id = Some(who.agent_id.clone());
+    ban.created_at = Some(now_rfc3339());
+    ban.expires_at = Some(expires_at);
+    state.customer_bans.push(ban);
     done()
 }

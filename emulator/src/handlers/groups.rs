@@ -59,6 +59,8 @@ pub fn delete(req: DeleteGroupRequest, state: &mut State) -> Outcome {
     state.check_group(req.id)?;
     state.groups.remove(&req.id);
     state.group_values.remove(&req.id);
+    state.translations.remove(&req.id);
+    state.canned_responses.retain(|_, c| c.group_id != req.id);
     for tag in &mut state.tags {
         if let Some(ids) = &mut tag.group_ids {
             ids.retain(|g| *g != req.id);

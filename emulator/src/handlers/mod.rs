@@ -2,15 +2,20 @@
 //! endpoints, which run each item as its plain action and answer item by item.
 
 mod agents;
+mod allowed_domains;
 mod auto_access;
 mod bots;
+mod canned_responses;
 mod customer_bans;
 mod greetings;
 mod groups;
 mod other;
+mod page_ids;
 mod properties;
 mod property_values;
 mod tags;
+mod translations;
+pub mod v3_7;
 mod webhooks;
 
 pub use bots::TEMPLATE_LIMIT;
@@ -80,7 +85,34 @@ pub fn validation(e: &DecodeError) -> Failure {
 /// action of the spec needs a handler here and batch endpoints need none.
 struct Served<'a> {
     ctx: &'a Ctx<'a>,
-    state: &'a mut State,
+    state: Access<'a>,
+}
+
+/// Lookups are served under a shared lock, so that they do not wait for each other; only
+/// changes hold the state exclusively.
+pub enum Access<'a> {
+    Read(&'a State),
+    Write(&'a mut State),
+}
+
+impl Served<'_> {
+    fn read(&self) -> &State {
+        match &self.state {
+            Access::Read(state) => state,
+            Access::Write(state) => state,
+        }
+    }
+
+    /// The state to change. A lookup served under the shared lock cannot get it, which is the
+    /// emulator's fault: every action that changes the state is served as a change.
+    fn write(&mut self) -> Result<&mut State, Failure> {
+        match &mut self.state {
+            Access::Write(state) => Ok(state),
+            Access::Read(_) => Err(Failure::internal(
+                "the emulator served a change as a lookup",
+            )),
+        }
+    }
 }
 
 /// A handler's answer as the action's typed response. The answer is built from typed values, so
@@ -101,7 +133,7 @@ fn empty(outcome: Outcome) -> Result<(), Failure> {
 }
 
 /// Runs one request against the state. A handler that fails leaves the state as it found it.
-pub fn handle(request: AnyRequest, ctx: &Ctx, state: &mut State) -> Outcome {
+pub fn handle(request: AnyRequest, ctx: &Ctx, state: Access) -> Outcome {
     dispatch_request(&mut Served { ctx, state }, request)
 }
 
@@ -121,64 +153,64 @@ impl Handlers for Served<'_> {
     }
 
     fn create_agent(&mut self, r: CreateAgentRequest) -> Result<CreateAgentResponse, Failure> {
-        typed(agents::create(r, self.ctx.who, self.state))
+        typed(agents::create(r, self.ctx.who, self.write()?))
     }
 
     fn get_agent(&mut self, r: GetAgentRequest) -> Result<Agent, Failure> {
-        typed(agents::get(r, self.state))
+        typed(agents::get(r, self.read()))
     }
 
     fn list_agents(&mut self, r: ListAgentsRequest) -> Result<Vec<Agent>, Failure> {
-        typed(agents::list(r, self.state))
+        typed(agents::list(r, self.read()))
     }
 
     fn update_agent(&mut self, r: UpdateAgentRequest) -> Result<(), Failure> {
-        empty(agents::update(r, self.ctx.who, self.state))
+        empty(agents::update(r, self.ctx.who, self.write()?))
     }
 
     fn delete_agent(&mut self, r: DeleteAgentRequest) -> Result<(), Failure> {
-        empty(agents::delete(r, self.state))
+        empty(agents::delete(r, self.write()?))
     }
 
     fn suspend_agent(&mut self, r: SuspendAgentRequest) -> Result<(), Failure> {
-        empty(agents::suspend(r, self.state))
+        empty(agents::suspend(r, self.write()?))
     }
 
     fn unsuspend_agent(&mut self, r: UnsuspendAgentRequest) -> Result<(), Failure> {
-        empty(agents::unsuspend(r, self.state))
+        empty(agents::unsuspend(r, self.write()?))
     }
 
     fn request_agent_unsuspension(
         &mut self,
         _request: RequestAgentUnsuspensionRequest,
     ) -> Result<(), Failure> {
-        empty(agents::request_unsuspension(self.ctx.who, self.state))
+        empty(agents::request_unsuspension(self.ctx.who, self.read()))
     }
 
     fn approve_agent(&mut self, r: ApproveAgentRequest) -> Result<(), Failure> {
-        empty(agents::approve(r, self.state))
+        empty(agents::approve(r, self.write()?))
     }
 
     fn add_auto_access(
         &mut self,
         r: AddAutoAccessRequest,
     ) -> Result<AddAutoAccessResponse, Failure> {
-        typed(auto_access::add(r, self.state))
+        typed(auto_access::add(r, self.write()?))
     }
 
     fn list_auto_accesses(
         &mut self,
         _request: ListAutoAccessesRequest,
     ) -> Result<Vec<AutoAccess>, Failure> {
-        typed(auto_access::list(self.state))
+        typed(auto_access::list(self.read()))
     }
 
     fn delete_auto_access(&mut self, r: DeleteAutoAccessRequest) -> Result<(), Failure> {
-        empty(auto_access::delete(r, self.state))
+        empty(auto_access::delete(r, self.write()?))
     }
 
     fn update_auto_access(&mut self, r: UpdateAutoAccessRequest) -> Result<(), Failure> {
-        empty(auto_access::update(r, self.state))
+        empty(auto_access::update(r, self.write()?))
     }
 
     fn create_bot_template(
@@ -188,36 +220,36 @@ impl Handlers for Served<'_> {
         typed(
             self.ctx
                 .of_organization(&r.owner_client_id)
-                .and_then(|()| bots::create_template(r, self.state)),
+                .and_then(|()| bots::create_template(r, self.write()?)),
         )
     }
 
     fn create_bot(&mut self, r: CreateBotRequest) -> Result<CreateBotResponse, Failure> {
-        typed(bots::create(r, self.ctx.who, self.state))
+        typed(bots::create(r, self.ctx.who, self.write()?))
     }
 
     fn delete_bot_template(&mut self, r: DeleteBotTemplateRequest) -> Result<(), Failure> {
         empty(
             self.ctx
                 .of_organization(&r.owner_client_id)
-                .and_then(|()| bots::delete_template(r, self.state)),
+                .and_then(|()| bots::delete_template(r, self.write()?)),
         )
     }
 
     fn delete_bot(&mut self, r: DeleteBotRequest) -> Result<(), Failure> {
-        empty(bots::delete(r, self.state))
+        empty(bots::delete(r, self.write()?))
     }
 
     fn update_bot_template(&mut self, r: UpdateBotTemplateRequest) -> Result<(), Failure> {
         empty(
             self.ctx
                 .of_organization(&r.owner_client_id)
-                .and_then(|()| bots::update_template(r, self.state)),
+                .and_then(|()| bots::update_template(r, self.write()?)),
         )
     }
 
     fn update_bot(&mut self, r: UpdateBotRequest) -> Result<(), Failure> {
-        empty(bots::update(r, self.state))
+        empty(bots::update(r, self.write()?))
     }
 
     fn list_bot_templates(
@@ -227,23 +259,23 @@ impl Handlers for Served<'_> {
         typed(
             self.ctx
                 .of_organization(&r.owner_client_id)
-                .and_then(|()| bots::list_templates(r, self.state)),
+                .and_then(|()| bots::list_templates(r, self.read())),
         )
     }
 
     fn list_bots(&mut self, r: ListBotsRequest) -> Result<Vec<Bot>, Failure> {
-        typed(bots::list(r, self.ctx.who, self.state))
+        typed(bots::list(r, self.ctx.who, self.read()))
     }
 
     fn get_bot(&mut self, r: GetBotRequest) -> Result<Bot, Failure> {
-        typed(bots::get(r, self.state))
+        typed(bots::get(r, self.read()))
     }
 
     fn issue_bot_token(
         &mut self,
         r: IssueBotTokenRequest,
     ) -> Result<IssueBotTokenResponse, Failure> {
-        typed(bots::issue_token(r, self.ctx.region, self.state))
+        typed(bots::issue_token(r, self.ctx.region, self.write()?))
     }
 
     fn reset_bot_template_secret(
@@ -253,7 +285,7 @@ impl Handlers for Served<'_> {
         typed(
             self.ctx
                 .of_organization(&r.owner_client_id)
-                .and_then(|()| bots::reset_template_secret(r, self.state)),
+                .and_then(|()| bots::reset_template_secret(r, self.write()?)),
         )
     }
 
@@ -261,34 +293,34 @@ impl Handlers for Served<'_> {
         &mut self,
         r: ResetBotSecretRequest,
     ) -> Result<ResetBotSecretResponse, Failure> {
-        typed(bots::reset_secret(r, self.ctx.who, self.state))
+        typed(bots::reset_secret(r, self.ctx.who, self.write()?))
     }
 
     fn create_group(&mut self, r: CreateGroupRequest) -> Result<CreateGroupResponse, Failure> {
-        typed(groups::create(r, self.state))
+        typed(groups::create(r, self.write()?))
     }
 
     fn update_group(&mut self, r: UpdateGroupRequest) -> Result<(), Failure> {
-        empty(groups::update(r, self.state))
+        empty(groups::update(r, self.write()?))
     }
 
     fn delete_group(&mut self, r: DeleteGroupRequest) -> Result<(), Failure> {
-        empty(groups::delete(r, self.state))
+        empty(groups::delete(r, self.write()?))
     }
 
     fn list_groups(&mut self, r: ListGroupsRequest) -> Result<Vec<Group>, Failure> {
-        typed(groups::list(r, self.state))
+        typed(groups::list(r, self.read()))
     }
 
     fn get_group(&mut self, r: GetGroupRequest) -> Result<Group, Failure> {
-        typed(groups::get(r, self.state))
+        typed(groups::get(r, self.read()))
     }
 
     fn register_property(&mut self, r: RegisterPropertyRequest) -> Result<(), Failure> {
         empty(
             self.ctx
                 .of_organization(&r.owner_client_id)
-                .and_then(|()| properties::register(r, self.ctx.who, self.state)),
+                .and_then(|()| properties::register(r, self.ctx.who, self.write()?)),
         )
     }
 
@@ -296,7 +328,7 @@ impl Handlers for Served<'_> {
         empty(
             self.ctx
                 .of_organization(&r.owner_client_id)
-                .and_then(|()| properties::unregister(r, self.ctx.who, self.state)),
+                .and_then(|()| properties::unregister(r, self.ctx.who, self.write()?)),
         )
     }
 
@@ -304,7 +336,7 @@ impl Handlers for Served<'_> {
         empty(
             self.ctx
                 .of_organization(&r.owner_client_id)
-                .and_then(|()| properties::publish(r, self.ctx.who, self.state)),
+                .and_then(|()| properties::publish(r, self.ctx.who, self.write()?)),
         )
     }
 
@@ -315,7 +347,7 @@ impl Handlers for Served<'_> {
         typed(
             self.ctx
                 .of_organization(&r.owner_client_id)
-                .and_then(|()| properties::list(r, self.state)),
+                .and_then(|()| properties::list(r, self.read())),
         )
     }
 
@@ -323,52 +355,68 @@ impl Handlers for Served<'_> {
         &mut self,
         r: UpdateLicensePropertiesRequest,
     ) -> Result<(), Failure> {
-        empty(property_values::update_license(r, self.ctx.who, self.state))
+        empty(property_values::update_license(
+            r,
+            self.ctx.who,
+            self.write()?,
+        ))
     }
 
     fn list_license_properties(
         &mut self,
         r: ListLicensePropertiesRequest,
     ) -> Result<BTreeMap<String, BTreeMap<String, Value>>, Failure> {
-        typed(property_values::list_license(r, self.ctx.who, self.state))
+        typed(property_values::list_license(r, self.ctx.who, self.read()))
     }
 
     fn delete_license_properties(
         &mut self,
         r: DeleteLicensePropertiesRequest,
     ) -> Result<(), Failure> {
-        empty(property_values::delete_license(r, self.ctx.who, self.state))
+        empty(property_values::delete_license(
+            r,
+            self.ctx.who,
+            self.write()?,
+        ))
     }
 
     fn update_group_properties(&mut self, r: UpdateGroupPropertiesRequest) -> Result<(), Failure> {
-        empty(property_values::update_group(r, self.ctx.who, self.state))
+        empty(property_values::update_group(
+            r,
+            self.ctx.who,
+            self.write()?,
+        ))
     }
 
     fn list_groups_properties(
         &mut self,
         r: ListGroupsPropertiesRequest,
     ) -> Result<Vec<GroupProperties>, Failure> {
-        typed(property_values::list_groups(r, self.ctx.who, self.state))
+        typed(property_values::list_groups(r, self.ctx.who, self.read()))
     }
 
     fn delete_group_properties(&mut self, r: DeleteGroupPropertiesRequest) -> Result<(), Failure> {
-        empty(property_values::delete_group(r, self.ctx.who, self.state))
+        empty(property_values::delete_group(
+            r,
+            self.ctx.who,
+            self.write()?,
+        ))
     }
 
     fn create_tag(&mut self, r: CreateTagRequest) -> Result<(), Failure> {
-        empty(tags::create(r, self.ctx.who, self.state))
+        empty(tags::create(r, self.ctx.who, self.write()?))
     }
 
     fn delete_tag(&mut self, r: DeleteTagRequest) -> Result<(), Failure> {
-        empty(tags::delete(r, self.state))
+        empty(tags::delete(r, self.write()?))
     }
 
     fn list_tags(&mut self, r: ListTagsRequest) -> Result<Vec<Tag>, Failure> {
-        typed(tags::list(r, self.state))
+        typed(tags::list(r, self.read()))
     }
 
     fn update_tag(&mut self, r: UpdateTagRequest) -> Result<(), Failure> {
-        empty(tags::update(r, self.state))
+        empty(tags::update(r, self.write()?))
     }
 
     fn register_webhook(
@@ -378,7 +426,7 @@ impl Handlers for Served<'_> {
         typed(
             self.ctx
                 .of_organization(&r.owner_client_id)
-                .and_then(|()| webhooks::register(r, self.state)),
+                .and_then(|()| webhooks::register(r, self.write()?)),
         )
     }
 
@@ -386,7 +434,7 @@ impl Handlers for Served<'_> {
         typed(
             self.ctx
                 .of_organization(&r.owner_client_id)
-                .and_then(|()| webhooks::list(r, self.state)),
+                .and_then(|()| webhooks::list(r, self.read())),
         )
     }
 
@@ -394,7 +442,7 @@ impl Handlers for Served<'_> {
         empty(
             self.ctx
                 .of_organization(&r.owner_client_id)
-                .and_then(|()| webhooks::unregister(r, self.state)),
+                .and_then(|()| webhooks::unregister(r, self.write()?)),
         )
     }
 
@@ -406,32 +454,32 @@ impl Handlers for Served<'_> {
     }
 
     fn enable_license_webhooks(&mut self, r: EnableLicenseWebhooksRequest) -> Result<(), Failure> {
-        empty(webhooks::enable(r, self.ctx.who, self.state))
+        empty(webhooks::enable(r, self.ctx.who, self.write()?))
     }
 
     fn disable_license_webhooks(
         &mut self,
         r: DisableLicenseWebhooksRequest,
     ) -> Result<(), Failure> {
-        empty(webhooks::disable(r, self.ctx.who, self.state))
+        empty(webhooks::disable(r, self.ctx.who, self.write()?))
     }
 
     fn get_license_webhooks_state(
         &mut self,
         r: GetLicenseWebhooksStateRequest,
     ) -> Result<GetLicenseWebhooksStateResponse, Failure> {
-        typed(webhooks::get_state(r, self.ctx.who, self.state))
+        typed(webhooks::get_state(r, self.ctx.who, self.read()))
     }
 
     fn list_channels(&mut self, _request: ListChannelsRequest) -> Result<Vec<Channel>, Failure> {
-        typed(other::list_channels(self.state))
+        typed(other::list_channels(self.read()))
     }
 
     fn check_product_limits_for_plan(
         &mut self,
         r: CheckProductLimitsForPlanRequest,
     ) -> Result<Vec<LimitBalance>, Failure> {
-        typed(other::check_limits(r, self.state))
+        typed(other::check_limits(r, self.read()))
     }
 
     fn get_product_source(
@@ -442,47 +490,47 @@ impl Handlers for Served<'_> {
     }
 
     fn reactivate_email(&mut self, r: ReactivateEmailRequest) -> Result<(), Failure> {
-        empty(other::reactivate_email(r, self.state))
+        empty(other::reactivate_email(r, self.read()))
     }
 
     fn update_company_details(&mut self, r: UpdateCompanyDetailsRequest) -> Result<(), Failure> {
-        empty(other::update_company(r, self.state))
+        empty(other::update_company(r, self.write()?))
     }
 
     fn list_customer_bans(
         &mut self,
         _: ListCustomerBansRequest,
     ) -> Result<Vec<CustomerBan>, Failure> {
-        typed(customer_bans::list(self.state))
+        typed(customer_bans::list(self.read()))
     }
 
     fn unban_customer(&mut self, r: UnbanCustomerRequest) -> Result<(), Failure> {
-        empty(customer_bans::unban(r, self.state))
+        empty(customer_bans::unban(r, self.write()?))
     }
 
     fn create_greeting(
         &mut self,
         r: CreateGreetingRequest,
     ) -> Result<CreateGreetingResponse, Failure> {
-        typed(greetings::create(r, self.state))
+        typed(greetings::create(r, self.write()?))
     }
 
     fn update_greeting(&mut self, r: UpdateGreetingRequest) -> Result<(), Failure> {
-        empty(greetings::update(r, self.state))
+        empty(greetings::update(r, self.write()?))
     }
 
     fn delete_greeting(&mut self, r: DeleteGreetingRequest) -> Result<(), Failure> {
-        empty(greetings::delete(r, self.state))
+        empty(greetings::delete(r, self.write()?))
     }
 
     fn list_greetings(
         &mut self,
         r: ListGreetingsRequest,
     ) -> Result<ListGreetingsResponse, Failure> {
-        typed(greetings::list(r, self.state))
+        typed(greetings::list(r, self.read()))
     }
 
     fn get_greeting(&mut self, r: GetGreetingRequest) -> Result<Greeting, Failure> {
-        typed(greetings::get(r, self.state))
+        typed(greetings::get(r, self.read()))
     }
 }

@@ -5,11 +5,12 @@ use super::{done, owner_client_id, reply};
 use crate::auth::Identity;
 use crate::error::{Failure, Outcome};
 use crate::state::State;
+use crate::versions::SERVED as VERSIONS;
 use livechat_config::{
     DisableLicenseWebhooksRequest, EnableLicenseWebhooksRequest, GetLicenseWebhooksStateRequest,
     GetLicenseWebhooksStateResponse, ListWebhookNamesRequest, ListWebhooksRequest,
     RegisterWebhookRequest, RegisterWebhookResponse, UnregisterWebhookRequest, Webhook,
-    WebhookAction, WebhookAdditionalData, API_VERSION,
+    WebhookAction, WebhookAdditionalData,
 };
 
 /// Webhooks one owner Client ID may register for one action.
@@ -99,14 +100,17 @@ pub fn unregister(req: UnregisterWebhookRequest, state: &mut State) -> Outcome {
     done()
 }
 
-/// The emulator speaks one version; asking for another one's names is asking for an
-/// unsupported version.
+/// The versions served list the same webhooks (their specs agree on them); asking for another
+/// version's names is asking for an unsupported version.
 pub fn names(req: ListWebhookNamesRequest) -> Outcome {
     if let Some(version) = req.version.as_deref() {
-        if version != API_VERSION {
+        if !VERSIONS.contains(&version) {
             return Err(Failure::new(
                 livechat_config::ErrorKind::UnsupportedVersion,
-                format!("webhook names are known for version {API_VERSION} only, not {version}"),
+                format!(
+                    "webhook names are known for versions {} only, not {version}",
+                    VERSIONS.join(" and ")
+                ),
             ));
         }
     }

@@ -210,21 +210,27 @@ fn string_property(value: Value) -> [(&'static str, BTreeMap<String, Value>); 1]
 #[tokio::test]
 async fn a_change_that_cannot_be_saved_is_refused_and_leaves_nothing_behind() {
     let dir = temp_dir("binary-fsize");
-    let state = dir.join("state.json");
-    let tmp = dir.join("state.json.tmp");
+    let state = dir.join("state.db");
     let (child, _, _) = spawn(&state);
     kill(child);
-    let fresh = std::fs::metadata(&state).unwrap().len();
+    let largest = ["state.db", "state.db-wal"]
+        .iter()
+        .filter_map(|name| std::fs::metadata(dir.join(name)).ok())
+        .map(|m| m.len())
+        .max()
+        .unwrap();
 
     // Room for small changes, not for a 64 KiB value.
-    let (child, url, _) = start(limited(command(&state), Limit::FileSize(fresh + 4096)));
+    let (child, url, _) = start(limited(
+        command(&state),
+        Limit::FileSize(largest + 48 * 1024),
+    ));
     let client = client(&url);
     client.create_tag("small").await.unwrap();
     client
         .update_license_properties(string_property(json!("kept")))
         .await
         .unwrap();
-    let before = std::fs::read(&state).unwrap();
 
     let big = "x".repeat(64 * 1024);
     let refused = client
@@ -237,12 +243,6 @@ async fn a_change_that_cannot_be_saved_is_refused_and_leaves_nothing_behind() {
         }
         other => panic!("a change that cannot be saved is refused: {other:?}"),
     }
-    assert!(!tmp.exists(), "no partial temp file is left");
-    assert_eq!(
-        std::fs::read(&state).unwrap(),
-        before,
-        "the file is as before"
-    );
     let listed = client
         .list_license_properties()
         .namespace(TEST_NAMESPACE)
@@ -256,8 +256,6 @@ async fn a_change_that_cannot_be_saved_is_refused_and_leaves_nothing_behind() {
 
     // The next change that fits is saved without the refused one riding along.
     client.create_tag("after").await.unwrap();
-    let saved = std::fs::read_to_string(&state).unwrap();
-    assert!(saved.contains("after") && !saved.contains(&big));
     kill(child);
 
     let (child, url, _) = spawn(&state);

@@ -5,6 +5,7 @@ mod auto_access;
 mod batch;
 mod binary;
 mod bots;
+mod canned_responses;
 mod changed_actions;
 mod concurrency;
 mod connections;
@@ -16,8 +17,10 @@ mod openapi;
 mod other;
 mod persistence;
 mod properties;
+mod state_database;
 mod strict;
 mod tags;
+mod v3_7_sections;
 mod webhooks;
 
 use livechat_config::{Error, ErrorKind};
