@@ -196,6 +196,11 @@ fn errors_have_the_documented_body() {
     let item = &batch["responses"]["200"]["content"]["application/json"]["schema"]["properties"]
         ["responses"]["items"]["anyOf"];
     assert_eq!(item[1]["$ref"], "#/components/schemas/ErrorBody");
+    // An item that is no request gets its own error, so any item is taken.
+    let sent = &batch["requestBody"]["content"]["application/json"]["schema"]["properties"]
+        ["requests"]["items"]["anyOf"];
+    assert_eq!(sent[0]["$ref"], "#/components/schemas/CreateAgentRequest");
+    assert!(sent[1].get("type").is_none(), "{sent}");
 }
 
 #[test]

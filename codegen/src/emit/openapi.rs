@@ -137,39 +137,43 @@ fn empty_is_whole(request: &Object) -> bool {
 fn batch_operation(action: &Action, endpoint: &str) -> Value {
     let item = json!({"anyOf": [answer_schema(action), {"$ref": schema_ref("ErrorBody")}]});
     json!({
-        "operationId": endpoint,
-        "summary": format!("{} (batch)", action.title),
-        "description": format!(
-            "`{}` for many requests at once: each item of `requests` is a request of `{}`, run on its own; `responses` holds, in the same order, each item's answer or its `{{\"error\": ...}}`. The same scopes as `{}`.",
-            endpoint, action.name, action.name
-        ),
-        "tags": [action.section],
-        "requestBody": {
-            "required": true,
-            "content": {"application/json": {"schema": {
-                "type": "object",
-                "required": ["requests"],
-                "properties": {"requests": {
-                    "type": "array",
-                    // Not a `$ref`: an item that is no request is answered with its own error
-                    // in `responses`, it does not make the batch fail.
-                    "items": {"description": format!(
-                        "A request of `{}` (schema `{}`); an item that is not one is answered with its own `{{\"error\": ...}}`.",
-                        action.name, action.request.name
-                    )},
-                }},
-            }}},
-        },
-        "responses": responses(json!({
-            "description": "One answer or error per request, in order.",
-            "content": {"application/json": {"schema": {
-                "type": "object",
-                "required": ["responses"],
-                "properties": {"responses": {"type": "array", "items": item}},
-            }}},
-        })),
-        "security": security(action),
-    })
+            "operationId": endpoint,
+            "summary": format!("{} (batch)", action.title),
+            "description": format!(
+                "`{}` for many requests at once: each item of `requests` is a request of `{}`, run on its own; `responses` holds, in the same order, each item's answer or its `{{\"error\": ...}}`. The same scopes as `{}`.",
+                endpoint, action.name, action.name
+            ),
+            "tags": [action.section],
+            "requestBody": {
+                "required": true,
+                "content": {"application/json": {"schema": {
+                    "type": "object",
+                    "required": ["requests"],
+                    "properties": {"requests": {
+                        "type": "array",
+                        // Any item: one that is no request is answered with its own error in
+                        // `responses`, it does not make the batch fail. The `$ref` names the item
+                        // that succeeds, for readers and client generators.
+                        "items": {"anyOf": [
+                            {"$ref": schema_ref(&action.request.name)},
+                            {"description": format!(
+                                "Anything else is answered with its own `{{\"error\": ...}}` in place of a `{}` answer.",
+                                action.name
+                            )},
+                        ]},
+    }},
+                }}},
+            },
+            "responses": responses(json!({
+                "description": "One answer or error per request, in order.",
+                "content": {"application/json": {"schema": {
+                    "type": "object",
+                    "required": ["responses"],
+                    "properties": {"responses": {"type": "array", "items": item}},
+                }}},
+            })),
+            "security": security(action),
+        })
 }
 
 fn responses(ok: Value) -> Value {
