@@ -289,6 +289,15 @@ fn servers_are_production_and_the_emulator_and_descriptions_come_from_the_spec()
         doc["servers"][1]["variables"]["address"]["default"],
         "127.0.0.1:8080"
     );
+    let intro = spec("3.6")["description"].as_str().unwrap().to_string();
+    assert!(doc["info"]["description"]
+        .as_str()
+        .unwrap()
+        .starts_with(&intro));
+    assert!(doc["tags"][0]["description"]
+        .as_str()
+        .unwrap()
+        .starts_with("Agents\n\nAn agent is a type of user"));
     let op = &doc["paths"]["/v3.6/configuration/action/create_agent"]["post"];
     assert_eq!(op["summary"], "Create Agent");
     assert!(op["description"]

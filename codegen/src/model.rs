@@ -19,6 +19,8 @@ pub struct Model {
     /// The path before an action's name: `/v3.6/configuration/action/`.
     pub action_path: String,
     pub source: String,
+    /// The reference's introduction (authentication, data centers, propagation delay).
+    pub description: String,
     /// The crate's stable version: its methods are on the runtime's `crate::Client` and the crate
     /// root re-exports it. Any other version gets a `Client` newtype of its own.
     pub stable: bool,
@@ -236,6 +238,7 @@ pub fn lower(spec: &spec::Spec, stable: bool) -> Model {
         base_url: spec.base_url.clone(),
         action_path: spec.path.replace("{action}", ""),
         source: format!("spec/configuration-v{}.json", spec.version),
+        description: spec.description.clone(),
         stable,
         sections: spec.sections.clone(),
         errors: spec.errors.clone(),

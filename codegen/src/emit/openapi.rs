@@ -13,7 +13,7 @@ use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Where the emulator listens unless told otherwise (`--listen`).
-const EMULATOR_URL: &str = "http://127.0.0.1:8080";
+const EMULATOR_ADDRESS: &str = "127.0.0.1:8080";
 
 /// The HTTP statuses an error body comes with, and which error types each carries. The reference
 /// names the error types but not their statuses; these are the statuses the emulator answers
@@ -58,7 +58,7 @@ pub fn document(model: &Model) -> String {
             {
                 "url": "http://{address}",
                 "description": "The livechat-config emulator (`livechat-config-emulator --listen ADDRESS`); it also serves this document at `/emulator/openapi/v<X.Y>.json`.",
-                "variables": {"address": {"default": EMULATOR_URL.trim_start_matches("http://")}},
+                "variables": {"address": {"default": EMULATOR_ADDRESS}},
             },
         ],
         "tags": model.sections.iter().map(|s| json!({
@@ -76,8 +76,10 @@ pub fn document(model: &Model) -> String {
 
 fn info_description(model: &Model) -> String {
     format!(
-        "Generated from `{}` by `cargo xtask gen`; do not edit.\n\nEvery action is a `POST` of a JSON object to `{}<action>`; batch endpoints take `{{\"requests\": [...]}}` and answer `{{\"responses\": [...]}}`, one answer or `{{\"error\": ...}}` per request, in order.\n\nScopes: an action lists the scopes that allow it; its `security` names each as one alternative, for a bearer access token or a personal access token (Basic).",
-        model.source, model.action_path
+        "{}\n\nGenerated from `{}` by `cargo xtask gen`; do not edit.\n\nEvery action is a `POST` of a JSON object to `{}<action>`; batch endpoints take `{{\"requests\": [...]}}` and answer `{{\"responses\": [...]}}`, one answer or `{{\"error\": ...}}` per request, in order.\n\nScopes: an action lists the scopes that allow it; its `security` names each as one alternative, for a bearer access token or a personal access token (Basic).",
+        model.description.trim(),
+        model.source,
+        model.action_path
     )
 }
 
