@@ -43,6 +43,7 @@ fn real_spec_produces_one_file_per_section() {
             "tags.rs",
             "webhooks.rs",
             "other.rs",
+            "webhook_events.rs",
             "action.rs",
             "server.rs",
             "mod.rs"
@@ -53,7 +54,7 @@ fn real_spec_produces_one_file_per_section() {
     }
 }
 
-const FIXTURES: [&str; 12] = [
+const FIXTURES: [&str; 13] = [
     "enum",
     "nested_object",
     "optional_array",
@@ -66,6 +67,7 @@ const FIXTURES: [&str; 12] = [
     "secrets",
     "lenient_lists",
     "paging",
+    "webhooks",
 ];
 
 #[test]
@@ -220,8 +222,8 @@ fn stale_detection_names_the_file() {
     fs::create_dir_all(dir.join("sdk")).unwrap();
     fs::copy(root().join(xtask::SPEC), dir.join(xtask::SPEC)).unwrap();
     fs::copy(root().join("sdk/Cargo.toml"), dir.join("sdk/Cargo.toml")).unwrap();
-    // 14 files of v3_6, the versions glue and the OpenAPI document.
-    assert_eq!(xtask::gen(&dir).unwrap().len(), 16);
+    // 15 files of v3_6, the versions glue and the OpenAPI document.
+    assert_eq!(xtask::gen(&dir).unwrap().len(), 17);
     assert!(
         xtask::gen(&dir).unwrap().is_empty(),
         "a second gen changes nothing"
@@ -321,6 +323,79 @@ fn rejected(base: &str, edit: impl FnOnce(&mut Value), expected: &str) {
     assert!(
         err.to_string().contains(expected),
         "expected `{expected}` in:\n{err}"
+    );
+}
+
+#[test]
+fn broken_webhooks_are_rejected_naming_the_spot() {
+    rejected(
+        "webhooks",
+        |s| s["webhooks"]["envelope"] = json!("Thing"),
+        "webhooks, envelope `Thing`: needs an always-required secret string field `secret_key`",
+    );
+    rejected(
+        "webhooks",
+        |s| s["types"][2]["fields"][1]["secret"] = json!(false),
+        "envelope `Hook`: needs an always-required secret string field `secret_key`",
+    );
+    rejected(
+        "webhooks",
+        |s| s["types"][2]["fields"][3]["type"] = json!("Thing"),
+        "envelope `Hook`: needs an always-required `json` field `payload`",
+    );
+    rejected(
+        "webhooks",
+        |s| s["types"][2]["fields"][2]["type"] = json!("string"),
+        "envelope `Hook`: needs an always-required field `action` of an enum type",
+    );
+    rejected(
+        "webhooks",
+        |s| s["webhooks"]["events"][1]["action"] = json!("thing_renamed"),
+        "webhook `thing_renamed`: `thing_renamed` is not a value of the envelope's `action`",
+    );
+    rejected(
+        "webhooks",
+        |s| s["webhooks"]["events"][2]["action"] = json!("thing_created"),
+        "webhook `thing_created`: defined twice",
+    );
+    rejected(
+        "webhooks",
+        |s| s["webhooks"]["events"][0]["payload"] = json!({"type": "Thingy"}),
+        "webhook `thing_created`, payload: unknown type `Thingy`",
+    );
+    rejected(
+        "webhooks",
+        |s| s["webhooks"]["events"][1]["payload"]["required"] = json!(["uid"]),
+        "webhook `thing_updated`, payload: `uid` is not a field of `Thing`",
+    );
+    rejected(
+        "webhooks",
+        |s| s["webhooks"]["events"][1]["payload"]["partial"] = json!("HookAction"),
+        "webhook `thing_updated`, payload: `HookAction` is not an object type",
+    );
+    rejected(
+        "webhooks",
+        |s| s["webhooks"]["events"][2]["payload"]["fields"][0]["type"] = json!("unit"),
+        "webhook `thing_deleted`, payload field `id`: `unit` is not a type expression",
+    );
+    rejected(
+        "webhooks",
+        |s| s["webhooks"]["events"][0]["examples"][0]["webhook"]["action"] = json!("thing_deleted"),
+        "webhook `thing_created`: example \"Sample webhook\" names another action",
+    );
+    rejected(
+        "webhooks",
+        |s| {
+            s["types"].as_array_mut().unwrap().push(json!({
+                "name": "ThingDeletedPayload", "kind": "object", "fields": []
+            }))
+        },
+        "webhook `thing_deleted`: its Rust name `ThingDeletedPayload` is already taken",
+    );
+    rejected(
+        "webhooks",
+        |s| s["sections"][0]["name"] = json!("webhook_events"),
+        "section `webhook_events`: its module name is taken by the generated code",
     );
 }
 
@@ -504,7 +579,8 @@ fn broken_specs_are_rejected_naming_the_spot() {
 
 /// Adding an optional field to a shared type changes only that type's file, by a few lines: the
 /// field, its setter and its validation, so a spec change stays a small, reviewable diff and no
-/// caller's code breaks.
+/// caller's code breaks. The one other file is the `tag_updated` webhook's payload, which is
+/// `Tag`'s fields, each optional but `name`.
 #[test]
 fn adding_an_optional_field_is_a_small_local_diff() {
     let text = fs::read_to_string(root().join(xtask::SPEC)).unwrap();
@@ -540,16 +616,17 @@ fn adding_an_optional_field_is_a_small_local_diff() {
             ));
         }
     }
-    assert_eq!(changed.len(), 1, "{changed:#?}");
-    let (path, added, grown) = &changed[0];
-    assert_eq!(path, "types.rs");
-    assert!(
-        *grown <= 12,
-        "{grown} lines for one optional field: {added:#?}"
-    );
-    let added = added.join("\n");
-    assert!(added.contains("pub color: Option<String>"), "{added}");
-    assert!(added.contains("pub fn color("), "{added}");
+    let paths: Vec<&str> = changed.iter().map(|(path, _, _)| path.as_str()).collect();
+    assert_eq!(paths, ["types.rs", "webhook_events.rs"], "{changed:#?}");
+    for (_, added, grown) in &changed {
+        assert!(
+            *grown <= 12,
+            "{grown} lines for one optional field: {added:#?}"
+        );
+        let added = added.join("\n");
+        assert!(added.contains("pub color: Option<String>"), "{added}");
+        assert!(added.contains("pub fn color("), "{added}");
+    }
 }
 
 /// Every client method's rustdoc names its scopes and batch support and shows an example (the

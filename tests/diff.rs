@@ -290,3 +290,28 @@ fn paging_changes_are_listed() {
          items greetings, next_page_id next_page_id, excluded_by_page_id [groups, limit]}\n"
     );
 }
+
+#[test]
+fn typed_webhooks_added_removed_and_reshaped_are_listed() {
+    let text = fs::read_to_string(root().join("tests/fixtures/webhooks.json")).unwrap();
+    let old = codegen::load(&text).unwrap();
+    let mut spec: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let events = spec["webhooks"]["events"].as_array_mut().unwrap();
+    events.retain(|e| e["action"] != "things_moved");
+    events[0]["payload"] = serde_json::json!({"partial": "Thing", "required": ["id", "name"]});
+    events.push(serde_json::json!({
+        "action": "chat_started", "description": "A chat started.",
+        "payload": {"fields": [{"name": "chat_id", "type": "string", "required": true}]}
+    }));
+    let new = codegen::load(&spec.to_string()).unwrap();
+    let rendered = codegen::diff::diff(&old, &new).render();
+    assert_eq!(
+        rendered,
+        "## Webhooks\n+ chat_started\n- things_moved\n~ thing_created\n    \
+         ~ thing_created: payload Thing → Thing, only id, name required\n"
+    );
+    // The real specs' webhooks are the same in both versions.
+    let real = |v: &str| load(&root().join(format!("spec/configuration-v{v}.json")));
+    let versions = codegen::diff::diff(&real("3.6"), &real("3.7")).render();
+    assert!(!versions.contains("## Webhooks"), "{versions}");
+}

@@ -5,12 +5,14 @@
 //! `cargo run -p livechat-config-bench --release` prints the table; `BENCHMARKS.md` records a run.
 
 pub mod compile;
+pub mod delivery_rows;
 pub mod fuzz;
 pub mod generator;
 pub mod load;
 pub mod python;
 pub mod rng;
 pub mod rows;
+pub mod state_rows;
 pub mod stats;
 pub mod table;
 pub mod workload;

@@ -1,13 +1,15 @@
-//! `cargo run -p livechat-config-bench --release [-- --compile] [--only compile] [--quick] [--rounds N]`
+//! `cargo run -p livechat-config-bench --release [-- --compile] [--only compile|state] [--quick] [--rounds N]`
 
 use livechat_config_bench::rows::{self, Sizes};
 use livechat_config_bench::table::{Row, Table};
+use livechat_config_bench::{delivery_rows, state_rows};
 use std::process::ExitCode;
 
 const USAGE: &str =
-    "usage: livechat-config-bench [--compile] [--only compile] [--quick] [--rounds N] [--skip-python]
+    "usage: livechat-config-bench [--compile] [--only compile|state] [--quick] [--rounds N] [--skip-python]
   --compile      also time clean builds of the livechat-config crate, per feature set (slow)
   --only compile only the compile rows
+  --only state   only the emulator's rows (writes with a state database, reads beside listings, deliveries)
   --quick        small workloads, for a look while developing
   --rounds N     rounds per ratio (default 7, quick 3)
   --skip-python  leave out the lc-sdk-python comparison";
@@ -17,6 +19,8 @@ struct Options {
     compile: bool,
     /// Only the compile rows: the runtime rows take minutes and do not change with them.
     compile_only: bool,
+    /// Only the emulator's state rows.
+    state_only: bool,
     python: bool,
 }
 
@@ -29,6 +33,7 @@ fn options() -> Result<Options, String> {
     };
     let mut compile = false;
     let mut compile_only = false;
+    let mut state_only = false;
     let mut python = true;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -41,7 +46,8 @@ fn options() -> Result<Options, String> {
                     compile = true;
                     compile_only = true;
                 }
-                _ => return Err(format!("--only takes `compile`\n{USAGE}")),
+                Some("state") => state_only = true,
+                _ => return Err(format!("--only takes `compile` or `state`\n{USAGE}")),
             },
             "--rounds" => {
                 sizes.rounds = it
@@ -57,6 +63,7 @@ fn options() -> Result<Options, String> {
         sizes,
         compile,
         compile_only,
+        state_only,
         python,
     })
 }
@@ -85,7 +92,21 @@ fn main() -> ExitCode {
     };
     let sizes = &options.sizes;
     let mut table = Vec::new();
-    if !options.compile_only {
+    if options.state_only || !options.compile_only {
+        runtime.block_on(async {
+            eprintln!("emulator state…");
+            table.extend(state_rows::writes(sizes).await);
+            table.push(row(
+                "Emulator reads",
+                state_rows::reads_beside_a_large_listing(sizes).await,
+            ));
+            table.push(row(
+                "Emulator webhook deliveries",
+                delivery_rows::latency(sizes).await,
+            ));
+        });
+    }
+    if !options.compile_only && !options.state_only {
         runtime.block_on(async {
             eprintln!("overhead…");
             table.push(row("SDK overhead", rows::overhead(sizes).await));

@@ -5,7 +5,7 @@
 //! per change, naming actions, fields and enum values verbatim so it can be searched.
 
 use crate::names;
-use crate::spec::{Action, Constraint, Field, Limits, Response, Spec, TypeDef};
+use crate::spec::{Action, Constraint, Field, Limits, Payload, Response, Spec, TypeDef};
 use crate::type_expr::TypeExpr;
 use std::collections::HashSet;
 use std::fmt::{self, Write};
@@ -20,6 +20,8 @@ pub struct SpecDiff {
     /// Error types added and removed.
     pub errors_added: Vec<String>,
     pub errors_removed: Vec<String>,
+    /// Typed webhooks (`webhooks.events`) added, removed, or whose payload shape changed.
+    pub webhooks: SectionDiff,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -28,6 +30,12 @@ pub struct SectionDiff {
     pub added: Vec<String>,
     pub removed: Vec<String>,
     pub changed: Vec<ItemDiff>,
+}
+
+impl SectionDiff {
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -91,6 +99,7 @@ impl SpecDiff {
             && self.types == TypesDiff::default()
             && self.errors_added.is_empty()
             && self.errors_removed.is_empty()
+            && self.webhooks.is_empty()
     }
 
     /// The text rendering; `no changes` when there are none.
@@ -111,7 +120,7 @@ pub fn diff(old: &Spec, new: &Spec) -> SpecDiff {
     let sections = section_names
         .into_iter()
         .map(|name| cx.section(name))
-        .filter(|s| !s.added.is_empty() || !s.removed.is_empty() || !s.changed.is_empty())
+        .filter(|s| !s.is_empty())
         .collect();
     let (errors_added, errors_removed) = added_removed(
         old.errors.iter().map(|e| e.kind.clone()).collect(),
@@ -122,6 +131,57 @@ pub fn diff(old: &Spec, new: &Spec) -> SpecDiff {
         types: cx.types(),
         errors_added,
         errors_removed,
+        webhooks: webhooks(old, new),
+    }
+}
+
+/// The webhooks of a spec, each with its payload's shape in words.
+fn webhook_payloads(spec: &Spec) -> Vec<(String, String)> {
+    let events = spec.webhooks.iter().flat_map(|w| &w.events);
+    events
+        .map(|e| {
+            let shape = match &e.payload {
+                Payload::Type { ty } => ty.clone(),
+                Payload::Fields { fields } => {
+                    let list: Vec<String> = fields
+                        .iter()
+                        .map(|f| format!("{}: {}", f.name, field_summary(f)))
+                        .collect();
+                    format!("{{{}}}", list.join(", "))
+                }
+                Payload::Partial { partial, required } => {
+                    format!("{partial}, only {} required", required.join(", "))
+                }
+            };
+            (e.action.clone(), shape)
+        })
+        .collect()
+}
+
+fn webhooks(old: &Spec, new: &Spec) -> SectionDiff {
+    let (old, new) = (webhook_payloads(old), webhook_payloads(new));
+    let names = |list: &[(String, String)]| list.iter().map(|(a, _)| a.clone()).collect();
+    let (added, removed) = added_removed(names(&old), names(&new));
+    let changed = new
+        .iter()
+        .filter_map(|(action, shape)| {
+            let (_, before) = old.iter().find(|(a, _)| a == action)?;
+            (before != shape).then(|| ItemDiff {
+                name: action.clone(),
+                changes: vec![Change::Changed {
+                    path: action.clone(),
+                    what: "payload",
+                    old: before.clone(),
+                    new: shape.clone(),
+                }],
+            })
+        })
+        .collect();
+    SectionDiff {
+        name: "Webhooks".to_string(),
+        added,
+        removed,
+        changed,
     }
 }
 
@@ -696,6 +756,16 @@ impl fmt::Display for SpecDiff {
             for name in &self.errors_removed {
                 writeln!(f, "- {name}")?;
             }
+        }
+        if !self.webhooks.is_empty() {
+            heading(f, &self.webhooks.name)?;
+            for name in &self.webhooks.added {
+                writeln!(f, "+ {name}")?;
+            }
+            for name in &self.webhooks.removed {
+                writeln!(f, "- {name}")?;
+            }
+            write_items(f, &self.webhooks.changed)?;
         }
         Ok(())
     }

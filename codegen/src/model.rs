@@ -28,6 +28,30 @@ pub struct Model {
     pub errors: Vec<ErrorType>,
     pub types: Vec<Type>,
     pub actions: Vec<Action>,
+    pub webhooks: Option<Webhooks>,
+}
+
+/// The webhooks a version types, and the envelope they arrive in.
+#[derive(Debug, Clone)]
+pub struct Webhooks {
+    pub description: String,
+    /// The envelope's object type (`WebhookEnvelope`).
+    pub envelope: String,
+    /// The enum type of the envelope's `action` field (`WebhookAction`).
+    pub action_enum: String,
+    pub events: Vec<WebhookEvent>,
+}
+
+#[derive(Debug, Clone)]
+pub struct WebhookEvent {
+    /// The action on the wire (`agent_created`).
+    pub action: String,
+    pub description: String,
+    /// The Rust type of the payload.
+    pub payload: TypeExpr,
+    /// The payload's own object type (`<Action>Payload`), when the spec defines it in place or
+    /// as a partial copy of another type.
+    pub object: Option<Object>,
 }
 
 #[derive(Debug, Clone)]
@@ -244,6 +268,7 @@ pub fn lower(spec: &spec::Spec, stable: bool) -> Model {
         errors: spec.errors.clone(),
         types: lowered_types,
         actions,
+        webhooks: spec.webhooks.as_ref().map(|w| cx.webhooks(w)),
     }
 }
 
@@ -298,6 +323,58 @@ impl Lowering<'_> {
             format: f.format,
             request_values: f.request_values.clone(),
             may_omit: f.may_omit.clone(),
+        }
+    }
+
+    fn webhooks(&self, spec: &spec::Webhooks) -> Webhooks {
+        let action_enum = self
+            .fields_of(&spec.envelope)
+            .into_iter()
+            .flatten()
+            .find(|f| f.name == "action")
+            .map_or_else(|| "WebhookAction".to_string(), |f| f.ty.clone());
+        let events = spec
+            .events
+            .iter()
+            .map(|event| {
+                let name = names::payload_type(&event.action);
+                let doc = format!(
+                    "The payload of the `{action}` webhook: see [`{enum_name}::{variant}`].",
+                    action = event.action,
+                    enum_name = names::WEBHOOK_EVENT,
+                    variant = names::variant(&event.action),
+                );
+                let object = match &event.payload {
+                    spec::Payload::Type { .. } => None,
+                    spec::Payload::Fields { fields } => Some(self.object(&name, &doc, fields, &[])),
+                    spec::Payload::Partial { partial, required } => {
+                        let fields = self.fields_of(partial).unwrap_or_default();
+                        let mut object = self.object(&name, &doc, fields, &[]);
+                        for field in &mut object.fields {
+                            field.required = required.contains(&field.name);
+                            field.lenient = field.required
+                                && matches!(field.ty, TypeExpr::Array(_) | TypeExpr::Map(_));
+                        }
+                        Some(object)
+                    }
+                };
+                let payload = match (&event.payload, &object) {
+                    (spec::Payload::Type { ty }, _) => resolve(ty),
+                    (_, _) => TypeExpr::Named(name),
+                };
+                WebhookEvent {
+                    action: event.action.clone(),
+                    description: event.description.clone(),
+                    payload,
+                    object,
+                }
+            })
+            .collect();
+        Webhooks {
+            description: spec.description.clone(),
+            envelope: spec.envelope.clone(),
+            action_enum,
+            events,
         }
     }
 

@@ -26,6 +26,16 @@ pub fn response_type(action: &str) -> String {
     format!("{}Response", action.to_upper_camel_case())
 }
 
+pub fn payload_type(action: &str) -> String {
+    format!("{}Payload", action.to_upper_camel_case())
+}
+
+/// The enum of a version's typed webhook payloads.
+pub const WEBHOOK_EVENT: &str = "WebhookEvent";
+
+/// The generated module holding it.
+pub const WEBHOOK_EVENTS_MODULE: &str = "webhook_events";
+
 pub fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }

@@ -19,6 +19,9 @@ pub struct Spec {
     pub errors: Vec<ErrorType>,
     pub types: Vec<TypeDef>,
     pub actions: Vec<Action>,
+    /// The webhooks the platform sends whose payloads the crate types.
+    #[serde(default)]
+    pub webhooks: Option<Webhooks>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -244,4 +247,56 @@ pub struct Examples {
     pub request: Option<Value>,
     pub request_as_published: Option<Value>,
     pub response: Option<Value>,
+}
+
+/// The webhooks a version types (see `spec/README.md`, Webhooks).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Webhooks {
+    pub description: String,
+    /// The object type of a delivery: `secret_key`, `action` and `payload` among its fields.
+    pub envelope: String,
+    #[serde(default)]
+    pub notes: Vec<String>,
+    pub events: Vec<WebhookEvent>,
+}
+
+/// One webhook action and the shape of its payload.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookEvent {
+    /// A value of the envelope's `action` enum.
+    pub action: String,
+    pub description: String,
+    pub payload: Payload,
+    #[serde(default)]
+    pub notes: Vec<String>,
+    #[serde(default)]
+    pub examples: Vec<WebhookExample>,
+}
+
+/// A sample delivery from the reference, as JSON (see the event's notes for any fix).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookExample {
+    pub title: String,
+    pub webhook: Value,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged, deny_unknown_fields)]
+pub enum Payload {
+    /// A type expression: the payload is a value of a spec type as it is.
+    Type {
+        #[serde(rename = "type")]
+        ty: String,
+    },
+    /// An object defined in place, generated as `<Action>Payload`.
+    Fields { fields: Vec<Field> },
+    /// The fields of the object type `partial`, each optional but those in `required`: a
+    /// payload that carries only what changed. Generated as `<Action>Payload`.
+    Partial {
+        partial: String,
+        required: Vec<String>,
+    },
 }

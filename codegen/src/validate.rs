@@ -7,6 +7,8 @@ use crate::type_expr::TypeExpr;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
+mod webhooks;
+
 /// One problem found in a spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SpecError {
@@ -356,6 +358,9 @@ impl Checker<'_> {
     }
 }
 
+/// Modules the generator writes besides one per section.
+const GENERATED_MODULES: [&str; 4] = ["types", "action", "server", names::WEBHOOK_EVENTS_MODULE];
+
 /// Checks that every type reference resolves, names are unique, enum values are non-empty and
 /// every generated Rust name is free.
 pub fn validate(spec: &Spec) -> Result<(), SpecErrors> {
@@ -379,6 +384,12 @@ pub fn validate(spec: &Spec) -> Result<(), SpecErrors> {
     for section in &spec.sections {
         if !sections.insert(section.name.as_str()) {
             c.error(format!("section `{}`", section.name), "defined twice");
+        }
+        if GENERATED_MODULES.contains(&section.name.as_str()) {
+            c.error(
+                format!("section `{}`", section.name),
+                "its module name is taken by the generated code",
+            );
         }
     }
     let mut error_types = BTreeSet::new();
@@ -501,6 +512,11 @@ pub fn validate(spec: &Spec) -> Result<(), SpecErrors> {
     for action in &spec.actions {
         if let Some(paging) = &action.paging {
             c.paging(&format!("action `{}`, paging", action.name), action, paging);
+        }
+    }
+    if let Some(webhooks) = &spec.webhooks {
+        for (rust, owner) in c.webhooks(webhooks) {
+            claim(&mut c, rust, owner);
         }
     }
     if c.errors.is_empty() {

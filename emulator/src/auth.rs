@@ -167,6 +167,11 @@ impl Token {
         format!("{how}  (region {}; {scopes})", self.identity.region)
     }
 
+    /// `true` when `Bearer <token>` would authenticate as this token.
+    pub fn is_bearer(&self, token: &str) -> bool {
+        matches!(&self.secret, Secret::Bearer(mine) if mine == token)
+    }
+
     fn matches(&self, presented: &Secret) -> bool {
         &self.secret == presented
     }

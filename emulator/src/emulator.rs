@@ -4,9 +4,12 @@ use crate::auth::{
     Token, DEFAULT_CLIENT_ID, DEFAULT_PAT, DEFAULT_PAT_ACCOUNT, DEFAULT_TOKEN, FRA_TOKEN,
 };
 use crate::connections::{self, Limits};
-use crate::faults::{Dice, Faults};
+use crate::control::{self, AdminToken, ImportError};
+use crate::deliveries::{Deliveries, DeliveryPolicy};
+use crate::faults::{FaultPlan, FaultRule, FaultState, Faults};
+use crate::journal::{DeliveryRecord, RequestJournal, RequestRecord, DEFAULT_JOURNAL_CAPACITY};
 use crate::persist::Store;
-use crate::server::{lock, read, router, Shared};
+use crate::server::{lock, router, Shared};
 use crate::state::State;
 use crate::versions;
 use livechat_config::{ActionName, Client, Credentials, CustomerBan};
@@ -37,6 +40,32 @@ pub struct EmulatorBuilder {
     idle_timeout: Duration,
     max_connections: Option<usize>,
     customer_bans: Vec<CustomerBan>,
+    control: ControlSettings,
+}
+
+/// The builder's settings of the control plane, journals and deliveries.
+#[derive(Clone, Default)]
+struct ControlSettings {
+    admin_token: Option<AdminToken>,
+    import: Option<serde_json::Value>,
+    rules: Vec<FaultRule>,
+    rate_limited_retry_after: u64,
+    journal_capacity: Option<usize>,
+    delivery_policy: DeliveryPolicy,
+}
+
+/// An imported state holds bot secrets and webhook keys: `Debug` tells only whether there is one.
+impl std::fmt::Debug for ControlSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ControlSettings")
+            .field("admin_token", &self.admin_token)
+            .field("import", &self.import.as_ref().map(|_| "****"))
+            .field("rules", &self.rules)
+            .field("rate_limited_retry_after", &self.rate_limited_retry_after)
+            .field("journal_capacity", &self.journal_capacity)
+            .field("delivery_policy", &self.delivery_policy)
+            .finish()
+    }
 }
 
 /// How long a client may take to send a request's headers, by default.
@@ -59,6 +88,7 @@ impl Default for EmulatorBuilder {
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             max_connections: None,
             customer_bans: Vec::new(),
+            control: ControlSettings::default(),
         }
     }
 }
@@ -171,6 +201,47 @@ impl EmulatorBuilder {
         self
     }
 
+    /// The token of the control plane (`Authorization: Bearer <token>` on `/emulator/…`).
+    /// Default: a random one, printed by the binary at start and given by
+    /// [`Emulator::admin_token`]. It must differ from every API token.
+    pub fn admin_token(mut self, token: impl Into<String>) -> Self {
+        self.control.admin_token = Some(AdminToken::new(token));
+        self
+    }
+
+    /// The license starts from this exported state (`GET /emulator/state`, [`Emulator::export_state`])
+    /// instead of a fresh one or the state file's, and [`Emulator::reset`] goes back to it. An
+    /// invalid state makes [`Self::start`] fail.
+    pub fn import_state(mut self, state: serde_json::Value) -> Self {
+        self.control.import = Some(state);
+        self
+    }
+
+    /// A fault rule from the start (see [`FaultRule`]); more can be set at run time.
+    pub fn fault_rule(mut self, rule: FaultRule) -> Self {
+        self.control.rules.push(rule);
+        self
+    }
+
+    /// The `Retry-After` (seconds) of the 429s of [`Self::rate_limited_share`]. Default 0.
+    pub fn rate_limited_retry_after(mut self, seconds: u64) -> Self {
+        self.control.rate_limited_retry_after = seconds;
+        self
+    }
+
+    /// Entries each journal (requests, webhook deliveries) keeps. Default:
+    /// [`DEFAULT_JOURNAL_CAPACITY`].
+    pub fn journal_capacity(mut self, entries: usize) -> Self {
+        self.control.journal_capacity = Some(entries.max(1));
+        self
+    }
+
+    /// How webhook deliveries are retried. Default: 4 attempts, 500 ms doubling, 5 s each.
+    pub fn delivery_policy(mut self, policy: DeliveryPolicy) -> Self {
+        self.control.delivery_policy = policy;
+        self
+    }
+
     /// Binds and starts serving in the background of the current tokio runtime.
     pub async fn start(self) -> io::Result<Emulator> {
         let seed = self.seed.unwrap_or_else(|| {
@@ -180,13 +251,19 @@ impl EmulatorBuilder {
                 .unwrap_or(0)
         });
         let store = self.state_file.map(Store::open).transpose()?;
-        let mut state = match &store {
+        let loaded = match &store {
             Some(store) => match store.load()? {
                 Some((snapshot, changes)) => versions::replay(snapshot, &changes)
                     .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?,
                 None => State::fresh(seed),
             },
             None => State::fresh(seed),
+        };
+        // An import replaces what the database held; the snapshot taken below saves it.
+        let mut state = match self.control.import {
+            Some(import) => control::parse_state(import, &self.organization_clients)
+                .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?,
+            None => loaded,
         };
         for ban in self.customer_bans {
             if !state.customer_bans.contains(&ban) {
@@ -214,15 +291,38 @@ impl EmulatorBuilder {
             Vec::new()
         };
         tokens.extend(self.tokens);
+        let admin = self.control.admin_token.unwrap_or_else(AdminToken::random);
+        if admin.as_str().is_empty() || tokens.iter().any(|t| t.is_bearer(admin.as_str())) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the admin token must be non-empty and differ from every API token",
+            ));
+        }
+        let mut plan = FaultPlan {
+            rules: self.control.rules,
+            rate_limited_retry_after: self.control.rate_limited_retry_after,
+            ..FaultPlan::default()
+        };
+        plan.set_faults(&self.faults);
+        plan.check()
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        let capacity = self
+            .control
+            .journal_capacity
+            .unwrap_or(DEFAULT_JOURNAL_CAPACITY);
         let shared = Arc::new(Shared {
             tokens,
             region: self.region,
             organization_clients: self.organization_clients,
-            faults: Mutex::new((self.faults, Dice::new(seed))),
+            faults: Mutex::new(FaultState::new(plan, seed)),
+            initial: state.clone(),
             state: RwLock::new(state),
             store,
             diverged: AtomicBool::new(false),
             served: Mutex::new(BTreeMap::new()),
+            journal: RequestJournal::new(capacity),
+            deliveries: Deliveries::start(self.control.delivery_policy, capacity),
+            admin,
         });
         let listener = tokio::net::TcpListener::bind(self.listen).await?;
         let addr = listener.local_addr()?;
@@ -330,9 +430,21 @@ impl Emulator {
         lock(&self.shared.served).values().sum()
     }
 
-    /// Changes the faults from now on.
+    /// Changes the faults from now on; the fault rules stay.
     pub fn set_faults(&self, faults: Faults) {
-        lock(&self.shared.faults).0 = faults;
+        lock(&self.shared.faults).plan.set_faults(&faults);
+    }
+
+    /// Replaces all faults, rules included (as `PUT /emulator/faults`). A plan that cannot be
+    /// used (a share over 1, a status that is neither 429 nor 5xx, an unknown action) is refused
+    /// and the faults stay as they were.
+    pub fn set_fault_plan(&self, plan: FaultPlan) -> Result<(), String> {
+        self.shared.set_fault_plan(plan).map_err(|f| f.message)
+    }
+
+    /// The faults in force, with what is left of each `next` count.
+    pub fn fault_plan(&self) -> FaultPlan {
+        lock(&self.shared.faults).plan.clone()
     }
 
     /// Where a JSON state file of an earlier emulator was kept when this one migrated it into a
@@ -346,7 +458,52 @@ impl Emulator {
 
     /// The whole state as JSON, as the state database's snapshots hold it.
     pub fn state_json(&self) -> serde_json::Value {
-        serde_json::to_value(&*read(&self.shared.state)).unwrap_or_default()
+        self.export_state()
+    }
+
+    /// The token of the control plane (`/emulator/…`).
+    pub fn admin_token(&self) -> &str {
+        self.shared.admin.as_str()
+    }
+
+    /// Back to the starting state (a fresh license, or the state imported or loaded at start).
+    /// With a state file, an error means it could not be saved and nothing changed.
+    pub fn reset(&self) -> io::Result<()> {
+        self.shared.reset().map_err(|f| io::Error::other(f.message))
+    }
+
+    /// The whole license state as JSON: a snapshot for [`Self::import_state`].
+    pub fn export_state(&self) -> serde_json::Value {
+        self.shared.export_state()
+    }
+
+    /// Replaces the license state with an exported one. An invalid state is refused with the
+    /// reason and changes nothing.
+    pub fn import_state(&self, state: serde_json::Value) -> Result<(), ImportError> {
+        self.shared
+            .import_state(state)
+            .map_err(|f| ImportError(f.message))
+    }
+
+    /// The API requests received, oldest first (the last [`DEFAULT_JOURNAL_CAPACITY`]), only
+    /// those to `action` when given.
+    pub fn requests(&self, action: Option<&str>) -> Vec<RequestRecord> {
+        self.shared.journal.list(action)
+    }
+
+    /// Empties the journal of requests; returns how many entries it held.
+    pub fn clear_requests(&self) -> usize {
+        self.shared.journal.clear()
+    }
+
+    /// The webhook deliveries made, oldest first, with their attempts.
+    pub fn webhook_deliveries(&self) -> Vec<DeliveryRecord> {
+        self.shared.deliveries.list()
+    }
+
+    /// Empties the journal of webhook deliveries; returns how many entries it held.
+    pub fn clear_webhook_deliveries(&self) -> usize {
+        self.shared.deliveries.clear()
     }
 
     /// Stops accepting connections, lets requests in flight finish, and returns.

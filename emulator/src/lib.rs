@@ -30,12 +30,16 @@
 mod auth;
 mod clock;
 mod connections;
+mod control;
+mod deliveries;
 mod emulator;
 mod error;
 mod faults;
 mod handlers;
+mod journal;
 mod openapi;
 mod persist;
+mod secrets;
 mod server;
 mod state;
 mod versions;
@@ -44,10 +48,15 @@ pub use auth::{
     all_scopes, Token, BOT_TOKEN_SCOPES, DEFAULT_CLIENT_ID, DEFAULT_PAT, DEFAULT_PAT_ACCOUNT,
     DEFAULT_TOKEN, FRA_TOKEN,
 };
+pub use control::ImportError;
+pub use deliveries::DeliveryPolicy;
 pub use emulator::{
     default_tokens, Emulator, EmulatorBuilder, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
 };
-pub use faults::Faults;
+pub use faults::{FaultPlan, FaultRule, Faults};
 pub use handlers::{PER_ACTION_LIMIT, TEMPLATE_LIMIT};
+pub use journal::{
+    Attempt, DeliveryRecord, DeliveryStatus, RequestRecord, DEFAULT_JOURNAL_CAPACITY,
+};
 pub use state::{ORGANIZATION_ID, OWNER_ID, TEST_NAMESPACE};
 pub use versions::SERVED as VERSIONS;

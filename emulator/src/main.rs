@@ -50,6 +50,13 @@ struct Args {
     /// time does not count).
     #[arg(long, default_value_t = DEFAULT_IDLE_TIMEOUT.as_millis() as u64)]
     idle_timeout_ms: u64,
+    /// Start from this state (a JSON export of `GET /emulator/state`); `POST /emulator/reset`
+    /// goes back to it. With --state, it replaces the state file's contents.
+    #[arg(long, value_name = "FILE")]
+    import: Option<PathBuf>,
+    /// The control plane's admin token (default: a random one, printed at start).
+    #[arg(long, value_name = "TOKEN")]
+    admin_token: Option<String>,
     /// Most connections open at once; more wait until one closes. Default: 512, or fewer when
     /// the descriptor limit (ulimit -n) is lower.
     #[arg(long)]
@@ -112,6 +119,24 @@ async fn main() -> ExitCode {
     if let Some(path) = &args.state {
         builder = builder.state_file(path);
     }
+    if let Some(path) = &args.import {
+        let imported = std::fs::read(path)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| serde_json::from_slice(&bytes).map_err(|e| e.to_string()));
+        match imported {
+            Ok(state) => builder = builder.import_state(state),
+            Err(e) => {
+                eprintln!(
+                    "livechat-config-emulator: cannot import {}: {e}",
+                    path.display()
+                );
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    if let Some(token) = args.admin_token {
+        builder = builder.admin_token(token);
+    }
     let emulator = match builder.start().await {
         Ok(emulator) => emulator,
         Err(e) => {
@@ -138,6 +163,12 @@ async fn main() -> ExitCode {
     println!("organization id: {ORGANIZATION_ID}");
     let clients: Vec<&str> = emulator.organization_client_ids().collect();
     println!("organization client ids: {}", clients.join(", "));
+    // The one place the admin token is ever written out.
+    println!(
+        "control plane: {}/emulator/  (Authorization: Bearer {})",
+        emulator.base_url(),
+        emulator.admin_token()
+    );
     println!("accepted tokens:");
     for token in emulator.tokens() {
         println!("  {}", token.describe());

@@ -6,9 +6,12 @@
 use crate::auth::{self, Identity, Token};
 use crate::clock;
 use crate::connections::Busy;
+use crate::control::{self, AdminToken};
+use crate::deliveries::{self, Before, Deliveries};
 use crate::error::Failure;
-use crate::faults::{Dice, Faults, Injected};
+use crate::faults::FaultState;
 use crate::handlers::{self, Access, Ctx};
+use crate::journal::RequestJournal;
 use crate::persist::{Caller, Change, Store};
 use crate::state::State;
 use crate::versions::{self, VersionedAction, VersionedRequest};
@@ -27,7 +30,7 @@ pub struct Shared {
     pub region: String,
     /// The Client IDs of the license's organization: the only valid `owner_client_id`s.
     pub organization_clients: BTreeSet<String>,
-    pub faults: Mutex<(Faults, Dice)>,
+    pub faults: Mutex<FaultState>,
     /// Lookups share it; changes hold it alone.
     pub state: RwLock<State>,
     pub store: Option<Store>,
@@ -35,6 +38,11 @@ pub struct Shared {
     pub diverged: AtomicBool,
     /// Calls received per action name, whatever their version.
     pub served: Mutex<BTreeMap<&'static str, u64>>,
+    /// What `POST /emulator/reset` goes back to.
+    pub initial: State,
+    pub journal: RequestJournal,
+    pub deliveries: Deliveries,
+    pub admin: AdminToken,
 }
 
 /// A handler never panics while holding a lock, but a poisoned lock must not take the whole
@@ -54,15 +62,29 @@ pub fn write<T>(lock: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// The largest API request body, as axum's default limit had it.
+const API_BODY_LIMIT: usize = 2 * 1024 * 1024;
+
 pub fn router(shared: Arc<Shared>) -> axum::Router {
     crate::openapi::routes().fallback(
         move |method: Method,
               uri: Uri,
               headers: HeaderMap,
               busy: Option<Extension<Arc<Busy>>>,
-              body: Bytes| {
+              body: axum::body::Body| {
             let shared = shared.clone();
             async move {
+                let limit = if control::is_control(uri.path()) {
+                    control::BODY_LIMIT
+                } else {
+                    API_BODY_LIMIT
+                };
+                let Ok(body) = axum::body::to_bytes(body, limit).await else {
+                    let failure = Failure::validation(format!(
+                        "the body is over {limit} bytes or did not arrive whole"
+                    ));
+                    return failure_reply(&failure, 413).into_response();
+                };
                 // The body is in: from here on the wait is the emulator's, not the client's.
                 let _busy = busy.map(|Extension(busy)| busy.enter());
                 shared.serve(method, uri, headers, body).await
@@ -71,12 +93,40 @@ pub fn router(shared: Arc<Shared>) -> axum::Router {
     )
 }
 
-fn json_reply(status: u16, body: Vec<u8>) -> Response {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+/// An answer to an API call, kept as bytes until the journal has seen it.
+struct Reply {
+    status: u16,
+    retry_after: Option<u64>,
+    body: Vec<u8>,
 }
 
-fn failure_reply(failure: &Failure, status: u16) -> Response {
+impl Reply {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = (
+            status,
+            [(header::CONTENT_TYPE, "application/json")],
+            self.body,
+        )
+            .into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, seconds.into());
+        }
+        response
+    }
+}
+
+fn json_reply(status: u16, body: Vec<u8>) -> Reply {
+    Reply {
+        status,
+        retry_after: None,
+        body,
+    }
+}
+
+fn failure_reply(failure: &Failure, status: u16) -> Reply {
     json_reply(status, failure.body().to_string().into_bytes())
 }
 
@@ -92,7 +142,35 @@ fn route(path: &str) -> Result<VersionedAction, Failure> {
 }
 
 impl Shared {
-    async fn serve(&self, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+    async fn serve(
+        self: &Arc<Self>,
+        method: Method,
+        uri: Uri,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Response {
+        if control::is_control(uri.path()) {
+            return self.control(&method, uri.path(), uri.query(), &headers, &body);
+        }
+        let started = std::time::Instant::now();
+        let reply = self.answer(method, &uri, &headers, &body).await;
+        self.journal.record(
+            uri.path(),
+            reply.status,
+            started.elapsed(),
+            &body,
+            &reply.body,
+        );
+        reply.into_response()
+    }
+
+    async fn answer(
+        self: &Arc<Self>,
+        method: Method,
+        uri: &Uri,
+        headers: &HeaderMap,
+        body: &Bytes,
+    ) -> Reply {
         let action = match route(uri.path()) {
             Ok(action) => action,
             Err(failure) => return failure_reply(&failure, failure.status()),
@@ -102,28 +180,30 @@ impl Shared {
             return failure_reply(&failure, 405);
         }
         *lock(&self.served).entry(action.name()).or_default() += 1;
-        let (latency, injected) = {
-            let mut faults = lock(&self.faults);
-            let (config, dice) = &mut *faults;
-            (config.latency, dice.roll(config))
-        };
+        let (latency, fault) = lock(&self.faults).draw(action.name());
         if !latency.is_zero() {
             tokio::time::sleep(latency).await;
         }
-        match injected {
-            Some(Injected::RateLimited) => {
-                let failure = Failure::new(ErrorKind::TooManyRequests, "Too many requests");
-                return failure_reply(&failure, 429);
-            }
-            Some(Injected::ServerError) => {
-                let failure = Failure::internal("Internal server error");
-                return failure_reply(&failure, 503);
-            }
-            None => {}
+        if let Some(fault) = fault {
+            let failure = if fault.status == 429 {
+                Failure::new(ErrorKind::TooManyRequests, "Too many requests")
+            } else {
+                Failure::internal("Internal server error")
+            };
+            let mut reply = failure_reply(&failure, fault.status);
+            reply.retry_after = fault.retry_after;
+            return reply;
         }
-        match self.call(action, &headers, &body) {
-            Ok(bytes) => json_reply(200, bytes),
-            Err(failure) => failure_reply(&failure, failure.status()),
+        // Handling is CPU work, long for a lookup of a large license: on a blocking thread it
+        // leaves the async workers free to take the other calls.
+        let (shared, headers, body) = (Arc::clone(self), headers.clone(), body.clone());
+        match tokio::task::spawn_blocking(move || shared.call(action, &headers, &body)).await {
+            Ok(Ok(bytes)) => json_reply(200, bytes),
+            Ok(Err(failure)) => failure_reply(&failure, failure.status()),
+            Err(stopped) => {
+                let failure = Failure::internal(format!("the handler stopped: {stopped}"));
+                failure_reply(&failure, 500)
+            }
         }
     }
 
@@ -160,12 +240,21 @@ impl Shared {
             region: &self.region,
             organization_clients: &self.organization_clients,
         };
-        let value = if action.changes_state() {
+        let (value, outgoing) = if action.changes_state() {
             let mut state = write(&self.state);
-            self.change(action, request, &ctx, body, &mut state)?
+            // Payloads show objects as the API's own lookups answer them.
+            let look =
+                |state: &State, request| handlers::handle(request, &ctx, Access::Read(state)).ok();
+            let before = Before::capture(action.name(), &mut |r| look(&state, r));
+            let value = self.change(action, request, &ctx, body, &mut state)?;
+            let outgoing =
+                deliveries::of_change(action.name(), body, &value, before, &who, &state, &look);
+            (value, outgoing)
         } else {
-            request.handle(&ctx, Access::Read(&read(&self.state)))?
+            let value = request.handle(&ctx, Access::Read(&read(&self.state)))?;
+            (value, Vec::new())
         };
+        self.deliveries.send(outgoing);
         let bytes = serde_json::to_vec(&value).map_err(|e| Failure::internal(e.to_string()))?;
         action.check_response(&bytes).map_err(|e| {
             Failure::internal(format!(

@@ -1,14 +1,17 @@
 //! A webhook receiver (axum) that accepts a delivery only when it carries the secret key the
-//! webhook was registered with.
+//! webhook was registered with, and then works with its typed payload.
 //!
 //! LiveChat POSTs each delivery as JSON in the general webhook format (`webhook_id`,
-//! `secret_key`, `action`, `organization_id`, `payload`, `additional_data`).
-//! [`webhook::verify`] parses the body and compares its `secret_key` in constant time; the
-//! receiver answers 200 for a verified delivery, 401 for a wrong key and 400 for a body that is
-//! not a delivery.
+//! `secret_key`, `action`, `organization_id`, `payload`, `requester`, `additional_data`).
+//! [`webhook::verify`] parses the body, compares its `secret_key` in constant time and types
+//! the payload by its action ([`WebhookEvent`]); the receiver answers 200 for a verified
+//! delivery, 401 for a wrong key and 400 for a body that is not a delivery (or whose payload is
+//! not the documented one). [`handle`] is what an application does with one verified delivery.
 //!
-//! The emulator does not send webhooks, so after registering one this example posts
-//! deliveries to its own receiver: a genuine one, a forged one and a broken one.
+//! End to end: the receiver is registered as a license webhook on the emulator, an agent is
+//! created through the sdk, and the emulator delivers `agent_created` to the receiver, which
+//! verifies it and hands over the typed agent. A forged and a truncated delivery, posted by
+//! hand, are refused.
 //!
 //! `cargo run --example webhook_receiver`
 
@@ -19,8 +22,8 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use axum::Router;
 use livechat_config::webhook::{self, Delivery, WebhookError};
-use livechat_config::{WebhookAction, WebhookType};
-use livechat_config_emulator::{Emulator, DEFAULT_CLIENT_ID, ORGANIZATION_ID};
+use livechat_config::{WebhookAction, WebhookEvent, WebhookType};
+use livechat_config_emulator::{Emulator, DEFAULT_CLIENT_ID};
 use serde_json::json;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -50,6 +53,49 @@ async fn receive(State(receiver): State<Receiver>, body: Bytes) -> StatusCode {
         Err(WebhookError::NoSecret) => StatusCode::INTERNAL_SERVER_ERROR,
         Err(_) => StatusCode::BAD_REQUEST,
     }
+}
+
+/// What the application does with one verified delivery: here, one line about it.
+pub fn handle(delivery: &Delivery) -> String {
+    let by = delivery
+        .requester
+        .as_ref()
+        .and_then(|r| r.user_id.as_deref())
+        .unwrap_or("the system");
+    let what = match &delivery.event {
+        WebhookEvent::AgentCreated(agent) => format!(
+            "new agent {} ({}, {})",
+            agent.id,
+            agent.name,
+            agent.job_title.as_deref().unwrap_or("no job title")
+        ),
+        WebhookEvent::AgentDeleted(agent) => format!("agent {} deleted", agent.id),
+        WebhookEvent::GroupCreated(group) => format!("new group {} ({})", group.id, group.name),
+        WebhookEvent::TagCreated(tag) => format!("new tag {}", tag.name),
+        // A webhook this application has no use for, or one this crate does not type.
+        other => format!("{} (not handled)", other.action()),
+    };
+    format!("{what}, by {by}, from webhook {}", delivery.webhook_id)
+}
+
+/// The deliveries accepted so far, once there are `count` of them or 5 seconds have passed.
+async fn wait_for_deliveries(receiver: &Receiver, count: usize) -> Vec<Delivery> {
+    for _ in 0..500 {
+        let accepted = receiver
+            .accepted
+            .lock()
+            .map(|a| a.clone())
+            .unwrap_or_default();
+        if accepted.len() >= count {
+            return accepted;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    receiver
+        .accepted
+        .lock()
+        .map(|a| a.clone())
+        .unwrap_or_default()
 }
 
 /// Runs the example, printing each step to `out`, and returns the emulator with the state the
@@ -85,39 +131,44 @@ pub async fn run(out: &mut impl Write) -> Result<Emulator> {
         .await?;
     writeln!(out, "registered webhook {} for agent_created", webhook.id)?;
 
-    // The event the webhook is about.
+    // The change the webhook is about: the emulator delivers it in the background.
     client
         .create_agent("smith@example.com", "Agent Smith")
         .job_title("Support")
         .await?;
     writeln!(out, "created agent smith@example.com")?;
+    let delivered = wait_for_deliveries(&receiver, 1).await;
+    for delivery in &delivered {
+        writeln!(out, "delivered {}: {}", delivery.action, handle(delivery))?;
+    }
+    for record in emulator.webhook_deliveries() {
+        let statuses: Vec<String> = record
+            .attempts
+            .iter()
+            .map(|a| a.status.map_or("no answer".into(), |s| s.to_string()))
+            .collect();
+        writeln!(
+            out,
+            "the emulator's journal: {} to {}, attempts: {}",
+            record.action,
+            record.url,
+            statuses.join(", ")
+        )?;
+    }
 
-    // What LiveChat would send for it, in the reference's general webhook format...
-    let genuine = json!({
-        "webhook_id": webhook.id,
-        "secret_key": SECRET,
-        "action": "agent_created",
-        "organization_id": ORGANIZATION_ID,
-        "payload": {
-            "id": "smith@example.com",
-            "name": "Agent Smith",
-            "job_title": "Support"
-        },
-        "additional_data": {}
-    });
-    // ...the same delivery from someone who does not know the secret...
-    let mut forged = genuine.clone();
+    // The same delivery from someone who does not know the secret, and a body cut short.
+    let Some(genuine) = delivered.first() else {
+        return Err("no delivery arrived".into());
+    };
+    let mut forged = serde_json::to_value(&genuine.envelope)?;
     forged["secret_key"] = json!("guessed-secret");
     forged["payload"]["id"] = json!("mallory@example.com");
-    // ...and a body cut short on the way.
-    let genuine_bytes = serde_json::to_vec(&genuine)?;
-    let broken = genuine_bytes[..genuine_bytes.len() / 2].to_vec();
-
+    let forged = serde_json::to_vec(&forged)?;
+    let truncated = forged[..forged.len() / 2].to_vec();
     let http = reqwest::Client::new();
     for (label, body) in [
-        ("genuine delivery", genuine_bytes.clone()),
-        ("forged delivery", serde_json::to_vec(&forged)?),
-        ("truncated body", broken),
+        ("forged delivery", forged.clone()),
+        ("truncated body", truncated),
     ] {
         let response = http
             .post(&url)
@@ -127,27 +178,11 @@ pub async fn run(out: &mut impl Write) -> Result<Emulator> {
             .await?;
         writeln!(out, "{label}: HTTP {}", response.status())?;
     }
-
-    // Only the genuine delivery got through, typed.
-    let accepted = receiver
-        .accepted
-        .lock()
-        .map(|a| a.clone())
-        .unwrap_or_default();
-    for delivery in &accepted {
-        writeln!(
-            out,
-            "accepted {} from webhook {}: agent {} ({})",
-            delivery.action.as_str(),
-            delivery.webhook_id,
-            delivery.payload["id"].as_str().unwrap_or("?"),
-            delivery.payload["name"].as_str().unwrap_or("?"),
-        )?;
-    }
-    writeln!(out, "{} of 3 deliveries accepted", accepted.len())?;
+    let accepted = receiver.accepted.lock().map_or(0, |a| a.len());
+    writeln!(out, "{accepted} of 3 deliveries accepted")?;
 
     // verify can be called directly too, e.g. in a unit test of a receiver.
-    match webhook::verify(&serde_json::to_vec(&forged)?, SECRET) {
+    match webhook::verify(&forged, SECRET) {
         Err(e) => writeln!(out, "verify(forged): {e}")?,
         Ok(_) => writeln!(out, "verify(forged): accepted?!")?,
     }

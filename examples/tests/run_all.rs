@@ -318,11 +318,11 @@ async fn webhook_receiver() {
         "webhook_receiver",
         &text,
         &[
-            "genuine delivery: HTTP 200 OK",
+            "delivered agent_created: new agent smith@example.com (Agent Smith, Support), \
+             by owner@example.com, from webhook",
+            "attempts: 200",
             "forged delivery: HTTP 401 Unauthorized",
             "truncated body: HTTP 400 Bad Request",
-            "accepted agent_created from webhook",
-            "agent smith@example.com (Agent Smith)",
             "1 of 3 deliveries accepted",
             "verify(forged): the webhook's secret_key does not match",
         ],

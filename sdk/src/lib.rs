@@ -121,9 +121,10 @@
 //! # }
 //! ```
 //!
-//! **Webhooks.** [`webhook::verify`] parses a delivery and checks its `secret_key` in constant
-//! time; `register_webhook` requests are checked against the reference's filter rules before
-//! they are sent.
+//! **Webhooks.** [`webhook::verify`] parses a delivery, checks its `secret_key` in constant
+//! time and types its payload as a [`WebhookEvent`] (the 16 license-configuration webhooks,
+//! `Other` for the rest); `register_webhook` requests are checked against the reference's filter
+//! rules before they are sent.
 //!
 //! **Dynamic use.** [`Action`] lists every action with its scopes, batch twin and read-only flag,
 //! and decodes request and response bodies by action name.

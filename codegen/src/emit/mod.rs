@@ -6,6 +6,7 @@ mod example;
 mod objects;
 pub mod openapi;
 mod server;
+mod webhooks;
 
 use crate::model::{Field, Model, Type};
 use crate::names;
@@ -54,6 +55,16 @@ pub fn generate(model: &Model) -> Vec<File> {
             body,
         ));
         mods.push(section.name.clone());
+    }
+
+    if let Some(hooks) = &model.webhooks {
+        files.push(file(
+            &format!("{}.rs", names::WEBHOOK_EVENTS_MODULE),
+            "Webhooks: the typed payloads of the deliveries this version describes, and \
+             `WebhookEvent`.",
+            webhooks::webhook_events(model, hooks),
+        ));
+        mods.push(names::WEBHOOK_EVENTS_MODULE.to_string());
     }
 
     files.push(file(

@@ -23,6 +23,8 @@ pub mod webhooks;
 pub use webhooks::*;
 pub mod other;
 pub use other::*;
+pub mod webhook_events;
+pub use webhook_events::*;
 pub mod action;
 pub use action::*;
 #[cfg(feature = "server")]

@@ -52,6 +52,8 @@ pub mod translations;
 pub use translations::*;
 pub mod other;
 pub use other::*;
+pub mod webhook_events;
+pub use webhook_events::*;
 pub mod action;
 pub use action::*;
 #[cfg(feature = "server")]

@@ -3512,6 +3512,9 @@ pub struct WebhookEnvelope {
     pub organization_id: String,
     /// The webhook payload.
     pub payload: ::serde_json::Value,
+    /// Who triggered the webhook: user_id, account_id and client_id. Every sample of the webhooks reference's Configuration section carries it; the general webhook format does not list it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requester: Option<WebhookRequester>,
     /// Additional data arriving with the webhook.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_data: Option<WebhookEnvelopeAdditionalData>,
@@ -3531,8 +3534,14 @@ impl WebhookEnvelope {
             action,
             organization_id: organization_id.into(),
             payload,
+            requester: None,
             additional_data: None,
         }
+    }
+    /// Who triggered the webhook: user_id, account_id and client_id. Every sample of the webhooks reference's Configuration section carries it; the general webhook format does not list it.
+    pub fn requester(mut self, requester: WebhookRequester) -> Self {
+        self.requester = Some(requester);
+        self
     }
     /// Additional data arriving with the webhook.
     pub fn additional_data(
@@ -3551,6 +3560,7 @@ impl ::std::fmt::Debug for WebhookEnvelope {
             .field("action", &self.action)
             .field("organization_id", &self.organization_id)
             .field("payload", &self.payload)
+            .field("requester", &self.requester)
             .field("additional_data", &self.additional_data)
             .finish()
     }
@@ -3558,6 +3568,7 @@ impl ::std::fmt::Debug for WebhookEnvelope {
 impl crate::validate::Validate for WebhookEnvelope {
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("action", &self.action);
+        v.field("requester", &self.requester);
         v.field("additional_data", &self.additional_data);
     }
 }
@@ -3612,6 +3623,206 @@ impl WebhookEnvelopeAdditionalData {
     }
 }
 impl crate::validate::Validate for WebhookEnvelopeAdditionalData {}
+/// Who triggered a webhook: the requester property of the Configuration webhooks (v3.6 changelog: "The property contains details of who triggered the webhook: user_id, client_id and account_id"). Each is optional: a change made by an application without a user, or by the system, need not name all three.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct WebhookRequester {
+    /// The ID of the user (agent e-mail) whose action triggered the webhook.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// The account ID of that user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    /// The Client ID of the application that made the change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+}
+impl WebhookRequester {
+    /// An empty `WebhookRequester`; set fields with the builder methods.
+    pub fn new() -> Self {
+        Self {
+            user_id: None,
+            account_id: None,
+            client_id: None,
+        }
+    }
+    /// The ID of the user (agent e-mail) whose action triggered the webhook.
+    pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
+        self.user_id = Some(user_id.into());
+        self
+    }
+    /// The account ID of that user.
+    pub fn account_id(mut self, account_id: impl Into<String>) -> Self {
+        self.account_id = Some(account_id.into());
+        self
+    }
+    /// The Client ID of the application that made the change.
+    pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
+        self.client_id = Some(client_id.into());
+        self
+    }
+}
+impl crate::validate::Validate for WebhookRequester {}
+/// What happened to an auto access rule in an auto_accesses_updated webhook.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum AutoAccessChangeStatus {
+    /// `added`: The rule was added: its full state, including empty fields.
+    Added,
+    /// `updated`: The rule was updated (or moved, so its next_id changed): only the updated properties.
+    Updated,
+    /// `deleted`: The rule was deleted: its id confirms the deletion.
+    Deleted,
+    /// A value this version of the crate does not know, kept as the server sent it.
+    Other(String),
+}
+impl AutoAccessChangeStatus {
+    /// Every value the reference documents, in its order.
+    pub const KNOWN: &'static [AutoAccessChangeStatus] = &[
+        Self::Added,
+        Self::Updated,
+        Self::Deleted,
+    ];
+    /// The value as it is on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Added => "added",
+            Self::Updated => "updated",
+            Self::Deleted => "deleted",
+            Self::Other(value) => value,
+        }
+    }
+    /// `false` for [`Self::Other`].
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Other(_))
+    }
+}
+impl From<&str> for AutoAccessChangeStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "added" => Self::Added,
+            "updated" => Self::Updated,
+            "deleted" => Self::Deleted,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+/// Only the documented values: for input that must be right before it reaches the
+/// server (a file being imported). Answers take the lenient `From<&str>` path.
+impl ::std::str::FromStr for AutoAccessChangeStatus {
+    type Err = crate::validate::UnknownValue;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match Self::from(value) {
+            Self::Other(value) => {
+                Err(
+                    crate::validate::UnknownValue::new(
+                        "AutoAccessChangeStatus",
+                        value,
+                        Self::KNOWN.iter().map(Self::as_str),
+                    ),
+                )
+            }
+            known => Ok(known),
+        }
+    }
+}
+impl ::std::fmt::Display for AutoAccessChangeStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for AutoAccessChangeStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AutoAccessChangeStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
+    }
+}
+impl crate::validate::Validate for AutoAccessChangeStatus {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        if let Self::Other(value) = self {
+            v.unknown_value(
+                "AutoAccessChangeStatus",
+                value,
+                Self::KNOWN.iter().map(Self::as_str),
+            );
+        }
+    }
+}
+/// One auto access rule changed by adding, updating or deleting a rule, as the auto_accesses_updated webhook sends it: an added rule in full, an updated one with only its updated properties, a deleted one by its id.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct AutoAccessChange {
+    /// Auto access ID
+    pub id: String,
+    /// added, updated or deleted.
+    pub status: AutoAccessChangeStatus,
+    /// Description of the auto access
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Destination access
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access: Option<Access>,
+    /// Conditions to check
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conditions: Option<Conditions>,
+    /// ID of the next auto access on the list; empty for the last element of the list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_id: Option<String>,
+}
+impl AutoAccessChange {
+    /// A `AutoAccessChange` with its required fields: `id`, `status`.
+    pub fn new(id: impl Into<String>, status: AutoAccessChangeStatus) -> Self {
+        Self {
+            id: id.into(),
+            status,
+            description: None,
+            access: None,
+            conditions: None,
+            next_id: None,
+        }
+    }
+    /// Description of the auto access
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+    /// Destination access
+    pub fn access(mut self, access: Access) -> Self {
+        self.access = Some(access);
+        self
+    }
+    /// Conditions to check
+    pub fn conditions(mut self, conditions: Conditions) -> Self {
+        self.conditions = Some(conditions);
+        self
+    }
+    /// ID of the next auto access on the list; empty for the last element of the list.
+    pub fn next_id(mut self, next_id: impl Into<String>) -> Self {
+        self.next_id = Some(next_id.into());
+        self
+    }
+}
+impl crate::validate::Validate for AutoAccessChange {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("status", &self.status);
+        v.field("access", &self.access);
+        v.field("conditions", &self.conditions);
+    }
+    #[cfg(feature = "server")]
+    fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
+        v.json_field::<Access>(value, "access");
+        v.json_field::<Conditions>(value, "conditions");
+    }
+}
 /// A communication channel of your LiveChat product (the response of List Channels is an array of the channel objects).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]

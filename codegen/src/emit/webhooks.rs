@@ -1,0 +1,166 @@
+//! `webhook_events.rs`: the typed payloads of the webhooks the spec describes, the
+//! `WebhookEvent` enum with one variant per action, and what the runtime's `webhook` module
+//! needs from this version's envelope.
+
+use super::{doc, objects, rust_type};
+use crate::model::{Model, Type, Webhooks};
+use crate::names;
+use crate::type_expr::TypeExpr;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub fn webhook_events(model: &Model, webhooks: &Webhooks) -> TokenStream {
+    let mut out = quote! {
+        #[allow(unused_imports)]
+        use super::*;
+    };
+    for event in &webhooks.events {
+        if let Some(object) = &event.object {
+            out.extend(objects::object(object, &model.types, objects::Role::Shared));
+        }
+    }
+    let event_enum = names::ident(names::WEBHOOK_EVENT);
+    let actions = names::ident(&webhooks.action_enum);
+    let envelope = names::ident(&webhooks.envelope);
+
+    let variants: Vec<_> = webhooks
+        .events
+        .iter()
+        .map(|e| names::ident(&names::variant(&e.action)))
+        .collect();
+    let decls = webhooks.events.iter().zip(&variants).map(|(e, variant)| {
+        let text = format!("`{}`: {}", e.action, e.description.trim());
+        let variant_doc = doc(&text);
+        let ty = rust_type(&e.payload);
+        quote!(#variant_doc #variant(#ty),)
+    });
+    let to_action = variants
+        .iter()
+        .map(|v| quote!(Self::#v(_) => #actions::#v,));
+    let to_payload = variants
+        .iter()
+        .map(|v| quote!(Self::#v(payload) => ::serde_json::to_value(payload).unwrap_or_default(),));
+    let decode = webhooks.events.iter().zip(&variants).map(|(e, v)| {
+        let shape = match shape(model, &e.payload) {
+            Shape::Object => quote!(Object),
+            Shape::Array => quote!(Array),
+            Shape::Any => quote!(Any),
+        };
+        let action = &e.action;
+        quote! {
+            #actions::#v => Self::#v(crate::webhook::decode_payload(
+                #action, payload, crate::webhook::PayloadShape::#shape,
+            )?),
+        }
+    });
+    let enum_doc = doc(&format!(
+        "The payload of a webhook delivery, typed by its `action`.\n\n{}\n\n\
+         A delivery of any other action (a chat webhook, or one a later API version adds) is \
+         [`{}::Other`], its payload kept as JSON.",
+        webhooks.description.trim(),
+        names::WEBHOOK_EVENT,
+    ));
+
+    out.extend(quote! {
+        #enum_doc
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #event_enum {
+            #(#decls)*
+            /// A delivery of an action this version does not type, its payload as sent.
+            Other {
+                /// The delivery's `action`.
+                action: #actions,
+                /// The delivery's `payload`.
+                payload: ::serde_json::Value,
+            },
+        }
+
+        impl #event_enum {
+            /// The actions this version types, in the reference's order.
+            pub const ACTIONS: &'static [#actions] = &[#(#actions::#variants),*];
+
+            /// The delivery's `action`.
+            pub fn action(&self) -> #actions {
+                match self {
+                    #(#to_action)*
+                    Self::Other { action, .. } => action.clone(),
+                }
+            }
+
+            /// The payload as a delivery carries it.
+            pub fn payload(&self) -> ::serde_json::Value {
+                match self {
+                    #(#to_payload)*
+                    Self::Other { payload, .. } => payload.clone(),
+                }
+            }
+
+            /// Types the `payload` of a delivery of `action`. An action this version does not
+            /// type gives [`Self::Other`]; a typed one whose payload has another shape is
+            /// [`WebhookError::UnexpectedPayload`](crate::webhook::WebhookError::UnexpectedPayload).
+            pub fn from_payload(
+                action: &#actions,
+                payload: &::serde_json::Value,
+            ) -> Result<Self, crate::webhook::WebhookError> {
+                Ok(match action {
+                    #(#decode)*
+                    other => Self::Other { action: other.clone(), payload: payload.clone() },
+                })
+            }
+        }
+
+        impl crate::webhook::Event for #event_enum {
+            type Envelope = #envelope;
+
+            fn secret_key(envelope: &#envelope) -> &str {
+                &envelope.secret_key
+            }
+
+            fn decode(envelope: &#envelope) -> Result<Self, crate::webhook::WebhookError> {
+                Self::from_payload(&envelope.action, &envelope.payload)
+            }
+        }
+
+        impl #envelope {
+            /// `true` when `secret_key` equals `secret`, compared in constant time (see
+            /// [`webhook`](crate::webhook)).
+            pub fn secret_matches(&self, secret: &str) -> bool {
+                crate::webhook::secret_matches(&self.secret_key, secret)
+            }
+        }
+    });
+    out
+}
+
+enum Shape {
+    Object,
+    Array,
+    Any,
+}
+
+/// The JSON a payload type reads from. Serde would also read a struct from an array of its
+/// fields, so the runtime checks this before decoding.
+fn shape(model: &Model, ty: &TypeExpr) -> Shape {
+    match ty {
+        TypeExpr::Array(_) => Shape::Array,
+        TypeExpr::Map(_) => Shape::Object,
+        TypeExpr::Named(name) => {
+            let object = model
+                .types
+                .iter()
+                .any(|t| matches!(t, Type::Object(o) if &o.name == name));
+            let in_place = model
+                .webhooks
+                .iter()
+                .flat_map(|w| &w.events)
+                .any(|e| e.object.as_ref().is_some_and(|o| &o.name == name));
+            if object || in_place {
+                Shape::Object
+            } else {
+                Shape::Any
+            }
+        }
+        _ => Shape::Any,
+    }
+}

@@ -1,0 +1,331 @@
+//! The control plane under `/emulator/…`: reset, snapshot and restore of the license state, the
+//! journals of requests and webhook deliveries, and faults at run time, all behind an admin
+//! token that is never an API token.
+
+use crate::error::Failure;
+use crate::faults::FaultPlan;
+use crate::server::{lock, read, write, Shared};
+use crate::state::State;
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use livechat_config::ErrorKind;
+use serde::Serialize;
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+use std::hash::{BuildHasher, Hasher};
+
+/// Where the control plane lives.
+pub const PREFIX: &str = "/emulator";
+
+/// The largest control request: an imported state of a large license runs to tens of MB.
+pub const BODY_LIMIT: usize = 512 * 1024 * 1024;
+
+pub fn is_control(path: &str) -> bool {
+    path == PREFIX || path.starts_with("/emulator/")
+}
+
+/// The admin token. Its `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AdminToken(String);
+
+impl std::fmt::Debug for AdminToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AdminToken(****)")
+    }
+}
+
+impl AdminToken {
+    pub fn new(token: impl Into<String>) -> Self {
+        Self(token.into())
+    }
+
+    /// 128 random bits: the standard library's hasher keys come from the operating system's
+    /// randomness, so no dependency is needed for a token that only guards loopback.
+    pub fn random() -> Self {
+        let word = || {
+            let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+            hasher.write_u64(0);
+            hasher.finish()
+        };
+        Self(format!("emu-admin-{:016x}{:016x}", word(), word()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Compares in time that depends on the lengths only.
+    fn matches(&self, presented: &str) -> bool {
+        let (a, b) = (self.0.as_bytes(), presented.as_bytes());
+        a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    }
+}
+
+/// Why an import was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportError(pub String);
+
+impl std::fmt::Display for ImportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "invalid state: {}", self.0)
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// Parses and checks an exported state: the shape, then the rules the handlers rely on, so a
+/// restored license serves like one the emulator built.
+pub fn parse_state(
+    value: Value,
+    organization_clients: &BTreeSet<String>,
+) -> Result<State, ImportError> {
+    let state: State = serde_json::from_value(value).map_err(|e| ImportError(e.to_string()))?;
+    let bad = |why: String| Err(ImportError(why));
+    if state.organization_id.is_empty() {
+        return bad("`organization_id` is empty".into());
+    }
+    if !state.groups.contains_key(&0) {
+        return bad("group 0 (General) is missing: every license has it".into());
+    }
+    if let Some(max) = state.groups.keys().max() {
+        if state.next_group_id <= *max {
+            return bad(format!(
+                "`next_group_id` {} would reuse group {max}",
+                state.next_group_id
+            ));
+        }
+    }
+    if let Some(max) = state.greetings.keys().max() {
+        if state.next_greeting_id <= *max {
+            return bad(format!(
+                "`next_greeting_id` {} would reuse greeting {max}",
+                state.next_greeting_id
+            ));
+        }
+    }
+    for (key, agent) in &state.agents {
+        if *key != agent.id {
+            return bad(format!("agent `{key}` holds the id `{}`", agent.id));
+        }
+    }
+    for (key, record) in &state.bots {
+        if *key != record.bot.id {
+            return bad(format!("bot `{key}` holds the id `{}`", record.bot.id));
+        }
+    }
+    for (id, group) in &state.groups {
+        if let Some(member) = group
+            .agent_priorities
+            .keys()
+            .find(|m| !state.member_exists(m))
+        {
+            return bad(format!(
+                "group {id} lists `{member}`, who is neither an agent nor a bot"
+            ));
+        }
+    }
+    if let Some(bot) = state
+        .bot_tokens
+        .values()
+        .find(|b| !state.bots.contains_key(*b))
+    {
+        return bad(format!("a bot token belongs to the unknown bot `{bot}`"));
+    }
+    let mut ids = BTreeSet::new();
+    if let Some(rule) = state.auto_accesses.iter().find(|r| !ids.insert(&r.id)) {
+        return bad(format!("auto access `{}` appears twice", rule.id));
+    }
+    let mut ids = BTreeSet::new();
+    if let Some(webhook) = state.webhooks.iter().find(|w| !ids.insert(&w.id)) {
+        return bad(format!("webhook `{}` appears twice", webhook.id));
+    }
+    if let Some(webhook) = state
+        .webhooks
+        .iter()
+        .find(|w| !organization_clients.contains(&w.owner_client_id))
+    {
+        return bad(format!(
+            "webhook `{}` belongs to `{}`, not a Client ID of this license's organization",
+            webhook.id, webhook.owner_client_id
+        ));
+    }
+    Ok(state)
+}
+
+impl Shared {
+    /// Puts `state` in place of the live one, on disk first when there is a state file: a state
+    /// that cannot be saved changes nothing.
+    pub fn replace_state(&self, state: State) -> Result<(), Failure> {
+        let mut live = write(&self.state);
+        if let Some(store) = &self.store {
+            // The new snapshot, with the journal emptied, in one transaction.
+            store
+                .save(&state)
+                .map_err(|e| Failure::internal(format!("cannot save the state: {e}")))?;
+        }
+        *live = state;
+        // Memory and database agree again, whatever a failed save had left.
+        self.diverged
+            .store(false, std::sync::atomic::Ordering::SeqCst);
+        Ok(())
+    }
+
+    pub fn reset(&self) -> Result<(), Failure> {
+        self.replace_state(self.initial.clone())
+    }
+
+    pub fn export_state(&self) -> Value {
+        serde_json::to_value(&*read(&self.state)).unwrap_or_default()
+    }
+
+    pub fn import_state(&self, value: Value) -> Result<(), Failure> {
+        let state = parse_state(value, &self.organization_clients)
+            .map_err(|e| Failure::validation(e.to_string()))?;
+        self.replace_state(state)
+    }
+
+    pub fn set_fault_plan(&self, plan: FaultPlan) -> Result<(), Failure> {
+        plan.check().map_err(Failure::validation)?;
+        lock(&self.faults).plan = plan;
+        Ok(())
+    }
+
+    /// Serves one request to the control plane.
+    pub fn control(
+        &self,
+        method: &Method,
+        path: &str,
+        query: Option<&str>,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Response {
+        match self.control_inner(method, path, query, headers, body) {
+            Ok(value) => reply(StatusCode::OK, &value),
+            Err((status, failure)) => reply(status, &failure.body()),
+        }
+    }
+
+    fn control_inner(
+        &self,
+        method: &Method,
+        path: &str,
+        query: Option<&str>,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<Value, (StatusCode, Failure)> {
+        self.check_admin(headers)?;
+        let route = path
+            .strip_prefix(PREFIX)
+            .unwrap_or(path)
+            .trim_end_matches('/');
+        let known = ["/reset", "/state", "/requests", "/webhooks", "/faults"];
+        if !known.contains(&route) {
+            return Err((
+                StatusCode::NOT_FOUND,
+                Failure::not_found(format!(
+                    "no control endpoint at `{path}`; there are {}",
+                    known.map(|k| format!("{PREFIX}{k}")).join(", ")
+                )),
+            ));
+        }
+        let params = Query::parse(query)?;
+        let bad_request = |f: Failure| (StatusCode::BAD_REQUEST, f);
+        let internal = |f: Failure| (StatusCode::INTERNAL_SERVER_ERROR, f);
+        match (route, method.as_str()) {
+            ("/reset", "POST") => self.reset().map(|()| json!({})).map_err(internal),
+            ("/state", "GET") => Ok(self.export_state()),
+            ("/state", "PUT") => {
+                let value = json_body(body).map_err(bad_request)?;
+                match self.import_state(value) {
+                    Ok(()) => Ok(json!({})),
+                    Err(f) if f.kind == ErrorKind::Validation => Err(bad_request(f)),
+                    Err(f) => Err(internal(f)),
+                }
+            }
+            ("/requests", "GET") => Ok(json!({
+                "requests": to_value(&self.journal.list(params.action.as_deref()))
+            })),
+            ("/requests", "DELETE") => Ok(json!({ "cleared": self.journal.clear() })),
+            ("/webhooks", "GET") => Ok(json!({ "deliveries": to_value(&self.deliveries.list()) })),
+            ("/webhooks", "DELETE") => Ok(json!({ "cleared": self.deliveries.clear() })),
+            ("/faults", "GET") => Ok(to_value(&lock(&self.faults).plan)),
+            ("/faults", "PUT") => {
+                let value = json_body(body).map_err(bad_request)?;
+                let plan: FaultPlan = serde_json::from_value(value).map_err(|e| {
+                    bad_request(Failure::validation(format!("invalid faults: {e}")))
+                })?;
+                self.set_fault_plan(plan).map_err(bad_request)?;
+                Ok(to_value(&lock(&self.faults).plan))
+            }
+            _ => Err((
+                StatusCode::METHOD_NOT_ALLOWED,
+                Failure::validation(format!("`{method} {path}` is not a control operation")),
+            )),
+        }
+    }
+
+    fn check_admin(&self, headers: &HeaderMap) -> Result<(), (StatusCode, Failure)> {
+        let presented = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim());
+        match presented {
+            Some(token) if self.admin.matches(token) => Ok(()),
+            Some(_) => Err((
+                StatusCode::UNAUTHORIZED,
+                Failure::new(ErrorKind::Authentication, "invalid admin token"),
+            )),
+            None => Err((
+                StatusCode::UNAUTHORIZED,
+                Failure::new(
+                    ErrorKind::Authentication,
+                    "the control plane needs `Authorization: Bearer <admin token>`; the emulator prints it at start",
+                ),
+            )),
+        }
+    }
+}
+
+struct Query {
+    action: Option<String>,
+}
+
+impl Query {
+    fn parse(query: Option<&str>) -> Result<Self, (StatusCode, Failure)> {
+        let mut out = Query { action: None };
+        for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+            match pair.split_once('=') {
+                Some(("action", value)) if !value.is_empty() => out.action = Some(value.to_string()),
+                _ => {
+                    return Err((
+                        StatusCode::BAD_REQUEST,
+                        Failure::validation(format!(
+                            "unknown query parameter `{pair}`; the journal is filtered with `action=<name>`"
+                        )),
+                    ))
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn json_body(body: &[u8]) -> Result<Value, Failure> {
+    serde_json::from_slice(body)
+        .map_err(|e| Failure::validation(format!("the body is not JSON: {e}")))
+}
+
+fn to_value<T: Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).unwrap_or_default()
+}
+
+fn reply(status: StatusCode, body: &Value) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}

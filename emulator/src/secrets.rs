@@ -1,0 +1,176 @@
+//! Which fields of an action's bodies are credentials, read from the specs (the fields marked
+//! `secret`, found through the named types they nest in), and masking them out of a JSON body
+//! before it is kept anywhere a person can read it.
+
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::LazyLock;
+
+/// Every version's spec: an action keeps the same name across versions, so the secret fields of
+/// a name are those of all versions together.
+const SPECS: [&str; 2] = [
+    include_str!("../../spec/configuration-v3.6.json"),
+    include_str!("../../spec/configuration-v3.7.json"),
+];
+
+/// What a masked value reads as.
+pub const MASK: &str = "****";
+
+/// action name (batch endpoints included) → JSON keys holding a secret in its request or answer.
+static SECRET_KEYS: LazyLock<BTreeMap<String, BTreeSet<String>>> = LazyLock::new(|| {
+    let mut keys: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for spec in SPECS {
+        // The specs are checked by the generator and compiled in; one that does not parse
+        // masks nothing rather than taking the emulator down.
+        let Ok(spec) = serde_json::from_str::<Value>(spec) else {
+            continue;
+        };
+        let types = named_types(&spec);
+        for action in spec["actions"].as_array().into_iter().flatten() {
+            let mut found = BTreeSet::new();
+            let fields = action["params"].as_array().into_iter().flatten().chain(
+                action["response"]["fields"]
+                    .as_array()
+                    .into_iter()
+                    .flatten(),
+            );
+            for field in fields {
+                collect_field(field, &types, &mut Vec::new(), &mut found);
+            }
+            if let Some(ty) = action["response"]["type"].as_str() {
+                collect_type(ty, &types, &mut Vec::new(), &mut found);
+            }
+            if found.is_empty() {
+                continue;
+            }
+            for name in [&action["name"], &action["batch_endpoint"]] {
+                if let Some(name) = name.as_str() {
+                    keys.entry(name.to_string())
+                        .or_default()
+                        .extend(found.iter().cloned());
+                }
+            }
+        }
+    }
+    keys
+});
+
+fn named_types(spec: &Value) -> BTreeMap<&str, &Value> {
+    spec["types"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|t| Some((t["name"].as_str()?, t)))
+        .collect()
+}
+
+fn collect_field<'a>(
+    field: &'a Value,
+    types: &BTreeMap<&str, &'a Value>,
+    seen: &mut Vec<&'a str>,
+    found: &mut BTreeSet<String>,
+) {
+    if field["secret"].as_bool() == Some(true) {
+        if let Some(name) = field["name"].as_str() {
+            found.insert(name.to_string());
+        }
+    }
+    if let Some(ty) = field["type"].as_str() {
+        collect_type(ty, types, seen, found);
+    }
+}
+
+/// Walks a type expression (`Name`, `T[]`, `map<T>`) into the named object types it refers to.
+fn collect_type<'a>(
+    ty: &'a str,
+    types: &BTreeMap<&str, &'a Value>,
+    seen: &mut Vec<&'a str>,
+    found: &mut BTreeSet<String>,
+) {
+    let mut base = ty;
+    loop {
+        if let Some(inner) = base.strip_suffix("[]") {
+            base = inner;
+        } else if let Some(inner) = base.strip_prefix("map<").and_then(|t| t.strip_suffix('>')) {
+            base = inner;
+        } else {
+            break;
+        }
+    }
+    let Some(named) = types.get(base) else {
+        return;
+    };
+    if seen.contains(&base) {
+        return;
+    }
+    seen.push(base);
+    for field in named["fields"].as_array().into_iter().flatten() {
+        collect_field(field, types, seen, found);
+    }
+    seen.pop();
+}
+
+/// `true` when a body of `action` may hold a credential.
+pub fn has_secrets(action: &str) -> bool {
+    SECRET_KEYS.contains_key(action)
+}
+
+/// Replaces every string under a secret key of `action`, wherever it nests (batch items,
+/// lists of webhooks).
+pub fn mask(action: &str, value: &mut Value) {
+    if let Some(keys) = SECRET_KEYS.get(action) {
+        mask_keys(keys, value);
+    }
+}
+
+/// Replaces every string under one of `keys`.
+pub fn mask_keys(keys: &BTreeSet<String>, value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, inner) in map.iter_mut() {
+                if keys.contains(key) && inner.is_string() {
+                    *inner = Value::String(MASK.to_string());
+                } else {
+                    mask_keys(keys, inner);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| mask_keys(keys, item)),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_specs_secret_fields_are_found_through_named_types_and_batches() {
+        let of = |action: &str| SECRET_KEYS.get(action).cloned().unwrap_or_default();
+        assert!(of("issue_bot_token").contains("token"));
+        assert!(of("create_bot").contains("secret"));
+        assert!(of("batch_create_bots").contains("secret"));
+        assert!(of("register_webhook").contains("secret_key"));
+        // `list_webhooks` answers `Webhook[]`: found through the named type.
+        assert!(of("list_webhooks").contains("secret_key"));
+        assert!(!has_secrets("create_agent"));
+        for action in livechat_config::Action::ALL {
+            assert_eq!(
+                has_secrets(action.name()),
+                action.carries_secrets(),
+                "{action}"
+            );
+        }
+    }
+
+    #[test]
+    fn masking_reaches_nested_values_and_leaves_the_rest() {
+        let mut body = json!({"responses": [{"id": "b1", "secret": "s3cr3t"}, {"error": {}}]});
+        mask("batch_create_bots", &mut body);
+        assert_eq!(
+            body,
+            json!({"responses": [{"id": "b1", "secret": MASK}, {"error": {}}]})
+        );
+    }
+}

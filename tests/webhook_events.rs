@@ -1,0 +1,623 @@
+//! Typed webhook deliveries: every sample of the webhooks reference's Configuration section
+//! (v3.6 and v3.7) decodes into its `WebhookEvent` variant with the sample's values, the copies
+//! under `reference/webhooks-v*/` are the spec's examples, and bad deliveries are typed errors.
+
+use livechat_config::webhook::{self, WebhookError};
+use livechat_config_tests::root;
+use serde_json::{json, Value};
+use std::path::PathBuf;
+
+/// The samples' placeholder key, which is what they carry as `secret_key`.
+const SAMPLE_SECRET: &str = "<secret_key>";
+
+fn reference_dir(version: &str) -> PathBuf {
+    root().join(format!("tests/reference/webhooks-v{version}"))
+}
+
+fn sample(version: &str, stem: &str) -> Vec<u8> {
+    let path = reference_dir(version).join(format!("{stem}.json"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn spec(version: &str) -> Value {
+    let path = root().join(format!("spec/configuration-v{version}.json"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// Each copy is one of the spec's examples of the webhook its name starts with, and each
+/// example has its copy: 18 samples of 16 webhooks in each version.
+#[test]
+fn the_reference_copies_are_the_specs_examples() {
+    for version in ["3.6", "3.7"] {
+        let spec = spec(version);
+        let events = spec["webhooks"]["events"].as_array().unwrap();
+        assert_eq!(events.len(), 16, "v{version}");
+        let mut unmatched: Vec<(String, Value)> = events
+            .iter()
+            .flat_map(|e| {
+                let action = e["action"].as_str().unwrap().to_string();
+                e["examples"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(move |x| (action.clone(), x["webhook"].clone()))
+            })
+            .collect();
+        assert_eq!(unmatched.len(), 18, "v{version}");
+        let mut files = 0;
+        for entry in std::fs::read_dir(reference_dir(version)).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_str().unwrap().to_string();
+            let action = name.split('.').next().unwrap().to_string();
+            let copy: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+            let at = unmatched
+                .iter()
+                .position(|(a, example)| *a == action && *example == copy)
+                .unwrap_or_else(|| panic!("v{version} {name} is no example of `{action}`"));
+            unmatched.remove(at);
+            files += 1;
+        }
+        assert_eq!(files, 18, "v{version}");
+        assert!(unmatched.is_empty(), "v{version}: no copy of {unmatched:?}");
+    }
+}
+
+/// The typed payload loses nothing of a sample: written back, it is the sample's payload.
+#[test]
+fn every_sample_decodes_into_its_variant_and_back() {
+    for version in ["3.6", "3.7"] {
+        let mut decoded = 0;
+        for entry in std::fs::read_dir(reference_dir(version)).unwrap() {
+            let path = entry.unwrap().path();
+            let body = std::fs::read(&path).unwrap();
+            let sent: Value = serde_json::from_slice(&body).unwrap();
+            let (action, payload) = if version == "3.6" {
+                let d =
+                    webhook::verify_as::<livechat_config::v3_6::WebhookEvent>(&body, SAMPLE_SECRET)
+                        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                assert!(!matches!(
+                    d.event,
+                    livechat_config::v3_6::WebhookEvent::Other { .. }
+                ));
+                assert_eq!(d.event.action(), d.action);
+                (d.event.action().to_string(), d.event.payload())
+            } else {
+                let d =
+                    webhook::verify_as::<livechat_config::v3_7::WebhookEvent>(&body, SAMPLE_SECRET)
+                        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                assert!(!matches!(
+                    d.event,
+                    livechat_config::v3_7::WebhookEvent::Other { .. }
+                ));
+                assert_eq!(d.event.action(), d.action);
+                (d.event.action().to_string(), d.event.payload())
+            };
+            assert_eq!(action, sent["action"], "{}", path.display());
+            assert_eq!(payload, sent["payload"], "{}", path.display());
+            decoded += 1;
+        }
+        assert_eq!(decoded, 18, "v{version}");
+    }
+}
+
+/// The same assertions on the samples of each version, through that version's types.
+macro_rules! samples_of {
+    ($version:literal, $module:ident) => {
+        mod $module {
+            use super::{sample, webhook, SAMPLE_SECRET};
+            use livechat_config::webhook::Delivery;
+            use livechat_config::$module::*;
+
+            fn decode(stem: &str) -> Delivery<WebhookEvent> {
+                webhook::verify_as::<WebhookEvent>(&sample($version, stem), SAMPLE_SECRET)
+                    .unwrap_or_else(|e| panic!("{stem}: {e}"))
+            }
+
+            fn agent_id(stem: &str) -> String {
+                match decode(stem).event {
+                    WebhookEvent::AgentApproved(p) if stem == "agent_approved" => p.id,
+                    WebhookEvent::AgentSuspended(p) if stem == "agent_suspended" => p.id,
+                    WebhookEvent::AgentUnsuspended(p) if stem == "agent_unsuspended" => p.id,
+                    WebhookEvent::AgentDeleted(p) if stem == "agent_deleted" => p.id,
+                    other => panic!("{stem}: {other:?}"),
+                }
+            }
+
+            #[test]
+            fn the_envelope_carries_ids_and_the_requester() {
+                let delivery = decode("agent_created");
+                assert_eq!(delivery.webhook_id, "<webhook_id>");
+                assert_eq!(delivery.secret_key, SAMPLE_SECRET);
+                assert_eq!(delivery.action, WebhookAction::AgentCreated);
+                assert_eq!(
+                    delivery.organization_id,
+                    "390e44e6-f1e6-0368c-z6ddb-74g14508c2ex"
+                );
+                let requester = delivery.requester.clone().unwrap();
+                assert_eq!(requester.user_id.as_deref(), Some("user@example.com"));
+                assert_eq!(
+                    requester.account_id.as_deref(),
+                    Some("f09ba25b-8be8-4fcd-a2c8-0b1c567aec85")
+                );
+                assert_eq!(
+                    requester.client_id.as_deref(),
+                    Some("1b4237f476826986da63022a76c35bb1")
+                );
+                let extra = delivery.additional_data.clone().unwrap();
+                assert_eq!(extra.chat_properties, None);
+                assert_eq!(extra.chat_presence_user_ids, None);
+            }
+
+            #[test]
+            fn agent_created_is_a_full_agent() {
+                let WebhookEvent::AgentCreated(agent) = decode("agent_created").event else {
+                    panic!()
+                };
+                assert_eq!(agent.id, "smith@example.com");
+                assert_eq!(agent.name, "Agent Smith");
+                assert_eq!(agent.role, Some(Role::Viceowner));
+                assert_eq!(agent.awaiting_approval, Some(false));
+                assert_eq!(
+                    agent.groups.unwrap(),
+                    [
+                        GroupAssignment::new(5, Priority::First),
+                        GroupAssignment::new(2, Priority::Last),
+                        GroupAssignment::new(1, Priority::Normal),
+                    ]
+                );
+                assert_eq!(
+                    agent.notifications.unwrap(),
+                    [
+                        Notification::NewVisitor,
+                        Notification::NewGoal,
+                        Notification::VisitorIsTyping
+                    ]
+                );
+                assert_eq!(
+                    agent.email_subscriptions.unwrap(),
+                    [EmailSubscription::WeeklySummary]
+                );
+                let scheduler = agent.work_scheduler.unwrap();
+                assert_eq!(scheduler.timezone.as_deref(), Some("Europe/Warsaw"));
+                assert_eq!(scheduler.schedule.len(), 2);
+                assert_eq!(scheduler.schedule[1].day, Day::Monday);
+                assert_eq!(
+                    (
+                        scheduler.schedule[1].start.as_str(),
+                        scheduler.schedule[1].end.as_str()
+                    ),
+                    ("13:30", "16:30")
+                );
+            }
+
+            #[test]
+            fn agent_updated_carries_only_what_changed() {
+                let WebhookEvent::AgentUpdated(update) = decode("agent_updated").event else {
+                    panic!()
+                };
+                assert_eq!(update.id, "smith@example.com");
+                assert_eq!(update.name, None);
+                assert_eq!(update.role, None);
+                let schedule = update.work_scheduler.unwrap().schedule;
+                assert_eq!(schedule.len(), 3);
+                assert_eq!(schedule[2].day, Day::Friday);
+                assert!(schedule[2].enabled);
+                assert_eq!(schedule[2].start, "07:30");
+                assert_eq!(schedule[2].end, "21:30");
+            }
+
+            #[test]
+            fn agent_state_changes_name_the_agent() {
+                for stem in [
+                    "agent_approved",
+                    "agent_suspended",
+                    "agent_unsuspended",
+                    "agent_deleted",
+                ] {
+                    assert_eq!(agent_id(stem), "smith@example.com", "{stem}");
+                }
+            }
+
+            #[test]
+            fn auto_accesses_updated_lists_each_rule_with_its_status() {
+                let changes = |stem: &str| match decode(stem).event {
+                    WebhookEvent::AutoAccessesUpdated(changes) => changes,
+                    other => panic!("{stem}: {other:?}"),
+                };
+
+                let added = changes("auto_accesses_updated.added");
+                assert_eq!(added.len(), 2);
+                assert_eq!(added[0].id, "a2710c4680fa15700ae046940a11a329");
+                assert_eq!(added[0].status, AutoAccessChangeStatus::Updated);
+                assert_eq!(
+                    added[0].next_id.as_deref(),
+                    Some("f65e41f43bbb2fefe3756698ba47caeb")
+                );
+                assert_eq!(added[0].conditions, None);
+                let rule = &added[1];
+                assert_eq!(rule.status, AutoAccessChangeStatus::Added);
+                assert_eq!(rule.description.as_deref(), Some(""));
+                assert_eq!(rule.access.as_ref().unwrap().groups, [0]);
+                let conditions = rule.conditions.as_ref().unwrap();
+                let url = &conditions.url.as_ref().unwrap().values.as_ref().unwrap()[0];
+                assert_eq!(url.value, "https://www.auto-access.test");
+                assert_eq!(url.exact_match, Some(false));
+                let domain = &conditions.domain.as_ref().unwrap().values.as_ref().unwrap()[0];
+                assert_eq!(domain.exact_match, Some(true));
+                let place = &conditions.geolocation.as_ref().unwrap().values[0];
+                assert_eq!(place.country_code.as_deref(), Some("US"));
+                assert_eq!(place.city.as_deref(), Some("Mountain View"));
+                assert_eq!(rule.next_id.as_deref(), Some(""));
+
+                let updated = changes("auto_accesses_updated.updated");
+                assert_eq!(updated.len(), 2);
+                assert_eq!(
+                    updated[0].description.as_deref(),
+                    Some("Chats on livechat.com from United States")
+                );
+                assert_eq!(updated[0].access.as_ref().unwrap().groups, [1]);
+                let conditions = updated[0].conditions.as_ref().unwrap();
+                assert_eq!(
+                    conditions.domain.as_ref().unwrap().values.as_ref().unwrap()[0].value,
+                    "livechat.com"
+                );
+                assert_eq!(
+                    conditions.geolocation.as_ref().unwrap().values[0]
+                        .country
+                        .as_deref(),
+                    Some("United States")
+                );
+                assert_eq!(updated[0].next_id.as_deref(), Some(""));
+                assert_eq!(updated[0].status, AutoAccessChangeStatus::Updated);
+                assert_eq!(
+                    updated[1].description.as_deref(),
+                    Some("Auto access updated")
+                );
+                assert_eq!(
+                    updated[1].next_id.as_deref(),
+                    Some("a2710c4680fa15700ae046940a11a329")
+                );
+
+                let deleted = changes("auto_accesses_updated.deleted");
+                assert_eq!(deleted.len(), 2);
+                assert_eq!(deleted[0].status, AutoAccessChangeStatus::Updated);
+                assert_eq!(deleted[0].next_id.as_deref(), Some(""));
+                assert_eq!(deleted[1].id, "a2710c4680fa15700ae046940a11a329");
+                assert_eq!(deleted[1].status, AutoAccessChangeStatus::Deleted);
+                assert_eq!(deleted[1].description, None);
+            }
+
+            #[test]
+            fn bot_webhooks() {
+                let WebhookEvent::BotCreated(bot) = decode("bot_created").event else {
+                    panic!()
+                };
+                assert_eq!(bot.id, "5c9871d5372c824cbf22d860a707a578");
+                assert_eq!(bot.name, "Bot Name");
+                assert_eq!(bot.default_group_priority, Some(Priority::First));
+                assert_eq!(
+                    bot.groups.unwrap(),
+                    [GroupAssignment::new(0, Priority::Normal)]
+                );
+                assert_eq!(bot.owner_client_id.as_deref(), Some("asXdesldiAJSq9padj"));
+
+                let WebhookEvent::BotUpdated(update) = decode("bot_updated").event else {
+                    panic!()
+                };
+                assert_eq!(update.id, "5c9871d5372c824cbf22d860a707a578");
+                assert_eq!(update.name.as_deref(), Some("New Bot Name"));
+                assert_eq!(update.groups, None);
+
+                let WebhookEvent::BotDeleted(deleted) = decode("bot_deleted").event else {
+                    panic!()
+                };
+                assert_eq!(deleted.id, "5c9871d5372c824cbf22d860a707a578");
+            }
+
+            #[test]
+            fn group_webhooks() {
+                let WebhookEvent::GroupCreated(group) = decode("group_created").event else {
+                    panic!()
+                };
+                assert_eq!(group.id, 42);
+                assert_eq!(group.name, "sales");
+                assert_eq!(group.language_code.as_deref(), Some("en"));
+                let priorities = group.agent_priorities.unwrap();
+                assert_eq!(priorities["agent@example.com"], Priority::Normal);
+                assert_eq!(priorities["other_agent@example.com"], Priority::First);
+
+                let WebhookEvent::GroupUpdated(update) = decode("group_updated").event else {
+                    panic!()
+                };
+                assert_eq!(update.id, 1);
+                assert_eq!(update.name, None);
+                let priorities = update.agent_priorities.unwrap();
+                assert_eq!(priorities.len(), 1);
+                assert_eq!(priorities["agent@example.com"], Priority::Normal);
+
+                let WebhookEvent::GroupDeleted(deleted) = decode("group_deleted").event else {
+                    panic!()
+                };
+                assert_eq!(deleted.id, 42);
+            }
+
+            #[test]
+            fn tag_webhooks() {
+                let WebhookEvent::TagCreated(tag) = decode("tag_created").event else {
+                    panic!()
+                };
+                assert_eq!(tag.name, "docs_feedback");
+                assert_eq!(tag.group_ids.unwrap(), [0, 42]);
+                assert_eq!(
+                    tag.created_at.as_deref(),
+                    Some("2019-12-09T12:01:18.909000Z")
+                );
+                assert_eq!(tag.author_id.as_deref(), Some("smith@example.com"));
+
+                let WebhookEvent::TagUpdated(update) = decode("tag_updated").event else {
+                    panic!()
+                };
+                assert_eq!(update.name, "docs_feedback");
+                assert_eq!(update.group_ids.unwrap(), [0, 42]);
+                assert_eq!(update.created_at, None);
+
+                let WebhookEvent::TagDeleted(deleted) = decode("tag_deleted").event else {
+                    panic!()
+                };
+                assert_eq!(deleted.name, "docs_feedback");
+            }
+
+            #[test]
+            fn the_enum_has_one_variant_per_configuration_webhook() {
+                let actions: Vec<&str> = WebhookEvent::ACTIONS.iter().map(|a| a.as_str()).collect();
+                assert_eq!(
+                    actions,
+                    [
+                        "agent_created",
+                        "agent_approved",
+                        "agent_updated",
+                        "agent_suspended",
+                        "agent_unsuspended",
+                        "agent_deleted",
+                        "auto_accesses_updated",
+                        "bot_created",
+                        "bot_updated",
+                        "bot_deleted",
+                        "group_created",
+                        "group_deleted",
+                        "group_updated",
+                        "tag_created",
+                        "tag_deleted",
+                        "tag_updated",
+                    ]
+                );
+            }
+        }
+    };
+}
+
+samples_of!("3.6", v3_6);
+samples_of!("3.7", v3_7);
+
+// --- the crate root, other actions, bad deliveries -----------------------------------------
+
+use livechat_config::{WebhookAction, WebhookEvent};
+
+const SECRET: &str = "laudla991lamda0pnoaa0";
+
+fn delivery(action: &str, payload: Value) -> Vec<u8> {
+    serde_json::to_vec(&json!({
+        "webhook_id": "pqi8oasdjahuakndw9nsad9na",
+        "secret_key": SECRET,
+        "action": action,
+        "organization_id": "390e44e6-f1e6-0368c-z6ddb-74g14508c2ex",
+        "payload": payload,
+        "additional_data": {}
+    }))
+    .unwrap()
+}
+
+#[test]
+fn the_crate_root_verifies_with_the_stable_versions_types() {
+    let body = delivery("tag_deleted", json!({"name": "docs_feedback"}));
+    let delivery = webhook::verify(&body, SECRET).unwrap();
+    assert_eq!(
+        delivery.event,
+        WebhookEvent::TagDeleted(livechat_config::TagDeletedPayload::new("docs_feedback"))
+    );
+    assert_eq!(delivery.payload, json!({"name": "docs_feedback"}));
+    assert_eq!(delivery.requester, None);
+}
+
+#[test]
+fn other_actions_keep_their_payload_raw() {
+    // A chat webhook this crate does not type, and an action it does not know at all.
+    for (action, expected) in [
+        ("incoming_chat", WebhookAction::IncomingChat),
+        (
+            "auto_access_added",
+            WebhookAction::Other("auto_access_added".into()),
+        ),
+    ] {
+        let payload = json!({"chat": {"id": "PJ0MRSHTDG"}, "anything": [1, "two", null]});
+        let delivery = webhook::verify(&delivery(action, payload.clone()), SECRET).unwrap();
+        match &delivery.event {
+            WebhookEvent::Other {
+                action: kept,
+                payload: raw,
+            } => {
+                assert_eq!(*kept, expected);
+                assert_eq!(*raw, payload);
+            }
+            other => panic!("{action}: {other:?}"),
+        }
+        assert_eq!(delivery.event.action(), expected);
+        assert_eq!(delivery.event.payload(), payload);
+    }
+}
+
+#[test]
+fn a_wrong_secret_is_refused_before_the_payload_is_read() {
+    let good = delivery("group_deleted", json!({"id": 42}));
+    let broken = delivery("group_deleted", json!({"id": "forty-two"}));
+    for body in [&good, &broken] {
+        for wrong in ["laudla991lamda0pnoaa1", "laudla991lamda0pnoaa", "x"] {
+            assert_eq!(webhook::verify(body, wrong), Err(WebhookError::WrongSecret));
+        }
+        assert_eq!(webhook::verify(body, ""), Err(WebhookError::NoSecret));
+    }
+    assert!(webhook::verify(&good, SECRET).is_ok());
+}
+
+#[test]
+fn a_known_action_with_another_payload_is_a_typed_error() {
+    let cases = [
+        (
+            "group_deleted",
+            json!({"id": "forty-two"}),
+            "payload.id",
+            "invalid type",
+        ),
+        ("group_deleted", json!({}), "payload", "missing field `id`"),
+        (
+            "agent_created",
+            json!({"id": "smith@example.com"}),
+            "payload",
+            "missing field `name`",
+        ),
+        (
+            "agent_created",
+            json!({"id": "a@example.com", "name": "A", "groups": [{"id": 1, "priority": 7}]}),
+            "payload.groups[0].priority",
+            "invalid type",
+        ),
+        (
+            "agent_deleted",
+            json!(["smith@example.com"]),
+            "payload",
+            "expected a JSON object",
+        ),
+        (
+            "auto_accesses_updated",
+            json!({"id": "a"}),
+            "payload",
+            "expected a JSON array",
+        ),
+        (
+            "auto_accesses_updated",
+            json!([{"id": "a", "status": "added"}, {"id": "b"}]),
+            "payload[1]",
+            "missing field `status`",
+        ),
+        (
+            "tag_updated",
+            json!(null),
+            "payload",
+            "expected a JSON object",
+        ),
+    ];
+    for (action, payload, expected_path, expected_message) in cases {
+        let body = delivery(action, payload.clone());
+        match webhook::verify(&body, SECRET) {
+            Err(WebhookError::UnexpectedPayload {
+                action: named,
+                path,
+                message,
+            }) => {
+                assert_eq!(named, action);
+                assert_eq!(path, expected_path, "{action} {payload}");
+                assert!(message.contains(expected_message), "{message} ({payload})");
+                let err = webhook::verify(&body, SECRET).unwrap_err();
+                let shown = format!("{err} {err:?}");
+                assert!(!shown.contains(SECRET), "{shown}");
+                assert!(shown.contains(action), "{shown}");
+            }
+            other => panic!("{action} {payload}: expected UnexpectedPayload, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn debug_of_a_typed_delivery_masks_the_secret() {
+    let body = delivery(
+        "bot_deleted",
+        json!({"id": "5c9871d5372c824cbf22d860a707a578"}),
+    );
+    let delivery = webhook::verify(&body, SECRET).unwrap();
+    for shown in [format!("{delivery:?}"), format!("{delivery:#?}")] {
+        assert!(!shown.contains(SECRET), "{shown}");
+        assert!(shown.contains("\"****\""), "{shown}");
+        assert!(
+            shown.contains("5c9871d5372c824cbf22d860a707a578"),
+            "{shown}"
+        );
+        assert!(shown.contains("BotDeleted"), "{shown}");
+    }
+}
+
+#[test]
+fn parse_then_verify_picks_the_secret_by_webhook_id() {
+    let body = delivery("agent_approved", json!({"id": "smith@example.com"}));
+    let envelope = webhook::parse(&body).unwrap();
+    let secret = match envelope.webhook_id.as_str() {
+        "pqi8oasdjahuakndw9nsad9na" => SECRET,
+        _ => "another",
+    };
+    assert!(envelope.secret_matches(secret));
+    assert!(!envelope.secret_matches(""));
+    let delivery = webhook::Delivery::verify(envelope.clone(), secret).unwrap();
+    match delivery.event {
+        WebhookEvent::AgentApproved(p) => assert_eq!(p.id, "smith@example.com"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        webhook::Delivery::<WebhookEvent>::verify(envelope, "another").unwrap_err(),
+        WebhookError::WrongSecret
+    );
+}
+
+#[test]
+fn a_typed_event_makes_the_delivery_it_came_from() {
+    // What a sender (the emulator, a test double) does: build the envelope from a typed event.
+    let event = WebhookEvent::GroupDeleted(livechat_config::GroupDeletedPayload::new(7));
+    let envelope = livechat_config::WebhookEnvelope::new(
+        "w1",
+        SECRET,
+        event.action(),
+        "390e44e6-f1e6-0368c-z6ddb-74g14508c2ex",
+        event.payload(),
+    );
+    let body = serde_json::to_vec(&envelope).unwrap();
+    let delivery = webhook::verify(&body, SECRET).unwrap();
+    assert_eq!(delivery.event, event);
+    assert_eq!(delivery.envelope, envelope);
+}
+
+/// Cut short or with any byte replaced, a sample is a delivery or a typed error, never a panic,
+/// and no error names the key.
+#[test]
+fn mangled_samples_never_panic() {
+    let mut outcomes = [0usize; 2];
+    for entry in std::fs::read_dir(reference_dir("3.6")).unwrap() {
+        let body = std::fs::read(entry.unwrap().path()).unwrap();
+        for at in 0..body.len() {
+            let mut bodies = vec![body[..at].to_vec()];
+            for byte in [b'0', b'"', b']', 0xff] {
+                let mut mangled = body.clone();
+                mangled[at] = byte;
+                bodies.push(mangled);
+            }
+            for mangled in bodies {
+                match webhook::verify(&mangled, SAMPLE_SECRET) {
+                    Ok(_) => outcomes[0] += 1,
+                    Err(err) => {
+                        assert!(!format!("{err} {err:?}").contains(SAMPLE_SECRET));
+                        outcomes[1] += 1;
+                    }
+                }
+            }
+        }
+    }
+    // Both outcomes happen: a changed letter in a name still verifies, a changed brace does not.
+    assert!(outcomes[0] > 0 && outcomes[1] > 0, "{outcomes:?}");
+}
