@@ -49,6 +49,12 @@ pub fn generate_version(spec: &Spec, stable: bool) -> Vec<File> {
     emit::generate(&model::lower(spec, stable))
 }
 
+/// The version's OpenAPI 3.1 document (`openapi/configuration-v<X.Y>.json`), from a spec that
+/// [`load`] or [`validate`] accepted: sorted keys, pretty-printed, ending in a newline.
+pub fn openapi(spec: &Spec) -> String {
+    emit::openapi::document(&model::lower(spec, false))
+}
+
 /// The glue of `sdk/src/generated/mod.rs`: one module per version, each behind the cargo feature
 /// of its module name, and the `stable` one re-exported at the crate root.
 pub fn versions(versions: &[String], stable: &str) -> File {

@@ -19,6 +19,8 @@ pub struct Model {
     /// The path before an action's name: `/v3.6/configuration/action/`.
     pub action_path: String,
     pub source: String,
+    /// The reference's introduction (authentication, data centers, propagation delay).
+    pub description: String,
     /// The crate's stable version: its methods are on the runtime's `crate::Client` and the crate
     /// root re-exports it. Any other version gets a `Client` newtype of its own.
     pub stable: bool,
@@ -133,6 +135,7 @@ pub struct Action {
     pub scope_notes: BTreeMap<String, String>,
     pub batch_endpoint: Option<String>,
     pub read_only: bool,
+    pub no_authorization: bool,
     /// The request type, named `{Action}Request`.
     pub request: Object,
     pub response: Response,
@@ -244,6 +247,7 @@ pub fn lower(spec: &spec::Spec, stable: bool) -> Model {
                 scope_notes: action.scope_notes.clone(),
                 batch_endpoint: action.batch_endpoint.clone(),
                 read_only: action.read_only,
+                no_authorization: action.no_authorization,
                 request,
                 response,
                 carries_secrets,
@@ -258,6 +262,7 @@ pub fn lower(spec: &spec::Spec, stable: bool) -> Model {
         base_url: spec.base_url.clone(),
         action_path: spec.path.replace("{action}", ""),
         source: format!("spec/configuration-v{}.json", spec.version),
+        description: spec.description.clone(),
         stable,
         sections: spec.sections.clone(),
         errors: spec.errors.clone(),

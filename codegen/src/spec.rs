@@ -198,6 +198,9 @@ pub struct Action {
     pub batch_endpoint: Option<String>,
     /// The action only reads: repeating it cannot change anything.
     pub read_only: bool,
+    /// The reference says the action "requires no authorization".
+    #[serde(default)]
+    pub no_authorization: bool,
     pub params: Vec<Field>,
     #[serde(default)]
     pub constraints: Vec<Constraint>,

@@ -37,6 +37,7 @@ mod error;
 mod faults;
 mod handlers;
 mod journal;
+mod openapi;
 mod persist;
 mod secrets;
 mod server;

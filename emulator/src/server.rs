@@ -66,7 +66,7 @@ pub fn write<T>(lock: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
 const API_BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 pub fn router(shared: Arc<Shared>) -> axum::Router {
-    axum::Router::new().fallback(
+    crate::openapi::routes().fallback(
         move |method: Method,
               uri: Uri,
               headers: HeaderMap,

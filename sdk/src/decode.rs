@@ -81,16 +81,26 @@ pub fn empty(action: ActionName, bytes: &[u8]) -> Result<(), DecodeError> {
 #[cfg(feature = "server")]
 /// A request body, checked as a server checks it: types, required fields, enum values, limits,
 /// formats.
-pub fn request<R: DeserializeOwned + Validate>(
+pub fn request<R: DeserializeOwned + serde::Serialize + Validate>(
     action: ActionName,
     bytes: &[u8],
 ) -> Result<R, DecodeError> {
     let action = &action;
-    let bytes = or_empty_object(bytes);
+    // Only a body with nothing in it is `{}`; blanks alone are not JSON.
+    let bytes: &[u8] = if bytes.is_empty() { b"{}" } else { bytes };
     let request: R = parse(action, bytes)?;
     let mut validator = Validator::strict();
     // Lists and maps read as empty when left out, so only the JSON shows a request omitting one.
     let json: Value = parse(action, bytes)?;
+    // serde also reads a struct from an array of its fields in order (`["a@b.c"]` as `{"id":
+    // "a@b.c"}`); a request and each object in it must be a JSON object.
+    if let Some(path) = serde_json::to_value(&request)
+        .ok()
+        .and_then(|typed| array_for_object(&typed, &json, String::new()))
+    {
+        let message = "invalid type: sequence, expected a JSON object".to_string();
+        return Err(error(action, bytes, path, message));
+    }
     R::check_json(&json, &mut validator);
     request.validate(&mut validator);
     match validator.into_violations().into_iter().next() {
@@ -102,7 +112,7 @@ pub fn request<R: DeserializeOwned + Validate>(
 #[cfg(feature = "server")]
 /// A batch request body: `{"requests": [...]}`, each item decoded on its own, as the API answers
 /// each item on its own.
-pub fn batch_request<R: DeserializeOwned + Validate + Request>(
+pub fn batch_request<R: DeserializeOwned + serde::Serialize + Validate + Request>(
     action: ActionName,
     bytes: &[u8],
 ) -> Result<Vec<Result<R, DecodeError>>, DecodeError> {
@@ -112,6 +122,11 @@ pub fn batch_request<R: DeserializeOwned + Validate + Request>(
         requests: Vec<&'a RawValue>,
     }
     let body: Body = parse(&action, bytes)?;
+    // serde also reads `Body` from an array (`[[]]` as `{"requests": []}`).
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        let message = "invalid type: sequence, expected a JSON object".to_string();
+        return Err(error(&action, bytes, String::new(), message));
+    }
     Ok(body
         .requests
         .iter()
@@ -153,6 +168,28 @@ pub fn batch_response<R: BatchItem>(
             })
         })
         .collect()
+}
+
+/// Where `sent` has an array that the typed value, written back, has as an object.
+#[cfg(feature = "server")]
+fn array_for_object(typed: &Value, sent: &Value, path: String) -> Option<String> {
+    match (typed, sent) {
+        (Value::Object(_), Value::Array(_)) => Some(path),
+        (Value::Object(typed), Value::Object(sent)) => typed.iter().find_map(|(key, t)| {
+            let at = if path.is_empty() {
+                key.clone()
+            } else {
+                format!("{path}.{key}")
+            };
+            sent.get(key).and_then(|s| array_for_object(t, s, at))
+        }),
+        (Value::Array(typed), Value::Array(sent)) => typed
+            .iter()
+            .zip(sent)
+            .enumerate()
+            .find_map(|(i, (t, s))| array_for_object(t, s, format!("{path}[{i}]"))),
+        _ => None,
+    }
 }
 
 fn join(prefix: &str, path: &str) -> String {

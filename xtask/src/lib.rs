@@ -1,5 +1,5 @@
-//! Project tasks: `gen` writes the generated part of the sdk from the specs, `check` proves the
-//! checked-in output is what the specs produce.
+//! Project tasks: `gen` writes the generated part of the sdk and the OpenAPI documents from the
+//! specs, `check` proves the checked-in output is what the specs produce.
 
 pub mod diff;
 
@@ -11,6 +11,8 @@ pub const STABLE: &str = "3.6";
 /// The stable version's spec.
 pub const SPEC: &str = "spec/configuration-v3.6.json";
 pub const OUT: &str = "sdk/src/generated";
+/// Where each version's OpenAPI document goes: `openapi/configuration-v<X.Y>.json`.
+pub const OPENAPI: &str = "openapi";
 const SPEC_DIR: &str = "spec";
 const SDK_MANIFEST: &str = "sdk/Cargo.toml";
 
@@ -79,6 +81,34 @@ pub fn expected(root: &Path) -> Result<Vec<codegen::File>, String> {
     Ok(files)
 }
 
+/// Each version's OpenAPI document: its path relative to `OPENAPI` and its contents.
+pub fn documents(root: &Path) -> Result<Vec<codegen::File>, String> {
+    let mut files = Vec::new();
+    for (version, path) in specs(root)? {
+        let json = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let spec =
+            codegen::load(&json).map_err(|e| format!("{} is invalid:\n{e}", path.display()))?;
+        files.push(codegen::File {
+            path: format!("configuration-v{version}.json"),
+            contents: codegen::openapi(&spec),
+        });
+    }
+    Ok(files)
+}
+
+/// The `.json` files under `dir`, sorted.
+fn checked_in_documents(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".json"))
+        .collect();
+    names.sort();
+    names
+}
+
 /// Every `.rs` file under `out`, relative to it, `/`-separated, sorted.
 fn checked_in(out: &Path) -> Vec<String> {
     fn walk(dir: &Path, prefix: &str, names: &mut Vec<String>) {
@@ -141,6 +171,23 @@ pub fn gen(root: &Path) -> Result<Vec<String>, String> {
             }
         }
     }
+    let dir = root.join(OPENAPI);
+    let documents = documents(root)?;
+    fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for file in &documents {
+        let path = dir.join(&file.path);
+        if fs::read_to_string(&path).ok().as_deref() != Some(file.contents.as_str()) {
+            fs::write(&path, &file.contents).map_err(|e| format!("{}: {e}", path.display()))?;
+            changed.push(format!("{OPENAPI}/{}", file.path));
+        }
+    }
+    for name in checked_in_documents(&dir) {
+        if !documents.iter().any(|f| f.path == name) {
+            let path = dir.join(&name);
+            fs::remove_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            changed.push(format!("{OPENAPI}/{name} (removed)"));
+        }
+    }
     for module in missing_features(root, &files) {
         changed.push(format!(
             "{SDK_MANIFEST} needs a feature `{module} = []` for the generated module"
@@ -164,6 +211,20 @@ pub fn stale(root: &Path) -> Result<Vec<String>, String> {
     for name in checked_in(&out) {
         if !files.iter().any(|f| f.path == name) {
             problems.push(format!("{OUT}/{name} is not produced by the spec"));
+        }
+    }
+    let dir = root.join(OPENAPI);
+    let documents = documents(root)?;
+    for file in &documents {
+        match fs::read_to_string(dir.join(&file.path)) {
+            Ok(text) if text == file.contents => {}
+            Ok(_) => problems.push(format!("{OPENAPI}/{} is stale", file.path)),
+            Err(_) => problems.push(format!("{OPENAPI}/{} is missing", file.path)),
+        }
+    }
+    for name in checked_in_documents(&dir) {
+        if !documents.iter().any(|f| f.path == name) {
+            problems.push(format!("{OPENAPI}/{name} is not produced by the spec"));
         }
     }
     for module in missing_features(root, &files) {

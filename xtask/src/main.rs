@@ -1,8 +1,8 @@
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: cargo xtask <gen|check|bench|diff>
-  gen    write sdk/src/generated/ (one module per spec/configuration-v<X.Y>.json)
-  check  fail, naming the file, when sdk/src/generated/ differs from what the specs produce
+  gen    write sdk/src/generated/ (one module per spec/configuration-v<X.Y>.json) and openapi/
+  check  fail, naming the file, when sdk/src/generated/ or openapi/ differs from what the specs produce
   bench  build the bench in release and print its table (arguments after `bench` go to it)
   diff   diff <old> <new>: what one spec changes against another (versions such as 3.6, or paths)";
 

@@ -4,6 +4,7 @@
 mod actions;
 mod example;
 mod objects;
+pub mod openapi;
 mod server;
 mod webhooks;
 
