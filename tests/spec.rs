@@ -843,3 +843,19 @@ fn decode_response(name: &str, body: &[u8]) -> Result<(), String> {
     assert_eq!(typed.action(), action);
     Ok(())
 }
+
+#[test]
+fn only_the_actions_the_reference_calls_open_need_no_authorization() {
+    let open: Vec<&str> = livechat_config::Action::ALL
+        .iter()
+        .filter(|a| !a.needs_authorization())
+        .map(|a| a.name())
+        .collect();
+    assert_eq!(open, ["list_webhook_names"]);
+    let open_v3_7: Vec<&str> = livechat_config::v3_7::Action::ALL
+        .iter()
+        .filter(|a| !a.needs_authorization())
+        .map(|a| a.name())
+        .collect();
+    assert_eq!(open_v3_7, ["list_webhook_names"]);
+}

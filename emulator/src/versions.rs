@@ -63,6 +63,13 @@ impl VersionedAction {
         }
     }
 
+    pub fn needs_authorization(self) -> bool {
+        match self {
+            Self::V3_6(a) => a.needs_authorization(),
+            Self::V3_7(a) => a.needs_authorization(),
+        }
+    }
+
     pub fn scopes(self) -> &'static [&'static str] {
         match self {
             Self::V3_6(a) => a.scopes(),

@@ -385,6 +385,19 @@ pub fn action_enum(spec: &Model) -> TokenStream {
     } else {
         quote!(matches!(self, #(#secret_arms)|*))
     };
+    let open_arms: Vec<TokenStream> = entries
+        .iter()
+        .filter(|e| !e.batch && e.action.no_authorization)
+        .map(|e| {
+            let v = &e.variant;
+            quote!(Self::#v)
+        })
+        .collect();
+    let needs_authorization = if open_arms.is_empty() {
+        quote!(true)
+    } else {
+        quote!(!matches!(self, #(#open_arms)|*))
+    };
     let twin_arms = entries.iter().filter(|e| !e.batch).filter_map(|e| {
         let v = &e.variant;
         batch_of(e.action).map(|b| quote!(Self::#v => Some(Self::#b),))
@@ -520,6 +533,11 @@ pub fn action_enum(spec: &Model) -> TokenStream {
             /// marks secret, masked in `Debug`): its bodies never appear in error excerpts.
             pub const fn carries_secrets(self) -> bool {
                 #carries_secrets
+            }
+
+            /// `false` for the actions the reference says require no authorization.
+            pub const fn needs_authorization(self) -> bool {
+                #needs_authorization
             }
 
             /// The batch endpoint of a plain action that has one.

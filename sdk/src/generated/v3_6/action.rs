@@ -700,6 +700,10 @@ impl Action {
             Self::ListWebhooks | Self::BatchCreateBots
         )
     }
+    /// `false` for the actions the reference says require no authorization.
+    pub const fn needs_authorization(self) -> bool {
+        !matches!(self, Self::ListWebhookNames)
+    }
     /// The batch endpoint of a plain action that has one.
     pub const fn batch_action(self) -> Option<Action> {
         match self {
