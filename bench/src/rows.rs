@@ -52,7 +52,7 @@ impl Sizes {
             bulk_agents: 200,
             bulk_rounds: 1,
             load_time: Duration::from_secs(1),
-            client_calls: 500,
+            client_calls: 2000,
             batch_items: 1000,
             ..Sizes::full()
         }
