@@ -145,6 +145,14 @@ impl Samples {
     }
 }
 
+/// The samples of the given rounds.
+fn paired(samples: &[f64], rounds: &[usize]) -> Vec<f64> {
+    rounds
+        .iter()
+        .filter_map(|r| samples.get(*r).copied())
+        .collect()
+}
+
 fn ratios(a: &[f64], b: &[f64]) -> Vec<f64> {
     a.iter().zip(b).map(|(a, b)| a / b).collect()
 }
@@ -220,7 +228,9 @@ fn measured(
     let mut bare: Vec<[Samples; 2]> = (0..2).map(|_| Default::default()).collect();
     let mut raw_samples = Samples::default();
     let mut py = [Samples::default(), Samples::default()];
-    let mut py_error = None;
+    // A thread-pool run of lc-sdk-python sometimes fails inside httpx; the other rounds count.
+    let mut py_errors: Vec<String> = Vec::new();
+    let mut py_rounds = Vec::new();
     for round in 0..sizes.rounds {
         eprintln!("  round {}/{}", round + 1, sizes.rounds);
         for (s, side) in sides.iter().enumerate() {
@@ -255,6 +265,7 @@ fn measured(
                 Mix::GetAgent,
             ) {
                 Ok(run) => {
+                    py_rounds.push(round);
                     let per_call = |s: f64| s * 1e6 / calls as f64;
                     py[0].push(Cost {
                         cpu_us: per_call(run.sequential_cpu_s),
@@ -265,7 +276,7 @@ fn measured(
                         wall_us: per_call(run.concurrent_s),
                     });
                 }
-                Err(e) => py_error = Some(e),
+                Err(e) => py_errors.push(e),
             }
         }
     }
@@ -300,14 +311,29 @@ fn measured(
             );
         }
     }
-    match (&python_sdk, py_error.as_ref()) {
-        (Some(Err(e)), _) | (_, Some(e)) => rows.push(Row::new(
+    let failed = if py_errors.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; {} of {} rounds failed in Python (first: {})",
+            py_errors.len(),
+            sizes.rounds,
+            py_errors[0]
+        )
+    };
+    match &python_sdk {
+        Some(Err(e)) => rows.push(Row::new(
             format!("Client vs {PACKAGE}"),
             format!("not measured: {e}"),
         )),
-        (Some(Ok(_)), None) => {
+        Some(Ok(_)) if py[0].cpu.is_empty() => rows.push(Row::new(
+            format!("Client vs {PACKAGE}"),
+            format!("not measured{failed}"),
+        )),
+        Some(Ok(_)) => {
             for (c, goal) in [(0, 6.0), (1, 20.0)] {
-                let ratio = spread(&ratios(&py[c].cpu, &sdk[0][c].cpu));
+                // Rounds are paired: a failed Python round has no sdk partner.
+                let ratio = spread(&ratios(&py[c].cpu, &paired(&sdk[0][c].cpu, &py_rounds)));
                 rows.push(
                     Row::new(
                         format!(
@@ -315,7 +341,7 @@ fn measured(
                             label(c)
                         ),
                         format!(
-                            "{} CPU; Python {} CPU, {} wall",
+                            "{} CPU; Python {} CPU, {} wall{failed}",
                             ratio.ratio(1),
                             us(&py[c].cpu),
                             us(&py[c].wall)
@@ -325,7 +351,7 @@ fn measured(
                 );
             }
         }
-        (None, None) => {}
+        None => {}
     }
     let raw_ratio = |s: usize| spread(&ratios(&sdk[s][0].cpu, &raw_samples.cpu));
     rows.push(Row::new(
