@@ -4,13 +4,17 @@
 //!
 //! `cargo run -p livechat-config-bench --release` prints the table; `BENCHMARKS.md` records a run.
 
+pub mod canned;
 pub mod cli_apply;
+pub mod client_rows;
 pub mod compile;
 pub mod delivery_rows;
 pub mod fuzz;
 pub mod generator;
 pub mod load;
+pub mod probe;
 pub mod python;
+pub mod raw_client;
 pub mod rng;
 pub mod rows;
 pub mod state_rows;

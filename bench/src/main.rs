@@ -1,4 +1,4 @@
-//! `cargo run -p livechat-config-bench --release [-- --compile] [--only compile|state|cli] [--quick] [--rounds N]`
+//! `cargo run -p livechat-config-bench --release [-- --compile] [--only compile|state|cli|client] [--quick] [--rounds N]`
 
 use livechat_config_bench::rows::{self, Sizes};
 use livechat_config_bench::table::{Row, Table};
@@ -6,10 +6,11 @@ use livechat_config_bench::{delivery_rows, state_rows};
 use std::process::ExitCode;
 
 const USAGE: &str =
-    "usage: livechat-config-bench [--compile] [--only compile|state|cli] [--quick] [--rounds N] [--skip-python]
+    "usage: livechat-config-bench [--compile] [--only compile|state|cli|client] [--quick] [--rounds N] [--skip-python]
   --compile      also time clean builds of the livechat-config crate, per feature set (slow)
   --only compile only the compile rows
   --only cli     only the command-line apply row
+  --only client  only the client rows (CPU and wall per call against the canned server)
   --only state   only the emulator's rows (writes with a state database, reads beside listings, deliveries)
   --quick        small workloads, for a look while developing
   --rounds N     rounds per ratio (default 7, quick 3)
@@ -24,6 +25,8 @@ struct Options {
     cli_only: bool,
     /// Only the emulator's state rows.
     state_only: bool,
+    /// Only the client rows, against the canned server in its own process.
+    client_only: bool,
     python: bool,
 }
 
@@ -38,6 +41,7 @@ fn options() -> Result<Options, String> {
     let mut compile_only = false;
     let mut cli_only = false;
     let mut state_only = false;
+    let mut client_only = false;
     let mut python = true;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -52,7 +56,12 @@ fn options() -> Result<Options, String> {
                 }
                 Some("cli") => cli_only = true,
                 Some("state") => state_only = true,
-                _ => return Err(format!("--only takes `compile`, `state` or `cli`\n{USAGE}")),
+                Some("client") => client_only = true,
+                _ => {
+                    return Err(format!(
+                        "--only takes `compile`, `state`, `cli` or `client`\n{USAGE}"
+                    ))
+                }
             },
             "--rounds" => {
                 sizes.rounds = it
@@ -70,6 +79,7 @@ fn options() -> Result<Options, String> {
         compile_only,
         cli_only,
         state_only,
+        client_only,
         python,
     })
 }
@@ -98,7 +108,15 @@ fn main() -> ExitCode {
     };
     let sizes = &options.sizes;
     let mut table = Vec::new();
-    if options.state_only || !(options.compile_only || options.cli_only) {
+    let others_only = options.compile_only || options.cli_only || options.state_only;
+    if options.client_only || !others_only {
+        // Client rows build their own runtimes, so they run outside this one.
+        table.extend(livechat_config_bench::client_rows::rows(
+            sizes,
+            options.python,
+        ));
+    }
+    if options.state_only || !(options.compile_only || options.cli_only || options.client_only) {
         runtime.block_on(async {
             eprintln!("emulator state…");
             table.extend(state_rows::writes(sizes).await);
@@ -116,7 +134,7 @@ fn main() -> ExitCode {
         eprintln!("command-line apply…");
         let cli = runtime.block_on(livechat_config_bench::cli_apply::row(sizes));
         table.push(row("CLI", cli));
-    } else if !options.compile_only && !options.state_only {
+    } else if !others_only && !options.client_only {
         runtime.block_on(async {
             eprintln!("overhead…");
             table.push(row("SDK overhead", rows::overhead(sizes).await));
@@ -137,7 +155,7 @@ fn main() -> ExitCode {
         eprintln!("generator…");
         table.push(row("Generator", rows::generator(10)));
     }
-    if !options.cli_only {
+    if !options.cli_only && !options.client_only {
         table.extend(rows::compile(options.compile, 3));
     }
     println!("{}", Table(&table));

@@ -16,11 +16,23 @@ pub struct PythonSdk {
     script: PathBuf,
 }
 
-/// Seconds one run of the script took for its sequential and its thread-pool part.
+/// Seconds one run of the script took for its sequential and its thread-pool part, in wall
+/// time and in the interpreter process's CPU time.
 #[derive(Debug, Clone, Copy)]
 pub struct PythonRun {
     pub sequential_s: f64,
     pub concurrent_s: f64,
+    pub sequential_cpu_s: f64,
+    pub concurrent_cpu_s: f64,
+}
+
+/// Which calls the script makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mix {
+    /// `get_agent` and `list_agents` in turn.
+    ReadsInTurn,
+    /// Only `get_agent`.
+    GetAgent,
 }
 
 fn run(command: &mut Command) -> Result<String, String> {
@@ -71,12 +83,30 @@ impl PythonSdk {
         threads: usize,
         ids: &[String],
     ) -> Result<PythonRun, String> {
+        self.run_mix(base_url, token, calls, threads, ids, Mix::ReadsInTurn)
+    }
+
+    /// Like [`run`](Self::run), with the calls of `mix`.
+    pub fn run_mix(
+        &self,
+        base_url: &str,
+        token: &str,
+        calls: usize,
+        threads: usize,
+        ids: &[String],
+        mix: Mix,
+    ) -> Result<PythonRun, String> {
+        let mix = match mix {
+            Mix::ReadsInTurn => "mixed",
+            Mix::GetAgent => "get_agent",
+        };
         let stdout = run(Command::new(&self.python).arg(&self.script).args([
             base_url,
             token,
             &calls.to_string(),
             &threads.to_string(),
             &ids.join(","),
+            mix,
         ]))?;
         let report: Value = serde_json::from_str(stdout.trim())
             .map_err(|e| format!("unexpected output {stdout:?}: {e}"))?;
@@ -89,6 +119,8 @@ impl PythonSdk {
         Ok(PythonRun {
             sequential_s: seconds("sequential_s")?,
             concurrent_s: seconds("concurrent_s")?,
+            sequential_cpu_s: seconds("sequential_cpu_s")?,
+            concurrent_cpu_s: seconds("concurrent_cpu_s")?,
         })
     }
 }

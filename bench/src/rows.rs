@@ -20,6 +20,10 @@ pub struct Sizes {
     pub bulk_latency: Duration,
     pub load_clients: usize,
     pub load_time: Duration,
+    /// Calls per measured loop of the client rows.
+    pub client_calls: usize,
+    /// Items of the batch helper's client row.
+    pub batch_items: usize,
 }
 
 impl Sizes {
@@ -34,6 +38,8 @@ impl Sizes {
             bulk_latency: Duration::from_millis(5),
             load_clients: 50,
             load_time: Duration::from_secs(5),
+            client_calls: 5000,
+            batch_items: 10_000,
         }
     }
 
@@ -46,6 +52,8 @@ impl Sizes {
             bulk_agents: 200,
             bulk_rounds: 1,
             load_time: Duration::from_secs(1),
+            client_calls: 2000,
+            batch_items: 1000,
             ..Sizes::full()
         }
     }

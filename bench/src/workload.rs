@@ -107,6 +107,11 @@ impl Bare {
         serde_json::from_slice(&body).map_err(|e| e.to_string())
     }
 
+    /// One `get_agent`, its answer parsed.
+    pub async fn get_agent(&self, id: &str) -> Result<(), String> {
+        self.post("get_agent", &json!({ "id": id })).await.map(drop)
+    }
+
     /// Call `i` of the workload.
     pub async fn call(&self, ids: &[String], i: usize) -> Result<(), String> {
         if i.is_multiple_of(2) {
