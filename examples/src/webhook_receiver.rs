@@ -141,6 +141,17 @@ pub async fn run(out: &mut impl Write) -> Result<Emulator> {
     for delivery in &delivered {
         writeln!(out, "delivered {}: {}", delivery.action, handle(delivery))?;
     }
+    // The receiver may have the delivery before the emulator has noted its answer.
+    for _ in 0..500 {
+        if emulator
+            .webhook_deliveries()
+            .iter()
+            .all(|record| !record.attempts.is_empty())
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
     for record in emulator.webhook_deliveries() {
         let statuses: Vec<String> = record
             .attempts
