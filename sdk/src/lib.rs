@@ -107,7 +107,8 @@
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # let emulator = livechat_config_emulator::Emulator::start().await?;
 //! # let client = emulator.client();
-//! let requests = (0..120).map(|i| CreateAgentRequest::new(format!("agent{i}@example.com"), "Agent"));
+//! client.create_agent("agent0@example.com", "Agent").await?;
+//! let requests = (1..=120).map(|i| CreateAgentRequest::new(format!("agent{i}@example.com"), "Agent"));
 //! // The last one is already there: its item fails, the others do not.
 //! let requests = requests.chain([CreateAgentRequest::new("agent0@example.com", "Again")]);
 //! let results = client.batch_create_agents(requests).await?;
