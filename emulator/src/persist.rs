@@ -68,6 +68,11 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     path.with_file_name(name)
 }
 
+/// A JSON (de)serialization failure inside a database operation.
+fn json_error(e: serde_json::Error) -> rusqlite::Error {
+    rusqlite::Error::ToSqlConversionFailure(Box::new(e))
+}
+
 fn db_error(path: &Path, e: rusqlite::Error) -> io::Error {
     io::Error::other(format!("state database {}: {e}", path.display()))
 }
@@ -319,12 +324,10 @@ impl Db {
         let Some((seq, json)) = snapshot else {
             return Ok(None);
         };
-        let state: State = serde_json::from_slice(&json)
-            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+        let state: State = serde_json::from_slice(&json).map_err(json_error)?;
         let mut callers: HashMap<i64, Caller> = HashMap::new();
         for (json, id) in &self.callers {
-            let caller = serde_json::from_str(json)
-                .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+            let caller = serde_json::from_str(json).map_err(json_error)?;
             callers.insert(*id, caller);
         }
         let mut query = self.conn.prepare(
@@ -367,8 +370,7 @@ impl Db {
     }
 
     fn record(&mut self, change: &Change) -> rusqlite::Result<()> {
-        let caller_json = serde_json::to_string(&change.caller)
-            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+        let caller_json = serde_json::to_string(&change.caller).map_err(json_error)?;
         let tx = self.conn.transaction()?;
         let caller_id = match self.callers.get(&caller_json) {
             Some(id) => *id,

@@ -1,15 +1,11 @@
 //! v3.7's canned responses through the sdk's `v3_7::Client`: per group, with tags, private to
 //! their author, paged with opaque page ids, and reached per group without the `--all` scopes.
 
-use crate::{emulator, kind, post};
+use crate::{emulator, kind, post, preview};
 use livechat_config::v3_7;
 use livechat_config::*;
 use livechat_config_emulator::{Emulator, Token, DEFAULT_TOKEN, OWNER_ID};
 use serde_json::json;
-
-fn v3_7(emu: &Emulator) -> v3_7::Client {
-    v3_7::Client::from(emu.client())
-}
 
 async fn create(client: &v3_7::Client, text: &str, group: u64, private: bool) -> u64 {
     client
@@ -23,7 +19,7 @@ async fn create(client: &v3_7::Client, text: &str, group: u64, private: bool) ->
 #[tokio::test]
 async fn created_updated_listed_and_deleted_with_tags_authors_and_times() {
     let emu = emulator().await;
-    let client = v3_7(&emu);
+    let client = preview(&emu);
     let id = client
         .create_canned_response(
             " Thank you for contacting us! <b>How can I help?</b> ",
@@ -93,7 +89,7 @@ async fn created_updated_listed_and_deleted_with_tags_authors_and_times() {
 #[tokio::test]
 async fn private_ones_are_listed_only_when_asked_for() {
     let emu = emulator().await;
-    let client = v3_7(&emu);
+    let client = preview(&emu);
     let public = create(&client, "Public", 0, false).await;
     let private = create(&client, "Private", 0, true).await;
     let ids = |list: v3_7::ListCannedResponsesResponse| -> Vec<u64> {
@@ -122,7 +118,7 @@ async fn private_ones_are_listed_only_when_asked_for() {
 #[tokio::test]
 async fn all_walks_every_page_keeping_the_filters_and_a_foreign_page_id_is_refused() {
     let emu = emulator().await;
-    let client = v3_7(&emu);
+    let client = preview(&emu);
     let sales = emu
         .client()
         .create_group("Sales", [(OWNER_ID, Priority::Normal)])
@@ -206,7 +202,7 @@ async fn without_the_all_scopes_an_agent_reaches_only_its_groups_and_its_own_pri
         .start()
         .await
         .unwrap();
-    let admin = v3_7(&emu);
+    let admin = preview(&emu);
     admin
         .create_agent(agent, "Agent Smith")
         .groups([v3_7::GroupAssignment::new(0, v3_7::Priority::Normal)])
@@ -286,7 +282,7 @@ async fn without_the_all_scopes_an_agent_reaches_only_its_groups_and_its_own_pri
 #[tokio::test]
 async fn a_groups_canned_responses_go_with_it() {
     let emu = emulator().await;
-    let client = v3_7(&emu);
+    let client = preview(&emu);
     let sales = emu
         .client()
         .create_group("Sales", [(OWNER_ID, Priority::Normal)])

@@ -29,6 +29,11 @@ use livechat_config::{Error, ErrorKind};
 use livechat_config_emulator::{Emulator, DEFAULT_TOKEN};
 use serde_json::Value;
 
+/// A v3.7 client of the emulator, sharing the default client's connections and credentials.
+pub fn preview(emulator: &Emulator) -> livechat_config::v3_7::Client {
+    livechat_config::v3_7::Client::from(emulator.client())
+}
+
 pub async fn emulator() -> Emulator {
     Emulator::builder().seed(1).start().await.unwrap()
 }

@@ -1,21 +1,17 @@
 //! v3.7's allowed domains, bans and translations through the sdk's `v3_7::Client`, over the same
 //! license state as v3.6.
 
-use crate::{emulator, kind, post};
+use crate::{emulator, kind, post, preview};
 use livechat_config::v3_7::{self, UpdateTranslationsRequest};
 use livechat_config::*;
 use livechat_config_emulator::{Emulator, Token, DEFAULT_TOKEN, OWNER_ID};
 use serde_json::json;
 use std::collections::BTreeMap;
 
-fn v3_7(emu: &Emulator) -> v3_7::Client {
-    v3_7::Client::from(emu.client())
-}
-
 #[tokio::test]
 async fn allowed_domains_are_added_listed_and_deleted_without_case_or_trailing_dot() {
     let emu = emulator().await;
-    let client = v3_7(&emu);
+    let client = preview(&emu);
     assert!(client
         .list_allowed_domains()
         .await
@@ -65,7 +61,7 @@ async fn allowed_domains_are_added_listed_and_deleted_without_case_or_trailing_d
 #[tokio::test]
 async fn a_ban_lasts_its_seconds_replaces_an_earlier_one_and_is_seen_by_both_versions() {
     let emu = emulator().await;
-    let client = v3_7(&emu);
+    let client = preview(&emu);
     let customer = "b7eff798-f8df-4364-8059-649c35c9ed0c";
     client
         .ban_customer(3600)
@@ -138,7 +134,7 @@ async fn an_ip_under_the_licenses_monitoring_mask_cannot_be_banned() {
         .update_license_properties([("monitoring", mask)])
         .await
         .unwrap();
-    let client = v3_7(&emu);
+    let client = preview(&emu);
     assert_eq!(
         kind(client.ban_customer(60).ip("10.1.20.30").await),
         ErrorKind::Validation
@@ -159,7 +155,7 @@ fn phrases(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
 #[tokio::test]
 async fn translations_merge_per_group_and_language_and_go_with_their_group() {
     let emu = emulator().await;
-    let client = v3_7(&emu);
+    let client = preview(&emu);
     let group = emu
         .client()
         .create_group("Sales", [(OWNER_ID, Priority::Normal)])
@@ -242,7 +238,7 @@ async fn translations_merge_per_group_and_language_and_go_with_their_group() {
 #[tokio::test]
 async fn batch_update_translations_applies_each_item_and_answers_each_failure_in_place() {
     let emu = emulator().await;
-    let client = v3_7(&emu);
+    let client = preview(&emu);
     let results = client
         .batch_update_translations([
             UpdateTranslationsRequest::new(0, "en", phrases(&[("Client", "Visitor")])),
@@ -268,20 +264,23 @@ async fn batch_update_translations_applies_each_item_and_answers_each_failure_in
 #[tokio::test]
 async fn both_versions_serve_one_license_and_each_only_its_own_actions() {
     let emu = emulator().await;
-    let created = v3_7(&emu)
+    let created = preview(&emu)
         .create_agent("smith@example.com", "Agent Smith")
         .await
         .unwrap();
     assert_eq!(created.id, "smith@example.com");
     let agent = emu.client().get_agent("smith@example.com").await.unwrap();
     assert_eq!(agent.name, "Agent Smith");
-    v3_7(&emu).delete_agent("smith@example.com").await.unwrap();
+    preview(&emu)
+        .delete_agent("smith@example.com")
+        .await
+        .unwrap();
     assert_eq!(
         kind(emu.client().get_agent("smith@example.com").await),
         ErrorKind::NotFound
     );
 
-    let names = v3_7(&emu)
+    let names = preview(&emu)
         .list_webhook_names()
         .version("3.7")
         .await
@@ -319,7 +318,7 @@ async fn a_change_through_v3_7_delivers_its_webhook_like_one_through_v3_6() {
     let emu = emulator().await;
     // Nobody listens there: the delivery is made, journaled, and fails.
     let url = "http://127.0.0.1:9/hooks";
-    v3_7(&emu)
+    preview(&emu)
         .register_webhook(
             v3_7::WebhookAction::AgentCreated,
             "s3cret",
@@ -329,7 +328,7 @@ async fn a_change_through_v3_7_delivers_its_webhook_like_one_through_v3_6() {
         )
         .await
         .unwrap();
-    v3_7(&emu)
+    preview(&emu)
         .create_agent("preview@example.com", "Preview Agent")
         .await
         .unwrap();
