@@ -809,3 +809,90 @@ fn broken_paging_is_rejected_naming_the_spot() {
         &format!("{at}a paged action's response must list its fields"),
     );
 }
+
+/// The file `path` of a generated version.
+fn file_of<'a>(files: &'a [codegen::File], path: &str) -> &'a str {
+    &files.iter().find(|f| f.path == path).unwrap().contents
+}
+
+/// The names a generated file re-exports from the stable version's `module`.
+fn reexported(text: &str, module: &str) -> Vec<String> {
+    let start = format!("pub use crate::v0_1::{module}::");
+    let Some(at) = text.find(&start) else {
+        return Vec::new();
+    };
+    let rest = &text[at + start.len()..];
+    let list = match rest.strip_prefix('{') {
+        Some(inner) => &inner[..inner.find('}').unwrap()],
+        None => &rest[..rest.find(';').unwrap()],
+    };
+    list.split(',')
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty())
+        .collect()
+}
+
+#[test]
+fn a_version_over_the_stable_one_reuses_exactly_what_it_has_unchanged() {
+    let base = load(&fixture("webhooks"));
+    let mut next: Value = serde_json::from_str(&fixture("webhooks")).unwrap();
+    next["version"] = json!("0.2");
+
+    // Unchanged: everything is the base's, and nothing is defined twice.
+    let files = codegen::generate_over(&load(&next.to_string()), &base);
+    let types = file_of(&files, "types.rs");
+    assert_eq!(
+        reexported(types, "types"),
+        ["ErrorKind", "Thing", "HookAction", "Hook"]
+    );
+    assert!(!types.contains("pub struct") && !types.contains("pub enum"));
+    let events = file_of(&files, "webhook_events.rs");
+    assert_eq!(
+        reexported(events, "webhook_events"),
+        ["ThingUpdatedPayload", "ThingDeletedPayload", "WebhookEvent"]
+    );
+    assert!(
+        !events.contains("impl Hook"),
+        "the base's envelope has its impl"
+    );
+
+    // A new enum value changes the enum, the envelope naming it and the event naming both,
+    // though the envelope's own text is the same.
+    next["types"][1]["values"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"value": "chat_ended"}));
+    let files = codegen::generate_over(&load(&next.to_string()), &base);
+    let types = file_of(&files, "types.rs");
+    assert_eq!(reexported(types, "types"), ["ErrorKind", "Thing"]);
+    assert!(types.contains("pub enum HookAction") && types.contains("pub struct Hook "));
+    let events = file_of(&files, "webhook_events.rs");
+    assert_eq!(
+        reexported(events, "webhook_events"),
+        ["ThingUpdatedPayload", "ThingDeletedPayload"]
+    );
+    assert!(events.contains("pub enum WebhookEvent") && events.contains("impl Hook {"));
+
+    // A changed description is a change too: the payload that copies the fields follows it.
+    next["types"][0]["fields"][1]["description"] = json!("The thing's name, described anew.");
+    let files = codegen::generate_over(&load(&next.to_string()), &base);
+    assert_eq!(
+        reexported(file_of(&files, "types.rs"), "types"),
+        ["ErrorKind"]
+    );
+    let events = file_of(&files, "webhook_events.rs");
+    assert_eq!(
+        reexported(events, "webhook_events"),
+        ["ThingDeletedPayload"]
+    );
+
+    // The stable version and one generated on its own re-export nothing.
+    for files in [
+        codegen::generate(&base),
+        codegen::generate_version(&base, false),
+    ] {
+        assert!(files
+            .iter()
+            .all(|f| !f.contents.contains("pub use crate::v")));
+    }
+}

@@ -46,7 +46,15 @@ pub fn generate(spec: &Spec) -> Vec<File> {
 /// [`generate`] for any version: a version that is not `stable` gets a `Client` newtype of its
 /// own, built from the crate's (`v3_7::Client::from(client.clone())`).
 pub fn generate_version(spec: &Spec, stable: bool) -> Vec<File> {
-    emit::generate(&model::lower(spec, stable))
+    emit::generate(&model::lower(spec, stable), None)
+}
+
+/// [`generate_version`] for a version beside the stable one, `base`: each named type and webhook
+/// item it has unchanged is `base`'s own, re-exported (`pub use crate::v3_6::types::Agent`), so
+/// the crate compiles it once and a value passes between the versions as is. Its module needs
+/// `base`'s, so its cargo feature turns on `base`'s.
+pub fn generate_over(spec: &Spec, base: &Spec) -> Vec<File> {
+    emit::generate(&model::lower(spec, false), Some(&model::lower(base, true)))
 }
 
 /// The version's OpenAPI 3.1 document (`openapi/configuration-v<X.Y>.json`), from a spec that

@@ -98,6 +98,10 @@ fn lock_exclusively(_file: &fs::File) -> io::Result<bool> {
     Ok(true)
 }
 
+/// How long a start waits for a lock held elsewhere, and how often it looks again.
+const LOCK_GRACE: Duration = Duration::from_millis(500);
+const LOCK_POLL: Duration = Duration::from_millis(10);
+
 fn take_lock(path: &Path) -> io::Result<fs::File> {
     let lock_path = with_suffix(path, ".lock");
     let lock = fs::OpenOptions::new()
@@ -111,15 +115,23 @@ fn take_lock(path: &Path) -> io::Result<fs::File> {
                 format!("cannot open the lock file {}: {e}", lock_path.display()),
             )
         })?;
-    if !lock_exclusively(&lock)? {
-        return Err(io::Error::new(
-            io::ErrorKind::ResourceBusy,
-            format!(
-                "the state file {} is in use by another emulator (it holds {}); stop that one or use another --state file",
-                path.display(),
-                lock_path.display()
-            ),
-        ));
+    // A lock lingers briefly after its emulator stops: a process forked at that moment holds a
+    // copy of the descriptor until it execs. A holder still there after the grace is another
+    // emulator.
+    let mut waited = Duration::ZERO;
+    while !lock_exclusively(&lock)? {
+        if waited >= LOCK_GRACE {
+            return Err(io::Error::new(
+                io::ErrorKind::ResourceBusy,
+                format!(
+                    "the state file {} is in use by another emulator (it holds {}); stop that one or use another --state file",
+                    path.display(),
+                    lock_path.display()
+                ),
+            ));
+        }
+        std::thread::sleep(LOCK_POLL);
+        waited += LOCK_POLL;
     }
     Ok(lock)
 }

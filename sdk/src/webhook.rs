@@ -232,7 +232,11 @@ pub fn decode_payload<T: DeserializeOwned>(
         }
         _ => {}
     }
-    serde_path_to_error::deserialize(payload).map_err(|err| {
+    // Read from text with the deserializer the answers use, so the types they share with
+    // answers (`Agent`, `Group`, …) compile their decoding once.
+    let text = payload.to_string();
+    let mut de = serde_json::Deserializer::from_slice(text.as_bytes());
+    serde_path_to_error::deserialize(&mut de).map_err(|err| {
         let path = err.path().to_string();
         let path = if path == "." {
             "payload".to_string()

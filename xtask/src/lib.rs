@@ -53,7 +53,7 @@ pub fn expected(root: &Path) -> Result<Vec<codegen::File>, String> {
             "{SPEC} is missing: the crate root needs the stable version"
         ));
     }
-    let mut files = Vec::new();
+    let mut loaded = Vec::new();
     for (version, path) in &specs {
         let shown = path
             .strip_prefix(root)
@@ -68,8 +68,20 @@ pub fn expected(root: &Path) -> Result<Vec<codegen::File>, String> {
                 spec.version
             ));
         }
-        let module = codegen::module_name(version);
-        for file in codegen::generate_version(&spec, version == STABLE) {
+        loaded.push(spec);
+    }
+    let Some(stable) = loaded.iter().find(|s| s.version == STABLE) else {
+        return Err(format!("{SPEC} could not be read"));
+    };
+    let mut files = Vec::new();
+    for spec in &loaded {
+        let module = codegen::module_name(&spec.version);
+        let generated = if spec.version == STABLE {
+            codegen::generate_version(spec, true)
+        } else {
+            codegen::generate_over(spec, stable)
+        };
+        for file in generated {
             files.push(codegen::File {
                 path: format!("{module}/{}", file.path),
                 contents: file.contents,

@@ -5,10 +5,11 @@ mod actions;
 mod example;
 mod objects;
 pub mod openapi;
+mod reuse;
 mod server;
 mod webhooks;
 
-use crate::model::{Field, Model, Type};
+use crate::model::{Field, Model};
 use crate::names;
 use crate::spec::{Format, Limits};
 use crate::type_expr::TypeExpr;
@@ -25,26 +26,42 @@ pub struct File {
     pub contents: String,
 }
 
-pub fn generate(model: &Model) -> Vec<File> {
+/// The files of a version's module. With `base` (the stable version), every named item the
+/// version has unchanged is the base's own, re-exported (see [`reuse`]).
+pub fn generate(model: &Model, base: Option<&Model>) -> Vec<File> {
     let mut files = Vec::new();
     let mut mods = Vec::new();
 
-    let mut types = TokenStream::new();
-    types.extend(objects::error_kind(&model.errors));
-    // Named types are the API's resources (`Agent`, `Group`, …): users cache, export and log them,
-    // so they keep both serde directions in every build; only the per-action request and answer
-    // wrappers drop the direction a client never uses (see `objects::Role`).
-    for def in &model.types {
-        types.extend(match def {
-            Type::Object(object) => objects::object(object, &model.types, objects::Role::Shared),
-            Type::Enum { name, doc, values } => objects::enumeration(name, doc, values),
-        });
+    let named = reuse::Named::of(model);
+    let reused = match base {
+        Some(base) => reuse::unchanged(model, &named, base, &reuse::Named::of(base)),
+        None => Default::default(),
+    };
+    let reexport = |module: &str, names: Vec<&String>| match base {
+        Some(base) if !names.is_empty() => {
+            let base = names::ident(&base.module);
+            let module = names::ident(module);
+            let names = names.into_iter().map(|n| names::ident(n));
+            quote!(pub use crate::#base::#module::{#(#names),*};)
+        }
+        _ => TokenStream::new(),
+    };
+    let (kept, defined): (Vec<_>, Vec<_>) = named
+        .types
+        .iter()
+        .partition(|(name, _)| reused.contains(name));
+    let mut types = reexport("types", kept.iter().map(|(name, _)| name).collect());
+    types.extend(defined.into_iter().map(|(_, tokens)| tokens.clone()));
+    let mut types_doc =
+        "Shared types of the Configuration API: each defined once, referenced by name.".to_string();
+    if let (Some(base), false) = (base, kept.is_empty()) {
+        types_doc.push_str(&format!(
+            "\n\nThe types v{} has unchanged from v{} are v{}'s own, re-exported: a value \
+             passes between the two versions as is.",
+            model.version, base.version, base.version
+        ));
     }
-    files.push(file(
-        "types.rs",
-        "Shared types of the Configuration API: each defined once, referenced by name.",
-        types,
-    ));
+    files.push(file("types.rs", &types_doc, types));
     mods.push("types".to_string());
 
     for section in &model.sections {
@@ -57,12 +74,40 @@ pub fn generate(model: &Model) -> Vec<File> {
         mods.push(section.name.clone());
     }
 
-    if let Some(hooks) = &model.webhooks {
+    if let (Some(items), Some(hooks)) = (&named.webhooks, &model.webhooks) {
+        let is_reused = |name: &str| reused.contains(name);
+        let mut body = quote! {
+            #[allow(unused_imports)]
+            use super::*;
+        };
+        let mut kept: Vec<&String> = items
+            .payloads
+            .iter()
+            .map(|(name, _)| name)
+            .filter(|name| is_reused(name))
+            .collect();
+        let event = names::WEBHOOK_EVENT.to_string();
+        if is_reused(&event) {
+            kept.push(&event);
+        }
+        body.extend(reexport(names::WEBHOOK_EVENTS_MODULE, kept));
+        for (name, tokens) in &items.payloads {
+            if !is_reused(name) {
+                body.extend(tokens.clone());
+            }
+        }
+        if !is_reused(&event) {
+            body.extend(items.event.clone());
+        }
+        // The base's copy of an envelope it lends already has this impl.
+        if !is_reused(&hooks.envelope) {
+            body.extend(items.envelope_impl.clone());
+        }
         files.push(file(
             &format!("{}.rs", names::WEBHOOK_EVENTS_MODULE),
             "Webhooks: the typed payloads of the deliveries this version describes, and \
              `WebhookEvent`.",
-            webhooks::webhook_events(model, hooks),
+            body,
         ));
         mods.push(names::WEBHOOK_EVENTS_MODULE.to_string());
     }

@@ -14,7 +14,8 @@ pub enum Role {
     Shared,
     /// An action's request: a client serializes it; only a server decodes it.
     Request,
-    /// An action's own answer: a client decodes it; only a server serializes it.
+    /// An action's own answer, or a webhook's own payload: a client decodes it; only a server
+    /// (or a sender of webhooks) serializes it.
     Response,
 }
 

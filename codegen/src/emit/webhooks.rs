@@ -9,16 +9,27 @@ use crate::type_expr::TypeExpr;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn webhook_events(model: &Model, webhooks: &Webhooks) -> TokenStream {
-    let mut out = quote! {
-        #[allow(unused_imports)]
-        use super::*;
-    };
-    for event in &webhooks.events {
-        if let Some(object) = &event.object {
-            out.extend(objects::object(object, &model.types, objects::Role::Shared));
-        }
-    }
+/// The named items of `webhook_events.rs`, each as its own token stream so that a version can
+/// reuse the stable version's copy of one that did not change.
+pub struct Items {
+    /// Each payload object the spec defines in place, by name.
+    pub payloads: Vec<(String, TokenStream)>,
+    /// `WebhookEvent` with its impls.
+    pub event: TokenStream,
+    /// What the runtime needs of the envelope type, which lives in `types.rs`.
+    pub envelope_impl: TokenStream,
+}
+
+pub fn items(model: &Model, webhooks: &Webhooks) -> Items {
+    let payloads = webhooks
+        .events
+        .iter()
+        .filter_map(|event| event.object.as_ref())
+        .map(|object| {
+            let tokens = objects::object(object, &model.types, objects::Role::Response);
+            (object.name.clone(), tokens)
+        })
+        .collect();
     let event_enum = names::ident(names::WEBHOOK_EVENT);
     let actions = names::ident(&webhooks.action_enum);
     let envelope = names::ident(&webhooks.envelope);
@@ -61,7 +72,7 @@ pub fn webhook_events(model: &Model, webhooks: &Webhooks) -> TokenStream {
         names::WEBHOOK_EVENT,
     ));
 
-    out.extend(quote! {
+    let event = quote! {
         #enum_doc
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
@@ -88,7 +99,9 @@ pub fn webhook_events(model: &Model, webhooks: &Webhooks) -> TokenStream {
                 }
             }
 
-            /// The payload as a delivery carries it.
+            /// The payload as a delivery carries it (feature `server`: what a sender of
+            /// webhooks needs and a receiver does not).
+            #[cfg(feature = "server")]
             pub fn payload(&self) -> ::serde_json::Value {
                 match self {
                     #(#to_payload)*
@@ -121,7 +134,8 @@ pub fn webhook_events(model: &Model, webhooks: &Webhooks) -> TokenStream {
                 Self::from_payload(&envelope.action, &envelope.payload)
             }
         }
-
+    };
+    let envelope_impl = quote! {
         impl #envelope {
             /// `true` when `secret_key` equals `secret`, compared in constant time (see
             /// [`webhook`](crate::webhook)).
@@ -129,8 +143,12 @@ pub fn webhook_events(model: &Model, webhooks: &Webhooks) -> TokenStream {
                 crate::webhook::secret_matches(&self.secret_key, secret)
             }
         }
-    });
-    out
+    };
+    Items {
+        payloads,
+        event,
+        envelope_impl,
+    }
 }
 
 enum Shape {

@@ -2538,7 +2538,7 @@ impl crate::validate::Validate for TagFilters {
         v.present(value, "group_ids");
     }
 }
-/// The action that triggers sending a webhook (the Triggering actions table: the possible values for the action parameter of Register Webhook, with their available filters). To see the list of available webhooks v3.6, visit the Webhooks document.
+/// The action that triggers sending a webhook (the Triggering actions table: the possible values for the action parameter of Register Webhook, with their available filters). Which of them a version sends is in its webhooks reference.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum WebhookAction {

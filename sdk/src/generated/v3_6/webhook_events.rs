@@ -3,7 +3,8 @@
 #[allow(unused_imports)]
 use super::*;
 /// The payload of the `agent_approved` webhook: see [`WebhookEvent::AgentApproved`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AgentApprovedPayload {
     /// The ID (e-mail) of the approved agent.
@@ -17,7 +18,8 @@ impl AgentApprovedPayload {
 }
 impl crate::validate::Validate for AgentApprovedPayload {}
 /// The payload of the `agent_updated` webhook: see [`WebhookEvent::AgentUpdated`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AgentUpdatedPayload {
     /// Agent ID
@@ -214,7 +216,8 @@ impl crate::validate::Validate for AgentUpdatedPayload {
     }
 }
 /// The payload of the `agent_suspended` webhook: see [`WebhookEvent::AgentSuspended`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AgentSuspendedPayload {
     /// The ID (e-mail) of the suspended agent.
@@ -228,7 +231,8 @@ impl AgentSuspendedPayload {
 }
 impl crate::validate::Validate for AgentSuspendedPayload {}
 /// The payload of the `agent_unsuspended` webhook: see [`WebhookEvent::AgentUnsuspended`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AgentUnsuspendedPayload {
     /// The ID (e-mail) of the unsuspended agent.
@@ -242,7 +246,8 @@ impl AgentUnsuspendedPayload {
 }
 impl crate::validate::Validate for AgentUnsuspendedPayload {}
 /// The payload of the `agent_deleted` webhook: see [`WebhookEvent::AgentDeleted`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AgentDeletedPayload {
     /// The ID (e-mail) of the deleted agent.
@@ -256,7 +261,8 @@ impl AgentDeletedPayload {
 }
 impl crate::validate::Validate for AgentDeletedPayload {}
 /// The payload of the `bot_updated` webhook: see [`WebhookEvent::BotUpdated`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BotUpdatedPayload {
     /// Bot ID
@@ -372,7 +378,8 @@ impl crate::validate::Validate for BotUpdatedPayload {
     }
 }
 /// The payload of the `bot_deleted` webhook: see [`WebhookEvent::BotDeleted`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BotDeletedPayload {
     /// The ID of the deleted bot.
@@ -386,7 +393,8 @@ impl BotDeletedPayload {
 }
 impl crate::validate::Validate for BotDeletedPayload {}
 /// The payload of the `group_deleted` webhook: see [`WebhookEvent::GroupDeleted`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GroupDeletedPayload {
     /// The ID of the deleted group.
@@ -400,7 +408,8 @@ impl GroupDeletedPayload {
 }
 impl crate::validate::Validate for GroupDeletedPayload {}
 /// The payload of the `group_updated` webhook: see [`WebhookEvent::GroupUpdated`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GroupUpdatedPayload {
     /// Group ID
@@ -461,7 +470,8 @@ impl crate::validate::Validate for GroupUpdatedPayload {
     }
 }
 /// The payload of the `tag_deleted` webhook: see [`WebhookEvent::TagDeleted`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TagDeletedPayload {
     /// The name of the deleted tag.
@@ -475,7 +485,8 @@ impl TagDeletedPayload {
 }
 impl crate::validate::Validate for TagDeletedPayload {}
 /// The payload of the `tag_updated` webhook: see [`WebhookEvent::TagUpdated`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TagUpdatedPayload {
     /// Tag name
@@ -527,7 +538,7 @@ impl crate::validate::Validate for TagUpdatedPayload {
 }
 /// The payload of a webhook delivery, typed by its `action`.
 ///
-/// The webhooks of the webhooks reference's Configuration section (webhooks-v3.6): the 16 license-configuration webhooks LiveChat sends when an agent, auto access rule, bot, group or tag changes. Each is a delivery in the envelope's format whose payload has the shape given here; deliveries of other actions keep their payload as JSON.
+/// The webhooks of the webhooks reference's Configuration section: the 16 license-configuration webhooks LiveChat sends when an agent, auto access rule, bot, group or tag changes. Each is a delivery in the envelope's format whose payload has the shape given here; deliveries of other actions keep their payload as JSON.
 ///
 /// A delivery of any other action (a chat webhook, or one a later API version adds) is [`WebhookEvent::Other`], its payload kept as JSON.
 #[derive(Debug, Clone, PartialEq)]
@@ -615,7 +626,9 @@ impl WebhookEvent {
             Self::Other { action, .. } => action.clone(),
         }
     }
-    /// The payload as a delivery carries it.
+    /// The payload as a delivery carries it (feature `server`: what a sender of
+    /// webhooks needs and a receiver does not).
+    #[cfg(feature = "server")]
     pub fn payload(&self) -> ::serde_json::Value {
         match self {
             Self::AgentCreated(payload) => {
