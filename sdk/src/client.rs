@@ -10,7 +10,8 @@ use crate::{
     decode, ActionName, ClientBuilder, Credentials, CredentialsProvider, Error, Region, Request,
     RetryPolicy,
 };
-use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE, LOCATION};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, LOCATION};
+use reqwest::Method;
 use std::collections::HashSet;
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
@@ -18,7 +19,10 @@ use std::time::{Duration, Instant};
 use tracing::Instrument;
 
 /// The header naming the data center of a call.
-const X_REGION: &str = "x-region";
+// Names made once: a header named by `&str` has its name parsed on every call.
+const X_REGION: HeaderName = HeaderName::from_static("x-region");
+const LEGACY: HeaderName = HeaderName::from_static("legacy");
+const DEPRECATION: HeaderName = HeaderName::from_static("deprecation");
 /// How much of a redirect's `Location` an error keeps.
 const LOCATION_CHARS: usize = 200;
 
@@ -62,6 +66,9 @@ struct Inner {
     batch: BatchSettings,
     max_response_size: usize,
     headers: ExtraHeaders,
+    /// What every attempt sends besides its credentials and region: the client's own headers
+    /// and the content type, built once.
+    base_headers: HeaderMap,
     /// Actions whose deprecation was logged already: once per action is enough.
     deprecation_logged: Mutex<HashSet<ActionName>>,
 }
@@ -106,6 +113,8 @@ struct Auth {
 
 impl Client {
     pub(crate) fn from_parts(parts: Parts) -> Client {
+        let mut base_headers = parts.headers.map().clone();
+        base_headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         Client {
             inner: Arc::new(Inner {
                 http: parts.http,
@@ -123,6 +132,7 @@ impl Client {
                 batch: parts.batch,
                 max_response_size: parts.max_response_size,
                 headers: parts.headers,
+                base_headers,
                 deprecation_logged: Mutex::new(HashSet::new()),
             }),
         }
@@ -398,14 +408,17 @@ impl Client {
         let url = self
             .parsed_url_of(action)
             .map_err(|e| plain(Error::Config(format!("URL of `{action}`: {e}"))))?;
-        let mut headers = self.inner.headers.map().clone();
+        // A request built in place, not through `RequestBuilder`: its headers are one clone of
+        // a map made once, not a merge of two maps per attempt.
+        let mut request = reqwest::Request::new(Method::POST, url.clone());
+        let headers = request.headers_mut();
+        *headers = self.inner.base_headers.clone();
         if !options.headers.is_empty() {
             for (name, value) in options.headers.map() {
                 headers.insert(name, value.clone());
             }
         }
         headers.insert(AUTHORIZATION, authorization.clone());
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         if name_region {
             let value = HeaderValue::from_str(region.as_str()).map_err(|_| {
                 plain(Error::Config(format!(
@@ -415,14 +428,14 @@ impl Client {
             })?;
             headers.insert(X_REGION, value);
         }
-        let request = self
+        *request.timeout_mut() = Some(options.timeout.unwrap_or(self.inner.timeout));
+        *request.body_mut() = Some(body.to_vec().into());
+        let mut response = self
             .inner
             .http
-            .post(url.clone())
-            .headers(headers)
-            .timeout(options.timeout.unwrap_or(self.inner.timeout))
-            .body(body.to_vec());
-        let mut response = request.send().await.map_err(|e| transport(action, e))?;
+            .execute(request)
+            .await
+            .map_err(|e| transport(action, e))?;
         let status = response.status().as_u16();
         if response.url() != &url {
             // The HTTP client followed a redirect itself: what answered is not the API.
@@ -497,8 +510,8 @@ impl Client {
     }
 
     fn log_deprecation(&self, action: &ActionName, headers: &HeaderMap) {
-        let legacy = headers.get("legacy").and_then(|v| v.to_str().ok());
-        let deprecation = headers.get("deprecation").and_then(|v| v.to_str().ok());
+        let legacy = headers.get(&LEGACY).and_then(|v| v.to_str().ok());
+        let deprecation = headers.get(&DEPRECATION).and_then(|v| v.to_str().ok());
         if legacy.is_none() && deprecation.is_none() {
             return;
         }
