@@ -12,7 +12,7 @@ use crate::stats::Spread;
 use crate::table::Row;
 use crate::workload::Bare;
 use futures_util::stream::{self, StreamExt};
-use livechat_config::{Client, CreateAgentRequest, Credentials};
+use livechat_config::{Client, CreateAgentRequest, Credentials, DEFAULT_TIMEOUT};
 use livechat_config_emulator::DEFAULT_TOKEN;
 use std::future::{Future, IntoFuture};
 use std::time::Instant;
@@ -85,6 +85,8 @@ struct Side {
     runtime: Runtime,
     sdk: Client,
     bare: Bare,
+    /// `bare` with the sdk's per-attempt timeout on each request: what the timeout alone costs.
+    timed: Bare,
 }
 
 impl Side {
@@ -94,11 +96,13 @@ impl Side {
             .build()
             .map_err(|e| e.to_string())?;
         let bare = Bare::new(base_url, DEFAULT_TOKEN)?;
+        let timed = Bare::new(base_url, DEFAULT_TOKEN)?.with_timeout(DEFAULT_TIMEOUT);
         Ok(Side {
             name,
             runtime,
             sdk,
             bare,
+            timed,
         })
     }
 
@@ -115,6 +119,14 @@ impl Side {
             &self.runtime,
             calls,
             bare_get_agents(&self.bare, calls, in_flight),
+        )
+    }
+
+    fn timed(&self, calls: usize, in_flight: usize) -> Result<Cost, String> {
+        measure(
+            &self.runtime,
+            calls,
+            bare_get_agents(&self.timed, calls, in_flight),
         )
     }
 }
@@ -222,10 +234,12 @@ fn measured(
     for side in &sides {
         side.sdk(calls / 10 + 1, in_flight)?;
         side.bare(calls / 10 + 1, in_flight)?;
+        side.timed(calls / 10 + 1, in_flight)?;
     }
     // [side][sequential, in flight] for sdk and bare.
     let mut sdk: Vec<[Samples; 2]> = (0..2).map(|_| Default::default()).collect();
     let mut bare: Vec<[Samples; 2]> = (0..2).map(|_| Default::default()).collect();
+    let mut timed: Vec<[Samples; 2]> = (0..2).map(|_| Default::default()).collect();
     let mut raw_samples = Samples::default();
     let mut py = [Samples::default(), Samples::default()];
     // A thread-pool run of lc-sdk-python sometimes fails inside httpx; the other rounds count.
@@ -235,13 +249,13 @@ fn measured(
         eprintln!("  round {}/{}", round + 1, sizes.rounds);
         for (s, side) in sides.iter().enumerate() {
             for (c, n) in [1, in_flight].into_iter().enumerate() {
-                // Alternate which goes first, so drift in the machine's load lands on both.
-                if round % 2 == 0 {
-                    sdk[s][c].push(side.sdk(calls, n)?);
-                    bare[s][c].push(side.bare(calls, n)?);
-                } else {
-                    bare[s][c].push(side.bare(calls, n)?);
-                    sdk[s][c].push(side.sdk(calls, n)?);
+                // Rotate which goes first, so drift in the machine's load lands on all three.
+                for k in 0..3 {
+                    match (k + round) % 3 {
+                        0 => sdk[s][c].push(side.sdk(calls, n)?),
+                        1 => bare[s][c].push(side.bare(calls, n)?),
+                        _ => timed[s][c].push(side.timed(calls, n)?),
+                    }
                 }
             }
         }
@@ -309,6 +323,21 @@ fn measured(
                 )
                 .target("≤ 1.05× CPU", ratio.median <= 1.05),
             );
+            let own = spread(&ratios(&timed[s][c].cpu, &bare[s][c].cpu));
+            let rest = spread(&ratios(&sdk[s][c].cpu, &timed[s][c].cpu));
+            rows.push(Row::new(
+                format!(
+                    "Client CPU per call, {calls} get_agent, {}, {}: bare with a per-request timeout ÷ bare, and sdk ÷ that",
+                    side.name,
+                    label(c)
+                ),
+                format!(
+                    "timeout alone {} CPU (timed bare {} CPU); sdk ÷ timed bare {} CPU",
+                    own.ratio(2),
+                    us(&timed[s][c].cpu),
+                    rest.ratio(2)
+                ),
+            ));
         }
     }
     let failed = if py_errors.is_empty() {

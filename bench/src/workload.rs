@@ -71,6 +71,7 @@ pub struct Bare {
     http: reqwest::Client,
     base_url: String,
     authorization: String,
+    timeout: Option<Duration>,
 }
 
 impl Bare {
@@ -81,12 +82,21 @@ impl Bare {
                 .map_err(|e| e.to_string())?,
             base_url: base_url.trim_end_matches('/').to_string(),
             authorization: format!("Bearer {token}"),
+            timeout: None,
         })
+    }
+
+    /// The same, each request with a timeout of its own, as the sdk gives every attempt.
+    pub fn with_timeout(self, timeout: Duration) -> Self {
+        Bare {
+            timeout: Some(timeout),
+            ..self
+        }
     }
 
     async fn post(&self, action: &str, body: &Value) -> Result<Value, String> {
         let bytes = serde_json::to_vec(body).map_err(|e| e.to_string())?;
-        let response = self
+        let mut request = self
             .http
             .post(format!(
                 "{}{}{action}",
@@ -95,10 +105,11 @@ impl Bare {
             ))
             .header("authorization", &self.authorization)
             .header("content-type", "application/json")
-            .body(bytes)
-            .send()
-            .await
-            .map_err(|e| e.to_string())?;
+            .body(bytes);
+        if let Some(timeout) = self.timeout {
+            request = request.timeout(timeout);
+        }
+        let response = request.send().await.map_err(|e| e.to_string())?;
         let status = response.status();
         let body = response.bytes().await.map_err(|e| e.to_string())?;
         if !status.is_success() {
