@@ -46,15 +46,18 @@ pub fn generate(model: &Model, base: Option<&Model>) -> Vec<File> {
         }
         _ => TokenStream::new(),
     };
-    let (kept, defined): (Vec<_>, Vec<_>) = named
-        .types
-        .iter()
-        .partition(|(name, _)| reused.contains(name));
-    let mut types = reexport("types", kept.iter().map(|(name, _)| name).collect());
-    types.extend(defined.into_iter().map(|(_, tokens)| tokens.clone()));
+    // The reused items as one re-export, then the definitions of the rest, in the spec's order.
+    let split = |module: &str, items: &[(String, TokenStream)]| {
+        let (kept, defined): (Vec<_>, Vec<_>) =
+            items.iter().partition(|(name, _)| reused.contains(name));
+        let mut out = reexport(module, kept.iter().map(|(name, _)| name).collect());
+        out.extend(defined.into_iter().map(|(_, tokens)| tokens.clone()));
+        (out, !kept.is_empty())
+    };
+    let (types, any_kept) = split("types", &named.types);
     let mut types_doc =
         "Shared types of the Configuration API: each defined once, referenced by name.".to_string();
-    if let (Some(base), false) = (base, kept.is_empty()) {
+    if let (Some(base), true) = (base, any_kept) {
         types_doc.push_str(&format!(
             "\n\nThe types v{} has unchanged from v{} are v{}'s own, re-exported: a value \
              passes between the two versions as is.",
@@ -75,32 +78,15 @@ pub fn generate(model: &Model, base: Option<&Model>) -> Vec<File> {
     }
 
     if let (Some(items), Some(hooks)) = (&named.webhooks, &model.webhooks) {
-        let is_reused = |name: &str| reused.contains(name);
         let mut body = quote! {
             #[allow(unused_imports)]
             use super::*;
         };
-        let mut kept: Vec<&String> = items
-            .payloads
-            .iter()
-            .map(|(name, _)| name)
-            .filter(|name| is_reused(name))
-            .collect();
-        let event = names::WEBHOOK_EVENT.to_string();
-        if is_reused(&event) {
-            kept.push(&event);
-        }
-        body.extend(reexport(names::WEBHOOK_EVENTS_MODULE, kept));
-        for (name, tokens) in &items.payloads {
-            if !is_reused(name) {
-                body.extend(tokens.clone());
-            }
-        }
-        if !is_reused(&event) {
-            body.extend(items.event.clone());
-        }
+        let mut events = items.payloads.clone();
+        events.push((names::WEBHOOK_EVENT.to_string(), items.event.clone()));
+        body.extend(split(names::WEBHOOK_EVENTS_MODULE, &events).0);
         // The base's copy of an envelope it lends already has this impl.
-        if !is_reused(&hooks.envelope) {
+        if !reused.contains(&hooks.envelope) {
             body.extend(items.envelope_impl.clone());
         }
         files.push(file(
