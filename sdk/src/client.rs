@@ -14,6 +14,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT
 use reqwest::Method;
 use std::collections::HashSet;
 use std::fmt;
+use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 use tracing::Instrument;
@@ -103,6 +104,28 @@ impl fmt::Debug for Client {
             .field("headers", &self.inner.headers)
             .finish()
     }
+}
+
+/// Where the attempt loop stands.
+#[derive(Default)]
+struct AttemptState {
+    /// Attempts that count against the retry policy.
+    attempt: u32,
+    /// Requests sent, as the span reports them.
+    sent: u32,
+    rerouted: bool,
+    refreshed: bool,
+    /// The next attempt asks the provider for fresh credentials.
+    refresh: bool,
+    /// The tokens the latest retry took from the budget, given back if it succeeds.
+    held: u32,
+}
+
+/// What the attempt loop does after a failure.
+enum Next {
+    Now,
+    After(Duration),
+    Fail(Error),
 }
 
 /// The credentials of one attempt.
@@ -237,45 +260,37 @@ impl Client {
         self.send_with(request, &CallOptions::default()).await
     }
 
-    pub(crate) async fn send_with<R: Request>(
-        &self,
-        request: &R,
-        options: &CallOptions,
-    ) -> Result<R::Response, Error> {
-        check(request)?;
-        self.send_checked(request, options).await
+    // `send_with` and `send_checked` return `execute`'s future itself: an async fn around it
+    // would be one more state to build and copy, and one more copy of the answer, per call.
+    pub(crate) fn send_with<'a, R: Request>(
+        &'a self,
+        request: &'a R,
+        options: &'a CallOptions,
+    ) -> impl Future<Output = Result<R::Response, Error>> + 'a {
+        let body = || check(request).and_then(|()| body_of(request));
+        self.execute(R::ACTION, body, options, decode_answer::<R>)
     }
 
     /// Sends a request whose documented rules were checked already (the batch helpers check
     /// each item on its own, before chunking).
-    pub(crate) async fn send_checked<R: Request>(
-        &self,
-        request: &R,
-        options: &CallOptions,
-    ) -> Result<R::Response, Error> {
-        let action = R::ACTION;
-        let body = serde_json::to_vec(request).map_err(|e| Error::InvalidRequest {
-            action: action.clone(),
-            violations: vec![crate::validate::Violation {
-                path: String::new(),
-                message: e.to_string(),
-            }],
-        })?;
-        self.execute(action, body, options, |_, bytes| {
-            R::decode_response(bytes).map_err(Error::Decode)
-        })
-        .await
+    pub(crate) fn send_checked<'a, R: Request>(
+        &'a self,
+        request: &'a R,
+        options: &'a CallOptions,
+    ) -> impl Future<Output = Result<R::Response, Error>> + 'a {
+        self.execute(R::ACTION, || body_of(request), options, decode_answer::<R>)
     }
 
-    /// Sends a body to an action, in a tracing span of its own, and decodes a 2xx answer with
-    /// `decode` (given the status and the body).
+    /// Sends the body `body` makes to an action, in a tracing span of its own, and decodes a 2xx
+    /// answer with `decode` (given the status and the body).
     pub(crate) async fn execute<T>(
         &self,
         action: ActionName,
-        body: Vec<u8>,
+        body: impl FnOnce() -> Result<Vec<u8>, Error>,
         options: &CallOptions,
         decode: impl FnOnce(u16, &[u8]) -> Result<T, Error>,
     ) -> Result<T, Error> {
+        let body = body()?;
         // The client's own headers were checked when it was built.
         options.headers.check()?;
         let span = tracing::info_span!(
@@ -286,12 +301,16 @@ impl Client {
             latency_ms = tracing::field::Empty,
             region = tracing::field::Empty,
         );
-        async {
-            let (status, bytes) = self.attempts(&action, &body, options).await?;
+        let call = async {
+            let (status, bytes) = self.attempts(&action, &body, options, &span).await?;
             decode(status, &bytes)
+        };
+        // Without a subscriber that wants the span, entering it on every poll is pure cost.
+        if span.is_disabled() {
+            call.await
+        } else {
+            call.instrument(span.clone()).await
         }
-        .instrument(span)
-        .await
     }
 
     /// The attempt loop: retries as the policy and the budget allow, follows one region
@@ -301,21 +320,14 @@ impl Client {
         action: &ActionName,
         body: &[u8],
         options: &CallOptions,
+        span: &tracing::Span,
     ) -> Result<(u16, Vec<u8>), Error> {
         let policy = options.retry.as_ref().unwrap_or(&self.inner.retry);
-        let span = tracing::Span::current();
-        let mut rerouted = false;
-        let mut refreshed = false;
-        let mut refresh = false;
-        let mut attempt = 0;
-        let mut sent = 0;
-        // The tokens the latest retry took from the budget, given back if it succeeds.
-        let mut held = 0;
+        let mut state = AttemptState::default();
         loop {
-            attempt += 1;
-            sent += 1;
-            let auth = self.auth(refresh).await?;
-            refresh = false;
+            state.attempt += 1;
+            state.sent += 1;
+            let auth = self.auth(std::mem::take(&mut state.refresh)).await?;
             let explicit = self.explicit_region();
             let region = explicit
                 .clone()
@@ -323,60 +335,120 @@ impl Client {
                 .unwrap_or(Region::Dal);
             let name_region = explicit.is_some() || region != Region::Dal;
             let started = Instant::now();
-            let outcome = self
-                .attempt(action, body, &auth.header, &region, name_region, options)
-                .await;
+            // One request and its answer, awaited here rather than in an async fn of its own: a
+            // nested future is built apart and then copied into this one, on every call.
+            let outcome = 'attempt: {
+                let request =
+                    self.request(action, body, &auth.header, &region, name_region, options);
+                let (request, url) = match request {
+                    Ok(request) => request,
+                    Err(failure) => break 'attempt Err(failure),
+                };
+                let mut response = match self.inner.http.execute(request).await {
+                    Ok(response) => response,
+                    Err(e) => break 'attempt Err(transport(action, e)),
+                };
+                let status = response.status().as_u16();
+                let retry_after = match self.head(action, &url, &response) {
+                    Ok(retry_after) => retry_after,
+                    Err(failure) => break 'attempt Err(failure),
+                };
+                let mut bytes = match self.body_buffer(action, &response) {
+                    Ok(bytes) => bytes,
+                    Err(failure) => break 'attempt Err(failure),
+                };
+                loop {
+                    match response.chunk().await {
+                        Ok(Some(chunk)) => {
+                            if let Err(failure) = self.append(action, &mut bytes, &chunk) {
+                                break 'attempt Err(failure);
+                            }
+                        }
+                        Ok(None) => break,
+                        Err(e) => break 'attempt Err(transport(action, e)),
+                    }
+                }
+                if (200..300).contains(&status) {
+                    Ok((status, bytes))
+                } else {
+                    Err(refused(action, status, &bytes, retry_after))
+                }
+            };
             let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
-            span.record("attempt", sent);
-            span.record("latency_ms", latency_ms);
-            span.record("region", region.as_str());
-            let failure = match outcome {
+            let recording = !span.is_disabled();
+            if recording {
+                span.record("attempt", state.sent);
+                span.record("latency_ms", latency_ms);
+                span.record("region", region.as_str());
+            }
+            match outcome {
                 Ok((status, bytes)) => {
-                    span.record("status", status);
-                    tracing::debug!(status, latency_ms, attempt = sent, "answered");
-                    self.inner.budget.succeeded(held);
+                    if recording {
+                        span.record("status", status);
+                    }
+                    tracing::debug!(status, latency_ms, attempt = state.sent, "answered");
+                    self.inner.budget.succeeded(state.held);
                     return Ok((status, bytes));
                 }
-                Err(failure) => failure,
-            };
-            if let Some(status) = failure.error.status() {
-                span.record("status", status);
-            }
-            if !rerouted {
-                if let Some(to) = misdirected_to(&failure.error, &region) {
-                    tracing::info!(from = %region, to = %to, "the API names another region; sending there");
-                    *self
-                        .inner
-                        .region
-                        .write()
-                        .unwrap_or_else(PoisonError::into_inner) = Some(to);
-                    rerouted = true;
-                    attempt -= 1;
-                    continue;
+                Err(failure) => {
+                    match self.after_failure(action, policy, &region, failure, &mut state, span) {
+                        Next::Now => {}
+                        Next::After(wait) => tokio::time::sleep(wait).await,
+                        Next::Fail(error) => return Err(error),
+                    }
                 }
             }
-            if !refreshed && self.inner.provider.is_some() && failure.error.is_authentication() {
-                tracing::info!(
-                    "the API refused the credentials; sending once more with fresh ones"
-                );
-                refreshed = true;
-                refresh = true;
-                attempt -= 1;
-                continue;
-            }
-            let Some(wait) = policy.delay(action, attempt, &failure) else {
-                tracing::debug!(error = %failure.error, attempt = sent, "failed");
-                return Err(failure.error);
-            };
-            let after_timeout = matches!(failure.error, Error::Timeout { .. });
-            let Some(taken) = self.inner.budget.take(after_timeout) else {
-                tracing::warn!(error = %failure.error, attempt = sent, "not retried: the client's retry budget is spent");
-                return Err(failure.error);
-            };
-            held = taken;
-            tracing::warn!(error = %failure.error, attempt = sent, wait_ms = wait.as_millis() as u64, "retrying");
-            tokio::time::sleep(wait).await;
         }
+    }
+
+    /// What follows a failed attempt. Kept out of the attempt loop, whose every call runs
+    /// the successful path only: code it never runs still costs instruction cache there.
+    #[cold]
+    fn after_failure(
+        &self,
+        action: &ActionName,
+        policy: &RetryPolicy,
+        region: &Region,
+        failure: Failure,
+        state: &mut AttemptState,
+        span: &tracing::Span,
+    ) -> Next {
+        let sent = state.sent;
+        if let Some(status) = failure.error.status() {
+            span.record("status", status);
+        }
+        if !state.rerouted {
+            if let Some(to) = misdirected_to(&failure.error, region) {
+                tracing::info!(from = %region, to = %to, "the API names another region; sending there");
+                *self
+                    .inner
+                    .region
+                    .write()
+                    .unwrap_or_else(PoisonError::into_inner) = Some(to);
+                state.rerouted = true;
+                state.attempt -= 1;
+                return Next::Now;
+            }
+        }
+        if !state.refreshed && self.inner.provider.is_some() && failure.error.is_authentication() {
+            tracing::info!("the API refused the credentials; sending once more with fresh ones");
+            state.refreshed = true;
+            state.refresh = true;
+            state.attempt -= 1;
+            return Next::Now;
+        }
+        let Some(wait) = policy.delay(action, state.attempt, &failure) else {
+            tracing::debug!(error = %failure.error, attempt = sent, "failed");
+            return Next::Fail(*failure.error);
+        };
+        let after_timeout = matches!(*failure.error, Error::Timeout { .. });
+        let Some(taken) = self.inner.budget.take(after_timeout) else {
+            tracing::warn!(error = %failure.error, attempt = sent, "not retried: the client's retry budget is spent");
+            return Next::Fail(*failure.error);
+        };
+        state.held = taken;
+        tracing::warn!(error = %failure.error, attempt = sent, wait_ms = wait.as_millis() as u64, "retrying");
+        Next::After(wait)
     }
 
     /// The `Authorization` header (and the region its token names) for the next attempt.
@@ -395,8 +467,8 @@ impl Client {
         })
     }
 
-    /// One request and its answer: the status and body of a 2xx answer, or why it failed.
-    async fn attempt(
+    /// The request of one attempt, and the URL it goes to.
+    fn request(
         &self,
         action: &ActionName,
         body: &[u8],
@@ -404,7 +476,7 @@ impl Client {
         region: &Region,
         name_region: bool,
         options: &CallOptions,
-    ) -> Result<(u16, Vec<u8>), Failure> {
+    ) -> Result<(reqwest::Request, reqwest::Url), Failure> {
         let url = self
             .parsed_url_of(action)
             .map_err(|e| plain(Error::Config(format!("URL of `{action}`: {e}"))))?;
@@ -430,83 +502,61 @@ impl Client {
         }
         *request.timeout_mut() = Some(options.timeout.unwrap_or(self.inner.timeout));
         *request.body_mut() = Some(body.to_vec().into());
-        let mut response = self
-            .inner
-            .http
-            .execute(request)
-            .await
-            .map_err(|e| transport(action, e))?;
+        Ok((request, url))
+    }
+
+    /// The `Retry-After` of an answer whose head says it comes from the API; a redirect,
+    /// followed or not, is an error.
+    fn head(
+        &self,
+        action: &ActionName,
+        url: &reqwest::Url,
+        response: &reqwest::Response,
+    ) -> Result<Option<Duration>, Failure> {
         let status = response.status().as_u16();
-        if response.url() != &url {
+        if response.url() != url {
             // The HTTP client followed a redirect itself: what answered is not the API.
-            return Err(plain(Error::Redirect {
-                action: action.clone(),
-                status,
-                location: Some(shorten(response.url().as_str())),
-            }));
+            return Err(redirected(action, status, Some(response.url().as_str())));
         }
         if (300..400).contains(&status) {
             let location = response
                 .headers()
                 .get(LOCATION)
-                .map(|v| shorten(&String::from_utf8_lossy(v.as_bytes())));
-            return Err(plain(Error::Redirect {
-                action: action.clone(),
-                status,
-                location,
-            }));
+                .map(|v| String::from_utf8_lossy(v.as_bytes()));
+            return Err(redirected(action, status, location.as_deref()));
         }
         self.log_deprecation(action, response.headers());
-        let retry_after = retry::retry_after(response.headers());
-        let bytes = self.read_body(action, &mut response).await?;
-        if (200..300).contains(&status) {
-            return Ok((status, bytes));
-        }
-        let error = match decode::api_error(&bytes) {
-            Some(mut api) => {
-                api.action = Some(action.clone());
-                api.status = Some(status);
-                api.retry_after = retry_after;
-                Error::Api(api)
-            }
-            None => Error::Status {
-                action: action.clone(),
-                status,
-                excerpt: decode::excerpt(&bytes),
-            },
-        };
-        Err(Failure {
-            error,
-            retry_after,
-            never_sent: false,
-        })
+        Ok(retry::retry_after(response.headers()))
     }
 
-    /// The answer's body, refused past the size limit so a server cannot exhaust memory.
-    async fn read_body(
+    /// The buffer of an answer's body, refused when the answer announces more than the limit.
+    fn body_buffer(
         &self,
         action: &ActionName,
-        response: &mut reqwest::Response,
+        response: &reqwest::Response,
     ) -> Result<Vec<u8>, Failure> {
-        let limit = self.inner.max_response_size;
-        let too_large = || {
-            plain(Error::ResponseTooLarge {
-                action: action.clone(),
-                limit,
-            })
-        };
         let announced = response.content_length().unwrap_or(0);
-        if announced > limit as u64 {
-            return Err(too_large());
+        if announced > self.inner.max_response_size as u64 {
+            return Err(self.too_large(action));
         }
-        let mut body = Vec::with_capacity(announced as usize);
-        while let Some(chunk) = response.chunk().await.map_err(|e| transport(action, e))? {
-            if body.len() + chunk.len() > limit {
-                return Err(too_large());
-            }
-            body.extend_from_slice(&chunk);
+        Ok(Vec::with_capacity(announced as usize))
+    }
+
+    /// Adds a chunk of the body, refused past the size limit so a server cannot exhaust memory.
+    fn append(&self, action: &ActionName, body: &mut Vec<u8>, chunk: &[u8]) -> Result<(), Failure> {
+        if body.len() + chunk.len() > self.inner.max_response_size {
+            return Err(self.too_large(action));
         }
-        Ok(body)
+        body.extend_from_slice(chunk);
+        Ok(())
+    }
+
+    #[cold]
+    fn too_large(&self, action: &ActionName) -> Failure {
+        plain(Error::ResponseTooLarge {
+            action: action.clone(),
+            limit: self.inner.max_response_size,
+        })
     }
 
     fn log_deprecation(&self, action: &ActionName, headers: &HeaderMap) {
@@ -532,6 +582,21 @@ impl Client {
     }
 }
 
+/// The body of a request.
+fn body_of<R: Request>(request: &R) -> Result<Vec<u8>, Error> {
+    serde_json::to_vec(request).map_err(|e| Error::InvalidRequest {
+        action: R::ACTION,
+        violations: vec![crate::validate::Violation {
+            path: String::new(),
+            message: e.to_string(),
+        }],
+    })
+}
+
+fn decode_answer<R: Request>(_status: u16, bytes: &[u8]) -> Result<R::Response, Error> {
+    R::decode_response(bytes).map_err(Error::Decode)
+}
+
 /// The client-side check of documented limits and rules, before anything is sent.
 pub(crate) fn check<R: Request>(request: &R) -> Result<(), Error> {
     let mut validator = Validator::lenient();
@@ -549,16 +614,51 @@ pub(crate) fn check<R: Request>(request: &R) -> Result<(), Error> {
 
 fn plain(error: Error) -> Failure {
     Failure {
-        error,
+        error: Box::new(error),
         retry_after: None,
         never_sent: false,
     }
 }
 
-fn shorten(text: &str) -> String {
-    text.chars().take(LOCATION_CHARS).collect()
+/// A redirect, where only the API should answer.
+#[cold]
+fn redirected(action: &ActionName, status: u16, location: Option<&str>) -> Failure {
+    plain(Error::Redirect {
+        action: action.clone(),
+        status,
+        location: location.map(|l| l.chars().take(LOCATION_CHARS).collect()),
+    })
 }
 
+/// The failure of an answer that is not a 2xx: the API's error when the body is one.
+#[cold]
+fn refused(
+    action: &ActionName,
+    status: u16,
+    bytes: &[u8],
+    retry_after: Option<Duration>,
+) -> Failure {
+    let error = match decode::api_error(bytes) {
+        Some(mut api) => {
+            api.action = Some(action.clone());
+            api.status = Some(status);
+            api.retry_after = retry_after;
+            Error::Api(api)
+        }
+        None => Error::Status {
+            action: action.clone(),
+            status,
+            excerpt: decode::excerpt(bytes),
+        },
+    };
+    Failure {
+        error: Box::new(error),
+        retry_after,
+        never_sent: false,
+    }
+}
+
+#[cold]
 fn transport(action: &ActionName, source: reqwest::Error) -> Failure {
     // A failed connect (refused, unreachable, connect timeout) means no byte of the request left.
     let never_sent = source.is_connect();
@@ -573,7 +673,7 @@ fn transport(action: &ActionName, source: reqwest::Error) -> Failure {
         }
     };
     Failure {
-        error,
+        error: Box::new(error),
         retry_after: None,
         never_sent,
     }

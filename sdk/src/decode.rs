@@ -58,6 +58,9 @@ fn parse<'de, T: Deserialize<'de>>(
     action: &ActionName,
     bytes: &'de [u8],
 ) -> Result<T, DecodeError> {
+    if let Ok(value) = serde_json::from_slice(bytes) {
+        return Ok(value);
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();

@@ -79,12 +79,14 @@ impl RawCall<'_> {
             Target::Name(name) => action_name(&name)?,
             Target::Action(action) => action,
         };
-        let body = serde_json::to_vec(&self.body).map_err(|e| Error::Config(e.to_string()))?;
         let named = action.clone();
         self.client
-            .execute(action, body, &self.options, move |status, bytes| {
-                decode(&named, status, bytes)
-            })
+            .execute(
+                action,
+                || serde_json::to_vec(&self.body).map_err(|e| Error::Config(e.to_string())),
+                &self.options,
+                move |status, bytes| decode(&named, status, bytes),
+            )
             .await
     }
 }

@@ -112,7 +112,8 @@ impl RetryPolicy {
 /// One failed attempt, with what the retry decision needs to know of it.
 #[derive(Debug)]
 pub(crate) struct Failure {
-    pub error: Error,
+    /// Boxed, so the attempt loop's results stay small on the path that succeeds.
+    pub error: Box<Error>,
     /// The server's `Retry-After`.
     pub retry_after: Option<Duration>,
     /// The request provably never reached the server: no connection was made.
