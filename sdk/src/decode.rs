@@ -58,17 +58,10 @@ fn parse<'de, T: Deserialize<'de>>(
     action: &ActionName,
     bytes: &'de [u8],
 ) -> Result<T, DecodeError> {
-    if let Ok(value) = serde_json::from_slice(bytes) {
-        return Ok(value);
-    }
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        error(action, bytes, path, e.into_inner().to_string())
-    })?;
-    de.end()
-        .map_err(|e| error(action, bytes, String::new(), e.to_string()))?;
-    Ok(value)
+    serde_json::from_slice(bytes).map_err(|e| {
+        let path = crate::json_path::at(bytes, e.line(), e.column());
+        error(action, bytes, path, e.to_string())
+    })
 }
 
 /// A JSON response body.

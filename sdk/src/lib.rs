@@ -209,6 +209,7 @@ mod error;
 #[rustfmt::skip]
 mod generated;
 mod headers;
+mod json_path;
 mod paging;
 mod raw;
 mod region;
