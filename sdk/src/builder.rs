@@ -199,6 +199,7 @@ impl ClientBuilder {
             }
         }
         self.headers.check()?;
+        let own_http = self.http.is_none();
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
@@ -217,6 +218,7 @@ impl ClientBuilder {
         };
         Ok(Client::from_parts(Parts {
             http,
+            own_http,
             base_url,
             credentials: self.credentials,
             provider: self.provider,

@@ -37,6 +37,8 @@ pub struct Client {
 /// Everything a builder decides.
 pub(crate) struct Parts {
     pub http: reqwest::Client,
+    /// `http` is the one the builder made, with the client's timeout and no redirects.
+    pub own_http: bool,
     pub base_url: String,
     pub credentials: Credentials,
     pub provider: Option<Arc<dyn CredentialsProvider>>,
@@ -51,6 +53,10 @@ pub(crate) struct Parts {
 
 struct Inner {
     http: reqwest::Client,
+    /// `http` already times out each request after `timeout` and follows no redirect, so an
+    /// attempt need not set either itself (a per-request timeout costs reqwest a map of
+    /// extensions per request).
+    own_http: bool,
     base_url: String,
     /// `base_url` parsed once, when a call's URL can be made from it by setting the path alone:
     /// parsing the whole URL on every call (host, IDNA) was a visible part of a call's CPU.
@@ -141,6 +147,7 @@ impl Client {
         Client {
             inner: Arc::new(Inner {
                 http: parts.http,
+                own_http: parts.own_http,
                 base: reqwest::Url::parse(&parts.base_url).ok().filter(|u| {
                     !u.cannot_be_a_base() && u.query().is_none() && u.fragment().is_none()
                 }),
@@ -340,7 +347,7 @@ impl Client {
             let outcome = 'attempt: {
                 let request =
                     self.request(action, body, &auth.header, &region, name_region, options);
-                let (request, url) = match request {
+                let (request, sent_to) = match request {
                     Ok(request) => request,
                     Err(failure) => break 'attempt Err(failure),
                 };
@@ -349,7 +356,7 @@ impl Client {
                     Err(e) => break 'attempt Err(transport(action, e)),
                 };
                 let status = response.status().as_u16();
-                let retry_after = match self.head(action, &url, &response) {
+                let retry_after = match self.head(action, sent_to.as_ref(), &response) {
                     Ok(retry_after) => retry_after,
                     Err(failure) => break 'attempt Err(failure),
                 };
@@ -467,7 +474,8 @@ impl Client {
         })
     }
 
-    /// The request of one attempt, and the URL it goes to.
+    /// The request of one attempt, and the URL its answer must come from when the HTTP client
+    /// is the caller's and may have followed a redirect.
     fn request(
         &self,
         action: &ActionName,
@@ -476,13 +484,14 @@ impl Client {
         region: &Region,
         name_region: bool,
         options: &CallOptions,
-    ) -> Result<(reqwest::Request, reqwest::Url), Failure> {
+    ) -> Result<(reqwest::Request, Option<reqwest::Url>), Failure> {
         let url = self
             .parsed_url_of(action)
             .map_err(|e| plain(Error::Config(format!("URL of `{action}`: {e}"))))?;
+        let sent_to = (!self.inner.own_http).then(|| url.clone());
         // A request built in place, not through `RequestBuilder`: its headers are one clone of
         // a map made once, not a merge of two maps per attempt.
-        let mut request = reqwest::Request::new(Method::POST, url.clone());
+        let mut request = reqwest::Request::new(Method::POST, url);
         let headers = request.headers_mut();
         *headers = self.inner.base_headers.clone();
         if !options.headers.is_empty() {
@@ -500,22 +509,23 @@ impl Client {
             })?;
             headers.insert(X_REGION, value);
         }
-        *request.timeout_mut() = Some(options.timeout.unwrap_or(self.inner.timeout));
+        if options.timeout.is_some() || !self.inner.own_http {
+            *request.timeout_mut() = Some(options.timeout.unwrap_or(self.inner.timeout));
+        }
         *request.body_mut() = Some(body.to_vec().into());
-        Ok((request, url))
+        Ok((request, sent_to))
     }
 
     /// The `Retry-After` of an answer whose head says it comes from the API; a redirect,
-    /// followed or not, is an error.
+    /// followed (the answer is not from `sent_to`) or not, is an error.
     fn head(
         &self,
         action: &ActionName,
-        url: &reqwest::Url,
+        sent_to: Option<&reqwest::Url>,
         response: &reqwest::Response,
     ) -> Result<Option<Duration>, Failure> {
         let status = response.status().as_u16();
-        if response.url() != url {
-            // The HTTP client followed a redirect itself: what answered is not the API.
+        if sent_to.is_some_and(|url| response.url() != url) {
             return Err(redirected(action, status, Some(response.url().as_str())));
         }
         if (300..400).contains(&status) {

@@ -65,6 +65,25 @@ async fn a_per_call_timeout_overrides_the_client_timeout() {
     assert_eq!(server.requests().len(), 1);
 }
 
+#[tokio::test]
+async fn the_client_timeout_applies_to_an_http_client_of_the_callers_own() {
+    let server = TestServer::start().await;
+    server.reply_with(Reply::json(200, json!([])).delay(Duration::from_secs(3)));
+    let started = Instant::now();
+    let err = server
+        .builder(Credentials::bearer(TOKEN))
+        .http_client(reqwest::Client::new())
+        .timeout(Duration::from_millis(200))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap()
+        .list_tags()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
 #[test]
 fn defaults_are_sane() {
     assert_eq!(DEFAULT_TIMEOUT, Duration::from_secs(30));
