@@ -10,15 +10,15 @@ pub struct CannedServer {
     base_url: String,
 }
 
-/// The binary beside the running one (`target/<profile>/`, or one level up from a test's
-/// `deps/`), built first when it is not there.
-fn binary() -> Result<PathBuf, String> {
+/// The binary `name` of this crate beside the running one (`target/<profile>/`, or one level
+/// up from a test's `deps/`), built first when it is not there.
+pub fn sibling(name: &str) -> Result<PathBuf, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let candidates: Vec<PathBuf> = exe
         .ancestors()
         .skip(1)
         .take(2)
-        .map(|dir| dir.join("canned"))
+        .map(|dir| dir.join(name))
         .collect();
     if let Some(found) = candidates.iter().find(|p| p.is_file()) {
         return Ok(found.clone());
@@ -30,25 +30,25 @@ fn binary() -> Result<PathBuf, String> {
         "-p",
         "livechat-config-bench",
         "--bin",
-        "canned",
+        name,
     ]);
     if !cfg!(debug_assertions) {
         build.arg("--release");
     }
     let status = build.status().map_err(|e| format!("cargo build: {e}"))?;
     if !status.success() {
-        return Err("cargo build --bin canned failed".into());
+        return Err(format!("cargo build --bin {name} failed"));
     }
     candidates
         .into_iter()
         .find(|p| p.is_file())
-        .ok_or_else(|| "canned was built but is not beside this binary".into())
+        .ok_or_else(|| format!("{name} was built but is not beside this binary"))
 }
 
 impl CannedServer {
     /// Starts the server, pinned to `core` when given.
     pub fn start(core: Option<usize>) -> Result<Self, String> {
-        let mut command = Command::new(binary()?);
+        let mut command = Command::new(sibling("canned")?);
         if let Some(core) = core {
             command.args(["--core", &core.to_string()]);
         }

@@ -22,7 +22,7 @@ use tokio::runtime::Runtime;
 const AGENT: &str = "agent0@example.com";
 
 /// CPU and wall microseconds per call of one measured loop.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Cost {
     pub cpu_us: f64,
     pub wall_us: f64,
@@ -192,6 +192,10 @@ pub fn rows(sizes: &Sizes, python: bool) -> Vec<Row> {
         Ok(rows) => rows,
         Err(e) => vec![Row::new("Client", format!("failed: {e}"))],
     };
+    rows.push(crate::cachegrind_rows::row(
+        server.base_url(),
+        sizes.cachegrind_calls,
+    ));
     if let Some(affinity) = affinity {
         probe::restore(affinity);
     }
@@ -249,14 +253,29 @@ fn measured(
         eprintln!("  round {}/{}", round + 1, sizes.rounds);
         for (s, side) in sides.iter().enumerate() {
             for (c, n) in [1, in_flight].into_iter().enumerate() {
-                // Rotate which goes first, so drift in the machine's load lands on all three.
-                for k in 0..3 {
-                    match (k + round) % 3 {
-                        0 => sdk[s][c].push(side.sdk(calls, n)?),
-                        1 => bare[s][c].push(side.bare(calls, n)?),
-                        _ => timed[s][c].push(side.timed(calls, n)?),
+                // The three take turns in short blocks, the first of each turn rotating: the
+                // speed of a shared machine drifts over a round, and so lands on all three
+                // alike. Blocks with calls in flight are longer, so filling and draining the
+                // pipeline stays a small part of them.
+                let block = (calls / if n == 1 { 100 } else { 20 }).max(1);
+                let blocks = (calls / block).max(1);
+                let mut sums = [Cost::default(); 3];
+                for b in 0..blocks {
+                    for k in 0..3 {
+                        let which = (k + b + round) % 3;
+                        let cost = match which {
+                            0 => side.sdk(block, n)?,
+                            1 => side.bare(block, n)?,
+                            _ => side.timed(block, n)?,
+                        };
+                        sums[which].cpu_us += cost.cpu_us / blocks as f64;
+                        sums[which].wall_us += cost.wall_us / blocks as f64;
                     }
                 }
+                let [s_sdk, s_bare, s_timed] = sums;
+                sdk[s][c].push(s_sdk);
+                bare[s][c].push(s_bare);
+                timed[s][c].push(s_timed);
             }
         }
         let cpu = probe::cpu_time();

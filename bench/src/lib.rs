@@ -4,6 +4,7 @@
 //!
 //! `cargo run -p livechat-config-bench --release` prints the table; `BENCHMARKS.md` records a run.
 
+pub mod cachegrind_rows;
 pub mod canned;
 pub mod cli_apply;
 pub mod client_rows;

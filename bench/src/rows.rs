@@ -24,6 +24,8 @@ pub struct Sizes {
     pub client_calls: usize,
     /// Items of the batch helper's client row.
     pub batch_items: usize,
+    /// Calls of the larger cachegrind run of each client (the smaller makes a third as many).
+    pub cachegrind_calls: usize,
 }
 
 impl Sizes {
@@ -40,6 +42,7 @@ impl Sizes {
             load_time: Duration::from_secs(5),
             client_calls: 5000,
             batch_items: 10_000,
+            cachegrind_calls: 1500,
         }
     }
 
@@ -54,6 +57,7 @@ impl Sizes {
             load_time: Duration::from_secs(1),
             client_calls: 2000,
             batch_items: 1000,
+            cachegrind_calls: 600,
             ..Sizes::full()
         }
     }
