@@ -290,16 +290,15 @@ impl Client {
 
     /// Sends the body `body` makes to an action, in a tracing span of its own, and decodes a 2xx
     /// answer with `decode` (given the status and the body).
-    pub(crate) async fn execute<T>(
-        &self,
+    // A plain fn returning one future: an async fn here, with the instrumented block inside it,
+    // would be two more states to build and copy on every call.
+    pub(crate) fn execute<'a, T: 'a>(
+        &'a self,
         action: ActionName,
-        body: impl FnOnce() -> Result<Vec<u8>, Error>,
-        options: &CallOptions,
-        decode: impl FnOnce(u16, &[u8]) -> Result<T, Error>,
-    ) -> Result<T, Error> {
-        let body = body()?;
-        // The client's own headers were checked when it was built.
-        options.headers.check()?;
+        body: impl FnOnce() -> Result<Vec<u8>, Error> + 'a,
+        options: &'a CallOptions,
+        decode: impl FnOnce(u16, &[u8]) -> Result<T, Error> + 'a,
+    ) -> impl Future<Output = Result<T, Error>> + 'a {
         let span = tracing::info_span!(
             "livechat_config.call",
             action = action.as_str(),
@@ -308,15 +307,19 @@ impl Client {
             latency_ms = tracing::field::Empty,
             region = tracing::field::Empty,
         );
-        let call = async {
-            let (status, bytes) = self.attempts(&action, &body, options, &span).await?;
+        let recorder = span.clone();
+        let call = async move {
+            let body = body()?;
+            // The client's own headers were checked when it was built.
+            options.headers.check()?;
+            let (status, bytes) = self.attempts(&action, &body, options, &recorder).await?;
             decode(status, &bytes)
         };
         // Without a subscriber that wants the span, entering it on every poll is pure cost.
         if span.is_disabled() {
-            call.await
+            futures_util::future::Either::Left(call)
         } else {
-            call.instrument(span.clone()).await
+            futures_util::future::Either::Right(call.instrument(span))
         }
     }
 
