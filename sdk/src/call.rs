@@ -5,6 +5,7 @@ use crate::{Client, Error, Request, RetryPolicy};
 use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 /// A call being put together: set optional parameters with its builder methods, then `.await` it.
@@ -12,7 +13,15 @@ use std::time::Duration;
 pub struct Call<'a, R> {
     client: &'a Client,
     request: R,
-    options: CallOptions,
+    /// `None` until a setting is made: most calls have none, and the call is moved into its
+    /// future whole.
+    options: Option<Box<CallOptions>>,
+}
+
+/// The settings of a call that makes none.
+fn no_options() -> &'static CallOptions {
+    static NONE: OnceLock<CallOptions> = OnceLock::new();
+    NONE.get_or_init(CallOptions::default)
 }
 
 impl<'a, R> Call<'a, R> {
@@ -20,7 +29,7 @@ impl<'a, R> Call<'a, R> {
         Self {
             client,
             request,
-            options: CallOptions::default(),
+            options: None,
         }
     }
 
@@ -34,13 +43,13 @@ impl<'a, R> Call<'a, R> {
 
     /// How long each attempt of this call may take, instead of the client's timeout.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout = Some(timeout);
+        self.options_mut().timeout = Some(timeout);
         self
     }
 
     /// When this call is retried, instead of the client's policy.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
+        self.options_mut().retry = Some(policy);
         self
     }
 
@@ -49,8 +58,16 @@ impl<'a, R> Call<'a, R> {
     /// client sets itself (`Authorization`, `Content-Type`, `X-Region`, …), fails the call with
     /// [`Error::Config`](crate::Error::Config) before anything is sent.
     pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.options.headers.insert(name, value);
+        self.options_mut().headers.insert(name, value);
         self
+    }
+
+    fn options_mut(&mut self) -> &mut CallOptions {
+        self.options.get_or_insert_with(Default::default)
+    }
+
+    fn options(&self) -> &CallOptions {
+        self.options.as_deref().unwrap_or_else(|| no_options())
     }
 
     /// The request as it would be sent.
@@ -60,7 +77,8 @@ impl<'a, R> Call<'a, R> {
 
     /// The client, the request and the call's settings, for the page walker.
     pub(crate) fn into_parts(self) -> (&'a Client, R, CallOptions) {
-        (self.client, self.request, self.options)
+        let options = self.options.map(|o| *o).unwrap_or_default();
+        (self.client, self.request, options)
     }
 
     /// The request, without sending it (to batch it, say).
@@ -73,7 +91,7 @@ impl<R: fmt::Debug> fmt::Debug for Call<'_, R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Call")
             .field("request", &self.request)
-            .field("options", &self.options)
+            .field("options", self.options())
             .finish()
     }
 }
@@ -83,6 +101,6 @@ impl<'a, R: Request> IntoFuture for Call<'a, R> {
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move { self.client.send_with(&self.request, &self.options).await })
+        Box::pin(async move { self.client.send_with(&self.request, self.options()).await })
     }
 }

@@ -61,29 +61,35 @@ impl Client {
         loop {
             state.attempt += 1;
             state.sent += 1;
-            let auth = self.auth(std::mem::take(&mut state.refresh)).await?;
-            let explicit = self.explicit_region();
-            let region = explicit
-                .clone()
-                .or_else(|| auth.region.clone())
-                .unwrap_or(Region::Dal);
-            let name_region = explicit.is_some() || region != Region::Dal;
+            // What is only needed to make the request lives in blocks of its own: a binding
+            // still in scope at an `.await` takes room in this future's state, moved-from or not.
+            let (region, prepared) = {
+                let auth = self.auth(std::mem::take(&mut state.refresh)).await?;
+                let explicit = self.explicit_region();
+                let region = explicit
+                    .clone()
+                    .or_else(|| auth.region.clone())
+                    .unwrap_or(Region::Dal);
+                let name_region = explicit.is_some() || region != Region::Dal;
+                let prepared = self
+                    .request(action, body, &auth.header, &region, name_region, options)
+                    .map(|(request, sent_to)| (self.inner.http.execute(request), sent_to));
+                (region, prepared)
+            };
             let started = Instant::now();
             // One request and its answer, awaited here rather than in an async fn of its own: a
             // nested future is built apart and then copied into this one, on every call.
             let outcome = 'attempt: {
-                let request =
-                    self.request(action, body, &auth.header, &region, name_region, options);
-                let (request, sent_to) = match request {
-                    Ok(request) => request,
+                let (pending, sent_to) = match prepared {
+                    Ok(prepared) => prepared,
                     Err(failure) => break 'attempt Err(failure),
                 };
-                let mut response = match self.inner.http.execute(request).await {
+                let mut response = match pending.await {
                     Ok(response) => response,
                     Err(e) => break 'attempt Err(transport(action, e)),
                 };
                 let status = response.status().as_u16();
-                let retry_after = match self.head(action, sent_to.as_ref(), &response) {
+                let retry_after = match self.head(action, sent_to.as_deref(), &response) {
                     Ok(retry_after) => retry_after,
                     Err(failure) => break 'attempt Err(failure),
                 };
@@ -127,7 +133,8 @@ impl Client {
                 Err(failure) => {
                     match self.after_failure(action, policy, &region, failure, &mut state, span) {
                         Next::Now => {}
-                        Next::After(wait) => tokio::time::sleep(wait).await,
+                        // Boxed: the rare retry's timer would otherwise take room in every call's state.
+                        Next::After(wait) => Box::pin(tokio::time::sleep(wait)).await,
                         Next::Fail(error) => return Err(error),
                     }
                 }
@@ -211,11 +218,11 @@ impl Client {
         region: &Region,
         name_region: bool,
         options: &CallOptions,
-    ) -> Result<(reqwest::Request, Option<reqwest::Url>), Failure> {
+    ) -> Result<(reqwest::Request, Option<Box<reqwest::Url>>), Failure> {
         let url = self
             .parsed_url_of(action)
             .map_err(|e| plain(Error::Config(format!("URL of `{action}`: {e}"))))?;
-        let sent_to = (!self.inner.own_http).then(|| url.clone());
+        let sent_to = (!self.inner.own_http).then(|| Box::new(url.clone()));
         // A request built in place, not through `RequestBuilder`: its headers are one clone of
         // a map made once, not a merge of two maps per attempt.
         let mut request = reqwest::Request::new(Method::POST, url);
