@@ -5,7 +5,6 @@ use crate::{Client, Error, Request, RetryPolicy};
 use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
-use std::sync::OnceLock;
 use std::time::Duration;
 
 /// A call being put together: set optional parameters with its builder methods, then `.await` it.
@@ -16,12 +15,6 @@ pub struct Call<'a, R> {
     /// `None` until a setting is made: most calls have none, and the call is moved into its
     /// future whole.
     options: Option<Box<CallOptions>>,
-}
-
-/// The settings of a call that makes none.
-fn no_options() -> &'static CallOptions {
-    static NONE: OnceLock<CallOptions> = OnceLock::new();
-    NONE.get_or_init(CallOptions::default)
 }
 
 impl<'a, R> Call<'a, R> {
@@ -67,7 +60,9 @@ impl<'a, R> Call<'a, R> {
     }
 
     fn options(&self) -> &CallOptions {
-        self.options.as_deref().unwrap_or_else(|| no_options())
+        self.options
+            .as_deref()
+            .unwrap_or_else(|| CallOptions::none())
     }
 
     /// The request as it would be sent.

@@ -13,7 +13,7 @@ use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
 use std::collections::HashSet;
 use std::fmt;
 use std::future::Future;
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock};
 use std::time::Duration;
 use tracing::Instrument;
 
@@ -41,6 +41,14 @@ pub(crate) struct Parts {
     pub batch: BatchSettings,
     pub max_response_size: usize,
     pub headers: ExtraHeaders,
+}
+
+impl CallOptions {
+    /// The settings of a call that makes none, made once.
+    pub(crate) fn none() -> &'static CallOptions {
+        static NONE: OnceLock<CallOptions> = OnceLock::new();
+        NONE.get_or_init(CallOptions::default)
+    }
 }
 
 struct Inner {
@@ -228,7 +236,7 @@ impl Client {
     /// Sends a request built beforehand; the generated methods (`client.create_agent(…)`) are the
     /// usual way in.
     pub async fn send<R: Request>(&self, request: &R) -> Result<R::Response, Error> {
-        self.send_with(request, &CallOptions::default()).await
+        self.send_with(request, CallOptions::none()).await
     }
 
     // `send_with` and `send_checked` return `execute`'s future itself: an async fn around it
