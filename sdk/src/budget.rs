@@ -1,8 +1,7 @@
 //! A client-wide allowance of retries, so that a sustained storm of failures does not multiply
 //! the traffic a client sends (the token bucket of the AWS SDKs' standard retry mode).
 
-use std::sync::Mutex;
-use std::sync::PoisonError;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 /// A retry costs this many tokens.
 const RETRY_COST: u32 = 5;
@@ -56,19 +55,21 @@ impl RetryBudget {
 #[derive(Debug)]
 pub(crate) struct Bucket {
     max: Option<u32>,
-    left: Mutex<u32>,
+    // An atomic, not a lock: every successful call of every clone adds to it, and a full
+    // bucket (the usual case) is only read, so calls on several threads do not contend.
+    left: AtomicU32,
 }
 
 impl Bucket {
     pub fn new(budget: RetryBudget) -> Self {
         Self {
             max: budget.tokens,
-            left: Mutex::new(budget.tokens.unwrap_or(0)),
+            left: AtomicU32::new(budget.tokens.unwrap_or(0)),
         }
     }
 
     pub fn left(&self) -> Option<u32> {
-        self.max.map(|_| *self.lock())
+        self.max.map(|_| self.left.load(Ordering::Relaxed))
     }
 
     /// Takes the cost of one retry; `None` when the budget cannot pay for it. The tokens taken
@@ -82,21 +83,64 @@ impl Bucket {
         } else {
             RETRY_COST
         };
-        let mut left = self.lock();
-        let rest = left.checked_sub(cost)?;
-        *left = rest;
-        Some(cost)
+        self.left
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                left.checked_sub(cost)
+            })
+            .ok()
+            .map(|_| cost)
     }
 
     /// A call succeeded; `held` is what its last retry took (0 when it was not retried).
     pub fn succeeded(&self, held: u32) {
         let Some(max) = self.max else { return };
+        if self.left.load(Ordering::Relaxed) >= max {
+            return;
+        }
         let earned = if held == 0 { SUCCESS_REWARD } else { held };
-        let mut left = self.lock();
-        *left = left.saturating_add(earned).min(max);
+        // `Err` only when the bucket filled meanwhile: nothing to add then.
+        let _ = self
+            .left
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                (left < max).then(|| left.saturating_add(earned).min(max))
+            });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_bucket_stays_full_and_never_passes_its_size() {
+        let bucket = Bucket::new(RetryBudget::tokens(12));
+        bucket.succeeded(0);
+        assert_eq!(bucket.left(), Some(12));
+        assert_eq!(bucket.take(false), Some(RETRY_COST));
+        assert_eq!(bucket.take(false), Some(RETRY_COST));
+        assert_eq!(bucket.take(false), None, "2 tokens left cannot pay 5");
+        assert_eq!(bucket.left(), Some(2));
+        bucket.succeeded(RETRY_COST);
+        assert_eq!(bucket.left(), Some(7));
+        bucket.succeeded(RETRY_COST);
+        bucket.succeeded(RETRY_COST);
+        assert_eq!(bucket.left(), Some(12));
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, u32> {
-        self.left.lock().unwrap_or_else(PoisonError::into_inner)
+    #[test]
+    fn threads_taking_and_refilling_at_once_lose_no_token() {
+        let bucket = Bucket::new(RetryBudget::tokens(100_000));
+        std::thread::scope(|scope| {
+            for _ in 0..4 {
+                scope.spawn(|| {
+                    for _ in 0..1_000 {
+                        assert_eq!(bucket.take(true), Some(TIMEOUT_RETRY_COST));
+                        bucket.succeeded(0);
+                    }
+                });
+            }
+        });
+        let spent = 4 * 1_000 * (TIMEOUT_RETRY_COST - SUCCESS_REWARD);
+        assert_eq!(bucket.left(), Some(100_000 - spent));
     }
 }

@@ -1,6 +1,6 @@
 //! A call being put together: optional parameters and per-call settings, sent when awaited.
 
-use crate::client::CallOptions;
+use crate::client::{CallOptions, Settings};
 use crate::{Client, Error, Request, RetryPolicy};
 use std::fmt;
 use std::future::{Future, IntoFuture};
@@ -96,6 +96,12 @@ impl<'a, R: Request> IntoFuture for Call<'a, R> {
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move { self.client.send_with(&self.request, self.options()).await })
+        let options = match self.options {
+            Some(options) => Settings::Own(options),
+            None => Settings::Shared(CallOptions::none()),
+        };
+        // The future of `send_with` itself, borrowing nothing from the call: an async block
+        // around it would be one more state to build and one more copy of the answer.
+        Box::pin(self.client.send_with(&self.request, options))
     }
 }

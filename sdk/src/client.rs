@@ -51,6 +51,24 @@ impl CallOptions {
     }
 }
 
+/// The settings a call's future holds: shared with its maker, or its own (a `Call`'s, moved
+/// into the future so the future borrows nothing from the call).
+pub(crate) enum Settings<'a> {
+    Shared(&'a CallOptions),
+    Own(Box<CallOptions>),
+}
+
+impl std::ops::Deref for Settings<'_> {
+    type Target = CallOptions;
+
+    fn deref(&self) -> &CallOptions {
+        match self {
+            Settings::Shared(options) => options,
+            Settings::Own(options) => options,
+        }
+    }
+}
+
 struct Inner {
     http: reqwest::Client,
     /// `http` already times out each request after `timeout` and follows no redirect, so an
@@ -236,17 +254,19 @@ impl Client {
     /// Sends a request built beforehand; the generated methods (`client.create_agent(…)`) are the
     /// usual way in.
     pub async fn send<R: Request>(&self, request: &R) -> Result<R::Response, Error> {
-        self.send_with(request, CallOptions::none()).await
+        self.send_with(request, Settings::Shared(CallOptions::none()))
+            .await
     }
 
     // `send_with` and `send_checked` return `execute`'s future itself: an async fn around it
     // would be one more state to build and copy, and one more copy of the answer, per call.
+    // The body is made here, so the future does not borrow the request.
     pub(crate) fn send_with<'a, R: Request>(
         &'a self,
-        request: &'a R,
-        options: &'a CallOptions,
+        request: &R,
+        options: Settings<'a>,
     ) -> impl Future<Output = Result<R::Response, Error>> + 'a {
-        let body = || check(request).and_then(|()| body_of(request));
+        let body = check(request).and_then(|()| body_of(request));
         self.execute(R::ACTION, body, options, decode_answer::<R>)
     }
 
@@ -254,21 +274,27 @@ impl Client {
     /// each item on its own, before chunking).
     pub(crate) fn send_checked<'a, R: Request>(
         &'a self,
-        request: &'a R,
+        request: &R,
         options: &'a CallOptions,
     ) -> impl Future<Output = Result<R::Response, Error>> + 'a {
-        self.execute(R::ACTION, || body_of(request), options, decode_answer::<R>)
+        let body = body_of(request);
+        self.execute(
+            R::ACTION,
+            body,
+            Settings::Shared(options),
+            decode_answer::<R>,
+        )
     }
 
-    /// Sends the body `body` makes to an action, in a tracing span of its own, and decodes a 2xx
-    /// answer with `decode` (given the status and the body).
+    /// Sends `body` (or fails with its error) to an action, in a tracing span of its own, and
+    /// decodes a 2xx answer with `decode` (given the status and the body).
     // A plain fn returning one future: an async fn here, with the instrumented block inside it,
     // would be two more states to build and copy on every call.
     pub(crate) fn execute<'a, T: 'a>(
         &'a self,
         action: ActionName,
-        body: impl FnOnce() -> Result<Vec<u8>, Error> + 'a,
-        options: &'a CallOptions,
+        body: Result<Vec<u8>, Error>,
+        options: Settings<'a>,
         decode: impl FnOnce(u16, &[u8]) -> Result<T, Error> + 'a,
     ) -> impl Future<Output = Result<T, Error>> + 'a {
         let span = tracing::info_span!(
@@ -281,11 +307,11 @@ impl Client {
         );
         let recorder = span.clone();
         let call = async move {
-            let body = body()?;
+            let body = body?;
             // The client's own headers were checked when it was built.
             options.headers.check()?;
-            let (status, bytes) = self.attempts(&action, &body, options, &recorder).await?;
-            decode(status, &bytes)
+            let (status, bytes) = self.attempts(&action, &body, &options, &recorder).await?;
+            decode(status, bytes.as_slice())
         };
         // Without a subscriber that wants the span, entering it on every poll is pure cost.
         if span.is_disabled() {

@@ -2,7 +2,7 @@
 //! next page id ([`Paged`]); the walk itself is written once, here.
 
 use crate::call::Call;
-use crate::client::CallOptions;
+use crate::client::{CallOptions, Settings};
 use crate::{Client, Error, Request};
 use futures_util::stream::{self, Stream, StreamExt};
 use std::collections::HashSet;
@@ -53,7 +53,7 @@ fn walk<'a, R: Paged>(
                 return Some((Err(error), walk));
             }
             let request = walk.next.take()?;
-            let page = match client.send_with(&request, &options).await {
+            let page = match client.send_with(&request, Settings::Shared(&options)).await {
                 Ok(page) => page,
                 // A failed page ends the walk: the caller decides whether to start again.
                 Err(error) => return Some((Err(error), walk)),

@@ -1,6 +1,6 @@
 //! Calls by action name with a JSON body, for fields or actions this version does not know yet.
 
-use crate::client::CallOptions;
+use crate::client::{CallOptions, Settings};
 use crate::{Action, ActionName, Client, DecodeError, Error, RetryPolicy};
 use serde_json::Value;
 use std::future::{Future, IntoFuture};
@@ -83,8 +83,8 @@ impl RawCall<'_> {
         self.client
             .execute(
                 action,
-                || serde_json::to_vec(&self.body).map_err(|e| Error::Config(e.to_string())),
-                &self.options,
+                serde_json::to_vec(&self.body).map_err(|e| Error::Config(e.to_string())),
+                Settings::Shared(&self.options),
                 move |status, bytes| decode(&named, status, bytes),
             )
             .await

@@ -5,6 +5,7 @@
 use super::{CallOptions, Client};
 use crate::retry::{self, Failure};
 use crate::{decode, ActionName, Error, Region, RetryPolicy};
+use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, LOCATION};
 use reqwest::Method;
 use std::sync::{Arc, PoisonError};
@@ -33,6 +34,43 @@ struct AttemptState {
     held: u32,
 }
 
+/// An answer's body as its chunks arrive. The first is kept as it came, with no copy: with a
+/// length announced it is usually the whole body.
+#[derive(Default)]
+pub(super) struct Received {
+    first: Bytes,
+    more: Vec<u8>,
+}
+
+impl Received {
+    fn push(&mut self, chunk: Bytes) {
+        if self.first.is_empty() {
+            self.first = chunk;
+            return;
+        }
+        if self.more.is_empty() {
+            self.more.extend_from_slice(&self.first);
+        }
+        self.more.extend_from_slice(&chunk);
+    }
+
+    fn len(&self) -> usize {
+        if self.more.is_empty() {
+            self.first.len()
+        } else {
+            self.more.len()
+        }
+    }
+
+    pub(super) fn as_slice(&self) -> &[u8] {
+        if self.more.is_empty() {
+            &self.first
+        } else {
+            &self.more
+        }
+    }
+}
+
 /// What the attempt loop does after a failure.
 enum Next {
     Now,
@@ -55,7 +93,7 @@ impl Client {
         body: &[u8],
         options: &CallOptions,
         span: &tracing::Span,
-    ) -> Result<(u16, Vec<u8>), Error> {
+    ) -> Result<(u16, Received), Error> {
         let policy = options.retry.as_ref().unwrap_or(&self.inner.retry);
         let mut state = AttemptState::default();
         loop {
@@ -76,7 +114,10 @@ impl Client {
                     .map(|(request, sent_to)| (self.inner.http.execute(request), sent_to));
                 (region, prepared)
             };
-            let started = Instant::now();
+            // Timed only when the span or the `answered` event will show it: reading the clock
+            // twice is a visible share of a call's own work.
+            let timed = !span.is_disabled() || tracing::enabled!(tracing::Level::DEBUG);
+            let started = timed.then(Instant::now);
             // One request and its answer, awaited here rather than in an async fn of its own: a
             // nested future is built apart and then copied into this one, on every call.
             let outcome = 'attempt: {
@@ -93,28 +134,29 @@ impl Client {
                     Ok(retry_after) => retry_after,
                     Err(failure) => break 'attempt Err(failure),
                 };
-                let mut bytes = match self.body_buffer(action, &response) {
-                    Ok(bytes) => bytes,
-                    Err(failure) => break 'attempt Err(failure),
-                };
+                if response.content_length().unwrap_or(0) > self.inner.max_response_size as u64 {
+                    break 'attempt Err(self.too_large(action));
+                }
+                let mut body = Received::default();
                 loop {
                     match response.chunk().await {
                         Ok(Some(chunk)) => {
-                            if let Err(failure) = self.append(action, &mut bytes, &chunk) {
-                                break 'attempt Err(failure);
+                            if body.len() + chunk.len() > self.inner.max_response_size {
+                                break 'attempt Err(self.too_large(action));
                             }
+                            body.push(chunk);
                         }
                         Ok(None) => break,
                         Err(e) => break 'attempt Err(transport(action, e)),
                     }
                 }
                 if (200..300).contains(&status) {
-                    Ok((status, bytes))
+                    Ok((status, body))
                 } else {
-                    Err(refused(action, status, &bytes, retry_after))
+                    Err(refused(action, status, body.as_slice(), retry_after))
                 }
             };
-            let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+            let latency_ms = started.map_or(0.0, |t| t.elapsed().as_secs_f64() * 1000.0);
             let recording = !span.is_disabled();
             if recording {
                 span.record("attempt", state.sent);
@@ -273,28 +315,6 @@ impl Client {
         Ok(retry::retry_after(response.headers()))
     }
 
-    /// The buffer of an answer's body, refused when the answer announces more than the limit.
-    fn body_buffer(
-        &self,
-        action: &ActionName,
-        response: &reqwest::Response,
-    ) -> Result<Vec<u8>, Failure> {
-        let announced = response.content_length().unwrap_or(0);
-        if announced > self.inner.max_response_size as u64 {
-            return Err(self.too_large(action));
-        }
-        Ok(Vec::with_capacity(announced as usize))
-    }
-
-    /// Adds a chunk of the body, refused past the size limit so a server cannot exhaust memory.
-    fn append(&self, action: &ActionName, body: &mut Vec<u8>, chunk: &[u8]) -> Result<(), Failure> {
-        if body.len() + chunk.len() > self.inner.max_response_size {
-            return Err(self.too_large(action));
-        }
-        body.extend_from_slice(chunk);
-        Ok(())
-    }
-
     #[cold]
     fn too_large(&self, action: &ActionName) -> Failure {
         plain(Error::ResponseTooLarge {
@@ -409,4 +429,25 @@ fn misdirected_to(error: &Error, tried: &Region) -> Option<Region> {
     }
     let region = Region::from(name);
     (region != *tried).then_some(region)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_body_received_in_chunks_reads_as_they_came() {
+        let whole = b"{\"id\":\"agent@example.com\",\"name\":\"Agent\"}";
+        for cuts in [vec![], vec![0], vec![5], vec![0, 1, 1, 7], vec![3, 10, 40]] {
+            let mut body = Received::default();
+            let mut at = 0;
+            for cut in cuts.iter().copied().chain([whole.len()]) {
+                body.push(Bytes::copy_from_slice(&whole[at..cut]));
+                at = cut;
+                assert_eq!(body.len(), at);
+                assert_eq!(body.as_slice(), &whole[..at], "cut at {cuts:?}");
+            }
+        }
+        assert!(Received::default().as_slice().is_empty());
+    }
 }
