@@ -130,10 +130,9 @@ impl Client {
                     Err(e) => break 'attempt Err(transport(action, e)),
                 };
                 let status = response.status().as_u16();
-                let retry_after = match self.head(action, sent_to.as_deref(), &response) {
-                    Ok(retry_after) => retry_after,
-                    Err(failure) => break 'attempt Err(failure),
-                };
+                if let Err(failure) = self.head(action, sent_to.as_deref(), &response) {
+                    break 'attempt Err(failure);
+                }
                 if response.content_length().unwrap_or(0) > self.inner.max_response_size as u64 {
                     break 'attempt Err(self.too_large(action));
                 }
@@ -153,6 +152,7 @@ impl Client {
                 if (200..300).contains(&status) {
                     Ok((status, body))
                 } else {
+                    let retry_after = retry::retry_after(response.headers());
                     Err(refused(action, status, body.as_slice(), retry_after))
                 }
             };
@@ -292,14 +292,14 @@ impl Client {
         Ok((request, sent_to))
     }
 
-    /// The `Retry-After` of an answer whose head says it comes from the API; a redirect,
-    /// followed (the answer is not from `sent_to`) or not, is an error.
+    /// Checks that an answer's head says it comes from the API: a redirect, followed (the answer
+    /// is not from `sent_to`) or not, is an error.
     fn head(
         &self,
         action: &ActionName,
         sent_to: Option<&reqwest::Url>,
         response: &reqwest::Response,
-    ) -> Result<Option<Duration>, Failure> {
+    ) -> Result<(), Failure> {
         let status = response.status().as_u16();
         if sent_to.is_some_and(|url| response.url() != url) {
             return Err(redirected(action, status, Some(response.url().as_str())));
@@ -312,7 +312,7 @@ impl Client {
             return Err(redirected(action, status, location.as_deref()));
         }
         self.log_deprecation(action, response.headers());
-        Ok(retry::retry_after(response.headers()))
+        Ok(())
     }
 
     #[cold]
