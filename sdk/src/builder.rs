@@ -213,6 +213,10 @@ impl ClientBuilder {
                 // A request is written in one piece and waits for its answer: Nagle's delay
                 // would only hold it back.
                 .tcp_nodelay(true)
+                // reqwest's own retries are for HTTP/2 refusals, and the sdk retries calls
+                // itself; with them on, reqwest copies every request (headers and all) in
+                // case it must send it again.
+                .retry(reqwest::retry::never().max_retries_per_request(0))
                 .build()
                 .map_err(|e| Error::Config(e.to_string()))?,
         };
