@@ -171,7 +171,9 @@ impl ClientBuilder {
     /// Build it with `redirect(reqwest::redirect::Policy::none())`: calls are `POST`s that
     /// must not be re-sent elsewhere. A redirect such a client follows anyway is caught (the
     /// answer came from another URL) and fails the call with [`Error::Redirect`], but by then
-    /// the request may have reached the other server.
+    /// the request may have reached the other server. The client retries calls itself, so
+    /// `retry(reqwest::retry::never().max_retries_per_request(0))` spares reqwest a copy of
+    /// every request, as the client the builder makes does.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
