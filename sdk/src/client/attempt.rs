@@ -40,15 +40,26 @@ struct AttemptState {
 pub(super) struct Received {
     first: Bytes,
     more: Vec<u8>,
+    /// The length the answer announced (within the size limit), reserved at the second chunk.
+    announced: usize,
 }
 
 impl Received {
+    fn expecting(announced: usize) -> Self {
+        Self {
+            announced,
+            ..Self::default()
+        }
+    }
+
     fn push(&mut self, chunk: Bytes) {
         if self.first.is_empty() {
             self.first = chunk;
             return;
         }
         if self.more.is_empty() {
+            self.more
+                .reserve(self.announced.max(self.first.len() + chunk.len()));
             self.more.extend_from_slice(&self.first);
         }
         self.more.extend_from_slice(&chunk);
@@ -133,10 +144,11 @@ impl Client {
                 if let Err(failure) = self.head(action, sent_to.as_deref(), &response) {
                     break 'attempt Err(failure);
                 }
-                if response.content_length().unwrap_or(0) > self.inner.max_response_size as u64 {
+                let announced = response.content_length().unwrap_or(0);
+                if announced > self.inner.max_response_size as u64 {
                     break 'attempt Err(self.too_large(action));
                 }
-                let mut body = Received::default();
+                let mut body = Received::expecting(announced as usize);
                 loop {
                     match response.chunk().await {
                         Ok(Some(chunk)) => {
@@ -439,7 +451,7 @@ mod tests {
     fn a_body_received_in_chunks_reads_as_they_came() {
         let whole = b"{\"id\":\"agent@example.com\",\"name\":\"Agent\"}";
         for cuts in [vec![], vec![0], vec![5], vec![0, 1, 1, 7], vec![3, 10, 40]] {
-            let mut body = Received::default();
+            let mut body = Received::expecting(whole.len());
             let mut at = 0;
             for cut in cuts.iter().copied().chain([whole.len()]) {
                 body.push(Bytes::copy_from_slice(&whole[at..cut]));
