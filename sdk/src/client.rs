@@ -18,6 +18,7 @@ use std::time::Duration;
 use tracing::Instrument;
 
 mod attempt;
+mod received;
 
 /// A client of the Configuration API. Cheap to clone: clones share one connection pool, one
 /// retry budget and what the client learned of its region.
