@@ -1,6 +1,6 @@
 //! `call`: any action by name, and its documentation, from the spec.
 
-use crate::spec::{named_in, ActionSpec, Field, Spec};
+use crate::spec::{named_in, Action, Field, Spec, TypeDef};
 use crate::target::{Target, Version};
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -86,7 +86,7 @@ pub fn help(version: Version, name: &str) -> Result<String, String> {
             describe_type(&mut out, spec, name);
         }
     }
-    if let Some(request) = action.examples.as_ref().and_then(|e| e.get("request")) {
+    if let Some(request) = &action.examples.request {
         let body = serde_json::to_string(request).unwrap_or_default();
         let body = if batch {
             format!("{{\"requests\": [{body}]}}")
@@ -98,7 +98,7 @@ pub fn help(version: Version, name: &str) -> Result<String, String> {
     Ok(out)
 }
 
-fn scopes(out: &mut String, version: Version, name: &str, action: &ActionSpec) {
+fn scopes(out: &mut String, version: Version, name: &str, action: &Action) {
     let scopes = version.scopes(name);
     if scopes.is_empty() {
         out.push_str("Scopes: none.\n");
@@ -128,11 +128,11 @@ fn describe_field(out: &mut String, field: &Field, indent: &str) {
     if let Some(default) = &field.default {
         facts.push(format!("default {default}"));
     }
-    for (limit, value) in &field.limits {
+    for (limit, value) in field.limits.iter().flat_map(|l| l.entries()) {
         facts.push(format!("{} {value}", limit.replace('_', " ")));
     }
-    if let Some(format) = &field.format {
-        facts.push(format!("format {format}"));
+    if let Some(format) = field.format {
+        facts.push(format!("format {}", format.name()));
     }
     if let Some(values) = &field.request_values {
         facts.push(format!("one of {}", values.join(", ")));
@@ -152,11 +152,11 @@ fn describe_field(out: &mut String, field: &Field, indent: &str) {
 
 fn collect_types(spec: &Spec, ty: &str, seen: &mut BTreeSet<String>) {
     let Some(name) = named_in(ty) else { return };
-    if !seen.insert(name.to_owned()) {
+    if !seen.insert(name.clone()) {
         return;
     }
-    if let Some(t) = spec.named_type(name) {
-        for field in &t.fields {
+    if let Some(t) = spec.named_type(&name) {
+        for field in t.fields() {
             collect_types(spec, &field.ty, seen);
         }
     }
@@ -166,13 +166,16 @@ fn describe_type(out: &mut String, spec: &Spec, name: &str) {
     let Some(t) = spec.named_type(name) else {
         return;
     };
-    if t.kind == "enum" {
-        let values: Vec<&str> = t.values.iter().map(|v| v.value.as_str()).collect();
-        let _ = writeln!(out, "  {name}: one of {}", values.join(" | "));
-    } else {
-        let _ = writeln!(out, "  {name}:");
-        for field in &t.fields {
-            describe_field(out, field, "    ");
+    match t {
+        TypeDef::Enum { values, .. } => {
+            let values: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
+            let _ = writeln!(out, "  {name}: one of {}", values.join(" | "));
+        }
+        TypeDef::Object { fields, .. } => {
+            let _ = writeln!(out, "  {name}:");
+            for field in fields {
+                describe_field(out, field, "    ");
+            }
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::document::{Document, Located};
 use crate::kinds::{self, Entry, Kind};
-use crate::spec::{named_in, Spec};
+use crate::spec::{named_in, Field, Spec, TypeDef};
 use crate::target::Version;
 use serde_json::{Map, Value};
 
@@ -121,7 +121,7 @@ fn check_entry(spec: &Spec, version: Version, entry: &Entry) -> Option<(String, 
 fn unknown_nested(
     spec: &Spec,
     kind: Kind,
-    params: &[crate::spec::Field],
+    params: &[Field],
     body: &Map<String, Value>,
     path: &str,
 ) -> Option<(String, String)> {
@@ -157,15 +157,13 @@ fn walk(spec: &Spec, kind: Kind, ty: &str, value: &Value, path: &str) -> Option<
         }
         return None;
     }
-    let named = spec.named_type(named_in(ty)?)?;
-    if named.kind != "object" {
+    let TypeDef::Object { fields, .. } = spec.named_type(&named_in(ty)?)? else {
         return None;
-    }
+    };
     let object = value.as_object()?;
     for key in object.keys() {
-        if !named.fields.iter().any(|f| &f.name == key) {
-            let expected: Vec<String> = named
-                .fields
+        if !fields.iter().any(|f| &f.name == key) {
+            let expected: Vec<String> = fields
                 .iter()
                 .map(|f| {
                     kinds::file_path(kind, &format!("{path}.{}", f.name))
@@ -184,5 +182,5 @@ fn walk(spec: &Spec, kind: Kind, ty: &str, value: &Value, path: &str) -> Option<
             ));
         }
     }
-    unknown_nested(spec, kind, &named.fields, object, path)
+    unknown_nested(spec, kind, fields, object, path)
 }

@@ -3,105 +3,16 @@
 //!
 //! The sdk keeps at run time only what a client needs (names, scopes, paths); descriptions,
 //! limits and enum values are documentation, so they are read here from the same JSON the sdk is
-//! generated from rather than copied into every program that links the sdk.
+//! generated from, into the generator's own model of it (`spec/model/`), rather than copied into
+//! every program that links the sdk.
 
-use serde::Deserialize;
-use serde_json::Value;
-use std::collections::BTreeMap;
+pub use spec_model::{Action, Field, Spec, TypeDef, TypeExpr};
 use std::sync::OnceLock;
-
-#[derive(Debug, Deserialize)]
-pub struct Spec {
-    pub version: String,
-    pub actions: Vec<ActionSpec>,
-    pub types: Vec<TypeSpec>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct ActionSpec {
-    pub name: String,
-    pub title: String,
-    pub section: String,
-    #[serde(default)]
-    pub description: String,
-    #[serde(default)]
-    pub scope_notes: BTreeMap<String, String>,
-    #[serde(default)]
-    pub batch_endpoint: Option<String>,
-    #[serde(default)]
-    pub read_only: bool,
-    #[serde(default)]
-    pub params: Vec<Field>,
-    #[serde(default)]
-    pub examples: Option<Value>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct Field {
-    pub name: String,
-    #[serde(rename = "type")]
-    pub ty: String,
-    #[serde(default)]
-    pub required: bool,
-    #[serde(default)]
-    pub required_when: Option<String>,
-    #[serde(default)]
-    pub description: String,
-    #[serde(default)]
-    pub default: Option<Value>,
-    #[serde(default)]
-    pub limits: BTreeMap<String, Value>,
-    #[serde(default)]
-    pub secret: bool,
-    #[serde(default)]
-    pub format: Option<String>,
-    #[serde(default)]
-    pub request_values: Option<Vec<String>>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct TypeSpec {
-    pub name: String,
-    pub kind: String,
-    #[serde(default)]
-    pub fields: Vec<Field>,
-    #[serde(default)]
-    pub values: Vec<EnumValue>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct EnumValue {
-    pub value: String,
-}
-
-impl Spec {
-    pub fn action(&self, name: &str) -> Option<&ActionSpec> {
-        self.actions.iter().find(|a| a.name == name)
-    }
-
-    /// The action a batch endpoint repeats (`batch_create_agents` → `create_agent`).
-    pub fn batched(&self, batch: &str) -> Option<&ActionSpec> {
-        self.actions
-            .iter()
-            .find(|a| a.batch_endpoint.as_deref() == Some(batch))
-    }
-
-    pub fn named_type(&self, name: &str) -> Option<&TypeSpec> {
-        self.types.iter().find(|t| t.name == name)
-    }
-}
 
 /// The named type a type expression refers to, through arrays and maps (`map<GroupAssignment[]>`
 /// → `GroupAssignment`); `None` for a scalar.
-pub fn named_in(ty: &str) -> Option<&str> {
-    let inner = ty.strip_suffix("[]").unwrap_or(ty);
-    if let Some(rest) = inner.strip_prefix("map<") {
-        return named_in(rest.strip_suffix('>').unwrap_or(rest));
-    }
-    match inner {
-        "string" | "int" | "uint" | "bool" | "json" => None,
-        name => Some(name),
-    }
+pub fn named_in(ty: &str) -> Option<String> {
+    TypeExpr::parse(ty).ok()?.named().map(str::to_owned)
 }
 
 pub fn v3_6() -> &'static Spec {

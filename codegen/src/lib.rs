@@ -8,8 +8,8 @@ pub mod diff;
 mod emit;
 pub mod model;
 mod names;
-pub mod spec;
-mod type_expr;
+pub use spec_model as spec;
+use spec_model::type_expr;
 mod validate;
 
 pub use emit::{File, HEADER};

@@ -1,10 +1,14 @@
-//! The spec's data model, as described in `spec/README.md`.
+//! The spec's data model, as described in `spec/README.md`: what the generator turns into Rust
+//! and what the command-line tool describes actions and configuration files from.
 //!
 //! Every struct denies unknown fields so a misspelt key is an error rather than silently lost meaning.
+
+pub mod type_expr;
 
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
+pub use type_expr::TypeExpr;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -22,6 +26,23 @@ pub struct Spec {
     /// The webhooks the platform sends whose payloads the crate types.
     #[serde(default)]
     pub webhooks: Option<Webhooks>,
+}
+
+impl Spec {
+    pub fn action(&self, name: &str) -> Option<&Action> {
+        self.actions.iter().find(|a| a.name == name)
+    }
+
+    /// The action a batch endpoint repeats (`batch_create_agents` → `create_agent`).
+    pub fn batched(&self, batch: &str) -> Option<&Action> {
+        self.actions
+            .iter()
+            .find(|a| a.batch_endpoint.as_deref() == Some(batch))
+    }
+
+    pub fn named_type(&self, name: &str) -> Option<&TypeDef> {
+        self.types.iter().find(|t| t.name() == name)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -73,6 +94,14 @@ impl TypeDef {
     pub fn name(&self) -> &str {
         match self {
             TypeDef::Object { name, .. } | TypeDef::Enum { name, .. } => name,
+        }
+    }
+
+    /// An object's fields; none for an enum.
+    pub fn fields(&self) -> &[Field] {
+        match self {
+            TypeDef::Object { fields, .. } => fields,
+            TypeDef::Enum { .. } => &[],
         }
     }
 }
@@ -130,6 +159,15 @@ pub enum Format {
 }
 
 impl Format {
+    /// Its name in the spec.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Email => "email",
+            Format::Url => "url",
+            Format::DateTime => "date-time",
+        }
+    }
+
     /// The variant of `validate::Format` that checks it.
     pub fn variant(self) -> &'static str {
         match self {
@@ -156,6 +194,30 @@ pub struct Limits {
     pub max_length: Option<u64>,
     pub min_items: Option<u64>,
     pub max_items: Option<u64>,
+}
+
+impl Limits {
+    /// The limits set, each with its spec key, in the keys' alphabetical order.
+    pub fn entries(&self) -> Vec<(&'static str, String)> {
+        let floats = [("max", self.max), ("min", self.min)];
+        let counts = [
+            ("max_items", self.max_items),
+            ("max_length", self.max_length),
+            ("min_items", self.min_items),
+            ("min_length", self.min_length),
+        ];
+        let mut entries: Vec<(&'static str, String)> = floats
+            .into_iter()
+            .filter_map(|(key, value)| Some((key, value?.to_string())))
+            .chain(
+                counts
+                    .into_iter()
+                    .filter_map(|(key, value)| Some((key, value?.to_string()))),
+            )
+            .collect();
+        entries.sort_by_key(|(key, _)| *key);
+        entries
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
