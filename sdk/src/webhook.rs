@@ -232,12 +232,11 @@ pub fn decode_payload<T: DeserializeOwned>(
         }
         _ => {}
     }
-    // Read from text with the deserializer the answers use, so the types they share with
-    // answers (`Agent`, `Group`, …) compile their decoding once.
+    // Read from text by serde_json alone, as answers are, so the types they share with answers
+    // (`Agent`, `Group`, …) compile their decoding once; the path is worked out on error.
     let text = payload.to_string();
-    let mut de = serde_json::Deserializer::from_slice(text.as_bytes());
-    serde_path_to_error::deserialize(&mut de).map_err(|err| {
-        let path = err.path().to_string();
+    serde_json::from_slice(text.as_bytes()).map_err(|err| {
+        let path = crate::json_path::at(text.as_bytes(), err.line(), err.column());
         let path = if path == "." {
             "payload".to_string()
         } else if path.starts_with('[') {
@@ -245,7 +244,7 @@ pub fn decode_payload<T: DeserializeOwned>(
         } else {
             format!("payload.{path}")
         };
-        unexpected(path, err.into_inner().to_string())
+        unexpected(path, err.to_string())
     })
 }
 
