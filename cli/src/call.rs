@@ -128,7 +128,9 @@ fn describe_field(out: &mut String, field: &Field, indent: &str) {
     if let Some(default) = &field.default {
         facts.push(format!("default {default}"));
     }
-    for (limit, value) in field.limits.iter().flat_map(|l| l.entries()) {
+    let mut limits: Vec<_> = field.limits.iter().flat_map(|l| l.entries()).collect();
+    limits.sort_by_key(|(key, _)| *key);
+    for (limit, value) in limits {
         facts.push(format!("{} {value}", limit.replace('_', " ")));
     }
     if let Some(format) = field.format {

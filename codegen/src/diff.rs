@@ -190,14 +190,6 @@ struct Cx<'a> {
     new: &'a Spec,
 }
 
-fn find_action<'a>(spec: &'a Spec, name: &str) -> Option<&'a Action> {
-    spec.actions.iter().find(|a| a.name == name)
-}
-
-fn find_type<'a>(spec: &'a Spec, name: &str) -> Option<&'a TypeDef> {
-    spec.types.iter().find(|t| t.name() == name)
-}
-
 /// Items of `new` not in `old`, in new order, and items of `old` not in `new`, in old order.
 fn added_removed(old: Vec<String>, new: Vec<String>) -> (Vec<String>, Vec<String>) {
     let added = new.iter().filter(|n| !old.contains(n)).cloned().collect();
@@ -212,7 +204,7 @@ impl Cx<'_> {
             ..SectionDiff::default()
         };
         for action in self.new.actions.iter().filter(|a| a.section == name) {
-            match find_action(self.old, &action.name) {
+            match self.old.action(&action.name) {
                 None => diff.added.push(action.name.clone()),
                 Some(old) => {
                     let changes = self.action(old, action);
@@ -226,7 +218,7 @@ impl Cx<'_> {
             }
         }
         for action in self.old.actions.iter().filter(|a| a.section == name) {
-            if find_action(self.new, &action.name).is_none() {
+            if self.new.action(&action.name).is_none() {
                 diff.removed.push(action.name.clone());
             }
         }
@@ -307,7 +299,7 @@ impl Cx<'_> {
     fn types(&self) -> TypesDiff {
         let mut diff = TypesDiff::default();
         for ty in &self.new.types {
-            match find_type(self.old, ty.name()) {
+            match self.old.named_type(ty.name()) {
                 None => diff.added.push((ty.name().to_string(), kind_summary(ty))),
                 Some(old) => {
                     let mut changes = Vec::new();
@@ -322,7 +314,7 @@ impl Cx<'_> {
             }
         }
         for ty in &self.old.types {
-            if find_type(self.new, ty.name()).is_none() {
+            if self.new.named_type(ty.name()).is_none() {
                 diff.removed.push(ty.name().to_string());
             }
         }
@@ -506,7 +498,7 @@ impl Cx<'_> {
                     (a, b) = (x, y);
                 }
                 (TypeExpr::Named(x), TypeExpr::Named(y)) => {
-                    if let (Some(x), Some(y)) = (find_type(self.old, x), find_type(self.new, y)) {
+                    if let (Some(x), Some(y)) = (self.old.named_type(x), self.new.named_type(y)) {
                         self.named(out, &path, x, y, seen);
                     }
                     return;
@@ -609,27 +601,11 @@ fn json(value: &Option<serde_json::Value>) -> String {
 }
 
 fn limits(limits: &Option<Limits>) -> String {
-    let Some(l) = limits else {
-        return "none".to_string();
-    };
-    let mut parts = Vec::new();
-    let numbers = [("min", l.min), ("max", l.max)];
-    for (name, value) in numbers {
-        if let Some(value) = value {
-            parts.push(format!("{name} {value}"));
-        }
-    }
-    let counts = [
-        ("min_length", l.min_length),
-        ("max_length", l.max_length),
-        ("min_items", l.min_items),
-        ("max_items", l.max_items),
-    ];
-    for (name, value) in counts {
-        if let Some(value) = value {
-            parts.push(format!("{name} {value}"));
-        }
-    }
+    let parts: Vec<String> = limits
+        .iter()
+        .flat_map(Limits::entries)
+        .map(|(name, value)| format!("{name} {value}"))
+        .collect();
     if parts.is_empty() {
         "none".to_string()
     } else {
@@ -638,12 +614,7 @@ fn limits(limits: &Option<Limits>) -> String {
 }
 
 fn format(field: &Field) -> &'static str {
-    match field.format {
-        None => "none",
-        Some(crate::spec::Format::Email) => "email",
-        Some(crate::spec::Format::Url) => "url",
-        Some(crate::spec::Format::DateTime) => "date-time",
-    }
+    field.format.map_or("none", crate::spec::Format::name)
 }
 
 fn list(values: Option<&[String]>) -> String {

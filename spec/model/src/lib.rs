@@ -197,26 +197,20 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// The limits set, each with its spec key, in the keys' alphabetical order.
+    /// The limits set, each with its spec key, in the order the struct declares them.
     pub fn entries(&self) -> Vec<(&'static str, String)> {
-        let floats = [("max", self.max), ("min", self.min)];
-        let counts = [
-            ("max_items", self.max_items),
-            ("max_length", self.max_length),
-            ("min_items", self.min_items),
-            ("min_length", self.min_length),
-        ];
-        let mut entries: Vec<(&'static str, String)> = floats
-            .into_iter()
-            .filter_map(|(key, value)| Some((key, value?.to_string())))
-            .chain(
-                counts
-                    .into_iter()
-                    .filter_map(|(key, value)| Some((key, value?.to_string()))),
-            )
-            .collect();
-        entries.sort_by_key(|(key, _)| *key);
-        entries
+        let text = |v: Option<u64>| v.map(|v| v.to_string());
+        [
+            ("min", self.min.map(|v| v.to_string())),
+            ("max", self.max.map(|v| v.to_string())),
+            ("min_length", text(self.min_length)),
+            ("max_length", text(self.max_length)),
+            ("min_items", text(self.min_items)),
+            ("max_items", text(self.max_items)),
+        ]
+        .into_iter()
+        .filter_map(|(key, value)| Some((key, value?)))
+        .collect()
     }
 }
 
