@@ -480,6 +480,13 @@ fn broken_specs_are_rejected_naming_the_spot() {
         |s| s["types"][0]["name"] = json!("CreateTeamRequest"),
         "its Rust name `CreateTeamRequest` is already taken by type `CreateTeamRequest`",
     );
+    for root in ["Error", "Client", "Region", "Result"] {
+        rejected(
+            "map",
+            |s| s["types"][0]["name"] = json!(root),
+            &format!("type `{root}`: its name is taken by the sdk's own `{root}`"),
+        );
+    }
     rejected(
         "constraints",
         |s| s["actions"][0]["constraints"][0]["fields"][1] = json!("path"),
@@ -894,5 +901,38 @@ fn a_version_over_the_stable_one_reuses_exactly_what_it_has_unchanged() {
         assert!(files
             .iter()
             .all(|f| !f.contents.contains("pub use crate::v")));
+    }
+}
+
+/// The names the generator keeps from spec types are every type-namespace name the sdk's root
+/// defines by hand: a new one in `sdk/src/lib.rs` must join the list.
+#[test]
+fn the_generator_knows_every_name_the_sdk_root_defines() {
+    let lib = fs::read_to_string(livechat_config_tests::root().join("sdk/src/lib.rs")).unwrap();
+    let mut names = Vec::new();
+    let mut rest = lib.as_str();
+    while let Some(start) = rest.find("\npub use ") {
+        rest = &rest[start + "\npub use ".len()..];
+        let end = rest.find(';').unwrap();
+        let list = &rest[..end];
+        let items = match list.find('{') {
+            Some(open) => &list[open + 1..list.rfind('}').unwrap()],
+            None => list.rsplit("::").next().unwrap(),
+        };
+        for item in items.split(',').map(str::trim) {
+            let name = item.rsplit(" as ").next().unwrap();
+            if name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+                && name.chars().any(|c| c.is_ascii_lowercase())
+            {
+                names.push(name.to_string());
+            }
+        }
+    }
+    assert!(names.len() > 20, "{names:?}");
+    for name in &names {
+        assert!(
+            codegen::ROOT_ITEMS.contains(&name.as_str()),
+            "`{name}` is defined at the sdk's root but a spec type may still take its name"
+        );
     }
 }

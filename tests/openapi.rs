@@ -327,7 +327,7 @@ fn a_stale_or_stray_document_is_named() {
     fs::copy(root().join(xtask::SPEC), dir.join(xtask::SPEC)).unwrap();
     fs::copy(root().join("sdk/Cargo.toml"), dir.join("sdk/Cargo.toml")).unwrap();
     let written = xtask::gen(&dir).unwrap();
-    assert!(written.contains(&"openapi/configuration-v3.6.json".to_string()));
+    assert!(written.contains(&"emulator/openapi/configuration-v3.6.json".to_string()));
     assert!(xtask::stale(&dir).unwrap().is_empty());
     let path = dir.join(xtask::OPENAPI).join("configuration-v3.6.json");
     let edited = fs::read_to_string(&path)
@@ -342,15 +342,15 @@ fn a_stale_or_stray_document_is_named() {
     assert_eq!(
         xtask::stale(&dir).unwrap(),
         [
-            "openapi/configuration-v3.6.json is stale",
-            "openapi/configuration-v9.9.json is not produced by the spec",
+            "emulator/openapi/configuration-v3.6.json is stale",
+            "emulator/openapi/configuration-v9.9.json is not produced by the spec",
         ]
     );
     assert_eq!(
         xtask::gen(&dir).unwrap(),
         [
-            "openapi/configuration-v3.6.json",
-            "openapi/configuration-v9.9.json (removed)"
+            "emulator/openapi/configuration-v3.6.json",
+            "emulator/openapi/configuration-v9.9.json (removed)"
         ]
     );
     assert!(xtask::stale(&dir).unwrap().is_empty());
@@ -360,9 +360,10 @@ fn a_stale_or_stray_document_is_named() {
 #[test]
 fn checked_in_documents_are_the_generated_ones() {
     for version in ["3.6", "3.7"] {
-        let checked_in =
-            fs::read_to_string(root().join(format!("openapi/configuration-v{version}.json")))
-                .unwrap();
+        let checked_in = fs::read_to_string(
+            root().join(format!("emulator/openapi/configuration-v{version}.json")),
+        )
+        .unwrap();
         let text = fs::read_to_string(root().join(format!("spec/configuration-v{version}.json")));
         assert_eq!(
             checked_in,

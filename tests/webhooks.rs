@@ -327,7 +327,7 @@ fn json_that_is_not_a_delivery_names_the_field() {
 // --- register_webhook rules ----------------------------------------------------------------
 
 fn violations(request: &impl Validate) -> Vec<Violation> {
-    let mut v = Validator::lenient();
+    let mut v = Validator::new();
     request.validate(&mut v);
     v.into_violations()
 }
@@ -387,12 +387,19 @@ fn only_the_filters_the_table_lists_for_an_action_pass() {
     ));
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].path, "filters.only_my_chats");
-    // An action the crate does not know: its filters are the server's to judge.
+    // An action the crate does not know is refused before its filters are judged.
     let found = violations(&register(
         WebhookAction::Other("agent_status_changed".into()),
         WebhookFilters::new().author_type(AuthorType::Agent),
     ));
-    assert_eq!(found, []);
+    let paths: Vec<&str> = found.iter().map(|v| v.path.as_str()).collect();
+    assert_eq!(paths, ["action"]);
+    assert!(
+        found[0].message.starts_with(
+            "unknown WebhookAction value `agent_status_changed`; expected one of `incoming_chat`"
+        ),
+        "{found:?}"
+    );
 }
 
 #[tokio::test]
@@ -415,12 +422,11 @@ async fn a_filter_the_action_does_not_offer_is_not_sent() {
             assert_eq!(*action, Action::RegisterWebhook);
             assert_eq!(
                 violations,
-                &[Violation {
-                    path: "filters.author_type".into(),
-                    message: "is not available for `action` `incoming_chat` (available: \
+                &[Violation::new(
+                    "filters.author_type",
+                    "is not available for `action` `incoming_chat` (available: \
                               `chat_presence`, `only_my_chats`, `source_type`)"
-                        .into(),
-                }]
+                )]
             );
         }
         other => panic!("expected InvalidRequest, got {other:?}"),

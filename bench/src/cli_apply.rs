@@ -79,7 +79,7 @@ async fn one_by_one(emulator: &Emulator, agents: usize) -> Result<(), String> {
     let mut ids = Vec::new();
     for g in 0..GROUPS {
         let group = client
-            .create_group(format!("Team {g}"), [] as [(&str, Priority); 0])
+            .create_group(format!("Team {g}"), [])
             .await
             .map_err(|e| e.to_string())?;
         ids.push(group.id);

@@ -13,9 +13,9 @@ use std::time::Duration;
 
 fn quick_retries(attempts: u32) -> RetryPolicy {
     RetryPolicy::default()
-        .max_attempts(attempts)
-        .base_delay(Duration::from_millis(1))
-        .max_delay(Duration::from_millis(5))
+        .with_max_attempts(attempts)
+        .with_base_delay(Duration::from_millis(1))
+        .with_max_delay(Duration::from_millis(5))
 }
 
 fn client_of(base_url: &str, policy: RetryPolicy, timeout: Duration) -> Client {

@@ -433,7 +433,10 @@ async fn one_by_one(
             for step in &steps {
                 let sent = match body_of(kind, step, groups_now) {
                     Ok((action, body)) => {
-                        let answer = api.call(&action, body).await.map_err(|e| e.to_string());
+                        let answer = api
+                            .call(&action, body)
+                            .await
+                            .map_err(|e| crate::report::report(&e));
                         (action, answer)
                     }
                     Err(e) => (String::new(), Err(e)),

@@ -228,6 +228,6 @@ pub async fn run(target: &Target, name: &str, body: &[u8]) -> Result<String, Str
     let answer = client
         .call_action(action, json)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| crate::report::report(&e))?;
     serde_json::to_string_pretty(&answer).map_err(|e| e.to_string())
 }

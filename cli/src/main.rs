@@ -9,6 +9,7 @@ mod json_spans;
 mod kinds;
 mod live;
 mod plan;
+mod report;
 mod spec;
 mod target;
 
@@ -144,7 +145,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             }
             let live = live::read(&api, &cli.target.client_ids)
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| report::report(&e))?;
             let text = document::render(&live.root, format)?;
             match output {
                 Some(path) => {
@@ -239,7 +240,7 @@ async fn prepare(
     }
     let live = live::read(&api, &client_ids)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| report::report(&e))?;
     let plan = plan::diff(&doc, &entries, &live, target.api_version, prune).map_err(located)?;
     Ok((api, plan, live.groups))
 }

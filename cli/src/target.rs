@@ -132,7 +132,7 @@ impl Target {
             }
             builder = builder.region(Region::from(region.as_str()));
         }
-        builder.build().map_err(|e| e.to_string())
+        builder.build().map_err(|e| crate::report::report(&e))
     }
 }
 

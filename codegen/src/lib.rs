@@ -14,6 +14,7 @@ mod validate;
 
 pub use emit::{File, HEADER};
 pub use model::module_name;
+pub use names::ROOT_ITEMS;
 pub use spec::Spec;
 pub use type_expr::TypeExpr;
 pub use validate::{SpecError, SpecErrors};

@@ -3,6 +3,50 @@
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, Span};
 
+/// What the sdk's crate root defines by hand beside the generated items it re-exports with a
+/// glob, and what the prelude gives every module. A spec type of one of these names would be
+/// hidden at the root by the hand-written item (a glob import loses silently), or would hide the
+/// prelude's in generated code, so the generator refuses it. A test keeps the list in step with
+/// `sdk/src/lib.rs`.
+pub const ROOT_ITEMS: [&str; 35] = [
+    "ActionInfo",
+    "ActionName",
+    "ApiError",
+    "BatchCall",
+    "BatchItem",
+    "BatchRequest",
+    "BatchResults",
+    "BoxError",
+    "Call",
+    "Client",
+    "ClientBuilder",
+    "Credentials",
+    "CredentialsFuture",
+    "CredentialsProvider",
+    "DecodeError",
+    "Error",
+    "Paged",
+    "Pages",
+    "RawCall",
+    "Region",
+    "Request",
+    "RetryBudget",
+    "RetryPolicy",
+    "TransportError",
+    "UnknownValue",
+    "Violation",
+    // The prelude's.
+    "Box",
+    "Err",
+    "None",
+    "Ok",
+    "Option",
+    "Result",
+    "Some",
+    "String",
+    "Vec",
+];
+
 /// The escape variant every generated enum carries for values a server adds later.
 pub const OTHER_VARIANT: &str = "Other";
 

@@ -105,6 +105,15 @@ impl<'a> Checker<'a> {
             let Some(expr) = self.type_expr(&location, &field.ty) else {
                 continue;
             };
+            // What the runtime's serde helpers cover: a `Duration` of its own, always present.
+            if expr.to_string().contains("seconds")
+                && (expr != TypeExpr::Seconds || !field.required || field.required_when.is_some())
+            {
+                self.error(
+                    &location,
+                    "`seconds` is the type of an always-required field only",
+                );
+            }
             if let Some(limits) = &field.limits {
                 let numeric = expr.is_numeric();
                 let array = matches!(expr, TypeExpr::Array(_));
@@ -409,6 +418,12 @@ pub fn validate(spec: &Spec) -> Result<(), SpecErrors> {
         }
         if c.types.insert(def.name(), def).is_some() {
             c.error(&location, "defined twice");
+        }
+        if let Some(root) = names::ROOT_ITEMS.iter().find(|r| **r == def.name()) {
+            c.error(
+                &location,
+                format!("its name is taken by the sdk's own `{root}`, which it would hide or be hidden by"),
+            );
         }
         claim(&mut c, def.name().to_string(), location);
     }

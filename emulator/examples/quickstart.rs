@@ -18,9 +18,7 @@ async fn main() -> Result<()> {
     let client = emulator.client();
     println!("emulator listening at {}", emulator.base_url());
 
-    let group = client
-        .create_group("Support", [] as [(String, Priority); 0])
-        .await?;
+    let group = client.create_group("Support", []).await?;
     println!("created group {} \"Support\"", group.id);
 
     for (id, name) in [("anna@example.com", "Anna"), ("ben@example.com", "Ben")] {

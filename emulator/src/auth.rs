@@ -21,6 +21,7 @@ pub const DEFAULT_TOKEN: &str = "dal:emulator-token";
 pub const FRA_TOKEN: &str = "fra:emulator-token";
 /// The personal access token a default emulator accepts: account id and token.
 pub const DEFAULT_PAT_ACCOUNT: &str = "d24fa41e-bc16-41b8-a15b-9ca45ff7e0cf";
+/// The token part of the personal access token a default emulator accepts.
 pub const DEFAULT_PAT: &str = "emulator-pat";
 /// The Client ID (application) default bearer tokens belong to.
 pub const DEFAULT_CLIENT_ID: &str = "0805e283233042b37f460ed8fbf22160";
@@ -140,6 +141,7 @@ impl Token {
         self
     }
 
+    /// Whose token it is: account, organization, region, scopes.
     pub fn identity(&self) -> &Identity {
         &self.identity
     }

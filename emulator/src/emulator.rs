@@ -370,6 +370,7 @@ impl Emulator {
         Self::builder().start().await
     }
 
+    /// An emulator to configure before it starts (port, state file, faults, tokens, …).
     pub fn builder() -> EmulatorBuilder {
         EmulatorBuilder::default()
     }
@@ -379,6 +380,7 @@ impl Emulator {
         &self.base_url
     }
 
+    /// The address it listens on.
     pub fn local_addr(&self) -> SocketAddr {
         self.addr
     }

@@ -85,7 +85,8 @@ pub struct FaultRule {
     /// Only the next N calls fail, whatever the share; counts down to 0 and stays there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<u64>,
-    /// `Retry-After` in seconds. A 429 always carries one: 1 unless given.
+    /// `Retry-After` in seconds. A 429 always carries one: 0 (retry at once) unless given, so a
+    /// test of retries takes milliseconds; give one to test the waiting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<u64>,
     /// Added to each call the rule applies to.
@@ -204,11 +205,13 @@ pub struct FaultPlan {
     /// The `Retry-After` (seconds) of the 429s of `rate_limited`. Default 0: retry at once.
     #[serde(default)]
     pub rate_limited_retry_after: u64,
+    /// Faults for particular actions, after the shares above.
     #[serde(default)]
     pub rules: Vec<FaultRule>,
 }
 
 impl FaultPlan {
+    /// The plan's latency and shares, without its rules.
     pub fn faults(&self) -> Faults {
         Faults {
             latency: Duration::from_millis(self.latency_ms),
@@ -217,6 +220,7 @@ impl FaultPlan {
         }
     }
 
+    /// Replaces the plan's latency and shares (clamped to 0.0–1.0), keeping its rules.
     pub fn set_faults(&mut self, faults: &Faults) {
         self.latency_ms = faults.latency.as_millis().try_into().unwrap_or(u64::MAX);
         self.rate_limited = faults.rate_limited.clamp(0.0, 1.0);
@@ -285,7 +289,7 @@ impl FaultState {
                 None => self.dice.chance(rule.share),
             };
             if fires {
-                let retry_after = rule.retry_after.or((status == 429).then_some(1));
+                let retry_after = rule.retry_after.or((status == 429).then_some(0));
                 fault = Some(Fault {
                     status,
                     retry_after,
@@ -378,7 +382,7 @@ mod tests {
             fault,
             Some(Fault {
                 status: 429,
-                retry_after: Some(1)
+                retry_after: Some(0)
             })
         );
     }

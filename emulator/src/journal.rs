@@ -223,6 +223,7 @@ pub struct Attempt {
     pub status: Option<u16>,
     /// Why there was no answer (connection refused, timeout), or why it was not sent.
     pub error: Option<String>,
+    /// How long the attempt took, in milliseconds.
     pub latency_ms: f64,
 }
 
@@ -233,13 +234,17 @@ pub struct DeliveryRecord {
     pub seq: u64,
     /// When the change that caused it was acknowledged (RFC 3339).
     pub time: String,
+    /// The webhook it was sent for.
     pub webhook_id: String,
     /// The webhook action (`agent_created`).
     pub action: String,
+    /// Where it was sent.
     pub url: String,
+    /// Whether it reached its receiver, is still being tried, or failed.
     pub status: DeliveryStatus,
     /// The body sent, its `secret_key` masked.
     pub body: Value,
+    /// Every attempt so far, in order.
     pub attempts: Vec<Attempt>,
 }
 

@@ -1,3 +1,5 @@
+#![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 //! A stateful LiveChat Configuration API on loopback, for offline development and tests.
 //!
 //! It serves both versions over one license state: v3.6 (63 actions, 9 batch endpoints) at

@@ -10,11 +10,11 @@ use axum::routing::get;
 pub const DOCUMENTS: [(&str, &str); 2] = [
     (
         "/emulator/openapi/v3.6.json",
-        include_str!("../../openapi/configuration-v3.6.json"),
+        include_str!("../openapi/configuration-v3.6.json"),
     ),
     (
         "/emulator/openapi/v3.7.json",
-        include_str!("../../openapi/configuration-v3.7.json"),
+        include_str!("../openapi/configuration-v3.7.json"),
     ),
 ];
 

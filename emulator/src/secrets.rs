@@ -6,20 +6,15 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
 
-/// Every version's spec: an action keeps the same name across versions, so the secret fields of
-/// a name are those of all versions together.
-const SPECS: [&str; 2] = [
-    include_str!("../../spec/configuration-v3.6.json"),
-    include_str!("../../spec/configuration-v3.7.json"),
-];
-
 /// What a masked value reads as.
 pub const MASK: &str = "****";
 
 /// action name (batch endpoints included) → JSON keys holding a secret in its request or answer.
 static SECRET_KEYS: LazyLock<BTreeMap<String, BTreeSet<String>>> = LazyLock::new(|| {
     let mut keys: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for spec in SPECS {
+    // An action keeps the same name across versions, so the secret fields of a name are those of
+    // all versions together.
+    for (_, spec) in spec_model::DOCUMENTS {
         // The specs are checked by the generator and compiled in; one that does not parse
         // masks nothing rather than taking the emulator down.
         let Ok(spec) = serde_json::from_str::<Value>(spec) else {

@@ -4,7 +4,6 @@
 //! `cargo run --example greetings`
 
 use crate::Result;
-use futures_util::StreamExt;
 use livechat_config::{
     ButtonRole, ButtonType, Client, CustomerBan, Error, ErrorKind, Greeting, GreetingRule,
     GreetingType, Priority, RichMessage, RichMessageButton, RichMessageElement, RichMessageImage,
@@ -139,9 +138,9 @@ async fn create_greetings(client: &Client, out: &mut impl Write, sales: u64) -> 
 
     // Session fields take exactly one pair; for ad traffic the key names the ad network.
     let newsletter_rule = GreetingRule::new(RuleCondition::Or, RuleType::CustomVariable)
-        .session_field([("campaign", String::from("newsletter"))]);
+        .session_field([("campaign", "newsletter")]);
     let ads_rule = GreetingRule::new(RuleCondition::Or, RuleType::AdsTraffic)
-        .session_field([("google", String::from("spring-sale"))]);
+        .session_field([("google", "spring-sale")]);
     let campaign = client
         .create_greeting(
             GreetingType::Announcement,
@@ -152,7 +151,7 @@ async fn create_greetings(client: &Client, out: &mut impl Write, sales: u64) -> 
         )
         .active_from("2027-03-01T00:00:00Z")
         .active_until("2027-03-31T23:59:59Z")
-        .properties([("greeting-message_text", String::from("20% off this week"))])
+        .properties([("greeting-message_text", "20% off this week")])
         .await?;
     writeln!(
         out,
@@ -268,7 +267,7 @@ async fn read_back_and_update(client: &Client, out: &mut impl Write, id: u64) ->
 
 async fn list(client: &Client, out: &mut impl Write, sales: u64) -> Result<()> {
     // Two per page: `.pages()` follows `next_page_id` and keeps the first page's filters.
-    let mut pages = std::pin::pin!(client.list_greetings().limit(2).pages());
+    let mut pages = client.list_greetings().limit(2).pages();
     let mut number = 0;
     while let Some(page) = pages.next().await {
         let page = page?;

@@ -6,11 +6,11 @@
 //! `cargo run --example v3_7`
 
 use crate::Result;
-use futures_util::StreamExt;
 use livechat_config::v3_7::{self, CannedResponse, Priority, UpdateTranslationsRequest};
 use livechat_config::{Error, ErrorKind};
 use livechat_config_emulator::{Emulator, OWNER_ID};
 use std::io::Write;
+use std::time::Duration;
 
 /// Runs the example, printing each step to `out`, and returns the emulator with the state the
 /// run left behind.
@@ -89,11 +89,11 @@ async fn canned_responses(client: &v3_7::Client, out: &mut impl Write, support: 
     writeln!(out, "created {} canned responses in Support", ids.len())?;
 
     // Two per page: `.pages()` follows `next_page_id` and sends the first page's filters again.
-    let mut pages = std::pin::pin!(client
+    let mut pages = client
         .list_canned_responses()
         .group_ids([support])
         .limit(2)
-        .pages());
+        .pages();
     let mut number = 0;
     while let Some(page) = pages.next().await {
         let page = page?;
@@ -141,26 +141,14 @@ async fn canned_responses(client: &v3_7::Client, out: &mut impl Write, support: 
 
 async fn translations(client: &v3_7::Client, out: &mut impl Write, support: u64) -> Result<()> {
     client
-        .update_translations(
-            support,
-            "en",
-            [("Welcome_title", "Welcome to Support!".to_string())],
-        )
+        .update_translations(support, "en", [("Welcome_title", "Welcome to Support!")])
         .await?;
     // One call for several languages: each item succeeds or fails on its own.
     let results = client
         .batch_update_translations([
-            UpdateTranslationsRequest::new(
-                support,
-                "de",
-                [("Welcome_title", "Willkommen!".to_string())],
-            ),
-            UpdateTranslationsRequest::new(
-                support,
-                "fr",
-                [("Welcome_title", "Bienvenue !".to_string())],
-            ),
-            UpdateTranslationsRequest::new(404, "es", [("Welcome_title", "¡Hola!".to_string())]),
+            UpdateTranslationsRequest::new(support, "de", [("Welcome_title", "Willkommen!")]),
+            UpdateTranslationsRequest::new(support, "fr", [("Welcome_title", "Bienvenue !")]),
+            UpdateTranslationsRequest::new(404, "es", [("Welcome_title", "¡Hola!")]),
         ])
         .await?;
     for (language, result) in ["de", "fr", "es"].iter().zip(&results) {
@@ -184,13 +172,16 @@ async fn translations(client: &v3_7::Client, out: &mut impl Write, support: u64)
 }
 
 async fn bans(client: &v3_7::Client, out: &mut impl Write) -> Result<()> {
-    client.ban_customer(3600).ip("203.0.113.7").await?;
     client
-        .ban_customer(86_400)
+        .ban_customer(Duration::from_secs(3600))
+        .ip("203.0.113.7")
+        .await?;
+    client
+        .ban_customer(Duration::from_secs(86_400))
         .customer_id("spammer-42")
         .await?;
     // A ban names someone: refused before it is sent.
-    match client.ban_customer(60).await {
+    match client.ban_customer(Duration::from_secs(60)).await {
         Err(Error::InvalidRequest { violations, .. }) => {
             writeln!(out, "a ban of nobody not sent: {}", violations[0])?
         }

@@ -20,7 +20,8 @@ pub struct ActionInfo {
 }
 
 impl ActionInfo {
-    /// The facts of an action, for a [`Request`](crate::Request) written by hand.
+    /// The facts of an action, as generated code states them.
+    #[doc(hidden)]
     pub const fn new(
         path: &'static str,
         name: &'static str,
@@ -50,6 +51,7 @@ enum Repr {
 
 impl ActionName {
     /// An action a generated version lists.
+    #[doc(hidden)]
     pub const fn listed(info: &'static ActionInfo) -> Self {
         Self(Repr::Listed(info))
     }

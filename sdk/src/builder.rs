@@ -18,6 +18,9 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_BATCH_CHUNK_SIZE: usize = 50;
 /// Default number of batch calls a batch helper has in flight at once.
 pub const DEFAULT_BATCH_CONCURRENCY: usize = 4;
+/// Default number of calls a client has in flight at once; more wait for a slot. Each holds a
+/// connection, so this bounds the descriptors a client opens.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 256;
 /// Default largest answer body the client reads (16 MiB): a license's largest lists (agents,
 /// groups, properties) are a few MiB at most.
 pub const DEFAULT_MAX_RESPONSE_SIZE: usize = 16 << 20;
@@ -36,6 +39,7 @@ pub struct ClientBuilder {
     budget: RetryBudget,
     batch: BatchSettings,
     max_response_size: usize,
+    max_in_flight: usize,
     user_agent: String,
     headers: ExtraHeaders,
 }
@@ -46,7 +50,7 @@ impl fmt::Debug for ClientBuilder {
             .field("credentials", &self.credentials)
             .field("provider", &self.provider.as_ref().map(|_| "<provider>"))
             .field("http_client", &self.http.as_ref().map(|_| "<custom>"))
-            .field("base_url", &self.base_url)
+            .field("base_url", &crate::error::shown_url(&self.base_url))
             .field("region", &self.region)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
@@ -54,6 +58,7 @@ impl fmt::Debug for ClientBuilder {
             .field("retry_budget", &self.budget)
             .field("batch", &self.batch)
             .field("max_response_size", &self.max_response_size)
+            .field("max_in_flight", &self.max_in_flight)
             .field("user_agent", &self.user_agent)
             .field("headers", &self.headers)
             .finish()
@@ -77,6 +82,7 @@ impl ClientBuilder {
                 concurrency: DEFAULT_BATCH_CONCURRENCY,
             },
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
+            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             user_agent: format!("livechat-config-rust/{}", env!("CARGO_PKG_VERSION")),
             headers: ExtraHeaders::default(),
         }
@@ -144,6 +150,18 @@ impl ClientBuilder {
     /// decoding overhead)`.
     pub fn max_response_size(mut self, bytes: usize) -> Self {
         self.max_response_size = bytes;
+        self
+    }
+
+    /// How many calls of the client (and its clones) may be in flight at once (at least 1);
+    /// more wait, in order, for one to finish. Default: 256.
+    ///
+    /// Each call in flight holds a connection, and so a file descriptor: the bound keeps a
+    /// burst of calls (10,000 spawned at once, say) within the process's descriptor limit
+    /// instead of failing some with "Too many open files". A call's timeout starts when it has
+    /// its slot; waiting for one is not limited.
+    pub fn max_in_flight(mut self, calls: usize) -> Self {
+        self.max_in_flight = calls.clamp(1, tokio::sync::Semaphore::MAX_PERMITS);
         self
     }
 
@@ -234,6 +252,7 @@ impl ClientBuilder {
             budget: self.budget,
             batch: self.batch,
             max_response_size: self.max_response_size,
+            max_in_flight: self.max_in_flight,
             headers: self.headers,
         }))
     }

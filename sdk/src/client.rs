@@ -41,6 +41,7 @@ pub(crate) struct Parts {
     pub budget: crate::RetryBudget,
     pub batch: BatchSettings,
     pub max_response_size: usize,
+    pub max_in_flight: usize,
     pub headers: ExtraHeaders,
 }
 
@@ -91,6 +92,8 @@ struct Inner {
     budget: Bucket,
     batch: BatchSettings,
     max_response_size: usize,
+    /// One permit per attempt in flight: more calls than this wait for a slot.
+    pub(crate) in_flight: tokio::sync::Semaphore,
     headers: ExtraHeaders,
     /// What every attempt sends besides its credentials and region: the client's own headers
     /// and the content type, built once.
@@ -117,7 +120,7 @@ pub(crate) struct CallOptions {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut debug = f.debug_struct("Client");
-        debug.field("base_url", &self.inner.base_url);
+        debug.field("base_url", &crate::error::shown_url(&self.inner.base_url));
         match &self.inner.provider {
             Some(_) => debug.field("credentials", &"<provider>"),
             None => debug.field("credentials", &self.inner.credentials),
@@ -152,6 +155,7 @@ impl Client {
                 budget: Bucket::new(parts.budget),
                 batch: parts.batch,
                 max_response_size: parts.max_response_size,
+                in_flight: tokio::sync::Semaphore::new(parts.max_in_flight),
                 headers: parts.headers,
                 base_headers,
                 deprecation_logged: Mutex::new(HashSet::new()),
@@ -340,7 +344,7 @@ fn decode_answer<R: Request>(_status: u16, bytes: &[u8]) -> Result<R::Response, 
 
 /// The client-side check of documented limits and rules, before anything is sent.
 pub(crate) fn check<R: Request>(request: &R) -> Result<(), Error> {
-    let mut validator = Validator::lenient();
+    let mut validator = Validator::new();
     request.validate(&mut validator);
     let violations = validator.into_violations();
     if violations.is_empty() {

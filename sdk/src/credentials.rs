@@ -1,7 +1,8 @@
 //! How a client authenticates. Secrets never leave this module in readable form: `Debug` and
 //! `Display` mask them, and the header value is marked sensitive.
 
-use crate::{Error, Region};
+use crate::error::BoxError;
+use crate::Region;
 use base64::Engine;
 use reqwest::header::HeaderValue;
 use std::fmt;
@@ -89,7 +90,7 @@ impl fmt::Display for Credentials {
 
 /// What a [`CredentialsProvider`] answers with.
 pub type CredentialsFuture<'a> =
-    Pin<Box<dyn Future<Output = Result<Credentials, Error>> + Send + 'a>>;
+    Pin<Box<dyn Future<Output = Result<Credentials, BoxError>> + Send + 'a>>;
 
 /// Where a client gets its credentials when they change over time (OAuth access tokens expire):
 /// set with [`ClientBuilder::credentials_provider`](crate::ClientBuilder::credentials_provider).
@@ -98,9 +99,10 @@ pub type CredentialsFuture<'a> =
 /// and fetch a new token only when its own expiry says so, or when `refresh` is `true`: the API
 /// has just refused the previous credentials with `authentication`. The refused request is then
 /// sent once more with what the provider answers; a second refusal is the call's error. An
-/// error of the provider fails the call with it.
+/// error of the provider (any error type, boxed) fails the call, unsent, with
+/// [`Error::Credentials`](crate::Error::Credentials), the provider's error as its source.
 ///
-/// Any `Fn(bool) -> impl Future<Output = Result<Credentials, Error>>` is a provider:
+/// Any `Fn(bool) -> impl Future<Output = Result<Credentials, BoxError>>` is a provider:
 ///
 /// ```
 /// use livechat_config::{Client, Credentials};
@@ -123,7 +125,7 @@ pub trait CredentialsProvider: Send + Sync + 'static {
 impl<F, Fut> CredentialsProvider for F
 where
     F: Fn(bool) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<Credentials, Error>> + Send + 'static,
+    Fut: Future<Output = Result<Credentials, BoxError>> + Send + 'static,
 {
     fn credentials(&self, refresh: bool) -> CredentialsFuture<'_> {
         Box::pin(self(refresh))

@@ -6,6 +6,13 @@ use serde_json::Value;
 use std::sync::Arc;
 use std::time::Duration;
 
+mod transport;
+pub(crate) use transport::shown_url;
+pub use transport::TransportError;
+
+/// What a [`CredentialsProvider`](crate::CredentialsProvider) fails with: any error of its own.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
 /// Why a call failed.
 #[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
@@ -14,13 +21,24 @@ pub enum Error {
     #[error(transparent)]
     Api(#[from] ApiError),
     /// The request did not complete: connection refused or reset, TLS failure, body cut short.
-    #[error("`{action}`: transport failed: {}", causes(.source))]
+    /// Why is the [`TransportError`], this error's [`source`](std::error::Error::source).
+    #[error("`{action}`: transport failed")]
     Transport {
         /// The action that was called.
         action: ActionName,
-        /// What the HTTP stack reported (shared: a failed batch call reports it for each item).
+        /// What went wrong below HTTP.
         #[source]
-        source: Arc<reqwest::Error>,
+        source: TransportError,
+    },
+    /// The [`CredentialsProvider`](crate::CredentialsProvider) failed; its error is this
+    /// error's [`source`](std::error::Error::source). The request was not sent.
+    #[error("`{action}`: the credentials provider failed")]
+    Credentials {
+        /// The action that was called.
+        action: ActionName,
+        /// The provider's own error.
+        #[source]
+        source: Arc<dyn std::error::Error + Send + Sync>,
     },
     /// No complete answer within the configured timeout (connect timeout included).
     #[error("`{action}` timed out")]
@@ -44,7 +62,7 @@ pub enum Error {
     /// A non-2xx answer without an API error payload (a proxy's HTML page, say); for a
     /// [`Client::call_raw`](crate::Client::call_raw) of an action this version does not list,
     /// also a 2xx answer whose body is not JSON.
-    #[error("`{action}` answered HTTP {status} without an API error payload: {excerpt:?}")]
+    #[error("`{action}` answered HTTP {status}{} without an API error payload: {excerpt:?}", unsent_write(Some(.action), Some(*.status)))]
     Status {
         /// The action that was called.
         action: ActionName,
@@ -94,22 +112,6 @@ fn list(violations: &[Violation]) -> String {
     parts.join("; ")
 }
 
-/// A transport error and its causes, so `connection refused` shows and not only "error
-/// sending request".
-fn causes(error: &reqwest::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        let part = cause.to_string();
-        if !text.contains(&part) {
-            text.push_str(": ");
-            text.push_str(&part);
-        }
-        source = cause.source();
-    }
-    text
-}
-
 impl Error {
     /// The API error, when the API answered with one.
     pub fn api(&self) -> Option<&ApiError> {
@@ -129,6 +131,7 @@ impl Error {
         match self {
             Error::Api(e) => e.action.clone(),
             Error::Transport { action, .. }
+            | Error::Credentials { action, .. }
             | Error::Timeout { action }
             | Error::ResponseTooLarge { action, .. }
             | Error::Status { action, .. }
@@ -137,6 +140,14 @@ impl Error {
             Error::Decode(e) => Some(e.action.clone()),
             Error::InvalidRequest { action, .. } => Some(action.clone()),
             Error::Config(_) => None,
+        }
+    }
+
+    /// What went wrong below HTTP, for a [`Error::Transport`].
+    pub fn transport(&self) -> Option<&TransportError> {
+        match self {
+            Error::Transport { source, .. } => Some(source),
+            _ => None,
         }
     }
 
@@ -190,7 +201,7 @@ pub(crate) fn transient_status(status: u16) -> bool {
 
 /// An error the API reported.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{}{kind}: {message}", named(.action.as_ref()))]
+#[error("{}{kind}: {message}{}", named(.action.as_ref()), server_fault(.action.as_ref(), *.status))]
 #[non_exhaustive]
 pub struct ApiError {
     /// The action whose call the API refused; for an item of a batch answer, the batch action.
@@ -235,6 +246,27 @@ impl ApiError {
 
 fn named(action: Option<&ActionName>) -> String {
     action.map(|a| format!("`{a}`: ")).unwrap_or_default()
+}
+
+/// The status of a server error, which the API's message rarely gives.
+fn server_fault(action: Option<&ActionName>, status: Option<u16>) -> String {
+    match status {
+        Some(status) if (500..600).contains(&status) => {
+            format!(" (HTTP {status}{})", unsent_write(action, Some(status)))
+        }
+        _ => String::new(),
+    }
+}
+
+/// Why a write that met a server error came back at once: it may have been applied, so the
+/// client did not send it again (see `RetryPolicy`).
+fn unsent_write(action: Option<&ActionName>, status: Option<u16>) -> &'static str {
+    let write = action.is_some_and(|a| !a.info().is_some_and(|info| info.read_only));
+    if write && status.is_some_and(|s| (500..600).contains(&s)) {
+        "; a write is not sent again, as it may have been applied"
+    } else {
+        ""
+    }
 }
 
 /// A body that does not decode as the action's request or response.

@@ -1,4 +1,5 @@
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 //! A typed async client for the LiveChat Configuration API v3.6.
 //!
 //! Every action of the API is a method on [`Client`]: required parameters are arguments, optional
@@ -85,7 +86,7 @@
 //! let client = Client::builder(Credentials::pat("account-id", "pat"))
 //!     .region(Region::Fra)
 //!     .timeout(Duration::from_secs(10))
-//!     .retry(RetryPolicy::default().max_attempts(5))
+//!     .retry(RetryPolicy::default().with_max_attempts(5))
 //!     .build()?;
 //! let agents = client
 //!     .list_agents()
@@ -218,6 +219,8 @@ mod retry;
 #[cfg(feature = "server")]
 #[doc(hidden)]
 pub mod serve;
+// What generated code checks requests with; a caller meets only `Violation` and `UnknownValue`.
+#[doc(hidden)]
 pub mod validate;
 pub mod webhook;
 mod wire;
@@ -227,17 +230,18 @@ pub use batch::{BatchCall, BatchResults};
 pub use budget::RetryBudget;
 pub use builder::{
     ClientBuilder, DEFAULT_BATCH_CHUNK_SIZE, DEFAULT_BATCH_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT,
+    DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT,
 };
 pub use call::Call;
 pub use client::Client;
 pub use credentials::{Credentials, CredentialsFuture, CredentialsProvider};
-pub use error::{ApiError, DecodeError, Error};
+pub use error::{ApiError, BoxError, DecodeError, Error, TransportError};
 pub use generated::*;
-pub use paging::Paged;
+pub use paging::{Paged, Pages};
 pub use raw::RawCall;
 pub use region::Region;
 pub use request::{BatchItem, BatchRequest, Request};
 /// The HTTP crate the client sends with, for [`ClientBuilder::http_client`] (same version).
 pub use reqwest;
 pub use retry::RetryPolicy;
+pub use validate::{UnknownValue, Violation};

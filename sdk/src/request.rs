@@ -11,6 +11,7 @@ pub trait Request: Serialize + Validate + Send + Sync + 'static {
     /// What a successful answer decodes to.
     type Response: Send + 'static;
     /// Decodes a successful answer's body.
+    #[doc(hidden)]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, DecodeError>;
 }
 

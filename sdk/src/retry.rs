@@ -45,7 +45,7 @@ impl RetryPolicy {
     }
 
     /// How many times a call may be sent in all, the first time included (at least 1).
-    pub fn max_attempts(mut self, attempts: u32) -> Self {
+    pub fn with_max_attempts(mut self, attempts: u32) -> Self {
         self.max_attempts = attempts.max(1);
         self
     }
@@ -54,32 +54,42 @@ impl RetryPolicy {
     /// 1; never fewer than [`max_attempts`](Self::max_attempts)). A rate-limited request did
     /// not run, and waiting is all it needs, so it gets a larger allowance: with half of all
     /// answers `429`, three attempts would leave one call in eight failed. Default: 10.
-    pub fn rate_limited_attempts(mut self, attempts: u32) -> Self {
+    pub fn with_rate_limited_attempts(mut self, attempts: u32) -> Self {
         self.rate_limited_attempts = attempts.max(1);
         self
     }
 
     /// The backoff's first ceiling; it doubles with each attempt.
-    pub fn base_delay(mut self, delay: Duration) -> Self {
+    pub fn with_base_delay(mut self, delay: Duration) -> Self {
         self.base_delay = delay;
         self
     }
 
     /// The longest wait between attempts. A `Retry-After` longer than this is not waited for:
     /// the call fails with the server's error instead of blocking.
-    pub fn max_delay(mut self, delay: Duration) -> Self {
+    pub fn with_max_delay(mut self, delay: Duration) -> Self {
         self.max_delay = delay;
         self
     }
 
     /// How many times a call may be sent in all.
-    pub fn attempts(&self) -> u32 {
+    pub fn max_attempts(&self) -> u32 {
         self.max_attempts
     }
 
     /// How many times a call may be sent in all while it is rate limited.
-    pub fn rate_limited_attempt_limit(&self) -> u32 {
+    pub fn rate_limited_attempts(&self) -> u32 {
         self.rate_limited_attempts.max(self.max_attempts)
+    }
+
+    /// The backoff's first ceiling.
+    pub fn base_delay(&self) -> Duration {
+        self.base_delay
+    }
+
+    /// The longest wait between attempts.
+    pub fn max_delay(&self) -> Duration {
+        self.max_delay
     }
 
     /// The wait before attempt `attempt + 1`, or `None` when the call must not be retried.
@@ -90,7 +100,7 @@ impl RetryPolicy {
         failure: &Failure,
     ) -> Option<Duration> {
         let limit = if failure.error.is_rate_limited() {
-            self.rate_limited_attempt_limit()
+            self.rate_limited_attempts()
         } else {
             self.max_attempts
         };

@@ -26,6 +26,7 @@ pub trait Validate {
 
 /// A value outside the documented ones of an enum, refused by the enums' `FromStr`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct UnknownValue {
     /// The enum's name (`Role`).
     pub type_name: &'static str,
@@ -37,6 +38,7 @@ pub struct UnknownValue {
 
 impl UnknownValue {
     /// `value` is not among the `expected` values of `type_name`.
+    #[doc(hidden)]
     pub fn new(
         type_name: &'static str,
         value: impl Into<String>,
@@ -199,11 +201,22 @@ pub struct Limits {
 
 /// One broken rule: the field's path (`groups[1].priority`) and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Violation {
     /// Path of the field, `.`-separated, with `[i]` for array items.
     pub path: String,
     /// What is wrong.
     pub message: String,
+}
+
+impl Violation {
+    /// The rule broken at `path` (empty for the request as a whole), as `message` says.
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
 }
 
 impl fmt::Display for Violation {
@@ -223,24 +236,14 @@ pub struct Validator {
     /// Fields a request may leave out, each with the depth of the object it belongs to.
     #[cfg(feature = "server")]
     omittable: Vec<(usize, String)>,
-    reject_unknown_values: bool,
     violations: Vec<Violation>,
 }
 
 impl Validator {
-    /// A validator that accepts enum values this crate does not know (a client sending
-    /// `Other(..)` on purpose) and checks limits and rules only.
-    pub fn lenient() -> Self {
+    /// A validator with nothing found yet. Client and server check requests alike, unknown
+    /// enum values included.
+    pub fn new() -> Self {
         Self::default()
-    }
-
-    /// A validator that also rejects unknown enum values, as a server does (feature `server`).
-    #[cfg(feature = "server")]
-    pub fn strict() -> Self {
-        Self {
-            reject_unknown_values: true,
-            ..Self::default()
-        }
     }
 
     /// The violations found so far.
@@ -316,6 +319,17 @@ impl Validator {
         }
     }
 
+    /// A length of time the API takes in whole seconds must have no fraction of one: it would
+    /// be cut off on the wire.
+    pub fn whole_seconds<T: Measure + ?Sized>(&mut self, name: &str, value: &T) {
+        if let Some(Measured::Number(seconds)) = value.measure() {
+            if seconds.fract() != 0.0 {
+                let path = self.here(name);
+                self.push(path, format!("must be whole seconds, got {seconds} s"));
+            }
+        }
+    }
+
     /// Checks a string field against the format the reference implies for it.
     pub fn format<T: Text + ?Sized>(&mut self, name: &str, value: &T, format: Format) {
         if let Some(message) = value.text().and_then(|text| format.check(text)) {
@@ -324,18 +338,20 @@ impl Validator {
         }
     }
 
-    /// An enum value the reference does not allow in requests (though answers may hold it).
-    /// A value this crate does not know is left to [`Validator::unknown_value`].
+    /// An enum value a request may not carry: one the reference allows only in answers, or one
+    /// it does not document at all. Either way the list names only what a request may carry.
     pub fn request_value(&mut self, name: &str, value: &str, known: bool, allowed: &[&str]) {
-        if known && !allowed.contains(&value) {
+        if !known || !allowed.contains(&value) {
             let listed: Vec<String> = allowed.iter().map(|a| format!("`{a}`")).collect();
+            let what = if known {
+                "is not allowed in a request"
+            } else {
+                "is not a documented value"
+            };
             let path = self.here(name);
             self.push(
                 path,
-                format!(
-                    "`{value}` is not allowed in a request; expected one of {}",
-                    listed.join(", ")
-                ),
+                format!("`{value}` {what}; expected one of {}", listed.join(", ")),
             );
         }
     }
@@ -457,17 +473,16 @@ impl Validator {
         }
     }
 
-    /// Records an enum value the spec does not document, when the validator is strict.
+    /// Records an enum value the spec does not document: a request carries only documented
+    /// values (answers may hold others, kept as `Other`); `call_raw` sends anything.
     pub fn unknown_value(
         &mut self,
         ty: &'static str,
         value: &str,
         known: impl Iterator<Item = &'static str>,
     ) {
-        if self.reject_unknown_values {
-            let path = self.here("");
-            self.push(path, UnknownValue::new(ty, value, known).to_string());
-        }
+        let path = self.here("");
+        self.push(path, UnknownValue::new(ty, value, known).to_string());
     }
 }
 
@@ -551,6 +566,12 @@ impl Measure for i64 {
 impl Measure for u64 {
     fn measure(&self) -> Option<Measured> {
         Some(Measured::Number(*self as f64))
+    }
+}
+
+impl Measure for std::time::Duration {
+    fn measure(&self) -> Option<Measured> {
+        Some(Measured::Number(self.as_secs_f64()))
     }
 }
 

@@ -52,9 +52,11 @@ pub trait Event: Sized + Debug + Clone + PartialEq {
     type Envelope: DeserializeOwned + Debug + Clone + PartialEq;
 
     /// The envelope's `secret_key`.
+    #[doc(hidden)]
     fn secret_key(envelope: &Self::Envelope) -> &str;
 
     /// The envelope's payload, typed by its action.
+    #[doc(hidden)]
     fn decode(envelope: &Self::Envelope) -> Result<Self, WebhookError>;
 }
 

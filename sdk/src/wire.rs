@@ -27,3 +27,18 @@ pub fn deserialize_str<'de, D: Deserializer<'de>>(
     }
     deserializer.deserialize_str(StrVisitor)
 }
+
+/// A `Duration` as the whole number of seconds the API sends and takes (validation has made
+/// sure a request's is whole).
+pub mod seconds {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::time::Duration;
+
+    pub fn serialize<S: Serializer>(value: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u64(value.as_secs())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Duration, D::Error> {
+        u64::deserialize(deserializer).map(Duration::from_secs)
+    }
+}

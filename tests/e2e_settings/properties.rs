@@ -126,10 +126,10 @@ async fn register_property_with_both_domain_and_range_is_rejected_before_sending
         &server,
         result,
         Action::RegisterProperty,
-        vec![Violation {
-            path: String::new(),
-            message: "takes only one of `domain`, `range`".to_string(),
-        }],
+        vec![Violation::new(
+            String::new(),
+            "takes only one of `domain`, `range`",
+        )],
     );
 }
 
@@ -150,11 +150,10 @@ async fn register_property_with_an_access_object_without_a_location_is_rejected_
         &server,
         result,
         Action::RegisterProperty,
-        vec![Violation {
-            path: "access".to_string(),
-            message: "needs at least one of `chat`, `thread`, `event`, `license`, `group`"
-                .to_string(),
-        }],
+        vec![Violation::new(
+            "access",
+            "needs at least one of `chat`, `thread`, `event`, `license`, `group`",
+        )],
     );
 }
 
@@ -175,10 +174,10 @@ async fn register_property_with_a_location_without_a_user_is_rejected_before_sen
         &server,
         result,
         Action::RegisterProperty,
-        vec![Violation {
-            path: "access.chat".to_string(),
-            message: "needs at least one of `agent`, `customer`".to_string(),
-        }],
+        vec![Violation::new(
+            "access.chat",
+            "needs at least one of `agent`, `customer`",
+        )],
     );
 }
 

@@ -157,10 +157,10 @@ async fn register_webhook_with_both_values_and_exclude_values_is_rejected_before
             assert_eq!(action, Action::RegisterWebhook);
             assert_eq!(
                 violations,
-                vec![Violation {
-                    path: "filters.chat_presence.user_ids".to_string(),
-                    message: "takes only one of `values`, `exclude_values`".to_string(),
-                }]
+                vec![Violation::new(
+                    "filters.chat_presence.user_ids",
+                    "takes only one of `values`, `exclude_values`"
+                )]
             );
         }
         other => panic!("expected Error::InvalidRequest, got {other:?}"),

@@ -201,14 +201,27 @@ async fn a_second_refusal_is_the_error_and_a_provider_error_fails_the_call() {
 
     let client = server
         .builder(Credentials::bearer(TOKEN))
-        .credentials_provider(|_| async { Err(Error::Config("token endpoint down".into())) })
+        .credentials_provider(|_| async {
+            Err(
+                std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "token endpoint down")
+                    .into(),
+            )
+        })
         .build()
         .unwrap();
     let err = client.list_tags().await.unwrap_err();
     assert_eq!(
         err.to_string(),
-        "invalid client configuration: token endpoint down"
+        "`list_tags`: the credentials provider failed"
     );
+    // The provider's own error is the cause, of its own type.
+    let cause = std::error::Error::source(&err).unwrap();
+    assert_eq!(cause.to_string(), "token endpoint down");
+    let Error::Credentials { source, .. } = &err else {
+        panic!("{err:?}")
+    };
+    let io = source.downcast_ref::<std::io::Error>().unwrap();
+    assert_eq!(io.kind(), std::io::ErrorKind::ConnectionRefused);
     assert_eq!(server.requests().len(), 2, "nothing sent");
 }
 

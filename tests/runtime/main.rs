@@ -5,6 +5,7 @@
 mod batch;
 mod errors;
 mod extensions;
+mod in_flight;
 mod observability;
 mod paging;
 mod rate_limits;
@@ -21,7 +22,7 @@ use std::time::Duration;
 /// Retries with short waits, so tests stay fast.
 pub fn quick_retries(attempts: u32) -> RetryPolicy {
     RetryPolicy::default()
-        .max_attempts(attempts)
-        .base_delay(Duration::from_millis(5))
-        .max_delay(Duration::from_millis(50))
+        .with_max_attempts(attempts)
+        .with_base_delay(Duration::from_millis(5))
+        .with_max_delay(Duration::from_millis(50))
 }

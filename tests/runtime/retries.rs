@@ -31,7 +31,7 @@ async fn retry_after_is_waited_for() {
     let server = TestServer::start().await;
     server.reply_with(Reply::error(429, "too_many_requests").header("retry-after", "1"));
     server.reply(200, json!([]));
-    let policy = quick_retries(3).max_delay(Duration::from_secs(2));
+    let policy = quick_retries(3).with_max_delay(Duration::from_secs(2));
     let started = Instant::now();
     let tags = client(&server, policy).list_tags().await.unwrap();
     assert!(tags.is_empty());
@@ -118,10 +118,13 @@ async fn a_rate_limited_write_honours_retry_after() {
     server.reply_with(Reply::error(429, "too_many_requests").header("retry-after", "1"));
     server.reply(200, json!({}));
     let started = Instant::now();
-    client(&server, quick_retries(3).max_delay(Duration::from_secs(2)))
-        .delete_agent("smith@example.com")
-        .await
-        .unwrap();
+    client(
+        &server,
+        quick_retries(3).with_max_delay(Duration::from_secs(2)),
+    )
+    .delete_agent("smith@example.com")
+    .await
+    .unwrap();
     assert!(started.elapsed() >= Duration::from_secs(1));
     assert_eq!(server.requests().len(), 2);
 }
@@ -130,7 +133,7 @@ async fn a_rate_limited_write_honours_retry_after() {
 async fn rate_limited_writes_stop_at_the_policys_attempts() {
     let server = TestServer::start().await;
     server.handle(|_| Reply::error(429, "too_many_requests"));
-    let policy = quick_retries(2).rate_limited_attempts(4);
+    let policy = quick_retries(2).with_rate_limited_attempts(4);
     let err = client(&server, policy).create_tag("vip").await.unwrap_err();
     assert_eq!(err.api().unwrap().kind, ErrorKind::TooManyRequests);
     assert_eq!(server.requests().len(), 4);
@@ -285,18 +288,21 @@ async fn a_call_can_override_the_client_policy() {
 #[test]
 fn the_default_policy_is_bounded() {
     let policy = RetryPolicy::default();
-    assert_eq!(policy.attempts(), 3);
-    assert_eq!(policy.rate_limited_attempt_limit(), 10);
-    assert_eq!(RetryPolicy::none().rate_limited_attempt_limit(), 1);
+    assert_eq!(policy.max_attempts(), 3);
+    assert_eq!(policy.rate_limited_attempts(), 10);
+    assert_eq!(RetryPolicy::none().rate_limited_attempts(), 1);
     assert_eq!(
         RetryPolicy::default()
-            .max_attempts(12)
-            .rate_limited_attempt_limit(),
+            .with_max_attempts(12)
+            .rate_limited_attempts(),
         12
     );
     assert_eq!(RetryBudget::default().size(), Some(500));
-    assert_eq!(RetryPolicy::none().attempts(), 1);
-    assert_eq!(RetryPolicy::default().max_attempts(0).attempts(), 1);
+    assert_eq!(RetryPolicy::none().max_attempts(), 1);
+    assert_eq!(
+        RetryPolicy::default().with_max_attempts(0).max_attempts(),
+        1
+    );
 }
 
 #[test]

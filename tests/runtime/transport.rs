@@ -104,9 +104,9 @@ async fn a_refused_connection_is_retried_even_for_a_write_which_then_arrives_onc
     let client = client(
         &format!("http://{addr}"),
         RetryPolicy::default()
-            .max_attempts(20)
-            .base_delay(Duration::from_millis(50))
-            .max_delay(Duration::from_millis(100)),
+            .with_max_attempts(20)
+            .with_base_delay(Duration::from_millis(50))
+            .with_max_delay(Duration::from_millis(100)),
     );
     let call = tokio::spawn(async move {
         client

@@ -272,7 +272,7 @@ async fn a_schedule_needs_a_timezone_but_a_timezone_may_come_alone() {
 fn formats_accept_what_the_reference_shows_and_refuse_the_rest() {
     use livechat_config::validate::{Format, Validator};
     let check = |format: Format, text: &str| {
-        let mut v = Validator::lenient();
+        let mut v = Validator::new();
         v.format("f", &text.to_string(), format);
         v.into_violations().is_empty()
     };
@@ -320,4 +320,56 @@ fn formats_accept_what_the_reference_shows_and_refuse_the_rest() {
     ] {
         assert!(!check(Format::DateTime, bad), "{bad}");
     }
+}
+
+#[tokio::test]
+async fn an_undocumented_enum_value_is_refused_before_sending() {
+    let server = TestServer::start().await;
+    let client = server.client();
+    let refused = |err: Error| match err {
+        Error::InvalidRequest { violations, .. } => violations,
+        other => panic!("expected InvalidRequest, got {other:?}"),
+    };
+    // A typo: the list names only what a request may carry (`owner` is for answers).
+    let err = client
+        .create_agent("smith@example.com", "Agent Smith")
+        .role(Role::from("adminstrator"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refused(err),
+        [Violation::new(
+            "role",
+            "`adminstrator` is not a documented value; expected one of `viceowner`, \
+             `administrator`, `normal`"
+        )]
+    );
+    let err = client
+        .create_agent("smith@example.com", "Agent Smith")
+        .role(Role::Owner)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refused(err),
+        [Violation::new(
+            "role",
+            "`owner` is not allowed in a request; expected one of `viceowner`, `administrator`, \
+             `normal`"
+        )]
+    );
+    // An enum every value of which a request may carry.
+    let err = client
+        .create_agent("smith@example.com", "Agent Smith")
+        .login_status(LoginStatus::from("busy"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refused(err),
+        [Violation::new(
+            "login_status",
+            "unknown LoginStatus value `busy`; expected one of `accepting chats`, `not accepting \
+             chats`"
+        )]
+    );
+    assert_eq!(server.requests().len(), 0, "nothing was sent");
 }

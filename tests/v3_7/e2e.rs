@@ -6,6 +6,7 @@ use futures_util::StreamExt;
 use livechat_config::v3_7::{self, UpdateTranslationsRequest};
 use livechat_config_tests::{Recorded, Reply, TestServer, TOKEN};
 use serde_json::{json, Value};
+use std::time::Duration;
 
 fn example(name: &str, which: &str) -> Value {
     action(name)["examples"][which].clone()
@@ -88,7 +89,7 @@ async fn allowed_domains_are_added_and_listed_at_the_v3_7_path() {
 async fn ban_customer_sends_its_duration_and_both_names() {
     let server = serving("ban_customer", example("ban_customer", "response")).await;
     client(&server)
-        .ban_customer(3600)
+        .ban_customer(Duration::from_secs(3600))
         .ip("192.168.1.1")
         .customer_id("b7eff798-f8df-4364-8059-649c35c9ed0c")
         .await
@@ -100,19 +101,32 @@ async fn ban_customer_sends_its_duration_and_both_names() {
     );
 
     // A ban of no one, or of no time, is refused before it is sent.
-    let err = client(&server).ban_customer(3600).await.unwrap_err();
+    let err = client(&server)
+        .ban_customer(Duration::from_secs(3600))
+        .await
+        .unwrap_err();
     assert!(
         matches!(err, livechat_config::Error::InvalidRequest { .. }),
         "{err}"
     );
     let err = client(&server)
-        .ban_customer(0)
+        .ban_customer(Duration::from_secs(0))
         .ip("192.168.1.1")
         .await
         .unwrap_err();
     assert!(
         matches!(err, livechat_config::Error::InvalidRequest { .. }),
         "{err}"
+    );
+    // The API counts whole seconds: a fraction would be cut off, so it is refused.
+    let err = client(&server)
+        .ban_customer(Duration::from_millis(1500))
+        .ip("192.168.1.1")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid `ban_customer` request: `seconds`: must be whole seconds, got 1.5 s"
     );
     assert_eq!(server.requests().len(), 1);
 }
@@ -209,7 +223,7 @@ async fn list_canned_responses_all_walks_every_page_with_the_first_pages_filters
 async fn translations_are_updated_and_listed_per_group_and_language() {
     let server = serving("update_translations", json!({})).await;
     client(&server)
-        .update_translations(0, "en", [("Welcome_title", "Welcome to chat!".to_string())])
+        .update_translations(0, "en", [("Welcome_title", "Welcome to chat!")])
         .await
         .unwrap();
     assert_sent_v3_7(
@@ -248,8 +262,8 @@ async fn batch_update_translations_sends_every_item_and_decodes_item_errors() {
     .await;
     let results = client(&server)
         .batch_update_translations([
-            UpdateTranslationsRequest::new(0, "en", [("Client", "Visitor".to_string())]),
-            UpdateTranslationsRequest::new(7, "de", [("Client", "Besucher".to_string())]),
+            UpdateTranslationsRequest::new(0, "en", [("Client", "Visitor")]),
+            UpdateTranslationsRequest::new(7, "de", [("Client", "Besucher")]),
         ])
         .await
         .unwrap();

@@ -263,7 +263,7 @@ fn ban_customer_takes_a_positive_duration_and_at_least_one_of_ip_and_customer_id
     else {
         panic!("a ban naming both ip and customer_id");
     };
-    assert_eq!(both.seconds, 60);
+    assert_eq!(both.seconds, std::time::Duration::from_secs(60));
     assert!(decode(json!({"seconds": 60, "customer_id": "c1"})).is_ok());
     let err = decode(json!({"seconds": 60})).unwrap_err();
     assert!(err.to_string().contains("ip"), "{err}");

@@ -11,8 +11,8 @@ pub const STABLE: &str = "3.6";
 /// The stable version's spec.
 pub const SPEC: &str = "spec/configuration-v3.6.json";
 pub const OUT: &str = "sdk/src/generated";
-/// Where each version's OpenAPI document goes: `openapi/configuration-v<X.Y>.json`.
-pub const OPENAPI: &str = "openapi";
+/// Where each version's OpenAPI document goes: `emulator/openapi/configuration-v<X.Y>.json`, shipped in the emulator crate that serves it.
+pub const OPENAPI: &str = "emulator/openapi";
 const SPEC_DIR: &str = "spec";
 const SDK_MANIFEST: &str = "sdk/Cargo.toml";
 

@@ -75,7 +75,7 @@ async fn enum_values_and_limits_are_checked_as_the_api_checks_them() {
     assert_eq!(
         lines,
         [
-            "error: a.toml:4:8: agents[0].role: unknown Role value `boss`; expected one of `owner`, `viceowner`, `administrator`, `normal`",
+            "error: a.toml:4:8: agents[0].role: `boss` is not a documented value; expected one of `viceowner`, `administrator`, `normal`",
             "error: a.toml:9:19: agents[1].max_chats_count: must be at most 20, got 500",
             "error: a.toml:14:43: agents[2].groups[0].priority: unknown Priority value `top`; expected one of `first`, `normal`, `last`, `supervisor`",
             "error: a.toml:16:1: groups[0]: a group needs a non-empty `name`",

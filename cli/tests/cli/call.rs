@@ -163,7 +163,27 @@ async fn errors_are_typed_and_never_show_the_token() {
     let no_credentials = run(bare(), &["call", "list_agents"]).await;
     assert_eq!(no_credentials.code, 1);
     assert!(no_credentials.stderr.contains("LIVECHAT_TOKEN"));
+    let base_url = emulator.base_url().to_string();
     emulator.stop().await.unwrap();
+
+    // Nothing listens there any more: the error says why, its causes once each, on one line.
+    let mut command = bare();
+    command
+        .env("LIVECHAT_BASE_URL", &base_url)
+        .env("LIVECHAT_TOKEN", "dal:wrong-secret-token");
+    let unreachable = run(command, &["call", "list_agents"]).await;
+    assert_eq!(unreachable.code, 1);
+    let line = unreachable.stderr.trim();
+    assert!(
+        line.starts_with("error: `list_agents`: transport failed: error sending request"),
+        "{line}"
+    );
+    assert!(
+        line.ends_with("Connection refused (os error 111)"),
+        "{line}"
+    );
+    assert_eq!(line.matches("Connection refused").count(), 1, "{line}");
+    assert_eq!(line.lines().count(), 1, "{line}");
 }
 
 #[tokio::test]

@@ -221,6 +221,7 @@ fn action_items(action: &Action, types: &[Type], stable: bool, module: &str) -> 
         quote!(#member: #ty)
     });
     let arg_names = required.iter().map(|f| names::member(&f.name));
+    let method_lifetime = super::lifetime(required.iter().map(|f| &f.ty));
     let method_doc = doc(&format!(
         "{}\n\n{}",
         method_doc(action),
@@ -228,7 +229,7 @@ fn action_items(action: &Action, types: &[Type], stable: bool, module: &str) -> 
     ));
     let mut methods = quote! {
         #method_doc
-        pub fn #method(&self, #(#args),*) -> crate::Call<'_, #request> {
+        pub fn #method #method_lifetime(&self, #(#args),*) -> crate::Call<'_, #request> {
             crate::Call::new(#runtime, #request::new(#(#arg_names),*))
         }
     };
@@ -275,9 +276,10 @@ fn action_items(action: &Action, types: &[Type], stable: bool, module: &str) -> 
             let member = names::member(&f.name);
             let field_doc = doc(&super::field_doc(f));
             let (ty, _) = super::argument(&f.ty, &quote!(#member));
+            let lifetime = super::lifetime([&f.ty]);
             quote! {
                 #field_doc
-                pub fn #member(self, #member: #ty) -> Self {
+                pub fn #member #lifetime(self, #member: #ty) -> Self {
                     self.map(|request| request.#member(#member))
                 }
             }

@@ -69,7 +69,7 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     /// An expression for a generated method's or constructor's argument: these take
-    /// `impl Into<String>` and `impl IntoIterator`, so literals and arrays do.
+    /// `impl Into<String>` and `impl IntoIterator` of `&str`s, so literals and arrays do.
     fn argument(&self, ty: &TypeExpr, value: Option<&Value>) -> String {
         match ty {
             TypeExpr::String => string_literal(value),
@@ -89,7 +89,10 @@ impl Ctx<'_> {
                 let parts: Vec<String> = self
                     .entries(value)
                     .iter()
-                    .map(|(k, v)| format!("({k:?}, {})", self.value(inner, *v)))
+                    .map(|(k, v)| match **inner {
+                        TypeExpr::String => format!("({k:?}, {})", string_literal(*v)),
+                        _ => format!("({k:?}, {})", self.value(inner, *v)),
+                    })
                     .collect();
                 format!("[{}]", parts.join(", "))
             }
@@ -105,6 +108,10 @@ impl Ctx<'_> {
                 Some(n) => n.to_string(),
                 None => "1".to_string(),
             },
+            TypeExpr::Seconds => format!(
+                "std::time::Duration::from_secs({})",
+                value.and_then(Value::as_u64).unwrap_or(60)
+            ),
             TypeExpr::Bool => value.and_then(Value::as_bool).unwrap_or(true).to_string(),
             TypeExpr::Json => format!(
                 "serde_json::json!({})",

@@ -300,6 +300,7 @@ fn rust_type(expr: &TypeExpr) -> TokenStream {
         TypeExpr::String => quote!(String),
         TypeExpr::Int => quote!(i64),
         TypeExpr::Uint => quote!(u64),
+        TypeExpr::Seconds => quote!(::std::time::Duration),
         TypeExpr::Bool => quote!(bool),
         TypeExpr::Json => quote!(::serde_json::Value),
         TypeExpr::Named(name) => {
@@ -318,12 +319,16 @@ fn rust_type(expr: &TypeExpr) -> TokenStream {
 }
 
 /// How a value of this type is taken as a method argument, and how the argument becomes the value.
+///
+/// The strings of a list or a map's keys are `&str`, not `impl Into<String>`: a generic item type
+/// leaves nothing to infer it from when the list is empty, so `create_group(name, [])` would need
+/// a type ascription. A borrowed text is copied into the request at once.
 fn argument(expr: &TypeExpr, arg: &TokenStream) -> (TokenStream, TokenStream) {
     match expr {
         TypeExpr::String => (quote!(impl Into<String>), quote!(#arg.into())),
         TypeExpr::Array(inner) if **inner == TypeExpr::String => (
-            quote!(impl IntoIterator<Item = impl Into<String>>),
-            quote!(#arg.into_iter().map(Into::into).collect()),
+            quote!(impl IntoIterator<Item = &'s str>),
+            quote!(#arg.into_iter().map(str::to_owned).collect()),
         ),
         TypeExpr::Array(inner) => {
             let inner = rust_type(inner);
@@ -332,14 +337,35 @@ fn argument(expr: &TypeExpr, arg: &TokenStream) -> (TokenStream, TokenStream) {
                 quote!(#arg.into_iter().collect()),
             )
         }
+        TypeExpr::Map(inner) if **inner == TypeExpr::String => (
+            quote!(impl IntoIterator<Item = (&'s str, &'s str)>),
+            quote!(#arg
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect()),
+        ),
         TypeExpr::Map(inner) => {
             let inner = rust_type(inner);
             (
-                quote!(impl IntoIterator<Item = (impl Into<String>, #inner)>),
-                quote!(#arg.into_iter().map(|(k, v)| (k.into(), v)).collect()),
+                quote!(impl IntoIterator<Item = (&'s str, #inner)>),
+                quote!(#arg.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()),
             )
         }
         other => (rust_type(other), quote!(#arg)),
+    }
+}
+
+/// The lifetime parameter of a method whose arguments include one `argument` borrows: `<'s>`.
+fn lifetime<'a>(types: impl IntoIterator<Item = &'a TypeExpr>) -> TokenStream {
+    let borrows = |expr: &TypeExpr| match expr {
+        TypeExpr::Map(_) => true,
+        TypeExpr::Array(inner) => **inner == TypeExpr::String,
+        _ => false,
+    };
+    if types.into_iter().any(borrows) {
+        quote!(<'s>)
+    } else {
+        quote!()
     }
 }
 

@@ -4,6 +4,7 @@ use super::{argument, doc, field_doc, rust_type};
 use crate::model::{Constraint, Field, Object, Type};
 use crate::names;
 use crate::spec::{ConstraintKind, EnumValue, ErrorType, Limits};
+use crate::type_expr::TypeExpr;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -37,20 +38,26 @@ pub fn object(spec: &Object, types: &[Type], role: Role) -> TokenStream {
             let wire = &f.name;
             quote!(#[serde(rename = #wire)])
         });
+        // Seconds travel as a whole number, not serde's `{secs, nanos}` of a `Duration`.
+        // The spec's validation allows it only in an always-required field.
+        let seconds =
+            (f.ty == TypeExpr::Seconds).then(|| quote!(#[serde(with = "crate::wire::seconds")]));
         if f.lenient {
             quote! { #field_doc #rename #[serde(default)] pub #member: #ty, }
         } else if f.required {
-            quote! { #field_doc #rename pub #member: #ty, }
+            quote! { #field_doc #rename #seconds pub #member: #ty, }
         } else {
             quote! {
                 #field_doc
                 #rename
                 #[serde(default, skip_serializing_if = "Option::is_none")]
+                #seconds
                 pub #member: Option<#ty>,
             }
         }
     });
 
+    let new_lifetime = super::lifetime(required.iter().map(|f| &f.ty));
     let new_args = required.iter().map(|f| {
         let member = names::member(&f.name);
         let (ty, _) = argument(&f.ty, &quote!(#member));
@@ -113,7 +120,7 @@ pub fn object(spec: &Object, types: &[Type], role: Role) -> TokenStream {
 
         impl #name {
             #[doc = #new_doc]
-            pub fn new(#(#new_args),*) -> Self {
+            pub fn new #new_lifetime(#(#new_args),*) -> Self {
                 Self { #(#new_inits),* }
             }
             #(#setters)*
@@ -161,9 +168,10 @@ pub fn setter(field: &Field) -> TokenStream {
         format!("Sets `{}`.", field.name)
     }));
     let (ty, conv) = argument(&field.ty, &quote!(#member));
+    let lifetime = super::lifetime([&field.ty]);
     quote! {
         #field_doc
-        pub fn #member(mut self, #member: #ty) -> Self {
+        pub fn #member #lifetime(mut self, #member: #ty) -> Self {
             self.#member = Some(#conv);
             self
         }
@@ -176,12 +184,16 @@ fn validate_impl(name: &proc_macro2::Ident, spec: &Object, types: &[Type]) -> To
     for f in fields {
         let member = names::member(&f.name);
         let wire = &f.name;
-        if f.ty.named().is_some() {
+        // A field with request values is checked against those alone, below.
+        if f.ty.named().is_some() && f.request_values.is_none() {
             checks.push(quote!(v.field(#wire, &self.#member);));
         }
         if let Some(limits) = &f.limits {
             let limits = limits_tokens(limits);
             checks.push(quote!(v.limits(#wire, &self.#member, &#limits);));
+        }
+        if f.ty == TypeExpr::Seconds {
+            checks.push(quote!(v.whole_seconds(#wire, &self.#member);));
         }
         if let Some(format) = f.format {
             let format = names::ident(format.variant());

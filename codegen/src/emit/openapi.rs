@@ -729,6 +729,7 @@ fn type_schema(ty: &TypeExpr, direction: Direction) -> Value {
         TypeExpr::String => json!({"type": "string"}),
         TypeExpr::Int => json!({"type": "integer", "format": "int64"}),
         TypeExpr::Uint => json!({"type": "integer", "minimum": 0, "maximum": u64::MAX}),
+        TypeExpr::Seconds => json!({"type": "integer", "minimum": 0, "maximum": u64::MAX}),
         TypeExpr::Bool => json!({"type": "boolean"}),
         TypeExpr::Json => json!({}),
         TypeExpr::Named(name) => match direction {

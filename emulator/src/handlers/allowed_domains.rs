@@ -45,7 +45,9 @@ pub fn add(req: AddAllowedDomainRequest, state: &mut State) -> Outcome {
 }
 
 pub fn list(state: &State) -> Outcome {
-    reply(ListAllowedDomainsResponse::new(&state.allowed_domains))
+    reply(ListAllowedDomainsResponse::new(
+        state.allowed_domains.iter().map(String::as_str),
+    ))
 }
 
 pub fn delete(req: DeleteAllowedDomainRequest, state: &mut State) -> Outcome {

@@ -98,7 +98,7 @@ pub fn create(req: CreateCannedResponseRequest, who: &Identity, state: &mut Stat
     let mut canned = CannedResponse::new(
         id,
         text,
-        distinct(req.tags),
+        distinct(req.tags).iter().map(String::as_str),
         req.group_id,
         req.is_private.unwrap_or(false),
     );

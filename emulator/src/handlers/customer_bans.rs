@@ -90,8 +90,7 @@ pub fn ban(req: BanCustomerRequest, who: &Identity, state: &mut State) -> Outcom
             "`ip`: `{ip}` matches the license's `monitoring.ip_mask` and cannot be banned"
         )));
     }
-    let seconds = u64::try_from(req.seconds)
-        .ok()
+    let seconds = Some(req.seconds.as_secs())
         .filter(|s| *s > 0)
         .ok_or_else(|| Failure::validation("`seconds`: must be a positive number"))?;
     let expires_at = rfc3339_in(seconds)

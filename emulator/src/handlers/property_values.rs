@@ -240,7 +240,7 @@ pub fn list_groups(req: ListGroupsPropertiesRequest, who: &Identity, state: &Sta
                 req.namespace.as_deref(),
                 req.name_prefix.as_deref(),
             );
-            GroupProperties::new(id).properties(values)
+            GroupProperties::new(id).properties(values.iter().map(|(k, v)| (k.as_str(), v.clone())))
         })
         .collect();
     reply(groups)

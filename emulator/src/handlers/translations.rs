@@ -57,7 +57,8 @@ pub fn list(req: ListTranslationsRequest, state: &State) -> Outcome {
         .translations
         .get(&req.group_id)
         .and_then(|languages| languages.get(&req.language))
-        .cloned()
-        .unwrap_or_default();
+        .into_iter()
+        .flatten()
+        .map(|(key, phrase)| (key.as_str(), phrase.as_str()));
     reply(ListTranslationsResponse::new(phrases))
 }

@@ -53,10 +53,7 @@ async fn the_references_reorder_example() {
 async fn update_without_next_id_keeps_the_order_and_overwrites_fields() {
     let emu = emulator().await;
     let client = emu.client();
-    let group = client
-        .create_group("G", [] as [(String, Priority); 0])
-        .await
-        .unwrap();
+    let group = client.create_group("G", []).await.unwrap();
     let first = add(&client, "first", None).await;
     add(&client, "second", None).await;
     client

@@ -9,10 +9,7 @@ use livechat_config_emulator::{
 async fn bots_round_trip_with_fields() {
     let emu = emulator().await;
     let client = emu.client();
-    let group = client
-        .create_group("Bots", [] as [(String, Priority); 0])
-        .await
-        .unwrap();
+    let group = client.create_group("Bots", []).await.unwrap();
     let created = client
         .create_bot("Helper")
         .max_chats_count(20)

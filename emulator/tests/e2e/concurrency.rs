@@ -31,10 +31,7 @@ async fn parallel_writes_lose_nothing() {
     assert_eq!(emu.served(Action::CreateAgent), 40);
 
     // Every writer moves its own agent into a new group at once: no membership may be lost.
-    let group = client
-        .create_group("Crowd", [] as [(String, Priority); 0])
-        .await
-        .unwrap();
+    let group = client.create_group("Crowd", []).await.unwrap();
     let mut tasks = Vec::new();
     for i in 0..40 {
         let client = client.clone();

@@ -122,10 +122,7 @@ async fn scopes_any_of_the_listed_ones_will_do() {
     let client = emu.client_with(reader.credentials());
     client.list_agents().await.unwrap();
     client.get_group(0).await.unwrap();
-    let err = client
-        .create_group("x", [] as [(String, Priority); 0])
-        .await
-        .unwrap_err();
+    let err = client.create_group("x", []).await.unwrap_err();
     let api = err.api().unwrap();
     assert_eq!(
         (api.kind.clone(), api.status),

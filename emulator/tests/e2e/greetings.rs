@@ -2,7 +2,7 @@ use crate::{call, emulator, kind};
 use futures_util::StreamExt;
 use livechat_config::*;
 use serde_json::json;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 fn url_rule(value: &str) -> GreetingRule {
     GreetingRule::new(RuleCondition::And, RuleType::UrlCurrent)
@@ -80,10 +80,7 @@ async fn a_greeting_is_created_read_updated_and_deleted() {
             [url_rule("checkout")],
         )
         .active_from("2024-01-01T00:00:00Z")
-        .properties(BTreeMap::from([(
-            "addon".to_string(),
-            "chat_widget".to_string(),
-        )]))
+        .properties([("addon", "chat_widget")])
         .rich_message(welcome_message())
         .await
         .unwrap();
@@ -175,11 +172,9 @@ async fn each_rule_type_needs_its_own_parameters() {
         RuleUrl::new("https://example.com/pay", RuleOperator::Equals),
     ]);
     let variable = GreetingRule::new(RuleCondition::Or, RuleType::CustomVariable)
-        .session_field(BTreeMap::from([("plan".to_string(), "pro".to_string())]));
-    let ads =
-        GreetingRule::new(RuleCondition::Or, RuleType::AdsTraffic).session_field(BTreeMap::from([
-            ("google".to_string(), "spring".to_string()),
-        ]));
+        .session_field([("plan", "pro")]);
+    let ads = GreetingRule::new(RuleCondition::Or, RuleType::AdsTraffic)
+        .session_field([("google", "spring")]);
     let time = |value: &str| {
         GreetingRule::new(RuleCondition::And, RuleType::VisitTimeSite)
             .operator(RuleOperator::GreaterThan)
@@ -215,12 +210,12 @@ async fn each_rule_type_needs_its_own_parameters() {
         ),
         (
             GreetingRule::new(RuleCondition::Or, RuleType::AdsTraffic)
-                .session_field(BTreeMap::from([("altavista".to_string(), "x".to_string())])),
+                .session_field([("altavista", "x")]),
             "rules[0].session_field",
         ),
         (
             GreetingRule::new(RuleCondition::Or, RuleType::CustomVariable)
-                .session_field(BTreeMap::from([("k".to_string(), "v".repeat(256))])),
+                .session_field([("k", "v".repeat(256).as_str())]),
             "rules[0].session_field",
         ),
     ];
@@ -260,7 +255,7 @@ async fn greetings_belong_to_existing_groups_and_listed_property_keys() {
     );
     let err = client
         .create_greeting(GreetingType::Normal, true, "G", 0, [url_rule("x")])
-        .properties(BTreeMap::from([("text".to_string(), "Hi".to_string())]))
+        .properties([("text", "Hi")])
         .await
         .unwrap_err();
     assert!(err.to_string().contains("properties"), "{err}");

@@ -15,10 +15,7 @@ async fn state_survives_a_restart() {
     let file = dir.join("state.db");
     let emu = Emulator::builder().state_file(&file).start().await.unwrap();
     let client = emu.client();
-    let group = client
-        .create_group("Kept", [] as [(String, Priority); 0])
-        .await
-        .unwrap();
+    let group = client.create_group("Kept", []).await.unwrap();
     client
         .create_agent("kept@example.com", "Kept")
         .groups([GroupAssignment::new(group.id, Priority::First)])
@@ -42,10 +39,7 @@ async fn state_survives_a_restart() {
     );
     assert_eq!(client.list_tags().await.unwrap()[0].name, "kept");
     assert_eq!(client.get_bot(&bot.id).await.unwrap().name, "Kept bot");
-    let next = client
-        .create_group("Next", [] as [(String, Priority); 0])
-        .await
-        .unwrap();
+    let next = client.create_group("Next", []).await.unwrap();
     assert_eq!(next.id, group.id + 1, "ids continue where they stopped");
     let another = client.create_bot("Another").await.unwrap();
     assert_ne!(another.id, bot.id);

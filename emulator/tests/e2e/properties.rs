@@ -440,10 +440,7 @@ async fn group_values_per_group() {
     let emu = emulator().await;
     let client = emu.client();
     let ns = DEFAULT_CLIENT_ID;
-    let group = client
-        .create_group("G", [] as [(String, Priority); 0])
-        .await
-        .unwrap();
+    let group = client.create_group("G", []).await.unwrap();
     client
         .register_property(
             "greeting",

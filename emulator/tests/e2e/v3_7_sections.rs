@@ -7,6 +7,7 @@ use livechat_config::*;
 use livechat_config_emulator::{Emulator, Token, DEFAULT_TOKEN, OWNER_ID};
 use serde_json::json;
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 #[tokio::test]
 async fn allowed_domains_are_added_listed_and_deleted_without_case_or_trailing_dot() {
@@ -64,12 +65,16 @@ async fn a_ban_lasts_its_seconds_replaces_an_earlier_one_and_is_seen_by_both_ver
     let client = preview(&emu);
     let customer = "b7eff798-f8df-4364-8059-649c35c9ed0c";
     client
-        .ban_customer(3600)
+        .ban_customer(Duration::from_secs(3600))
         .ip("192.168.1.1")
         .customer_id(customer)
         .await
         .unwrap();
-    client.ban_customer(60).customer_id("c-2").await.unwrap();
+    client
+        .ban_customer(Duration::from_secs(60))
+        .customer_id("c-2")
+        .await
+        .unwrap();
     let bans = emu.client().list_customer_bans().await.unwrap();
     assert_eq!(bans.len(), 2);
     let first = &bans[0];
@@ -86,7 +91,7 @@ async fn a_ban_lasts_its_seconds_replaces_an_earlier_one_and_is_seen_by_both_ver
 
     // Banning the same pair again replaces its ban instead of adding one.
     client
-        .ban_customer(7200)
+        .ban_customer(Duration::from_secs(7200))
         .ip("192.168.1.1")
         .customer_id(customer)
         .await
@@ -102,12 +107,24 @@ async fn a_ban_lasts_its_seconds_replaces_an_earlier_one_and_is_seen_by_both_ver
 
     // A ban of no one or of no time is refused before it is sent; one past the year 9999 by
     // the emulator.
-    let err = client.ban_customer(3600).await.unwrap_err();
+    let err = client
+        .ban_customer(Duration::from_secs(3600))
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::InvalidRequest { .. }), "{err}");
-    let err = client.ban_customer(0).ip("10.0.0.1").await.unwrap_err();
+    let err = client
+        .ban_customer(Duration::from_secs(0))
+        .ip("10.0.0.1")
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::InvalidRequest { .. }), "{err}");
     assert_eq!(
-        kind(client.ban_customer(i64::MAX).ip("10.0.0.1").await),
+        kind(
+            client
+                .ban_customer(Duration::from_secs(u64::MAX))
+                .ip("10.0.0.1")
+                .await
+        ),
         ErrorKind::Validation
     );
     assert_eq!(client.list_customer_bans().await.unwrap().len(), 1);
@@ -136,20 +153,22 @@ async fn an_ip_under_the_licenses_monitoring_mask_cannot_be_banned() {
         .unwrap();
     let client = preview(&emu);
     assert_eq!(
-        kind(client.ban_customer(60).ip("10.1.20.30").await),
+        kind(
+            client
+                .ban_customer(Duration::from_secs(60))
+                .ip("10.1.20.30")
+                .await
+        ),
         ErrorKind::Validation
     );
-    client.ban_customer(60).ip("10.2.20.30").await.unwrap();
+    client
+        .ban_customer(Duration::from_secs(60))
+        .ip("10.2.20.30")
+        .await
+        .unwrap();
     let bans = client.list_customer_bans().await.unwrap();
     let ips: Vec<_> = bans.iter().filter_map(|b| b.ip.as_deref()).collect();
     assert_eq!(ips, ["10.2.20.30"]);
-}
-
-fn phrases(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
 }
 
 #[tokio::test]
@@ -166,16 +185,16 @@ async fn translations_merge_per_group_and_language_and_go_with_their_group() {
         .update_translations(
             group,
             "en",
-            phrases(&[("Welcome_title", "Welcome!"), ("Client", "Visitor")]),
+            [("Welcome_title", "Welcome!"), ("Client", "Visitor")],
         )
         .await
         .unwrap();
     client
-        .update_translations(group, "en", phrases(&[("Client", "Customer")]))
+        .update_translations(group, "en", [("Client", "Customer")])
         .await
         .unwrap();
     client
-        .update_translations(group, "pt-BR", phrases(&[("Client", "Cliente")]))
+        .update_translations(group, "pt-BR", [("Client", "Cliente")])
         .await
         .unwrap();
     let en = client.list_translations(group, "en").await.unwrap().phrases;
@@ -202,13 +221,13 @@ async fn translations_merge_per_group_and_language_and_go_with_their_group() {
     assert_eq!(
         kind(
             client
-                .update_translations(group, "English", phrases(&[("Client", "x")]))
+                .update_translations(group, "English", [("Client", "x")])
                 .await
         ),
         ErrorKind::Validation
     );
     assert_eq!(
-        kind(client.update_translations(group, "en", phrases(&[])).await),
+        kind(client.update_translations(group, "en", []).await),
         ErrorKind::Validation
     );
     assert_eq!(
@@ -241,9 +260,9 @@ async fn batch_update_translations_applies_each_item_and_answers_each_failure_in
     let client = preview(&emu);
     let results = client
         .batch_update_translations([
-            UpdateTranslationsRequest::new(0, "en", phrases(&[("Client", "Visitor")])),
-            UpdateTranslationsRequest::new(7, "de", phrases(&[("Client", "Besucher")])),
-            UpdateTranslationsRequest::new(0, "de", phrases(&[("Client", "Besucher")])),
+            UpdateTranslationsRequest::new(0, "en", [("Client", "Visitor")]),
+            UpdateTranslationsRequest::new(7, "de", [("Client", "Besucher")]),
+            UpdateTranslationsRequest::new(0, "de", [("Client", "Besucher")]),
         ])
         .await
         .unwrap();

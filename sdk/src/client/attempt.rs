@@ -65,16 +65,17 @@ impl Client {
             // What is only needed to make the request lives in blocks of its own: a binding
             // still in scope at an `.await` takes room in this future's state, moved-from or not.
             let (region, prepared) = {
-                let auth = self.auth(std::mem::take(&mut state.refresh)).await?;
+                let auth = self
+                    .auth(action, std::mem::take(&mut state.refresh))
+                    .await?;
                 let explicit = self.explicit_region();
                 let region = explicit
                     .clone()
                     .or_else(|| auth.region.clone())
                     .unwrap_or(Region::Dal);
                 let name_region = explicit.is_some() || region != Region::Dal;
-                let prepared = self
-                    .request(action, body, &auth.header, &region, name_region, options)
-                    .map(|(request, sent_to)| (self.inner.http.execute(request), sent_to));
+                let prepared =
+                    self.request(action, body, &auth.header, &region, name_region, options);
                 (region, prepared)
             };
             // Timed only when the span or the `answered` event will show it: reading the clock
@@ -84,10 +85,18 @@ impl Client {
             // One request and its answer, awaited here rather than in an async fn of its own: a
             // nested future is built apart and then copied into this one, on every call.
             let outcome = 'attempt: {
-                let (pending, sent_to) = match prepared {
+                let (request, sent_to) = match prepared {
                     Ok(prepared) => prepared,
                     Err(failure) => break 'attempt Err(failure),
                 };
+                // Held until the answer is read: a connection (and its descriptor) per call in
+                // flight, so the bound is the most the client opens at once. Taken before the
+                // request starts, as its timeout runs from then.
+                let _slot = match self.inner.in_flight.try_acquire() {
+                    Ok(slot) => Some(slot),
+                    Err(_) => self.wait_for_slot().await,
+                };
+                let pending = self.inner.http.execute(request);
                 let mut response = match pending.await {
                     Ok(response) => response,
                     Err(e) => break 'attempt Err(transport(action, e)),
@@ -148,6 +157,13 @@ impl Client {
         }
     }
 
+    /// A slot once the calls in flight are fewer than the bound; boxed, as the wait is rare.
+    #[cold]
+    async fn wait_for_slot(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        // The semaphore is never closed, so this always ends with a slot.
+        Box::pin(self.inner.in_flight.acquire()).await.ok()
+    }
+
     /// What follows a failed attempt. Kept out of the attempt loop, whose every call runs
     /// the successful path only: code it never runs still costs instruction cache there.
     #[cold]
@@ -199,7 +215,7 @@ impl Client {
     }
 
     /// The `Authorization` header (and the region its token names) for the next attempt.
-    async fn auth(&self, refresh: bool) -> Result<Auth, Error> {
+    async fn auth(&self, action: &ActionName, refresh: bool) -> Result<Auth, Error> {
         let Some(provider) = &self.inner.provider else {
             let header = self.inner.authorization.clone().map_err(Error::Config)?;
             return Ok(Auth {
@@ -207,7 +223,14 @@ impl Client {
                 region: self.inner.credentials.region(),
             });
         };
-        let credentials = provider.credentials(refresh).await?;
+        let credentials =
+            provider
+                .credentials(refresh)
+                .await
+                .map_err(|source| Error::Credentials {
+                    action: action.clone(),
+                    source: Arc::from(source),
+                })?;
         Ok(Auth {
             header: credentials.header().map_err(Error::Config)?,
             region: credentials.region(),
@@ -324,7 +347,12 @@ fn redirected(action: &ActionName, status: u16, location: Option<&str>) -> Failu
     plain(Error::Redirect {
         action: action.clone(),
         status,
-        location: location.map(|l| l.chars().take(LOCATION_CHARS).collect()),
+        location: location.map(|l| {
+            crate::error::shown_url(l)
+                .chars()
+                .take(LOCATION_CHARS)
+                .collect()
+        }),
     })
 }
 
@@ -367,7 +395,7 @@ fn transport(action: &ActionName, source: reqwest::Error) -> Failure {
     } else {
         Error::Transport {
             action: action.clone(),
-            source: Arc::new(source),
+            source: crate::error::TransportError::new(source),
         }
     };
     Failure {

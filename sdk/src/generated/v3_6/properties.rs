@@ -471,16 +471,13 @@ pub struct UpdateLicensePropertiesRequest {
 }
 impl UpdateLicensePropertiesRequest {
     /// A `UpdateLicensePropertiesRequest` with its required fields: `properties`.
-    pub fn new(
+    pub fn new<'s>(
         properties: impl IntoIterator<
-            Item = (
-                impl Into<String>,
-                ::std::collections::BTreeMap<String, ::serde_json::Value>,
-            ),
+            Item = (&'s str, ::std::collections::BTreeMap<String, ::serde_json::Value>),
         >,
     ) -> Self {
         Self {
-            properties: properties.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+            properties: properties.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
         }
     }
 }
@@ -523,13 +520,10 @@ impl crate::Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn update_license_properties(
+    pub fn update_license_properties<'s>(
         &self,
         properties: impl IntoIterator<
-            Item = (
-                impl Into<String>,
-                ::std::collections::BTreeMap<String, ::serde_json::Value>,
-            ),
+            Item = (&'s str, ::std::collections::BTreeMap<String, ::serde_json::Value>),
         >,
     ) -> crate::Call<'_, UpdateLicensePropertiesRequest> {
         crate::Call::new(self, UpdateLicensePropertiesRequest::new(properties))
@@ -635,11 +629,11 @@ pub struct DeleteLicensePropertiesRequest {
 }
 impl DeleteLicensePropertiesRequest {
     /// A `DeleteLicensePropertiesRequest` with its required fields: `properties`.
-    pub fn new(
-        properties: impl IntoIterator<Item = (impl Into<String>, Vec<String>)>,
+    pub fn new<'s>(
+        properties: impl IntoIterator<Item = (&'s str, Vec<String>)>,
     ) -> Self {
         Self {
-            properties: properties.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+            properties: properties.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
         }
     }
 }
@@ -682,9 +676,9 @@ impl crate::Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete_license_properties(
+    pub fn delete_license_properties<'s>(
         &self,
-        properties: impl IntoIterator<Item = (impl Into<String>, Vec<String>)>,
+        properties: impl IntoIterator<Item = (&'s str, Vec<String>)>,
     ) -> crate::Call<'_, DeleteLicensePropertiesRequest> {
         crate::Call::new(self, DeleteLicensePropertiesRequest::new(properties))
     }
@@ -707,18 +701,15 @@ pub struct UpdateGroupPropertiesRequest {
 }
 impl UpdateGroupPropertiesRequest {
     /// A `UpdateGroupPropertiesRequest` with its required fields: `group_id`, `properties`.
-    pub fn new(
+    pub fn new<'s>(
         group_id: u64,
         properties: impl IntoIterator<
-            Item = (
-                impl Into<String>,
-                ::std::collections::BTreeMap<String, ::serde_json::Value>,
-            ),
+            Item = (&'s str, ::std::collections::BTreeMap<String, ::serde_json::Value>),
         >,
     ) -> Self {
         Self {
             group_id,
-            properties: properties.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+            properties: properties.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
         }
     }
 }
@@ -761,14 +752,11 @@ impl crate::Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn update_group_properties(
+    pub fn update_group_properties<'s>(
         &self,
         group_id: u64,
         properties: impl IntoIterator<
-            Item = (
-                impl Into<String>,
-                ::std::collections::BTreeMap<String, ::serde_json::Value>,
-            ),
+            Item = (&'s str, ::std::collections::BTreeMap<String, ::serde_json::Value>),
         >,
     ) -> crate::Call<'_, UpdateGroupPropertiesRequest> {
         crate::Call::new(self, UpdateGroupPropertiesRequest::new(group_id, properties))
@@ -883,13 +871,13 @@ pub struct DeleteGroupPropertiesRequest {
 }
 impl DeleteGroupPropertiesRequest {
     /// A `DeleteGroupPropertiesRequest` with its required fields: `id`, `properties`.
-    pub fn new(
+    pub fn new<'s>(
         id: u64,
-        properties: impl IntoIterator<Item = (impl Into<String>, Vec<String>)>,
+        properties: impl IntoIterator<Item = (&'s str, Vec<String>)>,
     ) -> Self {
         Self {
             id,
-            properties: properties.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+            properties: properties.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
         }
     }
 }
@@ -932,10 +920,10 @@ impl crate::Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete_group_properties(
+    pub fn delete_group_properties<'s>(
         &self,
         id: u64,
-        properties: impl IntoIterator<Item = (impl Into<String>, Vec<String>)>,
+        properties: impl IntoIterator<Item = (&'s str, Vec<String>)>,
     ) -> crate::Call<'_, DeleteGroupPropertiesRequest> {
         crate::Call::new(self, DeleteGroupPropertiesRequest::new(id, properties))
     }

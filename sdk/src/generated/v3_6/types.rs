@@ -1906,12 +1906,12 @@ impl Group {
         self
     }
     /// An object containing Agents belonging to a group, along with their priorities. Agents' priorities in a group as a map in the "`<id>`": "`<priority>`" format.
-    pub fn agent_priorities(
+    pub fn agent_priorities<'s>(
         mut self,
-        agent_priorities: impl IntoIterator<Item = (impl Into<String>, Priority)>,
+        agent_priorities: impl IntoIterator<Item = (&'s str, Priority)>,
     ) -> Self {
         self.agent_priorities = Some(
-            agent_priorities.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+            agent_priorities.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
         );
         self
     }
@@ -2447,17 +2447,14 @@ impl GroupProperties {
         Self { id, properties: None }
     }
     /// An object with namespaces as keys and properties (grouped in objects) as values.
-    pub fn properties(
+    pub fn properties<'s>(
         mut self,
         properties: impl IntoIterator<
-            Item = (
-                impl Into<String>,
-                ::std::collections::BTreeMap<String, ::serde_json::Value>,
-            ),
+            Item = (&'s str, ::std::collections::BTreeMap<String, ::serde_json::Value>),
         >,
     ) -> Self {
         self.properties = Some(
-            properties.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+            properties.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
         );
         self
     }
@@ -3236,19 +3233,18 @@ impl UserIdsFilter {
         }
     }
     /// Array of Users' ids; if any specified User is in the chat, the webhook will be triggered.
-    pub fn values(
-        mut self,
-        values: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.values = Some(values.into_iter().map(Into::into).collect());
+    pub fn values<'s>(mut self, values: impl IntoIterator<Item = &'s str>) -> Self {
+        self.values = Some(values.into_iter().map(str::to_owned).collect());
         self
     }
     /// Array of Users' ids; if any specified Users is in the chat, the webhook will not be triggered.
-    pub fn exclude_values(
+    pub fn exclude_values<'s>(
         mut self,
-        exclude_values: impl IntoIterator<Item = impl Into<String>>,
+        exclude_values: impl IntoIterator<Item = &'s str>,
     ) -> Self {
-        self.exclude_values = Some(exclude_values.into_iter().map(Into::into).collect());
+        self.exclude_values = Some(
+            exclude_values.into_iter().map(str::to_owned).collect(),
+        );
         self
     }
 }
@@ -3476,11 +3472,8 @@ impl WebhookName {
         }
     }
     /// Filters available for the action.
-    pub fn filters(
-        mut self,
-        filters: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.filters = Some(filters.into_iter().map(Into::into).collect());
+    pub fn filters<'s>(mut self, filters: impl IntoIterator<Item = &'s str>) -> Self {
+        self.filters = Some(filters.into_iter().map(str::to_owned).collect());
         self
     }
     /// Additional data available for the action.
@@ -3597,27 +3590,24 @@ impl WebhookEnvelopeAdditionalData {
         }
     }
     /// optional; chat properties
-    pub fn chat_properties(
+    pub fn chat_properties<'s>(
         mut self,
         chat_properties: impl IntoIterator<
-            Item = (
-                impl Into<String>,
-                ::std::collections::BTreeMap<String, ::serde_json::Value>,
-            ),
+            Item = (&'s str, ::std::collections::BTreeMap<String, ::serde_json::Value>),
         >,
     ) -> Self {
         self.chat_properties = Some(
-            chat_properties.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+            chat_properties.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
         );
         self
     }
     /// optional; User IDs
-    pub fn chat_presence_user_ids(
+    pub fn chat_presence_user_ids<'s>(
         mut self,
-        chat_presence_user_ids: impl IntoIterator<Item = impl Into<String>>,
+        chat_presence_user_ids: impl IntoIterator<Item = &'s str>,
     ) -> Self {
         self.chat_presence_user_ids = Some(
-            chat_presence_user_ids.into_iter().map(Into::into).collect(),
+            chat_presence_user_ids.into_iter().map(str::to_owned).collect(),
         );
         self
     }
@@ -4816,12 +4806,15 @@ impl GreetingRule {
         self
     }
     /// Key-value pairs for custom_variable and ads_traffic rules: exactly one pair, each up to 255 characters.
-    pub fn session_field(
+    pub fn session_field<'s>(
         mut self,
-        session_field: impl IntoIterator<Item = (impl Into<String>, String)>,
+        session_field: impl IntoIterator<Item = (&'s str, &'s str)>,
     ) -> Self {
         self.session_field = Some(
-            session_field.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+            session_field
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect(),
         );
         self
     }
@@ -5493,12 +5486,12 @@ impl Greeting {
         self
     }
     /// Additional properties as key-value pairs.
-    pub fn properties(
+    pub fn properties<'s>(
         mut self,
-        properties: impl IntoIterator<Item = (impl Into<String>, String)>,
+        properties: impl IntoIterator<Item = (&'s str, &'s str)>,
     ) -> Self {
         self.properties = Some(
-            properties.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+            properties.into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect(),
         );
         self
     }

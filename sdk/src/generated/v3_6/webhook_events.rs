@@ -449,12 +449,12 @@ impl GroupUpdatedPayload {
         self
     }
     /// An object containing Agents belonging to a group, along with their priorities. Agents' priorities in a group as a map in the "`<id>`": "`<priority>`" format.
-    pub fn agent_priorities(
+    pub fn agent_priorities<'s>(
         mut self,
-        agent_priorities: impl IntoIterator<Item = (impl Into<String>, Priority)>,
+        agent_priorities: impl IntoIterator<Item = (&'s str, Priority)>,
     ) -> Self {
         self.agent_priorities = Some(
-            agent_priorities.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+            agent_priorities.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
         );
         self
     }

@@ -158,7 +158,6 @@ impl crate::validate::Validate for CreateAgentRequest {
                 max_items: None,
             },
         );
-        v.field("role", &self.role);
         if let Some(value) = self.role.as_ref() {
             v.request_value(
                 "role",
@@ -634,7 +633,6 @@ impl UpdateAgentRequest {
 impl crate::validate::Validate for UpdateAgentRequest {
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.format("id", &self.id, crate::validate::Format::Email);
-        v.field("role", &self.role);
         if let Some(value) = self.role.as_ref() {
             v.request_value(
                 "role",

@@ -100,9 +100,9 @@ pub struct ListAllowedDomainsResponse {
 }
 impl ListAllowedDomainsResponse {
     /// A `ListAllowedDomainsResponse` with its required fields: `domains`.
-    pub fn new(domains: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn new<'s>(domains: impl IntoIterator<Item = &'s str>) -> Self {
         Self {
-            domains: domains.into_iter().map(Into::into).collect(),
+            domains: domains.into_iter().map(str::to_owned).collect(),
         }
     }
 }

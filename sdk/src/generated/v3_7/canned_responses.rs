@@ -28,14 +28,14 @@ pub struct CreateCannedResponseRequest {
 }
 impl CreateCannedResponseRequest {
     /// A `CreateCannedResponseRequest` with its required fields: `text`, `tags`, `group_id`.
-    pub fn new(
+    pub fn new<'s>(
         text: impl Into<String>,
-        tags: impl IntoIterator<Item = impl Into<String>>,
+        tags: impl IntoIterator<Item = &'s str>,
         group_id: u64,
     ) -> Self {
         Self {
             text: text.into(),
-            tags: tags.into_iter().map(Into::into).collect(),
+            tags: tags.into_iter().map(str::to_owned).collect(),
             group_id,
             is_private: None,
         }
@@ -117,10 +117,10 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create_canned_response(
+    pub fn create_canned_response<'s>(
         &self,
         text: impl Into<String>,
-        tags: impl IntoIterator<Item = impl Into<String>>,
+        tags: impl IntoIterator<Item = &'s str>,
         group_id: u64,
     ) -> crate::Call<'_, CreateCannedResponseRequest> {
         crate::Call::new(&self.0, CreateCannedResponseRequest::new(text, tags, group_id))
@@ -175,8 +175,8 @@ impl UpdateCannedResponseRequest {
         self
     }
     /// The new tags.
-    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.tags = Some(tags.into_iter().map(Into::into).collect());
+    pub fn tags<'s>(mut self, tags: impl IntoIterator<Item = &'s str>) -> Self {
+        self.tags = Some(tags.into_iter().map(str::to_owned).collect());
         self
     }
     /// The new group of the canned response.
@@ -258,7 +258,7 @@ impl crate::Call<'_, UpdateCannedResponseRequest> {
         self.map(|request| request.text(text))
     }
     /// The new tags.
-    pub fn tags(self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn tags<'s>(self, tags: impl IntoIterator<Item = &'s str>) -> Self {
         self.map(|request| request.tags(tags))
     }
     /// The new group of the canned response.

@@ -12,7 +12,8 @@ pub struct BanCustomerRequest {
     /// How long the ban lasts, in seconds: a positive number. The ban expires after it.
     ///
     /// Limits: at least 1.
-    pub seconds: i64,
+    #[serde(with = "crate::wire::seconds")]
+    pub seconds: ::std::time::Duration,
     /// The customer's IP address. It cannot match the license's monitoring.ip_mask property.
     ///
     /// Required when customer_id is not given.
@@ -30,7 +31,7 @@ pub struct BanCustomerRequest {
 }
 impl BanCustomerRequest {
     /// A `BanCustomerRequest` with its required fields: `seconds`.
-    pub fn new(seconds: i64) -> Self {
+    pub fn new(seconds: ::std::time::Duration) -> Self {
         Self {
             seconds,
             ip: None,
@@ -70,6 +71,7 @@ impl crate::validate::Validate for BanCustomerRequest {
                 max_items: None,
             },
         );
+        v.whole_seconds("seconds", &self.seconds);
         v.limits(
             "ip",
             &self.ip,
@@ -126,14 +128,17 @@ impl Client {
     /// # use livechat_config::Error;
     /// # async fn example(client: Client) -> Result<(), Error> {
     /// client
-    ///     .ban_customer(3600)
+    ///     .ban_customer(std::time::Duration::from_secs(3600))
     ///     .ip("192.168.1.1")
     ///     .customer_id("b7eff798-f8df-4364-8059-649c35c9ed0c")
     ///     .await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn ban_customer(&self, seconds: i64) -> crate::Call<'_, BanCustomerRequest> {
+    pub fn ban_customer(
+        &self,
+        seconds: ::std::time::Duration,
+    ) -> crate::Call<'_, BanCustomerRequest> {
         crate::Call::new(&self.0, BanCustomerRequest::new(seconds))
     }
 }

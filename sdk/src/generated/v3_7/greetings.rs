@@ -79,12 +79,12 @@ impl CreateGreetingRequest {
         self
     }
     /// Additional properties as key-value pairs. Keys: addon (the addon-related property), is_exit_intent (the exit intent detection flag), greeting-message_text (the plain text message), greeting-message_json_key (the JSON key of the message), greeting-message_phrase_key (the phrase key of the message).
-    pub fn properties(
+    pub fn properties<'s>(
         mut self,
-        properties: impl IntoIterator<Item = (impl Into<String>, String)>,
+        properties: impl IntoIterator<Item = (&'s str, &'s str)>,
     ) -> Self {
         self.properties = Some(
-            properties.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+            properties.into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect(),
         );
         self
     }
@@ -176,7 +176,7 @@ impl Client {
     ///     .create_greeting(GreetingType::Normal, true, "Welcome greeting", 0, [GreetingRule::new(RuleCondition::And, RuleType::UrlCurrent).operator(RuleOperator::Contains).value("checkout"), GreetingRule::new(RuleCondition::Or, RuleType::VisitTimeSite).operator(RuleOperator::GreaterThan).value("30")])
     ///     .active_from("2024-01-01T00:00:00Z")
     ///     .active_until("2024-12-31T23:59:59Z")
-    ///     .properties([("addon", String::from("chat_widget")), ("is_exit_intent", String::from("false"))])
+    ///     .properties([("addon", "chat_widget"), ("is_exit_intent", "false")])
     ///     .rich_message(RichMessage::new().template_id(RichMessageTemplate::Cards).elements([RichMessageElement::new("Welcome to our website!", "How can we help you today?")]))
     ///     .await?;
     /// println!("{response:?}");
@@ -211,9 +211,9 @@ impl crate::Call<'_, CreateGreetingRequest> {
         self.map(|request| request.active_until(active_until))
     }
     /// Additional properties as key-value pairs. Keys: addon (the addon-related property), is_exit_intent (the exit intent detection flag), greeting-message_text (the plain text message), greeting-message_json_key (the JSON key of the message), greeting-message_phrase_key (the phrase key of the message).
-    pub fn properties(
+    pub fn properties<'s>(
         self,
-        properties: impl IntoIterator<Item = (impl Into<String>, String)>,
+        properties: impl IntoIterator<Item = (&'s str, &'s str)>,
     ) -> Self {
         self.map(|request| request.properties(properties))
     }
@@ -316,12 +316,12 @@ impl UpdateGreetingRequest {
         self
     }
     /// Additional properties as key-value pairs. Keys: addon (the addon-related property), is_exit_intent (the exit intent detection flag), greeting-message_text (the plain text message), greeting-message_json_key (the JSON key of the message), greeting-message_phrase_key (the phrase key of the message).
-    pub fn properties(
+    pub fn properties<'s>(
         mut self,
-        properties: impl IntoIterator<Item = (impl Into<String>, String)>,
+        properties: impl IntoIterator<Item = (&'s str, &'s str)>,
     ) -> Self {
         self.properties = Some(
-            properties.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+            properties.into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect(),
         );
         self
     }
@@ -395,7 +395,7 @@ impl Client {
     ///     .active(false)
     ///     .name("Updated welcome greeting")
     ///     .rules([GreetingRule::new(RuleCondition::And, RuleType::UrlCurrent).operator(RuleOperator::Contains).value("product")])
-    ///     .properties([("addon", String::from("chat_widget")), ("is_exit_intent", String::from("true"))])
+    ///     .properties([("addon", "chat_widget"), ("is_exit_intent", "true")])
     ///     .rich_message(RichMessage::new().template_id(RichMessageTemplate::Cards).elements([RichMessageElement::new("Updated greeting message!", "Can we help you find a product?")]))
     ///     .await?;
     /// # Ok(())
@@ -439,9 +439,9 @@ impl crate::Call<'_, UpdateGreetingRequest> {
         self.map(|request| request.rules(rules))
     }
     /// Additional properties as key-value pairs. Keys: addon (the addon-related property), is_exit_intent (the exit intent detection flag), greeting-message_text (the plain text message), greeting-message_json_key (the JSON key of the message), greeting-message_phrase_key (the phrase key of the message).
-    pub fn properties(
+    pub fn properties<'s>(
         self,
-        properties: impl IntoIterator<Item = (impl Into<String>, String)>,
+        properties: impl IntoIterator<Item = (&'s str, &'s str)>,
     ) -> Self {
         self.map(|request| request.properties(properties))
     }

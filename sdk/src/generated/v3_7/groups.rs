@@ -24,16 +24,16 @@ pub struct CreateGroupRequest {
 }
 impl CreateGroupRequest {
     /// A `CreateGroupRequest` with its required fields: `name`, `agent_priorities`.
-    pub fn new(
+    pub fn new<'s>(
         name: impl Into<String>,
-        agent_priorities: impl IntoIterator<Item = (impl Into<String>, Priority)>,
+        agent_priorities: impl IntoIterator<Item = (&'s str, Priority)>,
     ) -> Self {
         Self {
             name: name.into(),
             language_code: None,
             agent_priorities: agent_priorities
                 .into_iter()
-                .map(|(k, v)| (k.into(), v))
+                .map(|(k, v)| (k.to_owned(), v))
                 .collect(),
         }
     }
@@ -112,10 +112,10 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create_group(
+    pub fn create_group<'s>(
         &self,
         name: impl Into<String>,
-        agent_priorities: impl IntoIterator<Item = (impl Into<String>, Priority)>,
+        agent_priorities: impl IntoIterator<Item = (&'s str, Priority)>,
     ) -> crate::Call<'_, CreateGroupRequest> {
         crate::Call::new(&self.0, CreateGroupRequest::new(name, agent_priorities))
     }
@@ -168,12 +168,12 @@ impl UpdateGroupRequest {
         self
     }
     /// Agents' priorities in a group as a map in the "`<id>`": "`<priority>`" format. Possible values for the agent_priorities map: first - The highest chat routing priority. Agents with the first priority get chats before others from the same group, e.g. Bots can get chats before regular Agents. normal - The medium chat routing priority. Agents with the normal priority get chats before those with the last priority, when there are no Agents with the first priority available with free slots in the group. last - The lowest chat routing priority. Agents with the last priority get chats when there are no Agents with the first or normal priority available with free slots in the group. supervisor - Agents with the supervisor priority will not get any chats assigned automatically.
-    pub fn agent_priorities(
+    pub fn agent_priorities<'s>(
         mut self,
-        agent_priorities: impl IntoIterator<Item = (impl Into<String>, Priority)>,
+        agent_priorities: impl IntoIterator<Item = (&'s str, Priority)>,
     ) -> Self {
         self.agent_priorities = Some(
-            agent_priorities.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+            agent_priorities.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
         );
         self
     }
@@ -247,9 +247,9 @@ impl crate::Call<'_, UpdateGroupRequest> {
         self.map(|request| request.language_code(language_code))
     }
     /// Agents' priorities in a group as a map in the "`<id>`": "`<priority>`" format. Possible values for the agent_priorities map: first - The highest chat routing priority. Agents with the first priority get chats before others from the same group, e.g. Bots can get chats before regular Agents. normal - The medium chat routing priority. Agents with the normal priority get chats before those with the last priority, when there are no Agents with the first priority available with free slots in the group. last - The lowest chat routing priority. Agents with the last priority get chats when there are no Agents with the first or normal priority available with free slots in the group. supervisor - Agents with the supervisor priority will not get any chats assigned automatically.
-    pub fn agent_priorities(
+    pub fn agent_priorities<'s>(
         self,
-        agent_priorities: impl IntoIterator<Item = (impl Into<String>, Priority)>,
+        agent_priorities: impl IntoIterator<Item = (&'s str, Priority)>,
     ) -> Self {
         self.map(|request| request.agent_priorities(agent_priorities))
     }

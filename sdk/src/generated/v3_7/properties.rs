@@ -475,16 +475,13 @@ pub struct UpdateLicensePropertiesRequest {
 }
 impl UpdateLicensePropertiesRequest {
     /// A `UpdateLicensePropertiesRequest` with its required fields: `properties`.
-    pub fn new(
+    pub fn new<'s>(
         properties: impl IntoIterator<
-            Item = (
-                impl Into<String>,
-                ::std::collections::BTreeMap<String, ::serde_json::Value>,
-            ),
+            Item = (&'s str, ::std::collections::BTreeMap<String, ::serde_json::Value>),
         >,
     ) -> Self {
         Self {
-            properties: properties.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+            properties: properties.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
         }
     }
 }
@@ -528,13 +525,10 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn update_license_properties(
+    pub fn update_license_properties<'s>(
         &self,
         properties: impl IntoIterator<
-            Item = (
-                impl Into<String>,
-                ::std::collections::BTreeMap<String, ::serde_json::Value>,
-            ),
+            Item = (&'s str, ::std::collections::BTreeMap<String, ::serde_json::Value>),
         >,
     ) -> crate::Call<'_, UpdateLicensePropertiesRequest> {
         crate::Call::new(&self.0, UpdateLicensePropertiesRequest::new(properties))
@@ -641,11 +635,11 @@ pub struct DeleteLicensePropertiesRequest {
 }
 impl DeleteLicensePropertiesRequest {
     /// A `DeleteLicensePropertiesRequest` with its required fields: `properties`.
-    pub fn new(
-        properties: impl IntoIterator<Item = (impl Into<String>, Vec<String>)>,
+    pub fn new<'s>(
+        properties: impl IntoIterator<Item = (&'s str, Vec<String>)>,
     ) -> Self {
         Self {
-            properties: properties.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+            properties: properties.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
         }
     }
 }
@@ -689,9 +683,9 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete_license_properties(
+    pub fn delete_license_properties<'s>(
         &self,
-        properties: impl IntoIterator<Item = (impl Into<String>, Vec<String>)>,
+        properties: impl IntoIterator<Item = (&'s str, Vec<String>)>,
     ) -> crate::Call<'_, DeleteLicensePropertiesRequest> {
         crate::Call::new(&self.0, DeleteLicensePropertiesRequest::new(properties))
     }
@@ -714,18 +708,15 @@ pub struct UpdateGroupPropertiesRequest {
 }
 impl UpdateGroupPropertiesRequest {
     /// A `UpdateGroupPropertiesRequest` with its required fields: `group_id`, `properties`.
-    pub fn new(
+    pub fn new<'s>(
         group_id: u64,
         properties: impl IntoIterator<
-            Item = (
-                impl Into<String>,
-                ::std::collections::BTreeMap<String, ::serde_json::Value>,
-            ),
+            Item = (&'s str, ::std::collections::BTreeMap<String, ::serde_json::Value>),
         >,
     ) -> Self {
         Self {
             group_id,
-            properties: properties.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+            properties: properties.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
         }
     }
 }
@@ -769,14 +760,11 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn update_group_properties(
+    pub fn update_group_properties<'s>(
         &self,
         group_id: u64,
         properties: impl IntoIterator<
-            Item = (
-                impl Into<String>,
-                ::std::collections::BTreeMap<String, ::serde_json::Value>,
-            ),
+            Item = (&'s str, ::std::collections::BTreeMap<String, ::serde_json::Value>),
         >,
     ) -> crate::Call<'_, UpdateGroupPropertiesRequest> {
         crate::Call::new(
@@ -895,13 +883,13 @@ pub struct DeleteGroupPropertiesRequest {
 }
 impl DeleteGroupPropertiesRequest {
     /// A `DeleteGroupPropertiesRequest` with its required fields: `id`, `properties`.
-    pub fn new(
+    pub fn new<'s>(
         id: u64,
-        properties: impl IntoIterator<Item = (impl Into<String>, Vec<String>)>,
+        properties: impl IntoIterator<Item = (&'s str, Vec<String>)>,
     ) -> Self {
         Self {
             id,
-            properties: properties.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+            properties: properties.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
         }
     }
 }
@@ -945,10 +933,10 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete_group_properties(
+    pub fn delete_group_properties<'s>(
         &self,
         id: u64,
-        properties: impl IntoIterator<Item = (impl Into<String>, Vec<String>)>,
+        properties: impl IntoIterator<Item = (&'s str, Vec<String>)>,
     ) -> crate::Call<'_, DeleteGroupPropertiesRequest> {
         crate::Call::new(&self.0, DeleteGroupPropertiesRequest::new(id, properties))
     }

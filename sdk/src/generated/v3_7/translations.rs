@@ -23,15 +23,18 @@ pub struct UpdateTranslationsRequest {
 }
 impl UpdateTranslationsRequest {
     /// A `UpdateTranslationsRequest` with its required fields: `group_id`, `language`, `phrases`.
-    pub fn new(
+    pub fn new<'s>(
         group_id: u64,
         language: impl Into<String>,
-        phrases: impl IntoIterator<Item = (impl Into<String>, String)>,
+        phrases: impl IntoIterator<Item = (&'s str, &'s str)>,
     ) -> Self {
         Self {
             group_id,
             language: language.into(),
-            phrases: phrases.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+            phrases: phrases
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect(),
         }
     }
 }
@@ -87,16 +90,16 @@ impl Client {
     /// # use livechat_config::Error;
     /// # async fn example(client: Client) -> Result<(), Error> {
     /// client
-    ///     .update_translations(0, "en", [("Welcome_title", String::from("Welcome to chat!"))])
+    ///     .update_translations(0, "en", [("Welcome_title", "Welcome to chat!")])
     ///     .await?;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn update_translations(
+    pub fn update_translations<'s>(
         &self,
         group_id: u64,
         language: impl Into<String>,
-        phrases: impl IntoIterator<Item = (impl Into<String>, String)>,
+        phrases: impl IntoIterator<Item = (&'s str, &'s str)>,
     ) -> crate::Call<'_, UpdateTranslationsRequest> {
         crate::Call::new(
             &self.0,
@@ -117,7 +120,7 @@ impl Client {
     /// # use livechat_config::Error;
     /// # async fn example(client: Client) -> Result<(), Error> {
     /// let results = client
-    ///     .batch_update_translations([UpdateTranslationsRequest::new(0, "en", [("Welcome_title", String::from("Welcome to chat!"))])])
+    ///     .batch_update_translations([UpdateTranslationsRequest::new(0, "en", [("Welcome_title", "Welcome to chat!")])])
     ///     .await?;
     /// for result in results {
     ///     if let Err(error) = result {
@@ -184,9 +187,12 @@ pub struct ListTranslationsResponse {
 }
 impl ListTranslationsResponse {
     /// A `ListTranslationsResponse` with its required fields: `phrases`.
-    pub fn new(phrases: impl IntoIterator<Item = (impl Into<String>, String)>) -> Self {
+    pub fn new<'s>(phrases: impl IntoIterator<Item = (&'s str, &'s str)>) -> Self {
         Self {
-            phrases: phrases.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+            phrases: phrases
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect(),
         }
     }
 }

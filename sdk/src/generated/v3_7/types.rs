@@ -36,19 +36,18 @@ impl UserIdsFilter {
         }
     }
     /// Array of Users' ids; if any specified User is in the chat, the webhook will be triggered.
-    pub fn values(
-        mut self,
-        values: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.values = Some(values.into_iter().map(Into::into).collect());
+    pub fn values<'s>(mut self, values: impl IntoIterator<Item = &'s str>) -> Self {
+        self.values = Some(values.into_iter().map(str::to_owned).collect());
         self
     }
     /// Array of Users' ids; if any specified Users is in the chat, the webhook will not be triggered.
-    pub fn exclude_values(
+    pub fn exclude_values<'s>(
         mut self,
-        exclude_values: impl IntoIterator<Item = impl Into<String>>,
+        exclude_values: impl IntoIterator<Item = &'s str>,
     ) -> Self {
-        self.exclude_values = Some(exclude_values.into_iter().map(Into::into).collect());
+        self.exclude_values = Some(
+            exclude_values.into_iter().map(str::to_owned).collect(),
+        );
         self
     }
 }
@@ -282,17 +281,17 @@ pub struct CannedResponse {
 }
 impl CannedResponse {
     /// A `CannedResponse` with its required fields: `id`, `text`, `tags`, `group_id`, `is_private`.
-    pub fn new(
+    pub fn new<'s>(
         id: u64,
         text: impl Into<String>,
-        tags: impl IntoIterator<Item = impl Into<String>>,
+        tags: impl IntoIterator<Item = &'s str>,
         group_id: u64,
         is_private: bool,
     ) -> Self {
         Self {
             id,
             text: text.into(),
-            tags: tags.into_iter().map(Into::into).collect(),
+            tags: tags.into_iter().map(str::to_owned).collect(),
             group_id,
             is_private,
             author_id: None,

@@ -1,5 +1,7 @@
-//! The spec's data model, as described in `spec/README.md`: what the generator turns into Rust
-//! and what the command-line tool describes actions and configuration files from.
+//! The LiveChat Configuration API described as data: each version's hand-written spec document
+//! ([`DOCUMENTS`]) and the data model they are read into ([`Spec`]), the format `README.md`
+//! describes. The generator turns a spec into Rust; the command-line tool describes actions and
+//! configuration files from it; the emulator finds the secret fields in it.
 //!
 //! Every struct denies unknown fields so a misspelt key is an error rather than silently lost meaning.
 
@@ -9,6 +11,21 @@ use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 pub use type_expr::TypeExpr;
+
+/// Every version's spec document as `(version, JSON)`, in version order, embedded so that the
+/// programs that read a spec at run time carry the very text the sdk was generated from.
+pub const DOCUMENTS: [(&str, &str); 2] = [
+    ("3.6", include_str!("../configuration-v3.6.json")),
+    ("3.7", include_str!("../configuration-v3.7.json")),
+];
+
+/// The spec document of `version` (`"3.6"`), if this crate has it.
+pub fn document(version: &str) -> Option<&'static str> {
+    DOCUMENTS
+        .iter()
+        .find(|(v, _)| *v == version)
+        .map(|&(_, json)| json)
+}
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -7,6 +7,8 @@ pub enum TypeExpr {
     String,
     Int,
     Uint,
+    /// A length of time, a whole number of seconds on the wire (`std::time::Duration` in Rust).
+    Seconds,
     Bool,
     Json,
     Named(String),
@@ -27,6 +29,7 @@ impl TypeExpr {
             "string" => TypeExpr::String,
             "int" => TypeExpr::Int,
             "uint" => TypeExpr::Uint,
+            "seconds" => TypeExpr::Seconds,
             "bool" => TypeExpr::Bool,
             "json" => TypeExpr::Json,
             name if is_type_name(name) => TypeExpr::Named(name.to_string()),
@@ -44,7 +47,7 @@ impl TypeExpr {
     }
 
     pub fn is_numeric(&self) -> bool {
-        matches!(self, TypeExpr::Int | TypeExpr::Uint)
+        matches!(self, TypeExpr::Int | TypeExpr::Uint | TypeExpr::Seconds)
     }
 }
 
@@ -54,6 +57,7 @@ impl fmt::Display for TypeExpr {
             TypeExpr::String => f.write_str("string"),
             TypeExpr::Int => f.write_str("int"),
             TypeExpr::Uint => f.write_str("uint"),
+            TypeExpr::Seconds => f.write_str("seconds"),
             TypeExpr::Bool => f.write_str("bool"),
             TypeExpr::Json => f.write_str("json"),
             TypeExpr::Named(name) => f.write_str(name),
