@@ -96,9 +96,15 @@ fn fixture_outputs_compile() {
         .lines()
         .find(|l| l.starts_with("members = "))
         .unwrap();
+    let default_members = workspace
+        .lines()
+        .find(|l| l.starts_with("default-members = "))
+        .unwrap_or_default();
     fs::write(
         scratch.join("Cargo.toml"),
-        workspace.replace(members, "members = [\"sdk\"]"),
+        workspace
+            .replace(members, "members = [\"sdk\"]")
+            .replace(default_members, ""),
     )
     .unwrap();
     fs::copy(root.join("Cargo.lock"), scratch.join("Cargo.lock")).unwrap();

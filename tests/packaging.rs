@@ -590,3 +590,29 @@ fn the_readme_is_one_screen_with_the_set_up_commands() {
         );
     }
 }
+
+/// `cargo run --example quickstart` compiles the emulator without what only its binary and its
+/// state file use.
+#[test]
+fn the_quickstart_compiles_no_sqlite_and_no_command_line_parser() {
+    let tree = cargo(&[
+        "tree",
+        "-p",
+        "livechat-config-examples",
+        "-e",
+        "normal",
+        "--prefix",
+        "none",
+        "--format",
+        "{p}",
+        "--locked",
+    ]);
+    let names: Vec<&str> = tree
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert!(names.contains(&"livechat-config-emulator"), "{names:?}");
+    for unused in ["rusqlite", "libsqlite3-sys", "clap"] {
+        assert!(!names.contains(&unused), "{unused} in {names:?}");
+    }
+}

@@ -157,6 +157,9 @@ fn main() -> ExitCode {
     }
     if !options.cli_only && !options.client_only {
         table.extend(rows::compile(options.compile, 3));
+        if options.compile {
+            table.push(rows::compile_against_baseline(5));
+        }
     }
     println!("{}", Table(&table));
     // Other work on the machine moves every number here; the load says how much there was.

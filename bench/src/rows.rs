@@ -356,6 +356,46 @@ pub fn compile(enabled: bool, runs: usize) -> Vec<Row> {
     rows
 }
 
+/// How much less CPU a clean default build of the sdk must take than at the baseline commit.
+pub const BASELINE_CPU_TARGET: f64 = 0.80;
+
+/// The default build's CPU now against the baseline commit's, measured in turns in this run.
+pub fn compile_against_baseline(runs: usize) -> Row {
+    use crate::compile::{checkout, measure_against, BASELINE};
+    let root = crate::root();
+    let name = format!(
+        "Compile: clean debug build of livechat-config, default features, deps built, now ÷ at {BASELINE}"
+    );
+    eprintln!("compile, now and at {BASELINE}…");
+    let pairs = match checkout(&root, &crate::target_dir(), BASELINE)
+        .and_then(|tree| measure_against(&root, &crate::target_dir(), &tree, runs))
+    {
+        Ok(pairs) => pairs,
+        Err(e) => return Row::new(name, format!("not measured: {e}")),
+    };
+    let ratio = spread(
+        &pairs
+            .iter()
+            .map(|(now, then)| now.cpu / then.cpu)
+            .collect::<Vec<_>>(),
+    );
+    let now = spread(&pairs.iter().map(|(now, _)| now.cpu).collect::<Vec<_>>());
+    let then = spread(&pairs.iter().map(|(_, then)| then.cpu).collect::<Vec<_>>());
+    Row::new(
+        name,
+        format!(
+            "{} CPU ({} now, {} then)",
+            ratio.ratio(2),
+            now.with_unit(1, "s"),
+            then.with_unit(1, "s")
+        ),
+    )
+    .target(
+        format!("≤ {BASELINE_CPU_TARGET:.2}×"),
+        ratio.median <= BASELINE_CPU_TARGET,
+    )
+}
+
 /// Mixed reads and writes from many clients; every acknowledged write must be there afterwards.
 pub async fn load(sizes: &Sizes) -> Result<Row, String> {
     let emulator = Emulator::start().await.map_err(|e| e.to_string())?;

@@ -156,7 +156,8 @@ impl EmulatorBuilder {
     /// Keep the state in this SQLite database: each change is committed before it is
     /// acknowledged, and the state is read back at start. A JSON state file of an earlier
     /// emulator is migrated (and kept as `<file>.json-backup`); a database of a newer one, or
-    /// any other file, is refused.
+    /// any other file, is refused. Needs the `sqlite` feature (a default one): without it,
+    /// [`start`](Self::start) fails saying so.
     pub fn state_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.state_file = Some(path.into());
         self

@@ -16,6 +16,7 @@ pub mod greetings;
 pub mod groups;
 pub mod other;
 pub mod properties;
+pub mod quickstart;
 pub mod tags;
 pub mod v3_7;
 pub mod webhook_receiver;

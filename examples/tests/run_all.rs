@@ -46,6 +46,44 @@ fn assert_printed(name: &str, text: &str, expected: &[&str]) {
 }
 
 #[tokio::test]
+async fn quickstart() {
+    let (text, client, emulator) = run!(quickstart);
+    assert_printed(
+        "quickstart",
+        &text,
+        &[
+            "created group 1 \"Support\"",
+            "batch update #2: `batch_update_agents`: not_found",
+            "anna@example.com — Team lead (max 8 chats)",
+            "creating tag \"Refund\" again: `create_tag`: already_exists",
+            "value after update: \"pro\"",
+            "setting \"platinum\": `update_license_properties`: validation",
+            "after moving c before b: a.example.com → c.example.com → b.example.com → d.example.com",
+            "22 requests served",
+        ],
+    );
+    let rules = client.list_auto_accesses().await.unwrap();
+    let order: Vec<&str> = rules
+        .iter()
+        .map(|r| r.description.as_deref().unwrap_or("?"))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "a.example.com",
+            "c.example.com",
+            "b.example.com",
+            "d.example.com"
+        ]
+    );
+    assert_eq!(
+        client.list_webhooks(DEFAULT_CLIENT_ID).await.unwrap().len(),
+        1
+    );
+    drop(emulator);
+}
+
+#[tokio::test]
 async fn agents() {
     let (text, client, emulator) = run!(agents);
     assert_printed(

@@ -223,7 +223,9 @@ pub mod serve;
 #[doc(hidden)]
 pub mod validate;
 pub mod webhook;
-mod wire;
+// Serde helpers of the generated code; public as not every version uses each of them.
+#[doc(hidden)]
+pub mod wire;
 
 pub use action_name::{ActionInfo, ActionName};
 pub use batch::{BatchCall, BatchResults};

@@ -150,6 +150,9 @@ fn at(path: &str) -> String {
 
 /// Parses a delivery of the crate root's API version, checks its `secret_key` against
 /// `secret` (the key given to `register_webhook`) and types its payload.
+// Inline, as every payload's decoding is compiled where it is called: in a receiver, not in
+// every build of this crate.
+#[inline]
 pub fn verify(body: &[u8], secret: &str) -> Result<Delivery, WebhookError> {
     verify_as(body, secret)
 }
@@ -165,6 +168,7 @@ pub fn verify_as<E: Event>(body: &[u8], secret: &str) -> Result<Delivery<E>, Web
 /// Parses a delivery of the crate root's API version without checking its secret, for
 /// receivers that pick the secret by `webhook_id` first; follow it with [`Delivery::verify`]
 /// (or `secret_matches`).
+#[inline]
 pub fn parse(body: &[u8]) -> Result<crate::WebhookEnvelope, WebhookError> {
     parse_as::<crate::WebhookEvent>(body)
 }

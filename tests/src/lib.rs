@@ -256,7 +256,30 @@ fn example(action: &str, which: &str) -> Value {
     found["examples"][which].clone()
 }
 
-/// The README's examples compile (they are not run: the first would call the production API).
-#[doc = include_str!("../../README.md")]
+/// The README's examples compile (they are not run: the first would call the production API),
+/// and so do the guides' and each published crate's page.
 #[cfg(doctest)]
-pub struct ReadmeExample;
+pub mod docs {
+    #[doc = include_str!("../../README.md")]
+    pub struct Readme;
+    #[doc = include_str!("../../docs/sdk.md")]
+    pub struct Sdk;
+    #[doc = include_str!("../../docs/authentication.md")]
+    pub struct Authentication;
+    #[doc = include_str!("../../docs/emulator.md")]
+    pub struct Emulator;
+    #[doc = include_str!("../../docs/cli.md")]
+    pub struct Cli;
+    #[doc = include_str!("../../docs/webhooks.md")]
+    pub struct Webhooks;
+    #[doc = include_str!("../../docs/versions.md")]
+    pub struct Versions;
+    #[doc = include_str!("../../docs/openapi.md")]
+    pub struct OpenApi;
+    #[doc = include_str!("../../sdk/README.md")]
+    pub struct SdkPage;
+    #[doc = include_str!("../../emulator/README.md")]
+    pub struct EmulatorPage;
+    #[doc = include_str!("../../cli/README.md")]
+    pub struct CliPage;
+}

@@ -204,6 +204,9 @@ fn action_items(action: &Action, types: &[Type], stable: bool, module: &str) -> 
         impl crate::Request for #request {
             const ACTION: crate::ActionName = crate::ActionName::listed(Action::#variant.info());
             type Response = #response;
+            // Inline, so that the answer's decoding is compiled in a crate that sends the
+            // request, not for every action in this one.
+            #[inline]
             fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
                 #decode
             }
@@ -568,6 +571,7 @@ pub fn action_enum(spec: &Model) -> TokenStream {
             }
 
             /// Decodes a successful response body of this action.
+            #[inline]
             pub fn decode_response(self, bytes: &[u8]) -> Result<AnyResponse, crate::DecodeError> {
                 match self { #(#decode_response_arms)* }
             }

@@ -241,6 +241,7 @@ fn validate_impl(name: &proc_macro2::Ident, spec: &Object, types: &[Type]) -> To
     let json_checks = presence_checks(fields);
     let validate = (!checks.is_empty()).then(|| {
         quote! {
+            #[inline]
             fn validate(&self, v: &mut crate::validate::Validator) {
                 #(#checks)*
             }
@@ -499,6 +500,7 @@ fn string_enum(
         }
 
         impl crate::validate::Validate for #name {
+            #[inline]
             fn validate(&self, v: &mut crate::validate::Validator) {
                 if let Self::Other(value) = self {
                     v.unknown_value(#type_name, value, Self::KNOWN.iter().map(Self::as_str));

@@ -112,6 +112,7 @@ pub fn items(model: &Model, webhooks: &Webhooks) -> Items {
             /// Types the `payload` of a delivery of `action`. An action this version does not
             /// type gives [`Self::Other`]; a typed one whose payload has another shape is
             /// [`WebhookError::UnexpectedPayload`](crate::webhook::WebhookError::UnexpectedPayload).
+            #[inline]
             pub fn from_payload(
                 action: &#actions,
                 payload: &::serde_json::Value,
@@ -130,6 +131,7 @@ pub fn items(model: &Model, webhooks: &Webhooks) -> Items {
                 &envelope.secret_key
             }
 
+            #[inline]
             fn decode(envelope: &#envelope) -> Result<Self, crate::webhook::WebhookError> {
                 Self::from_payload(&envelope.action, &envelope.payload)
             }

@@ -1054,6 +1054,7 @@ impl Action {
         }
     }
     /// Decodes a successful response body of this action.
+    #[inline]
     pub fn decode_response(
         self,
         bytes: &[u8],

@@ -144,6 +144,7 @@ impl CreateAgentRequest {
     }
 }
 impl crate::validate::Validate for CreateAgentRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.format("id", &self.id, crate::validate::Format::Email);
         v.limits(
@@ -209,6 +210,7 @@ impl crate::Request for CreateAgentRequest {
         Action::CreateAgent.info(),
     );
     type Response = CreateAgentResponse;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -377,6 +379,7 @@ impl GetAgentRequest {
     }
 }
 impl crate::validate::Validate for GetAgentRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.format("id", &self.id, crate::validate::Format::Email);
         v.field("fields", &self.fields);
@@ -385,6 +388,7 @@ impl crate::validate::Validate for GetAgentRequest {
 impl crate::Request for GetAgentRequest {
     const ACTION: crate::ActionName = crate::ActionName::listed(Action::GetAgent.info());
     type Response = Agent;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -456,6 +460,7 @@ impl ListAgentsRequest {
     }
 }
 impl crate::validate::Validate for ListAgentsRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("filters", &self.filters);
         v.field("fields", &self.fields);
@@ -466,6 +471,7 @@ impl crate::Request for ListAgentsRequest {
         Action::ListAgents.info(),
     );
     type Response = Vec<Agent>;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -627,6 +633,7 @@ impl UpdateAgentRequest {
     }
 }
 impl crate::validate::Validate for UpdateAgentRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.format("id", &self.id, crate::validate::Format::Email);
         if let Some(value) = self.role.as_ref() {
@@ -665,6 +672,7 @@ impl crate::Request for UpdateAgentRequest {
         Action::UpdateAgent.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -810,6 +818,7 @@ impl DeleteAgentRequest {
     }
 }
 impl crate::validate::Validate for DeleteAgentRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.format("id", &self.id, crate::validate::Format::Email);
     }
@@ -819,6 +828,7 @@ impl crate::Request for DeleteAgentRequest {
         Action::DeleteAgent.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -911,6 +921,7 @@ impl SuspendAgentRequest {
     }
 }
 impl crate::validate::Validate for SuspendAgentRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.format("id", &self.id, crate::validate::Format::Email);
     }
@@ -920,6 +931,7 @@ impl crate::Request for SuspendAgentRequest {
         Action::SuspendAgent.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -1010,6 +1022,7 @@ impl UnsuspendAgentRequest {
     }
 }
 impl crate::validate::Validate for UnsuspendAgentRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.format("id", &self.id, crate::validate::Format::Email);
     }
@@ -1019,6 +1032,7 @@ impl crate::Request for UnsuspendAgentRequest {
         Action::UnsuspendAgent.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -1111,6 +1125,7 @@ impl crate::Request for RequestAgentUnsuspensionRequest {
         Action::RequestAgentUnsuspension.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -1160,6 +1175,7 @@ impl ApproveAgentRequest {
     }
 }
 impl crate::validate::Validate for ApproveAgentRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.format("id", &self.id, crate::validate::Format::Email);
     }
@@ -1169,6 +1185,7 @@ impl crate::Request for ApproveAgentRequest {
         Action::ApproveAgent.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }

@@ -90,6 +90,7 @@ impl CreateBotTemplateRequest {
     }
 }
 impl crate::validate::Validate for CreateBotTemplateRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "name",
@@ -164,6 +165,7 @@ impl crate::Request for CreateBotTemplateRequest {
         Action::CreateBotTemplate.info(),
     );
     type Response = CreateBotTemplateResponse;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -355,6 +357,7 @@ impl CreateBotRequest {
     }
 }
 impl crate::validate::Validate for CreateBotRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "name",
@@ -435,6 +438,7 @@ impl crate::Request for CreateBotRequest {
         Action::CreateBot.info(),
     );
     type Response = CreateBotResponse;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -587,6 +591,7 @@ impl DeleteBotTemplateRequest {
     }
 }
 impl crate::validate::Validate for DeleteBotTemplateRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "id",
@@ -619,6 +624,7 @@ impl crate::Request for DeleteBotTemplateRequest {
         Action::DeleteBotTemplate.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -681,6 +687,7 @@ impl DeleteBotRequest {
     }
 }
 impl crate::validate::Validate for DeleteBotRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "id",
@@ -701,6 +708,7 @@ impl crate::Request for DeleteBotRequest {
         Action::DeleteBot.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -865,6 +873,7 @@ impl UpdateBotTemplateRequest {
     }
 }
 impl crate::validate::Validate for UpdateBotTemplateRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "id",
@@ -923,6 +932,7 @@ impl crate::Request for UpdateBotTemplateRequest {
         Action::UpdateBotTemplate.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -1102,6 +1112,7 @@ impl UpdateBotRequest {
     }
 }
 impl crate::validate::Validate for UpdateBotRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "id",
@@ -1154,6 +1165,7 @@ impl crate::Request for UpdateBotRequest {
         Action::UpdateBot.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -1287,6 +1299,7 @@ impl ListBotTemplatesRequest {
     }
 }
 impl crate::validate::Validate for ListBotTemplatesRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "owner_client_id",
@@ -1307,6 +1320,7 @@ impl crate::Request for ListBotTemplatesRequest {
         Action::ListBotTemplates.info(),
     );
     type Response = Vec<BotTemplate>;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -1374,6 +1388,7 @@ impl ListBotsRequest {
     }
 }
 impl crate::validate::Validate for ListBotsRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("fields", &self.fields);
     }
@@ -1381,6 +1396,7 @@ impl crate::validate::Validate for ListBotsRequest {
 impl crate::Request for ListBotsRequest {
     const ACTION: crate::ActionName = crate::ActionName::listed(Action::ListBots.info());
     type Response = Vec<Bot>;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -1455,6 +1471,7 @@ impl GetBotRequest {
     }
 }
 impl crate::validate::Validate for GetBotRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "id",
@@ -1474,6 +1491,7 @@ impl crate::validate::Validate for GetBotRequest {
 impl crate::Request for GetBotRequest {
     const ACTION: crate::ActionName = crate::ActionName::listed(Action::GetBot.info());
     type Response = Bot;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -1560,6 +1578,7 @@ impl ::std::fmt::Debug for IssueBotTokenRequest {
     }
 }
 impl crate::validate::Validate for IssueBotTokenRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "bot_id",
@@ -1624,6 +1643,7 @@ impl crate::Request for IssueBotTokenRequest {
         Action::IssueBotToken.info(),
     );
     type Response = IssueBotTokenResponse;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -1704,6 +1724,7 @@ impl ResetBotTemplateSecretRequest {
     }
 }
 impl crate::validate::Validate for ResetBotTemplateSecretRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "id",
@@ -1758,6 +1779,7 @@ impl crate::Request for ResetBotTemplateSecretRequest {
         Action::ResetBotTemplateSecret.info(),
     );
     type Response = ResetBotTemplateSecretResponse;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -1840,6 +1862,7 @@ impl ResetBotSecretRequest {
     }
 }
 impl crate::validate::Validate for ResetBotSecretRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "id",
@@ -1892,6 +1915,7 @@ impl crate::Request for ResetBotSecretRequest {
         Action::ResetBotSecret.info(),
     );
     type Response = ResetBotSecretResponse;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }

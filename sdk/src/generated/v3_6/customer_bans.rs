@@ -21,6 +21,7 @@ impl crate::Request for ListCustomerBansRequest {
         Action::ListCustomerBans.info(),
     );
     type Response = Vec<CustomerBan>;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -100,6 +101,7 @@ impl UnbanCustomerRequest {
     }
 }
 impl crate::validate::Validate for UnbanCustomerRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "ip",
@@ -138,6 +140,7 @@ impl crate::Request for UnbanCustomerRequest {
         Action::UnbanCustomer.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }

@@ -95,6 +95,7 @@ impl CreateGreetingRequest {
     }
 }
 impl crate::validate::Validate for CreateGreetingRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("type", &self.r#type);
         v.format("active_from", &self.active_from, crate::validate::Format::DateTime);
@@ -151,6 +152,7 @@ impl crate::Request for CreateGreetingRequest {
         Action::CreateGreeting.info(),
     );
     type Response = CreateGreetingResponse;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -331,6 +333,7 @@ impl UpdateGreetingRequest {
     }
 }
 impl crate::validate::Validate for UpdateGreetingRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("type", &self.r#type);
         v.format("active_from", &self.active_from, crate::validate::Format::DateTime);
@@ -368,6 +371,7 @@ impl crate::Request for UpdateGreetingRequest {
         Action::UpdateGreeting.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -468,6 +472,7 @@ impl crate::Request for DeleteGreetingRequest {
         Action::DeleteGreeting.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -551,6 +556,7 @@ impl ListGreetingsRequest {
     }
 }
 impl crate::validate::Validate for ListGreetingsRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "page_id",
@@ -621,6 +627,7 @@ impl ListGreetingsResponse {
     }
 }
 impl crate::validate::Validate for ListGreetingsResponse {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("greetings", &self.greetings);
         v.limits(
@@ -647,6 +654,7 @@ impl crate::Request for ListGreetingsRequest {
         Action::ListGreetings.info(),
     );
     type Response = ListGreetingsResponse;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -741,6 +749,7 @@ impl crate::Request for GetGreetingRequest {
         Action::GetGreeting.info(),
     );
     type Response = Greeting;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }

@@ -44,6 +44,7 @@ impl CreateGroupRequest {
     }
 }
 impl crate::validate::Validate for CreateGroupRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "name",
@@ -84,6 +85,7 @@ impl crate::Request for CreateGroupRequest {
         Action::CreateGroup.info(),
     );
     type Response = CreateGroupResponse;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -178,6 +180,7 @@ impl UpdateGroupRequest {
     }
 }
 impl crate::validate::Validate for UpdateGroupRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "name",
@@ -199,6 +202,7 @@ impl crate::Request for UpdateGroupRequest {
         Action::UpdateGroup.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -272,6 +276,7 @@ impl crate::Request for DeleteGroupRequest {
         Action::DeleteGroup.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -325,6 +330,7 @@ impl ListGroupsRequest {
     }
 }
 impl crate::validate::Validate for ListGroupsRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("fields", &self.fields);
     }
@@ -334,6 +340,7 @@ impl crate::Request for ListGroupsRequest {
         Action::ListGroups.info(),
     );
     type Response = Vec<Group>;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -394,6 +401,7 @@ impl GetGroupRequest {
     }
 }
 impl crate::validate::Validate for GetGroupRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("fields", &self.fields);
     }
@@ -401,6 +409,7 @@ impl crate::validate::Validate for GetGroupRequest {
 impl crate::Request for GetGroupRequest {
     const ACTION: crate::ActionName = crate::ActionName::listed(Action::GetGroup.info());
     type Response = Group;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }

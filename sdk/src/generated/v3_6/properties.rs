@@ -88,6 +88,7 @@ impl RegisterPropertyRequest {
     }
 }
 impl crate::validate::Validate for RegisterPropertyRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "name",
@@ -126,6 +127,7 @@ impl crate::Request for RegisterPropertyRequest {
         Action::RegisterProperty.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -207,6 +209,7 @@ impl UnregisterPropertyRequest {
     }
 }
 impl crate::validate::Validate for UnregisterPropertyRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "name",
@@ -239,6 +242,7 @@ impl crate::Request for UnregisterPropertyRequest {
         Action::UnregisterProperty.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -307,6 +311,7 @@ impl PublishPropertyRequest {
     }
 }
 impl crate::validate::Validate for PublishPropertyRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "name",
@@ -344,6 +349,7 @@ impl crate::Request for PublishPropertyRequest {
         Action::PublishProperty.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -401,6 +407,7 @@ impl ListPropertiesRequest {
     }
 }
 impl crate::validate::Validate for ListPropertiesRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "owner_client_id",
@@ -421,6 +428,7 @@ impl crate::Request for ListPropertiesRequest {
         Action::ListProperties.info(),
     );
     type Response = ::std::collections::BTreeMap<String, PropertyDefinition>;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -492,6 +500,7 @@ impl crate::Request for UpdateLicensePropertiesRequest {
         Action::UpdateLicenseProperties.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -569,6 +578,7 @@ impl crate::Request for ListLicensePropertiesRequest {
         String,
         ::std::collections::BTreeMap<String, ::serde_json::Value>,
     >;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -648,6 +658,7 @@ impl crate::Request for DeleteLicensePropertiesRequest {
         Action::DeleteLicenseProperties.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -724,6 +735,7 @@ impl crate::Request for UpdateGroupPropertiesRequest {
         Action::UpdateGroupProperties.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -810,6 +822,7 @@ impl crate::Request for ListGroupsPropertiesRequest {
         Action::ListGroupsProperties.info(),
     );
     type Response = Vec<GroupProperties>;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -892,6 +905,7 @@ impl crate::Request for DeleteGroupPropertiesRequest {
         Action::DeleteGroupProperties.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }

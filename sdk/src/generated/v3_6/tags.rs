@@ -38,6 +38,7 @@ impl CreateTagRequest {
     }
 }
 impl crate::validate::Validate for CreateTagRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "name",
@@ -58,6 +59,7 @@ impl crate::Request for CreateTagRequest {
         Action::CreateTag.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -117,6 +119,7 @@ impl DeleteTagRequest {
     }
 }
 impl crate::validate::Validate for DeleteTagRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "name",
@@ -137,6 +140,7 @@ impl crate::Request for DeleteTagRequest {
         Action::DeleteTag.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -193,6 +197,7 @@ impl ListTagsRequest {
     }
 }
 impl crate::validate::Validate for ListTagsRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("filters", &self.filters);
     }
@@ -204,6 +209,7 @@ impl crate::validate::Validate for ListTagsRequest {
 impl crate::Request for ListTagsRequest {
     const ACTION: crate::ActionName = crate::ActionName::listed(Action::ListTags.info());
     type Response = Vec<Tag>;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -272,6 +278,7 @@ impl UpdateTagRequest {
     }
 }
 impl crate::validate::Validate for UpdateTagRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "name",
@@ -292,6 +299,7 @@ impl crate::Request for UpdateTagRequest {
         Action::UpdateTag.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }

@@ -173,6 +173,7 @@ impl<'de> ::serde::Deserialize<'de> for ErrorKind {
     }
 }
 impl crate::validate::Validate for ErrorKind {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         if let Self::Other(value) = self {
             v.unknown_value("ErrorKind", value, Self::KNOWN.iter().map(Self::as_str));
@@ -268,6 +269,7 @@ impl<'de> ::serde::Deserialize<'de> for Role {
     }
 }
 impl crate::validate::Validate for Role {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         if let Self::Other(value) = self {
             v.unknown_value("Role", value, Self::KNOWN.iter().map(Self::as_str));
@@ -353,6 +355,7 @@ impl<'de> ::serde::Deserialize<'de> for LoginStatus {
     }
 }
 impl crate::validate::Validate for LoginStatus {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         if let Self::Other(value) = self {
             v.unknown_value("LoginStatus", value, Self::KNOWN.iter().map(Self::as_str));
@@ -448,6 +451,7 @@ impl<'de> ::serde::Deserialize<'de> for Priority {
     }
 }
 impl crate::validate::Validate for Priority {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         if let Self::Other(value) = self {
             v.unknown_value("Priority", value, Self::KNOWN.iter().map(Self::as_str));
@@ -470,6 +474,7 @@ impl GroupAssignment {
     }
 }
 impl crate::validate::Validate for GroupAssignment {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("priority", &self.priority);
     }
@@ -613,6 +618,7 @@ impl<'de> ::serde::Deserialize<'de> for Notification {
     }
 }
 impl crate::validate::Validate for Notification {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         if let Self::Other(value) = self {
             v.unknown_value("Notification", value, Self::KNOWN.iter().map(Self::as_str));
@@ -698,6 +704,7 @@ impl<'de> ::serde::Deserialize<'de> for EmailSubscription {
     }
 }
 impl crate::validate::Validate for EmailSubscription {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         if let Self::Other(value) = self {
             v.unknown_value(
@@ -812,6 +819,7 @@ impl<'de> ::serde::Deserialize<'de> for Day {
     }
 }
 impl crate::validate::Validate for Day {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         if let Self::Other(value) = self {
             v.unknown_value("Day", value, Self::KNOWN.iter().map(Self::as_str));
@@ -848,6 +856,7 @@ impl ScheduleEntry {
     }
 }
 impl crate::validate::Validate for ScheduleEntry {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("day", &self.day);
     }
@@ -884,6 +893,7 @@ impl WorkScheduler {
     }
 }
 impl crate::validate::Validate for WorkScheduler {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("schedule", &self.schedule);
         v.required_if_non_empty(
@@ -1016,6 +1026,7 @@ impl<'de> ::serde::Deserialize<'de> for AgentField {
     }
 }
 impl crate::validate::Validate for AgentField {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         if let Self::Other(value) = self {
             v.unknown_value("AgentField", value, Self::KNOWN.iter().map(Self::as_str));
@@ -1229,6 +1240,7 @@ impl Agent {
     }
 }
 impl crate::validate::Validate for Agent {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("role", &self.role);
         v.field("login_status", &self.login_status);
@@ -1331,6 +1343,7 @@ impl MatchCondition {
     }
 }
 impl crate::validate::Validate for MatchCondition {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("values", &self.values);
         v.field("exclude_values", &self.exclude_values);
@@ -1391,6 +1404,7 @@ impl Geolocation {
     }
 }
 impl crate::validate::Validate for Geolocation {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.at_least_one_of(
             &[
@@ -1421,6 +1435,7 @@ impl GeolocationCondition {
     }
 }
 impl crate::validate::Validate for GeolocationCondition {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("values", &self.values);
     }
@@ -1469,6 +1484,7 @@ impl Conditions {
     }
 }
 impl crate::validate::Validate for Conditions {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("url", &self.url);
         v.field("domain", &self.domain);
@@ -1538,6 +1554,7 @@ impl AutoAccess {
     }
 }
 impl crate::validate::Validate for AutoAccess {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("access", &self.access);
         v.field("conditions", &self.conditions);
@@ -1642,6 +1659,7 @@ impl<'de> ::serde::Deserialize<'de> for BotField {
     }
 }
 impl crate::validate::Validate for BotField {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         if let Self::Other(value) = self {
             v.unknown_value("BotField", value, Self::KNOWN.iter().map(Self::as_str));
@@ -1748,6 +1766,7 @@ impl Bot {
     }
 }
 impl crate::validate::Validate for Bot {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("default_group_priority", &self.default_group_priority);
         v.field("groups", &self.groups);
@@ -1865,6 +1884,7 @@ impl<'de> ::serde::Deserialize<'de> for GroupField {
     }
 }
 impl crate::validate::Validate for GroupField {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         if let Self::Other(value) = self {
             v.unknown_value("GroupField", value, Self::KNOWN.iter().map(Self::as_str));
@@ -1922,6 +1942,7 @@ impl Group {
     }
 }
 impl crate::validate::Validate for Group {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("agent_priorities", &self.agent_priorities);
     }
@@ -2015,6 +2036,7 @@ impl<'de> ::serde::Deserialize<'de> for PropertyType {
     }
 }
 impl crate::validate::Validate for PropertyType {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         if let Self::Other(value) = self {
             v.unknown_value("PropertyType", value, Self::KNOWN.iter().map(Self::as_str));
@@ -2097,6 +2119,7 @@ impl<'de> ::serde::Deserialize<'de> for AccessType {
     }
 }
 impl crate::validate::Validate for AccessType {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         if let Self::Other(value) = self {
             v.unknown_value("AccessType", value, Self::KNOWN.iter().map(Self::as_str));
@@ -2197,6 +2220,7 @@ impl<'de> ::serde::Deserialize<'de> for PropertyLocation {
     }
 }
 impl crate::validate::Validate for PropertyLocation {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         if let Self::Other(value) = self {
             v.unknown_value(
@@ -2265,6 +2289,7 @@ impl PropertyAccess {
     }
 }
 impl crate::validate::Validate for PropertyAccess {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("chat", &self.chat);
         v.field("thread", &self.thread);
@@ -2313,6 +2338,7 @@ impl LocationAccess {
     }
 }
 impl crate::validate::Validate for LocationAccess {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("agent", &self.agent);
         v.field("customer", &self.customer);
@@ -2419,6 +2445,7 @@ impl PropertyDefinition {
     }
 }
 impl crate::validate::Validate for PropertyDefinition {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("type", &self.r#type);
         v.field("access", &self.access);
@@ -2507,6 +2534,7 @@ impl Tag {
     }
 }
 impl crate::validate::Validate for Tag {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.format("created_at", &self.created_at, crate::validate::Format::DateTime);
     }
@@ -2860,6 +2888,7 @@ impl<'de> ::serde::Deserialize<'de> for WebhookAction {
     }
 }
 impl crate::validate::Validate for WebhookAction {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         if let Self::Other(value) = self {
             v.unknown_value(
@@ -2946,6 +2975,7 @@ impl<'de> ::serde::Deserialize<'de> for WebhookType {
     }
 }
 impl crate::validate::Validate for WebhookType {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         if let Self::Other(value) = self {
             v.unknown_value("WebhookType", value, Self::KNOWN.iter().map(Self::as_str));
@@ -3031,6 +3061,7 @@ impl<'de> ::serde::Deserialize<'de> for WebhookAdditionalData {
     }
 }
 impl crate::validate::Validate for WebhookAdditionalData {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         if let Self::Other(value) = self {
             v.unknown_value(
@@ -3117,6 +3148,7 @@ impl<'de> ::serde::Deserialize<'de> for AuthorType {
     }
 }
 impl crate::validate::Validate for AuthorType {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         if let Self::Other(value) = self {
             v.unknown_value("AuthorType", value, Self::KNOWN.iter().map(Self::as_str));
@@ -3207,6 +3239,7 @@ impl<'de> ::serde::Deserialize<'de> for SourceType {
     }
 }
 impl crate::validate::Validate for SourceType {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         if let Self::Other(value) = self {
             v.unknown_value("SourceType", value, Self::KNOWN.iter().map(Self::as_str));
@@ -3249,6 +3282,7 @@ impl UserIdsFilter {
     }
 }
 impl crate::validate::Validate for UserIdsFilter {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.at_most_one_of(
             &[
@@ -3289,6 +3323,7 @@ impl ChatPresenceFilter {
     }
 }
 impl crate::validate::Validate for ChatPresenceFilter {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("user_ids", &self.user_ids);
     }
@@ -3345,6 +3380,7 @@ impl WebhookFilters {
     }
 }
 impl crate::validate::Validate for WebhookFilters {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("author_type", &self.author_type);
         v.field("chat_presence", &self.chat_presence);
@@ -3441,6 +3477,7 @@ impl ::std::fmt::Debug for Webhook {
     }
 }
 impl crate::validate::Validate for Webhook {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.format("url", &self.url, crate::validate::Format::Url);
         v.field("action", &self.action);
@@ -3486,6 +3523,7 @@ impl WebhookName {
     }
 }
 impl crate::validate::Validate for WebhookName {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("action", &self.action);
         v.field("additional_data", &self.additional_data);
@@ -3559,6 +3597,7 @@ impl ::std::fmt::Debug for WebhookEnvelope {
     }
 }
 impl crate::validate::Validate for WebhookEnvelope {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("action", &self.action);
         v.field("requester", &self.requester);
@@ -3737,6 +3776,7 @@ impl<'de> ::serde::Deserialize<'de> for AutoAccessChangeStatus {
     }
 }
 impl crate::validate::Validate for AutoAccessChangeStatus {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         if let Self::Other(value) = self {
             v.unknown_value(
@@ -3802,6 +3842,7 @@ impl AutoAccessChange {
     }
 }
 impl crate::validate::Validate for AutoAccessChange {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("status", &self.status);
         v.field("access", &self.access);
@@ -3841,6 +3882,7 @@ impl Channel {
     }
 }
 impl crate::validate::Validate for Channel {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("channel_type", &self.channel_type);
         v.format(
@@ -3934,6 +3976,7 @@ impl<'de> ::serde::Deserialize<'de> for ChannelType {
     }
 }
 impl crate::validate::Validate for ChannelType {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         if let Self::Other(value) = self {
             v.unknown_value("ChannelType", value, Self::KNOWN.iter().map(Self::as_str));
@@ -4029,6 +4072,7 @@ impl<'de> ::serde::Deserialize<'de> for Plan {
     }
 }
 impl crate::validate::Validate for Plan {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         if let Self::Other(value) = self {
             v.unknown_value("Plan", value, Self::KNOWN.iter().map(Self::as_str));
@@ -4063,6 +4107,7 @@ impl LimitBalance {
     }
 }
 impl crate::validate::Validate for LimitBalance {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("resource", &self.resource);
     }
@@ -4176,6 +4221,7 @@ impl<'de> ::serde::Deserialize<'de> for LimitResource {
     }
 }
 impl crate::validate::Validate for LimitResource {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         if let Self::Other(value) = self {
             v.unknown_value(
@@ -4301,6 +4347,7 @@ impl CustomerBan {
     }
 }
 impl crate::validate::Validate for CustomerBan {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.format("created_at", &self.created_at, crate::validate::Format::DateTime);
         v.format("expires_at", &self.expires_at, crate::validate::Format::DateTime);
@@ -4382,6 +4429,7 @@ impl<'de> ::serde::Deserialize<'de> for GreetingType {
     }
 }
 impl crate::validate::Validate for GreetingType {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         if let Self::Other(value) = self {
             v.unknown_value("GreetingType", value, Self::KNOWN.iter().map(Self::as_str));
@@ -4464,6 +4512,7 @@ impl<'de> ::serde::Deserialize<'de> for RuleCondition {
     }
 }
 impl crate::validate::Validate for RuleCondition {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         if let Self::Other(value) = self {
             v.unknown_value(
@@ -4608,6 +4657,7 @@ impl<'de> ::serde::Deserialize<'de> for RuleType {
     }
 }
 impl crate::validate::Validate for RuleType {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         if let Self::Other(value) = self {
             v.unknown_value("RuleType", value, Self::KNOWN.iter().map(Self::as_str));
@@ -4723,6 +4773,7 @@ impl<'de> ::serde::Deserialize<'de> for RuleOperator {
     }
 }
 impl crate::validate::Validate for RuleOperator {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         if let Self::Other(value) = self {
             v.unknown_value("RuleOperator", value, Self::KNOWN.iter().map(Self::as_str));
@@ -4745,6 +4796,7 @@ impl RuleUrl {
     }
 }
 impl crate::validate::Validate for RuleUrl {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("operator", &self.operator);
     }
@@ -4820,6 +4872,7 @@ impl GreetingRule {
     }
 }
 impl crate::validate::Validate for GreetingRule {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("condition", &self.condition);
         v.field("type", &self.r#type);
@@ -4923,6 +4976,7 @@ impl<'de> ::serde::Deserialize<'de> for RichMessageTemplate {
     }
 }
 impl crate::validate::Validate for RichMessageTemplate {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         if let Self::Other(value) = self {
             v.unknown_value(
@@ -5022,6 +5076,7 @@ impl<'de> ::serde::Deserialize<'de> for ButtonType {
     }
 }
 impl crate::validate::Validate for ButtonType {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         if let Self::Other(value) = self {
             v.unknown_value("ButtonType", value, Self::KNOWN.iter().map(Self::as_str));
@@ -5112,6 +5167,7 @@ impl<'de> ::serde::Deserialize<'de> for ButtonRole {
     }
 }
 impl crate::validate::Validate for ButtonRole {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         if let Self::Other(value) = self {
             v.unknown_value("ButtonRole", value, Self::KNOWN.iter().map(Self::as_str));
@@ -5200,6 +5256,7 @@ impl RichMessageImage {
     }
 }
 impl crate::validate::Validate for RichMessageImage {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "size",
@@ -5287,6 +5344,7 @@ impl RichMessageButton {
     }
 }
 impl crate::validate::Validate for RichMessageButton {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("type", &self.r#type);
         v.field("role", &self.role);
@@ -5336,6 +5394,7 @@ impl RichMessageElement {
     }
 }
 impl crate::validate::Validate for RichMessageElement {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("image", &self.image);
         v.field("buttons", &self.buttons);
@@ -5395,6 +5454,7 @@ impl RichMessage {
     }
 }
 impl crate::validate::Validate for RichMessage {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("template_id", &self.template_id);
         v.field("elements", &self.elements);
@@ -5502,6 +5562,7 @@ impl Greeting {
     }
 }
 impl crate::validate::Validate for Greeting {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("type", &self.r#type);
         v.format("active_from", &self.active_from, crate::validate::Format::DateTime);

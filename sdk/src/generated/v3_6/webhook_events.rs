@@ -200,6 +200,7 @@ impl AgentUpdatedPayload {
     }
 }
 impl crate::validate::Validate for AgentUpdatedPayload {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("role", &self.role);
         v.field("login_status", &self.login_status);
@@ -367,6 +368,7 @@ impl BotUpdatedPayload {
     }
 }
 impl crate::validate::Validate for BotUpdatedPayload {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("default_group_priority", &self.default_group_priority);
         v.field("groups", &self.groups);
@@ -465,6 +467,7 @@ impl GroupUpdatedPayload {
     }
 }
 impl crate::validate::Validate for GroupUpdatedPayload {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("agent_priorities", &self.agent_priorities);
     }
@@ -532,6 +535,7 @@ impl TagUpdatedPayload {
     }
 }
 impl crate::validate::Validate for TagUpdatedPayload {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.format("created_at", &self.created_at, crate::validate::Format::DateTime);
     }
@@ -685,6 +689,7 @@ impl WebhookEvent {
     /// Types the `payload` of a delivery of `action`. An action this version does not
     /// type gives [`Self::Other`]; a typed one whose payload has another shape is
     /// [`WebhookError::UnexpectedPayload`](crate::webhook::WebhookError::UnexpectedPayload).
+    #[inline]
     pub fn from_payload(
         action: &WebhookAction,
         payload: &::serde_json::Value,
@@ -850,6 +855,7 @@ impl crate::webhook::Event for WebhookEvent {
     fn secret_key(envelope: &WebhookEnvelope) -> &str {
         &envelope.secret_key
     }
+    #[inline]
     fn decode(envelope: &WebhookEnvelope) -> Result<Self, crate::webhook::WebhookError> {
         Self::from_payload(&envelope.action, &envelope.payload)
     }

@@ -91,6 +91,7 @@ impl ::std::fmt::Debug for RegisterWebhookRequest {
     }
 }
 impl crate::validate::Validate for RegisterWebhookRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("action", &self.action);
         v.limits(
@@ -157,6 +158,7 @@ impl crate::Request for RegisterWebhookRequest {
         Action::RegisterWebhook.info(),
     );
     type Response = RegisterWebhookResponse;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -236,6 +238,7 @@ impl ListWebhooksRequest {
     }
 }
 impl crate::validate::Validate for ListWebhooksRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "owner_client_id",
@@ -256,6 +259,7 @@ impl crate::Request for ListWebhooksRequest {
         Action::ListWebhooks.info(),
     );
     type Response = Vec<Webhook>;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -314,6 +318,7 @@ impl UnregisterWebhookRequest {
     }
 }
 impl crate::validate::Validate for UnregisterWebhookRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "id",
@@ -346,6 +351,7 @@ impl crate::Request for UnregisterWebhookRequest {
         Action::UnregisterWebhook.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -406,6 +412,7 @@ impl crate::Request for ListWebhookNamesRequest {
         Action::ListWebhookNames.info(),
     );
     type Response = Vec<WebhookName>;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -473,6 +480,7 @@ impl EnableLicenseWebhooksRequest {
     }
 }
 impl crate::validate::Validate for EnableLicenseWebhooksRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "owner_client_id",
@@ -493,6 +501,7 @@ impl crate::Request for EnableLicenseWebhooksRequest {
         Action::EnableLicenseWebhooks.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -564,6 +573,7 @@ impl DisableLicenseWebhooksRequest {
     }
 }
 impl crate::validate::Validate for DisableLicenseWebhooksRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "owner_client_id",
@@ -584,6 +594,7 @@ impl crate::Request for DisableLicenseWebhooksRequest {
         Action::DisableLicenseWebhooks.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -655,6 +666,7 @@ impl GetLicenseWebhooksStateRequest {
     }
 }
 impl crate::validate::Validate for GetLicenseWebhooksStateRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "owner_client_id",
@@ -690,6 +702,7 @@ impl crate::Request for GetLicenseWebhooksStateRequest {
         Action::GetLicenseWebhooksState.info(),
     );
     type Response = GetLicenseWebhooksStateResponse;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }

@@ -144,6 +144,7 @@ impl CreateAgentRequest {
     }
 }
 impl crate::validate::Validate for CreateAgentRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.format("id", &self.id, crate::validate::Format::Email);
         v.limits(
@@ -209,6 +210,7 @@ impl crate::Request for CreateAgentRequest {
         Action::CreateAgent.info(),
     );
     type Response = CreateAgentResponse;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -379,6 +381,7 @@ impl GetAgentRequest {
     }
 }
 impl crate::validate::Validate for GetAgentRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.format("id", &self.id, crate::validate::Format::Email);
         v.field("fields", &self.fields);
@@ -387,6 +390,7 @@ impl crate::validate::Validate for GetAgentRequest {
 impl crate::Request for GetAgentRequest {
     const ACTION: crate::ActionName = crate::ActionName::listed(Action::GetAgent.info());
     type Response = Agent;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -459,6 +463,7 @@ impl ListAgentsRequest {
     }
 }
 impl crate::validate::Validate for ListAgentsRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("filters", &self.filters);
         v.field("fields", &self.fields);
@@ -469,6 +474,7 @@ impl crate::Request for ListAgentsRequest {
         Action::ListAgents.info(),
     );
     type Response = Vec<Agent>;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -631,6 +637,7 @@ impl UpdateAgentRequest {
     }
 }
 impl crate::validate::Validate for UpdateAgentRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.format("id", &self.id, crate::validate::Format::Email);
         if let Some(value) = self.role.as_ref() {
@@ -669,6 +676,7 @@ impl crate::Request for UpdateAgentRequest {
         Action::UpdateAgent.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -816,6 +824,7 @@ impl DeleteAgentRequest {
     }
 }
 impl crate::validate::Validate for DeleteAgentRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.format("id", &self.id, crate::validate::Format::Email);
     }
@@ -825,6 +834,7 @@ impl crate::Request for DeleteAgentRequest {
         Action::DeleteAgent.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -919,6 +929,7 @@ impl SuspendAgentRequest {
     }
 }
 impl crate::validate::Validate for SuspendAgentRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.format("id", &self.id, crate::validate::Format::Email);
     }
@@ -928,6 +939,7 @@ impl crate::Request for SuspendAgentRequest {
         Action::SuspendAgent.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -1020,6 +1032,7 @@ impl UnsuspendAgentRequest {
     }
 }
 impl crate::validate::Validate for UnsuspendAgentRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.format("id", &self.id, crate::validate::Format::Email);
     }
@@ -1029,6 +1042,7 @@ impl crate::Request for UnsuspendAgentRequest {
         Action::UnsuspendAgent.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -1123,6 +1137,7 @@ impl crate::Request for RequestAgentUnsuspensionRequest {
         Action::RequestAgentUnsuspension.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -1173,6 +1188,7 @@ impl ApproveAgentRequest {
     }
 }
 impl crate::validate::Validate for ApproveAgentRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.format("id", &self.id, crate::validate::Format::Email);
     }
@@ -1182,6 +1198,7 @@ impl crate::Request for ApproveAgentRequest {
         Action::ApproveAgent.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }

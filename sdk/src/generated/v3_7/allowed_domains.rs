@@ -21,6 +21,7 @@ impl AddAllowedDomainRequest {
     }
 }
 impl crate::validate::Validate for AddAllowedDomainRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "domain",
@@ -41,6 +42,7 @@ impl crate::Request for AddAllowedDomainRequest {
         Action::AddAllowedDomain.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -117,6 +119,7 @@ impl crate::Request for ListAllowedDomainsRequest {
         Action::ListAllowedDomains.info(),
     );
     type Response = ListAllowedDomainsResponse;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -166,6 +169,7 @@ impl DeleteAllowedDomainRequest {
     }
 }
 impl crate::validate::Validate for DeleteAllowedDomainRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "domain",
@@ -186,6 +190,7 @@ impl crate::Request for DeleteAllowedDomainRequest {
         Action::DeleteAllowedDomain.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }

@@ -46,6 +46,7 @@ impl AddAutoAccessRequest {
     }
 }
 impl crate::validate::Validate for AddAutoAccessRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("access", &self.access);
         v.field("conditions", &self.conditions);
@@ -76,6 +77,7 @@ impl crate::Request for AddAutoAccessRequest {
         Action::AddAutoAccess.info(),
     );
     type Response = AddAutoAccessResponse;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -141,6 +143,7 @@ impl crate::Request for ListAutoAccessesRequest {
         Action::ListAutoAccesses.info(),
     );
     type Response = Vec<AutoAccess>;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -190,6 +193,7 @@ impl DeleteAutoAccessRequest {
     }
 }
 impl crate::validate::Validate for DeleteAutoAccessRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "id",
@@ -210,6 +214,7 @@ impl crate::Request for DeleteAutoAccessRequest {
         Action::DeleteAutoAccess.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -299,6 +304,7 @@ impl UpdateAutoAccessRequest {
     }
 }
 impl crate::validate::Validate for UpdateAutoAccessRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "id",
@@ -326,6 +332,7 @@ impl crate::Request for UpdateAutoAccessRequest {
         Action::UpdateAutoAccess.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }

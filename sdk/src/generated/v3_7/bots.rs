@@ -90,6 +90,7 @@ impl CreateBotTemplateRequest {
     }
 }
 impl crate::validate::Validate for CreateBotTemplateRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "name",
@@ -164,6 +165,7 @@ impl crate::Request for CreateBotTemplateRequest {
         Action::CreateBotTemplate.info(),
     );
     type Response = CreateBotTemplateResponse;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -356,6 +358,7 @@ impl CreateBotRequest {
     }
 }
 impl crate::validate::Validate for CreateBotRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "name",
@@ -436,6 +439,7 @@ impl crate::Request for CreateBotRequest {
         Action::CreateBot.info(),
     );
     type Response = CreateBotResponse;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -590,6 +594,7 @@ impl DeleteBotTemplateRequest {
     }
 }
 impl crate::validate::Validate for DeleteBotTemplateRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "id",
@@ -622,6 +627,7 @@ impl crate::Request for DeleteBotTemplateRequest {
         Action::DeleteBotTemplate.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -685,6 +691,7 @@ impl DeleteBotRequest {
     }
 }
 impl crate::validate::Validate for DeleteBotRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "id",
@@ -705,6 +712,7 @@ impl crate::Request for DeleteBotRequest {
         Action::DeleteBot.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -871,6 +879,7 @@ impl UpdateBotTemplateRequest {
     }
 }
 impl crate::validate::Validate for UpdateBotTemplateRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "id",
@@ -929,6 +938,7 @@ impl crate::Request for UpdateBotTemplateRequest {
         Action::UpdateBotTemplate.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -1109,6 +1119,7 @@ impl UpdateBotRequest {
     }
 }
 impl crate::validate::Validate for UpdateBotRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "id",
@@ -1161,6 +1172,7 @@ impl crate::Request for UpdateBotRequest {
         Action::UpdateBot.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -1296,6 +1308,7 @@ impl ListBotTemplatesRequest {
     }
 }
 impl crate::validate::Validate for ListBotTemplatesRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "owner_client_id",
@@ -1316,6 +1329,7 @@ impl crate::Request for ListBotTemplatesRequest {
         Action::ListBotTemplates.info(),
     );
     type Response = Vec<BotTemplate>;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -1384,6 +1398,7 @@ impl ListBotsRequest {
     }
 }
 impl crate::validate::Validate for ListBotsRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("fields", &self.fields);
     }
@@ -1391,6 +1406,7 @@ impl crate::validate::Validate for ListBotsRequest {
 impl crate::Request for ListBotsRequest {
     const ACTION: crate::ActionName = crate::ActionName::listed(Action::ListBots.info());
     type Response = Vec<Bot>;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -1466,6 +1482,7 @@ impl GetBotRequest {
     }
 }
 impl crate::validate::Validate for GetBotRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "id",
@@ -1485,6 +1502,7 @@ impl crate::validate::Validate for GetBotRequest {
 impl crate::Request for GetBotRequest {
     const ACTION: crate::ActionName = crate::ActionName::listed(Action::GetBot.info());
     type Response = Bot;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -1572,6 +1590,7 @@ impl ::std::fmt::Debug for IssueBotTokenRequest {
     }
 }
 impl crate::validate::Validate for IssueBotTokenRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "bot_id",
@@ -1636,6 +1655,7 @@ impl crate::Request for IssueBotTokenRequest {
         Action::IssueBotToken.info(),
     );
     type Response = IssueBotTokenResponse;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -1717,6 +1737,7 @@ impl ResetBotTemplateSecretRequest {
     }
 }
 impl crate::validate::Validate for ResetBotTemplateSecretRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "id",
@@ -1771,6 +1792,7 @@ impl crate::Request for ResetBotTemplateSecretRequest {
         Action::ResetBotTemplateSecret.info(),
     );
     type Response = ResetBotTemplateSecretResponse;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -1857,6 +1879,7 @@ impl ResetBotSecretRequest {
     }
 }
 impl crate::validate::Validate for ResetBotSecretRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "id",
@@ -1909,6 +1932,7 @@ impl crate::Request for ResetBotSecretRequest {
         Action::ResetBotSecret.info(),
     );
     type Response = ResetBotSecretResponse;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }

@@ -49,6 +49,7 @@ impl CreateCannedResponseRequest {
     }
 }
 impl crate::validate::Validate for CreateCannedResponseRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "text",
@@ -88,6 +89,7 @@ impl crate::Request for CreateCannedResponseRequest {
         Action::CreateCannedResponse.info(),
     );
     type Response = CreateCannedResponseResponse;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -191,6 +193,7 @@ impl UpdateCannedResponseRequest {
     }
 }
 impl crate::validate::Validate for UpdateCannedResponseRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "text",
@@ -211,6 +214,7 @@ impl crate::Request for UpdateCannedResponseRequest {
         Action::UpdateCannedResponse.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -349,6 +353,7 @@ impl ListCannedResponsesRequest {
     }
 }
 impl crate::validate::Validate for ListCannedResponsesRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "limit",
@@ -413,6 +418,7 @@ impl ListCannedResponsesResponse {
     }
 }
 impl crate::validate::Validate for ListCannedResponsesResponse {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("canned_responses", &self.canned_responses);
         v.limits(
@@ -439,6 +445,7 @@ impl crate::Request for ListCannedResponsesRequest {
         Action::ListCannedResponses.info(),
     );
     type Response = ListCannedResponsesResponse;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -547,6 +554,7 @@ impl crate::Request for DeleteCannedResponseRequest {
         Action::DeleteCannedResponse.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }

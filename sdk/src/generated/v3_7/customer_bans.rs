@@ -58,6 +58,7 @@ impl BanCustomerRequest {
     }
 }
 impl crate::validate::Validate for BanCustomerRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "seconds",
@@ -106,6 +107,7 @@ impl crate::Request for BanCustomerRequest {
         Action::BanCustomer.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -177,6 +179,7 @@ impl crate::Request for ListCustomerBansRequest {
         Action::ListCustomerBans.info(),
     );
     type Response = Vec<CustomerBan>;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -257,6 +260,7 @@ impl UnbanCustomerRequest {
     }
 }
 impl crate::validate::Validate for UnbanCustomerRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "ip",
@@ -295,6 +299,7 @@ impl crate::Request for UnbanCustomerRequest {
         Action::UnbanCustomer.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }

@@ -95,6 +95,7 @@ impl CreateGreetingRequest {
     }
 }
 impl crate::validate::Validate for CreateGreetingRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("type", &self.r#type);
         v.format("active_from", &self.active_from, crate::validate::Format::DateTime);
@@ -151,6 +152,7 @@ impl crate::Request for CreateGreetingRequest {
         Action::CreateGreeting.info(),
     );
     type Response = CreateGreetingResponse;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -332,6 +334,7 @@ impl UpdateGreetingRequest {
     }
 }
 impl crate::validate::Validate for UpdateGreetingRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("type", &self.r#type);
         v.format("active_from", &self.active_from, crate::validate::Format::DateTime);
@@ -369,6 +372,7 @@ impl crate::Request for UpdateGreetingRequest {
         Action::UpdateGreeting.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -470,6 +474,7 @@ impl crate::Request for DeleteGreetingRequest {
         Action::DeleteGreeting.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -554,6 +559,7 @@ impl ListGreetingsRequest {
     }
 }
 impl crate::validate::Validate for ListGreetingsRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "page_id",
@@ -624,6 +630,7 @@ impl ListGreetingsResponse {
     }
 }
 impl crate::validate::Validate for ListGreetingsResponse {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("greetings", &self.greetings);
         v.limits(
@@ -650,6 +657,7 @@ impl crate::Request for ListGreetingsRequest {
         Action::ListGreetings.info(),
     );
     type Response = ListGreetingsResponse;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -745,6 +753,7 @@ impl crate::Request for GetGreetingRequest {
         Action::GetGreeting.info(),
     );
     type Response = Greeting;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }

@@ -21,6 +21,7 @@ impl crate::Request for ListChannelsRequest {
         Action::ListChannels.info(),
     );
     type Response = Vec<Channel>;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -68,6 +69,7 @@ impl CheckProductLimitsForPlanRequest {
     }
 }
 impl crate::validate::Validate for CheckProductLimitsForPlanRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("plan", &self.plan);
     }
@@ -77,6 +79,7 @@ impl crate::Request for CheckProductLimitsForPlanRequest {
         Action::CheckProductLimitsForPlan.info(),
     );
     type Response = Vec<LimitBalance>;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -130,6 +133,7 @@ impl crate::Request for GetProductSourceRequest {
         Action::GetProductSource.info(),
     );
     type Response = ProductSource;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -179,6 +183,7 @@ impl ReactivateEmailRequest {
     }
 }
 impl crate::validate::Validate for ReactivateEmailRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.format("agent_id", &self.agent_id, crate::validate::Format::Email);
     }
@@ -188,6 +193,7 @@ impl crate::Request for ReactivateEmailRequest {
         Action::ReactivateEmail.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -384,6 +390,7 @@ impl UpdateCompanyDetailsRequest {
     }
 }
 impl crate::validate::Validate for UpdateCompanyDetailsRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.format("invoice_email", &self.invoice_email, crate::validate::Format::Email);
     }
@@ -393,6 +400,7 @@ impl crate::Request for UpdateCompanyDetailsRequest {
         Action::UpdateCompanyDetails.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }

@@ -88,6 +88,7 @@ impl RegisterPropertyRequest {
     }
 }
 impl crate::validate::Validate for RegisterPropertyRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "name",
@@ -126,6 +127,7 @@ impl crate::Request for RegisterPropertyRequest {
         Action::RegisterProperty.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -208,6 +210,7 @@ impl UnregisterPropertyRequest {
     }
 }
 impl crate::validate::Validate for UnregisterPropertyRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "name",
@@ -240,6 +243,7 @@ impl crate::Request for UnregisterPropertyRequest {
         Action::UnregisterProperty.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -309,6 +313,7 @@ impl PublishPropertyRequest {
     }
 }
 impl crate::validate::Validate for PublishPropertyRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "name",
@@ -346,6 +351,7 @@ impl crate::Request for PublishPropertyRequest {
         Action::PublishProperty.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -404,6 +410,7 @@ impl ListPropertiesRequest {
     }
 }
 impl crate::validate::Validate for ListPropertiesRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "owner_client_id",
@@ -424,6 +431,7 @@ impl crate::Request for ListPropertiesRequest {
         Action::ListProperties.info(),
     );
     type Response = ::std::collections::BTreeMap<String, PropertyDefinition>;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -496,6 +504,7 @@ impl crate::Request for UpdateLicensePropertiesRequest {
         Action::UpdateLicenseProperties.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -574,6 +583,7 @@ impl crate::Request for ListLicensePropertiesRequest {
         String,
         ::std::collections::BTreeMap<String, ::serde_json::Value>,
     >;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -654,6 +664,7 @@ impl crate::Request for DeleteLicensePropertiesRequest {
         Action::DeleteLicenseProperties.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -731,6 +742,7 @@ impl crate::Request for UpdateGroupPropertiesRequest {
         Action::UpdateGroupProperties.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -821,6 +833,7 @@ impl crate::Request for ListGroupsPropertiesRequest {
         Action::ListGroupsProperties.info(),
     );
     type Response = Vec<GroupProperties>;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -904,6 +917,7 @@ impl crate::Request for DeleteGroupPropertiesRequest {
         Action::DeleteGroupProperties.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }

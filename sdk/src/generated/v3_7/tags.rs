@@ -38,6 +38,7 @@ impl CreateTagRequest {
     }
 }
 impl crate::validate::Validate for CreateTagRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "name",
@@ -58,6 +59,7 @@ impl crate::Request for CreateTagRequest {
         Action::CreateTag.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -118,6 +120,7 @@ impl DeleteTagRequest {
     }
 }
 impl crate::validate::Validate for DeleteTagRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "name",
@@ -138,6 +141,7 @@ impl crate::Request for DeleteTagRequest {
         Action::DeleteTag.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -195,6 +199,7 @@ impl ListTagsRequest {
     }
 }
 impl crate::validate::Validate for ListTagsRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("filters", &self.filters);
     }
@@ -206,6 +211,7 @@ impl crate::validate::Validate for ListTagsRequest {
 impl crate::Request for ListTagsRequest {
     const ACTION: crate::ActionName = crate::ActionName::listed(Action::ListTags.info());
     type Response = Vec<Tag>;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -275,6 +281,7 @@ impl UpdateTagRequest {
     }
 }
 impl crate::validate::Validate for UpdateTagRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "name",
@@ -295,6 +302,7 @@ impl crate::Request for UpdateTagRequest {
         Action::UpdateTag.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }

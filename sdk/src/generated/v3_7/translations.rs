@@ -39,6 +39,7 @@ impl UpdateTranslationsRequest {
     }
 }
 impl crate::validate::Validate for UpdateTranslationsRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "language",
@@ -63,6 +64,7 @@ impl crate::Request for UpdateTranslationsRequest {
         Action::UpdateTranslations.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -159,6 +161,7 @@ impl ListTranslationsRequest {
     }
 }
 impl crate::validate::Validate for ListTranslationsRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "language",
@@ -207,6 +210,7 @@ impl crate::Request for ListTranslationsRequest {
         Action::ListTranslations.info(),
     );
     type Response = ListTranslationsResponse;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }

@@ -52,6 +52,7 @@ impl UserIdsFilter {
     }
 }
 impl crate::validate::Validate for UserIdsFilter {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.at_most_one_of(
             &[
@@ -92,6 +93,7 @@ impl ChatPresenceFilter {
     }
 }
 impl crate::validate::Validate for ChatPresenceFilter {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("user_ids", &self.user_ids);
     }
@@ -148,6 +150,7 @@ impl WebhookFilters {
     }
 }
 impl crate::validate::Validate for WebhookFilters {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("author_type", &self.author_type);
         v.field("chat_presence", &self.chat_presence);
@@ -244,6 +247,7 @@ impl ::std::fmt::Debug for Webhook {
     }
 }
 impl crate::validate::Validate for Webhook {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.format("url", &self.url, crate::validate::Format::Url);
         v.field("action", &self.action);

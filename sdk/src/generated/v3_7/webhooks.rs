@@ -91,6 +91,7 @@ impl ::std::fmt::Debug for RegisterWebhookRequest {
     }
 }
 impl crate::validate::Validate for RegisterWebhookRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("action", &self.action);
         v.limits(
@@ -157,6 +158,7 @@ impl crate::Request for RegisterWebhookRequest {
         Action::RegisterWebhook.info(),
     );
     type Response = RegisterWebhookResponse;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -237,6 +239,7 @@ impl ListWebhooksRequest {
     }
 }
 impl crate::validate::Validate for ListWebhooksRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "owner_client_id",
@@ -257,6 +260,7 @@ impl crate::Request for ListWebhooksRequest {
         Action::ListWebhooks.info(),
     );
     type Response = Vec<Webhook>;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -316,6 +320,7 @@ impl UnregisterWebhookRequest {
     }
 }
 impl crate::validate::Validate for UnregisterWebhookRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "id",
@@ -348,6 +353,7 @@ impl crate::Request for UnregisterWebhookRequest {
         Action::UnregisterWebhook.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -409,6 +415,7 @@ impl crate::Request for ListWebhookNamesRequest {
         Action::ListWebhookNames.info(),
     );
     type Response = Vec<WebhookName>;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }
@@ -477,6 +484,7 @@ impl EnableLicenseWebhooksRequest {
     }
 }
 impl crate::validate::Validate for EnableLicenseWebhooksRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "owner_client_id",
@@ -497,6 +505,7 @@ impl crate::Request for EnableLicenseWebhooksRequest {
         Action::EnableLicenseWebhooks.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -569,6 +578,7 @@ impl DisableLicenseWebhooksRequest {
     }
 }
 impl crate::validate::Validate for DisableLicenseWebhooksRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "owner_client_id",
@@ -589,6 +599,7 @@ impl crate::Request for DisableLicenseWebhooksRequest {
         Action::DisableLicenseWebhooks.info(),
     );
     type Response = ();
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::empty(Self::ACTION, bytes)
     }
@@ -661,6 +672,7 @@ impl GetLicenseWebhooksStateRequest {
     }
 }
 impl crate::validate::Validate for GetLicenseWebhooksStateRequest {
+    #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.limits(
             "owner_client_id",
@@ -696,6 +708,7 @@ impl crate::Request for GetLicenseWebhooksStateRequest {
         Action::GetLicenseWebhooksState.info(),
     );
     type Response = GetLicenseWebhooksStateResponse;
+    #[inline]
     fn decode_response(bytes: &[u8]) -> Result<Self::Response, crate::DecodeError> {
         crate::decode::json(Self::ACTION, bytes)
     }

@@ -1,6 +1,8 @@
-//! A realistic first session with the sdk, against an emulator started in-process:
-//! `cargo run --example quickstart`.
+//! The quickstart: a realistic first session with the sdk against an emulator started
+//! in-process (groups, agents and a batch update, tags, a license property with a domain, a
+//! webhook, reordered auto-access rules). `cargo run --example quickstart`.
 
+use crate::Result;
 use livechat_config::{
     Access, AccessType, AgentField, AgentFilters, Conditions, GroupAssignment, GroupField,
     LocationAccess, MatchCondition, MatchObject, Priority, PropertyAccess, PropertyType,
@@ -9,24 +11,22 @@ use livechat_config::{
 use livechat_config_emulator::{Emulator, DEFAULT_CLIENT_ID};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
+use std::io::Write;
 
-type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
-
-#[tokio::main]
-async fn main() -> Result<()> {
+pub async fn run(out: &mut impl Write) -> Result<Emulator> {
     let emulator = Emulator::start().await?;
     let client = emulator.client();
-    println!("emulator listening at {}", emulator.base_url());
+    writeln!(out, "emulator listening at {}", emulator.base_url())?;
 
     let group = client.create_group("Support", []).await?;
-    println!("created group {} \"Support\"", group.id);
+    writeln!(out, "created group {} \"Support\"", group.id)?;
 
     for (id, name) in [("anna@example.com", "Anna"), ("ben@example.com", "Ben")] {
         client
             .create_agent(id, name)
             .groups([GroupAssignment::new(group.id, Priority::Normal)])
             .await?;
-        println!("created agent {id} in group {}", group.id);
+        writeln!(out, "created agent {id} in group {}", group.id)?;
     }
 
     let results = client
@@ -40,8 +40,8 @@ async fn main() -> Result<()> {
         .await?;
     for (i, result) in results.iter().enumerate() {
         match result {
-            Ok(()) => println!("batch update #{i}: ok"),
-            Err(e) => println!("batch update #{i}: {e}"),
+            Ok(()) => writeln!(out, "batch update #{i}: ok")?,
+            Err(e) => writeln!(out, "batch update #{i}: {e}")?,
         }
     }
 
@@ -51,18 +51,20 @@ async fn main() -> Result<()> {
         .fields([AgentField::JobTitle, AgentField::MaxChatsCount])
         .await?;
     for agent in &agents {
-        println!(
+        writeln!(
+            out,
             "  {} — {} (max {} chats)",
             agent.id,
             agent.job_title.as_deref().unwrap_or("-"),
             agent.max_chats_count.unwrap_or_default()
-        );
+        )?;
     }
     let support = client
         .get_group(group.id)
         .fields([GroupField::AgentPriorities])
         .await?;
-    println!(
+    writeln!(
+        out,
         "group {} members: {:?}",
         support.name,
         support
@@ -70,22 +72,23 @@ async fn main() -> Result<()> {
             .unwrap_or_default()
             .keys()
             .collect::<Vec<_>>()
-    );
+    )?;
 
     client.create_tag("refund").group_ids([0, group.id]).await?;
     match client.create_tag("Refund").await {
-        Ok(()) => println!("created tag Refund"),
-        Err(e) => println!("creating tag \"Refund\" again: {e}"),
+        Ok(()) => writeln!(out, "created tag Refund")?,
+        Err(e) => writeln!(out, "creating tag \"Refund\" again: {e}")?,
     }
     let tags = client
         .list_tags()
         .filters(TagFilters::new([group.id]))
         .await?;
-    println!(
+    writeln!(
+        out,
         "tags in group {}: {:?}",
         group.id,
         tags.iter().map(|t| &t.name).collect::<Vec<_>>()
-    );
+    )?;
 
     let license_rw = LocationAccess::new().agent([AccessType::Read, AccessType::Write]);
     client
@@ -98,18 +101,21 @@ async fn main() -> Result<()> {
         .domain([json!("free"), json!("pro"), json!("enterprise")])
         .default_value(json!("free"))
         .await?;
-    println!("registered license property plan_tier with domain free|pro|enterprise");
-    println!("  value before any update: {}", tier(&client).await?);
+    writeln!(
+        out,
+        "registered license property plan_tier with domain free|pro|enterprise"
+    )?;
+    writeln!(out, "  value before any update: {}", tier(&client).await?)?;
     let set = |value: Value| BTreeMap::from([("plan_tier".to_string(), value)]);
     client
         .update_license_properties([(DEFAULT_CLIENT_ID, set(json!("pro")))])
         .await?;
-    println!("  value after update: {}", tier(&client).await?);
+    writeln!(out, "  value after update: {}", tier(&client).await?)?;
     if let Err(e) = client
         .update_license_properties([(DEFAULT_CLIENT_ID, set(json!("platinum")))])
         .await
     {
-        println!("  setting \"platinum\": {e}");
+        writeln!(out, "  setting \"platinum\": {e}")?;
     }
 
     let webhook = client
@@ -122,7 +128,7 @@ async fn main() -> Result<()> {
         )
         .description("New agents")
         .await?;
-    println!("registered webhook {} for agent_created", webhook.id);
+    writeln!(out, "registered webhook {} for agent_created", webhook.id)?;
 
     let mut rules = Vec::new();
     for site in [
@@ -138,16 +144,15 @@ async fn main() -> Result<()> {
             .await?;
         rules.push(added.id);
     }
-    println!("auto access order: {}", order(&client).await?);
+    writeln!(out, "auto access order: {}", order(&client).await?)?;
     client
         .update_auto_access(&rules[2])
         .next_id(&rules[1])
         .await?;
-    println!("after moving c before b: {}", order(&client).await?);
+    writeln!(out, "after moving c before b: {}", order(&client).await?)?;
 
-    println!("{} requests served", emulator.served_total());
-    emulator.stop().await?;
-    Ok(())
+    writeln!(out, "{} requests served", emulator.served_total())?;
+    Ok(emulator)
 }
 
 async fn tier(client: &livechat_config::Client) -> Result<Value> {
