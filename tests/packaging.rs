@@ -77,7 +77,10 @@ fn the_declared_msrv_covers_every_locked_dependency() {
 
 #[test]
 fn the_default_tree_has_no_openssl_and_native_tls_brings_it() {
-    assert!(default_tree(&[]).iter().all(|n| !n.contains("openssl")));
+    let tree = default_tree(&[]);
+    assert!(tree.iter().all(|n| !n.contains("openssl")));
+    // The client speaks HTTP/1.1 only, so HTTP/2 is not compiled either.
+    assert!(!tree.iter().any(|n| n == "h2"), "{tree:?}");
     let native = default_tree(&["--no-default-features", "--features", "native-tls"]);
     assert!(native.iter().any(|n| n == "openssl"), "{native:?}");
     assert!(native.iter().all(|n| n != "rustls"), "{native:?}");

@@ -193,6 +193,36 @@ pub fn measure_against(
     Ok(pairs)
 }
 
+/// Cold runs of `cargo run --example quickstart` (what a new user's first command costs: every
+/// dependency compiled, their sources already downloaded), now and at `baseline`, in turns: one
+/// `(now, baseline)` pair per run. Each run starts without a target directory.
+pub fn quickstart_against(
+    root: &Path,
+    target_dir: &Path,
+    baseline: &Path,
+    runs: usize,
+) -> Result<Vec<(BuildTime, BuildTime)>, String> {
+    let scratch = target_dir.join("bench-quickstart-target");
+    let run = ["run", "--example", "quickstart"];
+    let one = |tree: &Path| -> Result<BuildTime, String> {
+        let _ = std::fs::remove_dir_all(&scratch);
+        let cpu = children_cpu();
+        let started = Instant::now();
+        cargo(tree, &scratch, &run)?;
+        let time = BuildTime {
+            wall: started.elapsed().as_secs_f64(),
+            cpu: children_cpu() - cpu,
+        };
+        let _ = std::fs::remove_dir_all(&scratch);
+        Ok(time)
+    };
+    let mut pairs = Vec::with_capacity(runs);
+    for _ in 0..runs.max(1) {
+        pairs.push((one(root)?, one(baseline)?));
+    }
+    Ok(pairs)
+}
+
 /// Lines of the `.rs` files in `dir` and the directories under it.
 pub fn lines_in(dir: &Path) -> usize {
     std::fs::read_dir(dir)

@@ -159,6 +159,7 @@ fn main() -> ExitCode {
         table.extend(rows::compile(options.compile, 3));
         if options.compile {
             table.push(rows::compile_against_baseline(5));
+            table.push(rows::quickstart_against_baseline(3));
         }
     }
     println!("{}", Table(&table));

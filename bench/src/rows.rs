@@ -396,6 +396,37 @@ pub fn compile_against_baseline(runs: usize) -> Row {
     )
 }
 
+/// A new user's first `cargo run --example quickstart`, cold, now against the baseline commit.
+pub fn quickstart_against_baseline(runs: usize) -> Row {
+    use crate::compile::{checkout, quickstart_against, BuildTime, BASELINE};
+    let root = crate::root();
+    let name = format!(
+        "Cold `cargo run --example quickstart` (no target directory, sources downloaded), now ÷ at {BASELINE}"
+    );
+    eprintln!("cold quickstart, now and at {BASELINE}…");
+    let pairs = match checkout(&root, &crate::target_dir(), BASELINE)
+        .and_then(|tree| quickstart_against(&root, &crate::target_dir(), &tree, runs))
+    {
+        Ok(pairs) => pairs,
+        Err(e) => return Row::new(name, format!("not measured: {e}")),
+    };
+    let of = |pick: fn(&(BuildTime, BuildTime)) -> f64| {
+        spread(&pairs.iter().map(pick).collect::<Vec<_>>())
+    };
+    Row::new(
+        name,
+        format!(
+            "{} wall, {} CPU; now {} wall, {} CPU; then {} wall, {} CPU",
+            of(|(now, then)| now.wall / then.wall).ratio(2),
+            of(|(now, then)| now.cpu / then.cpu).ratio(2),
+            of(|(now, _)| now.wall).with_unit(1, "s"),
+            of(|(now, _)| now.cpu).with_unit(1, "s"),
+            of(|(_, then)| then.wall).with_unit(1, "s"),
+            of(|(_, then)| then.cpu).with_unit(1, "s"),
+        ),
+    )
+}
+
 /// Mixed reads and writes from many clients; every acknowledged write must be there afterwards.
 pub async fn load(sizes: &Sizes) -> Result<Row, String> {
     let emulator = Emulator::start().await.map_err(|e| e.to_string())?;

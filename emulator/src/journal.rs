@@ -85,6 +85,7 @@ fn weight(bytes: &[u8]) -> usize {
 
 /// One API request as received and answered.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RequestRecord {
     /// Arrival number, from 1 on.
     pub seq: u64,
@@ -216,6 +217,7 @@ pub enum DeliveryStatus {
 
 /// One attempt at a delivery.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Attempt {
     /// When it was sent (RFC 3339).
     pub time: String,
@@ -229,6 +231,7 @@ pub struct Attempt {
 
 /// One webhook delivery: what was sent where, and each attempt.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeliveryRecord {
     /// Delivery number, from 1 on.
     pub seq: u64,
