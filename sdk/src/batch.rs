@@ -165,9 +165,20 @@ impl<R: BatchItem> BatchCall<'_, R> {
                 }
             }
         }
+        // Every chunk fills each of its places, with an item or its error; a place left empty
+        // would be an answer that never came, not a configuration problem.
         Ok(results
             .into_iter()
-            .map(|r| r.unwrap_or_else(|| Err(Error::Config("batch item left unanswered".into()))))
+            .map(|r| {
+                r.unwrap_or_else(|| {
+                    Err(Error::Decode(crate::DecodeError {
+                        action: R::BATCH_ACTION,
+                        path: "responses".into(),
+                        message: "no answer for this request".into(),
+                        excerpt: String::new(),
+                    }))
+                })
+            })
             .collect())
     }
 }
