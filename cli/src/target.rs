@@ -79,7 +79,7 @@ impl Version {
 /// Credentials and where to send calls: flags, or the environment.
 #[derive(Debug, Clone, Args)]
 pub struct Target {
-    /// OAuth access token (its `dal:`/`fra:` prefix names the region).
+    /// OAuth access token (its prefix, `dal:`, `fra:`, `fra-a:`…, names the region).
     #[arg(long, env = "LIVECHAT_TOKEN", hide_env_values = true, global = true)]
     token: Option<Secret>,
     /// Account ID that goes with a personal access token.
@@ -88,7 +88,7 @@ pub struct Target {
     /// Personal access token (with --account-id).
     #[arg(long, env = "LIVECHAT_PAT", hide_env_values = true, global = true)]
     pat: Option<Secret>,
-    /// Data center (`dal`, `fra`); by default the token's prefix, or `dal`.
+    /// Data center (`dal`, `fra`, `fra-a`, …); by default the token's prefix, or `dal`.
     #[arg(long, env = "LIVECHAT_REGION", global = true)]
     region: Option<String>,
     /// API base URL, e.g. an emulator's `http://127.0.0.1:8080`.

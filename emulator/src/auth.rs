@@ -81,20 +81,19 @@ pub struct Token {
 }
 
 impl Token {
-    /// An OAuth access token (`Authorization: Bearer …`); its `dal:`/`fra:` prefix is its region.
+    /// An OAuth access token (`Authorization: Bearer …`); its prefix (`dal:`, `fra:`,
+    /// `fra-a:`, …) is its region, `dal` without one.
     pub fn bearer(token: impl Into<String>) -> Self {
         let token = token.into();
-        let region = match token.split_once(':') {
-            Some(("fra", _)) => "fra",
-            _ => "dal",
-        };
+        let region = livechat_config::Region::of_token(&token)
+            .map_or_else(|| "dal".to_string(), |region| region.as_str().to_string());
         Self {
             identity: Identity {
                 scopes: all_scopes(),
                 client_id: Some(DEFAULT_CLIENT_ID.to_string()),
                 agent_id: crate::state::OWNER_ID.to_string(),
                 is_pat: false,
-                region: region.to_string(),
+                region,
             },
             secret: Secret::Bearer(token),
         }

@@ -1,5 +1,6 @@
-//! Data centers. A token's `dal:`/`fra:` prefix names its data center; calls for any other than
-//! the default one carry an `X-Region` header.
+//! Data centers. An access token's prefix (`dal:`, `fra:`, `fra-a:`, …) names its data center;
+//! calls for any other than the default one carry an `X-Region` header naming it, so that a
+//! call the API receives in one data center is served by the one that holds the account.
 
 use std::fmt;
 
@@ -25,23 +26,25 @@ impl Region {
         }
     }
 
-    /// Whether `name` looks like a data center's name: 1 to 16 lower-case ASCII letters and
-    /// digits. A name the API sends is used only if it is; anything else (a CR/LF, a space, a
-    /// long string) could not go in a header, or would send every later call astray.
+    /// Whether `name` looks like a data center's name: 1 to 16 characters, lower-case ASCII
+    /// letters and digits in parts joined by single hyphens (`dal`, `fra`, `fra-a`). A name the
+    /// API sends is used only if it is; anything else (a CR/LF, a space, a long string) could
+    /// not go in a header, or would send every later call astray.
     pub fn is_plausible_name(name: &str) -> bool {
         (1..=16).contains(&name.len())
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            && name.split('-').all(|part| {
+                !part.is_empty()
+                    && part
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            })
     }
 
-    /// The region a token's prefix names (`dal:…`, `fra:…`), if it names a known one.
+    /// The region a token's prefix names (`dal:…`, `fra:…`, `fra-a:…`), if it has one that
+    /// looks like a data center's name.
     pub fn of_token(token: &str) -> Option<Region> {
-        match token.split_once(':')?.0 {
-            "dal" => Some(Region::Dal),
-            "fra" => Some(Region::Fra),
-            _ => None,
-        }
+        let (prefix, _) = token.split_once(':')?;
+        Self::is_plausible_name(prefix).then(|| Region::from(prefix))
     }
 }
 

@@ -89,6 +89,45 @@ async fn misdirected_request_is_rerouted_once_and_the_region_sticks() {
 }
 
 #[tokio::test]
+async fn hyphenated_data_centers_are_named_by_prefix_and_followed_when_misdirected() {
+    let sent = region_header_sent(|s| s.builder(Credentials::bearer("fra-a:abc"))).await;
+    assert_eq!(sent.as_deref(), Some("fra-a"));
+    // A personal access token's region can travel with the credentials.
+    let sent = region_header_sent(|s| {
+        s.builder(Credentials::pat("account-1", "pat-secret").with_region(Region::from("fra-b")))
+    })
+    .await;
+    assert_eq!(sent.as_deref(), Some("fra-b"));
+
+    let server = TestServer::start().await;
+    server.reply_with(misdirected("fra-b"));
+    server.reply(200, json!([]));
+    server.reply(200, json!([]));
+    let client = server
+        .builder(Credentials::bearer("fra-a:abc"))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    assert_eq!(client.region(), Region::from("fra-a"));
+    client.list_tags().await.unwrap();
+    client.list_tags().await.unwrap();
+    assert_eq!(client.region(), Region::from("fra-b"));
+    let regions: Vec<Option<String>> = server
+        .requests()
+        .iter()
+        .map(|r| r.header("x-region").map(str::to_string))
+        .collect();
+    assert_eq!(
+        regions,
+        [
+            Some("fra-a".into()),
+            Some("fra-b".into()),
+            Some("fra-b".into())
+        ]
+    );
+}
+
+#[tokio::test]
 async fn a_second_misdirection_is_returned_not_followed() {
     let server = TestServer::start().await;
     server.reply_with(misdirected("fra"));

@@ -183,6 +183,35 @@ async fn fra_tokens_need_the_region_header() {
 }
 
 #[tokio::test]
+async fn a_token_of_a_hyphenated_data_center_is_served_there() {
+    let emu = Emulator::builder()
+        .token(Token::bearer("fra-a:hyphenated-token"))
+        .start()
+        .await
+        .unwrap();
+    // The sdk names `fra-a` from the token's prefix; without the header the emulator says where
+    // the account is, and a client that starts elsewhere follows it there.
+    emu.client_with(Credentials::bearer("fra-a:hyphenated-token"))
+        .list_groups()
+        .await
+        .unwrap();
+    let (status, reply) = post(
+        &emu,
+        "/v3.6/configuration/action/list_groups",
+        &[("authorization", "Bearer fra-a:hyphenated-token")],
+        "{}",
+    )
+    .await;
+    assert_eq!(status, 421);
+    assert_eq!(reply["error"]["data"]["region"], "fra-a");
+    let elsewhere = emu.client_with(
+        Credentials::bearer("fra-a:hyphenated-token").with_region(livechat_config::Region::Fra),
+    );
+    elsewhere.list_groups().await.unwrap();
+    assert_eq!(elsewhere.region(), livechat_config::Region::from("fra-a"));
+}
+
+#[tokio::test]
 async fn an_emulator_in_fra_serves_fra_tokens_without_the_header() {
     let emu = Emulator::builder().region("fra").start().await.unwrap();
     emu.client_with(Credentials::bearer(FRA_TOKEN))
