@@ -22,6 +22,20 @@ impl Api {
     }
 }
 
+/// The actions [`read`] calls for every file.
+pub const READS: [&str; 8] = [
+    "list_groups",
+    "list_agents",
+    "list_bots",
+    "list_tags",
+    "list_auto_accesses",
+    "list_greetings",
+    "list_license_properties",
+    "list_groups_properties",
+];
+/// The actions [`read`] calls for each Client ID whose sections are managed.
+pub const READS_PER_CLIENT: [&str; 3] = ["list_bot_templates", "list_properties", "list_webhooks"];
+
 /// The license as a file would hold it, and what the API calls each resource.
 pub struct Live {
     pub root: Map<String, Value>,

@@ -8,9 +8,12 @@ mod document;
 mod json_spans;
 mod kinds;
 mod live;
+mod login;
 mod plan;
 mod report;
+mod scopes;
 mod spec;
+mod stored;
 mod target;
 
 use clap::{CommandFactory, Parser, Subcommand};
@@ -75,6 +78,26 @@ enum Command {
         /// Shows the plan and changes nothing.
         #[arg(long)]
         dry_run: bool,
+    },
+    /// Signs in through the browser (OAuth with PKCE, for the application of --client-id) and
+    /// keeps the login for later commands, refreshed as it expires, when LIVECHAT_TOKEN is not
+    /// set.
+    Login {
+        /// Prints the URL to open instead of starting a browser.
+        #[arg(long)]
+        no_browser: bool,
+        /// Asks for these scopes only (repeatable); by default every scope of the application.
+        #[arg(long = "scope", value_delimiter = ',')]
+        scopes: Vec<String>,
+    },
+    /// Revokes the stored login's tokens and deletes it.
+    Logout,
+    /// Shows the account, organization, region, scopes and expiry of the credentials in use.
+    Whoami,
+    /// Lists the scopes a token needs to plan and to apply FILE, from the spec.
+    Scopes {
+        /// The configuration file (`.toml`, or `.json`).
+        file: String,
     },
 }
 
@@ -153,6 +176,36 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 }
                 None => out(&text),
             }
+        }
+        Command::Login { no_browser, scopes } => {
+            login::login(&cli.target, no_browser, &scopes).await?
+        }
+        Command::Logout => login::logout().await?,
+        Command::Whoami => out(&login::whoami(&cli.target).await?),
+        Command::Scopes { file } => {
+            let located = |problems: Vec<document::Located>| {
+                problems
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("\nerror: ")
+            };
+            let doc = document::Document::read(&file).map_err(located)?;
+            let entries = check::check(&doc, version).map_err(located)?;
+            let sections: Vec<kinds::Kind> = kinds::Kind::ALL
+                .into_iter()
+                .filter(|kind| doc.root.contains_key(kind.section()))
+                .collect();
+            let managed_clients = !cli.target.client_ids.is_empty()
+                || entries
+                    .iter()
+                    .any(|e| e.body.contains_key("owner_client_id"));
+            out(&scopes::report(
+                &entries,
+                &sections,
+                managed_clients,
+                version,
+            ));
         }
         Command::Plan { file, prune } => {
             let (_, plan, _) = prepare(&cli.target, &file, prune).await?;

@@ -94,6 +94,10 @@ pub struct Target {
     /// API base URL, e.g. an emulator's `http://127.0.0.1:8080`.
     #[arg(long, env = "LIVECHAT_BASE_URL", global = true)]
     base_url: Option<String>,
+    /// Accounts API base URL (login, logout, whoami, refreshing a login); an emulator serves
+    /// it on its own port. Default: https://accounts.livechat.com, or where `login` signed in.
+    #[arg(long, env = "LIVECHAT_ACCOUNTS_URL", global = true)]
+    accounts_url: Option<String>,
     /// API version.
     #[arg(long, value_enum, default_value = "3.6", global = true)]
     pub api_version: Version,
@@ -108,21 +112,61 @@ pub struct Target {
     pub client_ids: Vec<String>,
 }
 
+/// What to do when no credentials are given.
+pub fn no_credentials() -> String {
+    "no credentials: set LIVECHAT_TOKEN, or LIVECHAT_ACCOUNT_ID and LIVECHAT_PAT (or --token, \
+     --account-id and --pat), or run `livechat-config login --client-id ID`"
+        .into()
+}
+
 impl Target {
+    /// The OAuth access token given, if any.
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_ref().map(|t| t.0.as_str())
+    }
+
+    /// The account of the personal access token given, if both halves are.
+    pub fn pat_account(&self) -> Option<&str> {
+        match (&self.account_id, &self.pat) {
+            (Some(account), Some(_)) => Some(account),
+            _ => None,
+        }
+    }
+
+    pub fn region_name(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    /// The Accounts API to use: the flag, else where a login signed in, else production.
+    pub fn accounts_url(&self, logged_in_with: Option<&str>) -> String {
+        self.accounts_url
+            .clone()
+            .or_else(|| logged_in_with.map(str::to_owned))
+            .unwrap_or_else(|| livechat_config::auth::DEFAULT_ACCOUNTS_URL.to_owned())
+    }
+
+    /// A client with the credentials given (a token, else a personal access token), else those
+    /// `login` stored, refreshed as they expire.
     pub fn client(&self) -> Result<Client, String> {
+        let mut provider = None;
         let credentials = match (&self.token, &self.account_id, &self.pat) {
             (Some(token), _, _) => Credentials::bearer(token.0.clone()),
             (None, Some(account), Some(pat)) => Credentials::pat(account.clone(), pat.0.clone()),
             _ => {
-                return Err(
-                    "no credentials: set LIVECHAT_TOKEN, or LIVECHAT_ACCOUNT_ID and \
-                            LIVECHAT_PAT (or --token, --account-id and --pat)"
-                        .into(),
-                )
+                let path = crate::stored::path()?;
+                let mut stored = crate::stored::Stored::load(&path)?.ok_or_else(no_credentials)?;
+                if let Some(url) = &self.accounts_url {
+                    stored.accounts_url = url.clone();
+                }
+                provider = Some(stored.provider(path)?);
+                stored.tokens().credentials()
             }
         };
         let mut builder = Client::builder(credentials)
             .user_agent(concat!("livechat-config-cli/", env!("CARGO_PKG_VERSION")));
+        if let Some(provider) = provider {
+            builder = builder.credentials_provider(provider);
+        }
         if let Some(url) = &self.base_url {
             builder = builder.base_url(url.trim_end_matches('/'));
         }

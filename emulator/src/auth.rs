@@ -222,20 +222,20 @@ fn presented(headers: &HeaderMap) -> Result<Secret, Failure> {
     Err(authentication("unsupported Authorization scheme"))
 }
 
-/// The identity behind the request's credentials, among the configured tokens and the bot tokens
-/// issued so far.
+/// The identity behind the request's credentials, among the configured tokens and those issued
+/// so far (bot tokens, OAuth access tokens), which `issued` looks up.
 pub fn authenticate<'a>(
     headers: &HeaderMap,
     tokens: impl IntoIterator<Item = &'a Token>,
-    bot_token: impl Fn(&str) -> Option<Token>,
+    issued: impl Fn(&str) -> Option<Token>,
 ) -> Result<Identity, Failure> {
     let secret = presented(headers)?;
     if let Some(token) = tokens.into_iter().find(|t| t.matches(&secret)) {
         return Ok(token.identity.clone());
     }
     if let Secret::Bearer(token) = &secret {
-        if let Some(bot) = bot_token(token) {
-            return Ok(bot.identity);
+        if let Some(issued) = issued(token) {
+            return Ok(issued.identity);
         }
     }
     Err(authentication("invalid or expired access token"))

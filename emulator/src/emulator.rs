@@ -8,6 +8,7 @@ use crate::control::{self, AdminToken, ImportError};
 use crate::deliveries::{Deliveries, DeliveryPolicy};
 use crate::faults::{FaultPlan, FaultRule, FaultState, Faults};
 use crate::journal::{DeliveryRecord, RequestJournal, RequestRecord, DEFAULT_JOURNAL_CAPACITY};
+use crate::oauth::{self, Authority, OAuthClient};
 use crate::persist::Store;
 use crate::server::{lock, router, Shared};
 use crate::state::State;
@@ -24,7 +25,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 /// Settings of an emulator: address, tokens, region, faults, seed, state file, the
-/// organization's Client IDs and the limits on connections.
+/// organization's Client IDs, OAuth clients and the limits on connections.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct EmulatorBuilder {
@@ -41,6 +42,7 @@ pub struct EmulatorBuilder {
     max_connections: Option<usize>,
     customer_bans: Vec<CustomerBan>,
     control: ControlSettings,
+    oauth: oauth::Settings,
 }
 
 /// The builder's settings of the control plane, journals and deliveries.
@@ -89,6 +91,7 @@ impl Default for EmulatorBuilder {
             max_connections: None,
             customer_bans: Vec::new(),
             control: ControlSettings::default(),
+            oauth: oauth::Settings::default(),
         }
     }
 }
@@ -243,6 +246,29 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Registers an application for the OAuth code flow (repeatable): the emulator then serves
+    /// the Accounts API's authorization page (`GET /`) and `/v2/token`, `/v2/info` for it, on
+    /// its own port ([`Emulator::accounts_url`]). Two clients with one Client ID, or a redirect
+    /// URI that cannot be registered, make [`Self::start`] fail.
+    pub fn oauth_client(mut self, client: OAuthClient) -> Self {
+        self.oauth.clients.push(client);
+        self
+    }
+
+    /// How long OAuth access tokens live (their `expires_in`), in whole seconds, at least one.
+    /// Default: [`DEFAULT_OAUTH_TOKEN_LIFETIME`](crate::DEFAULT_OAUTH_TOKEN_LIFETIME) (8 hours).
+    pub fn oauth_token_lifetime(mut self, lifetime: Duration) -> Self {
+        self.oauth.token_lifetime = lifetime;
+        self
+    }
+
+    /// How long an authorization code can be exchanged. Default:
+    /// [`DEFAULT_OAUTH_CODE_LIFETIME`](crate::DEFAULT_OAUTH_CODE_LIFETIME) (5 minutes).
+    pub fn oauth_code_lifetime(mut self, lifetime: Duration) -> Self {
+        self.oauth.code_lifetime = lifetime;
+        self
+    }
+
     /// Binds and starts serving in the background of the current tokio runtime.
     pub async fn start(self) -> io::Result<Emulator> {
         let seed = self.seed.unwrap_or_else(|| {
@@ -292,6 +318,8 @@ impl EmulatorBuilder {
             Vec::new()
         };
         tokens.extend(self.tokens);
+        let oauth = Authority::new(self.oauth, &self.region)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
         let admin = self.control.admin_token.unwrap_or_else(AdminToken::random);
         if admin.as_str().is_empty() || tokens.iter().any(|t| t.is_bearer(admin.as_str())) {
             return Err(io::Error::new(
@@ -324,6 +352,7 @@ impl EmulatorBuilder {
             journal: RequestJournal::new(capacity),
             deliveries: Deliveries::start(self.control.delivery_policy, capacity),
             admin,
+            oauth,
         });
         let listener = tokio::net::TcpListener::bind(self.listen).await?;
         let addr = listener.local_addr()?;
@@ -379,6 +408,23 @@ impl Emulator {
     /// `http://127.0.0.1:<port>`: the base URL for the sdk's client.
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// The base URL of its Accounts API twin (the OAuth authorization page `/`, `/v2/token`,
+    /// `/v2/info`): the emulator's own, [`Self::base_url`].
+    pub fn accounts_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// How many token requests of this grant type were answered 200 so far:
+    /// `authorization_code` (also counting the `code` spelling) or `refresh_token`; 0 for others.
+    pub fn token_grants(&self, grant_type: &str) -> u64 {
+        self.shared.oauth.grants_answered(grant_type)
+    }
+
+    /// The OAuth clients registered, by Client ID.
+    pub fn oauth_clients(&self) -> impl Iterator<Item = &OAuthClient> {
+        self.shared.oauth.clients()
     }
 
     /// The address it listens on.

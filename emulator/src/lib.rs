@@ -16,6 +16,11 @@
 //! Agents created without groups join group `0`. Changes apply at once (the production API
 //! takes up to 2 minutes to propagate them).
 //!
+//! **OAuth.** For the clients given to [`EmulatorBuilder::oauth_client`], the same port also
+//! serves the Accounts API's authorization code flow (with PKCE and refresh tokens): the
+//! authorization page `GET /`, which approves at once as the owner, and `/v2/token`,
+//! `/v2/info`. The access tokens it issues call the API with the scopes granted.
+//!
 //! ```no_run
 //! use livechat_config::Priority;
 //! use livechat_config_emulator::{Emulator, OWNER_ID};
@@ -39,6 +44,7 @@ mod error;
 mod faults;
 mod handlers;
 mod journal;
+mod oauth;
 mod openapi;
 mod persist;
 mod secrets;
@@ -59,6 +65,11 @@ pub use faults::{FaultPlan, FaultRule, Faults};
 pub use handlers::{PER_ACTION_LIMIT, TEMPLATE_LIMIT};
 pub use journal::{
     Attempt, DeliveryRecord, DeliveryStatus, RequestRecord, DEFAULT_JOURNAL_CAPACITY,
+};
+pub use oauth::{
+    OAuthClient, ParseOAuthClientError, DEFAULT_CODE_LIFETIME as DEFAULT_OAUTH_CODE_LIFETIME,
+    DEFAULT_TOKEN_LIFETIME as DEFAULT_OAUTH_TOKEN_LIFETIME,
+    TOKENS_PER_CLIENT as OAUTH_TOKENS_PER_CLIENT,
 };
 pub use state::{ORGANIZATION_ID, OWNER_ID, TEST_NAMESPACE};
 pub use versions::SERVED as VERSIONS;

@@ -2,7 +2,8 @@
 
 use clap::Parser;
 use livechat_config_emulator::{
-    Emulator, Token, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT, ORGANIZATION_ID,
+    Emulator, OAuthClient, Token, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
+    DEFAULT_OAUTH_TOKEN_LIFETIME, ORGANIZATION_ID,
 };
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -61,6 +62,13 @@ struct Args {
     /// the descriptor limit (ulimit -n) is lower.
     #[arg(long)]
     max_connections: Option<usize>,
+    /// Register an OAuth client for the code flow (repeatable): `ID` for a public one (a CLI,
+    /// a browser app), `ID:SECRET` for a confidential one. Loopback redirect URIs are allowed.
+    #[arg(long = "oauth-client", value_name = "ID[:SECRET]")]
+    oauth_clients: Vec<OAuthClient>,
+    /// Seconds an OAuth access token lives (its `expires_in`).
+    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_OAUTH_TOKEN_LIFETIME.as_secs())]
+    oauth_token_lifetime: u64,
 }
 
 /// A save that hits a file-size limit must fail with an error the client is answered with, not
@@ -103,7 +111,11 @@ async fn main() -> ExitCode {
         .rate_limited_share(args.rate_limited)
         .server_error_share(args.server_errors)
         .header_read_timeout(Duration::from_millis(args.header_read_timeout_ms))
-        .idle_timeout(Duration::from_millis(args.idle_timeout_ms));
+        .idle_timeout(Duration::from_millis(args.idle_timeout_ms))
+        .oauth_token_lifetime(Duration::from_secs(args.oauth_token_lifetime));
+    for client in args.oauth_clients.iter().cloned() {
+        builder = builder.oauth_client(client);
+    }
     for token in &args.tokens {
         builder = builder.token(Token::bearer(token));
     }
@@ -169,6 +181,16 @@ async fn main() -> ExitCode {
         emulator.base_url(),
         emulator.admin_token()
     );
+    let oauth: Vec<String> = emulator.oauth_clients().map(|c| c.describe()).collect();
+    if !oauth.is_empty() {
+        println!(
+            "OAuth (Accounts API): authorize at {0}/, tokens at {0}/v2/token; clients:",
+            emulator.accounts_url()
+        );
+        for client in oauth {
+            println!("  {client}");
+        }
+    }
     println!("accepted tokens:");
     for token in emulator.tokens() {
         println!("  {}", token.describe());

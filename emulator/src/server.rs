@@ -1,7 +1,8 @@
 //! The HTTP side: one route per action of each version under `/v{version}/configuration/action/`,
 //! and the order of
 //! checks every request goes through — path and version, method, faults, authentication,
-//! region, scopes, body — before its handler runs under the state lock.
+//! region, scopes, body — before its handler runs under the state lock. The Accounts API's
+//! OAuth endpoints on the same port are `oauth`'s.
 
 use crate::auth::{self, Identity, Token};
 use crate::clock;
@@ -12,6 +13,7 @@ use crate::error::Failure;
 use crate::faults::FaultState;
 use crate::handlers::{self, Access, Ctx};
 use crate::journal::RequestJournal;
+use crate::oauth::Authority;
 use crate::persist::{Caller, Change, Store};
 use crate::state::State;
 use crate::versions::{self, VersionedAction, VersionedRequest};
@@ -43,6 +45,8 @@ pub struct Shared {
     pub journal: RequestJournal,
     pub deliveries: Deliveries,
     pub admin: AdminToken,
+    /// The OAuth authorization server, in memory only (see `oauth`).
+    pub oauth: Authority,
 }
 
 /// A handler never panics while holding a lock, but a poisoned lock must not take the whole
@@ -66,7 +70,8 @@ pub fn write<T>(lock: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
 const API_BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 pub fn router(shared: Arc<Shared>) -> axum::Router {
-    crate::openapi::routes().fallback(
+    let oauth = crate::oauth::routes(shared.clone());
+    crate::openapi::routes().merge(oauth).fallback(
         move |method: Method,
               uri: Uri,
               headers: HeaderMap,
@@ -211,10 +216,16 @@ impl Shared {
         if !action.needs_authorization() {
             return Ok(Identity::anonymous(&self.region));
         }
-        let who = auth::authenticate(headers, &self.tokens, |token| self.bot_token(token))?;
+        let who = auth::authenticate(headers, &self.tokens, |token| self.issued_token(token))?;
         auth::check_region(headers, &self.region, &who)?;
         auth::check_scopes(action.name(), action.scopes(), &who)?;
         Ok(who)
+    }
+
+    /// A token issued at run time: a bot's (`issue_bot_token`) or an OAuth access token.
+    fn issued_token(&self, token: &str) -> Option<Token> {
+        self.bot_token(token)
+            .or_else(|| self.oauth.access_token(token))
     }
 
     fn bot_token(&self, token: &str) -> Option<Token> {

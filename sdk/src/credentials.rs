@@ -197,6 +197,15 @@ pub type CredentialsFuture<'a> =
 pub trait CredentialsProvider: Send + Sync + 'static {
     /// The credentials for the next attempt; `refresh` when the API refused the last ones.
     fn credentials(&self, refresh: bool) -> CredentialsFuture<'_>;
+
+    /// The credentials to send again with after the API refused `refused` with
+    /// `authentication`. By default `credentials(true)`; a provider that refreshes shared
+    /// tokens answers with its current ones when they are not `refused` (another call has
+    /// refreshed them meanwhile), so that many refused calls make one refresh.
+    fn refused(&self, refused: &Credentials) -> CredentialsFuture<'_> {
+        let _ = refused;
+        self.credentials(true)
+    }
 }
 
 impl<F, Fut> CredentialsProvider for F

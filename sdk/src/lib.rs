@@ -38,11 +38,15 @@
 //! # A tour
 //!
 //! **Credentials.** [`Credentials::bearer`] takes an OAuth access token, [`Credentials::pat`] a
-//! personal access token (sent as Basic). Neither ever prints its secret: `Debug` and `Display`
-//! show `Bearer dal:****`, and no tracing field carries it.
+//! personal access token (sent as Basic), [`Credentials::from_env`] either from the environment.
+//! Neither ever prints its secret: `Debug` and `Display` show `Bearer dal:****`, and no tracing
+//! field carries it. Where tokens come from, and which scopes each action needs: the
+//! [authentication guide](https://github.com/livechat-config/livechat-config/blob/main/docs/authentication.md).
+//! With the `oauth` feature, the `auth` module gets them from the Accounts API (the
+//! authorization code grant with PKCE) and keeps a client authorized, refreshing before expiry.
 //!
-//! **Regions.** A bearer token's `dal:`/`fra:` prefix picks its data center; calls for `fra` carry
-//! `X-Region: fra`. [`ClientBuilder::region`] overrides it (and is how a PAT names its region).
+//! **Regions.** A bearer token's prefix (`dal:`, `fra:`, `fra-a:`, …) picks its data center; calls
+//! outside `dal` carry `X-Region` with its name. [`ClientBuilder::region`] overrides it (and is how a PAT names its region).
 //! A `misdirected_request` naming another region is sent there once more, and the client keeps
 //! that region for later calls ([`Client::region`]). A name the API sends is used only if it looks
 //! like a region ([`Region::is_plausible_name`]); otherwise the error is returned and the client
@@ -199,6 +203,8 @@
 //! The request and response types are generated from `spec/configuration-v3.6.json`.
 
 mod action_name;
+#[cfg(feature = "oauth")]
+pub mod auth;
 mod batch;
 mod budget;
 mod builder;

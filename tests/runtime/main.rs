@@ -6,6 +6,7 @@ mod batch;
 mod errors;
 mod extensions;
 mod in_flight;
+mod oauth;
 mod observability;
 mod paging;
 mod rate_limits;

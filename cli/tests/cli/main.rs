@@ -3,6 +3,7 @@ mod bad_files;
 mod call;
 mod config;
 mod license;
+mod login;
 mod odd_server;
 mod support;
 mod v3_7;

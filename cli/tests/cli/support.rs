@@ -30,10 +30,16 @@ pub fn bare() -> Command {
         "LIVECHAT_REGION",
         "LIVECHAT_BASE_URL",
         "LIVECHAT_CLIENT_ID",
+        "LIVECHAT_ACCOUNTS_URL",
         "RUST_BACKTRACE",
     ] {
         command.env_remove(name);
     }
+    // No login of the machine's user is read: a directory that does not exist.
+    command.env(
+        "XDG_CONFIG_HOME",
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-login"),
+    );
     command
 }
 

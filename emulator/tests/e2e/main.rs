@@ -15,6 +15,7 @@ mod deliveries;
 mod errors;
 mod greetings;
 mod groups;
+mod oauth;
 mod openapi;
 mod other;
 mod persistence;

@@ -5,7 +5,7 @@
 use super::received::Received;
 use super::{CallOptions, Client};
 use crate::retry::{self, Failure};
-use crate::{decode, ActionName, Error, Region, RetryPolicy};
+use crate::{decode, ActionName, Credentials, Error, Region, RetryPolicy};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, LOCATION};
 use reqwest::Method;
 use std::sync::{Arc, PoisonError};
@@ -30,6 +30,8 @@ struct AttemptState {
     refreshed: bool,
     /// The next attempt asks the provider for fresh credentials.
     refresh: bool,
+    /// What the provider gave for the latest attempt: the credentials a refusal refused.
+    sent_with: Option<Credentials>,
     /// The tokens the latest retry took from the budget, given back if it succeeds.
     held: u32,
 }
@@ -45,6 +47,8 @@ enum Next {
 struct Auth {
     header: HeaderValue,
     region: Option<Region>,
+    /// The provider's credentials; `None` for the client's own.
+    from_provider: Option<Credentials>,
 }
 
 impl Client {
@@ -65,9 +69,14 @@ impl Client {
             // What is only needed to make the request lives in blocks of its own: a binding
             // still in scope at an `.await` takes room in this future's state, moved-from or not.
             let (region, prepared) = {
-                let auth = self
-                    .auth(action, std::mem::take(&mut state.refresh))
-                    .await?;
+                let refresh = std::mem::take(&mut state.refresh);
+                let refused = if refresh {
+                    state.sent_with.take()
+                } else {
+                    None
+                };
+                let auth = self.auth(action, refresh, refused).await?;
+                state.sent_with = auth.from_provider;
                 let explicit = self.explicit_region();
                 let region = explicit
                     .clone()
@@ -214,26 +223,34 @@ impl Client {
         Next::After(wait)
     }
 
-    /// The `Authorization` header (and the region its token names) for the next attempt.
-    async fn auth(&self, action: &ActionName, refresh: bool) -> Result<Auth, Error> {
+    /// The `Authorization` header (and the region its token names) for the next attempt;
+    /// `refused` names the provider's credentials the API just refused.
+    async fn auth(
+        &self,
+        action: &ActionName,
+        refresh: bool,
+        refused: Option<Credentials>,
+    ) -> Result<Auth, Error> {
         let Some(provider) = &self.inner.provider else {
             let header = self.inner.authorization.clone().map_err(Error::Config)?;
             return Ok(Auth {
                 header,
                 region: self.inner.credentials.region(),
+                from_provider: None,
             });
         };
-        let credentials =
-            provider
-                .credentials(refresh)
-                .await
-                .map_err(|source| Error::Credentials {
-                    action: action.clone(),
-                    source: Arc::from(source),
-                })?;
+        let asked = match &refused {
+            Some(refused) => provider.refused(refused),
+            None => provider.credentials(refresh),
+        };
+        let credentials = asked.await.map_err(|source| Error::Credentials {
+            action: action.clone(),
+            source: Arc::from(source),
+        })?;
         Ok(Auth {
             header: credentials.header().map_err(Error::Config)?,
             region: credentials.region(),
+            from_provider: Some(credentials),
         })
     }
 
