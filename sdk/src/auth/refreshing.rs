@@ -14,7 +14,7 @@ use std::time::Duration;
 /// The default time before expiry at which a token is refreshed.
 pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(300);
 
-type OnRefresh = Box<dyn Fn(&TokenSet) + Send + Sync>;
+type OnRefresh = Arc<dyn Fn(&TokenSet) + Send + Sync>;
 
 /// A [`CredentialsProvider`] holding OAuth tokens and refreshing them with the Accounts API.
 /// Clones share the tokens. Give it to
@@ -31,8 +31,9 @@ pub struct RefreshingCredentials {
 struct Inner {
     accounts: Accounts,
     app: App,
-    margin: Duration,
-    on_refresh: Option<OnRefresh>,
+    /// Milliseconds; set on any clone, it holds for all.
+    margin_ms: AtomicU64,
+    on_refresh: Mutex<Option<OnRefresh>>,
     current: Mutex<Current>,
     /// Held by the one refresh in flight; the others queue on it.
     refreshing: tokio::sync::Mutex<()>,
@@ -67,7 +68,7 @@ impl fmt::Debug for RefreshingCredentials {
         f.debug_struct("RefreshingCredentials")
             .field("app", &self.inner.app)
             .field("tokens", &current.tokens)
-            .field("refresh_margin", &self.inner.margin)
+            .field("refresh_margin", &self.inner.margin())
             .finish_non_exhaustive()
     }
 }
@@ -100,8 +101,8 @@ impl RefreshingCredentials {
             inner: Arc::new(Inner {
                 accounts,
                 app,
-                margin: DEFAULT_REFRESH_MARGIN,
-                on_refresh: None,
+                margin_ms: AtomicU64::new(DEFAULT_REFRESH_MARGIN.as_millis() as u64),
+                on_refresh: Mutex::new(None),
                 current: Mutex::new(Current {
                     tokens,
                     refresh_token,
@@ -116,21 +117,22 @@ impl RefreshingCredentials {
 
     /// How long before expiry a token is refreshed ([`DEFAULT_REFRESH_MARGIN`]); at most half
     /// a token's lifetime, so that a short-lived token is not refreshed as soon as it arrives.
-    /// Call before the provider is shared.
-    pub fn refresh_margin(mut self, margin: Duration) -> Self {
-        if let Some(inner) = Arc::get_mut(&mut self.inner) {
-            inner.margin = margin;
-        }
+    /// It holds for every clone.
+    pub fn refresh_margin(self, margin: Duration) -> Self {
+        let ms = u64::try_from(margin.as_millis()).unwrap_or(u64::MAX);
+        self.inner.margin_ms.store(ms, Ordering::Relaxed);
         self
     }
 
     /// Called with the new tokens after each refresh, before any call uses them: store the
-    /// refresh token here. It runs while calls wait, so it should be quick.
-    /// Call before the provider is shared.
-    pub fn on_refresh(mut self, f: impl Fn(&TokenSet) + Send + Sync + 'static) -> Self {
-        if let Some(inner) = Arc::get_mut(&mut self.inner) {
-            inner.on_refresh = Some(Box::new(f));
-        }
+    /// refresh token here. It runs while calls wait, so it should be quick. It replaces any
+    /// earlier one, for every clone.
+    pub fn on_refresh(self, f: impl Fn(&TokenSet) + Send + Sync + 'static) -> Self {
+        *self
+            .inner
+            .on_refresh
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(f));
         self
     }
 
@@ -177,7 +179,13 @@ impl RefreshingCredentials {
         self.inner.refreshes.fetch_add(1, Ordering::Relaxed);
         match outcome {
             Ok(tokens) => {
-                if let Some(on_refresh) = &self.inner.on_refresh {
+                let on_refresh = self
+                    .inner
+                    .on_refresh
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .clone();
+                if let Some(on_refresh) = on_refresh {
                     on_refresh(&tokens);
                 }
                 let credentials = tokens.credentials();
@@ -208,11 +216,15 @@ impl Inner {
         self.current.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    fn margin(&self) -> Duration {
+        Duration::from_millis(self.margin_ms.load(Ordering::Relaxed))
+    }
+
     fn due(&self, tokens: &TokenSet) -> bool {
         let Some(received) = tokens.received() else {
             return true;
         };
-        let margin = self.margin.min(tokens.lifetime() / 2);
+        let margin = self.margin().min(tokens.lifetime() / 2);
         received.elapsed() >= tokens.lifetime().saturating_sub(margin)
     }
 }
