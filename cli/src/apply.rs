@@ -18,6 +18,14 @@ pub struct Failure {
     pub key: String,
     pub action: String,
     pub error: String,
+    /// A passing cause (429, 5xx, the network): running apply again may get it through. Else
+    /// the API refused what was sent, and sending it again is refused again.
+    pub transient: bool,
+}
+
+/// Whether an error of a call may pass by itself.
+fn transient(error: &livechat_config::Error) -> bool {
+    error.is_retryable()
 }
 
 #[derive(Default)]
@@ -148,7 +156,7 @@ async fn stage(
         }
     }
     let summary = format!(
-        "{name}: {} created, {} updated, {} deleted{}, {} failed ({} calls)",
+        "{name}: {} created, {} updated, {} deleted{}, {} failed ({} call{})",
         tally.created,
         tally.updated,
         tally.deleted,
@@ -158,7 +166,8 @@ async fn stage(
             String::new()
         },
         tally.failures.len(),
-        tally.calls
+        tally.calls,
+        if tally.calls == 1 { "" } else { "s" }
     );
     if terminal {
         bar.finish_and_clear();
@@ -172,7 +181,7 @@ fn secret(value: &Value) -> Result<String, String> {
 }
 
 /// The request body of one operation.
-fn body_of(
+pub(crate) fn body_of(
     api_kind: Kind,
     op: &Op,
     groups: &BTreeMap<String, u64>,
@@ -279,12 +288,13 @@ fn body_of(
     })
 }
 
-fn fail(tally: &mut Tally, op: &Op, action: &str, error: impl Into<String>) {
+fn fail(tally: &mut Tally, op: &Op, action: &str, error: impl Into<String>, transient: bool) {
     tally.failures.push(Failure {
         kind: op.kind,
         key: op.key.clone(),
         action: action.to_owned(),
         error: error.into(),
+        transient,
     });
 }
 
@@ -320,7 +330,9 @@ async fn batched(
     for op in ops {
         match body_of(kind, op, groups) {
             Ok((_, body)) => ready.push((op, body)),
-            Err(e) => fail(tally, op, action, e),
+            // The plan checked the file, so what is missing here is what an earlier operation of
+            // this run failed to make (a group): a run that gets that through gets this through.
+            Err(e) => fail(tally, op, action, e, true),
         }
     }
     let chunks: Vec<Vec<(&Op, Value)>> = ready
@@ -338,7 +350,7 @@ async fn batched(
         match answer {
             Err(e) => {
                 for (op, _) in &chunk {
-                    fail(tally, op, &batch, e.to_string());
+                    fail(tally, op, &batch, e.to_string(), transient(&e));
                 }
             }
             Ok(answer) => {
@@ -356,10 +368,20 @@ async fn batched(
                                 e["type"].as_str().unwrap_or("error"),
                                 e["message"].as_str().unwrap_or_default()
                             );
-                            fail(tally, op, action, message);
+                            let passing = matches!(
+                                e["type"].as_str(),
+                                Some("too_many_requests" | "internal" | "service_unavailable")
+                            );
+                            fail(tally, op, action, message, passing);
                         }
                         Some(_) => count(tally, op),
-                        None => fail(tally, op, &batch, "the batch answer has no response for it"),
+                        None => fail(
+                            tally,
+                            op,
+                            &batch,
+                            "the batch answer has no response for it",
+                            true,
+                        ),
                     }
                 }
             }
@@ -402,6 +424,7 @@ async fn one_by_one(
                         &op,
                         "update_auto_access",
                         format!("the rule `{before}` is not in the license"),
+                        false,
                     );
                     continue;
                 }
@@ -436,10 +459,11 @@ async fn one_by_one(
                         let answer = api
                             .call(&action, body)
                             .await
-                            .map_err(|e| crate::report::report(&e));
+                            .map_err(|e| (crate::report::report(&e), transient(&e)));
                         (action, answer)
                     }
-                    Err(e) => (String::new(), Err(e)),
+                    // As in `batched`: made missing by an earlier failure of this run.
+                    Err(e) => (String::new(), Err((e, true))),
                 };
                 let failed = sent.1.is_err();
                 results.push(sent);
@@ -469,7 +493,8 @@ async fn one_by_one(
                     } else {
                         action
                     };
-                    fail(tally, &op, &action, e);
+                    let (message, passing) = e;
+                    fail(tally, &op, &action, message, passing);
                     ok = false;
                 }
             }
@@ -529,7 +554,8 @@ async fn properties(
                             tally,
                             op,
                             kind.create_action(),
-                            format!("no group named `{group}`"),
+                            format!("no group named `{group}` (its creation failed)"),
+                            true,
                         );
                     }
                     continue;
@@ -577,7 +603,7 @@ async fn send_all(
         Ok(_) => ops.iter().for_each(|op| count(tally, op)),
         Err(e) => ops
             .iter()
-            .for_each(|op| fail(tally, op, action, e.to_string())),
+            .for_each(|op| fail(tally, op, action, e.to_string(), transient(&e))),
     }
     bar.inc(ops.len() as u64);
 }

@@ -183,10 +183,57 @@ fn describe_type(out: &mut String, spec: &Spec, name: &str) {
 }
 
 fn unknown(version: Version, name: &str) -> String {
+    use clap::ValueEnum;
+    let shown = crate::shown::shown(name);
+    let elsewhere: Vec<&str> = Version::value_variants()
+        .iter()
+        .filter(|other| **other != version && other.action(name).is_some())
+        .map(|other| other.as_str())
+        .collect();
+    if !elsewhere.is_empty() {
+        return format!(
+            "`{shown}` is not an action of the Configuration API v{}; it is one of v{} \
+             (`--api-version {}`)",
+            version.as_str(),
+            elsewhere.join(", v"),
+            elsewhere[0]
+        );
+    }
+    let closest = version
+        .action_names()
+        .into_iter()
+        .map(|candidate| (distance(name, candidate), candidate))
+        .min();
+    let hint = match closest {
+        // Close enough to be a slip: at most a third of the name differs.
+        Some((d, candidate)) if d * 3 <= name.chars().count().max(3) => {
+            format!("did you mean `{candidate}`? ")
+        }
+        _ => String::new(),
+    };
     format!(
-        "`{name}` is not an action of the Configuration API v{}; `livechat-config call --list` lists them",
+        "`{shown}` is not an action of the Configuration API v{}; {hint}`livechat-config call \
+         --list` lists them",
         version.as_str()
     )
+}
+
+/// The edit distance between two names (insertions, deletions, substitutions).
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }
 
 /// The body argument: inline JSON, `@file`, `-` for standard input, or nothing for `{}`.

@@ -2,6 +2,7 @@
 //! that a broken rule is reported at its file, line and column; and written back in a stable
 //! order.
 
+use crate::shown::shown;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -29,11 +30,13 @@ pub struct Located {
 
 impl fmt::Display for Located {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.path, self.line, self.column, self.message
-        )
+        let (path, message) = (shown(&self.path), shown(&self.message));
+        if self.line == 0 {
+            // No place in the file: the file itself could not be read, as the message says.
+            write!(f, "{message}")
+        } else {
+            write!(f, "{path}:{}:{}: {message}", self.line, self.column)
+        }
     }
 }
 
@@ -51,7 +54,7 @@ impl Document {
                 path: path.into(),
                 line: 0,
                 column: 0,
-                message: format!("cannot read the file: {e}"),
+                message: format!("cannot read {path}: {}", io_reason(&e)),
             }]
         })?;
         if path.ends_with(".json") {
@@ -127,7 +130,7 @@ impl Document {
             }
         };
         let (line, column) = if self.spans.is_empty() {
-            (0, 0)
+            (1, 1)
         } else {
             line_column(&self.text, offset)
         };
@@ -267,6 +270,15 @@ fn strip(value: &Value) -> Value {
             Value::Array(items.iter().filter(|v| !v.is_null()).map(strip).collect())
         }
         other => other.clone(),
+    }
+}
+
+/// An I/O error without the "(os error 2)" a terminal user has no use for.
+fn io_reason(error: &std::io::Error) -> String {
+    let text = error.to_string();
+    match text.find(" (os error") {
+        Some(at) => text[..at].to_owned(),
+        None => text,
     }
 }
 

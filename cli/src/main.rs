@@ -10,8 +10,10 @@ mod kinds;
 mod live;
 mod login;
 mod plan;
+mod preflight;
 mod report;
 mod scopes;
+mod shown;
 mod spec;
 mod stored;
 mod target;
@@ -210,9 +212,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Plan { file, prune } => {
             let (_, plan, _) = prepare(&cli.target, &file, prune).await?;
             out(&plan::render(&plan, colour()));
-            if !plan.is_empty() {
-                return Ok(ExitCode::from(2));
-            }
+            return Ok(differs(&plan));
         }
         Command::Apply {
             file,
@@ -223,26 +223,22 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             let (api, plan, groups) = prepare(&cli.target, &file, prune).await?;
             out(&plan::render(&plan, colour()));
             if plan.is_empty() || dry_run {
-                return Ok(ExitCode::SUCCESS);
+                return Ok(differs(&plan));
             }
+            let stuck = !plan.warnings.is_empty();
             if !yes && !confirm()? {
                 return Err("not applied".into());
             }
             let failures = apply::apply(&api, plan, groups).await;
             if !failures.is_empty() {
-                for f in &failures {
-                    eprintln!(
-                        "failed: {} `{}` ({}): {}",
-                        f.kind.noun(),
-                        f.key,
-                        f.action,
-                        f.error
-                    );
-                }
-                return Err(format!(
-                    "{} operation(s) failed; the others were applied, and running apply again finishes the job",
-                    failures.len()
-                ));
+                return Err(failed(&failures));
+            }
+            if stuck {
+                out(
+                    "Apply complete; the license still differs from the file in what no action \
+                     can change (listed above).\n",
+                );
+                return Ok(ExitCode::from(2));
             }
             out("Apply complete.\n");
         }
@@ -295,7 +291,18 @@ async fn prepare(
         .await
         .map_err(|e| report::report(&e))?;
     let plan = plan::diff(&doc, &entries, &live, target.api_version, prune).map_err(located)?;
+    preflight::check(&doc, &entries, &plan, &live, target.api_version, prune).map_err(located)?;
     Ok((api, plan, live.groups))
+}
+
+/// The exit code of a plan: 0 when the license matches the file, 2 when it differs (in what
+/// actions would change, or in what none can).
+fn differs(plan: &plan::Plan) -> ExitCode {
+    if plan.matches() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    }
 }
 
 fn colour() -> bool {
@@ -323,4 +330,36 @@ fn confirm() -> Result<bool, String> {
 fn out(text: &str) {
     use std::io::Write;
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
+/// What went wrong in an apply, and what to do: a passing cause is cured by running apply again,
+/// a refusal only by changing the file (or the license).
+fn failed(failures: &[apply::Failure]) -> String {
+    use shown::shown;
+    for f in failures {
+        eprintln!(
+            "failed: {} `{}` ({}): {}{}",
+            f.kind.noun(),
+            shown(&f.key),
+            f.action,
+            shown(&f.error),
+            if f.transient { " [passing: retry]" } else { "" }
+        );
+    }
+    let passing = failures.iter().filter(|f| f.transient).count();
+    let refused = failures.len() - passing;
+    let mut said = Vec::new();
+    if refused > 0 {
+        said.push(format!(
+            "{refused} operation(s) refused by the API: running apply again repeats the refusal; \
+             change what each message names in the file (or the license) first"
+        ));
+    }
+    if passing > 0 {
+        said.push(format!(
+            "{passing} operation(s) failed for a passing reason (rate limit, server error, \
+             network): running apply again continues from where this one stopped"
+        ));
+    }
+    format!("{}; the other operations were applied", said.join("; "))
 }

@@ -3,6 +3,7 @@
 use crate::document::{Document, Located};
 use crate::kinds::{self, Entry, Kind};
 use crate::live::Live;
+use crate::shown::shown;
 use crate::target::Version;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -47,8 +48,14 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// No operation to run (there may still be differences no action can make).
     pub fn is_empty(&self) -> bool {
         self.ops.is_empty()
+    }
+
+    /// The license matches the file: nothing to run and nothing that differs.
+    pub fn matches(&self) -> bool {
+        self.ops.is_empty() && self.warnings.is_empty()
     }
 }
 
@@ -243,9 +250,9 @@ pub fn render(plan: &Plan, colour: bool) -> String {
         }
     };
     let mut out = String::new();
-    let show = |v: &Value| serde_json::to_string(v).unwrap_or_default();
+    let show = |v: &Value| shown(&serde_json::to_string(v).unwrap_or_default()).into_owned();
     for op in &plan.ops {
-        let name = format!("{} `{}`", op.kind.noun(), op.key);
+        let name = format!("{} `{}`", op.kind.noun(), shown(&op.key));
         match &op.change {
             Change::Create => {
                 let _ = writeln!(out, "{}", paint("32", &format!("+ create {name}")));
@@ -261,31 +268,45 @@ pub fn render(plan: &Plan, colour: bool) -> String {
                 let _ = writeln!(out, "{}", paint(code, &format!("{verb} {name}")));
                 for c in fields {
                     let old = c.old.as_ref().map_or("(none)".to_owned(), show);
-                    let _ = writeln!(out, "    {}: {} → {}", c.field, old, show(&c.new));
+                    let _ = writeln!(out, "    {}: {} → {}", shown(&c.field), old, show(&c.new));
                 }
             }
             Change::Move { before } => {
-                let place = before
-                    .as_ref()
-                    .map_or("to the end".to_owned(), |b| format!("before `{b}`"));
+                let place = before.as_ref().map_or("to the end".to_owned(), |b| {
+                    format!("before `{}`", shown(b))
+                });
                 let _ = writeln!(out, "{}", paint("36", &format!("↕ move {name} {place}")));
             }
         }
     }
+    if !plan.warnings.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            paint(
+                "33",
+                "Differences no action can make (the license keeps them):"
+            )
+        );
+    }
     for warning in &plan.warnings {
-        let _ = writeln!(out, "{}", paint("33", &format!("! {warning}")));
+        let _ = writeln!(out, "{}", paint("33", &format!("! {}", shown(warning))));
     }
     let count = |f: fn(&Change) -> bool| plan.ops.iter().filter(|o| f(&o.change)).count();
     let _ = writeln!(
         out,
-        "Plan: {} to create, {} to update, {} to replace, {} to delete, {} to move.",
+        "Plan: {} to create, {} to update, {} to replace, {} to delete, {} to move{}.",
         count(|c| matches!(c, Change::Create)),
         count(|c| matches!(c, Change::Update(_))),
         count(|c| matches!(c, Change::Replace(_))),
         count(|c| matches!(c, Change::Delete)),
         count(|c| matches!(c, Change::Move { .. })),
+        match plan.warnings.len() {
+            0 => String::new(),
+            n => format!("; {n} difference(s) no action can make"),
+        }
     );
-    if plan.is_empty() {
+    if plan.matches() {
         out = "No changes: the license matches the file.\n".to_owned() + &out;
     }
     out

@@ -74,7 +74,7 @@ async fn a_faulty_emulator_still_converges() {
         assert!(
             applied
                 .stderr
-                .contains("running apply again finishes the job"),
+                .contains("running apply again continues from where this one stopped"),
             "{}",
             applied.stderr
         );
@@ -98,13 +98,13 @@ async fn failures_are_reported_the_rest_applied_and_a_rerun_finishes() {
     // No group access in the definition: the API refuses the group's value.
     let broken = license::base().replace(", group = { agent = [\"read\", \"write\"] }", "");
     let file = write(&dir, "base.toml", &broken);
-    let first = run(against(&emulator), &["apply", &file, "--yes"]).await;
+    let hooked = || {
+        let mut command = against(&emulator);
+        command.env(HOOK_ENV, HOOK_SECRET);
+        command
+    };
+    let first = run(hooked(), &["apply", &file, "--yes"]).await;
     assert_eq!(first.code, 1, "{}", first.stderr);
-    assert!(
-        first.stderr.contains(&format!("failed: webhook `license agent_created → https://hooks.example.com/agents` (register_webhook): the environment variable `{HOOK_ENV}` (the webhook's secret key) is not set")),
-        "{}",
-        first.stderr
-    );
     assert!(
         first.stderr.contains("failed: group property `Support: "),
         "{}",
@@ -117,16 +117,34 @@ async fn failures_are_reported_the_rest_applied_and_a_rerun_finishes() {
         "{}",
         first.stderr
     );
+    // A refusal is not something a re-run cures, and the tool does not say it is.
+    assert!(
+        first
+            .stderr
+            .contains("1 operation(s) refused by the API: running apply again repeats the refusal"),
+        "{}",
+        first.stderr
+    );
+    assert!(!first.stderr.contains("continues"), "{}", first.stderr);
     assert!(
         first.stderr.contains("agents: 2 created"),
         "{}",
         first.stderr
     );
 
-    let plan = run(against(&emulator), &["plan", &file]).await;
-    assert_eq!(plan.code, 2);
-    let creates: Vec<&str> = plan.stdout.lines().filter(|l| l.starts_with('+')).collect();
-    assert_eq!(creates.len(), 2, "{}", plan.stdout);
+    let plan = run(hooked(), &["plan", &file]).await;
+    assert_eq!(plan.code, 2, "{}{}", plan.stdout, plan.stderr);
+    let left: Vec<&str> = plan
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with(['+', '~', '-']))
+        .collect();
+    assert_eq!(
+        left.len(),
+        1,
+        "only the refused value is left: {}",
+        plan.stdout
+    );
 
     let fixed = write(
         &dir,
@@ -144,16 +162,9 @@ async fn failures_are_reported_the_rest_applied_and_a_rerun_finishes() {
                 "properties = {}",
             ),
     );
-    let mut command = against(&emulator);
-    command.env(HOOK_ENV, HOOK_SECRET);
-    let rerun = run(command, &["apply", &fixed, "--yes"]).await;
+    let rerun = run(hooked(), &["apply", &fixed, "--yes"]).await;
     assert_eq!(rerun.code, 0, "{}\n{}", rerun.stdout, rerun.stderr);
-    assert!(
-        rerun.stdout.contains("Plan: 1 to create, 0 to update"),
-        "{}",
-        rerun.stdout
-    );
-    let plan = run(against(&emulator), &["plan", &fixed]).await;
+    let plan = run(hooked(), &["plan", &fixed]).await;
     assert_eq!(plan.code, 0, "{}", plan.stdout);
     emulator.stop().await.unwrap();
 }

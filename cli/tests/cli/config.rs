@@ -44,7 +44,9 @@ async fn export_apply_export_gives_the_same_file_and_an_empty_plan() {
     let second = export(&target).await.stdout;
     assert_eq!(first, second);
 
-    let plan = run(against(&target), &["plan", &exported]).await;
+    let mut command = against(&target);
+    command.env("LIVECHAT_WEBHOOK_SECRET", HOOK_SECRET);
+    let plan = run(command, &["plan", &exported]).await;
     assert_eq!(plan.code, 0, "{}\n{}", plan.stdout, plan.stderr);
     assert!(plan.stdout.starts_with("No changes"), "{}", plan.stdout);
 
@@ -160,7 +162,7 @@ async fn a_change_set_plans_and_applies_as_expected() {
         &["apply", &changed, "--prune", "--dry-run"],
     )
     .await;
-    assert_eq!(dry.code, 0);
+    assert_eq!(dry.code, 2, "a dry run exits as plan does");
     let untouched = run(against(&emulator), &["plan", &changed, "--prune"]).await;
     assert_eq!(untouched.stdout, pruned.stdout, "a dry run changes nothing");
 
@@ -276,14 +278,14 @@ async fn every_section_updates_and_prunes() {
     assert!(
         applied
             .stderr
-            .contains("agents (removals): 0 created, 0 updated, 1 deleted, 0 failed (1 calls)"),
+            .contains("agents (removals): 0 created, 0 updated, 1 deleted, 0 failed (1 call)"),
         "{}",
         applied.stderr
     );
     assert!(
         applied
             .stderr
-            .contains("bots: 0 created, 1 updated, 0 deleted, 0 failed (1 calls)"),
+            .contains("bots: 0 created, 1 updated, 0 deleted, 0 failed (1 call)"),
         "{}",
         applied.stderr
     );

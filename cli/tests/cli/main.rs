@@ -5,5 +5,6 @@ mod config;
 mod license;
 mod login;
 mod odd_server;
+mod preflight;
 mod support;
 mod v3_7;

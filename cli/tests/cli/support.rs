@@ -43,13 +43,16 @@ pub fn bare() -> Command {
     command
 }
 
-/// The binary pointed at `emulator` with its default token and Client ID.
+/// The binary pointed at `emulator` with its default token and Client ID, and the webhook secrets
+/// of the shared license and of exports set (a plan refuses a file whose secrets are not).
 pub fn against(emulator: &Emulator) -> Command {
     let mut command = bare();
     command
         .env("LIVECHAT_TOKEN", DEFAULT_TOKEN)
         .env("LIVECHAT_BASE_URL", emulator.base_url())
-        .env("LIVECHAT_CLIENT_ID", DEFAULT_CLIENT_ID);
+        .env("LIVECHAT_CLIENT_ID", DEFAULT_CLIENT_ID)
+        .env(crate::license::HOOK_ENV, crate::license::HOOK_SECRET)
+        .env("LIVECHAT_WEBHOOK_SECRET", crate::license::HOOK_SECRET);
     command
 }
 
