@@ -214,7 +214,7 @@ pub(crate) fn body_of(
             }
             (kind.create_action().to_owned(), Value::Object(body))
         }
-        Change::Update(changes) => {
+        Change::Update { fields: changes } => {
             let all = fields(op)?;
             let mut body = Map::new();
             for c in changes {
@@ -261,7 +261,7 @@ pub(crate) fn body_of(
             )
         }
         // `one_by_one` sends a replacement as its removal and its creation.
-        Change::Replace(_) => return Err("a replacement has no single request".into()),
+        Change::Replace { .. } => return Err("a replacement has no single request".into()),
         Change::Delete => {
             let body = match kind {
                 Kind::Tag => json!({ "name": op.key }),
@@ -301,7 +301,7 @@ fn fail(tally: &mut Tally, op: &Op, action: &str, error: impl Into<String>, tran
 fn count(tally: &mut Tally, op: &Op) {
     match op.change {
         Change::Create => tally.created += 1,
-        Change::Update(_) | Change::Replace(_) => tally.updated += 1,
+        Change::Update { .. } | Change::Replace { .. } => tally.updated += 1,
         Change::Delete => tally.deleted += 1,
         Change::Move { .. } => tally.moved += 1,
     }
@@ -436,7 +436,7 @@ async fn one_by_one(
             }
         }
         let mut steps = Vec::new();
-        if let Change::Replace(_) = op.change {
+        if let Change::Replace { .. } = op.change {
             let mut removal = op.clone();
             removal.change = Change::Delete;
             let mut creation = op.clone();

@@ -4,7 +4,10 @@
 
 use serde_json::{json, Map, Value};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum Kind {
     Group,
     Agent,
@@ -20,7 +23,7 @@ pub enum Kind {
 }
 
 /// One resource in file form, from a file or read from the license.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Entry {
     pub kind: Kind,
     pub key: String,
@@ -59,6 +62,20 @@ impl Kind {
             Kind::GroupProperty => "group_properties",
             Kind::Webhook => "webhooks",
         }
+    }
+
+    /// How `--target` and the plan format name the kind (`agent`, `bot_template`, …): its serde
+    /// name.
+    pub fn name(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+
+    /// The kind `name` names.
+    pub fn named(name: &str) -> Option<Kind> {
+        serde_json::from_value(Value::String(name.to_owned())).ok()
     }
 
     pub fn noun(self) -> &'static str {

@@ -10,6 +10,7 @@ mod kinds;
 mod live;
 mod login;
 mod plan;
+mod plan_file;
 mod preflight;
 mod report;
 mod scopes;
@@ -57,18 +58,29 @@ enum Command {
         #[arg(long, value_enum, default_value = "toml")]
         format: document::Format,
     },
-    /// Shows what `apply` would change; exit code 0 when nothing, 2 when something would change.
+    /// Shows what `apply` would change; exit code 0 when the license matches the file, 2 when
+    /// it differs, 1 on an error.
     Plan {
         /// The configuration file (`.toml`, or `.json`).
         file: String,
         /// Also plan removing what a section of the file does not list.
         #[arg(long)]
         prune: bool,
+        /// Also writes the plan to PLAN (JSON), for `apply PLAN` to run exactly.
+        #[arg(long, value_name = "PLAN")]
+        out: Option<String>,
+        /// Prints the plan as JSON (the format of `--out`) instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Plans only this resource, as KIND:NAME (`agent:anna@example.com`, `group:Support`);
+        /// repeatable.
+        #[arg(long = "target", value_name = "KIND:NAME")]
+        targets: Vec<String>,
     },
     /// Makes the license match the file: groups, then agents and bots, tags, auto access,
     /// greetings, properties and webhooks; removals last.
     Apply {
-        /// The configuration file (`.toml`, or `.json`).
+        /// The configuration file (`.toml`, or `.json`), or a plan `plan --out` wrote.
         file: String,
         /// Applies without asking.
         #[arg(long)]
@@ -80,6 +92,9 @@ enum Command {
         /// Shows the plan and changes nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Applies only this resource, as KIND:NAME; repeatable.
+        #[arg(long = "target", value_name = "KIND:NAME")]
+        targets: Vec<String>,
     },
     /// Signs in through the browser (OAuth with PKCE, for the application of --client-id) and
     /// keeps the login for later commands, refreshed as it expires, when LIVECHAT_TOKEN is not
@@ -209,27 +224,73 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 version,
             ));
         }
-        Command::Plan { file, prune } => {
-            let (_, plan, _) = prepare(&cli.target, &file, prune).await?;
-            out(&plan::render(&plan, colour()));
-            return Ok(differs(&plan));
+        Command::Plan {
+            file,
+            prune,
+            out: to,
+            json,
+            targets,
+        } => {
+            let prepared = prepare(&cli.target, &file, prune, &targets).await?;
+            let plan_file = plan_file::PlanFile {
+                format: plan_file::FORMAT.into(),
+                api_version: version.as_str().into(),
+                base_url: base_url(&prepared.api),
+                file: file.clone(),
+                prune,
+                client_ids: prepared.client_ids.clone(),
+                targets,
+                fingerprint: plan_file::fingerprint(&prepared.live),
+                operations: prepared.plan.ops.clone(),
+                differences: prepared.plan.warnings.clone(),
+            };
+            if let Some(path) = &to {
+                std::fs::write(path, plan_file.to_json())
+                    .map_err(|e| format!("writing {path}: {e}"))?;
+            }
+            if json {
+                out(&plan_file.to_json());
+            } else {
+                out(&plan::render(&prepared.plan, colour()));
+                if let Some(path) = &to {
+                    out(&format!(
+                        "Saved the plan to {path}: `livechat-config apply {path}` runs exactly this.\n"
+                    ));
+                }
+            }
+            return Ok(differs(&prepared.plan));
         }
         Command::Apply {
             file,
             yes,
             prune,
             dry_run,
+            targets,
         } => {
-            let (api, plan, groups) = prepare(&cli.target, &file, prune).await?;
+            let (api, plan, live) = match plan_file::PlanFile::read(&file)? {
+                Some(saved) => {
+                    if prune || !targets.is_empty() {
+                        return Err(
+                            "a saved plan carries its own --prune and --target: give them to `plan`"
+                                .into(),
+                        );
+                    }
+                    saved_plan(&cli.target, &file, saved).await?
+                }
+                None => {
+                    let prepared = prepare(&cli.target, &file, prune, &targets).await?;
+                    (prepared.api, prepared.plan, prepared.live)
+                }
+            };
             out(&plan::render(&plan, colour()));
             if plan.is_empty() || dry_run {
                 return Ok(differs(&plan));
             }
             let stuck = !plan.warnings.is_empty();
-            if !yes && !confirm()? {
+            if !yes && !confirm(&api, &plan, &live)? {
                 return Err("not applied".into());
             }
-            let failures = apply::apply(&api, plan, groups).await;
+            let failures = apply::apply(&api, plan, live.groups).await;
             if !failures.is_empty() {
                 return Err(failed(&failures));
             }
@@ -253,19 +314,22 @@ fn api(target: &Target) -> Result<live::Api, String> {
     })
 }
 
-/// Reads and checks the file (before any call), then compares it with the license.
+/// What `plan` computed, and what it read.
+struct Prepared {
+    api: live::Api,
+    plan: plan::Plan,
+    live: live::Live,
+    client_ids: Vec<String>,
+}
+
+/// Reads and checks the file (before any call), then compares it with the license, and checks
+/// the plan before any write; `targets` limit it to named resources.
 async fn prepare(
     target: &Target,
     file: &str,
     prune: bool,
-) -> Result<
-    (
-        live::Api,
-        plan::Plan,
-        std::collections::BTreeMap<String, u64>,
-    ),
-    String,
-> {
+    targets: &[String],
+) -> Result<Prepared, String> {
     let located = |problems: Vec<document::Located>| {
         problems
             .iter()
@@ -275,6 +339,10 @@ async fn prepare(
     };
     let doc = document::Document::read(file).map_err(located)?;
     let entries = check::check(&doc, target.api_version).map_err(located)?;
+    let wanted = targets
+        .iter()
+        .map(|t| parse_target(t))
+        .collect::<Result<Vec<_>, _>>()?;
     let api = api(target)?;
     // The Client IDs a file names are read too, so that its sections compare with the license's.
     let mut client_ids = target.client_ids.clone();
@@ -290,9 +358,125 @@ async fn prepare(
     let live = live::read(&api, &client_ids)
         .await
         .map_err(|e| report::report(&e))?;
-    let plan = plan::diff(&doc, &entries, &live, target.api_version, prune).map_err(located)?;
-    preflight::check(&doc, &entries, &plan, &live, target.api_version, prune).map_err(located)?;
-    Ok((api, plan, live.groups))
+    let mut plan = plan::diff(&doc, &entries, &live, target.api_version, prune).map_err(located)?;
+    let mut checked = entries.clone();
+    if !wanted.is_empty() {
+        let (live_entries, _) = kinds::entries(&live.root);
+        for (kind, name) in &wanted {
+            let known = entries
+                .iter()
+                .chain(&live_entries)
+                .any(|e| e.kind == *kind && &e.key == name);
+            if !known {
+                return Err(format!(
+                    "--target {}:{}: no such {} in the file or the license",
+                    kind.name(),
+                    shown::shown(name),
+                    kind.noun()
+                ));
+            }
+        }
+        let named =
+            |kind: kinds::Kind, key: &str| wanted.iter().any(|(k, n)| *k == kind && n == key);
+        plan.ops.retain(|op| named(op.kind, &op.key));
+        plan.warnings.retain(|w| {
+            wanted
+                .iter()
+                .any(|(k, n)| w.starts_with(&format!("{} `{n}`", k.noun())))
+        });
+        // What is not targeted is not sent, so only the targeted resources are checked.
+        checked.retain(|e| named(e.kind, &e.key));
+    }
+    let whole = wanted.is_empty();
+    preflight::check(
+        &doc,
+        &checked,
+        &plan,
+        &live,
+        target.api_version,
+        prune && whole,
+    )
+    .map_err(located)?;
+    Ok(Prepared {
+        api,
+        plan,
+        live,
+        client_ids,
+    })
+}
+
+/// `KIND:NAME`, the kind as the plan format names it.
+fn parse_target(text: &str) -> Result<(kinds::Kind, String), String> {
+    let kinds = || {
+        kinds::Kind::ALL
+            .iter()
+            .map(|k| k.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let (kind, name) = text
+        .split_once(':')
+        .ok_or_else(|| format!("--target `{}`: expected KIND:NAME", shown::shown(text)))?;
+    let kind = kinds::Kind::named(kind).ok_or_else(|| {
+        format!(
+            "--target `{}`: no kind `{}`; the kinds are {}",
+            shown::shown(text),
+            shown::shown(kind),
+            kinds()
+        )
+    })?;
+    Ok((kind, name.to_owned()))
+}
+
+/// A plan `plan --out` saved, once the license is as it was when the plan was made.
+async fn saved_plan(
+    target: &Target,
+    path: &str,
+    saved: plan_file::PlanFile,
+) -> Result<(live::Api, plan::Plan, live::Live), String> {
+    if saved.api_version != target.api_version.as_str() {
+        return Err(format!(
+            "{path} was planned with API v{}: pass --api-version {}",
+            saved.api_version, saved.api_version
+        ));
+    }
+    let api = api(target)?;
+    if base_url(&api) != saved.base_url {
+        return Err(format!(
+            "{path} was planned against {}, not {}: a plan applies where it was made",
+            shown::shown(&saved.base_url),
+            base_url(&api)
+        ));
+    }
+    let live = live::read(&api, &saved.client_ids)
+        .await
+        .map_err(|e| report::report(&e))?;
+    if plan_file::fingerprint(&live) != saved.fingerprint {
+        return Err(format!(
+            "the license has changed since {path} was planned: nothing was applied; run `plan` again"
+        ));
+    }
+    let plan = saved.plan();
+    let mut problems = Vec::new();
+    // What is made anew needs its secrets; what is removed does not.
+    let desired: Vec<kinds::Entry> = plan
+        .ops
+        .iter()
+        .filter(|o| {
+            matches!(
+                o.change,
+                plan::Change::Create | plan::Change::Replace { .. }
+            )
+        })
+        .filter_map(|o| o.desired.clone())
+        .collect();
+    preflight::environment(&desired, &mut |path, message| {
+        problems.push(format!("{path}: {}", shown::shown(&message)))
+    });
+    if !problems.is_empty() {
+        return Err(problems.join("\nerror: "));
+    }
+    Ok((api, plan, live))
 }
 
 /// The exit code of a plan: 0 when the license matches the file, 2 when it differs (in what
@@ -310,20 +494,63 @@ fn colour() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
-/// Asks on a terminal; elsewhere `--yes` is needed.
-fn confirm() -> Result<bool, String> {
+/// The API a client calls, without any `user:password@` its URL carries.
+fn base_url(api: &live::Api) -> String {
+    let url = api.client.base_url();
+    match livechat_config::reqwest::Url::parse(url) {
+        Ok(mut parsed) if !parsed.username().is_empty() || parsed.password().is_some() => {
+            let _ = parsed.set_username("");
+            let _ = parsed.set_password(None);
+            parsed.to_string().trim_end_matches('/').to_owned()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Asks on a terminal, showing which license the plan is for and what it removes, and takes
+/// only the word `yes`; elsewhere `--yes` is needed.
+fn confirm(api: &live::Api, plan: &plan::Plan, live: &live::Live) -> Result<bool, String> {
     use std::io::{BufRead, IsTerminal, Write};
     if !std::io::stdin().is_terminal() {
         return Err("not a terminal: pass --yes to apply".into());
     }
-    eprint!("Apply these changes? [y/N] ");
+    let (entries, _) = kinds::entries(&live.root);
+    let owner = entries
+        .iter()
+        .find(|e| {
+            e.kind == kinds::Kind::Agent
+                && e.body.get("role").and_then(serde_json::Value::as_str) == Some("owner")
+        })
+        .map_or_else(
+            || "unknown".to_owned(),
+            |e| shown::shown(&e.key).into_owned(),
+        );
+    let deletions = plan
+        .ops
+        .iter()
+        .filter(|o| matches!(o.change, plan::Change::Delete))
+        .count();
+    let replaced = plan
+        .ops
+        .iter()
+        .filter(|o| matches!(o.change, plan::Change::Replace { .. }))
+        .count();
+    eprintln!(
+        "\nThe license owned by {owner}, at {} (region {}, API v{}):\n  {} operation(s), \
+         of which {deletions} deletion(s) and {replaced} replacement(s).",
+        base_url(api),
+        api.client.region(),
+        api.version.as_str(),
+        plan.ops.len(),
+    );
+    eprint!("Type `yes` to apply: ");
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
     std::io::stdin()
         .lock()
         .read_line(&mut answer)
         .map_err(|e| e.to_string())?;
-    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+    Ok(answer.trim() == "yes")
 }
 
 /// Writes to standard output; a closed pipe (`| head`) is not an error worth a panic.

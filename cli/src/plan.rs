@@ -9,19 +9,24 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct FieldChange {
     pub field: String,
     pub old: Option<Value>,
     pub new: Value,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
 pub enum Change {
     Create,
-    Update(Vec<FieldChange>),
+    Update {
+        fields: Vec<FieldChange>,
+    },
     /// No action changes it in place: removed, then made again.
-    Replace(Vec<FieldChange>),
+    Replace {
+        fields: Vec<FieldChange>,
+    },
     Delete,
     /// An auto access rule moved to come right before another (`None`: at the end).
     Move {
@@ -29,10 +34,11 @@ pub enum Change {
     },
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Op {
     pub kind: Kind,
     pub key: String,
+    #[serde(flatten)]
     pub change: Change,
     /// The file's form of the resource (creates and updates), or the license's (deletes).
     pub desired: Option<Entry>,
@@ -152,9 +158,9 @@ pub fn diff(
                 continue;
             }
             let change = if kind == Kind::Webhook {
-                Change::Replace(doable)
+                Change::Replace { fields: doable }
             } else {
-                Change::Update(doable)
+                Change::Update { fields: doable }
             };
             plan.ops.push(Op {
                 kind,
@@ -260,9 +266,9 @@ pub fn render(plan: &Plan, colour: bool) -> String {
             Change::Delete => {
                 let _ = writeln!(out, "{}", paint("31", &format!("- delete {name}")));
             }
-            Change::Update(fields) | Change::Replace(fields) => {
+            Change::Update { fields } | Change::Replace { fields } => {
                 let (code, verb) = match op.change {
-                    Change::Replace(_) => ("35", "-/+ replace"),
+                    Change::Replace { .. } => ("35", "-/+ replace"),
                     _ => ("33", "~ update"),
                 };
                 let _ = writeln!(out, "{}", paint(code, &format!("{verb} {name}")));
@@ -297,8 +303,8 @@ pub fn render(plan: &Plan, colour: bool) -> String {
         out,
         "Plan: {} to create, {} to update, {} to replace, {} to delete, {} to move{}.",
         count(|c| matches!(c, Change::Create)),
-        count(|c| matches!(c, Change::Update(_))),
-        count(|c| matches!(c, Change::Replace(_))),
+        count(|c| matches!(c, Change::Update { .. })),
+        count(|c| matches!(c, Change::Replace { .. })),
         count(|c| matches!(c, Change::Delete)),
         count(|c| matches!(c, Change::Move { .. })),
         match plan.warnings.len() {
@@ -324,11 +330,13 @@ mod tests {
             ops: vec![Op {
                 kind: Kind::Tag,
                 key: "vip".into(),
-                change: Change::Update(vec![FieldChange {
-                    field: "groups".into(),
-                    old: Some(json!(["General"])),
-                    new: json!(["Support"]),
-                }]),
+                change: Change::Update {
+                    fields: vec![FieldChange {
+                        field: "groups".into(),
+                        old: Some(json!(["General"])),
+                        new: json!(["Support"]),
+                    }],
+                },
                 desired: None,
                 id: None,
             }],

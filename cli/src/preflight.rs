@@ -42,7 +42,7 @@ pub fn check(
         groups.entry(entry.key.clone()).or_insert(0);
     }
     for op in &plan.ops {
-        let (Change::Create | Change::Update(_)) = op.change else {
+        let (Change::Create | Change::Update { .. }) = op.change else {
             continue;
         };
         // Property values go out gathered per group, not one request per entry; their values
@@ -86,7 +86,7 @@ pub fn check(
 }
 
 /// Every `{ env = "NAME" }` names a variable meant for the file, and one that is set.
-fn environment(entries: &[Entry], problem: &mut dyn FnMut(&str, String)) {
+pub fn environment(entries: &[Entry], problem: &mut dyn FnMut(&str, String)) {
     let own = own_variables();
     for entry in entries.iter().filter(|e| e.kind == Kind::Webhook) {
         let Some(name) = entry

@@ -6,5 +6,6 @@ mod license;
 mod login;
 mod odd_server;
 mod preflight;
+mod saved_plan;
 mod support;
 mod v3_7;

@@ -7,7 +7,7 @@ use crate::support::{against, bare, run, scratch, write};
 use livechat_config_emulator::{Emulator, DEFAULT_CLIENT_ID, OWNER_ID};
 
 /// An emulator holding the 1,000 agents of `thousand_agents`, applied by the tool itself.
-async fn thousand() -> Emulator {
+pub async fn thousand() -> Emulator {
     let emulator = Emulator::start().await.unwrap();
     let dir = scratch("preflight-seed");
     let file = write(&dir, "agents.toml", &thousand_agents());
@@ -18,7 +18,7 @@ async fn thousand() -> Emulator {
 }
 
 /// The actions of the requests since the journal was cleared that are not reads.
-fn writes(emulator: &Emulator) -> Vec<String> {
+pub fn writes(emulator: &Emulator) -> Vec<String> {
     emulator
         .requests(None)
         .into_iter()
@@ -29,7 +29,7 @@ fn writes(emulator: &Emulator) -> Vec<String> {
 
 const OWNER: &str = "\n[[agents]]\nid = \"OWNER\"\nname = \"License Owner\"\nrole = \"owner\"\ngroups = [{ group = \"General\", priority = \"normal\" }]\n";
 
-fn with_owner(extra: &str) -> String {
+pub fn with_owner(extra: &str) -> String {
     thousand_agents() + &OWNER.replace("OWNER", OWNER_ID) + extra
 }
 
