@@ -5,6 +5,7 @@ mod apply;
 mod call;
 mod check;
 mod document;
+mod export;
 mod json_spans;
 mod kinds;
 mod live;
@@ -186,7 +187,26 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             let live = live::read(&api, &cli.target.client_ids)
                 .await
                 .map_err(|e| report::report(&e))?;
-            let text = document::render(&live.root, format)?;
+            // Written over a file, the export keeps its order and its secrets' variable names.
+            let previous = output
+                .as_deref()
+                .filter(|path| std::path::Path::new(path).exists())
+                .and_then(|path| match document::Document::read(path) {
+                    Ok(doc) => Some(doc),
+                    Err(_) => {
+                        eprintln!(
+                            "note: {} is not a configuration file this tool reads: its order and \
+                             variable names are not kept",
+                            shown::shown(path)
+                        );
+                        None
+                    }
+                });
+            let root = export::shape(&live.root, previous.as_ref(), version);
+            let text = match format {
+                document::Format::Toml => export::toml(&root),
+                document::Format::Json => document::render(&root, format)?,
+            };
             match output {
                 Some(path) => {
                     std::fs::write(&path, text).map_err(|e| format!("writing {path}: {e}"))?

@@ -2,6 +2,7 @@ mod apply;
 mod bad_files;
 mod call;
 mod config;
+mod export;
 mod license;
 mod login;
 mod odd_server;
