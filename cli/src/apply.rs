@@ -36,12 +36,22 @@ struct Tally {
     moved: usize,
     calls: usize,
     failures: Vec<Failure>,
+    registered: Vec<(Op, Value)>,
 }
 
-/// Runs the plan; answers what failed.
-pub async fn apply(api: &Api, plan: Plan, mut groups: BTreeMap<String, u64>) -> Vec<Failure> {
+/// What an apply did not do, and the webhooks it registered (each with its new id), whose
+/// secrets the caller records.
+#[derive(Default)]
+pub struct Outcome {
+    pub failures: Vec<Failure>,
+    pub registered: Vec<(Op, Value)>,
+}
+
+/// Runs the plan.
+pub async fn apply(api: &Api, plan: Plan, mut groups: BTreeMap<String, u64>) -> Outcome {
     let terminal = std::io::stderr().is_terminal();
     let mut failures = Vec::new();
+    let mut registered = Vec::new();
     let (deletes, rest): (Vec<Op>, Vec<Op>) = plan
         .ops
         .into_iter()
@@ -53,6 +63,7 @@ pub async fn apply(api: &Api, plan: Plan, mut groups: BTreeMap<String, u64>) -> 
         }
         let tally = stage(api, kind, ops, &mut groups, terminal, "").await;
         failures.extend(tally.failures);
+        registered.extend(tally.registered);
     }
     for kind in Kind::ALL.into_iter().rev() {
         let ops: Vec<Op> = deletes.iter().filter(|o| o.kind == kind).cloned().collect();
@@ -62,7 +73,10 @@ pub async fn apply(api: &Api, plan: Plan, mut groups: BTreeMap<String, u64>) -> 
         let tally = stage(api, kind, ops, &mut groups, terminal, " (removals)").await;
         failures.extend(tally.failures);
     }
-    failures
+    Outcome {
+        failures,
+        registered,
+    }
 }
 
 async fn stage(
@@ -484,6 +498,11 @@ async fn one_by_one(
                     if kind == Kind::Group && matches!(op.change, Change::Create) {
                         if let Some(id) = answer.get("id").and_then(Value::as_u64) {
                             groups.insert(op.key.clone(), id);
+                        }
+                    }
+                    if action == kind.create_action() && kind == Kind::Webhook {
+                        if let Some(id) = answer.get("id") {
+                            tally.registered.push((op.clone(), id.clone()));
                         }
                     }
                 }

@@ -19,6 +19,7 @@ mod shown;
 mod spec;
 mod stored;
 mod target;
+mod webhook_secrets;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;
@@ -310,9 +311,10 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             if !yes && !confirm(&api, &plan, &live)? {
                 return Err("not applied".into());
             }
-            let failures = apply::apply(&api, plan, live.groups).await;
-            if !failures.is_empty() {
-                return Err(failed(&failures));
+            let outcome = apply::apply(&api, plan, live.groups).await;
+            remember_secrets(&api, &outcome.registered);
+            if !outcome.failures.is_empty() {
+                return Err(failed(&outcome.failures));
             }
             if stuck {
                 out(
@@ -378,7 +380,28 @@ async fn prepare(
     let live = live::read(&api, &client_ids)
         .await
         .map_err(|e| report::report(&e))?;
-    let mut plan = plan::diff(&doc, &entries, &live, target.api_version, prune).map_err(located)?;
+    let known = webhook_secrets::Known::load();
+    let base = base_url(&api);
+    let rotated = |entry: &kinds::Entry, id: &serde_json::Value| {
+        let owner = entry
+            .body
+            .get("owner_client_id")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default();
+        let secret = entry
+            .body
+            .get("secret_key")
+            .and_then(|s| kinds::secret_from_env(s).ok());
+        match (id.as_str(), secret) {
+            (Some(id), Some(secret)) => {
+                let at = webhook_secrets::scope(&base, owner, id);
+                known.changed(&at, &secret) == Some(true)
+            }
+            _ => false,
+        }
+    };
+    let mut plan =
+        plan::diff(&doc, &entries, &live, target.api_version, prune, &rotated).map_err(located)?;
     let mut checked = entries.clone();
     if !wanted.is_empty() {
         let (live_entries, _) = kinds::entries(&live.root);
@@ -512,6 +535,37 @@ fn differs(plan: &plan::Plan) -> ExitCode {
 fn colour() -> bool {
     use std::io::IsTerminal;
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// Records the secrets of the webhooks an apply registered, so that a later change of one is
+/// seen; a failure to is said, as rotations would then go unseen.
+fn remember_secrets(api: &live::Api, registered: &[(plan::Op, serde_json::Value)]) {
+    if registered.is_empty() {
+        return;
+    }
+    let mut known = webhook_secrets::Known::load();
+    let base = base_url(api);
+    for (op, id) in registered {
+        let Some(entry) = &op.desired else { continue };
+        let owner = entry
+            .body
+            .get("owner_client_id")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default();
+        let secret = entry
+            .body
+            .get("secret_key")
+            .and_then(|s| kinds::secret_from_env(s).ok());
+        if let (Some(id), Some(secret)) = (id.as_str(), secret) {
+            known.set(&webhook_secrets::scope(&base, owner, id), &secret);
+        }
+    }
+    if let Err(e) = known.save() {
+        eprintln!(
+            "warning: the webhooks' secrets could not be recorded ({e}): a later change of one \
+             will not be seen"
+        );
+    }
 }
 
 /// The API a client calls, without any `user:password@` its URL carries.

@@ -67,12 +67,15 @@ impl Plan {
 
 /// Compares the file's resources with the license's. Sections the file leaves out are not
 /// managed; with `prune`, resources of a managed section that the file does not hold are removed.
+/// `rotated` answers whether a webhook's secret (the file's entry, the license's id) has changed
+/// since this machine set it.
 pub fn diff(
     doc: &Document,
     desired: &[Entry],
     live: &Live,
     version: Version,
     prune: bool,
+    rotated: &dyn Fn(&Entry, &Value) -> bool,
 ) -> Result<Plan, Vec<Located>> {
     let spec = version.spec();
     let (live_entries, _) = kinds::entries(&live.root);
@@ -125,7 +128,7 @@ pub fn diff(
                 });
                 continue;
             };
-            let changes: Vec<FieldChange> = entry
+            let mut changes: Vec<FieldChange> = entry
                 .body
                 .iter()
                 .filter(|(field, _)| !(kind == Kind::Webhook && *field == "secret_key"))
@@ -136,6 +139,14 @@ pub fn diff(
                     new: value.clone(),
                 })
                 .collect();
+            if kind == Kind::Webhook && id_of(&entry.key).is_some_and(|id| rotated(entry, &id)) {
+                // Neither value is shown: both are secrets.
+                changes.push(FieldChange {
+                    field: "secret_key".into(),
+                    old: Some(Value::from("(hidden)")),
+                    new: Value::from("(hidden: changed in the environment)"),
+                });
+            }
             if changes.is_empty() {
                 continue;
             }

@@ -112,27 +112,36 @@ impl Stored {
         })
     }
 
-    /// Writes the file readable by its owner only, whole or not at all: a new file renamed over
-    /// the old one.
+    /// Writes the file readable by its owner only, whole or not at all.
     pub fn save(&self, path: &Path) -> Result<(), String> {
-        use std::io::Write;
-        let dir = path.parent().ok_or("the login file has no directory")?;
-        create_private_dir(dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
-        let temporary = dir.join(format!(".login.json.{}", std::process::id()));
         let text = serde_json::to_vec_pretty(self).map_err(|e| e.to_string())?;
-        // A file left by a run that died is removed, not reused: a new one gets the mode.
-        let _ = std::fs::remove_file(&temporary);
-        let written = (|| {
-            let mut file = private_file(&temporary)?;
-            file.write_all(&text)?;
-            file.sync_all()?;
-            std::fs::rename(&temporary, path)
-        })();
-        written.map_err(|e| {
-            let _ = std::fs::remove_file(&temporary);
-            format!("writing {}: {e}", path.display())
-        })
+        write_private(path, &text)
     }
+}
+
+/// Writes `bytes` to `path`, readable by its owner only (its directory too), whole or not at all:
+/// a new file renamed over the old one.
+pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    use std::io::Write;
+    let dir = path.parent().ok_or("the file has no directory")?;
+    create_private_dir(dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = dir.join(format!(".{name}.{}", std::process::id()));
+    // A file left by a run that died is removed, not reused: a new one gets the mode.
+    let _ = std::fs::remove_file(&temporary);
+    let written = (|| {
+        let mut file = private_file(&temporary)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temporary, path)
+    })();
+    written.map_err(|e| {
+        let _ = std::fs::remove_file(&temporary);
+        format!("writing {}: {e}", path.display())
+    })
 }
 
 /// Where the login is kept: `$XDG_CONFIG_HOME/livechat-config/login.json`, else under

@@ -7,6 +7,7 @@ mod license;
 mod login;
 mod odd_server;
 mod preflight;
+mod rotation;
 mod saved_plan;
 mod support;
 mod v3_7;

@@ -35,11 +35,11 @@ pub fn bare() -> Command {
     ] {
         command.env_remove(name);
     }
-    // No login of the machine's user is read: a directory that does not exist.
-    command.env(
-        "XDG_CONFIG_HOME",
-        Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-login"),
-    );
+    // No login or state of the machine's user is read: directories of the test's own.
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    command
+        .env("XDG_CONFIG_HOME", tmp.join("no-login"))
+        .env("XDG_STATE_HOME", tmp.join("state-bare"));
     command
 }
 
@@ -52,7 +52,12 @@ pub fn against(emulator: &Emulator) -> Command {
         .env("LIVECHAT_BASE_URL", emulator.base_url())
         .env("LIVECHAT_CLIENT_ID", DEFAULT_CLIENT_ID)
         .env(crate::license::HOOK_ENV, crate::license::HOOK_SECRET)
-        .env("LIVECHAT_WEBHOOK_SECRET", crate::license::HOOK_SECRET);
+        .env("LIVECHAT_WEBHOOK_SECRET", crate::license::HOOK_SECRET)
+        .env(
+            "XDG_STATE_HOME",
+            Path::new(env!("CARGO_TARGET_TMPDIR"))
+                .join(format!("state-{}", emulator.local_addr().port())),
+        );
     command
 }
 
