@@ -5,7 +5,6 @@ use crate::target::{Target, Version};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
-use std::io::Read;
 
 /// The list of actions of a version, one line each.
 pub fn list(version: Version) -> String {
@@ -241,15 +240,10 @@ pub fn read_body(arg: Option<&str>) -> Result<Vec<u8>, String> {
     match arg {
         None => Ok(b"{}".to_vec()),
         Some("-") => {
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .map_err(|e| format!("reading standard input: {e}"))?;
-            Ok(bytes)
+            crate::document::read_bounded("-").map_err(|e| format!("reading standard input: {e}"))
         }
-        Some(path) if path.starts_with('@') => {
-            std::fs::read(&path[1..]).map_err(|e| format!("reading {}: {e}", &path[1..]))
-        }
+        Some(path) if path.starts_with('@') => crate::document::read_bounded(&path[1..])
+            .map_err(|e| format!("reading {}: {e}", &path[1..])),
         Some(text) => Ok(text.as_bytes().to_vec()),
     }
 }

@@ -49,14 +49,16 @@ pub enum Format {
 
 impl Document {
     pub fn read(path: &str) -> Result<Self, Vec<Located>> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let unreadable = |why: String| {
             vec![Located {
                 path: path.into(),
                 line: 0,
                 column: 0,
-                message: format!("cannot read {path}: {}", io_reason(&e)),
+                message: format!("cannot read {path}: {why}"),
             }]
-        })?;
+        };
+        let bytes = read_bounded(path).map_err(unreadable)?;
+        let text = String::from_utf8(bytes).map_err(|_| unreadable("not UTF-8 text".into()))?;
         if path.ends_with(".json") {
             Self::parse_json(path, text)
         } else {
@@ -271,6 +273,29 @@ fn strip(value: &Value) -> Value {
         }
         other => other.clone(),
     }
+}
+
+/// The most a file the tool reads may hold: a license of thousands of agents is a few MB.
+pub const MAX_FILE: u64 = 64 << 20;
+
+/// The bytes of `path` (or of standard input for `-`), refused past [`MAX_FILE`] before more is
+/// read: `/dev/zero` or a runaway pipe is an error, not an exhausted memory.
+pub fn read_bounded(path: &str) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    let read = if path == "-" {
+        std::io::stdin()
+            .lock()
+            .take(MAX_FILE + 1)
+            .read_to_end(&mut bytes)
+    } else {
+        std::fs::File::open(path).and_then(|f| f.take(MAX_FILE + 1).read_to_end(&mut bytes))
+    };
+    read.map_err(|e| io_reason(&e))?;
+    if bytes.len() as u64 > MAX_FILE {
+        return Err(format!("it is over {} MiB", MAX_FILE >> 20));
+    }
+    Ok(bytes)
 }
 
 /// An I/O error without the "(os error 2)" a terminal user has no use for.

@@ -10,8 +10,6 @@ use sha2::{Digest, Sha256};
 
 /// The `format` of a plan file; another is refused.
 pub const FORMAT: &str = "livechat-config-plan/1";
-/// The most a plan file may hold (a license of thousands of agents plans to a few MB).
-const MAX_FILE: u64 = 256 << 20;
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -51,14 +49,13 @@ impl PlanFile {
 
     /// The plan file at `path`, or `None` when the file is not one (a configuration file).
     pub fn read(path: &str) -> Result<Option<Self>, String> {
-        use std::io::Read;
-        let Ok(file) = std::fs::File::open(path) else {
+        // What cannot be read as one is left to the configuration reader, which says why.
+        let Ok(bytes) = crate::document::read_bounded(path) else {
             return Ok(None);
         };
-        let mut text = String::new();
-        if file.take(MAX_FILE).read_to_string(&mut text).is_err() {
+        let Ok(text) = String::from_utf8(bytes) else {
             return Ok(None);
-        }
+        };
         let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else {
             return Ok(None);
         };

@@ -66,14 +66,27 @@ impl Identity {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 enum Secret {
     Bearer(String),
     Pat { account_id: String, pat: String },
 }
 
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The sdk's credentials print themselves masked.
+        match self {
+            Secret::Bearer(token) => write!(f, "{:?}", Credentials::bearer(token)),
+            Secret::Pat { account_id, pat } => {
+                write!(f, "{:?}", Credentials::pat(account_id, pat))
+            }
+        }
+    }
+}
+
 /// A token the emulator accepts and the identity it stands for. Built with every scope, the
-/// default Client ID and the license owner as its agent; narrow it with the setters.
+/// default Client ID and the license owner as its agent; narrow it with the setters. `Debug`
+/// shows the token masked, as the sdk's credentials do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
     secret: Secret,
@@ -173,8 +186,23 @@ impl Token {
         matches!(&self.secret, Secret::Bearer(mine) if mine == token)
     }
 
+    /// Compares in time that depends on the lengths only, as the admin token is compared.
     fn matches(&self, presented: &Secret) -> bool {
-        &self.secret == presented
+        fn same(a: &str, b: &str) -> bool {
+            let (a, b) = (a.as_bytes(), b.as_bytes());
+            a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+        }
+        match (&self.secret, presented) {
+            (Secret::Bearer(mine), Secret::Bearer(theirs)) => same(mine, theirs),
+            (
+                Secret::Pat { account_id, pat },
+                Secret::Pat {
+                    account_id: their_account,
+                    pat: their_pat,
+                },
+            ) => same(account_id, their_account) & same(pat, their_pat),
+            _ => false,
+        }
     }
 
     /// The token a bot gets from `issue_bot_token`.

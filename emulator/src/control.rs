@@ -201,7 +201,19 @@ impl Shared {
     ) -> Response {
         match self.control_inner(method, path, query, headers, body) {
             Ok(value) => reply(StatusCode::OK, &value),
-            Err((status, failure)) => reply(status, &failure.body()),
+            Err((status, failure)) => {
+                let mut response = reply(status, &failure.body());
+                if status == StatusCode::METHOD_NOT_ALLOWED {
+                    let route = path
+                        .strip_prefix(PREFIX)
+                        .unwrap_or(path)
+                        .trim_end_matches('/');
+                    if let Ok(methods) = header::HeaderValue::from_str(allowed(route)) {
+                        response.headers_mut().insert(header::ALLOW, methods);
+                    }
+                }
+                response
+            }
         }
     }
 
@@ -259,12 +271,15 @@ impl Shared {
             }
             _ => Err((
                 StatusCode::METHOD_NOT_ALLOWED,
-                Failure::validation(format!("`{method} {path}` is not a control operation")),
+                Failure::validation(format!(
+                    "`{method} {path}` is not a control operation; `{path}` takes {}",
+                    allowed(route)
+                )),
             )),
         }
     }
 
-    fn check_admin(&self, headers: &HeaderMap) -> Result<(), (StatusCode, Failure)> {
+    pub(crate) fn check_admin(&self, headers: &HeaderMap) -> Result<(), (StatusCode, Failure)> {
         let presented = headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
@@ -319,6 +334,27 @@ fn json_body(body: &[u8]) -> Result<Value, Failure> {
 
 fn to_value<T: Serialize>(value: &T) -> Value {
     serde_json::to_value(value).unwrap_or_default()
+}
+
+/// The methods a control route takes (the `Allow` of its `405`).
+fn allowed(route: &str) -> &'static str {
+    match route {
+        "/reset" => "POST",
+        "/state" | "/faults" => "GET, PUT",
+        "/requests" | "/webhooks" => "GET, DELETE",
+        _ => "",
+    }
+}
+
+/// A refusal given before the request's body is read: the connection closes after it, as the
+/// unread body is not waited for.
+pub fn refusal(status: StatusCode, failure: &Failure) -> Response {
+    let mut response = reply(status, &failure.body());
+    response.headers_mut().insert(
+        header::CONNECTION,
+        header::HeaderValue::from_static("close"),
+    );
+    response
 }
 
 fn reply(status: StatusCode, body: &Value) -> Response {

@@ -79,7 +79,15 @@ pub fn router(shared: Arc<Shared>) -> axum::Router {
               body: axum::body::Body| {
             let shared = shared.clone();
             async move {
-                let limit = if control::is_control(uri.path()) {
+                let is_control = control::is_control(uri.path());
+                // The control plane takes bodies of hundreds of MB: only once the admin token
+                // is in the headers is one read; anyone else is answered before a byte of it.
+                if is_control {
+                    if let Err((status, failure)) = shared.check_admin(&headers) {
+                        return control::refusal(status, &failure);
+                    }
+                }
+                let limit = if is_control {
                     control::BODY_LIMIT
                 } else {
                     API_BODY_LIMIT
@@ -102,6 +110,8 @@ pub fn router(shared: Arc<Shared>) -> axum::Router {
 struct Reply {
     status: u16,
     retry_after: Option<u64>,
+    /// The methods a `405` names (RFC 9110).
+    allow: Option<&'static str>,
     body: Vec<u8>,
 }
 
@@ -119,6 +129,11 @@ impl Reply {
                 .headers_mut()
                 .insert(header::RETRY_AFTER, seconds.into());
         }
+        if let Some(methods) = self.allow {
+            response
+                .headers_mut()
+                .insert(header::ALLOW, header::HeaderValue::from_static(methods));
+        }
         response
     }
 }
@@ -127,6 +142,7 @@ fn json_reply(status: u16, body: Vec<u8>) -> Reply {
     Reply {
         status,
         retry_after: None,
+        allow: None,
         body,
     }
 }
@@ -182,7 +198,9 @@ impl Shared {
         };
         if method != Method::POST {
             let failure = Failure::validation("actions are called with POST");
-            return failure_reply(&failure, 405);
+            let mut reply = failure_reply(&failure, 405);
+            reply.allow = Some("POST");
+            return reply;
         }
         *lock(&self.served).entry(action.name()).or_default() += 1;
         let (latency, fault) = lock(&self.faults).draw(action.name());

@@ -210,7 +210,21 @@ async fn small_things_read_right() {
         "error: cannot read /nonexistent/license.toml: No such file or directory"
     );
 
+    // A file that never ends is refused at a bound, not read until memory runs out.
+    let endless = run(bare(), &["plan", "/dev/zero"]).await;
+    assert_eq!(endless.code, 1);
+    assert!(
+        endless
+            .stderr
+            .contains("cannot read /dev/zero: it is over 64 MiB"),
+        "{}",
+        endless.stderr
+    );
+
     let emulator = Emulator::start().await.unwrap();
+    let body = run(against(&emulator), &["call", "create_tag", "@/dev/zero"]).await;
+    assert_eq!(body.code, 1);
+    assert!(body.stderr.contains("it is over 64 MiB"), "{}", body.stderr);
     let typo = run(against(&emulator), &["call", "list_agnets"]).await;
     assert_eq!(typo.code, 1);
     assert!(

@@ -154,20 +154,32 @@ fn owner(shared: &Shared) -> Owner {
 
 pub fn routes(shared: Arc<Shared>) -> Router {
     Router::new()
-        .route("/", get(authorize::page).fallback(wrong_method))
-        .route("/ooops", get(authorize::ooops).fallback(wrong_method))
+        .route("/", get(authorize::page).fallback(|| wrong_method("GET")))
+        .route(
+            "/ooops",
+            get(authorize::ooops).fallback(|| wrong_method("GET")),
+        )
         .route(
             "/v2/token",
             post(token::exchange)
                 .delete(token::revoke)
-                .fallback(wrong_method),
+                .fallback(|| wrong_method("POST, DELETE")),
         )
-        .route("/v2/info", get(token::info).fallback(wrong_method))
+        .route(
+            "/v2/info",
+            get(token::info).fallback(|| wrong_method("GET")),
+        )
         .with_state(shared)
 }
 
-async fn wrong_method() -> Response {
-    OAuthError::invalid_request("wrong HTTP method for this endpoint")
+/// A `405` naming the methods the path takes (RFC 9110).
+async fn wrong_method(allow: &'static str) -> Response {
+    let mut response = OAuthError::invalid_request("wrong HTTP method for this endpoint")
         .with_status(StatusCode::METHOD_NOT_ALLOWED)
-        .into_response()
+        .into_response();
+    response.headers_mut().insert(
+        axum::http::header::ALLOW,
+        axum::http::HeaderValue::from_static(allow),
+    );
+    response
 }

@@ -559,3 +559,81 @@ async fn a_state_of_several_megabytes_imports_while_api_bodies_stay_bounded() {
     assert_eq!(status, 413);
     assert_eq!(body["error"]["type"], "validation");
 }
+
+/// The resident memory of this process (the emulator runs in it), in KiB.
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Uploads announced as 400 MB without the admin token: each is answered 401 from its headers,
+/// and the emulator reads (and keeps) next to nothing of the bodies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unauthenticated_upload_is_refused_before_its_body_is_read() {
+    use std::io::{Read, Write};
+    let emu = emulator().await;
+    let addr = emu.local_addr();
+    let before = rss_kib();
+    let uploads: Vec<_> = [
+        Some("Bearer not-the-admin-token"),
+        None,
+        Some("Bearer x"),
+        None,
+    ]
+    .into_iter()
+    .map(|authorization| {
+        std::thread::spawn(move || {
+            let mut stream = std::net::TcpStream::connect(addr).unwrap();
+            stream
+                .set_read_timeout(Some(Duration::from_secs(10)))
+                .unwrap();
+            stream
+                .set_write_timeout(Some(Duration::from_secs(10)))
+                .unwrap();
+            let auth = authorization
+                .map(|a| format!("Authorization: {a}\r\n"))
+                .unwrap_or_default();
+            let head = format!(
+                "PUT /emulator/state HTTP/1.1\r\nHost: emulator\r\n{auth}Content-Type: \
+                     application/json\r\nContent-Length: 400000000\r\n\r\n"
+            );
+            stream.write_all(head.as_bytes()).unwrap();
+            let chunk = vec![b' '; 64 * 1024];
+            let mut sent = 0usize;
+            while sent < 400_000_000 {
+                match stream.write(&chunk) {
+                    Ok(n) => sent += n,
+                    Err(_) => break,
+                }
+            }
+            let mut answer = Vec::new();
+            let _ = stream.read_to_end(&mut answer);
+            (sent, String::from_utf8_lossy(&answer).into_owned())
+        })
+    })
+    .collect();
+    let results: Vec<(usize, String)> = tokio::task::spawn_blocking(move || {
+        uploads.into_iter().map(|u| u.join().unwrap()).collect()
+    })
+    .await
+    .unwrap();
+    for (sent, answer) in &results {
+        assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+        assert!(
+            *sent < 64 << 20,
+            "the connection was closed early: {sent} bytes went out"
+        );
+    }
+    let grown_mib = rss_kib().saturating_sub(before) / 1024;
+    assert!(grown_mib < 64, "the emulator grew by {grown_mib} MiB");
+    // With the token, the control plane still takes a body.
+    let (status, _) = control(&emu, Method::GET, "/emulator/state", None).await;
+    assert_eq!(status, 200);
+}

@@ -79,6 +79,44 @@ async fn unknown_actions_versions_methods_and_paths() {
     .await
     .unwrap();
     assert_eq!(response.status().as_u16(), 405);
+    assert_eq!(
+        response.headers()["allow"],
+        "POST",
+        "RFC 9110: a 405 names the methods"
+    );
+}
+
+#[tokio::test]
+async fn every_405_names_the_methods_the_path_takes() {
+    let emu = emulator().await;
+    let http = reqwest::Client::new();
+    for (method, path, allow) in [
+        (reqwest::Method::DELETE, "/emulator/reset", "POST"),
+        (reqwest::Method::POST, "/emulator/state", "GET, PUT"),
+        (reqwest::Method::PUT, "/emulator/requests", "GET, DELETE"),
+        (reqwest::Method::PUT, "/v2/token", "POST, DELETE"),
+        (reqwest::Method::POST, "/v2/info", "GET"),
+    ] {
+        let response = http
+            .request(method.clone(), format!("{}{path}", emu.base_url()))
+            .bearer_auth(emu.admin_token())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 405, "{method} {path}");
+        assert_eq!(response.headers()["allow"], allow, "{method} {path}");
+    }
+}
+
+#[test]
+fn a_token_s_debug_masks_it() {
+    let shown = format!(
+        "{:?} {:?}",
+        livechat_config_emulator::Token::bearer("dal:very-secret-token"),
+        livechat_config_emulator::Token::pat("account", "very-secret-pat")
+    );
+    assert!(!shown.contains("very-secret"), "{shown}");
+    assert!(shown.contains("****"), "{shown}");
 }
 
 #[tokio::test]
