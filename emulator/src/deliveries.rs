@@ -368,7 +368,7 @@ impl Deliveries {
                 time,
                 webhook_id: out.webhook_id.clone(),
                 action: out.action.clone(),
-                url: out.url.clone(),
+                url: crate::secrets::shown_url(&out.url),
                 status: DeliveryStatus::Pending,
                 body,
                 attempts: Vec::new(),
@@ -423,7 +423,12 @@ async fn deliver(
     };
     match reqwest::Url::parse(&out.url) {
         Ok(url) if matches!(url.scheme(), "http" | "https") => {}
-        _ => return refuse(format!("`{}` is not an http(s) URL", out.url)),
+        _ => {
+            return refuse(format!(
+                "`{}` is not an http(s) URL",
+                crate::secrets::shown_url(&out.url)
+            ))
+        }
     }
     let body = match serde_json::to_vec(&out.body) {
         Ok(body) => body,

@@ -50,6 +50,33 @@ static SECRET_KEYS: LazyLock<BTreeMap<String, BTreeSet<String>>> = LazyLock::new
     keys
 });
 
+/// Every action name (batch endpoints included) of every version.
+static ACTIONS: LazyLock<BTreeSet<String>> = LazyLock::new(|| {
+    let mut names = BTreeSet::new();
+    for (_, spec) in spec_model::DOCUMENTS {
+        let Ok(spec) = serde_json::from_str::<Value>(spec) else {
+            continue;
+        };
+        for action in spec["actions"].as_array().into_iter().flatten() {
+            for name in [&action["name"], &action["batch_endpoint"]] {
+                if let Some(name) = name.as_str() {
+                    names.insert(name.to_string());
+                }
+            }
+        }
+    }
+    names
+});
+
+/// Every key any action of any version holds a secret under: what a body of an unknown action
+/// (a misspelt name, a delivery posted back to the emulator) is masked with.
+static ANY_SECRET_KEY: LazyLock<BTreeSet<String>> = LazyLock::new(|| {
+    let mut keys: BTreeSet<String> = SECRET_KEYS.values().flatten().cloned().collect();
+    // What a webhook delivery carries at its top level.
+    keys.insert("secret_key".into());
+    keys
+});
+
 fn named_types(spec: &Value) -> BTreeMap<&str, &Value> {
     spec["types"]
         .as_array()
@@ -105,16 +132,45 @@ fn collect_type<'a>(
     seen.pop();
 }
 
-/// `true` when a body of `action` may hold a credential.
+/// `true` when a body of `action` may hold a credential: one of its secret fields, or, for a name
+/// no version has, any of them.
 pub fn has_secrets(action: &str) -> bool {
-    SECRET_KEYS.contains_key(action)
+    SECRET_KEYS.contains_key(action) || !ACTIONS.contains(action)
 }
 
 /// Replaces every string under a secret key of `action`, wherever it nests (batch items,
-/// lists of webhooks).
+/// lists of webhooks); for a name no version has, under any key a secret goes by. URLs lose the
+/// `user:password@` they carry.
 pub fn mask(action: &str, value: &mut Value) {
     if let Some(keys) = SECRET_KEYS.get(action) {
         mask_keys(keys, value);
+    } else if !ACTIONS.contains(action) {
+        mask_keys(&ANY_SECRET_KEY, value);
+    }
+    strip_userinfo(value);
+}
+
+/// `url` without the `user:password@` it may carry.
+pub fn shown_url(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut parsed) if !parsed.username().is_empty() || parsed.password().is_some() => {
+            let _ = parsed.set_username("");
+            let _ = parsed.set_password(None);
+            parsed.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Every string that is a URL with credentials in it, without them.
+fn strip_userinfo(value: &mut Value) {
+    match value {
+        Value::String(text) if text.contains('@') && text.contains("://") => {
+            *text = shown_url(text);
+        }
+        Value::Object(map) => map.values_mut().for_each(strip_userinfo),
+        Value::Array(items) => items.iter_mut().for_each(strip_userinfo),
+        _ => {}
     }
 }
 
@@ -155,6 +211,29 @@ mod tests {
                 has_secrets(action.name()),
                 action.carries_secrets(),
                 "{action}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_unknown_action_is_masked_with_every_secret_key_and_urls_lose_userinfo() {
+        for name in ["register_webhook/", "Register_Webhook", "no_such_action"] {
+            assert!(has_secrets(name), "{name}");
+            let mut body = json!({
+                "secret_key": "hook-secret",
+                "secret": "bot-secret",
+                "url": "https://user:pass@hooks.example.com/x",
+                "name": "kept"
+            });
+            mask(name, &mut body);
+            assert_eq!(
+                body,
+                json!({
+                    "secret_key": MASK,
+                    "secret": MASK,
+                    "url": "https://hooks.example.com/x",
+                    "name": "kept"
+                })
             );
         }
     }

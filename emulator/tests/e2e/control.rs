@@ -637,3 +637,57 @@ async fn an_unauthenticated_upload_is_refused_before_its_body_is_read() {
     let (status, _) = control(&emu, Method::GET, "/emulator/state", None).await;
     assert_eq!(status, 200);
 }
+
+/// A secret sent to a misspelt action, or in a delivery the emulator posts to itself, is masked
+/// in the journals as any action's is; a URL's `user:password@` is not kept.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secrets_sent_where_no_action_is_are_masked_too() {
+    let emu = emulator().await;
+    let body = json!({
+        "action": "agent_created",
+        "secret_key": "hook-secret-misspelt",
+        "url": "https://user:url-password@hooks.example.com/x",
+        "owner_client_id": DEFAULT_CLIENT_ID,
+        "type": "license"
+    })
+    .to_string();
+    for name in ["register_webhook/", "Register_Webhook", "register_webhooks"] {
+        let (status, _) = call(&emu, name, &body).await;
+        assert_eq!(status, 404, "{name}");
+    }
+    // A webhook aimed at the emulator itself, with credentials in its URL.
+    let hook_url = format!("http://user:url-password@{}/hooks/agents", emu.local_addr());
+    emu.client()
+        .register_webhook(
+            WebhookAction::AgentCreated,
+            "hook-secret-self",
+            &hook_url,
+            DEFAULT_CLIENT_ID,
+            WebhookType::License,
+        )
+        .await
+        .unwrap();
+    emu.client()
+        .create_agent("self@example.com", "Self")
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while emu.requests(None).iter().all(|r| r.action.is_some()) && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (_, requests) = control(&emu, Method::GET, "/emulator/requests", None).await;
+    let (_, deliveries) = control(&emu, Method::GET, "/emulator/webhooks", None).await;
+    let text = format!("{requests} {deliveries}");
+    assert!(
+        requests["requests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["action"].is_null()),
+        "the delivery reached the emulator: {requests}"
+    );
+    for secret in ["hook-secret-misspelt", "hook-secret-self", "url-password"] {
+        assert!(!text.contains(secret), "{secret} leaked: {text}");
+    }
+    assert!(text.contains("****"));
+}
