@@ -5,8 +5,10 @@
 //! [`CHECKPOINT_EVERY`] changes, which keeps the journal and the replay short.
 //!
 //! One emulator owns a state file at a time: two writing the same file would each lose the
-//! other's changes on replay. Ownership is an exclusive `flock` on `<file>.lock`, which the kernel
-//! releases however the process ends, kill -9 included, so a stale lock never blocks a restart.
+//! other's changes on replay. Ownership is an exclusive `flock` on `<file>.lock` and on the
+//! database file itself (so a hard or symbolic link to it, which has a `.lock` of its own, is
+//! refused too), which the kernel releases however the process ends, kill -9 included, so a stale
+//! lock never blocks a restart.
 //! A JSON state file of earlier versions is migrated: kept beside as `<file>.json-backup` and
 //! loaded as the first snapshot.
 

@@ -23,6 +23,9 @@ pub struct Store {
     migrated_from: Option<PathBuf>,
     /// Held open for the store's lifetime: closing it releases the lock.
     _lock: fs::File,
+    /// The database file itself, locked too: a link to it (hard or symbolic) has a `.lock` of its
+    /// own, but the same file, so a second emulator through a link is refused as well.
+    _database: fs::File,
 }
 
 #[derive(Debug)]
@@ -107,6 +110,34 @@ fn take_lock(path: &Path) -> io::Result<fs::File> {
     Ok(lock)
 }
 
+/// An exclusive `flock` on the database file itself (SQLite's own locks are `fcntl` ones, which
+/// do not meet it): held by whichever emulator opened that file, under any of its names.
+fn lock_database(path: &Path) -> io::Result<fs::File> {
+    // An empty file is a new database to SQLite.
+    let file = fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)?;
+    let mut waited = Duration::ZERO;
+    while !lock_exclusively(&file)? {
+        if waited >= LOCK_GRACE {
+            return Err(io::Error::new(
+                io::ErrorKind::ResourceBusy,
+                format!(
+                    "the state file {} is in use by another emulator under another name (a link \
+                     to the same file); stop that one or use another --state file",
+                    path.display()
+                ),
+            ));
+        }
+        std::thread::sleep(LOCK_POLL);
+        waited += LOCK_POLL;
+    }
+    Ok(file)
+}
+
 /// What the file holds today, from its first bytes.
 enum Found {
     Nothing,
@@ -165,6 +196,7 @@ impl Store {
                 ))
             }
         }
+        let database = lock_database(&path)?;
         let conn = Connection::open(&path).map_err(|e| db_error(&path, e))?;
         let db = Db::prepare(conn, &path)?;
         let store = Self {
@@ -172,6 +204,7 @@ impl Store {
             db: Mutex::new(db),
             migrated_from: None,
             _lock: lock,
+            _database: database,
         };
         match legacy {
             Some((state, backup)) => {

@@ -62,6 +62,40 @@ async fn a_file_that_is_not_a_state_is_refused_and_kept() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// A hard link or a symbolic link to a state file in use is the same file: a second emulator
+/// through it is refused, and the first one's acknowledged writes all survive.
+#[cfg(unix)]
+#[tokio::test]
+async fn a_link_to_a_state_file_in_use_is_refused_too() {
+    let dir = temp_dir("linked");
+    let file = dir.join("state.db");
+    let first = Emulator::builder().state_file(&file).start().await.unwrap();
+    let hard = dir.join("hard.db");
+    let soft = dir.join("soft.db");
+    std::fs::hard_link(&file, &hard).unwrap();
+    std::os::unix::fs::symlink(&file, &soft).unwrap();
+    for link in [&hard, &soft] {
+        let err = Emulator::builder()
+            .state_file(link)
+            .start()
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::ResourceBusy, "{err}");
+        assert!(
+            err.to_string().contains("in use by another emulator"),
+            "{err}"
+        );
+    }
+    for i in 0..50 {
+        first.client().create_tag(format!("tag-{i}")).await.unwrap();
+    }
+    first.stop().await.unwrap();
+    let next = Emulator::builder().state_file(&hard).start().await.unwrap();
+    assert_eq!(next.client().list_tags().await.unwrap().len(), 50);
+    next.stop().await.unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[tokio::test]
 async fn one_state_file_serves_one_emulator_at_a_time() {
     let dir = temp_dir("owned");
