@@ -8,7 +8,8 @@
 //! other's changes on replay. Ownership is an exclusive `flock` on `<file>.lock` and on the
 //! database file itself (so a hard or symbolic link to it, which has a `.lock` of its own, is
 //! refused too), which the kernel releases however the process ends, kill -9 included, so a stale
-//! lock never blocks a restart.
+//! lock never blocks a restart. The lock file also holds the number of the last acknowledged
+//! change, so a database that lost its write-ahead log is told from one that is whole.
 //! A JSON state file of earlier versions is migrated: kept beside as `<file>.json-backup` and
 //! loaded as the first snapshot.
 

@@ -21,8 +21,9 @@ pub struct Store {
     path: PathBuf,
     db: Mutex<Db>,
     migrated_from: Option<PathBuf>,
-    /// Held open for the store's lifetime: closing it releases the lock.
-    _lock: fs::File,
+    /// Held open for the store's lifetime: closing it releases the lock. It also holds the
+    /// number of the last acknowledged change.
+    lock: fs::File,
     /// The database file itself, locked too: a link to it (hard or symbolic) has a `.lock` of its
     /// own, but the same file, so a second emulator through a link is refused as well.
     _database: fs::File,
@@ -81,6 +82,7 @@ fn take_lock(path: &Path) -> io::Result<fs::File> {
     let lock = fs::OpenOptions::new()
         .create(true)
         .truncate(false)
+        .read(true)
         .write(true)
         .open(&lock_path)
         .map_err(|e| {
@@ -108,6 +110,25 @@ fn take_lock(path: &Path) -> io::Result<fs::File> {
         waited += LOCK_POLL;
     }
     Ok(lock)
+}
+
+/// The number of the last acknowledged change, as the lock file holds it; `None` when it holds
+/// none (a lock file of an earlier emulator).
+fn marked(lock: &fs::File) -> Option<i64> {
+    use std::io::{Seek, SeekFrom};
+    let mut text = String::new();
+    let mut file = lock;
+    file.seek(SeekFrom::Start(0)).ok()?;
+    file.take(32).read_to_string(&mut text).ok()?;
+    text.trim().parse().ok()
+}
+
+fn mark(lock: &fs::File, seq: i64) -> io::Result<()> {
+    use std::io::{Seek, SeekFrom, Write};
+    let mut file = lock;
+    let text = format!("{seq:<20}\n");
+    file.seek(SeekFrom::Start(0))?;
+    file.write_all(text.as_bytes())
 }
 
 /// An exclusive `flock` on the database file itself (SQLite's own locks are `fcntl` ones, which
@@ -196,14 +217,33 @@ impl Store {
                 ))
             }
         }
+        let existed = matches!(inspect(&path)?, Found::Database);
         let database = lock_database(&path)?;
         let conn = Connection::open(&path).map_err(|e| db_error(&path, e))?;
         let db = Db::prepare(conn, &path)?;
+        let found = db.last_seq().map_err(|e| db_error(&path, e))?;
+        match marked(&lock) {
+            // A database made anew (the old one removed on purpose) starts a new count.
+            Some(acknowledged) if existed && acknowledged > found => {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!(
+                        "{} holds changes up to number {found}, but {acknowledged} were \
+                         acknowledged: its write-ahead log ({}-wal) was deleted or replaced after \
+                         the last run. Put it back, or move the state file away to start afresh",
+                        path.display(),
+                        path.display()
+                    ),
+                ));
+            }
+            _ => {}
+        }
+        mark(&lock, found)?;
         let store = Self {
             path,
             db: Mutex::new(db),
             migrated_from: None,
-            _lock: lock,
+            lock,
             _database: database,
         };
         match legacy {
@@ -246,7 +286,12 @@ impl Store {
     /// Commits one change to the journal. On failure nothing of it is kept.
     pub fn record(&self, change: &Change) -> io::Result<()> {
         let mut db = self.db();
-        db.record(change).map_err(|e| db_error(&self.path, e))
+        let seq = db.record(change).map_err(|e| db_error(&self.path, e))?;
+        // The mark of what was acknowledged, beside the database: a write the kernel keeps
+        // whatever becomes of this process, so a restart can tell a database that lost its
+        // write-ahead log. Best effort: a failure to mark loses no change.
+        let _ = mark(&self.lock, seq);
+        Ok(())
     }
 
     /// Whether the journal has grown enough to be folded into a new snapshot.
@@ -385,7 +430,8 @@ impl Db {
         Ok(())
     }
 
-    fn record(&mut self, change: &Change) -> rusqlite::Result<()> {
+    /// Answers the change's number.
+    fn record(&mut self, change: &Change) -> rusqlite::Result<i64> {
         let caller_json = serde_json::to_string(&change.caller).map_err(json_error)?;
         let tx = self.conn.transaction()?;
         let caller_id = match self.callers.get(&caller_json) {
@@ -400,10 +446,24 @@ impl Db {
             "INSERT INTO changes (at_micros, version, action, body, caller) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![at, change.version, change.action, change.body, caller_id],
         )?;
+        let seq = tx.last_insert_rowid();
         tx.commit()?;
         // Only once committed: a refused change leaves no caller id behind in memory either.
         self.callers.insert(caller_json, caller_id);
         self.since_snapshot += 1;
-        Ok(())
+        Ok(seq)
+    }
+
+    /// The number of the last change ever committed (snapshots keep the counter).
+    fn last_seq(&self) -> rusqlite::Result<i64> {
+        let seq: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT seq FROM sqlite_sequence WHERE name = 'changes'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(seq.unwrap_or(0))
     }
 }

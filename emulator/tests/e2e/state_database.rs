@@ -6,8 +6,9 @@ use crate::binary::{client, command, start};
 use crate::persistence::temp_dir;
 use livechat_config_emulator::Emulator;
 use std::collections::BTreeSet;
+use std::io::Read;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_during_20_concurrent_writers_loses_no_acknowledged_write() {
@@ -158,5 +159,61 @@ async fn a_database_of_a_newer_emulator_or_of_something_else_is_refused_and_kept
         .query_row("SELECT id FROM invoices", [], |r| r.get(0))
         .unwrap();
     assert_eq!(kept, 7);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A state file whose write-ahead log was deleted after a kill -9 has lost acknowledged
+/// changes: the emulator says so and does not start, rather than serve an older license.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deleted_write_ahead_log_is_found_at_start() {
+    let dir = temp_dir("wal-deleted");
+    let state = dir.join("state.db");
+    let (child, url, _) = start(command(&state));
+    let client = client(&url);
+    for i in 0..30 {
+        client
+            .create_tag(format!("acknowledged-{i}"))
+            .await
+            .unwrap();
+    }
+    drop(child); // SIGKILL: the changes are in the write-ahead log only
+    let wal = dir.join("state.db-wal");
+    assert!(wal.exists(), "WAL mode keeps a log beside the database");
+    std::fs::remove_file(&wal).unwrap();
+
+    let mut refused = command(&state).spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = refused.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = refused.kill();
+            panic!("the emulator started on a database missing acknowledged changes");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    refused
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(!status.success());
+    assert!(
+        stderr.contains("but 30 were acknowledged") && stderr.contains("write-ahead log"),
+        "{stderr}"
+    );
+
+    // Moved away, the state starts afresh, and a new count with it.
+    std::fs::rename(&state, dir.join("lost.db")).unwrap();
+    let (child, url, _) = start(command(&state));
+    assert!(crate::binary::client(&url)
+        .list_tags()
+        .await
+        .unwrap()
+        .is_empty());
+    drop(child);
     std::fs::remove_dir_all(&dir).unwrap();
 }
