@@ -3,7 +3,7 @@
 
 use crate::stored::{self, Stored};
 use crate::target::Target;
-use livechat_config::auth::{Accounts, App, TokenInfo};
+use livechat_config::auth::{App, TokenInfo};
 use livechat_config::CredentialsProvider;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -26,7 +26,7 @@ pub async fn login(target: &Target, no_browser: bool, scopes: &[String]) -> Resu
         _ => return Err("login takes one --client-id".into()),
     };
     let path = stored::path()?;
-    let accounts = Accounts::with_base_url(target.accounts_url(None)).map_err(|e| e.to_string())?;
+    let accounts = target.accounts(&target.accounts_url(None))?;
     let app = App::public(client_id);
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
@@ -175,13 +175,13 @@ fn open_browser(url: &str) {
 
 /// Revokes what `login` stored and deletes it. A token the Accounts API no longer knows is as
 /// good as revoked; a failure to reach it keeps the file, so that logout can be run again.
-pub async fn logout() -> Result<(), String> {
+pub async fn logout(target: &Target) -> Result<(), String> {
     let path = stored::path()?;
     let Some(stored) = Stored::load(&path)? else {
         eprintln!("Not logged in ({} does not exist).", path.display());
         return Ok(());
     };
-    let accounts = stored.accounts()?;
+    let accounts = stored.accounts(target)?;
     for token in [&stored.access_token, &stored.refresh_token] {
         match accounts.revoke(token).await {
             Ok(()) => {}
@@ -206,8 +206,7 @@ pub async fn logout() -> Result<(), String> {
 /// Account, organization, region, scopes and expiry of the credentials the other commands use.
 pub async fn whoami(target: &Target) -> Result<String, String> {
     if let Some(token) = target.token() {
-        let accounts =
-            Accounts::with_base_url(target.accounts_url(None)).map_err(|e| e.to_string())?;
+        let accounts = target.accounts(&target.accounts_url(None))?;
         let info = accounts
             .info(token)
             .await
@@ -229,7 +228,7 @@ pub async fn whoami(target: &Target) -> Result<String, String> {
     }
     let path = stored::path()?;
     let stored = Stored::load(&path)?.ok_or_else(crate::target::no_credentials)?;
-    let provider = stored.provider(path.clone())?;
+    let provider = stored.provider(path.clone(), target)?;
     // Refreshes first when the stored access token is due.
     provider
         .credentials(false)
@@ -239,8 +238,7 @@ pub async fn whoami(target: &Target) -> Result<String, String> {
         .tokens()
         .map(|t| t.access_token().to_owned())
         .ok_or("no access token after refreshing")?;
-    let accounts = Accounts::with_base_url(target.accounts_url(Some(&stored.accounts_url)))
-        .map_err(|e| e.to_string())?;
+    let accounts = target.accounts(&target.accounts_url(Some(&stored.accounts_url)))?;
     let info = accounts
         .info(&token)
         .await

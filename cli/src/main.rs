@@ -218,7 +218,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Login { no_browser, scopes } => {
             login::login(&cli.target, no_browser, &scopes).await?
         }
-        Command::Logout => login::logout().await?,
+        Command::Logout => login::logout(&cli.target).await?,
         Command::Whoami => out(&login::whoami(&cli.target).await?),
         Command::Scopes { file } => {
             let located = |problems: Vec<document::Located>| {

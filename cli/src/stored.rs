@@ -69,15 +69,19 @@ impl Stored {
         )
     }
 
-    pub fn accounts(&self) -> Result<Accounts, String> {
-        Accounts::with_base_url(&self.accounts_url).map_err(|e| e.to_string())
+    pub fn accounts(&self, target: &crate::target::Target) -> Result<Accounts, String> {
+        target.accounts(&self.accounts_url)
     }
 
     /// A provider that refreshes these tokens and writes each refresh back to `path`.
-    pub fn provider(&self, path: PathBuf) -> Result<RefreshingCredentials, String> {
+    pub fn provider(
+        &self,
+        path: PathBuf,
+        target: &crate::target::Target,
+    ) -> Result<RefreshingCredentials, String> {
         let app = App::public(&self.client_id);
         let base = self.clone();
-        let provider = RefreshingCredentials::new(self.accounts()?, app, self.tokens())
+        let provider = RefreshingCredentials::new(self.accounts(target)?, app, self.tokens())
             .map_err(|e| e.to_string())?
             .on_refresh(move |tokens| {
                 // The old refresh token no longer works: losing the new one means signing in

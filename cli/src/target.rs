@@ -98,6 +98,10 @@ pub struct Target {
     /// it on its own port. Default: https://accounts.livechat.com, or where `login` signed in.
     #[arg(long, env = "LIVECHAT_ACCOUNTS_URL", global = true)]
     accounts_url: Option<String>,
+    /// Allows a plain `http://` base URL or Accounts URL to a host that is not loopback (an
+    /// emulator in another container): credentials then travel unencrypted.
+    #[arg(long, global = true)]
+    pub allow_insecure_http: bool,
     /// API version.
     #[arg(long, value_enum, default_value = "3.6", global = true)]
     pub api_version: Version,
@@ -145,6 +149,16 @@ impl Target {
             .unwrap_or_else(|| livechat_config::auth::DEFAULT_ACCOUNTS_URL.to_owned())
     }
 
+    /// The Accounts API at `url`, allowing plain http off loopback only when told to.
+    pub fn accounts(&self, url: &str) -> Result<livechat_config::auth::Accounts, String> {
+        let made = if self.allow_insecure_http {
+            livechat_config::auth::Accounts::with_insecure_base_url(url)
+        } else {
+            livechat_config::auth::Accounts::with_base_url(url)
+        };
+        made.map_err(|e| e.to_string())
+    }
+
     /// A client with the credentials given (a token, else a personal access token), else those
     /// `login` stored, refreshed as they expire.
     pub fn client(&self) -> Result<Client, String> {
@@ -158,7 +172,7 @@ impl Target {
                 if let Some(url) = &self.accounts_url {
                     stored.accounts_url = url.clone();
                 }
-                provider = Some(stored.provider(path)?);
+                provider = Some(stored.provider(path, self)?);
                 stored.tokens().credentials()
             }
         };
@@ -166,6 +180,9 @@ impl Target {
             .user_agent(concat!("livechat-config-cli/", env!("CARGO_PKG_VERSION")));
         if let Some(provider) = provider {
             builder = builder.credentials_provider(provider);
+        }
+        if self.allow_insecure_http {
+            builder = builder.allow_insecure_http();
         }
         if let Some(url) = &self.base_url {
             builder = builder.base_url(url.trim_end_matches('/'));

@@ -40,6 +40,7 @@ pub struct ClientBuilder {
     batch: BatchSettings,
     max_response_size: usize,
     max_in_flight: usize,
+    insecure_http: bool,
     user_agent: String,
     headers: ExtraHeaders,
 }
@@ -59,6 +60,7 @@ impl fmt::Debug for ClientBuilder {
             .field("batch", &self.batch)
             .field("max_response_size", &self.max_response_size)
             .field("max_in_flight", &self.max_in_flight)
+            .field("insecure_http", &self.insecure_http)
             .field("user_agent", &self.user_agent)
             .field("headers", &self.headers)
             .finish()
@@ -83,6 +85,7 @@ impl ClientBuilder {
             },
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
+            insecure_http: false,
             user_agent: format!("livechat-config-rust/{}", env!("CARGO_PKG_VERSION")),
             headers: ExtraHeaders::default(),
         }
@@ -205,11 +208,25 @@ impl ClientBuilder {
         self
     }
 
+    /// Lets the base URL be plain `http://` to a host that is not loopback (a container's
+    /// service name, a proxy on another machine): the credentials then travel unencrypted. Without
+    /// it, `build` refuses such a URL, so that a typo cannot send a token in clear text; `https`
+    /// and loopback (`127.0.0.1`, `[::1]`, `localhost`) need nothing.
+    pub fn allow_insecure_http(mut self) -> Self {
+        self.insecure_http = true;
+        self
+    }
+
     /// The client, or [`Error::Config`] when a setting is unusable.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = self.base_url.trim_end_matches('/').to_string();
-        reqwest::Url::parse(&base_url)
-            .map_err(|e| Error::Config(format!("base URL `{base_url}`: {e}")))?;
+        let parsed = reqwest::Url::parse(&base_url).map_err(|e| {
+            Error::Config(format!(
+                "base URL `{}`: {e}",
+                crate::error::shown_url(&base_url)
+            ))
+        })?;
+        crate::error::check_scheme(&parsed, self.insecure_http).map_err(Error::Config)?;
         if let Some(region) = &self.region {
             if !Region::is_plausible_name(region.as_str()) {
                 return Err(Error::Config(format!(

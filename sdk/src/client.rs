@@ -374,6 +374,7 @@ mod tests {
         ] {
             let client = Client::builder(Credentials::bearer("dal:t"))
                 .base_url(base)
+                .allow_insecure_http()
                 .build()
                 .unwrap();
             for name in ["get_agent", "batch_create_agents", "list_agents"] {

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 mod transport;
-pub(crate) use transport::shown_url;
 pub use transport::TransportError;
+pub(crate) use transport::{check_scheme, shown_url};
 
 /// What a [`CredentialsProvider`](crate::CredentialsProvider) fails with: any error of its own.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;

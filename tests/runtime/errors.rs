@@ -37,9 +37,7 @@ async fn an_api_error_names_its_action_and_answers_the_usual_questions() {
 
 #[tokio::test]
 async fn a_transport_error_says_why() {
-    let reserved = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = reserved.local_addr().unwrap();
-    drop(reserved);
+    let (_held, addr) = livechat_config_tests::refusing_port();
     let err = Client::builder(Credentials::bearer(TOKEN))
         .base_url(format!("http://{addr}"))
         .retry(RetryPolicy::none())
@@ -92,9 +90,7 @@ fn report(err: &dyn std::error::Error) -> String {
 
 #[tokio::test]
 async fn a_transport_error_never_shows_credentials_the_url_carries() {
-    let reserved = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = reserved.local_addr().unwrap();
-    drop(reserved);
+    let (_held, addr) = livechat_config_tests::refusing_port();
     let client = Client::builder(Credentials::bearer(TOKEN))
         .base_url(format!("http://admin:hunter2-password@{addr}"))
         .retry(RetryPolicy::none())

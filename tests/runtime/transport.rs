@@ -126,9 +126,7 @@ async fn a_refused_connection_is_retried_even_for_a_write_which_then_arrives_onc
 
 #[tokio::test]
 async fn a_refused_connection_past_the_budget_is_a_transport_error() {
-    let reserved = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = reserved.local_addr().unwrap();
-    drop(reserved);
+    let (_held, addr) = livechat_config_tests::refusing_port();
     let err = client(&format!("http://{addr}"), quick_retries(3))
         .list_agents()
         .await
@@ -218,4 +216,49 @@ async fn the_default_client_refuses_an_answer_over_16_mib() {
         );
         assert_eq!(server.requests(), 1);
     }
+}
+
+/// A token never goes out in clear text by mistake: plain `http://` is for loopback unless the
+/// caller says otherwise, and other schemes are refused, when the client is built.
+#[test]
+fn plain_http_off_loopback_is_refused_unless_allowed() {
+    let build = |url: &str| {
+        Client::builder(Credentials::bearer("dal:secret-token"))
+            .base_url(url)
+            .build()
+    };
+    for loopback in [
+        "http://127.0.0.1:8080",
+        "http://127.3.2.1",
+        "http://localhost:9",
+        "http://LOCALHOST.:9",
+        "http://api.localhost",
+        "http://[::1]:8080",
+        "https://api.livechatinc.com",
+    ] {
+        assert!(build(loopback).is_ok(), "{loopback}");
+    }
+    for (url, says) in [
+        (
+            "http://api.livechatinc.com",
+            "plain http to a host that is not loopback",
+        ),
+        ("http://user:hunter2@10.0.0.1:8080", "plain http"),
+        ("http://127.0.0.1.example.com", "plain http"),
+        ("ftp://api.livechatinc.com", "the scheme is `ftp`"),
+    ] {
+        let error = build(url).unwrap_err().to_string();
+        assert!(error.contains(says), "{url}: {error}");
+        assert!(!error.contains("hunter2"), "{error}");
+    }
+    let allowed = Client::builder(Credentials::bearer("dal:t"))
+        .base_url("http://emulator:8080")
+        .allow_insecure_http()
+        .build();
+    assert!(allowed.is_ok());
+
+    use livechat_config::auth::Accounts;
+    assert!(Accounts::with_base_url("http://accounts.example").is_err());
+    assert!(Accounts::with_base_url("http://127.0.0.1:9").is_ok());
+    assert!(Accounts::with_insecure_base_url("http://accounts.example").is_ok());
 }

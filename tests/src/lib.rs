@@ -14,6 +14,15 @@ use std::time::Duration;
 pub mod examples;
 pub mod raw;
 
+/// A loopback port that refuses every connection for as long as the returned socket lives: it is
+/// bound but never listens, so no other test can take the port meanwhile.
+pub fn refusing_port() -> (tokio::net::TcpSocket, std::net::SocketAddr) {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let addr = socket.local_addr().unwrap();
+    (socket, addr)
+}
+
 /// The bearer token test clients use.
 pub const TOKEN: &str = "dal:test-token";
 

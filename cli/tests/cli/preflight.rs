@@ -221,6 +221,23 @@ async fn small_things_read_right() {
         endless.stderr
     );
 
+    // A token never goes to a plain-http host off loopback unless told to.
+    let mut insecure = bare();
+    insecure
+        .env("LIVECHAT_TOKEN", "dal:secret-token")
+        .env("LIVECHAT_BASE_URL", "http://emulator.invalid:9");
+    let refused = run(insecure, &["call", "list_agents"]).await;
+    assert_eq!(refused.code, 1);
+    assert!(refused.stderr.contains("plain http"), "{}", refused.stderr);
+    let mut allowed = bare();
+    allowed
+        .env("LIVECHAT_TOKEN", "dal:secret-token")
+        .env("LIVECHAT_BASE_URL", "http://emulator.invalid:9");
+    let tried = run(allowed, &["--allow-insecure-http", "call", "list_agents"]).await;
+    assert_eq!(tried.code, 1);
+    assert!(!tried.stderr.contains("plain http"), "{}", tried.stderr);
+    assert!(!tried.stderr.contains("secret-token"), "{}", tried.stderr);
+
     let emulator = Emulator::start().await.unwrap();
     let body = run(against(&emulator), &["call", "create_tag", "@/dev/zero"]).await;
     assert_eq!(body.code, 1);

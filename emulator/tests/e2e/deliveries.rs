@@ -508,11 +508,11 @@ async fn a_dead_or_hanging_receiver_never_slows_or_fails_the_api_call() {
         .start()
         .await
         .unwrap();
-    // Nothing listens on a port just released; the other receiver takes 30 s to answer.
-    let dead = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        format!("http://{}/hook", listener.local_addr().unwrap())
-    };
+    // A port held by a socket that never listens refuses every connection, and no other test can
+    // take it meanwhile; the other receiver takes 30 s to answer.
+    let held = tokio::net::TcpSocket::new_v4().unwrap();
+    held.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let dead = format!("http://{}/hook", held.local_addr().unwrap());
     let hanging = receiver(0, Duration::from_secs(30)).await;
     register(&emu, "tag_created", &dead, None).await;
     register(&emu, "tag_created", &hanging.url, None).await;

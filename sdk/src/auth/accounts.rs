@@ -100,18 +100,26 @@ impl Accounts {
         }
     }
 
-    /// The Accounts API (or a twin of it, such as the emulator) at `base_url`: an `http` or
-    /// `https` URL, without query or fragment.
+    /// The Accounts API (or a twin of it, such as the emulator) at `base_url`: an `https` URL,
+    /// or `http` to loopback, without query or fragment.
     pub fn with_base_url(base_url: impl Into<String>) -> Result<Self, Error> {
-        let base_url = base_url.into().trim_end_matches('/').to_string();
+        Self::build(base_url.into(), false)
+    }
+
+    /// As [`with_base_url`](Self::with_base_url), also allowing plain `http://` to a host that
+    /// is not loopback (an emulator in another container): secrets then travel unencrypted.
+    pub fn with_insecure_base_url(base_url: impl Into<String>) -> Result<Self, Error> {
+        Self::build(base_url.into(), true)
+    }
+
+    fn build(base_url: String, insecure_http: bool) -> Result<Self, Error> {
+        let base_url = base_url.trim_end_matches('/').to_string();
         let parsed = reqwest::Url::parse(&base_url)
             .map_err(|e| Error::Config(format!("Accounts URL `{}`: {e}", shown_url(&base_url))))?;
-        if !matches!(parsed.scheme(), "http" | "https")
-            || parsed.query().is_some()
-            || parsed.fragment().is_some()
-        {
+        crate::error::check_scheme(&parsed, insecure_http).map_err(Error::Config)?;
+        if parsed.query().is_some() || parsed.fragment().is_some() {
             return Err(Error::Config(format!(
-                "Accounts URL `{}`: expected an http or https URL without query or fragment",
+                "Accounts URL `{}`: expected a URL without query or fragment",
                 shown_url(&base_url)
             )));
         }

@@ -46,6 +46,44 @@ pub(crate) fn strip_userinfo(url: &mut reqwest::Url) {
     let _ = url.set_password(None);
 }
 
+/// Refuses a URL that would send credentials in clear text: any scheme but `https` and `http`,
+/// and `http` to a host that is not loopback unless `insecure_http` allows it.
+pub(crate) fn check_scheme(url: &reqwest::Url, insecure_http: bool) -> Result<(), String> {
+    let shown = || {
+        let mut url = url.clone();
+        strip_userinfo(&mut url);
+        url.to_string()
+    };
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if insecure_http || is_loopback(url) => Ok(()),
+        "http" => Err(format!(
+            "base URL `{}` is plain http to a host that is not loopback: credentials would \
+             travel unencrypted; use https, or allow it explicitly (`allow_insecure_http`)",
+            shown()
+        )),
+        other => Err(format!(
+            "base URL `{}`: the scheme is `{other}`; expected https (or http)",
+            shown()
+        )),
+    }
+}
+
+/// Whether `url` names this machine: `localhost` (and `*.localhost`), `127.0.0.0/8`, `::1`.
+pub(crate) fn is_loopback(url: &reqwest::Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    match bare.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => {
+            let name = bare.trim_end_matches('.').to_ascii_lowercase();
+            name == "localhost" || name.ends_with(".localhost")
+        }
+    }
+}
+
 /// `url` as it may be shown: without the `user:password@` it may carry.
 pub(crate) fn shown_url(url: &str) -> std::borrow::Cow<'_, str> {
     match reqwest::Url::parse(url) {
