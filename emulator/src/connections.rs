@@ -1,7 +1,14 @@
 //! Accepting connections so that slow or idle clients cannot deny service to the others: a cap
-//! on open connections (the rest wait in the listen backlog, holding no descriptor of ours), a
-//! deadline for a request's headers, a limit on how long a client may send nothing, and an
-//! accept loop that survives running out of descriptors.
+//! on open connections where a new client makes the one silent longest give way, deadlines for a
+//! request's headers, for its body and for its answer to be taken, a limit on how long a client
+//! may send nothing, and an accept loop that survives running out of descriptors.
+
+mod deadline;
+mod slots;
+
+pub use deadline::is_timed_out as body_timed_out;
+pub use slots::Busy;
+use slots::{Conn, Registry};
 
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -9,13 +16,12 @@ use hyper_util::service::TowerToHyperService;
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{watch, Semaphore};
+use tokio::sync::{watch, Semaphore, TryAcquireError};
 use tokio::time::Sleep;
 
 /// Limits on the connections of one emulator.
@@ -23,6 +29,9 @@ use tokio::time::Sleep;
 pub struct Limits {
     pub header_read_timeout: Duration,
     pub idle_timeout: Duration,
+    /// For a request's body to arrive whole once its headers are in, and for an answer to be
+    /// taken once its first byte is written.
+    pub transfer_timeout: Duration,
     pub max_connections: usize,
 }
 
@@ -61,38 +70,17 @@ fn descriptor_limit() -> Option<u64> {
     None
 }
 
-/// Requests being handled on one connection. The idle limit is about a client that sends
-/// nothing; it must not cut a connection whose answer is still being worked out.
-#[derive(Debug, Default)]
-pub struct Busy(AtomicUsize);
-
-impl Busy {
-    pub fn enter(self: &Arc<Self>) -> BusyGuard {
-        self.0.fetch_add(1, Ordering::SeqCst);
-        BusyGuard(self.clone())
-    }
-
-    fn is_busy(&self) -> bool {
-        self.0.load(Ordering::SeqCst) > 0
-    }
-}
-
-pub struct BusyGuard(Arc<Busy>);
-
-impl Drop for BusyGuard {
-    fn drop(&mut self) {
-        self.0 .0.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
 /// A socket that fails once it has waited `idle` without moving a byte either way, unless a
-/// request on it is being handled.
+/// request on it is being handled, or once an answer has taken `transfer` to be written.
 struct IdleLimited {
     inner: TcpStream,
     idle: Duration,
-    busy: Arc<Busy>,
+    transfer: Duration,
+    conn: Arc<Conn>,
     read_deadline: Option<Pin<Box<Sleep>>>,
     write_deadline: Option<Pin<Box<Sleep>>>,
+    /// Set by the first write of an answer, cleared when the next request starts arriving.
+    answer_deadline: Option<Pin<Box<Sleep>>>,
 }
 
 fn timed_out() -> io::Error {
@@ -129,10 +117,15 @@ impl AsyncRead for IdleLimited {
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
         let this = self.get_mut();
+        let before = buf.filled().len();
         match Pin::new(&mut this.inner).poll_read(cx, buf) {
-            Poll::Pending => wait(&mut this.read_deadline, this.idle, &this.busy, cx).map(Err),
+            Poll::Pending => wait(&mut this.read_deadline, this.idle, &this.conn.busy, cx).map(Err),
             ready => {
                 this.read_deadline = None;
+                if buf.filled().len() > before {
+                    this.conn.moved();
+                    this.answer_deadline = None;
+                }
                 ready
             }
         }
@@ -146,10 +139,26 @@ impl AsyncWrite for IdleLimited {
         data: &[u8],
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
+        if this.answer_deadline.is_none() && !this.conn.busy.is_busy() {
+            this.answer_deadline = Some(Box::pin(tokio::time::sleep(this.transfer)));
+        }
         match Pin::new(&mut this.inner).poll_write(cx, data) {
-            Poll::Pending => wait(&mut this.write_deadline, this.idle, &this.busy, cx).map(Err),
+            Poll::Pending => {
+                if let Some(answer) = this.answer_deadline.as_mut() {
+                    if answer.as_mut().poll(cx).is_ready() {
+                        return Poll::Ready(Err(io::Error::new(
+                            io::ErrorKind::TimedOut,
+                            "the client took too long to take an answer",
+                        )));
+                    }
+                }
+                wait(&mut this.write_deadline, this.idle, &this.conn.busy, cx).map(Err)
+            }
             ready => {
                 this.write_deadline = None;
+                if matches!(ready, Poll::Ready(Ok(n)) if n > 0) {
+                    this.conn.moved();
+                }
                 ready
             }
         }
@@ -185,13 +194,14 @@ pub async fn serve(
 ) -> io::Result<()> {
     let max = limits.max_connections.clamp(1, 1 << 20);
     let slots = Arc::new(Semaphore::new(max));
+    let registry = Registry::new();
+    let transfer = limits.transfer_timeout;
+    let app = app.layer(axum::middleware::map_request(
+        move |request: axum::extract::Request| async move {
+            request.map(|body| deadline::Deadline::wrap(body, transfer))
+        },
+    ));
     loop {
-        // At the cap nothing more is accepted: new clients wait in the backlog, not in a
-        // descriptor of ours, until a slot frees up.
-        let slot = tokio::select! {
-            slot = slots.clone().acquire_owned() => slot.map_err(io::Error::other)?,
-            _ = stop.wait_for(|stopped| *stopped) => break,
-        };
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
             _ = stop.wait_for(|stopped| *stopped) => break,
@@ -205,16 +215,35 @@ pub async fn serve(
                 continue;
             }
         };
+        let slot = loop {
+            match slots.clone().try_acquire_owned() {
+                Ok(slot) => break Some(slot),
+                Err(TryAcquireError::Closed) => return Err(io::Error::other("slots closed")),
+                Err(TryAcquireError::NoPermits) => {}
+            }
+            // At the cap, the connection silent longest gives way to the new client. When
+            // every one is being answered, the new client waits, and so does the backlog.
+            registry.evict_longest_silent();
+            tokio::select! {
+                slot = slots.clone().acquire_owned() => break slot.ok(),
+                _ = tokio::time::sleep(Duration::from_millis(50)) => {}
+                _ = stop.wait_for(|stopped| *stopped) => break None,
+            }
+        };
+        let Some(slot) = slot else { break };
         let _ = stream.set_nodelay(true);
-        let busy = Arc::new(Busy::default());
+        let entry = registry.enter();
         let io = IdleLimited {
             inner: stream,
             idle: limits.idle_timeout,
-            busy: busy.clone(),
+            transfer,
+            conn: entry.conn.clone(),
             read_deadline: None,
             write_deadline: None,
+            answer_deadline: None,
         };
-        let service = TowerToHyperService::new(app.clone().layer(axum::Extension(busy)));
+        let service =
+            TowerToHyperService::new(app.clone().layer(axum::Extension(entry.conn.busy.clone())));
         let mut stop = stop.clone();
         tokio::spawn(async move {
             let _slot = slot;
@@ -226,6 +255,7 @@ pub async fn serve(
             tokio::pin!(conn);
             tokio::select! {
                 _ = conn.as_mut() => return,
+                _ = entry.conn.evict.notified() => return,
                 _ = stop.wait_for(|stopped| *stopped) => conn.as_mut().graceful_shutdown(),
             }
             let _ = conn.await;

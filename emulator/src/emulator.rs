@@ -39,6 +39,7 @@ pub struct EmulatorBuilder {
     organization_clients: BTreeSet<String>,
     header_read_timeout: Duration,
     idle_timeout: Duration,
+    transfer_timeout: Duration,
     max_connections: Option<usize>,
     customer_bans: Vec<CustomerBan>,
     control: ControlSettings,
@@ -74,6 +75,8 @@ impl std::fmt::Debug for ControlSettings {
 pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a connection may stay open with nothing arriving, by default.
 pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long a request's body may take to arrive, and an answer to be taken, by default.
+pub const DEFAULT_TRANSFER_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl Default for EmulatorBuilder {
     fn default() -> Self {
@@ -88,6 +91,7 @@ impl Default for EmulatorBuilder {
             organization_clients: BTreeSet::from([DEFAULT_CLIENT_ID.to_string()]),
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            transfer_timeout: DEFAULT_TRANSFER_TIMEOUT,
             max_connections: None,
             customer_bans: Vec::new(),
             control: ControlSettings::default(),
@@ -190,9 +194,20 @@ impl EmulatorBuilder {
         self
     }
 
-    /// The most connections open at once; further clients wait until one closes. Default: 512,
-    /// or fewer when the process's descriptor limit leaves less room (64 descriptors are kept for
-    /// the state file and the runtime).
+    /// How long a request's body may take to arrive whole, counted from its headers (past it the
+    /// answer is `408` and the connection closes), and how long a client may take to take an
+    /// answer, counted from its first byte (past it the connection closes), however steadily the
+    /// bytes trickle. Default: [`DEFAULT_TRANSFER_TIMEOUT`] (30 s).
+    pub fn transfer_timeout(mut self, timeout: Duration) -> Self {
+        self.transfer_timeout = timeout;
+        self
+    }
+
+    /// The most connections open at once. A client arriving at the cap makes the connection
+    /// that has moved no byte for longest close, unless the emulator is working out its answer;
+    /// when every one is, the client waits until one closes. Default: 512, or fewer when the
+    /// process's descriptor limit leaves less room (64 descriptors are kept for the state file
+    /// and the runtime).
     pub fn max_connections(mut self, max: usize) -> Self {
         self.max_connections = Some(max.max(1));
         self
@@ -359,6 +374,7 @@ impl EmulatorBuilder {
         let limits = Limits {
             header_read_timeout: self.header_read_timeout,
             idle_timeout: self.idle_timeout,
+            transfer_timeout: self.transfer_timeout,
             max_connections: self
                 .max_connections
                 .unwrap_or_else(connections::default_max_connections),

@@ -60,6 +60,7 @@ pub use control::ImportError;
 pub use deliveries::DeliveryPolicy;
 pub use emulator::{
     default_tokens, Emulator, EmulatorBuilder, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
+    DEFAULT_TRANSFER_TIMEOUT,
 };
 pub use faults::{FaultPlan, FaultRule, Faults};
 pub use handlers::{PER_ACTION_LIMIT, TEMPLATE_LIMIT};

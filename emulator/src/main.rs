@@ -3,7 +3,7 @@
 use clap::Parser;
 use livechat_config_emulator::{
     Emulator, OAuthClient, Token, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
-    DEFAULT_OAUTH_TOKEN_LIFETIME, ORGANIZATION_ID,
+    DEFAULT_OAUTH_TOKEN_LIFETIME, DEFAULT_TRANSFER_TIMEOUT, ORGANIZATION_ID,
 };
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -51,6 +51,10 @@ struct Args {
     /// time does not count).
     #[arg(long, default_value_t = DEFAULT_IDLE_TIMEOUT.as_millis() as u64)]
     idle_timeout_ms: u64,
+    /// Milliseconds a request's body may take to arrive once its headers are in, and an answer
+    /// to be taken once its first byte is sent.
+    #[arg(long, default_value_t = DEFAULT_TRANSFER_TIMEOUT.as_millis() as u64)]
+    transfer_timeout_ms: u64,
     /// Start from this state (a JSON export of `GET /emulator/state`); `POST /emulator/reset`
     /// goes back to it. With --state, it replaces the state file's contents.
     #[arg(long, value_name = "FILE")]
@@ -58,8 +62,8 @@ struct Args {
     /// The control plane's admin token (default: a random one, printed at start).
     #[arg(long, value_name = "TOKEN")]
     admin_token: Option<String>,
-    /// Most connections open at once; more wait until one closes. Default: 512, or fewer when
-    /// the descriptor limit (ulimit -n) is lower.
+    /// Most connections open at once; a new client makes the one silent longest close. Default:
+    /// 512, or fewer when the descriptor limit (ulimit -n) is lower.
     #[arg(long)]
     max_connections: Option<usize>,
     /// Register an OAuth client for the code flow (repeatable): `ID` for a public one (a CLI,
@@ -112,6 +116,7 @@ async fn main() -> ExitCode {
         .server_error_share(args.server_errors)
         .header_read_timeout(Duration::from_millis(args.header_read_timeout_ms))
         .idle_timeout(Duration::from_millis(args.idle_timeout_ms))
+        .transfer_timeout(Duration::from_millis(args.transfer_timeout_ms))
         .oauth_token_lifetime(Duration::from_secs(args.oauth_token_lifetime));
     for client in args.oauth_clients.iter().cloned() {
         builder = builder.oauth_client(client);

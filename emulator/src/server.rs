@@ -92,11 +92,24 @@ pub fn router(shared: Arc<Shared>) -> axum::Router {
                 } else {
                     API_BODY_LIMIT
                 };
-                let Ok(body) = axum::body::to_bytes(body, limit).await else {
-                    let failure = Failure::validation(format!(
-                        "the body is over {limit} bytes or did not arrive whole"
-                    ));
-                    return failure_reply(&failure, 413).into_response();
+                let body = match axum::body::to_bytes(body, limit).await {
+                    Ok(body) => body,
+                    Err(e) if crate::connections::body_timed_out(&e) => {
+                        let failure = Failure::validation(e.to_string());
+                        let mut response = failure_reply(&failure, 408).into_response();
+                        // The rest of the body may still be on its way: nothing more is read.
+                        response.headers_mut().insert(
+                            header::CONNECTION,
+                            header::HeaderValue::from_static("close"),
+                        );
+                        return response;
+                    }
+                    Err(_) => {
+                        let failure = Failure::validation(format!(
+                            "the body is over {limit} bytes or did not arrive whole"
+                        ));
+                        return failure_reply(&failure, 413).into_response();
+                    }
                 };
                 // The body is in: from here on the wait is the emulator's, not the client's.
                 let _busy = busy.map(|Extension(busy)| busy.enter());

@@ -1,5 +1,5 @@
-//! Slow and idle clients: header-read and idle timeouts, the connection cap, and an accept loop
-//! that outlives running out of descriptors. Loopback only, a few hundred connections at most,
+//! Slow and idle clients: header-read and idle timeouts, the connection cap and who gives way at
+//! it, and an accept loop that outlives running out of descriptors. Loopback only, a few hundred connections at most,
 //! each test bounded to seconds.
 
 use crate::binary::{client, command, limited, start, Limit};
@@ -68,11 +68,12 @@ async fn a_normal_request_is_answered_with_300_slowloris_connections_open() {
         assert!(tags.is_empty());
         assert!(
             started.elapsed() < Duration::from_secs(5),
-            "answered once the slow ones timed out: {:?}",
+            "answered late: {:?}",
             started.elapsed()
         );
 
-        // The first ones held a slot and were cut by the header-read timeout.
+        // The first ones held a slot, and gave way to later ones or were cut by the
+        // header-read timeout.
         for stream in slow.iter_mut().take(20) {
             stream
                 .set_read_timeout(Some(Duration::from_secs(5)))
@@ -167,24 +168,68 @@ async fn an_idle_connection_is_closed_but_a_slow_answer_is_not_cut() {
 }
 
 #[tokio::test]
-async fn past_the_connection_cap_clients_wait_for_a_free_slot() {
+async fn at_the_cap_the_connection_silent_longest_gives_way() {
     let emu = Emulator::builder()
         .max_connections(2)
         .header_read_timeout(Duration::from_secs(30))
         .start()
         .await
         .unwrap();
-    let first = TcpStream::connect(emu.local_addr()).await.unwrap();
-    let _second = TcpStream::connect(emu.local_addr()).await.unwrap();
+    let mut oldest = TcpStream::connect(emu.local_addr()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let mut recent = TcpStream::connect(emu.local_addr()).await.unwrap();
+    recent.write_all(SLOWLORIS).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let tags = timeout(Duration::from_secs(2), emu.client().list_tags())
+        .await
+        .expect("served at once")
+        .unwrap();
+    assert!(tags.is_empty());
+    assert!(closed_within(&mut oldest, Duration::from_secs(1)).await);
+    assert!(!closed_within(&mut recent, Duration::from_millis(300)).await);
+}
+
+#[tokio::test]
+async fn at_the_cap_a_connection_being_answered_never_gives_way() {
+    let emu = Emulator::builder()
+        .max_connections(2)
+        // Each answer takes 800 ms to work out.
+        .latency(Duration::from_millis(800))
+        .start()
+        .await
+        .unwrap();
+    let mut busy = Vec::new();
+    for _ in 0..2 {
+        let mut stream = TcpStream::connect(emu.local_addr()).await.unwrap();
+        stream
+            .write_all(list_tags_request().as_bytes())
+            .await
+            .unwrap();
+        busy.push(stream);
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
     let client = emu.client();
+    let started = Instant::now();
     let waiting = tokio::spawn(async move { client.list_tags().await });
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    assert!(!waiting.is_finished(), "a third connection was served");
-    drop(first);
+    // Both answers arrive whole: neither connection was closed for the newcomer.
+    for stream in &mut busy {
+        let mut answer = Vec::new();
+        let mut buf = [0u8; 1024];
+        while !answer.ends_with(b"[]") {
+            let n = timeout(Duration::from_secs(5), stream.read(&mut buf))
+                .await
+                .expect("answered")
+                .unwrap();
+            assert!(n > 0, "closed before answering");
+            answer.extend_from_slice(&buf[..n]);
+        }
+        assert!(answer.starts_with(b"HTTP/1.1 200"));
+    }
     let tags = timeout(Duration::from_secs(5), waiting)
         .await
-        .expect("served once a slot is free")
+        .expect("served once a connection gave way")
         .unwrap()
         .unwrap();
     assert!(tags.is_empty());
+    assert!(started.elapsed() >= Duration::from_millis(700));
 }

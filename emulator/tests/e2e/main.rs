@@ -20,6 +20,7 @@ mod openapi;
 mod other;
 mod persistence;
 mod properties;
+mod slow_clients;
 mod state_database;
 mod strict;
 mod tags;
