@@ -35,9 +35,9 @@ pub struct Limits {
     pub max_connections: usize,
 }
 
-/// Descriptors kept free for the state file, its lock and the runtime when the default cap is
-/// derived from the process's descriptor limit.
-const RESERVED_DESCRIPTORS: u64 = 64;
+/// Descriptors kept free for the state file, its lock, the runtime and the connections to
+/// webhook receivers when the default cap is derived from the process's descriptor limit.
+const RESERVED_DESCRIPTORS: u64 = 64 + crate::deliveries::MAX_OUTBOUND_DELIVERIES as u64;
 const DEFAULT_MAX_CONNECTIONS: usize = 512;
 
 /// 512, or fewer when the descriptor limit would run out first: a full cap must leave

@@ -1,27 +1,24 @@
 //! Webhook deliveries: which license-configuration webhooks a successful change causes (the one
-//! place that knows it), which registered webhooks receive them, and the queue that POSTs them in
-//! the background, retrying a failing receiver and journaling every attempt.
+//! place that knows it) and which registered webhooks receive them; `queue` POSTs them in the
+//! background, retrying a failing receiver and journaling every attempt.
 //!
 //! Payloads follow the webhooks reference (section Configuration): `*_created` carries the full
 //! object as the API would answer it, `*_updated` the properties the request changed, the others
 //! the id (a tag's name); `auto_accesses_updated` lists every rule whose place or content changed.
 
+mod queue;
+
+pub use queue::{
+    Deliveries, DeliveryPolicy, MAX_OUTBOUND_DELIVERIES, MAX_QUEUED_DELIVERIES, QUEUED_PER_WEBHOOK,
+};
+
 use crate::auth::Identity;
-use crate::clock::now_rfc3339;
-use crate::journal::{Attempt, DeliveryRecord, DeliveryStatus, Ring};
-use crate::secrets::MASK;
-use crate::server::lock;
 use crate::state::State;
 use livechat_config::v3_6::{
     Action, AgentField, AnyRequest, BotField, GetAgentRequest, GetBotRequest, GetGroupRequest,
     GroupField, ListAutoAccessesRequest, ListTagsRequest, SourceType, WebhookType,
 };
 use serde_json::{json, Map, Value};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-use tokio::sync::mpsc;
-use tokio::task::{JoinHandle, JoinSet};
 
 /// A read of the state through the API's own handlers, so a payload shows an object exactly as
 /// `get_agent` or `list_tags` would.
@@ -287,209 +284,4 @@ fn address(events: Vec<Event>, who: &Identity, state: &State) -> Vec<Outgoing> {
         }
     }
     out
-}
-
-/// How deliveries are retried.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DeliveryPolicy {
-    /// Attempts in all, the first included.
-    pub attempts: u32,
-    /// The wait before the second attempt; it doubles with each further one.
-    pub backoff: Duration,
-    /// How long one attempt may take.
-    pub timeout: Duration,
-}
-
-impl Default for DeliveryPolicy {
-    fn default() -> Self {
-        Self {
-            attempts: 4,
-            backoff: Duration::from_millis(500),
-            timeout: Duration::from_secs(5),
-        }
-    }
-}
-
-type Log = Arc<Mutex<Ring<DeliveryRecord>>>;
-
-/// The queue of deliveries and their journal. The API call only enqueues; a background task
-/// sends.
-#[derive(Debug)]
-pub struct Deliveries {
-    queue: mpsc::UnboundedSender<(u64, Outgoing)>,
-    log: Log,
-    worker: JoinHandle<()>,
-}
-
-impl Deliveries {
-    /// Starts the sending task on the current tokio runtime.
-    pub fn start(policy: DeliveryPolicy, capacity: usize) -> Self {
-        let log: Log = Arc::new(Mutex::new(Ring::new(capacity)));
-        let (queue, mut incoming) = mpsc::unbounded_channel::<(u64, Outgoing)>();
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(policy.timeout)
-            .build()
-            .ok();
-        let worker_log = log.clone();
-        // One lane per webhook: its deliveries go out in the order of the changes, and a
-        // receiver that hangs holds up only its own. The lanes live in the worker's set, so
-        // stopping the worker stops them all.
-        let worker = tokio::spawn(async move {
-            let mut lanes: HashMap<String, mpsc::UnboundedSender<(u64, Outgoing)>> = HashMap::new();
-            let mut running = JoinSet::new();
-            while let Some((seq, outgoing)) = incoming.recv().await {
-                let lane = lanes.entry(outgoing.webhook_id.clone()).or_insert_with(|| {
-                    let (lane, mut queued) = mpsc::unbounded_channel::<(u64, Outgoing)>();
-                    let client = client.clone();
-                    let log = worker_log.clone();
-                    running.spawn(async move {
-                        while let Some((seq, outgoing)) = queued.recv().await {
-                            deliver(client.clone(), policy, &log, seq, outgoing).await;
-                        }
-                    });
-                    lane
-                });
-                let _ = lane.send((seq, outgoing));
-            }
-        });
-        Self { queue, log, worker }
-    }
-
-    /// Journals the deliveries as pending and queues them; never waits.
-    pub fn send(&self, outgoing: Vec<Outgoing>) {
-        for out in outgoing {
-            let mut body = out.body.clone();
-            body["secret_key"] = json!(MASK);
-            let time = now_rfc3339();
-            let weight = out.body.to_string().len();
-            let seq = lock(&self.log).push(weight, |seq| DeliveryRecord {
-                seq,
-                time,
-                webhook_id: out.webhook_id.clone(),
-                action: out.action.clone(),
-                url: crate::secrets::shown_url(&out.url),
-                status: DeliveryStatus::Pending,
-                body,
-                attempts: Vec::new(),
-            });
-            // A closed queue means the emulator is stopping: the delivery stays pending.
-            let _ = self.queue.send((seq, out));
-        }
-    }
-
-    pub fn list(&self) -> Vec<DeliveryRecord> {
-        lock(&self.log).iter().cloned().collect()
-    }
-
-    pub fn clear(&self) -> usize {
-        lock(&self.log).clear()
-    }
-}
-
-impl Drop for Deliveries {
-    fn drop(&mut self) {
-        self.worker.abort();
-    }
-}
-
-fn update(log: &Log, seq: u64, change: impl FnOnce(&mut DeliveryRecord)) {
-    // Recent deliveries are at the back; one cleared or pushed out of the ring is not updated.
-    if let Some(record) = lock(log).iter_mut().rev().find(|r| r.seq == seq) {
-        change(record);
-    }
-}
-
-async fn deliver(
-    client: Option<reqwest::Client>,
-    policy: DeliveryPolicy,
-    log: &Log,
-    seq: u64,
-    out: Outgoing,
-) {
-    let refuse = |error: String| {
-        update(log, seq, |r| {
-            r.attempts.push(Attempt {
-                time: now_rfc3339(),
-                status: None,
-                error: Some(error),
-                latency_ms: 0.0,
-            });
-            r.status = DeliveryStatus::Failed;
-        });
-    };
-    let Some(client) = client else {
-        return refuse("the emulator could not build an HTTP client".to_string());
-    };
-    match reqwest::Url::parse(&out.url) {
-        Ok(url) if matches!(url.scheme(), "http" | "https") => {}
-        _ => {
-            return refuse(format!(
-                "`{}` is not an http(s) URL",
-                crate::secrets::shown_url(&out.url)
-            ))
-        }
-    }
-    let body = match serde_json::to_vec(&out.body) {
-        Ok(body) => body,
-        Err(e) => return refuse(e.to_string()),
-    };
-    for attempt in 0..policy.attempts.max(1) {
-        if attempt > 0 {
-            let factor = 1u32 << (attempt - 1).min(16);
-            tokio::time::sleep(policy.backoff.saturating_mul(factor)).await;
-        }
-        let time = now_rfc3339();
-        let started = Instant::now();
-        let sent = client
-            .post(&out.url)
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(body.clone())
-            .send()
-            .await;
-        let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
-        let (status, error) = match sent {
-            Ok(response) => (Some(response.status().as_u16()), None),
-            Err(e) => (None, Some(describe(&e))),
-        };
-        let delivered = status.is_some_and(|s| (200..300).contains(&s));
-        let last = attempt + 1 >= policy.attempts.max(1);
-        update(log, seq, |r| {
-            r.attempts.push(Attempt {
-                time,
-                status,
-                error,
-                latency_ms,
-            });
-            if delivered {
-                r.status = DeliveryStatus::Delivered;
-            } else if last {
-                r.status = DeliveryStatus::Failed;
-            }
-        });
-        if delivered {
-            return;
-        }
-    }
-}
-
-/// A transport error in a few words, its cause chain included (`connection refused`).
-fn describe(error: &reqwest::Error) -> String {
-    let kind = if error.is_timeout() {
-        "timed out"
-    } else if error.is_connect() {
-        "cannot connect"
-    } else {
-        "transport error"
-    };
-    let mut cause = std::error::Error::source(error);
-    let mut deepest = None;
-    while let Some(c) = cause {
-        deepest = Some(c.to_string());
-        cause = c.source();
-    }
-    match deepest {
-        Some(why) => format!("{kind}: {why}"),
-        None => kind.to_string(),
-    }
 }

@@ -206,8 +206,8 @@ impl EmulatorBuilder {
     /// The most connections open at once. A client arriving at the cap makes the connection
     /// that has moved no byte for longest close, unless the emulator is working out its answer;
     /// when every one is, the client waits until one closes. Default: 512, or fewer when the
-    /// process's descriptor limit leaves less room (64 descriptors are kept for the state file
-    /// and the runtime).
+    /// process's descriptor limit leaves less room (96 descriptors are kept for the state file,
+    /// the runtime and the connections to webhook receivers).
     pub fn max_connections(mut self, max: usize) -> Self {
         self.max_connections = Some(max.max(1));
         self

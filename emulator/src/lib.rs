@@ -57,7 +57,9 @@ pub use auth::{
     DEFAULT_TOKEN, FRA_TOKEN,
 };
 pub use control::ImportError;
-pub use deliveries::DeliveryPolicy;
+pub use deliveries::{
+    DeliveryPolicy, MAX_OUTBOUND_DELIVERIES, MAX_QUEUED_DELIVERIES, QUEUED_PER_WEBHOOK,
+};
 pub use emulator::{
     default_tokens, Emulator, EmulatorBuilder, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
     DEFAULT_TRANSFER_TIMEOUT,

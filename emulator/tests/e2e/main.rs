@@ -12,6 +12,7 @@ mod connections;
 mod control;
 mod customer_bans;
 mod deliveries;
+mod delivery_bounds;
 mod errors;
 mod greetings;
 mod groups;
