@@ -11,7 +11,6 @@ use axum::response::{IntoResponse, Response};
 use livechat_config::ErrorKind;
 use serde::Serialize;
 use serde_json::{json, Value};
-use std::collections::BTreeSet;
 use std::hash::{BuildHasher, Hasher};
 
 /// Where the control plane lives.
@@ -61,97 +60,6 @@ impl AdminToken {
     }
 }
 
-/// Why an import was refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportError(pub String);
-
-impl std::fmt::Display for ImportError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "invalid state: {}", self.0)
-    }
-}
-
-impl std::error::Error for ImportError {}
-
-/// Parses and checks an exported state: the shape, then the rules the handlers rely on, so a
-/// restored license serves like one the emulator built.
-pub fn parse_state(
-    value: Value,
-    organization_clients: &BTreeSet<String>,
-) -> Result<State, ImportError> {
-    let state: State = serde_json::from_value(value).map_err(|e| ImportError(e.to_string()))?;
-    let bad = |why: String| Err(ImportError(why));
-    if state.organization_id.is_empty() {
-        return bad("`organization_id` is empty".into());
-    }
-    if !state.groups.contains_key(&0) {
-        return bad("group 0 (General) is missing: every license has it".into());
-    }
-    if let Some(max) = state.groups.keys().max() {
-        if state.next_group_id <= *max {
-            return bad(format!(
-                "`next_group_id` {} would reuse group {max}",
-                state.next_group_id
-            ));
-        }
-    }
-    if let Some(max) = state.greetings.keys().max() {
-        if state.next_greeting_id <= *max {
-            return bad(format!(
-                "`next_greeting_id` {} would reuse greeting {max}",
-                state.next_greeting_id
-            ));
-        }
-    }
-    for (key, agent) in &state.agents {
-        if *key != agent.id {
-            return bad(format!("agent `{key}` holds the id `{}`", agent.id));
-        }
-    }
-    for (key, record) in &state.bots {
-        if *key != record.bot.id {
-            return bad(format!("bot `{key}` holds the id `{}`", record.bot.id));
-        }
-    }
-    for (id, group) in &state.groups {
-        if let Some(member) = group
-            .agent_priorities
-            .keys()
-            .find(|m| !state.member_exists(m))
-        {
-            return bad(format!(
-                "group {id} lists `{member}`, who is neither an agent nor a bot"
-            ));
-        }
-    }
-    if let Some(bot) = state
-        .bot_tokens
-        .values()
-        .find(|b| !state.bots.contains_key(*b))
-    {
-        return bad(format!("a bot token belongs to the unknown bot `{bot}`"));
-    }
-    let mut ids = BTreeSet::new();
-    if let Some(rule) = state.auto_accesses.iter().find(|r| !ids.insert(&r.id)) {
-        return bad(format!("auto access `{}` appears twice", rule.id));
-    }
-    let mut ids = BTreeSet::new();
-    if let Some(webhook) = state.webhooks.iter().find(|w| !ids.insert(&w.id)) {
-        return bad(format!("webhook `{}` appears twice", webhook.id));
-    }
-    if let Some(webhook) = state
-        .webhooks
-        .iter()
-        .find(|w| !organization_clients.contains(&w.owner_client_id))
-    {
-        return bad(format!(
-            "webhook `{}` belongs to `{}`, not a Client ID of this license's organization",
-            webhook.id, webhook.owner_client_id
-        ));
-    }
-    Ok(state)
-}
-
 impl Shared {
     /// Puts `state` in place of the live one, on disk first when there is a state file: a state
     /// that cannot be saved changes nothing.
@@ -179,7 +87,7 @@ impl Shared {
     }
 
     pub fn import_state(&self, value: Value) -> Result<(), Failure> {
-        let state = parse_state(value, &self.organization_clients)
+        let state = crate::import::parse_state(value, &self.organization_clients)
             .map_err(|e| Failure::validation(e.to_string()))?;
         self.replace_state(state)
     }

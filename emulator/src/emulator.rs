@@ -4,9 +4,10 @@ use crate::auth::{
     Token, DEFAULT_CLIENT_ID, DEFAULT_PAT, DEFAULT_PAT_ACCOUNT, DEFAULT_TOKEN, FRA_TOKEN,
 };
 use crate::connections::{self, Limits};
-use crate::control::{self, AdminToken, ImportError};
+use crate::control::AdminToken;
 use crate::deliveries::{Deliveries, DeliveryPolicy};
 use crate::faults::{FaultPlan, FaultRule, FaultState, Faults};
+use crate::import::{self, ImportError};
 use crate::journal::{DeliveryRecord, RequestJournal, RequestRecord, DEFAULT_JOURNAL_CAPACITY};
 use crate::oauth::{self, Authority, OAuthClient};
 use crate::persist::Store;
@@ -303,7 +304,7 @@ impl EmulatorBuilder {
         };
         // An import replaces what the database held; the snapshot taken below saves it.
         let mut state = match self.control.import {
-            Some(import) => control::parse_state(import, &self.organization_clients)
+            Some(import) => import::parse_state(import, &self.organization_clients)
                 .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?,
             None => loaded,
         };

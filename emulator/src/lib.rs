@@ -43,6 +43,7 @@ mod emulator;
 mod error;
 mod faults;
 mod handlers;
+mod import;
 mod journal;
 mod oauth;
 mod openapi;
@@ -56,7 +57,6 @@ pub use auth::{
     all_scopes, Token, BOT_TOKEN_SCOPES, DEFAULT_CLIENT_ID, DEFAULT_PAT, DEFAULT_PAT_ACCOUNT,
     DEFAULT_TOKEN, FRA_TOKEN,
 };
-pub use control::ImportError;
 pub use deliveries::{
     DeliveryPolicy, MAX_OUTBOUND_DELIVERIES, MAX_QUEUED_DELIVERIES, QUEUED_PER_WEBHOOK,
 };
@@ -66,6 +66,7 @@ pub use emulator::{
 };
 pub use faults::{FaultPlan, FaultRule, Faults};
 pub use handlers::{PER_ACTION_LIMIT, TEMPLATE_LIMIT};
+pub use import::ImportError;
 pub use journal::{
     Attempt, DeliveryRecord, DeliveryStatus, RequestRecord, DEFAULT_JOURNAL_CAPACITY,
 };

@@ -23,6 +23,7 @@ pub const ORGANIZATION_ID: &str = "1a8a9ec7-bd5d-4400-9204-3826740981e0";
 pub const TEST_NAMESPACE: &str = "test";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct State {
     pub organization_id: String,
     pub created_at: String,
@@ -118,6 +119,17 @@ impl IdSource {
     fn next_u64(&mut self) -> u64 {
         self.counter += 1;
         splitmix64(self.seed ^ splitmix64(self.counter))
+    }
+
+    /// A [`hex32`](Self::hex32) that `taken` does not refuse: an imported state may hold ids
+    /// this source would make again.
+    pub fn unused_hex32(&mut self, taken: impl Fn(&str) -> bool) -> String {
+        loop {
+            let id = self.hex32();
+            if !taken(&id) {
+                return id;
+            }
+        }
     }
 
     /// 32 lowercase hex digits, the shape of the reference's ids and secrets.

@@ -1,5 +1,6 @@
 //! Agents: create, read, list, update, delete, suspend, unsuspend, approve.
 
+use super::names;
 use super::{done, reply};
 use crate::auth::{require, Identity};
 use crate::error::{Failure, Outcome};
@@ -27,6 +28,7 @@ fn check_role_change(who: &Identity, role: &Role) -> Result<(), Failure> {
 }
 
 pub fn create(req: CreateAgentRequest, who: &Identity, state: &mut State) -> Outcome {
+    names::not_blank("name", &req.name)?;
     if state.member_exists(&req.id) {
         return Err(Failure::already_exists(format!(
             "agent `{}` already exists",

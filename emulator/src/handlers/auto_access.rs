@@ -31,7 +31,10 @@ fn insertion_point(state: &State, next_id: Option<&str>) -> Result<usize, Failur
 pub fn add(req: AddAutoAccessRequest, state: &mut State) -> Outcome {
     state.check_groups(req.access.groups.iter().copied())?;
     let at = insertion_point(state, req.next_id.as_deref())?;
-    let id = state.ids.hex32();
+    let rules = &state.auto_accesses;
+    let id = state
+        .ids
+        .unused_hex32(|id| rules.iter().any(|r| r.id == id));
     let mut rule = AutoAccess::new(&id)
         .access(req.access)
         .conditions(req.conditions);

@@ -4,6 +4,7 @@
 //! emulated license, which counts as having the application installed, gets (or loses, or sees
 //! updated) the bot with the template's id.
 
+use super::names;
 use super::{done, owner_client_id, reply};
 use crate::auth::Identity;
 use crate::error::{Failure, Outcome};
@@ -27,11 +28,15 @@ fn bot_mut<'a>(state: &'a mut State, id: &str) -> Result<&'a mut BotRecord, Fail
 }
 
 pub fn create(req: CreateBotRequest, who: &Identity, state: &mut State) -> Outcome {
+    names::not_blank("name", &req.name)?;
     let owner_client_id = owner_client_id(req.owner_client_id, who)?;
     if let Some(groups) = &req.groups {
         state.check_groups(groups.iter().map(|g| g.id))?;
     }
-    let id = state.ids.hex32();
+    let (bots, templates) = (&state.bots, &state.bot_templates);
+    let id = state
+        .ids
+        .unused_hex32(|id| bots.contains_key(id) || templates.iter().any(|t| t.id == id));
     let secret = state.ids.hex32();
     let mut bot = Bot::new(&id, req.name);
     bot.avatar_path = Some(req.avatar.unwrap_or_else(|| avatar_url(&id)));
@@ -65,6 +70,9 @@ pub fn delete(req: DeleteBotRequest, state: &mut State) -> Outcome {
 }
 
 pub fn update(req: UpdateBotRequest, state: &mut State) -> Outcome {
+    if let Some(name) = &req.name {
+        names::not_blank("name", name)?;
+    }
     bot_mut(state, &req.id)?;
     if let Some(groups) = &req.groups {
         state.check_groups(groups.iter().map(|g| g.id))?;
@@ -164,7 +172,13 @@ pub fn issue_token(req: IssueBotTokenRequest, region: &str, state: &mut State) -
             "the bot does not belong to this organization",
         ));
     }
-    let token = format!("{region}:bot-{}", state.ids.hex32());
+    let tokens = &state.bot_tokens;
+    let token = format!(
+        "{region}:bot-{}",
+        state
+            .ids
+            .unused_hex32(|id| tokens.contains_key(&format!("{region}:bot-{id}")))
+    );
     state.bot_tokens.insert(token.clone(), req.bot_id);
     reply(IssueBotTokenResponse::new(token))
 }
@@ -208,6 +222,7 @@ fn bot_of(template: &TemplateRecord) -> BotRecord {
 }
 
 pub fn create_template(req: CreateBotTemplateRequest, state: &mut State) -> Outcome {
+    names::not_blank("name", &req.name)?;
     let owned = state
         .bot_templates
         .iter()
@@ -219,8 +234,12 @@ pub fn create_template(req: CreateBotTemplateRequest, state: &mut State) -> Outc
             req.owner_client_id
         )));
     }
+    let (bots, templates) = (&state.bots, &state.bot_templates);
+    let id = state
+        .ids
+        .unused_hex32(|id| bots.contains_key(id) || templates.iter().any(|t| t.id == id));
     let template = TemplateRecord {
-        id: state.ids.hex32(),
+        id,
         owner_client_id: req.owner_client_id,
         name: req.name,
         avatar: req.avatar,
@@ -247,6 +266,9 @@ pub fn delete_template(req: DeleteBotTemplateRequest, state: &mut State) -> Outc
 }
 
 pub fn update_template(req: UpdateBotTemplateRequest, state: &mut State) -> Outcome {
+    if let Some(name) = &req.name {
+        names::not_blank("name", name)?;
+    }
     let at = template_at(state, &req.id, &req.owner_client_id)?;
     let template = &mut state.bot_templates[at];
     if let Some(name) = req.name {

@@ -2,6 +2,7 @@
 //! optional rich message whose buttons get an ID when they come without one. Lists are paged
 //! with opaque page ids that carry the first page's filters and where the page ended.
 
+use super::names;
 use super::{done, page_ids, reply};
 use crate::error::{Failure, Outcome};
 use crate::state::State;
@@ -165,6 +166,7 @@ fn find(state: &State, id: u64) -> Result<&Greeting, Failure> {
 }
 
 pub fn create(req: CreateGreetingRequest, state: &mut State) -> Outcome {
+    names::not_blank("name", &req.name)?;
     state.check_group(req.group)?;
     check_rules(&req.rules)?;
     check_properties(req.properties.as_ref())?;
@@ -185,6 +187,9 @@ pub fn create(req: CreateGreetingRequest, state: &mut State) -> Outcome {
 
 /// Only the fields given change; everything is checked before anything is.
 pub fn update(req: UpdateGreetingRequest, state: &mut State) -> Outcome {
+    if let Some(name) = &req.name {
+        names::not_blank("name", name)?;
+    }
     find(state, req.id)?;
     if let Some(rules) = &req.rules {
         check_rules(rules)?;

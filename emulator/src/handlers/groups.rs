@@ -1,5 +1,6 @@
 //! Groups. Group 0, "General", always exists and cannot be deleted.
 
+use super::names;
 use super::{done, reply};
 use crate::error::{Failure, Outcome};
 use crate::state::{GroupRecord, State};
@@ -17,6 +18,10 @@ fn check_members(state: &State, priorities: &BTreeMap<String, Priority>) -> Resu
 }
 
 pub fn create(req: CreateGroupRequest, state: &mut State) -> Outcome {
+    names::not_blank("name", &req.name)?;
+    if let Some(code) = &req.language_code {
+        names::language_code(code)?;
+    }
     check_members(state, &req.agent_priorities)?;
     let id = state.next_group_id;
     state.next_group_id += 1;
@@ -32,6 +37,12 @@ pub fn create(req: CreateGroupRequest, state: &mut State) -> Outcome {
 }
 
 pub fn update(req: UpdateGroupRequest, state: &mut State) -> Outcome {
+    if let Some(name) = &req.name {
+        names::not_blank("name", name)?;
+    }
+    if let Some(code) = &req.language_code {
+        names::language_code(code)?;
+    }
     state.check_group(req.id)?;
     if let Some(priorities) = &req.agent_priorities {
         check_members(state, priorities)?;

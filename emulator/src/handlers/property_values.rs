@@ -89,17 +89,44 @@ fn check_update(
 ) -> Result<(), Failure> {
     for (ns, props) in values {
         for (name, value) in props {
-            let def = definition(state, ns, name)?;
-            if location.access(def).is_none() {
-                return Err(Failure::validation(format!(
-                    "property `{ns}.{name}` is not available in the {} location",
-                    location.name()
-                )));
-            }
+            let def = check_stored(state, ns, name, value, location)?;
             reachable(who, ns, def, location, true)
                 .map_err(|e| Failure::authorization(format!("property `{ns}.{name}` {e}")))?;
-            check_value(def, value)
-                .map_err(|e| Failure::validation(format!("property `{ns}.{name}`: {e}")))?;
+        }
+    }
+    Ok(())
+}
+
+/// A value of a registered property, available where it is and of the property's type.
+fn check_stored<'a>(
+    state: &'a State,
+    ns: &str,
+    name: &str,
+    value: &Value,
+    location: Location,
+) -> Result<&'a PropertyDefinition, Failure> {
+    let def = definition(state, ns, name)?;
+    if location.access(def).is_none() {
+        return Err(Failure::validation(format!(
+            "property `{ns}.{name}` is not available in the {} location",
+            location.name()
+        )));
+    }
+    check_value(def, value)
+        .map_err(|e| Failure::validation(format!("property `{ns}.{name}`: {e}")))?;
+    Ok(def)
+}
+
+/// Every value a state holds, license-wide and per group, as an update by its owner would be
+/// checked: for an imported state.
+pub fn check_all_stored(state: &State) -> Result<(), Failure> {
+    let located = std::iter::once((Location::License, &state.license_values))
+        .chain(state.group_values.values().map(|v| (Location::Group, v)));
+    for (location, values) in located {
+        for (ns, props) in values {
+            for (name, value) in props {
+                check_stored(state, ns, name, value, location)?;
+            }
         }
     }
     Ok(())

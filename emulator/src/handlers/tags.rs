@@ -1,6 +1,7 @@
 //! Tags: duplicates are found ignoring letter case on create; update and delete match the name
 //! exactly, as the reference says.
 
+use super::names;
 use super::{done, reply};
 use crate::auth::Identity;
 use crate::clock::now_rfc3339;
@@ -17,6 +18,7 @@ fn position(state: &State, name: &str) -> Result<usize, Failure> {
 }
 
 pub fn create(req: CreateTagRequest, who: &Identity, state: &mut State) -> Outcome {
+    names::not_blank("name", &req.name)?;
     let lower = req.name.to_lowercase();
     if let Some(existing) = state.tags.iter().find(|t| t.name.to_lowercase() == lower) {
         return Err(Failure::already_exists(format!(

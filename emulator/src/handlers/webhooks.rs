@@ -60,7 +60,10 @@ pub fn register(req: RegisterWebhookRequest, state: &mut State) -> Outcome {
             action.as_str()
         )));
     }
-    let id = state.ids.hex32();
+    let webhooks = &state.webhooks;
+    let id = state
+        .ids
+        .unused_hex32(|id| webhooks.iter().any(|w| w.id == id));
     let mut webhook = Webhook::new(&id, req.url, req.action, req.owner_client_id, req.r#type);
     webhook.description = req.description;
     webhook.filters = req.filters;

@@ -557,24 +557,18 @@ async fn at_50_writes_a_second_each_change_is_delivered_once_and_in_order() {
 }
 
 #[tokio::test]
-async fn a_webhook_url_that_is_not_http_is_journaled_and_never_sent() {
+async fn a_webhook_url_that_is_not_http_cannot_be_imported_either() {
     let emu = emulator().await;
     let mut rx = receiver(0, Duration::ZERO).await;
-    let id = register(&emu, "tag_created", &rx.url, None).await;
-    // The API refuses such a URL; a restored state is where one can come from.
-    let mut state = emu.export_state();
+    register(&emu, "tag_created", &rx.url, None).await;
+    // The API refuses such a URL, and so does a restored state.
+    let before = emu.export_state();
+    let mut state = before.clone();
     state["webhooks"][0]["url"] = json!("file:///etc/passwd");
-    emu.import_state(state).unwrap();
-    emu.client().create_tag("nowhere").await.unwrap();
-    let journal = settled(&emu).await;
-    assert_eq!(journal.len(), 1);
-    assert_eq!(journal[0].webhook_id, id);
-    assert_eq!(journal[0].status, DeliveryStatus::Failed);
-    assert_eq!(journal[0].attempts.len(), 1);
-    assert_eq!(journal[0].attempts[0].status, None);
-    assert_eq!(
-        journal[0].attempts[0].error.as_deref(),
-        Some("`file:///etc/passwd` is not an http(s) URL")
-    );
+    let refused = emu.import_state(state).unwrap_err().to_string();
+    assert!(refused.contains("`url`"), "{refused}");
+    assert_eq!(emu.export_state(), before);
+    emu.client().create_tag("somewhere").await.unwrap();
+    assert_eq!(rx.next().await["payload"]["name"], "somewhere");
     assert!(rx.drain(Duration::from_millis(200)).await.is_empty());
 }

@@ -16,6 +16,7 @@ mod delivery_bounds;
 mod errors;
 mod greetings;
 mod groups;
+mod imports;
 mod oauth;
 mod openapi;
 mod other;

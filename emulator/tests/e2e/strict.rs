@@ -201,3 +201,54 @@ async fn batch_items_are_refused_one_by_one() {
     let agents = emu.client().list_agents().await.unwrap();
     assert_eq!(agents.len(), 2, "the owner and a@example.com: {agents:?}");
 }
+
+#[tokio::test]
+async fn blank_names_and_language_codes_that_are_no_language_are_refused() {
+    let emu = emulator().await;
+    let priorities = format!(r#"{{"{OWNER_ID}": "normal"}}"#);
+    for (action, body, mentions) in [
+        (
+            "create_group",
+            format!(r#"{{"name": "  ", "agent_priorities": {priorities}}}"#),
+            "blank",
+        ),
+        (
+            "update_group",
+            r#"{"id": 0, "name": "\t"}"#.to_string(),
+            "blank",
+        ),
+        ("create_tag", r#"{"name": " \n "}"#.to_string(), "blank"),
+        ("create_bot", r#"{"name": "   "}"#.to_string(), "blank"),
+        (
+            "create_agent",
+            r#"{"id": "x@example.com", "name": " "}"#.to_string(),
+            "blank",
+        ),
+        (
+            "create_group",
+            format!(
+                r#"{{"name": "Long", "language_code": "{}", "agent_priorities": {priorities}}}"#,
+                "e".repeat(50)
+            ),
+            "language_code",
+        ),
+        (
+            "update_group",
+            r#"{"id": 0, "language_code": "e n"}"#.to_string(),
+            "language_code",
+        ),
+    ] {
+        refused(&emu, action, &body, mentions).await;
+    }
+    // Nothing was made or changed.
+    let client = emu.client();
+    assert_eq!(client.list_groups().await.unwrap().len(), 1);
+    assert!(client.list_tags().await.unwrap().is_empty());
+    for code in ["en", "pt-BR", "zh_TW", "sr-Latn-RS"] {
+        let body = format!(
+            r#"{{"name": "G {code}", "language_code": "{code}", "agent_priorities": {priorities}}}"#
+        );
+        let (status, reply) = call(&emu, "create_group", &body).await;
+        assert_eq!(status, 200, "{code}: {reply}");
+    }
+}
