@@ -41,6 +41,8 @@ pub struct ClientBuilder {
     max_response_size: usize,
     max_in_flight: usize,
     insecure_http: bool,
+    /// PEM bundles of extra certificate authorities to trust.
+    roots: Vec<Vec<u8>>,
     user_agent: String,
     headers: ExtraHeaders,
 }
@@ -61,6 +63,7 @@ impl fmt::Debug for ClientBuilder {
             .field("max_response_size", &self.max_response_size)
             .field("max_in_flight", &self.max_in_flight)
             .field("insecure_http", &self.insecure_http)
+            .field("root_certificates", &self.roots.len())
             .field("user_agent", &self.user_agent)
             .field("headers", &self.headers)
             .finish()
@@ -86,6 +89,7 @@ impl ClientBuilder {
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             insecure_http: false,
+            roots: Vec::new(),
             user_agent: format!("livechat-config-rust/{}", env!("CARGO_PKG_VERSION")),
             headers: ExtraHeaders::default(),
         }
@@ -217,6 +221,16 @@ impl ClientBuilder {
         self
     }
 
+    /// Also trusts the certificate authorities in this PEM text (one certificate or a bundle),
+    /// beside the built-in roots: for a TLS-inspecting proxy, a staging server or an emulator
+    /// serving HTTPS with a certificate of its own. [`build`](Self::build) fails with
+    /// [`Error::Config`] when the text holds no certificate, and when an
+    /// [`http_client`](Self::http_client) is given: roots are then that client's own.
+    pub fn root_certificate_pem(mut self, pem: impl AsRef<[u8]>) -> Self {
+        self.roots.push(pem.as_ref().to_vec());
+        self
+    }
+
     /// The client, or [`Error::Config`] when a setting is unusable.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = self.base_url.trim_end_matches('/').to_string();
@@ -237,9 +251,31 @@ impl ClientBuilder {
         }
         self.headers.check()?;
         let own_http = self.http.is_none();
+        let mut roots = Vec::new();
+        for pem in &self.roots {
+            let bundle = reqwest::Certificate::from_pem_bundle(pem)
+                .map_err(|e| Error::Config(format!("root certificate: {e}")))?;
+            if bundle.is_empty() {
+                return Err(Error::Config(
+                    "root certificate: the PEM text holds no certificate".to_string(),
+                ));
+            }
+            roots.extend(bundle);
+        }
+        if !roots.is_empty() && !own_http {
+            return Err(Error::Config(
+                "root certificates go to the HTTP client given with `http_client`, not to the \
+                 builder"
+                    .to_string(),
+            ));
+        }
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder()
+            None => roots
+                .into_iter()
+                .fold(reqwest::Client::builder(), |builder, root| {
+                    builder.add_root_certificate(root)
+                })
                 .timeout(self.timeout)
                 .connect_timeout(self.connect_timeout)
                 .user_agent(self.user_agent)
