@@ -184,12 +184,38 @@ fn concerns_one_connection(e: &io::Error) -> bool {
     )
 }
 
+/// One connection's requests, until it closes, gives way at the cap, or `stop` fires (then its
+/// request in flight finishes first).
+async fn serve_one<I>(
+    io: I,
+    service: TowerToHyperService<axum::Router>,
+    limits: Limits,
+    conn: &Conn,
+    mut stop: watch::Receiver<bool>,
+) where
+    I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout);
+    let served = builder.serve_connection(TokioIo::new(io), service);
+    tokio::pin!(served);
+    tokio::select! {
+        _ = served.as_mut() => return,
+        _ = conn.evict.notified() => return,
+        _ = stop.wait_for(|stopped| *stopped) => served.as_mut().graceful_shutdown(),
+    }
+    let _ = served.await;
+}
+
 /// Serves `app` until `stop` fires, then lets every open connection finish its request in flight
 /// and returns once all are closed.
 pub async fn serve(
     listener: TcpListener,
     app: axum::Router,
     limits: Limits,
+    tls: Option<tokio_rustls::TlsAcceptor>,
     mut stop: watch::Receiver<bool>,
 ) -> io::Result<()> {
     let max = limits.max_connections.clamp(1, 1 << 20);
@@ -244,21 +270,22 @@ pub async fn serve(
         };
         let service =
             TowerToHyperService::new(app.clone().layer(axum::Extension(entry.conn.busy.clone())));
-        let mut stop = stop.clone();
+        let stop = stop.clone();
+        let tls = tls.clone();
         tokio::spawn(async move {
             let _slot = slot;
-            let mut builder = http1::Builder::new();
-            builder
-                .timer(TokioTimer::new())
-                .header_read_timeout(limits.header_read_timeout);
-            let conn = builder.serve_connection(TokioIo::new(io), service);
-            tokio::pin!(conn);
-            tokio::select! {
-                _ = conn.as_mut() => return,
-                _ = entry.conn.evict.notified() => return,
-                _ = stop.wait_for(|stopped| *stopped) => conn.as_mut().graceful_shutdown(),
+            let evicted = entry.conn.clone();
+            let Some(tls) = tls else {
+                return serve_one(io, service, limits, &evicted, stop).await;
+            };
+            // The handshake is held to the time allowed for a request's headers.
+            let handshake = tokio::select! {
+                done = tokio::time::timeout(limits.header_read_timeout, tls.accept(io)) => done,
+                _ = evicted.evict.notified() => return,
+            };
+            if let Ok(Ok(stream)) = handshake {
+                serve_one(stream, service, limits, &evicted, stop).await;
             }
-            let _ = conn.await;
         });
     }
     // Every slot back means every connection is closed.

@@ -13,6 +13,7 @@ use crate::oauth::{self, Authority, OAuthClient};
 use crate::persist::Store;
 use crate::server::{lock, router, Shared};
 use crate::state::State;
+use crate::tls;
 use crate::versions;
 use livechat_config::{ActionName, Client, Credentials, CustomerBan};
 use std::collections::{BTreeMap, BTreeSet};
@@ -45,6 +46,7 @@ pub struct EmulatorBuilder {
     customer_bans: Vec<CustomerBan>,
     control: ControlSettings,
     oauth: oauth::Settings,
+    tls: Option<tls::Source>,
 }
 
 /// The builder's settings of the control plane, journals and deliveries.
@@ -97,6 +99,7 @@ impl Default for EmulatorBuilder {
             customer_bans: Vec::new(),
             control: ControlSettings::default(),
             oauth: oauth::Settings::default(),
+            tls: None,
         }
     }
 }
@@ -201,6 +204,26 @@ impl EmulatorBuilder {
     /// bytes trickle. Default: [`DEFAULT_TRANSFER_TIMEOUT`] (30 s).
     pub fn transfer_timeout(mut self, timeout: Duration) -> Self {
         self.transfer_timeout = timeout;
+        self
+    }
+
+    /// Serves HTTPS with this certificate chain (PEM, the server's certificate first) and its
+    /// private key (PEM). [`Emulator::client`] trusts the certificates of the chain, so a chain
+    /// that ends with its authority needs nothing more; [`start`](Self::start) fails with
+    /// `InvalidInput` when either PEM text is unusable.
+    pub fn tls(mut self, chain_pem: impl Into<String>, key_pem: impl Into<String>) -> Self {
+        self.tls = Some(tls::Source::Given {
+            chain_pem: chain_pem.into(),
+            key_pem: key_pem.into(),
+        });
+        self
+    }
+
+    /// Serves HTTPS with a certificate made at start for `127.0.0.1`, `::1` and `localhost`,
+    /// signed by an authority made with it: [`Emulator::certificate_pem`] is the authority's
+    /// certificate for other clients to trust; [`Emulator::client`] trusts it already.
+    pub fn tls_self_signed(mut self) -> Self {
+        self.tls = Some(tls::Source::MadeAtStart);
         self
     }
 
@@ -380,11 +403,18 @@ impl EmulatorBuilder {
                 .max_connections
                 .unwrap_or_else(connections::default_max_connections),
         };
+        let tls = self.tls.as_ref().map(tls::configure).transpose()?;
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let (acceptor, trust_pem) = match tls {
+            Some(tls) => (Some(tls.acceptor), Some(tls.trust_pem)),
+            None => (None, None),
+        };
         let (stop, stopped) = watch::channel(false);
         let app = router(shared.clone());
-        let task = tokio::spawn(connections::serve(listener, app, limits, stopped));
+        let task = tokio::spawn(connections::serve(listener, app, limits, acceptor, stopped));
         Ok(Emulator {
-            base_url: format!("http://{addr}"),
+            base_url: format!("{scheme}://{addr}"),
+            trust_pem,
             addr,
             shared,
             stop: Some(stop),
@@ -397,6 +427,8 @@ impl EmulatorBuilder {
 #[derive(Debug)]
 pub struct Emulator {
     base_url: String,
+    /// Serving HTTPS: the certificates a client trusts.
+    trust_pem: Option<String>,
     addr: SocketAddr,
     shared: Arc<Shared>,
     stop: Option<watch::Sender<bool>>,
@@ -422,9 +454,17 @@ impl Emulator {
         EmulatorBuilder::default()
     }
 
-    /// `http://127.0.0.1:<port>`: the base URL for the sdk's client.
+    /// `http://127.0.0.1:<port>` (`https://` when it serves HTTPS): the base URL for the sdk's
+    /// client.
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// Serving HTTPS, the certificates for a client to trust (PEM): the authority made at start
+    /// ([`EmulatorBuilder::tls_self_signed`]) or the chain given ([`EmulatorBuilder::tls`]), as
+    /// for `ClientBuilder::root_certificate_pem` or `curl --cacert`. `None` over plain HTTP.
+    pub fn certificate_pem(&self) -> Option<&str> {
+        self.trust_pem.as_deref()
     }
 
     /// The base URL of its Accounts API twin (the OAuth authorization page `/`, `/v2/token`,
@@ -472,10 +512,12 @@ impl Emulator {
     /// # Panics
     /// Only if the HTTP client cannot be built, as [`Client::new`] does.
     pub fn client_with(&self, credentials: Credentials) -> Client {
-        match Client::builder(credentials)
-            .base_url(&self.base_url)
-            .build()
-        {
+        let builder = Client::builder(credentials).base_url(&self.base_url);
+        let builder = match &self.trust_pem {
+            Some(pem) => builder.root_certificate_pem(pem),
+            None => builder,
+        };
+        match builder.build() {
             Ok(client) => client,
             Err(err) => panic!("cannot build a client of the emulator: {err}"),
         }

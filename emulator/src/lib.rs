@@ -51,6 +51,7 @@ mod persist;
 mod secrets;
 mod server;
 mod state;
+mod tls;
 mod versions;
 
 pub use auth::{

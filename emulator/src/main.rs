@@ -66,6 +66,27 @@ struct Args {
     /// 512, or fewer when the descriptor limit (ulimit -n) is lower.
     #[arg(long)]
     max_connections: Option<usize>,
+    /// Serve HTTPS with this certificate chain (PEM, the server's certificate first); needs
+    /// --tls-key.
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "tls_key",
+        conflicts_with = "tls_self_signed"
+    )]
+    tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of --tls-cert.
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "tls_cert",
+        conflicts_with = "tls_self_signed"
+    )]
+    tls_key: Option<PathBuf>,
+    /// Serve HTTPS with a certificate made at start for 127.0.0.1, ::1 and localhost; the
+    /// authority that signed it is printed for clients to trust.
+    #[arg(long)]
+    tls_self_signed: bool,
     /// Register an OAuth client for the code flow (repeatable): `ID` for a public one (a CLI,
     /// a browser app), `ID:SECRET` for a confidential one. Loopback redirect URIs are allowed.
     #[arg(long = "oauth-client", value_name = "ID[:SECRET]")]
@@ -102,6 +123,22 @@ fn interrupted() -> impl std::future::Future<Output = std::io::Result<()>> {
 #[cfg(not(unix))]
 fn interrupted() -> impl std::future::Future<Output = std::io::Result<()>> {
     tokio::signal::ctrl_c()
+}
+
+/// A PEM file, up to 1 MiB: certificate chains and keys are a few KiB.
+fn read_pem(path: &std::path::Path) -> Result<String, String> {
+    use std::io::Read;
+    const LIMIT: u64 = 1024 * 1024;
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(LIMIT + 1).read_to_string(&mut text))
+        .map_err(|e| e.to_string())?;
+    if text.len() as u64 > LIMIT {
+        return Err(format!(
+            "larger than {LIMIT} bytes: not a PEM certificate or key"
+        ));
+    }
+    Ok(text)
 }
 
 #[tokio::main]
@@ -151,6 +188,21 @@ async fn main() -> ExitCode {
             }
         }
     }
+    if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
+        let read = |path: &PathBuf| {
+            read_pem(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+        };
+        match (read(cert), read(key)) {
+            (Ok(cert), Ok(key)) => builder = builder.tls(cert, key),
+            (Err(e), _) | (_, Err(e)) => {
+                eprintln!("livechat-config-emulator: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    if args.tls_self_signed {
+        builder = builder.tls_self_signed();
+    }
     if let Some(token) = args.admin_token {
         builder = builder.admin_token(token);
     }
@@ -194,6 +246,12 @@ async fn main() -> ExitCode {
         );
         for client in oauth {
             println!("  {client}");
+        }
+    }
+    if args.tls_self_signed {
+        if let Some(pem) = emulator.certificate_pem() {
+            println!("TLS: a certificate made at start, signed by this authority (trust it):");
+            print!("{pem}");
         }
     }
     println!("accepted tokens:");

@@ -26,6 +26,7 @@ mod slow_clients;
 mod state_database;
 mod strict;
 mod tags;
+mod tls;
 mod v3_7_sections;
 mod webhooks;
 
