@@ -7,7 +7,7 @@ use crate::names;
 use crate::spec::{self, ConstraintKind, EnumValue, ErrorType, Format, Limits};
 use crate::type_expr::TypeExpr;
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A whole API version, ready to emit.
 #[derive(Debug, Clone)]
@@ -140,6 +140,8 @@ pub struct Action {
     pub request: Object,
     pub response: Response,
     pub carries_secrets: bool,
+    /// The JSON keys a credential goes by in its request or answer, wherever they nest; sorted.
+    pub secret_keys: Vec<String>,
     pub paging: Option<Paging>,
     pub example_request: Option<Value>,
 }
@@ -231,12 +233,25 @@ pub fn lower(spec: &spec::Spec, stable: bool) -> Model {
                     ))
                 }
             };
-            let carries_secrets = request.fields.iter().any(|f| f.holds_secret)
-                || match &response {
-                    Response::Empty => false,
-                    Response::Type(ty) => ty.named().is_some_and(|n| cx.named_holds_secret(n)),
-                    Response::Fields(object) => object.fields.iter().any(|f| f.holds_secret),
-                };
+            let mut secret_keys = BTreeSet::new();
+            let response_fields = match &response {
+                Response::Fields(object) => object.fields.as_slice(),
+                _ => &[],
+            };
+            for field in request.fields.iter().chain(response_fields) {
+                if field.secret {
+                    secret_keys.insert(field.name.clone());
+                }
+                if let Some(named) = field.ty.named() {
+                    cx.secret_keys_of(named, &mut Vec::new(), &mut secret_keys);
+                }
+            }
+            if let Response::Type(ty) = &response {
+                if let Some(named) = ty.named() {
+                    cx.secret_keys_of(named, &mut Vec::new(), &mut secret_keys);
+                }
+            }
+            let carries_secrets = !secret_keys.is_empty();
             let paging = action.paging.as_ref().and_then(|p| cx.paging(p, &response));
             Action {
                 name: action.name.clone(),
@@ -251,6 +266,7 @@ pub fn lower(spec: &spec::Spec, stable: bool) -> Model {
                 request,
                 response,
                 carries_secrets,
+                secret_keys: secret_keys.into_iter().collect(),
                 paging,
                 example_request: action.examples.request.clone(),
             }
@@ -395,6 +411,23 @@ impl Lowering<'_> {
             (f.always_required() && matches!(ty, TypeExpr::Array(_) | TypeExpr::Map(_)))
                 || ty.named().is_some_and(|n| self.holds_lenient(n, seen))
         })
+    }
+
+    /// The keys of the secret fields of the named type `name` and of the types it nests.
+    fn secret_keys_of(&self, name: &str, seen: &mut Vec<String>, keys: &mut BTreeSet<String>) {
+        if seen.iter().any(|s| s == name) {
+            return;
+        }
+        seen.push(name.to_string());
+        for field in self.fields_of(name).into_iter().flatten() {
+            if field.secret {
+                keys.insert(field.name.clone());
+            }
+            if let Some(named) = resolve(&field.ty).named() {
+                self.secret_keys_of(named, seen, keys);
+            }
+        }
+        seen.pop();
     }
 
     fn named_holds_secret(&self, name: &str) -> bool {

@@ -1,7 +1,8 @@
-//! Which fields of an action's bodies are credentials, read from the specs (the fields marked
-//! `secret`, found through the named types they nest in), and masking them out of a JSON body
-//! before it is kept anywhere a person can read it.
+//! Which fields of an action's bodies are credentials, as each version's generated code states
+//! them (the spec's `secret` fields, found through the named types they nest in), and masking
+//! them out of a JSON body before it is kept anywhere a person can read it.
 
+use crate::versions;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
@@ -9,64 +10,23 @@ use std::sync::LazyLock;
 /// What a masked value reads as.
 pub const MASK: &str = "****";
 
-/// action name (batch endpoints included) → JSON keys holding a secret in its request or answer.
-static SECRET_KEYS: LazyLock<BTreeMap<String, BTreeSet<String>>> = LazyLock::new(|| {
-    let mut keys: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    // An action keeps the same name across versions, so the secret fields of a name are those of
-    // all versions together.
-    for (_, spec) in spec_model::DOCUMENTS {
-        // The specs are checked by the generator and compiled in; one that does not parse
-        // masks nothing rather than taking the emulator down.
-        let Ok(spec) = serde_json::from_str::<Value>(spec) else {
-            continue;
-        };
-        let types = named_types(&spec);
-        for action in spec["actions"].as_array().into_iter().flatten() {
-            let mut found = BTreeSet::new();
-            let fields = action["params"].as_array().into_iter().flatten().chain(
-                action["response"]["fields"]
-                    .as_array()
-                    .into_iter()
-                    .flatten(),
-            );
-            for field in fields {
-                collect_field(field, &types, &mut Vec::new(), &mut found);
-            }
-            if let Some(ty) = action["response"]["type"].as_str() {
-                collect_type(ty, &types, &mut Vec::new(), &mut found);
-            }
-            if found.is_empty() {
-                continue;
-            }
-            for name in [&action["name"], &action["batch_endpoint"]] {
-                if let Some(name) = name.as_str() {
-                    keys.entry(name.to_string())
-                        .or_default()
-                        .extend(found.iter().cloned());
-                }
-            }
+/// action name (batch endpoints included) → JSON keys holding a secret in its request or answer,
+/// as the generated code of each version states them. An action keeps the same name across
+/// versions, so the keys of a name are those of all versions together.
+static SECRET_KEYS: LazyLock<BTreeMap<&'static str, BTreeSet<String>>> = LazyLock::new(|| {
+    let mut keys: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
+    for info in versions::every_action() {
+        if !info.secret_keys.is_empty() {
+            let entry = keys.entry(info.name).or_default();
+            entry.extend(info.secret_keys.iter().map(|k| k.to_string()));
         }
     }
     keys
 });
 
 /// Every action name (batch endpoints included) of every version.
-static ACTIONS: LazyLock<BTreeSet<String>> = LazyLock::new(|| {
-    let mut names = BTreeSet::new();
-    for (_, spec) in spec_model::DOCUMENTS {
-        let Ok(spec) = serde_json::from_str::<Value>(spec) else {
-            continue;
-        };
-        for action in spec["actions"].as_array().into_iter().flatten() {
-            for name in [&action["name"], &action["batch_endpoint"]] {
-                if let Some(name) = name.as_str() {
-                    names.insert(name.to_string());
-                }
-            }
-        }
-    }
-    names
-});
+static ACTIONS: LazyLock<BTreeSet<&'static str>> =
+    LazyLock::new(|| versions::every_action().map(|info| info.name).collect());
 
 /// Every key any action of any version holds a secret under: what a body of an unknown action
 /// (a misspelt name, a delivery posted back to the emulator) is masked with.
@@ -76,61 +36,6 @@ static ANY_SECRET_KEY: LazyLock<BTreeSet<String>> = LazyLock::new(|| {
     keys.insert("secret_key".into());
     keys
 });
-
-fn named_types(spec: &Value) -> BTreeMap<&str, &Value> {
-    spec["types"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|t| Some((t["name"].as_str()?, t)))
-        .collect()
-}
-
-fn collect_field<'a>(
-    field: &'a Value,
-    types: &BTreeMap<&str, &'a Value>,
-    seen: &mut Vec<&'a str>,
-    found: &mut BTreeSet<String>,
-) {
-    if field["secret"].as_bool() == Some(true) {
-        if let Some(name) = field["name"].as_str() {
-            found.insert(name.to_string());
-        }
-    }
-    if let Some(ty) = field["type"].as_str() {
-        collect_type(ty, types, seen, found);
-    }
-}
-
-/// Walks a type expression (`Name`, `T[]`, `map<T>`) into the named object types it refers to.
-fn collect_type<'a>(
-    ty: &'a str,
-    types: &BTreeMap<&str, &'a Value>,
-    seen: &mut Vec<&'a str>,
-    found: &mut BTreeSet<String>,
-) {
-    let mut base = ty;
-    loop {
-        if let Some(inner) = base.strip_suffix("[]") {
-            base = inner;
-        } else if let Some(inner) = base.strip_prefix("map<").and_then(|t| t.strip_suffix('>')) {
-            base = inner;
-        } else {
-            break;
-        }
-    }
-    let Some(named) = types.get(base) else {
-        return;
-    };
-    if seen.contains(&base) {
-        return;
-    }
-    seen.push(base);
-    for field in named["fields"].as_array().into_iter().flatten() {
-        collect_field(field, types, seen, found);
-    }
-    seen.pop();
-}
 
 /// `true` when a body of `action` may hold a credential: one of its secret fields, or, for a name
 /// no version has, any of them.

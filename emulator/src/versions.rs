@@ -11,6 +11,13 @@ use livechat_config::{v3_6, v3_7, ActionInfo, DecodeError, ErrorKind};
 /// Every version served, oldest first.
 pub const SERVED: [&str; 2] = [v3_6::API_VERSION, v3_7::API_VERSION];
 
+/// Every action of every version served, batch endpoints included.
+pub fn every_action() -> impl Iterator<Item = &'static ActionInfo> {
+    let v3_6 = v3_6::Action::ALL.iter().map(|a| a.info());
+    let v3_7 = v3_7::Action::ALL.iter().map(|a| a.info());
+    v3_6.chain(v3_7)
+}
+
 /// An action of one of the versions served.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VersionedAction {

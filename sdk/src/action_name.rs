@@ -17,6 +17,10 @@ pub struct ActionInfo {
     pub read_only: bool,
     /// Its request or answer carries a credential, so its bodies never appear in errors.
     pub carries_secrets: bool,
+    /// The JSON keys a credential goes by in its request or answer, wherever they nest (a batch's
+    /// items, a list of webhooks): what to mask before a body is shown. Sorted; empty when
+    /// `carries_secrets` is false.
+    pub secret_keys: &'static [&'static str],
 }
 
 impl ActionInfo {
@@ -26,13 +30,14 @@ impl ActionInfo {
         path: &'static str,
         name: &'static str,
         read_only: bool,
-        carries_secrets: bool,
+        secret_keys: &'static [&'static str],
     ) -> Self {
         Self {
             path,
             name,
             read_only,
-            carries_secrets,
+            carries_secrets: !secret_keys.is_empty(),
+            secret_keys,
         }
     }
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 static LIST_GREETINGS: ActionInfo =
-    ActionInfo::new("/v0.1/fixture/action/", "list_greetings", true, false);
+    ActionInfo::new("/v0.1/fixture/action/", "list_greetings", true, &[]);
 
 #[derive(Debug, Clone, Default, Serialize)]
 struct ListGreetingsRequest {

@@ -464,9 +464,11 @@ pub fn action_enum(spec: &Model) -> TokenStream {
         let (v, n) = (&e.variant, &e.name);
         let read_only = !e.batch && e.action.read_only;
         let secrets = e.action.carries_secrets;
+        let keys = &e.action.secret_keys;
         quote! {
             Self::#v => &crate::ActionInfo {
                 path: ACTION_PATH, name: #n, read_only: #read_only, carries_secrets: #secrets,
+                secret_keys: &[#(#keys),*],
             },
         }
     });

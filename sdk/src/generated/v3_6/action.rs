@@ -1390,6 +1390,7 @@ impl Action {
                     name: "create_agent",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::GetAgent => {
@@ -1398,6 +1399,7 @@ impl Action {
                     name: "get_agent",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::ListAgents => {
@@ -1406,6 +1408,7 @@ impl Action {
                     name: "list_agents",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::UpdateAgent => {
@@ -1414,6 +1417,7 @@ impl Action {
                     name: "update_agent",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::DeleteAgent => {
@@ -1422,6 +1426,7 @@ impl Action {
                     name: "delete_agent",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::SuspendAgent => {
@@ -1430,6 +1435,7 @@ impl Action {
                     name: "suspend_agent",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::UnsuspendAgent => {
@@ -1438,6 +1444,7 @@ impl Action {
                     name: "unsuspend_agent",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::RequestAgentUnsuspension => {
@@ -1446,6 +1453,7 @@ impl Action {
                     name: "request_agent_unsuspension",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::ApproveAgent => {
@@ -1454,6 +1462,7 @@ impl Action {
                     name: "approve_agent",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::AddAutoAccess => {
@@ -1462,6 +1471,7 @@ impl Action {
                     name: "add_auto_access",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::ListAutoAccesses => {
@@ -1470,6 +1480,7 @@ impl Action {
                     name: "list_auto_accesses",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::DeleteAutoAccess => {
@@ -1478,6 +1489,7 @@ impl Action {
                     name: "delete_auto_access",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::UpdateAutoAccess => {
@@ -1486,6 +1498,7 @@ impl Action {
                     name: "update_auto_access",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::CreateBotTemplate => {
@@ -1494,6 +1507,7 @@ impl Action {
                     name: "create_bot_template",
                     read_only: false,
                     carries_secrets: true,
+                    secret_keys: &["secret"],
                 }
             }
             Self::CreateBot => {
@@ -1502,6 +1516,7 @@ impl Action {
                     name: "create_bot",
                     read_only: false,
                     carries_secrets: true,
+                    secret_keys: &["secret"],
                 }
             }
             Self::DeleteBotTemplate => {
@@ -1510,6 +1525,7 @@ impl Action {
                     name: "delete_bot_template",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::DeleteBot => {
@@ -1518,6 +1534,7 @@ impl Action {
                     name: "delete_bot",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::UpdateBotTemplate => {
@@ -1526,6 +1543,7 @@ impl Action {
                     name: "update_bot_template",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::UpdateBot => {
@@ -1534,6 +1552,7 @@ impl Action {
                     name: "update_bot",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::ListBotTemplates => {
@@ -1542,6 +1561,7 @@ impl Action {
                     name: "list_bot_templates",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::ListBots => {
@@ -1550,6 +1570,7 @@ impl Action {
                     name: "list_bots",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::GetBot => {
@@ -1558,6 +1579,7 @@ impl Action {
                     name: "get_bot",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::IssueBotToken => {
@@ -1566,6 +1588,7 @@ impl Action {
                     name: "issue_bot_token",
                     read_only: false,
                     carries_secrets: true,
+                    secret_keys: &["bot_secret", "token"],
                 }
             }
             Self::ResetBotTemplateSecret => {
@@ -1574,6 +1597,7 @@ impl Action {
                     name: "reset_bot_template_secret",
                     read_only: false,
                     carries_secrets: true,
+                    secret_keys: &["secret"],
                 }
             }
             Self::ResetBotSecret => {
@@ -1582,6 +1606,7 @@ impl Action {
                     name: "reset_bot_secret",
                     read_only: false,
                     carries_secrets: true,
+                    secret_keys: &["secret"],
                 }
             }
             Self::ListCustomerBans => {
@@ -1590,6 +1615,7 @@ impl Action {
                     name: "list_customer_bans",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::UnbanCustomer => {
@@ -1598,6 +1624,7 @@ impl Action {
                     name: "unban_customer",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::CreateGreeting => {
@@ -1606,6 +1633,7 @@ impl Action {
                     name: "create_greeting",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::UpdateGreeting => {
@@ -1614,6 +1642,7 @@ impl Action {
                     name: "update_greeting",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::DeleteGreeting => {
@@ -1622,6 +1651,7 @@ impl Action {
                     name: "delete_greeting",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::ListGreetings => {
@@ -1630,6 +1660,7 @@ impl Action {
                     name: "list_greetings",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::GetGreeting => {
@@ -1638,6 +1669,7 @@ impl Action {
                     name: "get_greeting",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::CreateGroup => {
@@ -1646,6 +1678,7 @@ impl Action {
                     name: "create_group",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::UpdateGroup => {
@@ -1654,6 +1687,7 @@ impl Action {
                     name: "update_group",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::DeleteGroup => {
@@ -1662,6 +1696,7 @@ impl Action {
                     name: "delete_group",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::ListGroups => {
@@ -1670,6 +1705,7 @@ impl Action {
                     name: "list_groups",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::GetGroup => {
@@ -1678,6 +1714,7 @@ impl Action {
                     name: "get_group",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::RegisterProperty => {
@@ -1686,6 +1723,7 @@ impl Action {
                     name: "register_property",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::UnregisterProperty => {
@@ -1694,6 +1732,7 @@ impl Action {
                     name: "unregister_property",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::PublishProperty => {
@@ -1702,6 +1741,7 @@ impl Action {
                     name: "publish_property",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::ListProperties => {
@@ -1710,6 +1750,7 @@ impl Action {
                     name: "list_properties",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::UpdateLicenseProperties => {
@@ -1718,6 +1759,7 @@ impl Action {
                     name: "update_license_properties",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::ListLicenseProperties => {
@@ -1726,6 +1768,7 @@ impl Action {
                     name: "list_license_properties",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::DeleteLicenseProperties => {
@@ -1734,6 +1777,7 @@ impl Action {
                     name: "delete_license_properties",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::UpdateGroupProperties => {
@@ -1742,6 +1786,7 @@ impl Action {
                     name: "update_group_properties",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::ListGroupsProperties => {
@@ -1750,6 +1795,7 @@ impl Action {
                     name: "list_groups_properties",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::DeleteGroupProperties => {
@@ -1758,6 +1804,7 @@ impl Action {
                     name: "delete_group_properties",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::CreateTag => {
@@ -1766,6 +1813,7 @@ impl Action {
                     name: "create_tag",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::DeleteTag => {
@@ -1774,6 +1822,7 @@ impl Action {
                     name: "delete_tag",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::ListTags => {
@@ -1782,6 +1831,7 @@ impl Action {
                     name: "list_tags",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::UpdateTag => {
@@ -1790,6 +1840,7 @@ impl Action {
                     name: "update_tag",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::RegisterWebhook => {
@@ -1798,6 +1849,7 @@ impl Action {
                     name: "register_webhook",
                     read_only: false,
                     carries_secrets: true,
+                    secret_keys: &["secret_key"],
                 }
             }
             Self::ListWebhooks => {
@@ -1806,6 +1858,7 @@ impl Action {
                     name: "list_webhooks",
                     read_only: true,
                     carries_secrets: true,
+                    secret_keys: &["secret_key"],
                 }
             }
             Self::UnregisterWebhook => {
@@ -1814,6 +1867,7 @@ impl Action {
                     name: "unregister_webhook",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::ListWebhookNames => {
@@ -1822,6 +1876,7 @@ impl Action {
                     name: "list_webhook_names",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::EnableLicenseWebhooks => {
@@ -1830,6 +1885,7 @@ impl Action {
                     name: "enable_license_webhooks",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::DisableLicenseWebhooks => {
@@ -1838,6 +1894,7 @@ impl Action {
                     name: "disable_license_webhooks",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::GetLicenseWebhooksState => {
@@ -1846,6 +1903,7 @@ impl Action {
                     name: "get_license_webhooks_state",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::ListChannels => {
@@ -1854,6 +1912,7 @@ impl Action {
                     name: "list_channels",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::CheckProductLimitsForPlan => {
@@ -1862,6 +1921,7 @@ impl Action {
                     name: "check_product_limits_for_plan",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::GetProductSource => {
@@ -1870,6 +1930,7 @@ impl Action {
                     name: "get_product_source",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::ReactivateEmail => {
@@ -1878,6 +1939,7 @@ impl Action {
                     name: "reactivate_email",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::UpdateCompanyDetails => {
@@ -1886,6 +1948,7 @@ impl Action {
                     name: "update_company_details",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::BatchCreateAgents => {
@@ -1894,6 +1957,7 @@ impl Action {
                     name: "batch_create_agents",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::BatchUpdateAgents => {
@@ -1902,6 +1966,7 @@ impl Action {
                     name: "batch_update_agents",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::BatchDeleteAgents => {
@@ -1910,6 +1975,7 @@ impl Action {
                     name: "batch_delete_agents",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::BatchSuspendAgents => {
@@ -1918,6 +1984,7 @@ impl Action {
                     name: "batch_suspend_agents",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::BatchUnsuspendAgents => {
@@ -1926,6 +1993,7 @@ impl Action {
                     name: "batch_unsuspend_agents",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::BatchApproveAgents => {
@@ -1934,6 +2002,7 @@ impl Action {
                     name: "batch_approve_agents",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::BatchCreateBots => {
@@ -1942,6 +2011,7 @@ impl Action {
                     name: "batch_create_bots",
                     read_only: false,
                     carries_secrets: true,
+                    secret_keys: &["secret"],
                 }
             }
             Self::BatchDeleteBots => {
@@ -1950,6 +2020,7 @@ impl Action {
                     name: "batch_delete_bots",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::BatchUpdateBots => {
@@ -1958,6 +2029,7 @@ impl Action {
                     name: "batch_update_bots",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
         }

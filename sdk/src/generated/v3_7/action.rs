@@ -1580,6 +1580,7 @@ impl Action {
                     name: "create_agent",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::GetAgent => {
@@ -1588,6 +1589,7 @@ impl Action {
                     name: "get_agent",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::ListAgents => {
@@ -1596,6 +1598,7 @@ impl Action {
                     name: "list_agents",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::UpdateAgent => {
@@ -1604,6 +1607,7 @@ impl Action {
                     name: "update_agent",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::DeleteAgent => {
@@ -1612,6 +1616,7 @@ impl Action {
                     name: "delete_agent",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::SuspendAgent => {
@@ -1620,6 +1625,7 @@ impl Action {
                     name: "suspend_agent",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::UnsuspendAgent => {
@@ -1628,6 +1634,7 @@ impl Action {
                     name: "unsuspend_agent",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::RequestAgentUnsuspension => {
@@ -1636,6 +1643,7 @@ impl Action {
                     name: "request_agent_unsuspension",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::ApproveAgent => {
@@ -1644,6 +1652,7 @@ impl Action {
                     name: "approve_agent",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::AddAllowedDomain => {
@@ -1652,6 +1661,7 @@ impl Action {
                     name: "add_allowed_domain",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::ListAllowedDomains => {
@@ -1660,6 +1670,7 @@ impl Action {
                     name: "list_allowed_domains",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::DeleteAllowedDomain => {
@@ -1668,6 +1679,7 @@ impl Action {
                     name: "delete_allowed_domain",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::AddAutoAccess => {
@@ -1676,6 +1688,7 @@ impl Action {
                     name: "add_auto_access",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::ListAutoAccesses => {
@@ -1684,6 +1697,7 @@ impl Action {
                     name: "list_auto_accesses",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::DeleteAutoAccess => {
@@ -1692,6 +1706,7 @@ impl Action {
                     name: "delete_auto_access",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::UpdateAutoAccess => {
@@ -1700,6 +1715,7 @@ impl Action {
                     name: "update_auto_access",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::CreateBotTemplate => {
@@ -1708,6 +1724,7 @@ impl Action {
                     name: "create_bot_template",
                     read_only: false,
                     carries_secrets: true,
+                    secret_keys: &["secret"],
                 }
             }
             Self::CreateBot => {
@@ -1716,6 +1733,7 @@ impl Action {
                     name: "create_bot",
                     read_only: false,
                     carries_secrets: true,
+                    secret_keys: &["secret"],
                 }
             }
             Self::DeleteBotTemplate => {
@@ -1724,6 +1742,7 @@ impl Action {
                     name: "delete_bot_template",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::DeleteBot => {
@@ -1732,6 +1751,7 @@ impl Action {
                     name: "delete_bot",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::UpdateBotTemplate => {
@@ -1740,6 +1760,7 @@ impl Action {
                     name: "update_bot_template",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::UpdateBot => {
@@ -1748,6 +1769,7 @@ impl Action {
                     name: "update_bot",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::ListBotTemplates => {
@@ -1756,6 +1778,7 @@ impl Action {
                     name: "list_bot_templates",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::ListBots => {
@@ -1764,6 +1787,7 @@ impl Action {
                     name: "list_bots",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::GetBot => {
@@ -1772,6 +1796,7 @@ impl Action {
                     name: "get_bot",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::IssueBotToken => {
@@ -1780,6 +1805,7 @@ impl Action {
                     name: "issue_bot_token",
                     read_only: false,
                     carries_secrets: true,
+                    secret_keys: &["bot_secret", "token"],
                 }
             }
             Self::ResetBotTemplateSecret => {
@@ -1788,6 +1814,7 @@ impl Action {
                     name: "reset_bot_template_secret",
                     read_only: false,
                     carries_secrets: true,
+                    secret_keys: &["secret"],
                 }
             }
             Self::ResetBotSecret => {
@@ -1796,6 +1823,7 @@ impl Action {
                     name: "reset_bot_secret",
                     read_only: false,
                     carries_secrets: true,
+                    secret_keys: &["secret"],
                 }
             }
             Self::BanCustomer => {
@@ -1804,6 +1832,7 @@ impl Action {
                     name: "ban_customer",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::ListCustomerBans => {
@@ -1812,6 +1841,7 @@ impl Action {
                     name: "list_customer_bans",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::UnbanCustomer => {
@@ -1820,6 +1850,7 @@ impl Action {
                     name: "unban_customer",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::CreateGreeting => {
@@ -1828,6 +1859,7 @@ impl Action {
                     name: "create_greeting",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::UpdateGreeting => {
@@ -1836,6 +1868,7 @@ impl Action {
                     name: "update_greeting",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::DeleteGreeting => {
@@ -1844,6 +1877,7 @@ impl Action {
                     name: "delete_greeting",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::ListGreetings => {
@@ -1852,6 +1886,7 @@ impl Action {
                     name: "list_greetings",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::GetGreeting => {
@@ -1860,6 +1895,7 @@ impl Action {
                     name: "get_greeting",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::CreateGroup => {
@@ -1868,6 +1904,7 @@ impl Action {
                     name: "create_group",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::UpdateGroup => {
@@ -1876,6 +1913,7 @@ impl Action {
                     name: "update_group",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::DeleteGroup => {
@@ -1884,6 +1922,7 @@ impl Action {
                     name: "delete_group",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::ListGroups => {
@@ -1892,6 +1931,7 @@ impl Action {
                     name: "list_groups",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::GetGroup => {
@@ -1900,6 +1940,7 @@ impl Action {
                     name: "get_group",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::RegisterProperty => {
@@ -1908,6 +1949,7 @@ impl Action {
                     name: "register_property",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::UnregisterProperty => {
@@ -1916,6 +1958,7 @@ impl Action {
                     name: "unregister_property",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::PublishProperty => {
@@ -1924,6 +1967,7 @@ impl Action {
                     name: "publish_property",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::ListProperties => {
@@ -1932,6 +1976,7 @@ impl Action {
                     name: "list_properties",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::UpdateLicenseProperties => {
@@ -1940,6 +1985,7 @@ impl Action {
                     name: "update_license_properties",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::ListLicenseProperties => {
@@ -1948,6 +1994,7 @@ impl Action {
                     name: "list_license_properties",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::DeleteLicenseProperties => {
@@ -1956,6 +2003,7 @@ impl Action {
                     name: "delete_license_properties",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::UpdateGroupProperties => {
@@ -1964,6 +2012,7 @@ impl Action {
                     name: "update_group_properties",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::ListGroupsProperties => {
@@ -1972,6 +2021,7 @@ impl Action {
                     name: "list_groups_properties",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::DeleteGroupProperties => {
@@ -1980,6 +2030,7 @@ impl Action {
                     name: "delete_group_properties",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::CreateTag => {
@@ -1988,6 +2039,7 @@ impl Action {
                     name: "create_tag",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::DeleteTag => {
@@ -1996,6 +2048,7 @@ impl Action {
                     name: "delete_tag",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::ListTags => {
@@ -2004,6 +2057,7 @@ impl Action {
                     name: "list_tags",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::UpdateTag => {
@@ -2012,6 +2066,7 @@ impl Action {
                     name: "update_tag",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::RegisterWebhook => {
@@ -2020,6 +2075,7 @@ impl Action {
                     name: "register_webhook",
                     read_only: false,
                     carries_secrets: true,
+                    secret_keys: &["secret_key"],
                 }
             }
             Self::ListWebhooks => {
@@ -2028,6 +2084,7 @@ impl Action {
                     name: "list_webhooks",
                     read_only: true,
                     carries_secrets: true,
+                    secret_keys: &["secret_key"],
                 }
             }
             Self::UnregisterWebhook => {
@@ -2036,6 +2093,7 @@ impl Action {
                     name: "unregister_webhook",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::ListWebhookNames => {
@@ -2044,6 +2102,7 @@ impl Action {
                     name: "list_webhook_names",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::EnableLicenseWebhooks => {
@@ -2052,6 +2111,7 @@ impl Action {
                     name: "enable_license_webhooks",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::DisableLicenseWebhooks => {
@@ -2060,6 +2120,7 @@ impl Action {
                     name: "disable_license_webhooks",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::GetLicenseWebhooksState => {
@@ -2068,6 +2129,7 @@ impl Action {
                     name: "get_license_webhooks_state",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::CreateCannedResponse => {
@@ -2076,6 +2138,7 @@ impl Action {
                     name: "create_canned_response",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::UpdateCannedResponse => {
@@ -2084,6 +2147,7 @@ impl Action {
                     name: "update_canned_response",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::ListCannedResponses => {
@@ -2092,6 +2156,7 @@ impl Action {
                     name: "list_canned_responses",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::DeleteCannedResponse => {
@@ -2100,6 +2165,7 @@ impl Action {
                     name: "delete_canned_response",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::UpdateTranslations => {
@@ -2108,6 +2174,7 @@ impl Action {
                     name: "update_translations",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::ListTranslations => {
@@ -2116,6 +2183,7 @@ impl Action {
                     name: "list_translations",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::ListChannels => {
@@ -2124,6 +2192,7 @@ impl Action {
                     name: "list_channels",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::CheckProductLimitsForPlan => {
@@ -2132,6 +2201,7 @@ impl Action {
                     name: "check_product_limits_for_plan",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::GetProductSource => {
@@ -2140,6 +2210,7 @@ impl Action {
                     name: "get_product_source",
                     read_only: true,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::ReactivateEmail => {
@@ -2148,6 +2219,7 @@ impl Action {
                     name: "reactivate_email",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::UpdateCompanyDetails => {
@@ -2156,6 +2228,7 @@ impl Action {
                     name: "update_company_details",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::BatchCreateAgents => {
@@ -2164,6 +2237,7 @@ impl Action {
                     name: "batch_create_agents",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::BatchUpdateAgents => {
@@ -2172,6 +2246,7 @@ impl Action {
                     name: "batch_update_agents",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::BatchDeleteAgents => {
@@ -2180,6 +2255,7 @@ impl Action {
                     name: "batch_delete_agents",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::BatchSuspendAgents => {
@@ -2188,6 +2264,7 @@ impl Action {
                     name: "batch_suspend_agents",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::BatchUnsuspendAgents => {
@@ -2196,6 +2273,7 @@ impl Action {
                     name: "batch_unsuspend_agents",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::BatchApproveAgents => {
@@ -2204,6 +2282,7 @@ impl Action {
                     name: "batch_approve_agents",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::BatchCreateBots => {
@@ -2212,6 +2291,7 @@ impl Action {
                     name: "batch_create_bots",
                     read_only: false,
                     carries_secrets: true,
+                    secret_keys: &["secret"],
                 }
             }
             Self::BatchDeleteBots => {
@@ -2220,6 +2300,7 @@ impl Action {
                     name: "batch_delete_bots",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::BatchUpdateBots => {
@@ -2228,6 +2309,7 @@ impl Action {
                     name: "batch_update_bots",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
             Self::BatchUpdateTranslations => {
@@ -2236,6 +2318,7 @@ impl Action {
                     name: "batch_update_translations",
                     read_only: false,
                     carries_secrets: false,
+                    secret_keys: &[],
                 }
             }
         }
