@@ -16,7 +16,7 @@ use crate::auth::Identity;
 use crate::state::State;
 use livechat_config::v3_6::{
     Action, AgentField, AnyRequest, BotField, GetAgentRequest, GetBotRequest, GetGroupRequest,
-    GroupField, ListAutoAccessesRequest, ListTagsRequest, SourceType, WebhookType,
+    GroupField, ListAutoAccessesRequest, ListTagsRequest, SourceType, WebhookAction, WebhookType,
 };
 use serde_json::{json, Map, Value};
 
@@ -27,7 +27,7 @@ pub type Read<'a> = dyn FnMut(AnyRequest) -> Option<Value> + 'a;
 /// One webhook the change causes, before it is addressed to the registered receivers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
-    pub action: &'static str,
+    pub action: WebhookAction,
     pub payload: Value,
 }
 
@@ -38,17 +38,19 @@ pub struct Before {
     auto_accesses: Option<Vec<Value>>,
 }
 
-fn is_auto_access(action: &str) -> bool {
+fn is_auto_access(action: Action) -> bool {
     matches!(
         action,
-        "add_auto_access" | "update_auto_access" | "delete_auto_access"
+        Action::AddAutoAccess | Action::UpdateAutoAccess | Action::DeleteAutoAccess
     )
 }
 
 impl Before {
-    pub fn capture(action: &str, read: &mut Read) -> Self {
+    pub fn capture(action: Option<Action>, read: &mut Read) -> Self {
         Self {
-            auto_accesses: is_auto_access(action).then(|| auto_accesses(read)),
+            auto_accesses: action
+                .is_some_and(is_auto_access)
+                .then(|| auto_accesses(read)),
         }
     }
 }
@@ -59,10 +61,11 @@ fn auto_accesses(read: &mut Read) -> Vec<Value> {
         .unwrap_or_default()
 }
 
-/// The deliveries a successful call causes, addressed: nothing to work out while no webhook is
-/// registered.
+/// The deliveries a successful call of `action` causes, addressed: nothing to work out while no
+/// webhook is registered, nor for an action no license-configuration webhook follows (`None`: one
+/// only a later version has).
 pub fn of_change(
-    action: &str,
+    action: Option<Action>,
     body: &[u8],
     answer: &Value,
     before: Before,
@@ -70,9 +73,9 @@ pub fn of_change(
     state: &State,
     read: &dyn Fn(&State, AnyRequest) -> Option<Value>,
 ) -> Vec<Outgoing> {
-    if state.webhooks.is_empty() {
+    let Some(action) = action.filter(|_| !state.webhooks.is_empty()) else {
         return Vec::new();
-    }
+    };
     let request = serde_json::from_slice(body).unwrap_or_default();
     let events = events(action, &request, answer, before, &mut |r| read(state, r));
     address(events, who, state)
@@ -80,21 +83,20 @@ pub fn of_change(
 
 /// The webhooks a successful call causes: one per applied item of a batch.
 fn events(
-    action: &str,
+    action: Action,
     request: &Value,
     answer: &Value,
     before: Before,
     read: &mut Read,
 ) -> Vec<Event> {
-    let single = Action::from_name(action).and_then(Action::single_action);
-    match single {
+    match action.single_action() {
         Some(single) => {
             let requests = request["requests"].as_array().into_iter().flatten();
             let answers = answer["responses"].as_array().into_iter().flatten();
             requests
                 .zip(answers)
                 .filter(|(_, answer)| answer.get("error").is_none())
-                .filter_map(|(request, answer)| item_event(single.name(), request, answer, read))
+                .filter_map(|(request, answer)| item_event(single, request, answer, read))
                 .collect()
         }
         None if is_auto_access(action) => auto_access_event(request, before, read)
@@ -106,55 +108,64 @@ fn events(
     }
 }
 
-fn event(action: &'static str, payload: Value) -> Option<Event> {
+fn event(action: WebhookAction, payload: Value) -> Option<Event> {
     Some(Event { action, payload })
 }
 
-fn item_event(action: &str, request: &Value, answer: &Value, read: &mut Read) -> Option<Event> {
+fn item_event(action: Action, request: &Value, answer: &Value, read: &mut Read) -> Option<Event> {
     let id = || json!({ "id": request["id"] });
     let as_str = |v: &Value| v.as_str().map(str::to_string);
     match action {
-        "create_agent" => {
+        Action::CreateAgent => {
             let mut get = GetAgentRequest::new(as_str(&request["id"])?);
             get.fields = Some(AgentField::KNOWN.to_vec());
-            event("agent_created", read(AnyRequest::GetAgent(get))?)
+            event(
+                WebhookAction::AgentCreated,
+                read(AnyRequest::GetAgent(get))?,
+            )
         }
-        "update_agent" => event("agent_updated", request.clone()),
-        "delete_agent" => event("agent_deleted", id()),
-        "suspend_agent" => event("agent_suspended", id()),
-        "unsuspend_agent" => event("agent_unsuspended", id()),
-        "approve_agent" => event("agent_approved", id()),
-        "create_bot" => {
+        Action::UpdateAgent => event(WebhookAction::AgentUpdated, request.clone()),
+        Action::DeleteAgent => event(WebhookAction::AgentDeleted, id()),
+        Action::SuspendAgent => event(WebhookAction::AgentSuspended, id()),
+        Action::UnsuspendAgent => event(WebhookAction::AgentUnsuspended, id()),
+        Action::ApproveAgent => event(WebhookAction::AgentApproved, id()),
+        Action::CreateBot => {
             let mut get = GetBotRequest::new(as_str(&answer["id"])?);
             get.fields = Some(BotField::KNOWN.to_vec());
-            event("bot_created", read(AnyRequest::GetBot(get))?)
+            event(WebhookAction::BotCreated, read(AnyRequest::GetBot(get))?)
         }
-        "update_bot" => event("bot_updated", request.clone()),
-        "delete_bot" => event("bot_deleted", id()),
-        "create_group" => {
+        Action::UpdateBot => event(WebhookAction::BotUpdated, request.clone()),
+        Action::DeleteBot => event(WebhookAction::BotDeleted, id()),
+        Action::CreateGroup => {
             let mut get = GetGroupRequest::new(answer["id"].as_u64()?);
             get.fields = Some(vec![GroupField::AgentPriorities]);
-            event("group_created", read(AnyRequest::GetGroup(get))?)
+            event(
+                WebhookAction::GroupCreated,
+                read(AnyRequest::GetGroup(get))?,
+            )
         }
-        "update_group" => event("group_updated", request.clone()),
-        "delete_group" => event("group_deleted", id()),
-        "create_tag" | "update_tag" => {
+        Action::UpdateGroup => event(WebhookAction::GroupUpdated, request.clone()),
+        Action::DeleteGroup => event(WebhookAction::GroupDeleted, id()),
+        Action::CreateTag | Action::UpdateTag => {
             let tags = read(AnyRequest::ListTags(ListTagsRequest::new()))?;
             let tag = tags
                 .as_array()?
                 .iter()
                 .find(|t| t["name"] == request["name"])?
                 .clone();
-            if action == "create_tag" {
-                event("tag_created", tag)
+            if action == Action::CreateTag {
+                event(WebhookAction::TagCreated, tag)
             } else {
                 event(
-                    "tag_updated",
+                    WebhookAction::TagUpdated,
                     json!({"name": tag["name"], "group_ids": tag["group_ids"]}),
                 )
             }
         }
-        "delete_tag" => event("tag_deleted", json!({ "name": request["name"] })),
+        Action::DeleteTag => event(
+            WebhookAction::TagDeleted,
+            json!({ "name": request["name"] }),
+        ),
         _ => None,
     }
 }
@@ -207,7 +218,7 @@ fn auto_access_event(request: &Value, before: Before, read: &mut Read) -> Option
         }
     }
     (!changes.is_empty()).then_some(Event {
-        action: "auto_accesses_updated",
+        action: WebhookAction::AutoAccessesUpdated,
         payload: Value::Array(changes),
     })
 }
@@ -251,7 +262,7 @@ fn address(events: Vec<Event>, who: &Identity, state: &State) -> Vec<Outgoing> {
     let mut out = Vec::new();
     for event in events {
         for webhook in &state.webhooks {
-            if webhook.action.as_str() != event.action
+            if webhook.action != event.action
                 || webhook.r#type != WebhookType::License
                 || state.disabled_webhooks.contains(&webhook.owner_client_id)
             {
@@ -269,12 +280,12 @@ fn address(events: Vec<Event>, who: &Identity, state: &State) -> Vec<Outgoing> {
             }
             out.push(Outgoing {
                 webhook_id: webhook.id.clone(),
-                action: event.action.to_string(),
+                action: event.action.as_str().to_string(),
                 url: webhook.url.clone(),
                 body: json!({
                     "webhook_id": webhook.id,
                     "secret_key": webhook.secret_key.clone().unwrap_or_default(),
-                    "action": event.action,
+                    "action": event.action.as_str(),
                     "organization_id": state.organization_id,
                     "payload": event.payload,
                     "requester": requester,

@@ -286,10 +286,11 @@ impl Shared {
             // Payloads show objects as the API's own lookups answer them.
             let look =
                 |state: &State, request| handlers::handle(request, &ctx, Access::Read(state)).ok();
-            let before = Before::capture(action.name(), &mut |r| look(&state, r));
+            let license_action = action.as_v3_6();
+            let before = Before::capture(license_action, &mut |r| look(&state, r));
             let value = self.change(action, request, &ctx, body, &mut state)?;
             let outgoing =
-                deliveries::of_change(action.name(), body, &value, before, &who, &state, &look);
+                deliveries::of_change(license_action, body, &value, before, &who, &state, &look);
             (value, outgoing)
         } else {
             let value = request.handle(&ctx, Access::Read(&read(&self.state)))?;

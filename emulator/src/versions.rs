@@ -52,6 +52,15 @@ impl VersionedAction {
         })
     }
 
+    /// The v3.6 action of the same name: the license-configuration webhooks are v3.6's, and a
+    /// later version's action of the same name changes the license the same way.
+    pub fn as_v3_6(self) -> Option<v3_6::Action> {
+        match self {
+            Self::V3_6(a) => Some(a),
+            Self::V3_7(a) => v3_6::Action::from_name(a.name()),
+        }
+    }
+
     pub fn info(self) -> &'static ActionInfo {
         match self {
             Self::V3_6(a) => a.info(),
