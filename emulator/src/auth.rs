@@ -14,6 +14,7 @@ use base64::Engine;
 use livechat_config::{v3_6, v3_7, Credentials, ErrorKind};
 use serde_json::json;
 use std::collections::BTreeSet;
+use std::hash::{BuildHasher, Hasher};
 
 /// The bearer token a default emulator accepts, with every scope, in the `dal` data center.
 pub const DEFAULT_TOKEN: &str = "dal:emulator-token";
@@ -306,5 +307,42 @@ pub fn require(who: &Identity, scope: &str, why: &str) -> Result<(), Failure> {
         Err(Failure::authorization(format!(
             "{why} needs the {scope} scope"
         )))
+    }
+}
+
+/// The admin token. Its `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AdminToken(String);
+
+impl std::fmt::Debug for AdminToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AdminToken(****)")
+    }
+}
+
+impl AdminToken {
+    pub fn new(token: impl Into<String>) -> Self {
+        Self(token.into())
+    }
+
+    /// 128 random bits: the standard library's hasher keys come from the operating system's
+    /// randomness, so no dependency is needed for a token that only guards loopback.
+    pub fn random() -> Self {
+        let word = || {
+            let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+            hasher.write_u64(0);
+            hasher.finish()
+        };
+        Self(format!("emu-admin-{:016x}{:016x}", word(), word()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Compares in time that depends on the lengths only.
+    pub(crate) fn matches(&self, presented: &str) -> bool {
+        let (a, b) = (self.0.as_bytes(), presented.as_bytes());
+        a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
     }
 }

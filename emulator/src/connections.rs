@@ -173,6 +173,38 @@ impl AsyncWrite for IdleLimited {
     }
 }
 
+/// A request's body, up to `limit` bytes; or the answer when it is larger, or did not arrive
+/// whole within the transfer deadline (`408`, and nothing more is read from the connection).
+pub async fn read_body(
+    body: axum::body::Body,
+    limit: usize,
+) -> Result<axum::body::Bytes, axum::response::Response> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let refusal = |status: axum::http::StatusCode, message: String| {
+        let body = crate::error::Failure::validation(message)
+            .body()
+            .to_string();
+        (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+    };
+    match axum::body::to_bytes(body, limit).await {
+        Ok(body) => Ok(body),
+        Err(e) if body_timed_out(&e) => {
+            let mut response = refusal(axum::http::StatusCode::REQUEST_TIMEOUT, e.to_string());
+            // The rest of the body may still be on its way.
+            response.headers_mut().insert(
+                header::CONNECTION,
+                header::HeaderValue::from_static("close"),
+            );
+            Err(response)
+        }
+        Err(_) => Err(refusal(
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the body is over {limit} bytes or did not arrive whole"),
+        )),
+    }
+}
+
 /// Accept errors that concern one connection only; the rest (out of descriptors, out of memory)
 /// call for a pause before the next try.
 fn concerns_one_connection(e: &io::Error) -> bool {

@@ -2,16 +2,17 @@
 //! journals of requests and webhook deliveries, and faults at run time, all behind an admin
 //! token that is never an API token.
 
+use crate::connections;
 use crate::error::Failure;
 use crate::faults::FaultPlan;
-use crate::server::{lock, read, write, Shared};
+use crate::shared::{lock, read, write, Shared};
 use crate::state::State;
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use livechat_config::ErrorKind;
 use serde::Serialize;
 use serde_json::{json, Value};
-use std::hash::{BuildHasher, Hasher};
+use std::sync::Arc;
 
 /// Where the control plane lives.
 pub const PREFIX: &str = "/emulator";
@@ -19,45 +20,27 @@ pub const PREFIX: &str = "/emulator";
 /// The largest control request: an imported state of a large license runs to tens of MB.
 pub const BODY_LIMIT: usize = 512 * 1024 * 1024;
 
-pub fn is_control(path: &str) -> bool {
-    path == PREFIX || path.starts_with("/emulator/")
-}
-
-/// The admin token. Its `Debug` never shows it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct AdminToken(String);
-
-impl std::fmt::Debug for AdminToken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("AdminToken(****)")
-    }
-}
-
-impl AdminToken {
-    pub fn new(token: impl Into<String>) -> Self {
-        Self(token.into())
-    }
-
-    /// 128 random bits: the standard library's hasher keys come from the operating system's
-    /// randomness, so no dependency is needed for a token that only guards loopback.
-    pub fn random() -> Self {
-        let word = || {
-            let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-            hasher.write_u64(0);
-            hasher.finish()
-        };
-        Self(format!("emu-admin-{:016x}{:016x}", word(), word()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// Compares in time that depends on the lengths only.
-    fn matches(&self, presented: &str) -> bool {
-        let (a, b) = (self.0.as_bytes(), presented.as_bytes());
-        a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-    }
+/// Every path under [`PREFIX`], the emulator's own documents (`openapi`) aside. The admin token
+/// is checked from the headers before a byte of the body is read: only an authenticated caller
+/// may send the hundreds of MB a state can run to.
+pub fn routes(shared: Arc<Shared>) -> axum::Router {
+    let handler = move |method: Method, uri: Uri, headers: HeaderMap, body: axum::body::Body| {
+        let shared = shared.clone();
+        async move {
+            if let Err((status, failure)) = shared.check_admin(&headers) {
+                return refusal(status, &failure);
+            }
+            match connections::read_body(body, BODY_LIMIT).await {
+                Ok(body) => shared.control(&method, uri.path(), uri.query(), &headers, &body),
+                Err(refusal) => refusal,
+            }
+        }
+    };
+    let any = axum::routing::any(handler);
+    axum::Router::new()
+        .route(PREFIX, any.clone())
+        .route("/emulator/", any.clone())
+        .route("/emulator/{*rest}", any)
 }
 
 impl Shared {

@@ -1,17 +1,19 @@
 //! The emulator as a library: a builder, and a handle to a running instance.
 
 use crate::auth::{
-    Token, DEFAULT_CLIENT_ID, DEFAULT_PAT, DEFAULT_PAT_ACCOUNT, DEFAULT_TOKEN, FRA_TOKEN,
+    AdminToken, Token, DEFAULT_CLIENT_ID, DEFAULT_PAT, DEFAULT_PAT_ACCOUNT, DEFAULT_TOKEN,
+    FRA_TOKEN,
 };
 use crate::connections::{self, Limits};
-use crate::control::AdminToken;
+use crate::control;
 use crate::deliveries::{Deliveries, DeliveryPolicy};
 use crate::faults::{FaultPlan, FaultRule, FaultState, Faults};
 use crate::import::{self, ImportError};
 use crate::journal::{DeliveryRecord, RequestJournal, RequestRecord, DEFAULT_JOURNAL_CAPACITY};
 use crate::oauth::{self, Authority, OAuthClient};
 use crate::persist::Store;
-use crate::server::{lock, router, Shared};
+use crate::server::router;
+use crate::shared::{lock, Shared};
 use crate::state::State;
 use crate::tls;
 use crate::versions;
@@ -410,7 +412,7 @@ impl EmulatorBuilder {
             None => (None, None),
         };
         let (stop, stopped) = watch::channel(false);
-        let app = router(shared.clone());
+        let app = router(shared.clone()).merge(control::routes(shared.clone()));
         let task = tokio::spawn(connections::serve(listener, app, limits, acceptor, stopped));
         Ok(Emulator {
             base_url: format!("{scheme}://{addr}"),

@@ -178,7 +178,7 @@ impl RequestJournal {
         let request = kept_body(action.as_deref(), request);
         let response = kept_body(action.as_deref(), answer);
         let time = now_rfc3339();
-        crate::server::lock(&self.ring).push(bytes, |seq| RequestRecord {
+        crate::locks::lock(&self.ring).push(bytes, |seq| RequestRecord {
             seq,
             time,
             version,
@@ -192,7 +192,7 @@ impl RequestJournal {
 
     /// The kept requests in arrival order, only those to `action` when given.
     pub fn list(&self, action: Option<&str>) -> Vec<RequestRecord> {
-        crate::server::lock(&self.ring)
+        crate::locks::lock(&self.ring)
             .iter()
             .filter(|r| action.is_none_or(|a| r.action.as_deref() == Some(a)))
             .cloned()
@@ -200,7 +200,7 @@ impl RequestJournal {
     }
 
     pub fn clear(&self) -> usize {
-        crate::server::lock(&self.ring).clear()
+        crate::locks::lock(&self.ring).clear()
     }
 }
 

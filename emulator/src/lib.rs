@@ -45,13 +45,16 @@ mod faults;
 mod handlers;
 mod import;
 mod journal;
+mod locks;
 mod oauth;
 mod openapi;
 mod persist;
 mod secrets;
 mod server;
+mod shared;
 mod state;
 mod tls;
+mod version_list;
 mod versions;
 
 pub use auth::{

@@ -1,20 +1,17 @@
-//! The HTTP side: one route per action of each version under `/v{version}/configuration/action/`,
-//! and the order of
-//! checks every request goes through — path and version, method, faults, authentication,
-//! region, scopes, body — before its handler runs under the state lock. The Accounts API's
-//! OAuth endpoints on the same port are `oauth`'s.
+//! The HTTP side of the API: one route per action of each version under
+//! `/v{version}/configuration/action/`, and the order of checks every request goes through — path
+//! and version, method, faults, authentication, region, scopes, body — before its handler runs
+//! under the state lock. The Accounts API's OAuth endpoints on the same port are `oauth`'s, the
+//! control plane `control`'s.
 
 use crate::auth::{self, Identity, Token};
 use crate::clock;
-use crate::connections::Busy;
-use crate::control::{self, AdminToken};
-use crate::deliveries::{self, Before, Deliveries};
+use crate::connections::{self, Busy};
+use crate::deliveries::{self, Before};
 use crate::error::Failure;
-use crate::faults::FaultState;
 use crate::handlers::{self, Access, Ctx};
-use crate::journal::RequestJournal;
-use crate::oauth::Authority;
-use crate::persist::{Caller, Change, Store};
+use crate::persist::{Caller, Change};
+use crate::shared::{lock, read, write, Shared};
 use crate::state::State;
 use crate::versions::{self, VersionedAction, VersionedRequest};
 use axum::body::Bytes;
@@ -23,48 +20,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use livechat_config::ErrorKind;
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
-
-pub struct Shared {
-    pub tokens: Vec<Token>,
-    pub region: String,
-    /// The Client IDs of the license's organization: the only valid `owner_client_id`s.
-    pub organization_clients: BTreeSet<String>,
-    pub faults: Mutex<FaultState>,
-    /// Lookups share it; changes hold it alone.
-    pub state: RwLock<State>,
-    pub store: Option<Store>,
-    /// A save failed and the state could not be read back: changes are refused until restart.
-    pub diverged: AtomicBool,
-    /// Calls received per action name, whatever their version.
-    pub served: Mutex<BTreeMap<&'static str, u64>>,
-    /// What `POST /emulator/reset` goes back to.
-    pub initial: State,
-    pub journal: RequestJournal,
-    pub deliveries: Deliveries,
-    pub admin: AdminToken,
-    /// The OAuth authorization server, in memory only (see `oauth`).
-    pub oauth: Authority,
-}
-
-/// A handler never panics while holding a lock, but a poisoned lock must not take the whole
-/// emulator down with it either.
-pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-pub fn read<T>(lock: &RwLock<T>) -> RwLockReadGuard<'_, T> {
-    lock.read().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-pub fn write<T>(lock: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
-    lock.write()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
 /// The largest API request body, as axum's default limit had it.
 const API_BODY_LIMIT: usize = 2 * 1024 * 1024;
@@ -79,37 +36,9 @@ pub fn router(shared: Arc<Shared>) -> axum::Router {
               body: axum::body::Body| {
             let shared = shared.clone();
             async move {
-                let is_control = control::is_control(uri.path());
-                // The control plane takes bodies of hundreds of MB: only once the admin token
-                // is in the headers is one read; anyone else is answered before a byte of it.
-                if is_control {
-                    if let Err((status, failure)) = shared.check_admin(&headers) {
-                        return control::refusal(status, &failure);
-                    }
-                }
-                let limit = if is_control {
-                    control::BODY_LIMIT
-                } else {
-                    API_BODY_LIMIT
-                };
-                let body = match axum::body::to_bytes(body, limit).await {
+                let body = match connections::read_body(body, API_BODY_LIMIT).await {
                     Ok(body) => body,
-                    Err(e) if crate::connections::body_timed_out(&e) => {
-                        let failure = Failure::validation(e.to_string());
-                        let mut response = failure_reply(&failure, 408).into_response();
-                        // The rest of the body may still be on its way: nothing more is read.
-                        response.headers_mut().insert(
-                            header::CONNECTION,
-                            header::HeaderValue::from_static("close"),
-                        );
-                        return response;
-                    }
-                    Err(_) => {
-                        let failure = Failure::validation(format!(
-                            "the body is over {limit} bytes or did not arrive whole"
-                        ));
-                        return failure_reply(&failure, 413).into_response();
-                    }
+                    Err(refusal) => return refusal,
                 };
                 // The body is in: from here on the wait is the emulator's, not the client's.
                 let _busy = busy.map(|Extension(busy)| busy.enter());
@@ -183,9 +112,6 @@ impl Shared {
         headers: HeaderMap,
         body: Bytes,
     ) -> Response {
-        if control::is_control(uri.path()) {
-            return self.control(&method, uri.path(), uri.query(), &headers, &body);
-        }
         let started = std::time::Instant::now();
         let reply = self.answer(method, &uri, &headers, &body).await;
         self.journal.record(

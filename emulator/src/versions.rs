@@ -8,8 +8,7 @@ use crate::persist::Change;
 use crate::state::State;
 use livechat_config::{v3_6, v3_7, ActionInfo, DecodeError, ErrorKind};
 
-/// Every version served, oldest first.
-pub const SERVED: [&str; 2] = [v3_6::API_VERSION, v3_7::API_VERSION];
+pub use crate::version_list::SERVED;
 
 /// Every action of every version served, batch endpoints included.
 pub fn every_action() -> impl Iterator<Item = &'static ActionInfo> {

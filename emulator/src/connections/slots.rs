@@ -69,7 +69,7 @@ pub struct Entry {
 
 impl Drop for Entry {
     fn drop(&mut self) {
-        crate::server::lock(&self.registry.open).remove(&self.id);
+        crate::locks::lock(&self.registry.open).remove(&self.id);
     }
 }
 
@@ -91,7 +91,7 @@ impl Registry {
             epoch: self.epoch,
         });
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        crate::server::lock(&self.open).insert(id, conn.clone());
+        crate::locks::lock(&self.open).insert(id, conn.clone());
         Entry {
             registry: self.clone(),
             id,
@@ -102,7 +102,7 @@ impl Registry {
     /// Tells the connection silent longest to close, unless its answer is being worked out;
     /// false when every connection is busy that way (or already told).
     pub fn evict_longest_silent(&self) -> bool {
-        let open = crate::server::lock(&self.open);
+        let open = crate::locks::lock(&self.open);
         let victim = open
             .values()
             .filter(|conn| !conn.busy.is_busy() && !conn.evicted.load(Ordering::Relaxed))

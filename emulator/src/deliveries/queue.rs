@@ -6,8 +6,8 @@
 use super::Outgoing;
 use crate::clock::now_rfc3339;
 use crate::journal::{Attempt, DeliveryRecord, DeliveryStatus, Ring};
+use crate::locks::lock;
 use crate::secrets::MASK;
-use crate::server::lock;
 use serde_json::json;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};

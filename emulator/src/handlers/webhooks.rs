@@ -5,7 +5,7 @@ use super::{done, owner_client_id, reply};
 use crate::auth::Identity;
 use crate::error::{Failure, Outcome};
 use crate::state::State;
-use crate::versions::SERVED as VERSIONS;
+use crate::version_list::SERVED as VERSIONS;
 use livechat_config::{
     DisableLicenseWebhooksRequest, EnableLicenseWebhooksRequest, GetLicenseWebhooksStateRequest,
     GetLicenseWebhooksStateResponse, ListWebhookNamesRequest, ListWebhooksRequest,

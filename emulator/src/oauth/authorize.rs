@@ -9,7 +9,7 @@ use super::grants::{Challenge, CodeGrant};
 use super::params::{ParamError, Params};
 use super::{redirect, Authority};
 use crate::clock;
-use crate::server::{lock, Shared};
+use crate::shared::{lock, Shared};
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};

@@ -22,7 +22,7 @@ pub use client::{OAuthClient, ParseOAuthClientError};
 pub use grants::TOKENS_PER_CLIENT;
 
 use crate::auth::{all_scopes, Token};
-use crate::server::{lock, read, Shared};
+use crate::shared::{lock, read, Shared};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};

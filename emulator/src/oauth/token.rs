@@ -7,7 +7,7 @@ use super::grants::{same, Pair, RefreshPlan};
 use super::params::Params;
 use super::{owner, Authority, Owner, Registered};
 use crate::clock;
-use crate::server::{lock, Shared};
+use crate::shared::{lock, Shared};
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode, Uri};
