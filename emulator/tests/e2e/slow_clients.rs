@@ -129,7 +129,7 @@ async fn thousands_of_idle_keep_alive_connections_cost_a_new_request_nothing() {
     let (_child, url, _) = start(limited(command, Limit::Descriptors(256)));
     let addr: std::net::SocketAddr = url.trim_start_matches("http://").parse().unwrap();
     // Room for this process's other tests too.
-    let crowd = (raise_descriptor_limit().saturating_sub(512) as usize).min(5_000);
+    let crowd = (raise_descriptor_limit().saturating_sub(512) as usize).min(10_000);
     assert!(
         crowd > 400,
         "too few descriptors to crowd a 192-slot emulator: {crowd}"
