@@ -15,7 +15,7 @@ use tokio::time::timeout;
 const SLOWLORIS: &[u8] =
     b"POST /v3.6/configuration/action/list_tags HTTP/1.1\r\nHost: emulator\r\n";
 
-fn list_tags_request() -> String {
+pub fn list_tags_request() -> String {
     format!(
         "POST /v3.6/configuration/action/list_tags HTTP/1.1\r\nHost: emulator\r\n\
          Authorization: Bearer {DEFAULT_TOKEN}\r\nContent-Type: application/json\r\n\
@@ -23,8 +23,24 @@ fn list_tags_request() -> String {
     )
 }
 
+/// Reads one `list_tags` answer (an empty list) off a kept-alive connection.
+pub async fn read_empty_list_answer(stream: &mut TcpStream) -> Vec<u8> {
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !answer.ends_with(b"[]") {
+        let n = stream.read(&mut buf).await.unwrap();
+        assert!(
+            n > 0,
+            "closed before answering: {}",
+            String::from_utf8_lossy(&answer)
+        );
+        answer.extend_from_slice(&buf[..n]);
+    }
+    answer
+}
+
 /// Whether the server has closed this connection: end of stream or a reset, within `limit`.
-async fn closed_within(stream: &mut TcpStream, limit: Duration) -> bool {
+pub async fn closed_within(stream: &mut TcpStream, limit: Duration) -> bool {
     let mut buf = [0u8; 1024];
     let deadline = Instant::now() + limit;
     loop {
@@ -142,20 +158,9 @@ async fn an_idle_connection_is_closed_but_a_slow_answer_is_not_cut() {
         .write_all(list_tags_request().as_bytes())
         .await
         .unwrap();
-    let mut answer = Vec::new();
-    let mut buf = [0u8; 1024];
-    while !answer.ends_with(b"[]") {
-        let n = timeout(Duration::from_secs(5), stream.read(&mut buf))
-            .await
-            .expect("the answer arrives")
-            .unwrap();
-        assert!(
-            n > 0,
-            "closed before answering: {}",
-            String::from_utf8_lossy(&answer)
-        );
-        answer.extend_from_slice(&buf[..n]);
-    }
+    let answer = timeout(Duration::from_secs(5), read_empty_list_answer(&mut stream))
+        .await
+        .expect("the answer arrives");
     assert!(answer.starts_with(b"HTTP/1.1 200"));
     // Kept alive, then closed for sending nothing.
     let idle = Instant::now();
@@ -213,16 +218,9 @@ async fn at_the_cap_a_connection_being_answered_never_gives_way() {
     let waiting = tokio::spawn(async move { client.list_tags().await });
     // Both answers arrive whole: neither connection was closed for the newcomer.
     for stream in &mut busy {
-        let mut answer = Vec::new();
-        let mut buf = [0u8; 1024];
-        while !answer.ends_with(b"[]") {
-            let n = timeout(Duration::from_secs(5), stream.read(&mut buf))
-                .await
-                .expect("answered")
-                .unwrap();
-            assert!(n > 0, "closed before answering");
-            answer.extend_from_slice(&buf[..n]);
-        }
+        let answer = timeout(Duration::from_secs(5), read_empty_list_answer(stream))
+            .await
+            .expect("answered");
         assert!(answer.starts_with(b"HTTP/1.1 200"));
     }
     let tags = timeout(Duration::from_secs(5), waiting)

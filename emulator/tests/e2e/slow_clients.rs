@@ -3,6 +3,7 @@
 //! 256-descriptor limit; and the transfer deadline that bounds a body and an answer.
 
 use crate::binary::{client, command, limited, start, Limit};
+use crate::connections::{list_tags_request, read_empty_list_answer};
 use crate::persistence::temp_dir;
 use livechat_config::RetryPolicy;
 use livechat_config_emulator::{Emulator, DEFAULT_TOKEN};
@@ -12,14 +13,6 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
 use tokio::time::timeout;
 
-fn list_tags_request() -> String {
-    format!(
-        "POST /v3.6/configuration/action/list_tags HTTP/1.1\r\nHost: emulator\r\n\
-         Authorization: Bearer {DEFAULT_TOKEN}\r\nContent-Type: application/json\r\n\
-         Content-Length: 2\r\n\r\n{{}}"
-    )
-}
-
 /// Headers that promise a body of 100 bytes, and its first byte.
 fn slow_body_start() -> String {
     format!(
@@ -27,18 +20,6 @@ fn slow_body_start() -> String {
          Authorization: Bearer {DEFAULT_TOKEN}\r\nContent-Type: application/json\r\n\
          Content-Length: 100\r\n\r\n{{"
     )
-}
-
-/// Reads one `list_tags` answer (an empty list) off a kept-alive connection.
-async fn read_empty_list_answer(stream: &mut TcpStream) -> Vec<u8> {
-    let mut answer = Vec::new();
-    let mut buf = [0u8; 1024];
-    while !answer.ends_with(b"[]") {
-        let n = stream.read(&mut buf).await.unwrap();
-        assert!(n > 0, "closed: {}", String::from_utf8_lossy(&answer));
-        answer.extend_from_slice(&buf[..n]);
-    }
-    answer
 }
 
 /// The soft descriptor limit of this process, raised to its hard limit.

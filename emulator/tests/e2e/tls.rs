@@ -3,6 +3,7 @@
 //! speak plain HTTP to it.
 
 use crate::binary::{command, start};
+use crate::connections::closed_within;
 use crate::persistence::temp_dir;
 use livechat_config::{Client, Credentials, Error, RetryPolicy};
 use livechat_config_emulator::{Emulator, DEFAULT_TOKEN};
@@ -100,20 +101,6 @@ async fn a_given_chain_and_key_are_served_and_unusable_ones_refused_at_start() {
         let error = started.unwrap_err();
         assert_eq!(error.kind(), std::io::ErrorKind::InvalidInput);
         assert!(error.to_string().contains(why), "{error}");
-    }
-}
-
-/// Whether the server closed the connection within `limit`.
-async fn closed_within(stream: &mut TcpStream, limit: Duration) -> bool {
-    let mut buf = [0u8; 1024];
-    let deadline = Instant::now() + limit;
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match timeout(left, stream.read(&mut buf)).await {
-            Err(_) => return false,
-            Ok(Ok(0) | Err(_)) => return true,
-            Ok(Ok(_)) => continue,
-        }
     }
 }
 
