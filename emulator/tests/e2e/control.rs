@@ -560,17 +560,13 @@ async fn a_state_of_several_megabytes_imports_while_api_bodies_stay_bounded() {
     assert_eq!(body["error"]["type"], "validation");
 }
 
-/// The resident memory of this process (the emulator runs in it), in KiB.
-fn rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find_map(|l| l.strip_prefix("VmRSS:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        })
-        .unwrap_or(0)
+/// The resident memory of a process, in KiB.
+pub fn rss_kib(pid: u32) -> Option<u64> {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
 /// Uploads announced as 400 MB without the admin token: each is answered 401 from its headers,
@@ -580,7 +576,7 @@ async fn an_unauthenticated_upload_is_refused_before_its_body_is_read() {
     use std::io::{Read, Write};
     let emu = emulator().await;
     let addr = emu.local_addr();
-    let before = rss_kib();
+    let before = rss_kib(std::process::id()).unwrap_or(0);
     let uploads: Vec<_> = [
         Some("Bearer not-the-admin-token"),
         None,
@@ -631,7 +627,10 @@ async fn an_unauthenticated_upload_is_refused_before_its_body_is_read() {
             "the connection was closed early: {sent} bytes went out"
         );
     }
-    let grown_mib = rss_kib().saturating_sub(before) / 1024;
+    let grown_mib = rss_kib(std::process::id())
+        .unwrap_or(0)
+        .saturating_sub(before)
+        / 1024;
     assert!(grown_mib < 64, "the emulator grew by {grown_mib} MiB");
     // With the token, the control plane still takes a body.
     let (status, _) = control(&emu, Method::GET, "/emulator/state", None).await;

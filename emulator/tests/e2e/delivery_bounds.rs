@@ -170,12 +170,7 @@ async fn connections_to_receivers_are_capped_in_all() {
 
 /// Resident memory (KiB) and open descriptors of a process.
 fn footprint(pid: u32) -> (u64, usize) {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let rss = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap();
+    let rss = crate::control::rss_kib(pid).unwrap();
     let fds = std::fs::read_dir(format!("/proc/{pid}/fd"))
         .unwrap()
         .count();
