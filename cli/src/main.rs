@@ -383,22 +383,8 @@ async fn prepare(
     let known = webhook_secrets::Known::load();
     let base = base_url(&api);
     let rotated = |entry: &kinds::Entry, id: &serde_json::Value| {
-        let owner = entry
-            .body
-            .get("owner_client_id")
-            .and_then(serde_json::Value::as_str)
-            .unwrap_or_default();
-        let secret = entry
-            .body
-            .get("secret_key")
-            .and_then(|s| kinds::secret_from_env(s).ok());
-        match (id.as_str(), secret) {
-            (Some(id), Some(secret)) => {
-                let at = webhook_secrets::scope(&base, owner, id);
-                known.changed(&at, &secret) == Some(true)
-            }
-            _ => false,
-        }
+        webhook_secrets::of_entry(&base, entry, id)
+            .is_some_and(|(at, secret)| known.changed(&at, &secret) == Some(true))
     };
     let mut plan =
         plan::diff(&doc, &entries, &live, target.api_version, prune, &rotated).map_err(located)?;
@@ -547,17 +533,8 @@ fn remember_secrets(api: &live::Api, registered: &[(plan::Op, serde_json::Value)
     let base = base_url(api);
     for (op, id) in registered {
         let Some(entry) = &op.desired else { continue };
-        let owner = entry
-            .body
-            .get("owner_client_id")
-            .and_then(serde_json::Value::as_str)
-            .unwrap_or_default();
-        let secret = entry
-            .body
-            .get("secret_key")
-            .and_then(|s| kinds::secret_from_env(s).ok());
-        if let (Some(id), Some(secret)) = (id.as_str(), secret) {
-            known.set(&webhook_secrets::scope(&base, owner, id), &secret);
+        if let Some((at, secret)) = webhook_secrets::of_entry(&base, entry, id) {
+            known.set(&at, &secret);
         }
     }
     if let Err(e) = known.save() {

@@ -34,6 +34,25 @@ pub fn scope(base_url: &str, owner_client_id: &str, webhook_id: &str) -> String 
     format!("{base_url} {owner_client_id} {webhook_id}")
 }
 
+/// The key and the secret of the file's webhook `entry` registered as `webhook_id`; none when
+/// the id is not a string or the secret's variable is unset.
+pub fn of_entry(
+    base_url: &str,
+    entry: &crate::kinds::Entry,
+    webhook_id: &serde_json::Value,
+) -> Option<(String, String)> {
+    let owner = entry
+        .body
+        .get("owner_client_id")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default();
+    let secret = entry
+        .body
+        .get("secret_key")
+        .and_then(|s| crate::kinds::secret_from_env(s).ok())?;
+    Some((scope(base_url, owner, webhook_id.as_str()?), secret))
+}
+
 impl Known {
     /// The file's fingerprints; none (and a new key) when it is missing or unreadable.
     pub fn load() -> Self {
