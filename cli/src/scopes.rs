@@ -110,9 +110,9 @@ mod tests {
 
     #[test]
     fn reads_are_covered_by_writes_of_the_same_resource() {
-        let apply = chosen(Version::V3_6, ["list_tags", "create_tag"].into_iter());
+        let apply = chosen(Version::STABLE, ["list_tags", "create_tag"].into_iter());
         assert_eq!(apply, ["tags--all:rw"]);
-        let plan = chosen(Version::V3_6, ["list_tags", "list_agents"].into_iter());
+        let plan = chosen(Version::STABLE, ["list_tags", "list_agents"].into_iter());
         assert_eq!(plan, ["agents--all:ro", "tags--all:ro"]);
     }
 }

@@ -15,18 +15,25 @@ pub fn named_in(ty: &str) -> Option<String> {
     TypeExpr::parse(ty).ok()?.named().map(str::to_owned)
 }
 
-pub fn v3_6() -> &'static Spec {
-    static SPEC: OnceLock<Spec> = OnceLock::new();
-    SPEC.get_or_init(|| parse("3.6"))
-}
-
-pub fn v3_7() -> &'static Spec {
-    static SPEC: OnceLock<Spec> = OnceLock::new();
-    SPEC.get_or_init(|| parse("3.7"))
-}
-
-fn parse(version: &str) -> Spec {
-    // The spec files are checked by the workspace's spec tests, and this crate's tests load both.
-    let text = spec_model::document(version).expect("the spec crate has every version the sdk has");
-    serde_json::from_str(text).expect("the embedded spec is valid")
+/// The spec of `version`, read once.
+pub fn of(version: &str) -> &'static Spec {
+    static SPECS: OnceLock<Vec<(&'static str, Spec)>> = OnceLock::new();
+    let specs = SPECS.get_or_init(|| {
+        // The spec files are checked by the workspace's spec tests, and this crate's tests load
+        // every one.
+        spec_model::DOCUMENTS
+            .iter()
+            .map(|&(v, text)| {
+                (
+                    v,
+                    serde_json::from_str(text).expect("the embedded spec is valid"),
+                )
+            })
+            .collect()
+    });
+    specs
+        .iter()
+        .find(|(v, _)| *v == version)
+        .map(|(_, spec)| spec)
+        .expect("the spec crate has every version the sdk has")
 }

@@ -2,77 +2,70 @@
 
 use crate::spec::{self, Spec};
 use clap::{Args, ValueEnum};
-use livechat_config::{ActionName, Client, Credentials, DecodeError, Region};
+use livechat_config::{versions, ActionName, Client, Credentials, DecodeError, Region};
 
-/// The API versions this tool speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Version {
-    /// The stable version.
-    #[value(name = "3.6")]
-    V3_6,
-    /// The developer preview.
-    #[value(name = "3.7")]
-    V3_7,
-}
+/// An API version this tool speaks: every version the sdk has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Version(versions::Version);
 
 impl Version {
-    pub fn spec(self) -> &'static Spec {
-        match self {
-            Version::V3_6 => spec::v3_6(),
-            Version::V3_7 => spec::v3_7(),
+    /// Every version, oldest first.
+    const ALL: [Version; versions::Version::ALL.len()] = {
+        let mut all = [Version(versions::Version::STABLE); versions::Version::ALL.len()];
+        let mut i = 0;
+        while i < all.len() {
+            all[i] = Version(versions::Version::ALL[i]);
+            i += 1;
         }
+        all
+    };
+
+    /// The stable version, the default.
+    pub const STABLE: Version = Version(versions::Version::STABLE);
+
+    pub fn spec(self) -> &'static Spec {
+        spec::of(self.as_str())
     }
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Version::V3_6 => "3.6",
-            Version::V3_7 => "3.7",
-        }
+        self.0.as_str()
     }
 
     /// Every action of the version, batch endpoints included, in the sdk's order.
     pub fn action_names(self) -> Vec<&'static str> {
-        match self {
-            Version::V3_6 => livechat_config::Action::ALL
-                .iter()
-                .map(|a| a.name())
-                .collect(),
-            Version::V3_7 => livechat_config::v3_7::Action::ALL
-                .iter()
-                .map(|a| a.name())
-                .collect(),
-        }
+        self.0.actions().into_iter().map(|a| a.name()).collect()
     }
 
     pub fn action(self, name: &str) -> Option<ActionName> {
-        match self {
-            Version::V3_6 => livechat_config::Action::from_name(name).map(Into::into),
-            Version::V3_7 => livechat_config::v3_7::Action::from_name(name).map(Into::into),
-        }
+        self.0.action(name).map(Into::into)
     }
 
     pub fn scopes(self, name: &str) -> &'static [&'static str] {
-        match self {
-            Version::V3_6 => livechat_config::Action::from_name(name).map_or(&[], |a| a.scopes()),
-            Version::V3_7 => {
-                livechat_config::v3_7::Action::from_name(name).map_or(&[], |a| a.scopes())
-            }
-        }
+        self.0.action(name).map_or(&[], |a| a.scopes())
     }
 
     /// Checks a request body as the API would: types, required fields, enum values, limits and
     /// the rules between fields, with the path of what is wrong.
     pub fn check_request(self, name: &str, body: &[u8]) -> Result<(), DecodeError> {
-        match self {
-            Version::V3_6 => match livechat_config::Action::from_name(name) {
-                Some(action) => action.decode_request(body).map(drop),
-                None => Ok(()),
-            },
-            Version::V3_7 => match livechat_config::v3_7::Action::from_name(name) {
-                Some(action) => action.decode_request(body).map(drop),
-                None => Ok(()),
-            },
+        match self.0.action(name) {
+            Some(action) => action.decode_request(body).map(drop),
+            None => Ok(()),
         }
+    }
+}
+
+impl ValueEnum for Version {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Self::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        let value = clap::builder::PossibleValue::new(self.as_str());
+        Some(if *self == Self::STABLE {
+            value.help("The stable version.")
+        } else {
+            value
+        })
     }
 }
 
@@ -103,7 +96,7 @@ pub struct Target {
     #[arg(long, global = true)]
     pub allow_insecure_http: bool,
     /// API version.
-    #[arg(long, value_enum, default_value = "3.6", global = true)]
+    #[arg(long, value_enum, default_value = livechat_config::API_VERSION, global = true)]
     pub api_version: Version,
     /// Client ID whose bot templates, webhooks and property definitions are managed
     /// (repeatable); without one those sections are left alone.

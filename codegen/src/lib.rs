@@ -47,7 +47,7 @@ pub fn generate(spec: &Spec) -> Vec<File> {
 /// [`generate`] for any version: a version that is not `stable` gets a `Client` newtype of its
 /// own, built from the crate's (`v3_7::Client::from(client.clone())`).
 pub fn generate_version(spec: &Spec, stable: bool) -> Vec<File> {
-    emit::generate(&model::lower(spec, stable), None)
+    emit::generate(&model::lower(spec, stable), None, None)
 }
 
 /// [`generate_version`] for a version beside the stable one, `base`: each named type and webhook
@@ -55,7 +55,45 @@ pub fn generate_version(spec: &Spec, stable: bool) -> Vec<File> {
 /// the crate compiles it once and a value passes between the versions as is. Its module needs
 /// `base`'s, so its cargo feature turns on `base`'s.
 pub fn generate_over(spec: &Spec, base: &Spec) -> Vec<File> {
-    emit::generate(&model::lower(spec, false), Some(&model::lower(base, true)))
+    emit::generate(
+        &model::lower(spec, false),
+        Some(&model::lower(base, true)),
+        None,
+    )
+}
+
+/// Every file of `sdk/src/generated/` from the specs of every version, in version order, with
+/// `stable` the one the crate root re-exports: each version's module (a version beside the
+/// stable one reuses its unchanged items and is served by a server of its neighbour, the next
+/// version toward the stable one, through its `bridge`), `mod.rs`, and the `versions` registry.
+/// Each file's path is relative to `sdk/src/generated/`.
+pub fn generate_all(specs: &[Spec], stable: &str) -> Result<Vec<File>, String> {
+    let models: Vec<model::Model> = specs
+        .iter()
+        .map(|s| model::lower(s, s.version == stable))
+        .collect();
+    let at = models
+        .iter()
+        .position(|m| m.stable)
+        .ok_or_else(|| format!("the stable version, v{stable}, has no spec"))?;
+    let mut files = Vec::new();
+    for (i, model) in models.iter().enumerate() {
+        let (base, neighbour) = match i.cmp(&at) {
+            std::cmp::Ordering::Equal => (None, None),
+            std::cmp::Ordering::Less => (Some(&models[at]), Some(&models[i + 1])),
+            std::cmp::Ordering::Greater => (Some(&models[at]), Some(&models[i - 1])),
+        };
+        for file in emit::generate(model, base, neighbour) {
+            files.push(File {
+                path: format!("{}/{}", model.module, file.path),
+                contents: file.contents,
+            });
+        }
+    }
+    let versions: Vec<String> = models.iter().map(|m| m.version.clone()).collect();
+    files.push(emit::versions(&versions, stable));
+    files.push(emit::registry(&models));
+    Ok(files)
 }
 
 /// The version's OpenAPI 3.1 document (`openapi/configuration-v<X.Y>.json`), from a spec that

@@ -184,7 +184,7 @@ impl FaultRule {
 fn known_action(name: &str) -> bool {
     crate::versions::SERVED
         .iter()
-        .any(|version| crate::versions::VersionedAction::find(version, name).is_ok())
+        .any(|version| crate::versions::find(version, name).is_ok())
 }
 
 /// All the faults of an emulator: the start-time [`Faults`] and the run-time rules. As JSON

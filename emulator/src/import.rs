@@ -5,7 +5,7 @@
 
 use crate::handlers::names;
 use crate::state::State;
-use crate::versions::{VersionedAction, SERVED};
+use crate::versions::SERVED;
 use livechat_config::Role;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -207,7 +207,7 @@ fn accepted(action: &str, body: Value, what: impl Fn() -> String) -> Checked {
     let bytes = serde_json::to_vec(&body).unwrap_or_default();
     let mut refusal = None;
     for version in SERVED {
-        let Ok(versioned) = VersionedAction::find(version, action) else {
+        let Ok(versioned) = crate::versions::find(version, action) else {
             continue;
         };
         match versioned.decode_request(&bytes) {

@@ -214,7 +214,8 @@ async fn main() -> ExitCode {
         }
     };
     println!(
-        "LiveChat Configuration API v3.6 and v3.7 emulator at {}",
+        "LiveChat Configuration API emulator (v{}) at {}",
+        livechat_config_emulator::VERSIONS.join(", v"),
         emulator.base_url()
     );
     match &args.state {

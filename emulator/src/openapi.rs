@@ -6,17 +6,8 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
 
-/// The documents `cargo xtask gen` writes, compiled in so they are always the committed ones.
-pub const DOCUMENTS: [(&str, &str); 2] = [
-    (
-        "/emulator/openapi/v3.6.json",
-        include_str!("../openapi/configuration-v3.6.json"),
-    ),
-    (
-        "/emulator/openapi/v3.7.json",
-        include_str!("../openapi/configuration-v3.7.json"),
-    ),
-];
+// The documents `cargo xtask gen` writes, compiled in so they are always the committed ones.
+include!("../openapi/documents.rs");
 
 pub fn routes() -> axum::Router {
     DOCUMENTS

@@ -101,7 +101,7 @@ fn route(path: &str) -> Result<VersionedAction, Failure> {
     let name = rest
         .strip_prefix("configuration/action/")
         .ok_or_else(not_found)?;
-    VersionedAction::find(version, name)
+    versions::find(version, name)
 }
 
 impl Shared {
@@ -207,19 +207,19 @@ impl Shared {
             region: &self.region,
             organization_clients: &self.organization_clients,
         };
-        let (value, outgoing) = if action.changes_state() {
+        let (value, outgoing) = if versions::changes_state(action) {
             let mut state = write(&self.state);
             // Payloads show objects as the API's own lookups answer them.
             let look =
                 |state: &State, request| handlers::handle(request, &ctx, Access::Read(state)).ok();
-            let license_action = action.as_v3_6();
+            let license_action = action.as_stable();
             let before = Before::capture(license_action, &mut |r| look(&state, r));
             let value = self.change(action, request, &ctx, body, &mut state)?;
             let outgoing =
                 deliveries::of_change(license_action, body, &value, before, &who, &state, &look);
             (value, outgoing)
         } else {
-            let value = request.handle(&ctx, Access::Read(&read(&self.state)))?;
+            let value = versions::handle(request, &ctx, Access::Read(&read(&self.state)))?;
             (value, Vec::new())
         };
         self.deliveries.send(outgoing);
@@ -249,7 +249,7 @@ impl Shared {
             ));
         }
         let at = clock::now();
-        let value = clock::at(at, || request.handle(ctx, Access::Write(state)))?;
+        let value = clock::at(at, || versions::handle(request, ctx, Access::Write(state)))?;
         let Some(store) = &self.store else {
             return Ok(value);
         };

@@ -1,6 +1,14 @@
 //! The API versions the emulator serves: a leaf every other module may read.
 
-use livechat_config::{v3_6, v3_7};
+use livechat_config::versions::Version;
 
-/// Every version served, oldest first.
-pub const SERVED: [&str; 2] = [v3_6::API_VERSION, v3_7::API_VERSION];
+/// Every version served, oldest first: every version the sdk has.
+pub const SERVED: [&str; Version::ALL.len()] = {
+    let mut served = [""; Version::ALL.len()];
+    let mut i = 0;
+    while i < served.len() {
+        served[i] = Version::ALL[i].as_str();
+        i += 1;
+    }
+    served
+};

@@ -15,6 +15,12 @@ pub const OUT: &str = "sdk/src/generated";
 pub const OPENAPI: &str = "emulator/openapi";
 const SPEC_DIR: &str = "spec";
 const SDK_MANIFEST: &str = "sdk/Cargo.toml";
+/// The sdk feature that turns on every version, for the programs that speak them all.
+pub const EVERY_VERSION: &str = "every-version";
+/// The spec crate's list of embedded spec documents.
+const SPEC_DOCUMENTS: &str = "spec/src/documents.rs";
+/// The emulator's list of embedded OpenAPI documents.
+const OPENAPI_DOCUMENTS: &str = "emulator/openapi/documents.rs";
 
 /// The workspace root.
 pub fn root() -> PathBuf {
@@ -65,29 +71,76 @@ pub fn expected(root: &Path) -> Result<Vec<codegen::File>, String> {
         }
         loaded.push(spec);
     }
-    let Some(stable) = loaded.iter().find(|s| s.version == STABLE) else {
+    if !loaded.iter().any(|s| s.version == STABLE) {
         return Err(format!(
             "{SPEC} is missing: the crate root needs the stable version"
         ));
+    }
+    codegen::generate_all(&loaded, STABLE)
+}
+
+/// What the specs produce outside `OUT` and `OPENAPI`, each with its path from the root: the
+/// lists of spec and OpenAPI documents the spec crate and the emulator embed, and the sdk's
+/// `every-version` feature.
+pub fn listings(root: &Path) -> Result<Vec<(String, String)>, String> {
+    let versions: Vec<String> = specs(root)?.into_iter().map(|(v, _)| v).collect();
+    let header = codegen::HEADER;
+    let n = versions.len();
+    let mut spec_docs = format!(
+        "{header}\n/// Every version's spec document as `(version, JSON)`, in version order, embedded so that the\n\
+         /// programs that read a spec at run time carry the very text the sdk was generated from.\n\
+         pub const DOCUMENTS: [(&str, &str); {n}] = [\n"
+    );
+    let mut openapi_docs = format!(
+        "{header}\n/// Each version's OpenAPI document and where the emulator serves it, as `cargo xtask gen`\n\
+         /// wrote them.\n\
+         pub const DOCUMENTS: [(&str, &str); {n}] = [\n"
+    );
+    for v in &versions {
+        spec_docs.push_str(&format!(
+            "    (\"{v}\", include_str!(\"../configuration-v{v}.json\")),\n"
+        ));
+        openapi_docs.push_str(&format!(
+            "    (\n        \"/emulator/openapi/v{v}.json\",\n        include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/openapi/configuration-v{v}.json\")),\n    ),\n"
+        ));
+    }
+    spec_docs.push_str("];\n");
+    openapi_docs.push_str("];\n");
+    let manifest_path = root.join(SDK_MANIFEST);
+    let mut listed = vec![
+        (SPEC_DOCUMENTS.to_string(), spec_docs),
+        (OPENAPI_DOCUMENTS.to_string(), openapi_docs),
+    ];
+    // A workspace copy without the sdk (some tests make one) has no feature to keep.
+    let Ok(manifest) = fs::read_to_string(&manifest_path) else {
+        return Ok(listed);
     };
-    let mut files = Vec::new();
-    for spec in &loaded {
-        let module = codegen::module_name(&spec.version);
-        let generated = if spec.version == STABLE {
-            codegen::generate_version(spec, true)
-        } else {
-            codegen::generate_over(spec, stable)
-        };
-        for file in generated {
-            files.push(codegen::File {
-                path: format!("{module}/{}", file.path),
-                contents: file.contents,
-            });
+    let features: Vec<String> = versions
+        .iter()
+        .map(|v| format!("\"{}\"", codegen::module_name(v)))
+        .collect();
+    let line = format!("{EVERY_VERSION} = [{}]", features.join(", "));
+    let mut found = false;
+    let mut lines: Vec<&str> = manifest
+        .lines()
+        .map(|l| {
+            if l.starts_with(&format!("{EVERY_VERSION} = ")) {
+                found = true;
+                line.as_str()
+            } else {
+                l
+            }
+        })
+        .collect();
+    if !found {
+        if let Some(at) = lines.iter().position(|l| *l == "[features]") {
+            lines.insert(at + 1, &line);
         }
     }
-    let versions: Vec<String> = specs.into_iter().map(|(v, _)| v).collect();
-    files.push(codegen::versions(&versions, STABLE));
-    Ok(files)
+    let mut new_manifest = lines.join("\n");
+    new_manifest.push('\n');
+    listed.push((SDK_MANIFEST.to_string(), new_manifest));
+    Ok(listed)
 }
 
 /// Each version's OpenAPI document: its path relative to `OPENAPI` and its contents.
@@ -197,6 +250,16 @@ pub fn gen(root: &Path) -> Result<Vec<String>, String> {
             changed.push(format!("{OPENAPI}/{name} (removed)"));
         }
     }
+    for (path, contents) in listings(root)? {
+        let at = root.join(&path);
+        if fs::read_to_string(&at).ok().as_deref() != Some(contents.as_str()) {
+            if let Some(dir) = at.parent() {
+                fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            }
+            fs::write(&at, &contents).map_err(|e| format!("{}: {e}", at.display()))?;
+            changed.push(path);
+        }
+    }
     for module in missing_features(root, &files) {
         changed.push(format!(
             "{SDK_MANIFEST} needs a feature `{module} = []` for the generated module"
@@ -234,6 +297,13 @@ pub fn stale(root: &Path) -> Result<Vec<String>, String> {
     for name in checked_in_documents(&dir) {
         if !documents.iter().any(|f| f.path == name) {
             problems.push(format!("{OPENAPI}/{name} is not produced by the spec"));
+        }
+    }
+    for (path, contents) in listings(root)? {
+        match fs::read_to_string(root.join(&path)) {
+            Ok(text) if text == contents => {}
+            Ok(_) => problems.push(format!("{path} is stale")),
+            Err(_) => problems.push(format!("{path} is missing")),
         }
     }
     for module in missing_features(root, &files) {

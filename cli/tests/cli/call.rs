@@ -216,3 +216,40 @@ async fn every_command_has_help() {
     let usage = run(bare(), &["plan"]).await;
     assert_eq!(usage.code, 1, "a usage error is not the plan's 2");
 }
+
+/// Every version the sdk has is a value of `--api-version`, calling that version's path, with
+/// its actions listed and described from its spec.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_version_of_the_sdk_is_an_api_version_to_call() {
+    let emulator = livechat_config_emulator::Emulator::start().await.unwrap();
+    for (i, version) in livechat_config::versions::Version::ALL
+        .into_iter()
+        .enumerate()
+    {
+        let v = version.as_str();
+        let listed = run(
+            against(&emulator),
+            &["--api-version", v, "call", "list_agents"],
+        )
+        .await;
+        assert_eq!(listed.code, 0, "v{v}: {}", listed.stderr);
+        let agents: serde_json::Value = serde_json::from_str(&listed.stdout).unwrap();
+        assert!(
+            agents.as_array().is_some_and(|a| !a.is_empty()),
+            "v{v}: {agents}"
+        );
+        let action = version.action("list_agents").unwrap();
+        // The emulator counts calls by action name, whatever the version.
+        assert_eq!(emulator.served(action), i as u64 + 1, "v{v}");
+
+        let names = run(bare(), &["--api-version", v, "call", "--list"]).await;
+        assert_eq!(names.code, 0, "v{v}: {}", names.stderr);
+        for action in version.actions() {
+            assert!(
+                names.stdout.contains(action.name()),
+                "v{v}: {}",
+                action.name()
+            );
+        }
+    }
+}

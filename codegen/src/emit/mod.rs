@@ -2,9 +2,11 @@
 //! output depends on the spec alone, never on the machine or a rustfmt version.
 
 mod actions;
+mod bridge;
 mod example;
 mod objects;
 pub mod openapi;
+mod registry;
 mod reuse;
 mod server;
 mod webhooks;
@@ -27,8 +29,10 @@ pub struct File {
 }
 
 /// The files of a version's module. With `base` (the stable version), every named item the
-/// version has unchanged is the base's own, re-exported (see [`reuse`]).
-pub fn generate(model: &Model, base: Option<&Model>) -> Vec<File> {
+/// version has unchanged is the base's own, re-exported (see [`reuse`]). With `neighbour` (the
+/// next version toward the stable one), a server of the neighbour serves this version too, for
+/// the actions their specs agree on (see [`bridge`]).
+pub fn generate(model: &Model, base: Option<&Model>, neighbour: Option<&Model>) -> Vec<File> {
     let mut files = Vec::new();
     let mut mods = Vec::new();
 
@@ -111,6 +115,36 @@ pub fn generate(model: &Model, base: Option<&Model>) -> Vec<File> {
         server::handlers(model),
     ));
 
+    let bridged = neighbour.map(|neighbour| {
+        let same: std::collections::BTreeSet<String> = match base {
+            Some(base) if !neighbour.stable => {
+                let theirs = reuse::unchanged(
+                    neighbour,
+                    &reuse::Named::of(neighbour),
+                    base,
+                    &reuse::Named::of(base),
+                );
+                reused.intersection(&theirs).cloned().collect()
+            }
+            _ => reused.clone(),
+        };
+        files.push(file(
+            "bridge.rs",
+            &format!(
+                "v{} served by a server of v{} (features `server` and `{}`).",
+                model.version, neighbour.version, neighbour.module
+            ),
+            bridge::bridge(model, neighbour, &same),
+        ));
+        let feature = &neighbour.module;
+        quote! {
+            #[cfg(all(feature = "server", feature = #feature))]
+            pub mod bridge;
+            #[cfg(all(feature = "server", feature = #feature))]
+            pub use bridge::OwnHandlers;
+        }
+    });
+
     // Section modules are public so rustdoc groups each section's items; the root re-exports
     // everything, so `livechat_config::agents::Agent` and `livechat_config::Agent` are one type.
     let mod_items = mods.iter().map(|m| {
@@ -130,7 +164,7 @@ pub fn generate(model: &Model, base: Option<&Model>) -> Vec<File> {
     files.push(file(
         "mod.rs",
         &format!("Generated from `{}`.", model.source),
-        quote!(#client #(#mod_items)* #server),
+        quote!(#client #(#mod_items)* #server #bridged),
     ));
     files
 }
@@ -201,6 +235,10 @@ pub fn versions(versions: &[String], stable: &str) -> File {
     );
     let body = quote! {
         #(#mods)*
+        /// Every version as data, for programs that speak them all (feature `every-version`).
+        #[cfg(feature = "every-version")]
+        #[rustfmt::skip]
+        pub mod versions;
         #[cfg(feature = #stable_feature)]
         pub use #stable_module::*;
         #[cfg(not(feature = #stable_feature))]
@@ -210,6 +248,16 @@ pub fn versions(versions: &[String], stable: &str) -> File {
         "mod.rs",
         "The API versions generated from `spec/configuration-v*.json`, one module each.",
         body,
+    )
+}
+
+/// `sdk/src/generated/versions.rs`: see [`registry`].
+pub fn registry(models: &[Model]) -> File {
+    file(
+        "versions.rs",
+        "Every API version of the crate, as data: the list, each version's actions, paths and \
+         scopes, and a request of any of them decoded and served by its version's rules.",
+        registry::registry(models),
     )
 }
 

@@ -133,9 +133,16 @@ fn empty(outcome: Outcome) -> Result<(), Failure> {
     outcome.map(|_| ())
 }
 
-/// Runs one request against the state. A handler that fails leaves the state as it found it.
+/// Runs one v3.6 request against the state. A handler that fails leaves the state as it found it.
 pub fn handle(request: AnyRequest, ctx: &Ctx, state: Access) -> Outcome {
     dispatch_request(&mut Served { ctx, state }, request)
+}
+
+/// Runs a request of any version against the state: v3.6's through [`Handlers`], another's
+/// through its version's handlers, which the sdk builds from v3.6's and the `OwnHandlers` of
+/// each version between.
+pub fn serve(request: crate::versions::VersionedRequest, ctx: &Ctx, state: Access) -> Outcome {
+    request.dispatch(&mut Served { ctx, state })
 }
 
 impl Handlers for Served<'_> {

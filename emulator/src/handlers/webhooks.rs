@@ -112,7 +112,7 @@ pub fn names(req: ListWebhookNamesRequest) -> Outcome {
                 livechat_config::ErrorKind::UnsupportedVersion,
                 format!(
                     "webhook names are known for versions {} only, not {version}",
-                    VERSIONS.join(" and ")
+                    VERSIONS.join(", ")
                 ),
             ));
         }

@@ -14,6 +14,7 @@ mod customer_bans;
 mod deliveries;
 mod delivery_bounds;
 mod errors;
+mod every_version;
 mod greetings;
 mod groups;
 mod imports;

@@ -7,7 +7,7 @@ use livechat_config_emulator::OWNER_ID;
 #[tokio::test]
 async fn each_version_s_document_is_served_without_a_token() {
     let emu = emulator().await;
-    for version in ["3.6", "3.7"] {
+    for version in livechat_config_emulator::VERSIONS {
         let response = reqwest::get(format!(
             "{}/emulator/openapi/v{version}.json",
             emu.base_url()

@@ -8,6 +8,10 @@ pub mod v3_6;
 #[cfg(feature = "v3_7")]
 #[rustfmt::skip]
 pub mod v3_7;
+/// Every version as data, for programs that speak them all (feature `every-version`).
+#[cfg(feature = "every-version")]
+#[rustfmt::skip]
+pub mod versions;
 #[cfg(feature = "v3_6")]
 pub use v3_6::*;
 #[cfg(not(feature = "v3_6"))]

@@ -60,3 +60,7 @@ pub use action::*;
 pub mod server;
 #[cfg(feature = "server")]
 pub use server::{dispatch, dispatch_request, Handlers};
+#[cfg(all(feature = "server", feature = "v3_6"))]
+pub mod bridge;
+#[cfg(all(feature = "server", feature = "v3_6"))]
+pub use bridge::OwnHandlers;
