@@ -21,6 +21,7 @@ pub mod rows;
 pub mod state_rows;
 pub mod stats;
 pub mod table;
+pub mod version_rows;
 pub mod workload;
 
 use std::path::PathBuf;

@@ -1,17 +1,19 @@
-//! `cargo run -p livechat-config-bench --release [-- --compile] [--only compile|state|cli|client] [--quick] [--rounds N]`
+//! `cargo run -p livechat-config-bench --release [-- --compile] [--only compile|state|versions|cli|client] [--quick] [--rounds N]`
 
 use livechat_config_bench::rows::{self, Sizes};
 use livechat_config_bench::table::{Row, Table};
-use livechat_config_bench::{delivery_rows, state_rows};
+use livechat_config_bench::{delivery_rows, state_rows, version_rows};
 use std::process::ExitCode;
 
 const USAGE: &str =
-    "usage: livechat-config-bench [--compile] [--only compile|state|cli|client] [--quick] [--rounds N] [--skip-python]
+    "usage: livechat-config-bench [--compile] [--only compile|state|versions|cli|client] [--quick] [--rounds N] [--skip-python]
   --compile      also time clean builds of the livechat-config crate, per feature set (slow)
   --only compile only the compile rows
   --only cli     only the command-line apply row
   --only client  only the client rows (CPU and wall per call against the canned server)
-  --only state   only the emulator's rows (writes with a state database, reads beside listings, deliveries)
+  --only versions only the emulator's calls through v3.7 against the same through v3.6
+  --only state   only the emulator's rows (writes with a state database, reads beside listings,
+                 calls through v3.7, deliveries)
   --quick        small workloads, for a look while developing
   --rounds N     rounds per ratio (default 7, quick 3)
   --skip-python  leave out the lc-sdk-python comparison";
@@ -27,6 +29,8 @@ struct Options {
     state_only: bool,
     /// Only the client rows, against the canned server in its own process.
     client_only: bool,
+    /// Only the row of calls through v3.7 against the same through v3.6.
+    versions_only: bool,
     python: bool,
 }
 
@@ -42,6 +46,7 @@ fn options() -> Result<Options, String> {
     let mut cli_only = false;
     let mut state_only = false;
     let mut client_only = false;
+    let mut versions_only = false;
     let mut python = true;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -57,9 +62,10 @@ fn options() -> Result<Options, String> {
                 Some("cli") => cli_only = true,
                 Some("state") => state_only = true,
                 Some("client") => client_only = true,
+                Some("versions") => versions_only = true,
                 _ => {
                     return Err(format!(
-                        "--only takes `compile`, `state`, `cli` or `client`\n{USAGE}"
+                        "--only takes `compile`, `state`, `versions`, `cli` or `client`\n{USAGE}"
                     ))
                 }
             },
@@ -80,6 +86,7 @@ fn options() -> Result<Options, String> {
         cli_only,
         state_only,
         client_only,
+        versions_only,
         python,
     })
 }
@@ -108,6 +115,12 @@ fn main() -> ExitCode {
     };
     let sizes = &options.sizes;
     let mut table = Vec::new();
+    if options.versions_only {
+        let shared = runtime.block_on(version_rows::shared_actions(sizes));
+        table.push(row("Emulator calls through v3.7", shared));
+        println!("{}", Table(&table));
+        return ExitCode::SUCCESS;
+    }
     let others_only = options.compile_only || options.cli_only || options.state_only;
     if options.client_only || !others_only {
         // Client rows build their own runtimes, so they run outside this one.
@@ -123,6 +136,10 @@ fn main() -> ExitCode {
             table.push(row(
                 "Emulator reads",
                 state_rows::reads_beside_a_large_listing(sizes).await,
+            ));
+            table.push(row(
+                "Emulator calls through v3.7",
+                version_rows::shared_actions(sizes).await,
             ));
             table.push(row(
                 "Emulator webhook deliveries",

@@ -15,7 +15,7 @@ const WRITERS: usize = 20;
 
 /// A license of at least `bytes` of state JSON, made of agents with a job title each; returns the
 /// emulator (in memory) and the agents' ids.
-async fn license_of(bytes: usize) -> Result<(Emulator, Vec<String>), String> {
+pub(crate) async fn license_of(bytes: usize) -> Result<(Emulator, Vec<String>), String> {
     let emulator = Emulator::builder()
         .seed(7)
         .start()
