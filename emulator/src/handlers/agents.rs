@@ -1,9 +1,8 @@
 //! Agents: create, read, list, update, delete, suspend, unsuspend, approve.
 
 use super::names;
-use super::{done, reply};
 use crate::auth::{require, Identity};
-use crate::error::{Failure, Outcome};
+use crate::error::Failure;
 use crate::state::{avatar_url, State};
 use livechat_config::{
     Agent, AgentField, ApproveAgentRequest, CreateAgentRequest, CreateAgentResponse,
@@ -27,7 +26,11 @@ fn check_role_change(who: &Identity, role: &Role) -> Result<(), Failure> {
     Ok(())
 }
 
-pub fn create(req: CreateAgentRequest, who: &Identity, state: &mut State) -> Outcome {
+pub fn create(
+    req: CreateAgentRequest,
+    who: &Identity,
+    state: &mut State,
+) -> Result<CreateAgentResponse, Failure> {
     names::not_blank("name", &req.name)?;
     if state.member_exists(&req.id) {
         return Err(Failure::already_exists(format!(
@@ -64,7 +67,7 @@ pub fn create(req: CreateAgentRequest, who: &Identity, state: &mut State) -> Out
     agent.awaiting_approval = Some(req.awaiting_approval.unwrap_or(!skips_approval));
     state.agents.insert(req.id.clone(), agent);
     state.set_groups(&req.id, &groups);
-    reply(CreateAgentResponse::new(req.id))
+    Ok(CreateAgentResponse::new(req.id))
 }
 
 /// An agent as the API shows it: the base fields plus those asked for in `fields`.
@@ -103,12 +106,12 @@ fn render(state: &State, stored: &Agent, fields: &[AgentField], listed: bool) ->
     out
 }
 
-pub fn get(req: GetAgentRequest, state: &State) -> Outcome {
+pub fn get(req: GetAgentRequest, state: &State) -> Result<Agent, Failure> {
     let stored = state
         .agents
         .get(&req.id)
         .ok_or_else(|| Failure::not_found(format!("agent `{}` not found", req.id)))?;
-    reply(render(
+    Ok(render(
         state,
         stored,
         &req.fields.unwrap_or_default(),
@@ -116,7 +119,7 @@ pub fn get(req: GetAgentRequest, state: &State) -> Outcome {
     ))
 }
 
-pub fn list(req: ListAgentsRequest, state: &State) -> Outcome {
+pub fn list(req: ListAgentsRequest, state: &State) -> Result<Vec<Agent>, Failure> {
     let fields = req.fields.unwrap_or_default();
     let filters = req.filters.unwrap_or_default();
     let agents: Vec<Agent> = state
@@ -132,10 +135,10 @@ pub fn list(req: ListAgentsRequest, state: &State) -> Outcome {
         })
         .map(|a| render(state, a, &fields, true))
         .collect();
-    reply(agents)
+    Ok(agents)
 }
 
-pub fn update(req: UpdateAgentRequest, who: &Identity, state: &mut State) -> Outcome {
+pub fn update(req: UpdateAgentRequest, who: &Identity, state: &mut State) -> Result<(), Failure> {
     let current_role = agent_mut(state, &req.id)?.role.clone();
     if let Some(role) = &req.role {
         check_role_change(who, role)?;
@@ -177,7 +180,7 @@ pub fn update(req: UpdateAgentRequest, who: &Identity, state: &mut State) -> Out
     if let Some(groups) = req.groups {
         state.set_groups(&req.id, &groups);
     }
-    done()
+    Ok(())
 }
 
 fn not_the_owner(state: &mut State, id: &str, what: &str) -> Result<(), Failure> {
@@ -189,26 +192,26 @@ fn not_the_owner(state: &mut State, id: &str, what: &str) -> Result<(), Failure>
     Ok(())
 }
 
-pub fn delete(req: DeleteAgentRequest, state: &mut State) -> Outcome {
+pub fn delete(req: DeleteAgentRequest, state: &mut State) -> Result<(), Failure> {
     not_the_owner(state, &req.id, "deleted")?;
     state.agents.remove(&req.id);
     state.remove_member(&req.id);
-    done()
+    Ok(())
 }
 
-pub fn suspend(req: SuspendAgentRequest, state: &mut State) -> Outcome {
+pub fn suspend(req: SuspendAgentRequest, state: &mut State) -> Result<(), Failure> {
     not_the_owner(state, &req.id, "suspended")?;
     agent_mut(state, &req.id)?.suspended = Some(true);
-    done()
+    Ok(())
 }
 
-pub fn unsuspend(req: UnsuspendAgentRequest, state: &mut State) -> Outcome {
+pub fn unsuspend(req: UnsuspendAgentRequest, state: &mut State) -> Result<(), Failure> {
     agent_mut(state, &req.id)?.suspended = Some(false);
-    done()
+    Ok(())
 }
 
 /// Only sends an email: nothing in the state changes.
-pub fn request_unsuspension(who: &Identity, state: &State) -> Outcome {
+pub fn request_unsuspension(who: &Identity, state: &State) -> Result<(), Failure> {
     let me = state
         .agents
         .get(&who.agent_id)
@@ -219,10 +222,10 @@ pub fn request_unsuspension(who: &Identity, state: &State) -> Outcome {
             who.agent_id
         )));
     }
-    done()
+    Ok(())
 }
 
-pub fn approve(req: ApproveAgentRequest, state: &mut State) -> Outcome {
+pub fn approve(req: ApproveAgentRequest, state: &mut State) -> Result<(), Failure> {
     agent_mut(state, &req.id)?.awaiting_approval = Some(false);
-    done()
+    Ok(())
 }

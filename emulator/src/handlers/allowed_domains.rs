@@ -1,8 +1,7 @@
 //! The domains allowed to embed the chat widget. Domain names are compared as DNS compares them:
 //! without case and without a trailing dot.
 
-use super::{done, reply};
-use crate::error::{Failure, Outcome};
+use crate::error::Failure;
 use crate::state::State;
 use livechat_config::v3_7::{
     AddAllowedDomainRequest, DeleteAllowedDomainRequest, ListAllowedDomainsResponse,
@@ -33,7 +32,7 @@ fn normalize(domain: &str) -> Result<String, Failure> {
     }
 }
 
-pub fn add(req: AddAllowedDomainRequest, state: &mut State) -> Outcome {
+pub fn add(req: AddAllowedDomainRequest, state: &mut State) -> Result<(), Failure> {
     let domain = normalize(&req.domain)?;
     if state.allowed_domains.contains(&domain) {
         return Err(Failure::already_exists(format!(
@@ -41,21 +40,21 @@ pub fn add(req: AddAllowedDomainRequest, state: &mut State) -> Outcome {
         )));
     }
     state.allowed_domains.insert(domain);
-    done()
+    Ok(())
 }
 
-pub fn list(state: &State) -> Outcome {
-    reply(ListAllowedDomainsResponse::new(
+pub fn list(state: &State) -> Result<ListAllowedDomainsResponse, Failure> {
+    Ok(ListAllowedDomainsResponse::new(
         state.allowed_domains.iter().map(String::as_str),
     ))
 }
 
-pub fn delete(req: DeleteAllowedDomainRequest, state: &mut State) -> Outcome {
+pub fn delete(req: DeleteAllowedDomainRequest, state: &mut State) -> Result<(), Failure> {
     let domain = normalize(&req.domain)?;
     if !state.allowed_domains.remove(&domain) {
         return Err(Failure::not_found(format!(
             "`{domain}` is not an allowed domain"
         )));
     }
-    done()
+    Ok(())
 }

@@ -4,8 +4,7 @@
 //! the rule `next_id` names, or at the end for an empty `next_id`: A→B→C→D with
 //! `{"id": "C", "next_id": "B"}` gives A→C→B→D, the reference's example.
 
-use super::{done, reply};
-use crate::error::{Failure, Outcome};
+use crate::error::Failure;
 use crate::state::State;
 use livechat_config::{
     AddAutoAccessRequest, AddAutoAccessResponse, AutoAccess, DeleteAutoAccessRequest,
@@ -28,7 +27,7 @@ fn insertion_point(state: &State, next_id: Option<&str>) -> Result<usize, Failur
     }
 }
 
-pub fn add(req: AddAutoAccessRequest, state: &mut State) -> Outcome {
+pub fn add(req: AddAutoAccessRequest, state: &mut State) -> Result<AddAutoAccessResponse, Failure> {
     state.check_groups(req.access.groups.iter().copied())?;
     let at = insertion_point(state, req.next_id.as_deref())?;
     let rules = &state.auto_accesses;
@@ -40,16 +39,16 @@ pub fn add(req: AddAutoAccessRequest, state: &mut State) -> Outcome {
         .conditions(req.conditions);
     rule.description = req.description;
     state.auto_accesses.insert(at, rule);
-    reply(AddAutoAccessResponse::new(id))
+    Ok(AddAutoAccessResponse::new(id))
 }
 
-pub fn delete(req: DeleteAutoAccessRequest, state: &mut State) -> Outcome {
+pub fn delete(req: DeleteAutoAccessRequest, state: &mut State) -> Result<(), Failure> {
     let at = position(state, &req.id)?;
     state.auto_accesses.remove(at);
-    done()
+    Ok(())
 }
 
-pub fn update(req: UpdateAutoAccessRequest, state: &mut State) -> Outcome {
+pub fn update(req: UpdateAutoAccessRequest, state: &mut State) -> Result<(), Failure> {
     let at = position(state, &req.id)?;
     if let Some(access) = &req.access {
         state.check_groups(access.groups.iter().copied())?;
@@ -79,10 +78,10 @@ pub fn update(req: UpdateAutoAccessRequest, state: &mut State) -> Outcome {
         let to = insertion_point(state, Some(next))?;
         state.auto_accesses.insert(to, rule);
     }
-    done()
+    Ok(())
 }
 
-pub fn list(state: &State) -> Outcome {
+pub fn list(state: &State) -> Result<Vec<AutoAccess>, Failure> {
     let rules = &state.auto_accesses;
     let listed: Vec<AutoAccess> = rules
         .iter()
@@ -93,5 +92,5 @@ pub fn list(state: &State) -> Outcome {
             rule
         })
         .collect();
-    reply(listed)
+    Ok(listed)
 }

@@ -5,9 +5,9 @@
 //! updated) the bot with the template's id.
 
 use super::names;
-use super::{done, owner_client_id, reply};
+use super::owner_client_id;
 use crate::auth::Identity;
-use crate::error::{Failure, Outcome};
+use crate::error::Failure;
 use crate::state::{avatar_url, BotRecord, State, TemplateRecord};
 use livechat_config::{
     Bot, BotField, BotTemplate, CreateBotRequest, CreateBotResponse, CreateBotTemplateRequest,
@@ -27,7 +27,11 @@ fn bot_mut<'a>(state: &'a mut State, id: &str) -> Result<&'a mut BotRecord, Fail
         .ok_or_else(|| Failure::not_found(format!("bot `{id}` not found")))
 }
 
-pub fn create(req: CreateBotRequest, who: &Identity, state: &mut State) -> Outcome {
+pub fn create(
+    req: CreateBotRequest,
+    who: &Identity,
+    state: &mut State,
+) -> Result<CreateBotResponse, Failure> {
     names::not_blank("name", &req.name)?;
     let owner_client_id = owner_client_id(req.owner_client_id, who)?;
     if let Some(groups) = &req.groups {
@@ -58,18 +62,18 @@ pub fn create(req: CreateBotRequest, who: &Identity, state: &mut State) -> Outco
     if let Some(groups) = req.groups {
         state.set_groups(&id, &groups);
     }
-    reply(CreateBotResponse::new(id, secret))
+    Ok(CreateBotResponse::new(id, secret))
 }
 
-pub fn delete(req: DeleteBotRequest, state: &mut State) -> Outcome {
+pub fn delete(req: DeleteBotRequest, state: &mut State) -> Result<(), Failure> {
     bot_mut(state, &req.id)?;
     state.bots.remove(&req.id);
     state.remove_member(&req.id);
     state.bot_tokens.retain(|_, bot| *bot != req.id);
-    done()
+    Ok(())
 }
 
-pub fn update(req: UpdateBotRequest, state: &mut State) -> Outcome {
+pub fn update(req: UpdateBotRequest, state: &mut State) -> Result<(), Failure> {
     if let Some(name) = &req.name {
         names::not_blank("name", name)?;
     }
@@ -103,7 +107,7 @@ pub fn update(req: UpdateBotRequest, state: &mut State) -> Outcome {
     if let Some(groups) = req.groups {
         state.set_groups(&req.id, &groups);
     }
-    done()
+    Ok(())
 }
 
 fn render(state: &State, record: &BotRecord, fields: &[BotField]) -> Bot {
@@ -128,7 +132,7 @@ fn render(state: &State, record: &BotRecord, fields: &[BotField]) -> Bot {
 
 /// `all: false` lists the caller's bots: those of its application, or for a personal access
 /// token those made with personal access tokens (footnote 1 of List Bots).
-pub fn list(req: ListBotsRequest, who: &Identity, state: &State) -> Outcome {
+pub fn list(req: ListBotsRequest, who: &Identity, state: &State) -> Result<Vec<Bot>, Failure> {
     let fields = req.fields.unwrap_or_default();
     let mine = |r: &BotRecord| {
         if who.is_pat {
@@ -143,18 +147,22 @@ pub fn list(req: ListBotsRequest, who: &Identity, state: &State) -> Outcome {
         .filter(|r| req.all.unwrap_or(false) || mine(r))
         .map(|r| render(state, r, &fields))
         .collect();
-    reply(bots)
+    Ok(bots)
 }
 
-pub fn get(req: GetBotRequest, state: &State) -> Outcome {
+pub fn get(req: GetBotRequest, state: &State) -> Result<Bot, Failure> {
     let record = state
         .bots
         .get(&req.id)
         .ok_or_else(|| Failure::not_found(format!("bot `{}` not found", req.id)))?;
-    reply(render(state, record, &req.fields.unwrap_or_default()))
+    Ok(render(state, record, &req.fields.unwrap_or_default()))
 }
 
-pub fn issue_token(req: IssueBotTokenRequest, region: &str, state: &mut State) -> Outcome {
+pub fn issue_token(
+    req: IssueBotTokenRequest,
+    region: &str,
+    state: &mut State,
+) -> Result<IssueBotTokenResponse, Failure> {
     let record = state
         .bots
         .get(&req.bot_id)
@@ -180,10 +188,14 @@ pub fn issue_token(req: IssueBotTokenRequest, region: &str, state: &mut State) -
             .unused_hex32(|id| tokens.contains_key(&format!("{region}:bot-{id}")))
     );
     state.bot_tokens.insert(token.clone(), req.bot_id);
-    reply(IssueBotTokenResponse::new(token))
+    Ok(IssueBotTokenResponse::new(token))
 }
 
-pub fn reset_secret(req: ResetBotSecretRequest, who: &Identity, state: &mut State) -> Outcome {
+pub fn reset_secret(
+    req: ResetBotSecretRequest,
+    who: &Identity,
+    state: &mut State,
+) -> Result<ResetBotSecretResponse, Failure> {
     let owner_client_id = owner_client_id(req.owner_client_id, who)?;
     let secret = state.ids.hex32();
     let record = bot_mut(state, &req.id)?;
@@ -194,7 +206,7 @@ pub fn reset_secret(req: ResetBotSecretRequest, who: &Identity, state: &mut Stat
         )));
     }
     record.secret = secret.clone();
-    reply(ResetBotSecretResponse::new(secret))
+    Ok(ResetBotSecretResponse::new(secret))
 }
 
 fn template_at(state: &State, id: &str, owner: &str) -> Result<usize, Failure> {
@@ -221,7 +233,10 @@ fn bot_of(template: &TemplateRecord) -> BotRecord {
     }
 }
 
-pub fn create_template(req: CreateBotTemplateRequest, state: &mut State) -> Outcome {
+pub fn create_template(
+    req: CreateBotTemplateRequest,
+    state: &mut State,
+) -> Result<CreateBotTemplateResponse, Failure> {
     names::not_blank("name", &req.name)?;
     let owned = state
         .bot_templates
@@ -253,19 +268,19 @@ pub fn create_template(req: CreateBotTemplateRequest, state: &mut State) -> Outc
     }
     let response = CreateBotTemplateResponse::new(&template.id, &template.secret);
     state.bot_templates.push(template);
-    reply(response)
+    Ok(response)
 }
 
-pub fn delete_template(req: DeleteBotTemplateRequest, state: &mut State) -> Outcome {
+pub fn delete_template(req: DeleteBotTemplateRequest, state: &mut State) -> Result<(), Failure> {
     let at = template_at(state, &req.id, &req.owner_client_id)?;
     state.bot_templates.remove(at);
     if req.affect_existing_installations == Some(true) && state.bots.remove(&req.id).is_some() {
         state.remove_member(&req.id);
     }
-    done()
+    Ok(())
 }
 
-pub fn update_template(req: UpdateBotTemplateRequest, state: &mut State) -> Outcome {
+pub fn update_template(req: UpdateBotTemplateRequest, state: &mut State) -> Result<(), Failure> {
     if let Some(name) = &req.name {
         names::not_blank("name", name)?;
     }
@@ -292,10 +307,13 @@ pub fn update_template(req: UpdateBotTemplateRequest, state: &mut State) -> Outc
             record.bot = updated.bot;
         }
     }
-    done()
+    Ok(())
 }
 
-pub fn list_templates(req: ListBotTemplatesRequest, state: &State) -> Outcome {
+pub fn list_templates(
+    req: ListBotTemplatesRequest,
+    state: &State,
+) -> Result<Vec<BotTemplate>, Failure> {
     let templates: Vec<BotTemplate> = state
         .bot_templates
         .iter()
@@ -306,10 +324,13 @@ pub fn list_templates(req: ListBotTemplatesRequest, state: &State) -> Outcome {
             out
         })
         .collect();
-    reply(templates)
+    Ok(templates)
 }
 
-pub fn reset_template_secret(req: ResetBotTemplateSecretRequest, state: &mut State) -> Outcome {
+pub fn reset_template_secret(
+    req: ResetBotTemplateSecretRequest,
+    state: &mut State,
+) -> Result<ResetBotTemplateSecretResponse, Failure> {
     let at = template_at(state, &req.id, &req.owner_client_id)?;
     let secret = state.ids.hex32();
     state.bot_templates[at].secret = secret.clone();
@@ -318,5 +339,5 @@ pub fn reset_template_secret(req: ResetBotTemplateSecretRequest, state: &mut Sta
             record.secret = secret.clone();
         }
     }
-    reply(ResetBotTemplateSecretResponse::new(secret))
+    Ok(ResetBotTemplateSecretResponse::new(secret))
 }

@@ -2,10 +2,10 @@
 //! `--all` scopes a caller reaches only the groups it belongs to; lists are paged with opaque
 //! page ids that carry the filters they were made for.
 
-use super::{done, page_ids, reply};
+use super::page_ids;
 use crate::auth::{self, Identity};
 use crate::clock::now_rfc3339;
-use crate::error::{Failure, Outcome};
+use crate::error::Failure;
 use crate::state::State;
 use livechat_config::v3_7::{
     CannedResponse, CreateCannedResponseRequest, CreateCannedResponseResponse,
@@ -90,7 +90,11 @@ fn writable<'s>(
         .ok_or_else(|| not_found(id))
 }
 
-pub fn create(req: CreateCannedResponseRequest, who: &Identity, state: &mut State) -> Outcome {
+pub fn create(
+    req: CreateCannedResponseRequest,
+    who: &Identity,
+    state: &mut State,
+) -> Result<CreateCannedResponseResponse, Failure> {
     state.check_group(req.group_id)?;
     let text = sanitize(&req.text)?;
     let id = state.next_canned_response_id;
@@ -107,11 +111,15 @@ pub fn create(req: CreateCannedResponseRequest, who: &Identity, state: &mut Stat
     canned.updated_at = Some(now);
     state.canned_responses.insert(id, canned);
     state.next_canned_response_id += 1;
-    reply(CreateCannedResponseResponse::new(id))
+    Ok(CreateCannedResponseResponse::new(id))
 }
 
 /// Changes what the request names; the caller becomes the last editor.
-pub fn update(req: UpdateCannedResponseRequest, who: &Identity, state: &mut State) -> Outcome {
+pub fn update(
+    req: UpdateCannedResponseRequest,
+    who: &Identity,
+    state: &mut State,
+) -> Result<(), Failure> {
     if let Some(group) = req.group_id {
         state.check_group(group)?;
         check_reach(who, ALL_RW, group, state)?;
@@ -132,13 +140,17 @@ pub fn update(req: UpdateCannedResponseRequest, who: &Identity, state: &mut Stat
     }
     canned.author_id = Some(who.agent_id.clone());
     canned.updated_at = Some(now_rfc3339());
-    done()
+    Ok(())
 }
 
-pub fn delete(req: DeleteCannedResponseRequest, who: &Identity, state: &mut State) -> Outcome {
+pub fn delete(
+    req: DeleteCannedResponseRequest,
+    who: &Identity,
+    state: &mut State,
+) -> Result<(), Failure> {
     writable(req.id, who, state)?;
     state.canned_responses.remove(&req.id);
-    done()
+    Ok(())
 }
 
 /// The filters of a listing and where its last page ended.
@@ -225,7 +237,11 @@ fn page_of(req: &ListCannedResponsesRequest) -> Result<Page, Failure> {
 
 /// Listed by ID, so a page continues after the last one returned even when canned responses
 /// are added or removed in between.
-pub fn list(req: ListCannedResponsesRequest, who: &Identity, state: &State) -> Outcome {
+pub fn list(
+    req: ListCannedResponsesRequest,
+    who: &Identity,
+    state: &State,
+) -> Result<ListCannedResponsesResponse, Failure> {
     let page = page_of(&req)?;
     if page.include_all_private {
         auth::require(who, ALL_RO, "`include_all_private`")?;
@@ -271,7 +287,7 @@ pub fn list(req: ListCannedResponsesRequest, who: &Identity, state: &State) -> O
         };
         answer.next_page_id = Some(next.encode());
     }
-    reply(answer)
+    Ok(answer)
 }
 
 #[cfg(test)]

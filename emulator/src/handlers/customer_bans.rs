@@ -1,10 +1,9 @@
 //! Customer bans: made by v3.7's `ban_customer` (v3.6 cannot make them: there the Agent Chat API
 //! does, so they come from the emulator's builder), listed and lifted by both versions.
 
-use super::{done, reply};
 use crate::auth::Identity;
 use crate::clock::{now_rfc3339, rfc3339_in};
-use crate::error::{Failure, Outcome};
+use crate::error::Failure;
 use crate::state::State;
 use livechat_config::v3_7::BanCustomerRequest;
 use livechat_config::{CustomerBan, UnbanCustomerRequest};
@@ -17,19 +16,20 @@ fn active(ban: &CustomerBan, now: &str) -> bool {
         .is_none_or(|expires| expires > now)
 }
 
-pub fn list(state: &State) -> Outcome {
+pub fn list(state: &State) -> Result<Vec<CustomerBan>, Failure> {
     let now = now_rfc3339();
-    let bans: Vec<&CustomerBan> = state
+    let bans: Vec<CustomerBan> = state
         .customer_bans
         .iter()
         .filter(|b| active(b, &now))
+        .cloned()
         .collect();
-    reply(bans)
+    Ok(bans)
 }
 
 /// Lifts every active ban of the IP address or customer named (exactly one of them, which the
 /// request's own rules enforce).
-pub fn unban(req: UnbanCustomerRequest, state: &mut State) -> Outcome {
+pub fn unban(req: UnbanCustomerRequest, state: &mut State) -> Result<(), Failure> {
     let now = now_rfc3339();
     let (key, named) = match (&req.ip, &req.customer_id) {
         (Some(ip), _) => ("ip", ip.as_str()),
@@ -54,7 +54,7 @@ pub fn unban(req: UnbanCustomerRequest, state: &mut State) -> Outcome {
         )));
     }
     state.customer_bans.retain(|ban| !matches(ban));
-    done()
+    Ok(())
 }
 
 /// Whether `ip` falls under the license's `monitoring.ip_mask`: dotted parts that are equal or
@@ -79,7 +79,7 @@ fn masked(ip: &str, state: &State) -> bool {
 
 /// Bans the IP address and/or the customer named (at least one, which the request's own rules
 /// enforce) for `seconds`. A new ban of the same IP address and customer replaces the old one.
-pub fn ban(req: BanCustomerRequest, who: &Identity, state: &mut State) -> Outcome {
+pub fn ban(req: BanCustomerRequest, who: &Identity, state: &mut State) -> Result<(), Failure> {
     if req.ip.is_none() && req.customer_id.is_none() {
         return Err(Failure::validation(
             "at least one of `ip` and `customer_id` is required",
@@ -105,5 +105,5 @@ pub fn ban(req: BanCustomerRequest, who: &Identity, state: &mut State) -> Outcom
     ban.created_at = Some(now_rfc3339());
     ban.expires_at = Some(expires_at);
     state.customer_bans.push(ban);
-    done()
+    Ok(())
 }

@@ -3,8 +3,8 @@
 //! with opaque page ids that carry the first page's filters and where the page ended.
 
 use super::names;
-use super::{done, page_ids, reply};
-use crate::error::{Failure, Outcome};
+use super::page_ids;
+use crate::error::Failure;
 use crate::state::State;
 use livechat_config::{
     CreateGreetingRequest, CreateGreetingResponse, DeleteGreetingRequest, GetGreetingRequest,
@@ -165,7 +165,10 @@ fn find(state: &State, id: u64) -> Result<&Greeting, Failure> {
         .ok_or_else(|| Failure::not_found(format!("greeting `{id}` not found")))
 }
 
-pub fn create(req: CreateGreetingRequest, state: &mut State) -> Outcome {
+pub fn create(
+    req: CreateGreetingRequest,
+    state: &mut State,
+) -> Result<CreateGreetingResponse, Failure> {
     names::not_blank("name", &req.name)?;
     state.check_group(req.group)?;
     check_rules(&req.rules)?;
@@ -182,11 +185,11 @@ pub fn create(req: CreateGreetingRequest, state: &mut State) -> Outcome {
     greeting.properties = req.properties;
     greeting.rich_message = rich_message;
     state.greetings.insert(id, greeting);
-    reply(CreateGreetingResponse::new(id))
+    Ok(CreateGreetingResponse::new(id))
 }
 
 /// Only the fields given change; everything is checked before anything is.
-pub fn update(req: UpdateGreetingRequest, state: &mut State) -> Outcome {
+pub fn update(req: UpdateGreetingRequest, state: &mut State) -> Result<(), Failure> {
     if let Some(name) = &req.name {
         names::not_blank("name", name)?;
     }
@@ -229,17 +232,17 @@ pub fn update(req: UpdateGreetingRequest, state: &mut State) -> Outcome {
     if let Some(message) = rich_message {
         greeting.rich_message = Some(message);
     }
-    done()
+    Ok(())
 }
 
-pub fn delete(req: DeleteGreetingRequest, state: &mut State) -> Outcome {
+pub fn delete(req: DeleteGreetingRequest, state: &mut State) -> Result<(), Failure> {
     find(state, req.id)?;
     state.greetings.remove(&req.id);
-    done()
+    Ok(())
 }
 
-pub fn get(req: GetGreetingRequest, state: &State) -> Outcome {
-    reply(find(state, req.id)?)
+pub fn get(req: GetGreetingRequest, state: &State) -> Result<Greeting, Failure> {
+    find(state, req.id).cloned()
 }
 
 /// Where a page of `list_greetings` starts: the first page's filters and the last greeting
@@ -282,7 +285,7 @@ impl Page {
 /// A page id stands for the filters of the first page, so it comes alone (the request's rules
 /// refuse it beside `groups` or `limit`). Greetings are listed by ID, so a page continues after
 /// the last one returned even when greetings are added or removed in between.
-pub fn list(req: ListGreetingsRequest, state: &State) -> Outcome {
+pub fn list(req: ListGreetingsRequest, state: &State) -> Result<ListGreetingsResponse, Failure> {
     let page = match &req.page_id {
         Some(page_id) => Page::decode(page_id).ok_or_else(|| {
             invalid(
@@ -317,7 +320,7 @@ pub fn list(req: ListGreetingsRequest, state: &State) -> Outcome {
         };
         answer.next_page_id = Some(next.encode());
     }
-    reply(answer)
+    Ok(answer)
 }
 
 #[cfg(test)]

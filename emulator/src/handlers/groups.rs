@@ -1,8 +1,7 @@
 //! Groups. Group 0, "General", always exists and cannot be deleted.
 
 use super::names;
-use super::{done, reply};
-use crate::error::{Failure, Outcome};
+use crate::error::Failure;
 use crate::state::{GroupRecord, State};
 use livechat_config::{
     CreateGroupRequest, CreateGroupResponse, DeleteGroupRequest, GetGroupRequest, Group,
@@ -17,7 +16,7 @@ fn check_members(state: &State, priorities: &BTreeMap<String, Priority>) -> Resu
     }
 }
 
-pub fn create(req: CreateGroupRequest, state: &mut State) -> Outcome {
+pub fn create(req: CreateGroupRequest, state: &mut State) -> Result<CreateGroupResponse, Failure> {
     names::not_blank("name", &req.name)?;
     if let Some(code) = &req.language_code {
         names::language_code(code)?;
@@ -33,10 +32,10 @@ pub fn create(req: CreateGroupRequest, state: &mut State) -> Outcome {
             agent_priorities: req.agent_priorities,
         },
     );
-    reply(CreateGroupResponse::new(id))
+    Ok(CreateGroupResponse::new(id))
 }
 
-pub fn update(req: UpdateGroupRequest, state: &mut State) -> Outcome {
+pub fn update(req: UpdateGroupRequest, state: &mut State) -> Result<(), Failure> {
     if let Some(name) = &req.name {
         names::not_blank("name", name)?;
     }
@@ -59,11 +58,11 @@ pub fn update(req: UpdateGroupRequest, state: &mut State) -> Outcome {
     if let Some(priorities) = req.agent_priorities {
         group.agent_priorities = priorities;
     }
-    done()
+    Ok(())
 }
 
 /// Deleting a group also takes it out of everything that names it, so nothing points at it.
-pub fn delete(req: DeleteGroupRequest, state: &mut State) -> Outcome {
+pub fn delete(req: DeleteGroupRequest, state: &mut State) -> Result<(), Failure> {
     if req.id == 0 {
         return Err(Failure::validation("group 0 (General) cannot be deleted"));
     }
@@ -82,7 +81,7 @@ pub fn delete(req: DeleteGroupRequest, state: &mut State) -> Outcome {
             access.groups.retain(|g| *g != req.id);
         }
     }
-    done()
+    Ok(())
 }
 
 fn render(id: u64, group: &GroupRecord, fields: &[GroupField]) -> Group {
@@ -101,20 +100,20 @@ fn render(id: u64, group: &GroupRecord, fields: &[GroupField]) -> Group {
     out
 }
 
-pub fn list(req: ListGroupsRequest, state: &State) -> Outcome {
+pub fn list(req: ListGroupsRequest, state: &State) -> Result<Vec<Group>, Failure> {
     let fields = req.fields.unwrap_or_default();
     let groups: Vec<Group> = state
         .groups
         .iter()
         .map(|(id, g)| render(*id, g, &fields))
         .collect();
-    reply(groups)
+    Ok(groups)
 }
 
-pub fn get(req: GetGroupRequest, state: &State) -> Outcome {
+pub fn get(req: GetGroupRequest, state: &State) -> Result<Group, Failure> {
     let group = state
         .groups
         .get(&req.id)
         .ok_or_else(|| Failure::group_not_found(req.id))?;
-    reply(render(req.id, group, &req.fields.unwrap_or_default()))
+    Ok(render(req.id, group, &req.fields.unwrap_or_default()))
 }

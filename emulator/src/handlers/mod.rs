@@ -27,9 +27,7 @@ use crate::error::{Failure, Outcome};
 use crate::state::State;
 use livechat_config::v3_6::*;
 use livechat_config::DecodeError;
-use serde::de::DeserializeOwned;
-use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What a handler needs besides the state: who calls, the region bot tokens are issued in, and
@@ -51,15 +49,6 @@ impl Ctx<'_> {
             )))
         }
     }
-}
-
-fn reply<T: Serialize>(value: T) -> Outcome {
-    serde_json::to_value(value).map_err(|e| Failure::internal(e.to_string()))
-}
-
-/// "No response payload (200 OK)".
-fn done() -> Outcome {
-    Ok(json!({}))
 }
 
 /// The owner a call acts for: the `owner_client_id` given, else the token's Client ID.
@@ -116,23 +105,6 @@ impl Served<'_> {
     }
 }
 
-/// A handler's answer as the action's typed response. The answer is built from typed values, so
-/// this fails only if a handler and the spec disagree, which is the emulator's fault.
-fn typed<T: DeserializeOwned>(outcome: Outcome) -> Result<T, Failure> {
-    outcome.and_then(|value| {
-        serde_json::from_value(value).map_err(|e| {
-            Failure::internal(format!(
-                "the emulator built an answer that does not match the spec: {e}"
-            ))
-        })
-    })
-}
-
-/// A handler's answer for an action whose answer has no payload.
-fn empty(outcome: Outcome) -> Result<(), Failure> {
-    outcome.map(|_| ())
-}
-
 /// Runs one v3.6 request against the state. A handler that fails leaves the state as it found it.
 pub fn handle(request: AnyRequest, ctx: &Ctx, state: Access) -> Outcome {
     dispatch_request(&mut Served { ctx, state }, request)
@@ -161,384 +133,344 @@ impl Handlers for Served<'_> {
     }
 
     fn create_agent(&mut self, r: CreateAgentRequest) -> Result<CreateAgentResponse, Failure> {
-        typed(agents::create(r, self.ctx.who, self.write()?))
+        agents::create(r, self.ctx.who, self.write()?)
     }
 
     fn get_agent(&mut self, r: GetAgentRequest) -> Result<Agent, Failure> {
-        typed(agents::get(r, self.read()))
+        agents::get(r, self.read())
     }
 
     fn list_agents(&mut self, r: ListAgentsRequest) -> Result<Vec<Agent>, Failure> {
-        typed(agents::list(r, self.read()))
+        agents::list(r, self.read())
     }
 
     fn update_agent(&mut self, r: UpdateAgentRequest) -> Result<(), Failure> {
-        empty(agents::update(r, self.ctx.who, self.write()?))
+        agents::update(r, self.ctx.who, self.write()?)
     }
 
     fn delete_agent(&mut self, r: DeleteAgentRequest) -> Result<(), Failure> {
-        empty(agents::delete(r, self.write()?))
+        agents::delete(r, self.write()?)
     }
 
     fn suspend_agent(&mut self, r: SuspendAgentRequest) -> Result<(), Failure> {
-        empty(agents::suspend(r, self.write()?))
+        agents::suspend(r, self.write()?)
     }
 
     fn unsuspend_agent(&mut self, r: UnsuspendAgentRequest) -> Result<(), Failure> {
-        empty(agents::unsuspend(r, self.write()?))
+        agents::unsuspend(r, self.write()?)
     }
 
     fn request_agent_unsuspension(
         &mut self,
         _request: RequestAgentUnsuspensionRequest,
     ) -> Result<(), Failure> {
-        empty(agents::request_unsuspension(self.ctx.who, self.read()))
+        agents::request_unsuspension(self.ctx.who, self.read())
     }
 
     fn approve_agent(&mut self, r: ApproveAgentRequest) -> Result<(), Failure> {
-        empty(agents::approve(r, self.write()?))
+        agents::approve(r, self.write()?)
     }
 
     fn add_auto_access(
         &mut self,
         r: AddAutoAccessRequest,
     ) -> Result<AddAutoAccessResponse, Failure> {
-        typed(auto_access::add(r, self.write()?))
+        auto_access::add(r, self.write()?)
     }
 
     fn list_auto_accesses(
         &mut self,
         _request: ListAutoAccessesRequest,
     ) -> Result<Vec<AutoAccess>, Failure> {
-        typed(auto_access::list(self.read()))
+        auto_access::list(self.read())
     }
 
     fn delete_auto_access(&mut self, r: DeleteAutoAccessRequest) -> Result<(), Failure> {
-        empty(auto_access::delete(r, self.write()?))
+        auto_access::delete(r, self.write()?)
     }
 
     fn update_auto_access(&mut self, r: UpdateAutoAccessRequest) -> Result<(), Failure> {
-        empty(auto_access::update(r, self.write()?))
+        auto_access::update(r, self.write()?)
     }
 
     fn create_bot_template(
         &mut self,
         r: CreateBotTemplateRequest,
     ) -> Result<CreateBotTemplateResponse, Failure> {
-        typed(
-            self.ctx
-                .of_organization(&r.owner_client_id)
-                .and_then(|()| bots::create_template(r, self.write()?)),
-        )
+        self.ctx
+            .of_organization(&r.owner_client_id)
+            .and_then(|()| bots::create_template(r, self.write()?))
     }
 
     fn create_bot(&mut self, r: CreateBotRequest) -> Result<CreateBotResponse, Failure> {
-        typed(bots::create(r, self.ctx.who, self.write()?))
+        bots::create(r, self.ctx.who, self.write()?)
     }
 
     fn delete_bot_template(&mut self, r: DeleteBotTemplateRequest) -> Result<(), Failure> {
-        empty(
-            self.ctx
-                .of_organization(&r.owner_client_id)
-                .and_then(|()| bots::delete_template(r, self.write()?)),
-        )
+        self.ctx
+            .of_organization(&r.owner_client_id)
+            .and_then(|()| bots::delete_template(r, self.write()?))
     }
 
     fn delete_bot(&mut self, r: DeleteBotRequest) -> Result<(), Failure> {
-        empty(bots::delete(r, self.write()?))
+        bots::delete(r, self.write()?)
     }
 
     fn update_bot_template(&mut self, r: UpdateBotTemplateRequest) -> Result<(), Failure> {
-        empty(
-            self.ctx
-                .of_organization(&r.owner_client_id)
-                .and_then(|()| bots::update_template(r, self.write()?)),
-        )
+        self.ctx
+            .of_organization(&r.owner_client_id)
+            .and_then(|()| bots::update_template(r, self.write()?))
     }
 
     fn update_bot(&mut self, r: UpdateBotRequest) -> Result<(), Failure> {
-        empty(bots::update(r, self.write()?))
+        bots::update(r, self.write()?)
     }
 
     fn list_bot_templates(
         &mut self,
         r: ListBotTemplatesRequest,
     ) -> Result<Vec<BotTemplate>, Failure> {
-        typed(
-            self.ctx
-                .of_organization(&r.owner_client_id)
-                .and_then(|()| bots::list_templates(r, self.read())),
-        )
+        self.ctx
+            .of_organization(&r.owner_client_id)
+            .and_then(|()| bots::list_templates(r, self.read()))
     }
 
     fn list_bots(&mut self, r: ListBotsRequest) -> Result<Vec<Bot>, Failure> {
-        typed(bots::list(r, self.ctx.who, self.read()))
+        bots::list(r, self.ctx.who, self.read())
     }
 
     fn get_bot(&mut self, r: GetBotRequest) -> Result<Bot, Failure> {
-        typed(bots::get(r, self.read()))
+        bots::get(r, self.read())
     }
 
     fn issue_bot_token(
         &mut self,
         r: IssueBotTokenRequest,
     ) -> Result<IssueBotTokenResponse, Failure> {
-        typed(bots::issue_token(r, self.ctx.region, self.write()?))
+        bots::issue_token(r, self.ctx.region, self.write()?)
     }
 
     fn reset_bot_template_secret(
         &mut self,
         r: ResetBotTemplateSecretRequest,
     ) -> Result<ResetBotTemplateSecretResponse, Failure> {
-        typed(
-            self.ctx
-                .of_organization(&r.owner_client_id)
-                .and_then(|()| bots::reset_template_secret(r, self.write()?)),
-        )
+        self.ctx
+            .of_organization(&r.owner_client_id)
+            .and_then(|()| bots::reset_template_secret(r, self.write()?))
     }
 
     fn reset_bot_secret(
         &mut self,
         r: ResetBotSecretRequest,
     ) -> Result<ResetBotSecretResponse, Failure> {
-        typed(bots::reset_secret(r, self.ctx.who, self.write()?))
+        bots::reset_secret(r, self.ctx.who, self.write()?)
     }
 
     fn create_group(&mut self, r: CreateGroupRequest) -> Result<CreateGroupResponse, Failure> {
-        typed(groups::create(r, self.write()?))
+        groups::create(r, self.write()?)
     }
 
     fn update_group(&mut self, r: UpdateGroupRequest) -> Result<(), Failure> {
-        empty(groups::update(r, self.write()?))
+        groups::update(r, self.write()?)
     }
 
     fn delete_group(&mut self, r: DeleteGroupRequest) -> Result<(), Failure> {
-        empty(groups::delete(r, self.write()?))
+        groups::delete(r, self.write()?)
     }
 
     fn list_groups(&mut self, r: ListGroupsRequest) -> Result<Vec<Group>, Failure> {
-        typed(groups::list(r, self.read()))
+        groups::list(r, self.read())
     }
 
     fn get_group(&mut self, r: GetGroupRequest) -> Result<Group, Failure> {
-        typed(groups::get(r, self.read()))
+        groups::get(r, self.read())
     }
 
     fn register_property(&mut self, r: RegisterPropertyRequest) -> Result<(), Failure> {
-        empty(
-            self.ctx
-                .of_organization(&r.owner_client_id)
-                .and_then(|()| properties::register(r, self.ctx.who, self.write()?)),
-        )
+        self.ctx
+            .of_organization(&r.owner_client_id)
+            .and_then(|()| properties::register(r, self.ctx.who, self.write()?))
     }
 
     fn unregister_property(&mut self, r: UnregisterPropertyRequest) -> Result<(), Failure> {
-        empty(
-            self.ctx
-                .of_organization(&r.owner_client_id)
-                .and_then(|()| properties::unregister(r, self.ctx.who, self.write()?)),
-        )
+        self.ctx
+            .of_organization(&r.owner_client_id)
+            .and_then(|()| properties::unregister(r, self.ctx.who, self.write()?))
     }
 
     fn publish_property(&mut self, r: PublishPropertyRequest) -> Result<(), Failure> {
-        empty(
-            self.ctx
-                .of_organization(&r.owner_client_id)
-                .and_then(|()| properties::publish(r, self.ctx.who, self.write()?)),
-        )
+        self.ctx
+            .of_organization(&r.owner_client_id)
+            .and_then(|()| properties::publish(r, self.ctx.who, self.write()?))
     }
 
     fn list_properties(
         &mut self,
         r: ListPropertiesRequest,
     ) -> Result<BTreeMap<String, PropertyDefinition>, Failure> {
-        typed(
-            self.ctx
-                .of_organization(&r.owner_client_id)
-                .and_then(|()| properties::list(r, self.read())),
-        )
+        self.ctx
+            .of_organization(&r.owner_client_id)
+            .and_then(|()| properties::list(r, self.read()))
     }
 
     fn update_license_properties(
         &mut self,
         r: UpdateLicensePropertiesRequest,
     ) -> Result<(), Failure> {
-        empty(property_values::update_license(
-            r,
-            self.ctx.who,
-            self.write()?,
-        ))
+        property_values::update_license(r, self.ctx.who, self.write()?)
     }
 
     fn list_license_properties(
         &mut self,
         r: ListLicensePropertiesRequest,
     ) -> Result<BTreeMap<String, BTreeMap<String, Value>>, Failure> {
-        typed(property_values::list_license(r, self.ctx.who, self.read()))
+        property_values::list_license(r, self.ctx.who, self.read())
     }
 
     fn delete_license_properties(
         &mut self,
         r: DeleteLicensePropertiesRequest,
     ) -> Result<(), Failure> {
-        empty(property_values::delete_license(
-            r,
-            self.ctx.who,
-            self.write()?,
-        ))
+        property_values::delete_license(r, self.ctx.who, self.write()?)
     }
 
     fn update_group_properties(&mut self, r: UpdateGroupPropertiesRequest) -> Result<(), Failure> {
-        empty(property_values::update_group(
-            r,
-            self.ctx.who,
-            self.write()?,
-        ))
+        property_values::update_group(r, self.ctx.who, self.write()?)
     }
 
     fn list_groups_properties(
         &mut self,
         r: ListGroupsPropertiesRequest,
     ) -> Result<Vec<GroupProperties>, Failure> {
-        typed(property_values::list_groups(r, self.ctx.who, self.read()))
+        property_values::list_groups(r, self.ctx.who, self.read())
     }
 
     fn delete_group_properties(&mut self, r: DeleteGroupPropertiesRequest) -> Result<(), Failure> {
-        empty(property_values::delete_group(
-            r,
-            self.ctx.who,
-            self.write()?,
-        ))
+        property_values::delete_group(r, self.ctx.who, self.write()?)
     }
 
     fn create_tag(&mut self, r: CreateTagRequest) -> Result<(), Failure> {
-        empty(tags::create(r, self.ctx.who, self.write()?))
+        tags::create(r, self.ctx.who, self.write()?)
     }
 
     fn delete_tag(&mut self, r: DeleteTagRequest) -> Result<(), Failure> {
-        empty(tags::delete(r, self.write()?))
+        tags::delete(r, self.write()?)
     }
 
     fn list_tags(&mut self, r: ListTagsRequest) -> Result<Vec<Tag>, Failure> {
-        typed(tags::list(r, self.read()))
+        tags::list(r, self.read())
     }
 
     fn update_tag(&mut self, r: UpdateTagRequest) -> Result<(), Failure> {
-        empty(tags::update(r, self.write()?))
+        tags::update(r, self.write()?)
     }
 
     fn register_webhook(
         &mut self,
         r: RegisterWebhookRequest,
     ) -> Result<RegisterWebhookResponse, Failure> {
-        typed(
-            self.ctx
-                .of_organization(&r.owner_client_id)
-                .and_then(|()| webhooks::register(r, self.write()?)),
-        )
+        self.ctx
+            .of_organization(&r.owner_client_id)
+            .and_then(|()| webhooks::register(r, self.write()?))
     }
 
     fn list_webhooks(&mut self, r: ListWebhooksRequest) -> Result<Vec<Webhook>, Failure> {
-        typed(
-            self.ctx
-                .of_organization(&r.owner_client_id)
-                .and_then(|()| webhooks::list(r, self.read())),
-        )
+        self.ctx
+            .of_organization(&r.owner_client_id)
+            .and_then(|()| webhooks::list(r, self.read()))
     }
 
     fn unregister_webhook(&mut self, r: UnregisterWebhookRequest) -> Result<(), Failure> {
-        empty(
-            self.ctx
-                .of_organization(&r.owner_client_id)
-                .and_then(|()| webhooks::unregister(r, self.write()?)),
-        )
+        self.ctx
+            .of_organization(&r.owner_client_id)
+            .and_then(|()| webhooks::unregister(r, self.write()?))
     }
 
     fn list_webhook_names(
         &mut self,
         r: ListWebhookNamesRequest,
     ) -> Result<Vec<WebhookName>, Failure> {
-        typed(webhooks::names(r))
+        webhooks::names(r)
     }
 
     fn enable_license_webhooks(&mut self, r: EnableLicenseWebhooksRequest) -> Result<(), Failure> {
-        empty(webhooks::enable(r, self.ctx.who, self.write()?))
+        webhooks::enable(r, self.ctx.who, self.write()?)
     }
 
     fn disable_license_webhooks(
         &mut self,
         r: DisableLicenseWebhooksRequest,
     ) -> Result<(), Failure> {
-        empty(webhooks::disable(r, self.ctx.who, self.write()?))
+        webhooks::disable(r, self.ctx.who, self.write()?)
     }
 
     fn get_license_webhooks_state(
         &mut self,
         r: GetLicenseWebhooksStateRequest,
     ) -> Result<GetLicenseWebhooksStateResponse, Failure> {
-        typed(webhooks::get_state(r, self.ctx.who, self.read()))
+        webhooks::get_state(r, self.ctx.who, self.read())
     }
 
     fn list_channels(&mut self, _request: ListChannelsRequest) -> Result<Vec<Channel>, Failure> {
-        typed(other::list_channels(self.read()))
+        other::list_channels(self.read())
     }
 
     fn check_product_limits_for_plan(
         &mut self,
         r: CheckProductLimitsForPlanRequest,
     ) -> Result<Vec<LimitBalance>, Failure> {
-        typed(other::check_limits(r, self.read()))
+        other::check_limits(r, self.read())
     }
 
     fn get_product_source(
         &mut self,
         _request: GetProductSourceRequest,
     ) -> Result<ProductSource, Failure> {
-        typed(other::product_source())
+        other::product_source()
     }
 
     fn reactivate_email(&mut self, r: ReactivateEmailRequest) -> Result<(), Failure> {
-        empty(other::reactivate_email(r, self.read()))
+        other::reactivate_email(r, self.read())
     }
 
     fn update_company_details(&mut self, r: UpdateCompanyDetailsRequest) -> Result<(), Failure> {
-        empty(other::update_company(r, self.write()?))
+        other::update_company(r, self.write()?)
     }
 
     fn list_customer_bans(
         &mut self,
         _: ListCustomerBansRequest,
     ) -> Result<Vec<CustomerBan>, Failure> {
-        typed(customer_bans::list(self.read()))
+        customer_bans::list(self.read())
     }
 
     fn unban_customer(&mut self, r: UnbanCustomerRequest) -> Result<(), Failure> {
-        empty(customer_bans::unban(r, self.write()?))
+        customer_bans::unban(r, self.write()?)
     }
 
     fn create_greeting(
         &mut self,
         r: CreateGreetingRequest,
     ) -> Result<CreateGreetingResponse, Failure> {
-        typed(greetings::create(r, self.write()?))
+        greetings::create(r, self.write()?)
     }
 
     fn update_greeting(&mut self, r: UpdateGreetingRequest) -> Result<(), Failure> {
-        empty(greetings::update(r, self.write()?))
+        greetings::update(r, self.write()?)
     }
 
     fn delete_greeting(&mut self, r: DeleteGreetingRequest) -> Result<(), Failure> {
-        empty(greetings::delete(r, self.write()?))
+        greetings::delete(r, self.write()?)
     }
 
     fn list_greetings(
         &mut self,
         r: ListGreetingsRequest,
     ) -> Result<ListGreetingsResponse, Failure> {
-        typed(greetings::list(r, self.read()))
+        greetings::list(r, self.read())
     }
 
     fn get_greeting(&mut self, r: GetGreetingRequest) -> Result<Greeting, Failure> {
-        typed(greetings::get(r, self.read()))
+        greetings::get(r, self.read())
     }
 }

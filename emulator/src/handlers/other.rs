@@ -1,8 +1,7 @@
 //! The "Other" section: channels, plan limits, product source, email reactivation and company
 //! details, answered from the license's state where it has something to say.
 
-use super::{done, reply};
-use crate::error::{Failure, Outcome};
+use crate::error::Failure;
 use crate::state::State;
 use livechat_config::{
     Channel, ChannelType, CheckProductLimitsForPlanRequest, LimitBalance, LimitResource, Plan,
@@ -12,7 +11,7 @@ use std::collections::BTreeSet;
 
 /// The code channel since the license was made, plus one integration channel per application
 /// that owns a bot on the license.
-pub fn list_channels(state: &State) -> Outcome {
+pub fn list_channels(state: &State) -> Result<Vec<Channel>, Failure> {
     let mut channels = vec![
         Channel::new(ChannelType::Code, "", &state.created_at),
         Channel::new(ChannelType::DirectLink, "", &state.created_at),
@@ -29,7 +28,7 @@ pub fn list_channels(state: &State) -> Outcome {
             &state.created_at,
         ));
     }
-    reply(channels)
+    Ok(channels)
 }
 
 /// Per plan: agents (bots included), groups (General included), auto access rules, groups per
@@ -46,7 +45,10 @@ fn limits(plan: &Plan) -> Option<[i64; 4]> {
 
 /// What exceeds the plan's limits: one entry per resource over it, and one per agent in more
 /// groups than the plan allows.
-pub fn check_limits(req: CheckProductLimitsForPlanRequest, state: &State) -> Outcome {
+pub fn check_limits(
+    req: CheckProductLimitsForPlanRequest,
+    state: &State,
+) -> Result<Vec<LimitBalance>, Failure> {
     let Some([agents, groups, rules, per_agent]) = limits(&req.plan) else {
         return Err(Failure::validation(format!(
             "unknown plan `{}`",
@@ -89,29 +91,29 @@ pub fn check_limits(req: CheckProductLimitsForPlanRequest, state: &State) -> Out
             Some(id.clone()),
         );
     }
-    reply(over)
+    Ok(over)
 }
 
-pub fn product_source() -> Outcome {
+pub fn product_source() -> Result<ProductSource, Failure> {
     let mut source = ProductSource::new();
     source.source_id = Some("create_account_link".to_string());
     source.source_type = Some("accounts".to_string());
     source.source_url = Some("https://accounts.livechat.com".to_string());
-    reply(source)
+    Ok(source)
 }
 
-pub fn reactivate_email(req: ReactivateEmailRequest, state: &State) -> Outcome {
+pub fn reactivate_email(req: ReactivateEmailRequest, state: &State) -> Result<(), Failure> {
     if !state.agents.contains_key(&req.agent_id) {
         return Err(Failure::not_found(format!(
             "agent `{}` not found",
             req.agent_id
         )));
     }
-    done()
+    Ok(())
 }
 
 /// Stored, field by field, for whoever reads the state file; no action reads it back.
-pub fn update_company(req: UpdateCompanyDetailsRequest, state: &mut State) -> Outcome {
+pub fn update_company(req: UpdateCompanyDetailsRequest, state: &mut State) -> Result<(), Failure> {
     let fields = serde_json::to_value(&req).map_err(|e| Failure::internal(e.to_string()))?;
     if let serde_json::Value::Object(fields) = fields {
         for (key, value) in fields {
@@ -120,5 +122,5 @@ pub fn update_company(req: UpdateCompanyDetailsRequest, state: &mut State) -> Ou
             }
         }
     }
-    done()
+    Ok(())
 }

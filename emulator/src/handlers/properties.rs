@@ -7,9 +7,8 @@
 //! organization, not to a Client ID, and configures properties for any Client ID the
 //! organization owns, as the reference's "for a Client Id owned by your organization" allows.
 
-use super::{done, reply};
 use crate::auth::Identity;
-use crate::error::{Failure, Outcome};
+use crate::error::Failure;
 use crate::state::State;
 use livechat_config::{
     ListPropertiesRequest, PropertyDefinition, PropertyType, PublishPropertyRequest,
@@ -66,7 +65,11 @@ fn configures(who: &Identity, owner_client_id: &str) -> Result<(), Failure> {
     }
 }
 
-pub fn register(req: RegisterPropertyRequest, who: &Identity, state: &mut State) -> Outcome {
+pub fn register(
+    req: RegisterPropertyRequest,
+    who: &Identity,
+    state: &mut State,
+) -> Result<(), Failure> {
     let ns = &req.owner_client_id;
     configures(who, ns)?;
     if state
@@ -143,10 +146,14 @@ pub fn register(req: RegisterPropertyRequest, who: &Identity, state: &mut State)
         .entry(req.owner_client_id)
         .or_default()
         .insert(req.name, def);
-    done()
+    Ok(())
 }
 
-pub fn unregister(req: UnregisterPropertyRequest, who: &Identity, state: &mut State) -> Outcome {
+pub fn unregister(
+    req: UnregisterPropertyRequest,
+    who: &Identity,
+    state: &mut State,
+) -> Result<(), Failure> {
     let ns = &req.owner_client_id;
     configures(who, ns)?;
     if definition(state, ns, &req.name)?.public_access.is_some() {
@@ -169,10 +176,14 @@ pub fn unregister(req: UnregisterPropertyRequest, who: &Identity, state: &mut St
             values.remove(&req.name);
         }
     }
-    done()
+    Ok(())
 }
 
-pub fn publish(req: PublishPropertyRequest, who: &Identity, state: &mut State) -> Outcome {
+pub fn publish(
+    req: PublishPropertyRequest,
+    who: &Identity,
+    state: &mut State,
+) -> Result<(), Failure> {
     configures(who, &req.owner_client_id)?;
     definition(state, &req.owner_client_id, &req.name)?;
     if let Some(def) = state
@@ -182,15 +193,16 @@ pub fn publish(req: PublishPropertyRequest, who: &Identity, state: &mut State) -
     {
         def.public_access = Some(req.access_type);
     }
-    done()
+    Ok(())
 }
 
-pub fn list(req: ListPropertiesRequest, state: &State) -> Outcome {
-    reply(
-        state
-            .properties
-            .get(&req.owner_client_id)
-            .cloned()
-            .unwrap_or_default(),
-    )
+pub fn list(
+    req: ListPropertiesRequest,
+    state: &State,
+) -> Result<std::collections::BTreeMap<String, PropertyDefinition>, Failure> {
+    Ok(state
+        .properties
+        .get(&req.owner_client_id)
+        .cloned()
+        .unwrap_or_default())
 }

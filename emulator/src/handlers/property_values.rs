@@ -5,9 +5,8 @@
 //! public access) are reachable.
 
 use super::properties::{check_value, definition};
-use super::{done, reply};
 use crate::auth::Identity;
-use crate::error::{Failure, Outcome};
+use crate::error::Failure;
 use crate::state::State;
 use livechat_config::{
     AccessType, DeleteGroupPropertiesRequest, DeleteLicensePropertiesRequest, GroupProperties,
@@ -207,14 +206,18 @@ pub fn update_license(
     req: UpdateLicensePropertiesRequest,
     who: &Identity,
     state: &mut State,
-) -> Outcome {
+) -> Result<(), Failure> {
     check_update(who, state, &req.properties, Location::License)?;
     merge(&mut state.license_values, req.properties);
-    done()
+    Ok(())
 }
 
-pub fn list_license(req: ListLicensePropertiesRequest, who: &Identity, state: &State) -> Outcome {
-    reply(visible(
+pub fn list_license(
+    req: ListLicensePropertiesRequest,
+    who: &Identity,
+    state: &State,
+) -> Result<BTreeMap<String, BTreeMap<String, Value>>, Failure> {
+    Ok(visible(
         who,
         state,
         Some(&state.license_values),
@@ -228,28 +231,32 @@ pub fn delete_license(
     req: DeleteLicensePropertiesRequest,
     who: &Identity,
     state: &mut State,
-) -> Outcome {
+) -> Result<(), Failure> {
     check_delete(who, state, &req.properties, Location::License)?;
     remove(&mut state.license_values, &req.properties);
-    done()
+    Ok(())
 }
 
 pub fn update_group(
     req: UpdateGroupPropertiesRequest,
     who: &Identity,
     state: &mut State,
-) -> Outcome {
+) -> Result<(), Failure> {
     state.check_group(req.group_id)?;
     check_update(who, state, &req.properties, Location::Group)?;
     merge(
         state.group_values.entry(req.group_id).or_default(),
         req.properties,
     );
-    done()
+    Ok(())
 }
 
 /// An empty `group_ids` means every group.
-pub fn list_groups(req: ListGroupsPropertiesRequest, who: &Identity, state: &State) -> Outcome {
+pub fn list_groups(
+    req: ListGroupsPropertiesRequest,
+    who: &Identity,
+    state: &State,
+) -> Result<Vec<GroupProperties>, Failure> {
     state.check_groups(req.group_ids.iter().copied())?;
     let ids: Vec<u64> = if req.group_ids.is_empty() {
         state.groups.keys().copied().collect()
@@ -270,18 +277,18 @@ pub fn list_groups(req: ListGroupsPropertiesRequest, who: &Identity, state: &Sta
             GroupProperties::new(id).properties(values.iter().map(|(k, v)| (k.as_str(), v.clone())))
         })
         .collect();
-    reply(groups)
+    Ok(groups)
 }
 
 pub fn delete_group(
     req: DeleteGroupPropertiesRequest,
     who: &Identity,
     state: &mut State,
-) -> Outcome {
+) -> Result<(), Failure> {
     state.check_group(req.id)?;
     check_delete(who, state, &req.properties, Location::Group)?;
     if let Some(values) = state.group_values.get_mut(&req.id) {
         remove(values, &req.properties);
     }
-    done()
+    Ok(())
 }

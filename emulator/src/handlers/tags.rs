@@ -2,10 +2,9 @@
 //! exactly, as the reference says.
 
 use super::names;
-use super::{done, reply};
 use crate::auth::Identity;
 use crate::clock::now_rfc3339;
-use crate::error::{Failure, Outcome};
+use crate::error::Failure;
 use crate::state::State;
 use livechat_config::{CreateTagRequest, DeleteTagRequest, ListTagsRequest, Tag, UpdateTagRequest};
 
@@ -17,7 +16,7 @@ fn position(state: &State, name: &str) -> Result<usize, Failure> {
         .ok_or_else(|| Failure::not_found(format!("tag `{name}` not found")))
 }
 
-pub fn create(req: CreateTagRequest, who: &Identity, state: &mut State) -> Outcome {
+pub fn create(req: CreateTagRequest, who: &Identity, state: &mut State) -> Result<(), Failure> {
     names::not_blank("name", &req.name)?;
     let lower = req.name.to_lowercase();
     if let Some(existing) = state.tags.iter().find(|t| t.name.to_lowercase() == lower) {
@@ -33,26 +32,26 @@ pub fn create(req: CreateTagRequest, who: &Identity, state: &mut State) -> Outco
         .author_id(who.agent_id.clone())
         .created_at(now_rfc3339());
     state.tags.push(tag);
-    done()
+    Ok(())
 }
 
-pub fn update(req: UpdateTagRequest, state: &mut State) -> Outcome {
+pub fn update(req: UpdateTagRequest, state: &mut State) -> Result<(), Failure> {
     let at = position(state, &req.name)?;
     if let Some(ids) = req.group_ids {
         state.check_groups(ids.iter().copied())?;
         state.tags[at].group_ids = Some(ids);
     }
-    done()
+    Ok(())
 }
 
-pub fn delete(req: DeleteTagRequest, state: &mut State) -> Outcome {
+pub fn delete(req: DeleteTagRequest, state: &mut State) -> Result<(), Failure> {
     let at = position(state, &req.name)?;
     state.tags.remove(at);
-    done()
+    Ok(())
 }
 
 /// With `filters.group_ids`, the tags assigned to at least one of those groups.
-pub fn list(req: ListTagsRequest, state: &State) -> Outcome {
+pub fn list(req: ListTagsRequest, state: &State) -> Result<Vec<Tag>, Failure> {
     let tags: Vec<Tag> = state
         .tags
         .iter()
@@ -66,5 +65,5 @@ pub fn list(req: ListTagsRequest, state: &State) -> Outcome {
         })
         .cloned()
         .collect();
-    reply(tags)
+    Ok(tags)
 }

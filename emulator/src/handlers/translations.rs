@@ -1,7 +1,6 @@
 //! The widget's phrases per group and language. A pair nobody has written to has no phrases.
 
-use super::{done, reply};
-use crate::error::{Failure, Outcome};
+use crate::error::Failure;
 use crate::state::State;
 use livechat_config::v3_7::{
     ListTranslationsRequest, ListTranslationsResponse, UpdateTranslationsRequest,
@@ -25,7 +24,7 @@ fn check_language(language: &str) -> Result<(), Failure> {
 }
 
 /// Merges the phrases given into the pair's phrases; the others stay as they were.
-pub fn update(req: UpdateTranslationsRequest, state: &mut State) -> Outcome {
+pub fn update(req: UpdateTranslationsRequest, state: &mut State) -> Result<(), Failure> {
     state.check_group(req.group_id)?;
     check_language(&req.language)?;
     if req.phrases.is_empty() {
@@ -47,10 +46,13 @@ pub fn update(req: UpdateTranslationsRequest, state: &mut State) -> Outcome {
         .entry(req.language)
         .or_default()
         .extend(req.phrases);
-    done()
+    Ok(())
 }
 
-pub fn list(req: ListTranslationsRequest, state: &State) -> Outcome {
+pub fn list(
+    req: ListTranslationsRequest,
+    state: &State,
+) -> Result<ListTranslationsResponse, Failure> {
     state.check_group(req.group_id)?;
     check_language(&req.language)?;
     let phrases = state
@@ -60,5 +62,5 @@ pub fn list(req: ListTranslationsRequest, state: &State) -> Outcome {
         .into_iter()
         .flatten()
         .map(|(key, phrase)| (key.as_str(), phrase.as_str()));
-    reply(ListTranslationsResponse::new(phrases))
+    Ok(ListTranslationsResponse::new(phrases))
 }

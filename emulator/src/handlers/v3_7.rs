@@ -1,60 +1,60 @@
 //! v3.7 over the same state: its new sections. The actions it shares with v3.6 run v3.6's
 //! handlers through the sdk's generated bridge.
 
-use super::{allowed_domains, canned_responses, customer_bans, empty, translations, typed, Served};
+use super::{allowed_domains, canned_responses, customer_bans, translations, Served};
 use crate::error::Failure;
 use livechat_config::v3_7::*;
 
 impl OwnHandlers for Served<'_> {
     fn add_allowed_domain(&mut self, r: AddAllowedDomainRequest) -> Result<(), Failure> {
-        empty(allowed_domains::add(r, self.write()?))
+        allowed_domains::add(r, self.write()?)
     }
 
     fn list_allowed_domains(
         &mut self,
         _request: ListAllowedDomainsRequest,
     ) -> Result<ListAllowedDomainsResponse, Failure> {
-        typed(allowed_domains::list(self.read()))
+        allowed_domains::list(self.read())
     }
 
     fn delete_allowed_domain(&mut self, r: DeleteAllowedDomainRequest) -> Result<(), Failure> {
-        empty(allowed_domains::delete(r, self.write()?))
+        allowed_domains::delete(r, self.write()?)
     }
 
     fn ban_customer(&mut self, r: BanCustomerRequest) -> Result<(), Failure> {
-        empty(customer_bans::ban(r, self.ctx.who, self.write()?))
+        customer_bans::ban(r, self.ctx.who, self.write()?)
     }
 
     fn create_canned_response(
         &mut self,
         r: CreateCannedResponseRequest,
     ) -> Result<CreateCannedResponseResponse, Failure> {
-        typed(canned_responses::create(r, self.ctx.who, self.write()?))
+        canned_responses::create(r, self.ctx.who, self.write()?)
     }
 
     fn update_canned_response(&mut self, r: UpdateCannedResponseRequest) -> Result<(), Failure> {
-        empty(canned_responses::update(r, self.ctx.who, self.write()?))
+        canned_responses::update(r, self.ctx.who, self.write()?)
     }
 
     fn list_canned_responses(
         &mut self,
         r: ListCannedResponsesRequest,
     ) -> Result<ListCannedResponsesResponse, Failure> {
-        typed(canned_responses::list(r, self.ctx.who, self.read()))
+        canned_responses::list(r, self.ctx.who, self.read())
     }
 
     fn delete_canned_response(&mut self, r: DeleteCannedResponseRequest) -> Result<(), Failure> {
-        empty(canned_responses::delete(r, self.ctx.who, self.write()?))
+        canned_responses::delete(r, self.ctx.who, self.write()?)
     }
 
     fn update_translations(&mut self, r: UpdateTranslationsRequest) -> Result<(), Failure> {
-        empty(translations::update(r, self.write()?))
+        translations::update(r, self.write()?)
     }
 
     fn list_translations(
         &mut self,
         r: ListTranslationsRequest,
     ) -> Result<ListTranslationsResponse, Failure> {
-        typed(translations::list(r, self.read()))
+        translations::list(r, self.read())
     }
 }

@@ -1,9 +1,9 @@
 //! Webhooks: at most three per action per owner Client ID, filters checked against what the
 //! reference lists for each action, and the per-owner license webhooks state.
 
-use super::{done, owner_client_id, reply};
+use super::owner_client_id;
 use crate::auth::Identity;
-use crate::error::{Failure, Outcome};
+use crate::error::Failure;
 use crate::state::State;
 use crate::version_list::SERVED as VERSIONS;
 use livechat_config::{
@@ -21,7 +21,10 @@ fn takes_additional_data(action: &WebhookAction) -> bool {
     !matches!(action, WebhookAction::AgentDeleted)
 }
 
-pub fn register(req: RegisterWebhookRequest, state: &mut State) -> Outcome {
+pub fn register(
+    req: RegisterWebhookRequest,
+    state: &mut State,
+) -> Result<RegisterWebhookResponse, Failure> {
     let action = &req.action;
     let available = action.available_filters();
     if let Some(filters) = &req.filters {
@@ -70,11 +73,11 @@ pub fn register(req: RegisterWebhookRequest, state: &mut State) -> Outcome {
     webhook.additional_data = req.additional_data;
     webhook.secret_key = Some(req.secret_key);
     state.webhooks.push(webhook);
-    reply(RegisterWebhookResponse::new(id))
+    Ok(RegisterWebhookResponse::new(id))
 }
 
 /// The secret key stays with the emulator, as in the reference's List Webhooks example.
-pub fn list(req: ListWebhooksRequest, state: &State) -> Outcome {
+pub fn list(req: ListWebhooksRequest, state: &State) -> Result<Vec<Webhook>, Failure> {
     let webhooks: Vec<Webhook> = state
         .webhooks
         .iter()
@@ -85,10 +88,10 @@ pub fn list(req: ListWebhooksRequest, state: &State) -> Outcome {
             shown
         })
         .collect();
-    reply(webhooks)
+    Ok(webhooks)
 }
 
-pub fn unregister(req: UnregisterWebhookRequest, state: &mut State) -> Outcome {
+pub fn unregister(req: UnregisterWebhookRequest, state: &mut State) -> Result<(), Failure> {
     let at = state
         .webhooks
         .iter()
@@ -100,12 +103,12 @@ pub fn unregister(req: UnregisterWebhookRequest, state: &mut State) -> Outcome {
             ))
         })?;
     state.webhooks.remove(at);
-    done()
+    Ok(())
 }
 
 /// The versions served list the same webhooks (their specs agree on them); asking for another
 /// version's names is asking for an unsupported version.
-pub fn names(req: ListWebhookNamesRequest) -> Outcome {
+pub fn names(req: ListWebhookNamesRequest) -> Result<Vec<livechat_config::WebhookName>, Failure> {
     if let Some(version) = req.version.as_deref() {
         if !VERSIONS.contains(&version) {
             return Err(Failure::new(
@@ -137,24 +140,36 @@ pub fn names(req: ListWebhookNamesRequest) -> Outcome {
             name
         })
         .collect();
-    reply(names)
+    Ok(names)
 }
 
-pub fn enable(req: EnableLicenseWebhooksRequest, who: &Identity, state: &mut State) -> Outcome {
+pub fn enable(
+    req: EnableLicenseWebhooksRequest,
+    who: &Identity,
+    state: &mut State,
+) -> Result<(), Failure> {
     let owner = owner_client_id(req.owner_client_id, who)?;
     state.disabled_webhooks.remove(&owner);
-    done()
+    Ok(())
 }
 
-pub fn disable(req: DisableLicenseWebhooksRequest, who: &Identity, state: &mut State) -> Outcome {
+pub fn disable(
+    req: DisableLicenseWebhooksRequest,
+    who: &Identity,
+    state: &mut State,
+) -> Result<(), Failure> {
     let owner = owner_client_id(req.owner_client_id, who)?;
     state.disabled_webhooks.insert(owner);
-    done()
+    Ok(())
 }
 
-pub fn get_state(req: GetLicenseWebhooksStateRequest, who: &Identity, state: &State) -> Outcome {
+pub fn get_state(
+    req: GetLicenseWebhooksStateRequest,
+    who: &Identity,
+    state: &State,
+) -> Result<GetLicenseWebhooksStateResponse, Failure> {
     let owner = owner_client_id(req.owner_client_id, who)?;
-    reply(GetLicenseWebhooksStateResponse::new(
+    Ok(GetLicenseWebhooksStateResponse::new(
         !state.disabled_webhooks.contains(&owner),
     ))
 }
