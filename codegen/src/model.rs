@@ -116,6 +116,8 @@ pub struct Field {
     pub holds_lenient: bool,
     /// The field is a secret, or its named type holds one somewhere inside.
     pub holds_secret: bool,
+    /// What the neighbouring version calls it, where the name differs.
+    pub neighbour_name: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -339,6 +341,7 @@ impl Lowering<'_> {
             format: f.format,
             request_values: f.request_values.clone(),
             may_omit: f.may_omit.clone(),
+            neighbour_name: f.neighbour_name.clone(),
         }
     }
 

@@ -158,6 +158,11 @@ pub struct Field {
     /// list, so its requests may leave them out (a bot's `work_scheduler` lists `timezone` only).
     #[serde(default)]
     pub may_omit: Vec<String>,
+    /// The name the neighbouring version (the next one toward the stable version) gives the same
+    /// field, where the two differ (v3.5's bot `avatar` is v3.6's `avatar_path`): a server of the
+    /// neighbour then serves this version's field.
+    #[serde(default)]
+    pub neighbour_name: Option<String>,
 }
 
 /// String formats the runtime checks (`sdk/src/validate.rs`).

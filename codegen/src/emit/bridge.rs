@@ -192,15 +192,24 @@ impl Bridge<'_> {
         let (Some(&from), Some(&to)) = (sources.get(name), targets.get(name)) else {
             return Err(format!("`{name}` is not an object of both versions"));
         };
+        // This version's field and the neighbour's of the same meaning.
+        let own = |f: &Field| f.neighbour_name.clone().unwrap_or_else(|| f.name.clone());
+        let counterpart = |target: &Field| -> Option<&Field> {
+            match way {
+                Way::Request => from.fields.iter().find(|f| own(f) == target.name),
+                Way::Answer => from.field(&own(target)),
+            }
+        };
         let mut built = Vec::new();
         for target in &to.fields {
             let member = names::member(&target.name);
-            let value = match from.field(&target.name) {
+            let value = match counterpart(target) {
                 Some(source) => {
                     let conv = self
                         .conv(way, &source.ty, &target.ty)
                         .map_err(|e| format!("`{name}.{}`: {e}", target.name))?;
-                    let v = quote!(#member);
+                    let v = names::member(&source.name);
+                    let v = quote!(#v);
                     match (rust_required(source), rust_required(target)) {
                         (true, true) => conv.apply(v),
                         (true, false) => {
@@ -237,7 +246,11 @@ impl Bridge<'_> {
         }
         let mut dropped = Vec::new();
         for source in &from.fields {
-            if to.field(&source.name).is_none() {
+            let kept = match way {
+                Way::Request => to.field(&own(source)).is_some(),
+                Way::Answer => to.fields.iter().any(|t| own(t) == source.name),
+            };
+            if !kept {
                 if way == Way::Request {
                     return Err(format!(
                         "`{name}.{}` is a request field only this version has",
