@@ -12,10 +12,13 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 pub use type_expr::TypeExpr;
 
+#[cfg(feature = "documents")]
 mod documents;
+#[cfg(feature = "documents")]
 pub use documents::DOCUMENTS;
 
 /// The spec document of `version` (`"3.6"`), if this crate has it.
+#[cfg(feature = "documents")]
 pub fn document(version: &str) -> Option<&'static str> {
     DOCUMENTS
         .iter()

@@ -29,6 +29,8 @@ enum Conv {
     Same,
     /// A generated function of this module.
     Func(Ident),
+    /// A named type's `From` impl.
+    Into,
     /// An enum, by its wire value.
     Enum(TokenStream),
     List(Box<Conv>),
@@ -40,6 +42,7 @@ impl Conv {
         match self {
             Conv::Same => value,
             Conv::Func(f) => quote!(#f(#value)),
+            Conv::Into => quote!(#value.into()),
             Conv::Enum(target) => quote!(#target::from(#value.as_str())),
             Conv::List(inner) => {
                 let f = inner.callable();
@@ -55,6 +58,7 @@ impl Conv {
     fn callable(&self) -> TokenStream {
         match self {
             Conv::Func(f) => quote!(#f),
+            Conv::Into => quote!(Into::into),
             other => {
                 let body = other.apply(quote!(v));
                 quote!(|v| #body)
@@ -70,6 +74,8 @@ struct Bridge<'a> {
     same: &'a BTreeSet<String>,
     own_objects: BTreeMap<String, &'a Object>,
     neighbour_objects: BTreeMap<String, &'a Object>,
+    /// The named object types of this version: their conversions are `From` impls.
+    named_types: BTreeSet<String>,
     /// The object conversions asked for, and those found impossible.
     wanted: BTreeMap<(Way, String), Result<(), String>>,
 }
@@ -162,7 +168,7 @@ impl Bridge<'_> {
             return Ok(Conv::Enum(self.path(way, false, name)));
         }
         self.object(way, name)?;
-        Ok(Conv::Func(Self::func(way, name)))
+        Ok(Conv::Into)
     }
 
     /// Checks that the object converts (recursively), remembering it to emit.
@@ -298,10 +304,34 @@ impl Bridge<'_> {
                 quote!(#m: #v)
             }
         });
+        let body = quote! {
+            let #from { #(#bound,)* #(#dropped: _,)* } = value;
+            #to { #(#values),* }
+        };
+        if self.named_types.contains(name) {
+            let text = match way {
+                Way::Request => format!(
+                    "v{}'s `{name}` as v{}'s: every field carried.",
+                    self.own.version, self.neighbour.version
+                ),
+                Way::Answer => format!(
+                    "v{}'s `{name}` as v{} shows it: a field only v{} has is left out.",
+                    self.neighbour.version, self.own.version, self.neighbour.version
+                ),
+            };
+            let impl_doc = doc(&text);
+            return quote! {
+                #impl_doc
+                impl From<#from> for #to {
+                    fn from(value: #from) -> Self {
+                        #body
+                    }
+                }
+            };
+        }
         quote! {
             fn #f(value: #from) -> #to {
-                let #from { #(#bound,)* #(#dropped: _,)* } = value;
-                #to { #(#values),* }
+                #body
             }
         }
     }
@@ -316,6 +346,7 @@ pub fn bridge(own: &Model, neighbour: &Model, same: &BTreeSet<String>) -> TokenS
         same,
         own_objects: objects(own),
         neighbour_objects: objects(neighbour),
+        named_types: own.types.iter().map(|t| t.name().to_string()).collect(),
         wanted: BTreeMap::new(),
     };
     let n = names::ident(&neighbour.module);
@@ -369,6 +400,18 @@ pub fn bridge(own: &Model, neighbour: &Model, same: &BTreeSet<String>) -> TokenS
                     #signature { OwnHandlers::#method(self, request) }
                 });
             }
+        }
+    }
+    // Every named type that converts gets its `From` impls, whether or not an action needs them:
+    // a hand-written `OwnHandlers` method uses them too.
+    for ty in &own.types {
+        let name = ty.name();
+        if matches!(ty, Type::Object(_))
+            && !same.contains(name)
+            && b.neighbour_objects.contains_key(name)
+        {
+            let _ = b.object(Way::Request, name);
+            let _ = b.object(Way::Answer, name);
         }
     }
     let wanted: Vec<(Way, String)> = b

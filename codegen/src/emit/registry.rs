@@ -40,6 +40,36 @@ pub fn registry(models: &[Model]) -> TokenStream {
         .iter()
         .map(|m| doc(&format!("A request of v{}.", m.version)));
     let count = models.len();
+    // Each version's webhook actions (its webhooks' action enum) with their filters.
+    let webhook_arms = models.iter().map(|m| {
+        let v = variant(m);
+        let module = names::ident(&m.module);
+        let values = m.webhooks.as_ref().and_then(|w| {
+            m.types.iter().find_map(|t| match t {
+                crate::model::Type::Enum { name, values, .. } if *name == w.action_enum => {
+                    Some((names::ident(name), values))
+                }
+                _ => None,
+            })
+        });
+        match values {
+            Some((name, values)) if values.iter().any(|v| v.available_filters.is_some()) => {
+                quote! {
+                    Version::#v => crate::#module::#name::KNOWN
+                        .iter()
+                        .map(|a| (a.as_str(), a.available_filters()))
+                        .collect(),
+                }
+            }
+            Some((name, _)) => quote! {
+                Version::#v => crate::#module::#name::KNOWN
+                    .iter()
+                    .map(|a| (a.as_str(), &[][..]))
+                    .collect(),
+            },
+            None => quote!(Version::#v => Vec::new(),),
+        }
+    });
     quote! {
         use crate::{ActionInfo, ActionName, DecodeError};
 
@@ -83,6 +113,14 @@ pub fn registry(models: &[Model]) -> TokenStream {
                         .into_iter()
                         .map(VersionedAction::#variants)
                         .collect(),)*
+                }
+            }
+
+            /// The webhook actions of the version (what `register_webhook` takes), each with
+            /// the filters it allows, in the reference's order.
+            pub fn webhook_actions(self) -> Vec<(&'static str, &'static [&'static str])> {
+                match self {
+                    #(#webhook_arms)*
                 }
             }
 

@@ -69,7 +69,19 @@ pub fn unchanged(
         .iter()
         .map(|(name, tokens)| {
             let mut idents = BTreeSet::new();
-            collect_idents(tokens.clone(), &mut idents);
+            match model.types.iter().find(|t| t.name() == name) {
+                // A named type refers to the types of its fields; its text may also hold a
+                // variant that shares a type's name (`WebhookType::Bot`), which is no reference.
+                Some(Type::Object(object)) => {
+                    for field in &object.fields {
+                        if let Some(named) = field.ty.named() {
+                            idents.insert(named.to_string());
+                        }
+                    }
+                }
+                Some(Type::Enum { .. }) => {}
+                None => collect_idents(tokens.clone(), &mut idents),
+            }
             idents.retain(|i| i != name && own.contains(i));
             (name, idents)
         })

@@ -16,17 +16,33 @@ use livechat_config::{
 /// Webhooks one owner Client ID may register for one action.
 pub const PER_ACTION_LIMIT: usize = 3;
 
-/// Actions whose webhooks carry no additional data (the reference's `additional_data` row).
-fn takes_additional_data(action: &WebhookAction) -> bool {
-    !matches!(action, WebhookAction::AgentDeleted)
+/// Actions whose webhooks carry no additional data (the reference's `additional_data` row:
+/// every action but `agent_status_changed`, `agent_deleted` and v3.5's `incoming_customer`).
+pub fn takes_additional_data(action: &str) -> bool {
+    !matches!(
+        action,
+        "agent_status_changed" | "agent_deleted" | "incoming_customer"
+    )
 }
 
 pub fn register(
     req: RegisterWebhookRequest,
     state: &mut State,
 ) -> Result<RegisterWebhookResponse, Failure> {
+    let available = req.action.available_filters();
+    let takes_data = takes_additional_data(req.action.as_str());
+    register_as(req, available, takes_data, state)
+}
+
+/// Registers a webhook whose action's filters and additional data another version's table
+/// decides (v3.5's `incoming_customer`, which v3.6 no longer has).
+pub fn register_as(
+    req: RegisterWebhookRequest,
+    available: &[&str],
+    takes_data: bool,
+    state: &mut State,
+) -> Result<RegisterWebhookResponse, Failure> {
     let action = &req.action;
-    let available = action.available_filters();
     if let Some(filters) = &req.filters {
         let used = [
             ("author_type", filters.author_type.is_some()),
@@ -44,8 +60,7 @@ pub fn register(
             )));
         }
     }
-    if req.additional_data.as_ref().is_some_and(|d| !d.is_empty()) && !takes_additional_data(action)
-    {
+    if req.additional_data.as_ref().is_some_and(|d| !d.is_empty()) && !takes_data {
         return Err(Failure::validation(format!(
             "action `{}` takes no additional data",
             action.as_str()
@@ -106,31 +121,28 @@ pub fn unregister(req: UnregisterWebhookRequest, state: &mut State) -> Result<()
     Ok(())
 }
 
-/// The versions served list the same webhooks (their specs agree on them); asking for another
-/// version's names is asking for an unsupported version.
+/// The webhook actions of the version asked for (by default the stable one, as the reference
+/// says), each with its filters; a version the emulator does not serve is refused.
 pub fn names(req: ListWebhookNamesRequest) -> Result<Vec<livechat_config::WebhookName>, Failure> {
-    if let Some(version) = req.version.as_deref() {
-        if !VERSIONS.contains(&version) {
-            return Err(Failure::new(
-                livechat_config::ErrorKind::UnsupportedVersion,
-                format!(
-                    "webhook names are known for versions {} only, not {version}",
-                    VERSIONS.join(", ")
-                ),
-            ));
-        }
-    }
-    let names: Vec<livechat_config::WebhookName> = WebhookAction::KNOWN
-        .iter()
-        .map(|action| {
-            let mut name = livechat_config::WebhookName::new(action.clone());
-            name.filters = Some(
-                action
-                    .available_filters()
-                    .iter()
-                    .map(|f| f.to_string())
-                    .collect(),
-            );
+    let version = req
+        .version
+        .as_deref()
+        .unwrap_or(livechat_config::API_VERSION);
+    let Some(served) = livechat_config::versions::Version::from_name(version) else {
+        return Err(Failure::new(
+            livechat_config::ErrorKind::UnsupportedVersion,
+            format!(
+                "webhook names are known for versions {} only, not {version}",
+                VERSIONS.join(", ")
+            ),
+        ));
+    };
+    let names = served
+        .webhook_actions()
+        .into_iter()
+        .map(|(action, filters)| {
+            let mut name = livechat_config::WebhookName::new(WebhookAction::from(action));
+            name.filters = Some(filters.iter().map(|f| f.to_string()).collect());
             if takes_additional_data(action) {
                 name.additional_data = Some(vec![
                     WebhookAdditionalData::ChatProperties,

@@ -44,6 +44,24 @@ impl Version {
             }
         }
     }
+    /// The webhook actions of the version (what `register_webhook` takes), each with
+    /// the filters it allows, in the reference's order.
+    pub fn webhook_actions(self) -> Vec<(&'static str, &'static [&'static str])> {
+        match self {
+            Version::V3_6 => {
+                crate::v3_6::WebhookAction::KNOWN
+                    .iter()
+                    .map(|a| (a.as_str(), a.available_filters()))
+                    .collect()
+            }
+            Version::V3_7 => {
+                crate::v3_7::WebhookAction::KNOWN
+                    .iter()
+                    .map(|a| (a.as_str(), a.available_filters()))
+                    .collect()
+            }
+        }
+    }
     /// The action `name` of the version.
     pub fn action(self, name: &str) -> Option<VersionedAction> {
         match self {

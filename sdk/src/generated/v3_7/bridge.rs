@@ -438,7 +438,7 @@ impl<T: OwnHandlers + ?Sized> Handlers for T {
         request: ListWebhooksRequest,
     ) -> Result<Vec<Webhook>, Self::Error> {
         crate::v3_6::Handlers::list_webhooks(self, to_list_webhooks_request(request))
-            .map(|v| v.into_iter().map(from_webhook).collect())
+            .map(|v| v.into_iter().map(Into::into).collect())
     }
     fn unregister_webhook(
         &mut self,
@@ -584,13 +584,14 @@ fn to_approve_agent_request(
         id,
     }
 }
-fn to_chat_presence_filter(
-    value: ChatPresenceFilter,
-) -> crate::v3_6::ChatPresenceFilter {
-    let ChatPresenceFilter { user_ids, my_bots } = value;
-    crate::v3_6::ChatPresenceFilter {
-        user_ids: user_ids.map(to_user_ids_filter),
-        my_bots,
+/// v3.7's `ChatPresenceFilter` as v3.6's: every field carried.
+impl From<ChatPresenceFilter> for crate::v3_6::ChatPresenceFilter {
+    fn from(value: ChatPresenceFilter) -> Self {
+        let ChatPresenceFilter { user_ids, my_bots } = value;
+        crate::v3_6::ChatPresenceFilter {
+            user_ids: user_ids.map(Into::into),
+            my_bots,
+        }
     }
 }
 fn to_check_product_limits_for_plan_request(
@@ -1037,7 +1038,7 @@ fn to_register_webhook_request(
         url,
         additional_data,
         description,
-        filters: filters.map(to_webhook_filters),
+        filters: filters.map(Into::into),
         owner_client_id,
         r#type,
     }
@@ -1304,20 +1305,53 @@ fn to_update_tag_request(value: UpdateTagRequest) -> crate::v3_6::UpdateTagReque
         group_ids,
     }
 }
-fn to_user_ids_filter(value: UserIdsFilter) -> crate::v3_6::UserIdsFilter {
-    let UserIdsFilter { values, exclude_values } = value;
-    crate::v3_6::UserIdsFilter {
-        values,
-        exclude_values,
+/// v3.7's `UserIdsFilter` as v3.6's: every field carried.
+impl From<UserIdsFilter> for crate::v3_6::UserIdsFilter {
+    fn from(value: UserIdsFilter) -> Self {
+        let UserIdsFilter { values, exclude_values } = value;
+        crate::v3_6::UserIdsFilter {
+            values,
+            exclude_values,
+        }
     }
 }
-fn to_webhook_filters(value: WebhookFilters) -> crate::v3_6::WebhookFilters {
-    let WebhookFilters { author_type, only_my_chats, chat_presence, source_type } = value;
-    crate::v3_6::WebhookFilters {
-        author_type,
-        only_my_chats,
-        chat_presence: chat_presence.map(to_chat_presence_filter),
-        source_type,
+/// v3.7's `Webhook` as v3.6's: every field carried.
+impl From<Webhook> for crate::v3_6::Webhook {
+    fn from(value: Webhook) -> Self {
+        let Webhook {
+            id,
+            url,
+            description,
+            action,
+            filters,
+            owner_client_id,
+            r#type,
+            additional_data,
+            secret_key,
+        } = value;
+        crate::v3_6::Webhook {
+            id,
+            url,
+            description,
+            action,
+            filters: filters.map(Into::into),
+            owner_client_id,
+            r#type,
+            additional_data,
+            secret_key,
+        }
+    }
+}
+/// v3.7's `WebhookFilters` as v3.6's: every field carried.
+impl From<WebhookFilters> for crate::v3_6::WebhookFilters {
+    fn from(value: WebhookFilters) -> Self {
+        let WebhookFilters { author_type, only_my_chats, chat_presence, source_type } = value;
+        crate::v3_6::WebhookFilters {
+            author_type,
+            only_my_chats,
+            chat_presence: chat_presence.map(Into::into),
+            source_type,
+        }
     }
 }
 fn from_add_auto_access_response(
@@ -1326,13 +1360,14 @@ fn from_add_auto_access_response(
     let crate::v3_6::AddAutoAccessResponse { id } = value;
     AddAutoAccessResponse { id }
 }
-fn from_chat_presence_filter(
-    value: crate::v3_6::ChatPresenceFilter,
-) -> ChatPresenceFilter {
-    let crate::v3_6::ChatPresenceFilter { user_ids, my_bots } = value;
-    ChatPresenceFilter {
-        user_ids: user_ids.map(from_user_ids_filter),
-        my_bots,
+/// v3.6's `ChatPresenceFilter` as v3.7 shows it: a field only v3.6 has is left out.
+impl From<crate::v3_6::ChatPresenceFilter> for ChatPresenceFilter {
+    fn from(value: crate::v3_6::ChatPresenceFilter) -> Self {
+        let crate::v3_6::ChatPresenceFilter { user_ids, my_bots } = value;
+        ChatPresenceFilter {
+            user_ids: user_ids.map(Into::into),
+            my_bots,
+        }
     }
 }
 fn from_create_agent_response(
@@ -1414,48 +1449,57 @@ fn from_reset_bot_template_secret_response(
         secret,
     }
 }
-fn from_user_ids_filter(value: crate::v3_6::UserIdsFilter) -> UserIdsFilter {
-    let crate::v3_6::UserIdsFilter { values, exclude_values } = value;
-    UserIdsFilter {
-        values,
-        exclude_values,
+/// v3.6's `UserIdsFilter` as v3.7 shows it: a field only v3.6 has is left out.
+impl From<crate::v3_6::UserIdsFilter> for UserIdsFilter {
+    fn from(value: crate::v3_6::UserIdsFilter) -> Self {
+        let crate::v3_6::UserIdsFilter { values, exclude_values } = value;
+        UserIdsFilter {
+            values,
+            exclude_values,
+        }
     }
 }
-fn from_webhook(value: crate::v3_6::Webhook) -> Webhook {
-    let crate::v3_6::Webhook {
-        id,
-        url,
-        description,
-        action,
-        filters,
-        owner_client_id,
-        r#type,
-        additional_data,
-        secret_key,
-    } = value;
-    Webhook {
-        id,
-        url,
-        description,
-        action,
-        filters: filters.map(from_webhook_filters),
-        owner_client_id,
-        r#type,
-        additional_data,
-        secret_key,
+/// v3.6's `Webhook` as v3.7 shows it: a field only v3.6 has is left out.
+impl From<crate::v3_6::Webhook> for Webhook {
+    fn from(value: crate::v3_6::Webhook) -> Self {
+        let crate::v3_6::Webhook {
+            id,
+            url,
+            description,
+            action,
+            filters,
+            owner_client_id,
+            r#type,
+            additional_data,
+            secret_key,
+        } = value;
+        Webhook {
+            id,
+            url,
+            description,
+            action,
+            filters: filters.map(Into::into),
+            owner_client_id,
+            r#type,
+            additional_data,
+            secret_key,
+        }
     }
 }
-fn from_webhook_filters(value: crate::v3_6::WebhookFilters) -> WebhookFilters {
-    let crate::v3_6::WebhookFilters {
-        author_type,
-        only_my_chats,
-        chat_presence,
-        source_type,
-    } = value;
-    WebhookFilters {
-        author_type,
-        only_my_chats,
-        chat_presence: chat_presence.map(from_chat_presence_filter),
-        source_type,
+/// v3.6's `WebhookFilters` as v3.7 shows it: a field only v3.6 has is left out.
+impl From<crate::v3_6::WebhookFilters> for WebhookFilters {
+    fn from(value: crate::v3_6::WebhookFilters) -> Self {
+        let crate::v3_6::WebhookFilters {
+            author_type,
+            only_my_chats,
+            chat_presence,
+            source_type,
+        } = value;
+        WebhookFilters {
+            author_type,
+            only_my_chats,
+            chat_presence: chat_presence.map(Into::into),
+            source_type,
+        }
     }
 }
