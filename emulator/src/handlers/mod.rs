@@ -16,6 +16,7 @@ mod properties;
 pub mod property_values;
 mod tags;
 mod translations;
+mod v3_5;
 pub mod v3_7;
 mod webhooks;
 

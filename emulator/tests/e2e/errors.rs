@@ -60,7 +60,7 @@ async fn unknown_actions_versions_methods_and_paths() {
         (status, reply["error"]["type"].as_str()),
         (404, Some("not_found"))
     );
-    let (status, reply) = post(&emu, "/v3.5/configuration/action/list_agents", &[], "{}").await;
+    let (status, reply) = post(&emu, "/v3.4/configuration/action/list_agents", &[], "{}").await;
     assert_eq!(
         (status, reply["error"]["type"].as_str()),
         (400, Some("unsupported_version"))

@@ -5,6 +5,8 @@ use crate::{ActionInfo, ActionName, DecodeError};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum Version {
+    /// The Configuration API v3.5 (`livechat_config::v3_5`).
+    V3_5,
     /// The Configuration API v3.6 (stable; the crate root).
     V3_6,
     /// The Configuration API v3.7 (`livechat_config::v3_7`).
@@ -12,12 +14,13 @@ pub enum Version {
 }
 impl Version {
     /// Every version, oldest first.
-    pub const ALL: [Version; 2usize] = [Version::V3_6, Version::V3_7];
+    pub const ALL: [Version; 3usize] = [Version::V3_5, Version::V3_6, Version::V3_7];
     /// The stable version: the one the crate root re-exports.
     pub const STABLE: Version = Version::V3_6;
     /// `"3.6"`.
     pub const fn as_str(self) -> &'static str {
         match self {
+            Version::V3_5 => "3.5",
             Version::V3_6 => "3.6",
             Version::V3_7 => "3.7",
         }
@@ -29,6 +32,7 @@ impl Version {
     /// The path before an action's name: `/v3.6/configuration/action/`.
     pub const fn action_path(self) -> &'static str {
         match self {
+            Version::V3_5 => "/v3.5/configuration/action/",
             Version::V3_6 => "/v3.6/configuration/action/",
             Version::V3_7 => "/v3.7/configuration/action/",
         }
@@ -36,6 +40,9 @@ impl Version {
     /// Every action of the version, batch endpoints included, in the spec's order.
     pub fn actions(self) -> Vec<VersionedAction> {
         match self {
+            Version::V3_5 => {
+                crate::v3_5::Action::ALL.into_iter().map(VersionedAction::V3_5).collect()
+            }
             Version::V3_6 => {
                 crate::v3_6::Action::ALL.into_iter().map(VersionedAction::V3_6).collect()
             }
@@ -48,6 +55,12 @@ impl Version {
     /// the filters it allows, in the reference's order.
     pub fn webhook_actions(self) -> Vec<(&'static str, &'static [&'static str])> {
         match self {
+            Version::V3_5 => {
+                crate::v3_5::WebhookAction::KNOWN
+                    .iter()
+                    .map(|a| (a.as_str(), a.available_filters()))
+                    .collect()
+            }
             Version::V3_6 => {
                 crate::v3_6::WebhookAction::KNOWN
                     .iter()
@@ -65,6 +78,9 @@ impl Version {
     /// The action `name` of the version.
     pub fn action(self, name: &str) -> Option<VersionedAction> {
         match self {
+            Version::V3_5 => {
+                crate::v3_5::Action::from_name(name).map(VersionedAction::V3_5)
+            }
             Version::V3_6 => {
                 crate::v3_6::Action::from_name(name).map(VersionedAction::V3_6)
             }
@@ -83,6 +99,8 @@ impl ::std::fmt::Display for Version {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VersionedAction {
+    /// An action of v3.5.
+    V3_5(crate::v3_5::Action),
     /// An action of v3.6.
     V3_6(crate::v3_6::Action),
     /// An action of v3.7.
@@ -92,6 +110,7 @@ impl VersionedAction {
     /// The version it belongs to.
     pub fn version(self) -> Version {
         match self {
+            Self::V3_5(_) => Version::V3_5,
             Self::V3_6(_) => Version::V3_6,
             Self::V3_7(_) => Version::V3_7,
         }
@@ -99,6 +118,7 @@ impl VersionedAction {
     /// Its path, name, whether it only reads and the keys its credentials go by.
     pub const fn info(self) -> &'static ActionInfo {
         match self {
+            Self::V3_5(a) => a.info(),
             Self::V3_6(a) => a.info(),
             Self::V3_7(a) => a.info(),
         }
@@ -110,6 +130,7 @@ impl VersionedAction {
     /// The scopes the reference lists, any one of which lets a token call it.
     pub const fn scopes(self) -> &'static [&'static str] {
         match self {
+            Self::V3_5(a) => a.scopes(),
             Self::V3_6(a) => a.scopes(),
             Self::V3_7(a) => a.scopes(),
         }
@@ -117,6 +138,7 @@ impl VersionedAction {
     /// `false` for the few actions any caller may use.
     pub const fn needs_authorization(self) -> bool {
         match self {
+            Self::V3_5(a) => a.needs_authorization(),
             Self::V3_6(a) => a.needs_authorization(),
             Self::V3_7(a) => a.needs_authorization(),
         }
@@ -128,6 +150,7 @@ impl VersionedAction {
     /// Decodes an answer of the action, as a client of its version would.
     pub fn check_response(self, body: &[u8]) -> Result<(), DecodeError> {
         match self {
+            Self::V3_5(a) => a.decode_response(body).map(drop),
             Self::V3_6(a) => a.decode_response(body).map(drop),
             Self::V3_7(a) => a.decode_response(body).map(drop),
         }
@@ -136,6 +159,7 @@ impl VersionedAction {
     #[cfg(feature = "server")]
     pub fn decode_request(self, body: &[u8]) -> Result<VersionedRequest, DecodeError> {
         match self {
+            Self::V3_5(a) => a.decode_request(body).map(VersionedRequest::V3_5),
             Self::V3_6(a) => a.decode_request(body).map(VersionedRequest::V3_6),
             Self::V3_7(a) => a.decode_request(body).map(VersionedRequest::V3_7),
         }
@@ -144,6 +168,7 @@ impl VersionedAction {
 impl From<VersionedAction> for ActionName {
     fn from(action: VersionedAction) -> Self {
         match action {
+            VersionedAction::V3_5(a) => a.into(),
             VersionedAction::V3_6(a) => a.into(),
             VersionedAction::V3_7(a) => a.into(),
         }
@@ -158,6 +183,8 @@ pub fn every_action() -> impl Iterator<Item = VersionedAction> {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum VersionedRequest {
+    /// A request of v3.5.
+    V3_5(crate::v3_5::AnyRequest),
     /// A request of v3.6.
     V3_6(crate::v3_6::AnyRequest),
     /// A request of v3.7.
@@ -168,6 +195,7 @@ impl VersionedRequest {
     /// The action it is a request of.
     pub fn action(&self) -> VersionedAction {
         match self {
+            Self::V3_5(r) => VersionedAction::V3_5(r.action()),
             Self::V3_6(r) => VersionedAction::V3_6(r.action()),
             Self::V3_7(r) => VersionedAction::V3_7(r.action()),
         }
@@ -177,9 +205,11 @@ impl VersionedRequest {
     /// answers its body.
     pub fn dispatch<H, E>(self, handlers: &mut H) -> Result<::serde_json::Value, E>
     where
-        H: crate::v3_6::Handlers<Error = E> + crate::v3_7::Handlers<Error = E>,
+        H: crate::v3_5::Handlers<Error = E> + crate::v3_6::Handlers<Error = E>
+            + crate::v3_7::Handlers<Error = E>,
     {
         match self {
+            Self::V3_5(r) => crate::v3_5::dispatch_request(handlers, r),
             Self::V3_6(r) => crate::v3_6::dispatch_request(handlers, r),
             Self::V3_7(r) => crate::v3_7::dispatch_request(handlers, r),
         }
