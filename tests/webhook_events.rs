@@ -1,5 +1,5 @@
 //! Typed webhook deliveries: every sample of the webhooks reference's Configuration section
-//! (v3.6 and v3.7) decodes into its `WebhookEvent` variant with the sample's values, the copies
+//! (v3.5, v3.6 and v3.7) decodes into its `WebhookEvent` variant with the sample's values, the copies
 //! under `reference/webhooks-v*/` are the spec's examples, and bad deliveries are typed errors.
 
 use livechat_config::webhook::{self, WebhookError};
@@ -28,7 +28,7 @@ fn spec(version: &str) -> Value {
 /// example has its copy: 18 samples of 16 webhooks in each version.
 #[test]
 fn the_reference_copies_are_the_specs_examples() {
-    for version in ["3.6", "3.7"] {
+    for version in ["3.5", "3.6", "3.7"] {
         let spec = spec(version);
         let events = spec["webhooks"]["events"].as_array().unwrap();
         assert_eq!(events.len(), 16, "v{version}");
@@ -65,32 +65,29 @@ fn the_reference_copies_are_the_specs_examples() {
 /// The typed payload loses nothing of a sample: written back, it is the sample's payload.
 #[test]
 fn every_sample_decodes_into_its_variant_and_back() {
-    for version in ["3.6", "3.7"] {
+    macro_rules! decoded {
+        ($module:ident, $body:expr, $path:expr) => {{
+            let d =
+                webhook::verify_as::<livechat_config::$module::WebhookEvent>($body, SAMPLE_SECRET)
+                    .unwrap_or_else(|e| panic!("{}: {e}", $path.display()));
+            assert!(!matches!(
+                d.event,
+                livechat_config::$module::WebhookEvent::Other { .. }
+            ));
+            assert_eq!(d.event.action(), d.action);
+            (d.event.action().to_string(), d.event.payload())
+        }};
+    }
+    for version in ["3.5", "3.6", "3.7"] {
         let mut decoded = 0;
         for entry in std::fs::read_dir(reference_dir(version)).unwrap() {
             let path = entry.unwrap().path();
             let body = std::fs::read(&path).unwrap();
             let sent: Value = serde_json::from_slice(&body).unwrap();
-            let (action, payload) = if version == "3.6" {
-                let d =
-                    webhook::verify_as::<livechat_config::v3_6::WebhookEvent>(&body, SAMPLE_SECRET)
-                        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-                assert!(!matches!(
-                    d.event,
-                    livechat_config::v3_6::WebhookEvent::Other { .. }
-                ));
-                assert_eq!(d.event.action(), d.action);
-                (d.event.action().to_string(), d.event.payload())
-            } else {
-                let d =
-                    webhook::verify_as::<livechat_config::v3_7::WebhookEvent>(&body, SAMPLE_SECRET)
-                        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-                assert!(!matches!(
-                    d.event,
-                    livechat_config::v3_7::WebhookEvent::Other { .. }
-                ));
-                assert_eq!(d.event.action(), d.action);
-                (d.event.action().to_string(), d.event.payload())
+            let (action, payload) = match version {
+                "3.5" => decoded!(v3_5, &body, path),
+                "3.6" => decoded!(v3_6, &body, path),
+                _ => decoded!(v3_7, &body, path),
             };
             assert_eq!(action, sent["action"], "{}", path.display());
             assert_eq!(payload, sent["payload"], "{}", path.display());
