@@ -1,4 +1,4 @@
-//! `cargo run -p livechat-config-bench --release [-- --compile] [--only compile|state|versions|cli|client] [--quick] [--rounds N]`
+//! `cargo run -p livechat-config-bench --release [-- --compile] [--only compile|state|versions|default-build|cli|client] [--baseline REV] [--quick] [--rounds N]`
 
 use livechat_config_bench::rows::{self, Sizes};
 use livechat_config_bench::table::{Row, Table};
@@ -6,12 +6,14 @@ use livechat_config_bench::{delivery_rows, state_rows, version_rows};
 use std::process::ExitCode;
 
 const USAGE: &str =
-    "usage: livechat-config-bench [--compile] [--only compile|state|versions|cli|client] [--quick] [--rounds N] [--skip-python]
+    "usage: livechat-config-bench [--compile] [--only compile|state|versions|default-build|cli|client] [--baseline REV] [--quick] [--rounds N] [--skip-python]
   --compile      also time clean builds of the livechat-config crate, per feature set (slow)
   --only compile only the compile rows
   --only cli     only the command-line apply row
   --only client  only the client rows (CPU and wall per call against the canned server)
   --only versions only the emulator's calls through v3.7 against the same through v3.6
+  --only default-build only the clean default build of the sdk, now ÷ at --baseline REV (a commit;
+                 default the first-release baseline), target ≤ 1.00×
   --only state   only the emulator's rows (writes with a state database, reads beside listings,
                  calls through v3.7, deliveries)
   --quick        small workloads, for a look while developing
@@ -31,6 +33,9 @@ struct Options {
     client_only: bool,
     /// Only the row of calls through v3.7 against the same through v3.6.
     versions_only: bool,
+    /// Only the clean default build of the sdk, now ÷ at `--baseline`.
+    default_build: bool,
+    baseline: Option<String>,
     python: bool,
 }
 
@@ -47,6 +52,8 @@ fn options() -> Result<Options, String> {
     let mut state_only = false;
     let mut client_only = false;
     let mut versions_only = false;
+    let mut default_build = false;
+    let mut baseline = None;
     let mut python = true;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -63,12 +70,14 @@ fn options() -> Result<Options, String> {
                 Some("state") => state_only = true,
                 Some("client") => client_only = true,
                 Some("versions") => versions_only = true,
+                Some("default-build") => default_build = true,
                 _ => {
                     return Err(format!(
                         "--only takes `compile`, `state`, `versions`, `cli` or `client`\n{USAGE}"
                     ))
                 }
             },
+            "--baseline" => baseline = Some(it.next().ok_or("--baseline takes a commit")?.clone()),
             "--rounds" => {
                 sizes.rounds = it
                     .next()
@@ -87,6 +96,8 @@ fn options() -> Result<Options, String> {
         state_only,
         client_only,
         versions_only,
+        default_build,
+        baseline,
         python,
     })
 }
@@ -115,6 +126,15 @@ fn main() -> ExitCode {
     };
     let sizes = &options.sizes;
     let mut table = Vec::new();
+    if options.default_build {
+        let baseline = options
+            .baseline
+            .as_deref()
+            .unwrap_or(livechat_config_bench::compile::BASELINE);
+        table.push(rows::compile_against(options.sizes.rounds, baseline, 1.0));
+        println!("{}", Table(&table));
+        return ExitCode::SUCCESS;
+    }
     if options.versions_only {
         let shared = runtime.block_on(version_rows::shared_actions(sizes));
         table.push(row("Emulator calls through v3.7", shared));
