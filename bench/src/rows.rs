@@ -398,10 +398,7 @@ pub fn compile_against(runs: usize, baseline: &str, target: f64) -> Row {
             then.with_unit(1, "s")
         ),
     )
-    .target(
-        format!("≤ {target:.2}×"),
-        ratio.median <= target,
-    )
+    .target(format!("≤ {target:.2}×"), ratio.median <= target)
 }
 
 /// A new user's first `cargo run --example quickstart`, cold, now against the baseline commit.

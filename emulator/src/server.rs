@@ -206,6 +206,7 @@ impl Shared {
             who: &who,
             region: &self.region,
             organization_clients: &self.organization_clients,
+            version: action.version(),
         };
         let (value, outgoing) = if versions::changes_state(action) {
             let mut state = write(&self.state);

@@ -66,6 +66,7 @@ pub fn replay(mut state: State, changes: &[Change]) -> Result<State, String> {
             who: &caller.who,
             region: &caller.region,
             organization_clients: &caller.organization_clients,
+            version: action.version(),
         };
         clock::at(change.at, || {
             handle(request, &ctx, Access::Write(&mut state))

@@ -37,6 +37,8 @@ pub struct Ctx<'a> {
     pub who: &'a Identity,
     pub region: &'a str,
     pub organization_clients: &'a BTreeSet<String>,
+    /// The version the call was made in (its path's), whichever version's handler serves it.
+    pub version: livechat_config::versions::Version,
 }
 
 impl Ctx<'_> {
@@ -391,7 +393,7 @@ impl Handlers for Served<'_> {
         &mut self,
         r: ListWebhookNamesRequest,
     ) -> Result<Vec<WebhookName>, Failure> {
-        webhooks::names(r)
+        webhooks::names(r, self.ctx.version)
     }
 
     fn enable_license_webhooks(&mut self, r: EnableLicenseWebhooksRequest) -> Result<(), Failure> {

@@ -121,13 +121,15 @@ pub fn unregister(req: UnregisterWebhookRequest, state: &mut State) -> Result<()
     Ok(())
 }
 
-/// The webhook actions of the version asked for (by default the stable one, as the reference
-/// says), each with its filters; a version the emulator does not serve is refused.
-pub fn names(req: ListWebhookNamesRequest) -> Result<Vec<livechat_config::WebhookName>, Failure> {
-    let version = req
-        .version
-        .as_deref()
-        .unwrap_or(livechat_config::API_VERSION);
+/// The webhook actions of the version asked for, each with its filters; a version the emulator
+/// does not serve is refused. The reference's default, "the current stable API version", is
+/// taken as the version of the call: each version's page says it of itself, and a v3.5 answer
+/// naming v3.6's webhooks would break v3.5's own list of them.
+pub fn names(
+    req: ListWebhookNamesRequest,
+    called: livechat_config::versions::Version,
+) -> Result<Vec<livechat_config::WebhookName>, Failure> {
+    let version = req.version.as_deref().unwrap_or(called.as_str());
     let Some(served) = livechat_config::versions::Version::from_name(version) else {
         return Err(Failure::new(
             livechat_config::ErrorKind::UnsupportedVersion,
