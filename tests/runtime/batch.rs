@@ -113,19 +113,20 @@ async fn chunks_in_flight_never_exceed_the_concurrency_limit() {
     let server = TestServer::start().await;
     let in_flight = Arc::new(AtomicUsize::new(0));
     let most = Arc::new(AtomicUsize::new(0));
-    // The handler runs when a request arrives; the reply is sent after its delay. Counting
-    // arrivals within the delay window measures overlap.
+    // A chunk is in flight at the server from its arrival until its answer goes out: counted up
+    // when the handler runs and down just before the answer is written, so however late the
+    // machine runs timers, the client cannot send the next chunk before the count went down.
     let (now, peak) = (in_flight.clone(), most.clone());
     server.handle(move |request| {
         let current = now.fetch_add(1, Ordering::SeqCst) + 1;
         peak.fetch_max(current, Ordering::SeqCst);
         let now = now.clone();
-        tokio::spawn(async move {
-            tokio::time::sleep(Duration::from_millis(45)).await;
-            now.fetch_sub(1, Ordering::SeqCst);
-        });
         let n = request.json()["requests"].as_array().unwrap().len();
-        Reply::json(200, json!({"responses": vec![json!({}); n]})).delay(Duration::from_millis(50))
+        Reply::json(200, json!({"responses": vec![json!({}); n]}))
+            .delay(Duration::from_millis(50))
+            .when_sent(move || {
+                now.fetch_sub(1, Ordering::SeqCst);
+            })
     });
     let results = server
         .client()

@@ -47,13 +47,26 @@ impl Recorded {
     }
 }
 
-/// One scripted answer: status, body, extra headers, and how long to wait before sending it.
-#[derive(Debug, Clone)]
+/// One scripted answer: status, body, extra headers, how long to wait before sending it, and
+/// what to run the moment that wait is over, just before the answer is written.
+#[derive(Clone)]
 pub struct Reply {
     pub status: u16,
     pub body: Vec<u8>,
     pub headers: Vec<(String, String)>,
     pub delay: Duration,
+    pub when_sent: Option<Arc<dyn Fn() + Send + Sync>>,
+}
+
+impl std::fmt::Debug for Reply {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reply")
+            .field("status", &self.status)
+            .field("body", &String::from_utf8_lossy(&self.body))
+            .field("headers", &self.headers)
+            .field("delay", &self.delay)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Reply {
@@ -69,6 +82,7 @@ impl Reply {
             body: body.into(),
             headers: Vec::new(),
             delay: Duration::ZERO,
+            when_sent: None,
         }
     }
 
@@ -87,6 +101,13 @@ impl Reply {
 
     pub fn delay(mut self, delay: Duration) -> Self {
         self.delay = delay;
+        self
+    }
+
+    /// Runs `f` when the delay is over, before the answer goes out: the client cannot have it
+    /// earlier.
+    pub fn when_sent(mut self, f: impl Fn() + Send + Sync + 'static) -> Self {
+        self.when_sent = Some(Arc::new(f));
         self
     }
 }
@@ -140,6 +161,9 @@ impl TestServer {
                         }
                     };
                     tokio::time::sleep(answer.delay).await;
+                    if let Some(sent) = &answer.when_sent {
+                        sent();
+                    }
                     reply(answer)
                 }
             },

@@ -106,7 +106,7 @@ impl OwnHandlers for Served<'_> {
             r.r#type,
         );
         request.description = r.description;
-        request.filters = r.filters;
+        request.filters = r.filters.map(Into::into);
         request.additional_data = r.additional_data;
         let registered = webhooks::register_as(request, available, takes_data, self.write()?)?;
         Ok(RegisterWebhookResponse::new(registered.id))

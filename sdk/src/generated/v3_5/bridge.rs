@@ -466,6 +466,16 @@ impl From<BotTemplate> for crate::v3_6::BotTemplate {
         }
     }
 }
+/// v3.5's `ChatPresenceFilter` as v3.6's: every field carried.
+impl From<ChatPresenceFilter> for crate::v3_6::ChatPresenceFilter {
+    fn from(value: ChatPresenceFilter) -> Self {
+        let ChatPresenceFilter { user_ids, my_bots } = value;
+        crate::v3_6::ChatPresenceFilter {
+            user_ids: user_ids.map(Into::into),
+            my_bots,
+        }
+    }
+}
 fn to_check_product_limits_for_plan_request(
     value: CheckProductLimitsForPlanRequest,
 ) -> crate::v3_6::CheckProductLimitsForPlanRequest {
@@ -949,6 +959,28 @@ fn to_update_tag_request(value: UpdateTagRequest) -> crate::v3_6::UpdateTagReque
         group_ids,
     }
 }
+/// v3.5's `UserIdsFilter` as v3.6's: every field carried.
+impl From<UserIdsFilter> for crate::v3_6::UserIdsFilter {
+    fn from(value: UserIdsFilter) -> Self {
+        let UserIdsFilter { values, exclude_values } = value;
+        crate::v3_6::UserIdsFilter {
+            values,
+            exclude_values,
+        }
+    }
+}
+/// v3.5's `WebhookFilters` as v3.6's: every field carried.
+impl From<WebhookFilters> for crate::v3_6::WebhookFilters {
+    fn from(value: WebhookFilters) -> Self {
+        let WebhookFilters { author_type, only_my_chats, chat_presence, source_type } = value;
+        crate::v3_6::WebhookFilters {
+            author_type,
+            only_my_chats,
+            chat_presence: chat_presence.map(Into::into),
+            source_type,
+        }
+    }
+}
 fn from_add_auto_access_response(
     value: crate::v3_6::AddAutoAccessResponse,
 ) -> AddAutoAccessResponse {
@@ -993,6 +1025,16 @@ impl From<crate::v3_6::BotTemplate> for BotTemplate {
             id,
             name,
             avatar: avatar_path,
+        }
+    }
+}
+/// v3.6's `ChatPresenceFilter` as v3.5 shows it: a field only v3.6 has is left out.
+impl From<crate::v3_6::ChatPresenceFilter> for ChatPresenceFilter {
+    fn from(value: crate::v3_6::ChatPresenceFilter) -> Self {
+        let crate::v3_6::ChatPresenceFilter { user_ids, my_bots } = value;
+        ChatPresenceFilter {
+            user_ids: user_ids.map(Into::into),
+            my_bots,
         }
     }
 }
@@ -1043,6 +1085,16 @@ fn from_reset_bot_template_secret_response(
         secret,
     }
 }
+/// v3.6's `UserIdsFilter` as v3.5 shows it: a field only v3.6 has is left out.
+impl From<crate::v3_6::UserIdsFilter> for UserIdsFilter {
+    fn from(value: crate::v3_6::UserIdsFilter) -> Self {
+        let crate::v3_6::UserIdsFilter { values, exclude_values } = value;
+        UserIdsFilter {
+            values,
+            exclude_values,
+        }
+    }
+}
 /// v3.6's `Webhook` as v3.5 shows it: a field only v3.6 has is left out.
 impl From<crate::v3_6::Webhook> for Webhook {
     fn from(value: crate::v3_6::Webhook) -> Self {
@@ -1062,7 +1114,7 @@ impl From<crate::v3_6::Webhook> for Webhook {
             url,
             description,
             action: WebhookAction::from(action.as_str()),
-            filters,
+            filters: filters.map(Into::into),
             owner_client_id,
             r#type,
             additional_data,
@@ -1089,6 +1141,23 @@ impl From<crate::v3_6::WebhookEnvelope> for WebhookEnvelope {
             organization_id,
             payload,
             additional_data,
+        }
+    }
+}
+/// v3.6's `WebhookFilters` as v3.5 shows it: a field only v3.6 has is left out.
+impl From<crate::v3_6::WebhookFilters> for WebhookFilters {
+    fn from(value: crate::v3_6::WebhookFilters) -> Self {
+        let crate::v3_6::WebhookFilters {
+            author_type,
+            only_my_chats,
+            chat_presence,
+            source_type,
+        } = value;
+        WebhookFilters {
+            author_type,
+            only_my_chats,
+            chat_presence: chat_presence.map(Into::into),
+            source_type,
         }
     }
 }

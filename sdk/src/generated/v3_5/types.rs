@@ -9,9 +9,8 @@ pub use crate::v3_6::types::{
     Conditions, AutoAccess, BotField, GroupField, Group, PropertyType, AccessType,
     PropertyLocation, PropertyAccess, LocationAccess, PropertyRange, PropertyDefinition,
     GroupProperties, Tag, TagFilters, WebhookType, WebhookAdditionalData, AuthorType,
-    SourceType, UserIdsFilter, ChatPresenceFilter, WebhookFilters,
-    WebhookEnvelopeAdditionalData, AutoAccessChangeStatus, AutoAccessChange, Channel,
-    ChannelType, Plan, LimitBalance, LimitResource, ProductSource,
+    SourceType, WebhookEnvelopeAdditionalData, AutoAccessChangeStatus, AutoAccessChange,
+    Channel, ChannelType, Plan, LimitBalance, LimitResource, ProductSource,
 };
 /// A bot as returned by get_bot and list_bots. Each bot is a resource owned by an application (client_id) in Developer Console. The fields below are those shown in the Get Bot and List Bots examples and the fields[] tables; only id and name are required so that any server response decodes.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -471,6 +470,147 @@ impl crate::validate::Validate for WebhookAction {
                 Self::KNOWN.iter().map(Self::as_str),
             );
         }
+    }
+}
+/// Only one filter (values or exclude_values) is allowed. Supports every user type (agent, customer, bot).
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct UserIdsFilter {
+    /// Array of Users' ids; if any specified User is in the chat, the webhook will be triggered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<String>>,
+    /// Array of Users' ids; if any specified Users is in the chat, the webhook will not be triggered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exclude_values: Option<Vec<String>>,
+}
+impl UserIdsFilter {
+    /// An empty `UserIdsFilter`; set fields with the builder methods.
+    pub fn new() -> Self {
+        Self {
+            values: None,
+            exclude_values: None,
+        }
+    }
+    /// Array of Users' ids; if any specified User is in the chat, the webhook will be triggered.
+    pub fn values<'s>(mut self, values: impl IntoIterator<Item = &'s str>) -> Self {
+        self.values = Some(values.into_iter().map(str::to_owned).collect());
+        self
+    }
+    /// Array of Users' ids; if any specified Users is in the chat, the webhook will not be triggered.
+    pub fn exclude_values<'s>(
+        mut self,
+        exclude_values: impl IntoIterator<Item = &'s str>,
+    ) -> Self {
+        self.exclude_values = Some(
+            exclude_values.into_iter().map(str::to_owned).collect(),
+        );
+        self
+    }
+}
+impl crate::validate::Validate for UserIdsFilter {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.at_most_one_of(
+            &[
+                ("values", self.values.is_some()),
+                ("exclude_values", self.exclude_values.is_some()),
+            ],
+        );
+    }
+}
+/// Filters to check if a webhook should be triggered based on user's presence in the chat.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ChatPresenceFilter {
+    /// Only one filter (values or exclude_values) is allowed. Supports every user type (agent, customer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_ids: Option<UserIdsFilter>,
+    /// If any bot owned by owner_client_id is in the chat, the webhook will be triggered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub my_bots: Option<bool>,
+}
+impl ChatPresenceFilter {
+    /// An empty `ChatPresenceFilter`; set fields with the builder methods.
+    pub fn new() -> Self {
+        Self {
+            user_ids: None,
+            my_bots: None,
+        }
+    }
+    /// Only one filter (values or exclude_values) is allowed. Supports every user type (agent, customer).
+    pub fn user_ids(mut self, user_ids: UserIdsFilter) -> Self {
+        self.user_ids = Some(user_ids);
+        self
+    }
+    /// If any bot owned by owner_client_id is in the chat, the webhook will be triggered.
+    pub fn my_bots(mut self, my_bots: bool) -> Self {
+        self.my_bots = Some(my_bots);
+        self
+    }
+}
+impl crate::validate::Validate for ChatPresenceFilter {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("user_ids", &self.user_ids);
+    }
+}
+/// Filters to check if a webhook should be triggered. The filters available for each action are listed in the Triggering actions table (see WebhookAction).
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct WebhookFilters {
+    /// Possible values: customer, agent; allowed only for the incoming_event and event_updated actions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author_type: Option<AuthorType>,
+    /// true or false; triggers webhooks only for chats with the property source.client_id set to my client_id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub only_my_chats: Option<bool>,
+    /// Filters to check if a webhook should be triggered based on user's presence in the chat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chat_presence: Option<ChatPresenceFilter>,
+    /// Array of source types. Possible values: my_client (client ID of your app), other_clients (client IDs other than your app's), system (no client ID); if the source which triggered the webhook matches the filter, the webhook will be sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_type: Option<Vec<SourceType>>,
+}
+impl WebhookFilters {
+    /// An empty `WebhookFilters`; set fields with the builder methods.
+    pub fn new() -> Self {
+        Self {
+            author_type: None,
+            only_my_chats: None,
+            chat_presence: None,
+            source_type: None,
+        }
+    }
+    /// Possible values: customer, agent; allowed only for the incoming_event and event_updated actions.
+    pub fn author_type(mut self, author_type: AuthorType) -> Self {
+        self.author_type = Some(author_type);
+        self
+    }
+    /// true or false; triggers webhooks only for chats with the property source.client_id set to my client_id.
+    pub fn only_my_chats(mut self, only_my_chats: bool) -> Self {
+        self.only_my_chats = Some(only_my_chats);
+        self
+    }
+    /// Filters to check if a webhook should be triggered based on user's presence in the chat.
+    pub fn chat_presence(mut self, chat_presence: ChatPresenceFilter) -> Self {
+        self.chat_presence = Some(chat_presence);
+        self
+    }
+    /// Array of source types. Possible values: my_client (client ID of your app), other_clients (client IDs other than your app's), system (no client ID); if the source which triggered the webhook matches the filter, the webhook will be sent.
+    pub fn source_type(
+        mut self,
+        source_type: impl IntoIterator<Item = SourceType>,
+    ) -> Self {
+        self.source_type = Some(source_type.into_iter().collect());
+        self
+    }
+}
+impl crate::validate::Validate for WebhookFilters {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("author_type", &self.author_type);
+        v.field("chat_presence", &self.chat_presence);
+        v.field("source_type", &self.source_type);
     }
 }
 /// A webhook registered for a Client ID, as returned by List Webhooks.
