@@ -219,7 +219,6 @@ fn a_spec_file_and_its_feature_line_make_a_version_everywhere() {
             "-p",
             "livechat-config-emulator",
             "--test",
-            "emulator",
             "every_version",
         ])
         .current_dir(&workspace)

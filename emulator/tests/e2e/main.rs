@@ -14,7 +14,6 @@ mod customer_bans;
 mod deliveries;
 mod delivery_bounds;
 mod errors;
-mod every_version;
 mod greetings;
 mod groups;
 mod imports;

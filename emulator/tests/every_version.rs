@@ -1,10 +1,33 @@
 //! What holds for every version the sdk has, read from its generated registry: a version added
 //! as a spec file is covered here with no test of its own.
+//!
+//! A test binary of its own, small to build: a scratch copy of the workspace with a new version
+//! runs it (`tests/new_version.rs`).
 
-use crate::{emulator, post};
 use livechat_config::versions::Version;
-use livechat_config_emulator::{DEFAULT_TOKEN, VERSIONS};
-use serde_json::json;
+use livechat_config_emulator::{Emulator, DEFAULT_TOKEN, VERSIONS};
+use serde_json::{json, Value};
+
+async fn emulator() -> Emulator {
+    Emulator::builder().seed(1).start().await.unwrap()
+}
+
+async fn post(emu: &Emulator, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, Value) {
+    let mut request = reqwest::Client::new()
+        .post(format!("{}{path}", emu.base_url()))
+        .header("content-type", "application/json")
+        .body(body.to_string());
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let bytes = response.bytes().await.unwrap();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
 
 async fn call_in(
     emu: &livechat_config_emulator::Emulator,
