@@ -4,30 +4,12 @@
 //! A test binary of its own, small to build: a scratch copy of the workspace with a new version
 //! runs it (`tests/new_version.rs`).
 
+mod support;
+
 use livechat_config::versions::Version;
-use livechat_config_emulator::{Emulator, DEFAULT_TOKEN, VERSIONS};
-use serde_json::{json, Value};
-
-async fn emulator() -> Emulator {
-    Emulator::builder().seed(1).start().await.unwrap()
-}
-
-async fn post(emu: &Emulator, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, Value) {
-    let mut request = reqwest::Client::new()
-        .post(format!("{}{path}", emu.base_url()))
-        .header("content-type", "application/json")
-        .body(body.to_string());
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let bytes = response.bytes().await.unwrap();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
-}
+use livechat_config_emulator::{DEFAULT_TOKEN, VERSIONS};
+use serde_json::json;
+use support::{emulator, post};
 
 async fn call_in(
     emu: &livechat_config_emulator::Emulator,
@@ -93,8 +75,10 @@ async fn every_version_sees_the_same_license() {
     }
 }
 
+/// Each version's OpenAPI document is served without a token, as committed; nothing else under
+/// `/emulator/` is public.
 #[tokio::test]
-async fn each_version_s_openapi_document_is_served() {
+async fn each_version_s_openapi_document_is_served_without_a_token() {
     let emu = emulator().await;
     for version in Version::ALL {
         let response = reqwest::get(format!(
@@ -104,9 +88,27 @@ async fn each_version_s_openapi_document_is_served() {
         .await
         .unwrap();
         assert_eq!(response.status(), 200, "v{version}");
-        let doc: serde_json::Value = serde_json::from_str(&response.text().await.unwrap()).unwrap();
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/json",
+            "v{version}"
+        );
+        let served = response.text().await.unwrap();
+        let committed = std::fs::read_to_string(format!(
+            "{}/openapi/configuration-v{version}.json",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        assert_eq!(served, committed, "v{version}");
+        let doc: serde_json::Value = serde_json::from_str(&served).unwrap();
         assert_eq!(doc["info"]["version"], version.as_str());
     }
+    let missing = reqwest::get(format!("{}/emulator/openapi/v9.9.json", emu.base_url()))
+        .await
+        .unwrap();
+    // Only the documents are public: the rest of `/emulator/` is the control plane's, behind its
+    // admin token.
+    assert_eq!(missing.status(), 401);
 }
 
 #[tokio::test]

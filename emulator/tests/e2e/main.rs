@@ -30,6 +30,10 @@ mod tls;
 mod v3_7_sections;
 mod webhooks;
 
+#[path = "../support.rs"]
+mod support;
+pub use support::{emulator, post};
+
 use livechat_config::{Error, ErrorKind};
 use livechat_config_emulator::{Emulator, DEFAULT_TOKEN};
 use serde_json::Value;
@@ -37,10 +41,6 @@ use serde_json::Value;
 /// A v3.7 client of the emulator, sharing the default client's connections and credentials.
 pub fn preview(emulator: &Emulator) -> livechat_config::v3_7::Client {
     livechat_config::v3_7::Client::from(emulator.client())
-}
-
-pub async fn emulator() -> Emulator {
-    Emulator::builder().seed(1).start().await.unwrap()
 }
 
 /// A seeded emulator whose organization also owns these Client IDs.
@@ -59,27 +59,6 @@ pub fn kind<T: std::fmt::Debug>(result: Result<T, Error>) -> ErrorKind {
         Err(Error::Api(e)) => e.kind,
         other => panic!("expected an API error, got {other:?}"),
     }
-}
-
-/// A raw POST, for what the sdk's client cannot send (other versions, bad bodies, headers).
-pub async fn post(
-    emulator: &Emulator,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &str,
-) -> (u16, Value) {
-    let mut request = reqwest::Client::new()
-        .post(format!("{}{path}", emulator.base_url()))
-        .header("content-type", "application/json")
-        .body(body.to_string());
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let bytes = response.bytes().await.unwrap();
-    let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    (status, json)
 }
 
 /// A raw POST of an action with the default token.
