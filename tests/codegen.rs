@@ -54,7 +54,7 @@ fn real_spec_produces_one_file_per_section() {
     }
 }
 
-const FIXTURES: [&str; 13] = [
+const FIXTURES: [&str; 14] = [
     "enum",
     "nested_object",
     "optional_array",
@@ -68,6 +68,7 @@ const FIXTURES: [&str; 13] = [
     "lenient_lists",
     "paging",
     "webhooks",
+    "unions",
 ];
 
 #[test]
@@ -403,6 +404,40 @@ fn broken_webhooks_are_rejected_naming_the_spot() {
         "webhooks",
         |s| s["sections"][0]["name"] = json!("webhook_events"),
         "section `webhook_events`: its module name is taken by the generated code",
+    );
+}
+
+#[test]
+fn broken_unions_are_rejected_naming_the_spot() {
+    rejected(
+        "unions",
+        |s| s["types"][0]["variants"][1]["type"] = json!("Drawing2"),
+        "type `Shape`, variant `square`: `Drawing2` is not an object type",
+    );
+    rejected(
+        "unions",
+        |s| s["types"][0]["variants"][1]["value"] = json!("circle"),
+        "type `Shape`, variant `circle`: tag values must be non-empty and listed once",
+    );
+    rejected(
+        "unions",
+        |s| s["types"][0]["variants"][1]["value"] = json!("other"),
+        "type `Shape`, variant `other`: variant `Other` is taken",
+    );
+    rejected(
+        "unions",
+        |s| s["types"][1]["fields"][0]["name"] = json!("kind"),
+        "type `Shape`, variant `circle`: `Circle` has a field `kind`: the union writes its tag itself",
+    );
+    rejected(
+        "unions",
+        |s| s["types"][0]["variants"] = json!([]),
+        "type `Shape`: has no variants",
+    );
+    rejected(
+        "unions",
+        |s| s["types"][1]["fields"][0]["limits"] = json!({"max": 5}),
+        "`min`/`max` limits need an int or uint type",
     );
 }
 

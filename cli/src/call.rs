@@ -156,10 +156,18 @@ fn collect_types(spec: &Spec, ty: &str, seen: &mut BTreeSet<String>) {
     if !seen.insert(name.clone()) {
         return;
     }
-    if let Some(t) = spec.named_type(&name) {
-        for field in t.fields() {
-            collect_types(spec, &field.ty, seen);
+    match spec.named_type(&name) {
+        Some(TypeDef::Union { variants, .. }) => {
+            for variant in variants {
+                collect_types(spec, &variant.ty, seen);
+            }
         }
+        Some(t) => {
+            for field in t.fields() {
+                collect_types(spec, &field.ty, seen);
+            }
+        }
+        None => {}
     }
 }
 
@@ -177,6 +185,13 @@ fn describe_type(out: &mut String, spec: &Spec, name: &str) {
             for field in fields {
                 describe_field(out, field, "    ");
             }
+        }
+        TypeDef::Union { tag, variants, .. } => {
+            let kinds: Vec<String> = variants
+                .iter()
+                .map(|v| format!("{} ({tag}: {})", v.ty, v.value))
+                .collect();
+            let _ = writeln!(out, "  {name}: one of {}", kinds.join(" | "));
         }
     }
 }

@@ -379,6 +379,46 @@ impl Cx<'_> {
                     }
                 }
             }
+            (
+                TypeDef::Union {
+                    tag: ta,
+                    variants: a,
+                    ..
+                },
+                TypeDef::Union {
+                    tag: tb,
+                    variants: b,
+                    ..
+                },
+            ) => {
+                if ta != tb {
+                    out.push(changed(path, "tag", ta, tb));
+                }
+                // A variant's own type is compared under its own name.
+                for variant in b {
+                    match a.iter().find(|v| v.value == variant.value) {
+                        None => out.push(Change::ValueAdded {
+                            path: path.to_string(),
+                            value: variant.value.clone(),
+                        }),
+                        Some(old) if old.ty != variant.ty => out.push(changed(
+                            format!("{path}.{}", variant.value),
+                            "type",
+                            &old.ty,
+                            &variant.ty,
+                        )),
+                        Some(_) => {}
+                    }
+                }
+                for variant in a {
+                    if !b.iter().any(|v| v.value == variant.value) {
+                        out.push(Change::ValueRemoved {
+                            path: path.to_string(),
+                            value: variant.value.clone(),
+                        });
+                    }
+                }
+            }
             _ => out.push(changed(path, "kind", kind(old), kind(new))),
         }
         seen.remove(&pair);
@@ -556,6 +596,7 @@ fn kind(ty: &TypeDef) -> &'static str {
     match ty {
         TypeDef::Object { .. } => "object",
         TypeDef::Enum { .. } => "enum",
+        TypeDef::Union { .. } => "union",
     }
 }
 
@@ -565,6 +606,10 @@ fn kind_summary(ty: &TypeDef) -> String {
         TypeDef::Enum { values, .. } => {
             let values: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
             format!("enum: {}", values.join(", "))
+        }
+        TypeDef::Union { tag, variants, .. } => {
+            let values: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
+            format!("union by {tag}: {}", values.join(", "))
         }
     }
 }

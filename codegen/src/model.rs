@@ -62,6 +62,7 @@ pub enum Type {
         doc: String,
         values: Vec<EnumValue>,
     },
+    Union(Union),
 }
 
 impl Type {
@@ -69,8 +70,19 @@ impl Type {
         match self {
             Type::Object(object) => &object.name,
             Type::Enum { name, .. } => name,
+            Type::Union(union) => &union.name,
         }
     }
+}
+
+/// An object whose string field `tag` says which object type it is.
+#[derive(Debug, Clone)]
+pub struct Union {
+    pub name: String,
+    pub doc: String,
+    /// The JSON key of the tag (`type`).
+    pub tag: String,
+    pub variants: Vec<spec::UnionVariant>,
 }
 
 #[derive(Debug, Clone)]
@@ -201,6 +213,17 @@ pub fn lower(spec: &spec::Spec, stable: bool) -> Model {
                 doc: description.clone(),
                 values: values.clone(),
             },
+            spec::TypeDef::Union {
+                name,
+                description,
+                tag,
+                variants,
+            } => Type::Union(Union {
+                name: name.clone(),
+                doc: description.clone(),
+                tag: tag.clone(),
+                variants: variants.clone(),
+            }),
         })
         .collect();
     let actions = spec

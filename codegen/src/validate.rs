@@ -7,6 +7,7 @@ use crate::type_expr::TypeExpr;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
+mod unions;
 mod webhooks;
 
 /// One problem found in a spec.
@@ -115,7 +116,7 @@ impl<'a> Checker<'a> {
                 );
             }
             if let Some(limits) = &field.limits {
-                let numeric = expr.is_numeric();
+                let numeric = expr.is_numeric() && expr != TypeExpr::Number;
                 let array = matches!(expr, TypeExpr::Array(_));
                 if (limits.min.is_some() || limits.max.is_some()) && !numeric {
                     self.error(&location, "`min`/`max` limits need an int or uint type");
@@ -459,6 +460,7 @@ pub fn validate(spec: &Spec) -> Result<(), SpecErrors> {
                     }
                 }
             }
+            TypeDef::Union { tag, variants, .. } => c.union(&owner, tag, variants),
         }
     }
 

@@ -42,3 +42,78 @@ pub mod seconds {
         u64::deserialize(deserializer).map(Duration::from_secs)
     }
 }
+
+/// The spec's unions (an event, a chat user): an object whose tag names its kind. The object
+/// is read once as JSON; its tag picks the variant, whose type then reads that JSON.
+pub mod union {
+    use serde::de::{DeserializeOwned, Error as _};
+    use serde::ser::Error as _;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use serde_json::Value;
+
+    /// The object and the value of its `tag`.
+    pub fn read<'de, D: Deserializer<'de>>(
+        deserializer: D,
+        tag: &'static str,
+    ) -> Result<(String, Value), D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        let Value::Object(object) = &value else {
+            return Err(D::Error::custom(format!(
+                "invalid type: {}, expected a JSON object",
+                kind(&value)
+            )));
+        };
+        match object.get(tag) {
+            Some(Value::String(name)) => Ok((name.clone(), value)),
+            Some(other) => Err(D::Error::custom(format!(
+                "invalid type for `{tag}`: {}, expected a string",
+                kind(other)
+            ))),
+            None => Err(D::Error::missing_field(tag)),
+        }
+    }
+
+    /// The variant's type read from the union's object; an error names the field inside it.
+    pub fn variant<T: DeserializeOwned, E: serde::de::Error>(value: Value) -> Result<T, E> {
+        serde_path_to_error::deserialize(value).map_err(|err| {
+            let path = err.path().to_string();
+            let message = err.into_inner();
+            if path == "." {
+                E::custom(message)
+            } else {
+                E::custom(format_args!("{message} at `{path}`"))
+            }
+        })
+    }
+
+    /// The variant's object with the tag added.
+    pub fn serialize<S: Serializer, T: Serialize>(
+        serializer: S,
+        tag: &str,
+        name: &str,
+        value: &T,
+    ) -> Result<S::Ok, S::Error> {
+        let Value::Object(mut object) = serde_json::to_value(value).map_err(S::Error::custom)?
+        else {
+            return Err(S::Error::custom("a union's variant is not an object"));
+        };
+        object.insert(tag.to_owned(), Value::String(name.to_owned()));
+        object.serialize(serializer)
+    }
+
+    /// The tag of an object kept as sent (`Other`).
+    pub fn tag_of<'a>(value: &'a Value, tag: &str) -> &'a str {
+        value.get(tag).and_then(Value::as_str).unwrap_or_default()
+    }
+
+    fn kind(value: &Value) -> &'static str {
+        match value {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "an array",
+            Value::Object(_) => "an object",
+        }
+    }
+}

@@ -104,22 +104,45 @@ pub enum TypeDef {
         description: String,
         values: Vec<EnumValue>,
     },
+    /// An object whose string field `tag` says which object type it is; a value of `tag` that no
+    /// variant names is kept as it came, not an error.
+    Union {
+        name: String,
+        #[serde(default)]
+        description: String,
+        tag: String,
+        variants: Vec<UnionVariant>,
+    },
 }
 
 impl TypeDef {
     pub fn name(&self) -> &str {
         match self {
-            TypeDef::Object { name, .. } | TypeDef::Enum { name, .. } => name,
+            TypeDef::Object { name, .. }
+            | TypeDef::Enum { name, .. }
+            | TypeDef::Union { name, .. } => name,
         }
     }
 
-    /// An object's fields; none for an enum.
+    /// An object's fields; none for an enum or a union.
     pub fn fields(&self) -> &[Field] {
         match self {
             TypeDef::Object { fields, .. } => fields,
-            TypeDef::Enum { .. } => &[],
+            TypeDef::Enum { .. } | TypeDef::Union { .. } => &[],
         }
     }
+}
+
+/// One object type a union can be, and the value of the union's tag that names it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnionVariant {
+    pub value: String,
+    /// An object type without the tag among its fields.
+    #[serde(rename = "type")]
+    pub ty: String,
+    #[serde(default)]
+    pub description: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -7,6 +7,8 @@ pub enum TypeExpr {
     String,
     Int,
     Uint,
+    /// A number that may have a fraction (`f64` in Rust).
+    Number,
     /// A length of time, a whole number of seconds on the wire (`std::time::Duration` in Rust).
     Seconds,
     Bool,
@@ -29,6 +31,7 @@ impl TypeExpr {
             "string" => TypeExpr::String,
             "int" => TypeExpr::Int,
             "uint" => TypeExpr::Uint,
+            "number" => TypeExpr::Number,
             "seconds" => TypeExpr::Seconds,
             "bool" => TypeExpr::Bool,
             "json" => TypeExpr::Json,
@@ -47,7 +50,10 @@ impl TypeExpr {
     }
 
     pub fn is_numeric(&self) -> bool {
-        matches!(self, TypeExpr::Int | TypeExpr::Uint | TypeExpr::Seconds)
+        matches!(
+            self,
+            TypeExpr::Int | TypeExpr::Uint | TypeExpr::Number | TypeExpr::Seconds
+        )
     }
 }
 
@@ -57,6 +63,7 @@ impl fmt::Display for TypeExpr {
             TypeExpr::String => f.write_str("string"),
             TypeExpr::Int => f.write_str("int"),
             TypeExpr::Uint => f.write_str("uint"),
+            TypeExpr::Number => f.write_str("number"),
             TypeExpr::Seconds => f.write_str("seconds"),
             TypeExpr::Bool => f.write_str("bool"),
             TypeExpr::Json => f.write_str("json"),
@@ -93,6 +100,7 @@ mod tests {
             TypeExpr::parse("map<string[]>").unwrap().to_string(),
             "map<string[]>"
         );
+        assert_eq!(TypeExpr::parse("number[]").unwrap().to_string(), "number[]");
         assert!(TypeExpr::parse("object").is_err());
         assert!(TypeExpr::parse("map<int").is_err());
     }

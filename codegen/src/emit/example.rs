@@ -108,6 +108,10 @@ impl Ctx<'_> {
                 Some(n) => n.to_string(),
                 None => "1".to_string(),
             },
+            TypeExpr::Number => match value.and_then(Value::as_f64) {
+                Some(n) => format!("{n:?}"),
+                None => "1.0".to_string(),
+            },
             TypeExpr::Seconds => format!(
                 "std::time::Duration::from_secs({})",
                 value.and_then(Value::as_u64).unwrap_or(60)
@@ -164,6 +168,18 @@ impl Ctx<'_> {
                     })
                     .collect();
                 format!("{name}::new({}){setters}", args.join(", "))
+            }
+            // The first variant this value's tag names, or the first of all.
+            Some(Type::Union(union)) => {
+                let chosen = value
+                    .and_then(|v| v.get(&union.tag))
+                    .and_then(Value::as_str)
+                    .and_then(|tag| union.variants.iter().find(|v| v.value == tag))
+                    .or_else(|| union.variants.first());
+                match chosen {
+                    Some(variant) => format!("{name}::from({})", self.named(&variant.ty, value)),
+                    None => format!("{name}::Other(serde_json::Value::Null)"),
+                }
             }
             None => format!("{name}::default()"),
         }

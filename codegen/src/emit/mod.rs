@@ -9,6 +9,7 @@ pub mod openapi;
 mod registry;
 mod reuse;
 mod server;
+mod unions;
 mod webhooks;
 
 use crate::model::{Field, Model};
@@ -348,6 +349,7 @@ fn rust_type(expr: &TypeExpr) -> TokenStream {
         TypeExpr::String => quote!(String),
         TypeExpr::Int => quote!(i64),
         TypeExpr::Uint => quote!(u64),
+        TypeExpr::Number => quote!(f64),
         TypeExpr::Seconds => quote!(::std::time::Duration),
         TypeExpr::Bool => quote!(bool),
         TypeExpr::Json => quote!(::serde_json::Value),

@@ -6,7 +6,7 @@
 //! carries what a request must hold (required lists, the values a request may use). Rules between
 //! fields become `anyOf`/`not`/`if`-`then`; keys are sorted on output so reruns are byte-identical.
 
-use crate::model::{Action, Field, Model, Object, Response, Type};
+use crate::model::{Action, Field, Model, Object, Response, Type, Union};
 use crate::spec::{ConstraintKind, EnumValue, Format, Limits};
 use crate::type_expr::TypeExpr;
 use serde_json::{json, Map, Value};
@@ -311,6 +311,9 @@ fn components(model: &Model) -> Value {
             Type::Enum { name, doc, values } => {
                 schemas.insert(name.clone(), enum_schema(doc, values));
             }
+            Type::Union(union) => {
+                schemas.insert(union.name.clone(), union_schema(union));
+            }
         }
     }
     for action in &model.actions {
@@ -410,7 +413,7 @@ fn request_types(model: &Model) -> BTreeSet<&str> {
         .iter()
         .filter_map(|t| match t {
             Type::Object(o) => Some(o),
-            Type::Enum { .. } => None,
+            Type::Enum { .. } | Type::Union(_) => None,
         })
         .collect();
     let mut found = BTreeSet::new();
@@ -456,6 +459,34 @@ fn enum_schema(doc: &str, values: &[EnumValue]) -> Value {
     schema
 }
 
+/// An object of the variant its tag names; a tag no variant names is any object with a string
+/// tag, as the decoders keep it.
+fn union_schema(union: &Union) -> Value {
+    let tag = &union.tag;
+    let known: Vec<&str> = union.variants.iter().map(|v| v.value.as_str()).collect();
+    let mut branches: Vec<Value> = union
+        .variants
+        .iter()
+        .map(|v| {
+            json!({
+                "$ref": schema_ref(&v.ty),
+                "properties": {tag: {"const": v.value}},
+            })
+        })
+        .collect();
+    branches.push(json!({"properties": {tag: {"not": {"enum": known}}}}));
+    let mut schema = json!({
+        "type": "object",
+        "required": [tag],
+        "properties": {tag: {"type": "string"}},
+        "oneOf": branches,
+    });
+    if !union.doc.is_empty() {
+        schema["description"] = Value::String(union.doc.clone());
+    }
+    schema
+}
+
 /// The model's named types, for what one schema needs to know of another.
 struct Cx<'a> {
     objects: BTreeMap<&'a str, &'a Object>,
@@ -474,6 +505,7 @@ impl<'a> Cx<'a> {
                 Type::Enum { name, values, .. } => {
                     enums.insert(name.as_str(), values.as_slice());
                 }
+                Type::Union(_) => {}
             }
         }
         Self { objects, enums }
@@ -729,6 +761,7 @@ fn type_schema(ty: &TypeExpr, direction: Direction) -> Value {
         TypeExpr::String => json!({"type": "string"}),
         TypeExpr::Int => json!({"type": "integer", "format": "int64"}),
         TypeExpr::Uint => json!({"type": "integer", "minimum": 0, "maximum": u64::MAX}),
+        TypeExpr::Number => json!({"type": "number"}),
         TypeExpr::Seconds => json!({"type": "integer", "minimum": 0, "maximum": u64::MAX}),
         TypeExpr::Bool => json!({"type": "boolean"}),
         TypeExpr::Json => json!({}),

@@ -2,7 +2,7 @@
 //! stable version's module instead of defined again: a value then passes between versions as is,
 //! and the sdk compiles each of them (serde impls included) once however many versions it has.
 
-use super::{objects, webhooks};
+use super::{objects, unions, webhooks};
 use crate::model::{Model, Response, Type};
 use crate::names;
 use proc_macro2::{TokenStream, TokenTree};
@@ -28,6 +28,7 @@ impl Named {
                     objects::object(object, &model.types, objects::Role::Shared)
                 }
                 Type::Enum { name, doc, values } => objects::enumeration(name, doc, values),
+                Type::Union(union) => unions::union(union),
             };
             (def.name().to_string(), tokens)
         }));
@@ -78,6 +79,9 @@ pub fn unchanged(
                             idents.insert(named.to_string());
                         }
                     }
+                }
+                Some(Type::Union(union)) => {
+                    idents.extend(union.variants.iter().map(|v| v.ty.clone()));
                 }
                 Some(Type::Enum { .. }) => {}
                 None => collect_idents(tokens.clone(), &mut idents),

@@ -90,7 +90,7 @@ impl Checker<'_> {
                 TypeDef::Enum { values, .. } => {
                     Some(values.iter().map(|v| v.value.clone()).collect())
                 }
-                TypeDef::Object { .. } => None,
+                _ => None,
             });
         if values.is_none() {
             self.error(
