@@ -658,23 +658,26 @@ fn adding_an_optional_field_is_a_small_local_diff() {
                 .lines()
                 .filter(|l| !old_lines.contains(l))
                 .collect();
+            // Another type may have a `color` of its own already, so the field counts once more.
+            let more = |needle: &str| {
+                new.contents.matches(needle).count() > old.contents.matches(needle).count()
+            };
             changed.push((
                 new.path.clone(),
                 added,
                 new.contents.lines().count() - old_lines.len(),
+                more("pub color: Option<String>") && more("pub fn color("),
             ));
         }
     }
-    let paths: Vec<&str> = changed.iter().map(|(path, _, _)| path.as_str()).collect();
+    let paths: Vec<&str> = changed.iter().map(|(path, ..)| path.as_str()).collect();
     assert_eq!(paths, ["types.rs", "webhook_events.rs"], "{changed:#?}");
-    for (_, added, grown) in &changed {
+    for (_, added, grown, has_field) in &changed {
         assert!(
             *grown <= 12,
             "{grown} lines for one optional field: {added:#?}"
         );
-        let added = added.join("\n");
-        assert!(added.contains("pub color: Option<String>"), "{added}");
-        assert!(added.contains("pub fn color("), "{added}");
+        assert!(has_field, "no field and setter among {added:#?}");
     }
 }
 

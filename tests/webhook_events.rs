@@ -1,5 +1,6 @@
-//! Typed webhook deliveries: every sample of the webhooks reference's Configuration section
-//! (v3.5, v3.6 and v3.7) decodes into its `WebhookEvent` variant with the sample's values, the copies
+//! Typed webhook deliveries: every sample of the webhooks references (v3.5, v3.6 and v3.7: chats,
+//! events, users, properties, tags, statuses, customers, configuration) decodes into its
+//! `WebhookEvent` variant with the sample's values and writes back to the same payload, the copies
 //! under `reference/webhooks-v*/` are the spec's examples, and bad deliveries are typed errors.
 
 use livechat_config::webhook::{self, WebhookError};
@@ -24,14 +25,50 @@ fn spec(version: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
+/// The spec describes every action `register_webhook` takes, each once.
+fn described_actions(spec: &Value) -> Vec<String> {
+    let events = spec["webhooks"]["events"].as_array().unwrap();
+    let mut described: Vec<String> = events
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_string())
+        .collect();
+    described.sort();
+    let mut actions: Vec<String> = spec["types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "WebhookAction")
+        .unwrap()["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["value"].as_str().unwrap().to_string())
+        .collect();
+    actions.sort();
+    assert_eq!(described, actions);
+    described
+}
+
+/// The number of sample deliveries a version's spec holds.
+fn examples(spec: &Value) -> usize {
+    spec["webhooks"]["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["examples"].as_array().unwrap().len())
+        .sum()
+}
+
 /// Each copy is one of the spec's examples of the webhook its name starts with, and each
-/// example has its copy: 18 samples of 16 webhooks in each version.
+/// example has its copy; every webhook `register_webhook` takes is described: 37 in v3.5 (44
+/// samples), 38 in v3.6 and v3.7 (45 samples).
 #[test]
 fn the_reference_copies_are_the_specs_examples() {
-    for version in ["3.5", "3.6", "3.7"] {
+    for (version, webhooks, samples) in [("3.5", 37, 44), ("3.6", 38, 45), ("3.7", 38, 45)] {
         let spec = spec(version);
+        assert_eq!(described_actions(&spec).len(), webhooks, "v{version}");
+        assert_eq!(examples(&spec), samples, "v{version}");
         let events = spec["webhooks"]["events"].as_array().unwrap();
-        assert_eq!(events.len(), 16, "v{version}");
         let mut unmatched: Vec<(String, Value)> = events
             .iter()
             .flat_map(|e| {
@@ -43,7 +80,7 @@ fn the_reference_copies_are_the_specs_examples() {
                     .map(move |x| (action.clone(), x["webhook"].clone()))
             })
             .collect();
-        assert_eq!(unmatched.len(), 18, "v{version}");
+        assert_eq!(unmatched.len(), samples, "v{version}");
         let mut files = 0;
         for entry in std::fs::read_dir(reference_dir(version)).unwrap() {
             let path = entry.unwrap().path();
@@ -57,7 +94,7 @@ fn the_reference_copies_are_the_specs_examples() {
             unmatched.remove(at);
             files += 1;
         }
-        assert_eq!(files, 18, "v{version}");
+        assert_eq!(files, samples, "v{version}");
         assert!(unmatched.is_empty(), "v{version}: no copy of {unmatched:?}");
     }
 }
@@ -93,7 +130,7 @@ fn every_sample_decodes_into_its_variant_and_back() {
             assert_eq!(payload, sent["payload"], "{}", path.display());
             decoded += 1;
         }
-        assert_eq!(decoded, 18, "v{version}");
+        assert_eq!(decoded, examples(&spec(version)), "v{version}");
     }
 }
 
@@ -364,30 +401,112 @@ macro_rules! samples_of {
                 assert_eq!(deleted.name, "docs_feedback");
             }
 
+            /// `Other` is left for actions a later version adds.
             #[test]
-            fn the_enum_has_one_variant_per_configuration_webhook() {
-                let actions: Vec<&str> = WebhookEvent::ACTIONS.iter().map(|a| a.as_str()).collect();
+            fn the_enum_has_one_variant_per_webhook_action() {
+                let mut typed: Vec<&str> =
+                    WebhookEvent::ACTIONS.iter().map(|a| a.as_str()).collect();
+                let mut actions: Vec<&str> =
+                    WebhookAction::KNOWN.iter().map(|a| a.as_str()).collect();
+                typed.sort();
+                actions.sort();
+                assert_eq!(typed, actions);
+                assert_eq!(typed.len(), 38);
+                assert_eq!(WebhookEvent::ACTIONS[0], WebhookAction::IncomingChat);
+            }
+
+            #[test]
+            fn incoming_chat_carries_the_whole_chat() {
+                let d = decode("incoming_chat");
+                let WebhookEvent::IncomingChat(p) = &d.event else {
+                    panic!("{:?}", d.event)
+                };
+                let chat = &p.chat;
+                assert_eq!(chat.id, "PJ0MRSHTDG");
+                let [ChatUser::Customer(customer), ChatUser::Agent(agent)] = &chat.users[..] else {
+                    panic!("{:?}", chat.users)
+                };
+                assert_eq!(customer.name.as_deref(), Some("Thomas Anderson"));
+                assert_eq!(customer.email_verified, Some(false));
+                let cart = &customer.carts.as_ref().unwrap()[0];
+                assert_eq!(cart.total, Some(64.78));
+                assert_eq!(cart.items.as_ref().unwrap()[0].variant_id, Some(44012345678901));
+                assert_eq!(agent.id, "smith@example.com");
+                assert_eq!(agent.visibility, Visibility::All);
+                assert_eq!(chat.users[1].tag(), "agent");
+                let thread = &chat.thread;
+                assert_eq!((thread.id.as_str(), thread.active), ("K600PKZON8", true));
+                let events = thread.events.as_ref().unwrap();
+                let Event::FilledForm(form) = &events[0] else {
+                    panic!("{:?}", events[0])
+                };
+                assert_eq!(form.form_type, Some(FormType::Prechat));
+                assert_eq!(form.fields[2].r#type, FormFieldType::GroupChooser);
+                assert_eq!(form.fields[2].answer["group_id"], 0);
+                let Event::Message(message) = &events[1] else {
+                    panic!("{:?}", events[1])
+                };
+                assert!(message.text.starts_with("Hello, are there any discount codes"));
+                // The additional data the webhook was registered for.
+                let extra = d.additional_data.as_ref().unwrap();
                 assert_eq!(
-                    actions,
-                    [
-                        "agent_created",
-                        "agent_approved",
-                        "agent_updated",
-                        "agent_suspended",
-                        "agent_unsuspended",
-                        "agent_deleted",
-                        "auto_accesses_updated",
-                        "bot_created",
-                        "bot_updated",
-                        "bot_deleted",
-                        "group_created",
-                        "group_deleted",
-                        "group_updated",
-                        "tag_created",
-                        "tag_deleted",
-                        "tag_updated",
-                    ]
+                    extra.chat_presence_user_ids.as_deref().unwrap(),
+                    ["b7eff798-f8df-4364-8059-649c35c9ed0c", "smith@example.com"]
                 );
+                assert_eq!(
+                    extra.chat_properties.as_ref().unwrap()["source"]["client_id"],
+                    "0805e283233042b37f460ed8fbf22160"
+                );
+            }
+
+            /// Each sample of `incoming_event` is another event type, each its own variant.
+            #[test]
+            fn incoming_event_types_each_event() {
+                let event = |which: &str| match decode(&format!("incoming_event.{which}")).event {
+                    WebhookEvent::IncomingEvent(p) => p.event,
+                    other => panic!("{which}: {other:?}"),
+                };
+                for which in ["message", "file", "form", "custom", "system_message", "system"] {
+                    assert_eq!(event(which).tag(), which);
+                }
+                let Event::File(file) = event("file") else { panic!() };
+                assert!(file.url.starts_with("https://"), "{}", file.url);
+                let Event::SystemMessage(system) = event("system_message") else { panic!() };
+                assert!(system.text.as_deref().unwrap().contains("assigned"));
+                let Event::Custom(custom) = event("custom") else { panic!() };
+                assert_eq!(custom.custom_id.as_deref(), Some("order-status-A-10024"));
+                let WebhookEvent::EventUpdated(updated) = decode("event_updated").event else {
+                    panic!()
+                };
+                let Event::RichMessage(rich) = updated.event else { panic!() };
+                assert_eq!(rich.author_id, "smith@example.com");
+            }
+
+            #[test]
+            fn chat_state_webhooks() {
+                let WebhookEvent::ChatTransferred(t) = decode("chat_transferred").event else {
+                    panic!()
+                };
+                assert_eq!(t.reason, TransferReason::Manual);
+                assert_eq!(t.transferred_to.group_ids.as_deref(), Some(&[19][..]));
+                assert_eq!(t.queue.unwrap().position, Some(42));
+                let WebhookEvent::RoutingStatusSet(s) = decode("routing_status_set").event else {
+                    panic!()
+                };
+                assert_eq!(s.status, RoutingStatus::AcceptingChats);
+                let WebhookEvent::ThreadTagged(tag) = decode("thread_tagged").event else {
+                    panic!()
+                };
+                assert_eq!(tag.tag, "bug_report");
+                let WebhookEvent::ChatPropertiesDeleted(p) = decode("chat_properties_deleted").event
+                else {
+                    panic!()
+                };
+                assert_eq!(p.properties["0805e283233042b37f460ed8fbf22160"], ["string_property"]);
+                let WebhookEvent::UserAddedToChat(added) = decode("user_added_to_chat").event else {
+                    panic!()
+                };
+                assert!(matches!(added.user, ChatUser::Agent(a) if a.id == "agent@example.com"));
             }
         }
     };
@@ -428,14 +547,11 @@ fn the_crate_root_verifies_with_the_stable_versions_types() {
 
 #[test]
 fn other_actions_keep_their_payload_raw() {
-    // A chat webhook this crate does not type, and an action it does not know at all.
-    for (action, expected) in [
-        ("incoming_chat", WebhookAction::IncomingChat),
-        (
-            "auto_access_added",
-            WebhookAction::Other("auto_access_added".into()),
-        ),
-    ] {
+    // An action this version does not know (one a later version may add).
+    for (action, expected) in [(
+        "auto_access_added",
+        WebhookAction::Other("auto_access_added".into()),
+    )] {
         let payload = json!({"chat": {"id": "PJ0MRSHTDG"}, "anything": [1, "two", null]});
         let delivery = webhook::verify(&delivery(action, payload.clone()), SECRET).unwrap();
         match &delivery.event {
@@ -451,6 +567,32 @@ fn other_actions_keep_their_payload_raw() {
         assert_eq!(delivery.event.action(), expected);
         assert_eq!(delivery.event.payload(), payload);
     }
+}
+
+/// An event type or a user type this version does not know is kept as sent, not an error,
+/// and written back unchanged.
+#[test]
+fn unknown_union_tags_are_kept_as_their_own_variant() {
+    use livechat_config::{ChatUser, Event};
+    let event = json!({"id": "T_9", "type": "video_call", "created_at": "2019-12-09T12:01:18.909000Z",
+                       "author_id": "a@example.com", "room": {"url": "https://example.com/r/1"}});
+    let body = delivery(
+        "incoming_event",
+        json!({"chat_id": "C", "thread_id": "T", "event": event.clone()}),
+    );
+    let delivery = webhook::verify(&body, SECRET).unwrap();
+    let WebhookEvent::IncomingEvent(payload) = &delivery.event else {
+        panic!("{:?}", delivery.event)
+    };
+    assert_eq!(payload.event, Event::Other(event.clone()));
+    assert_eq!(payload.event.tag(), "video_call");
+    assert!(!Event::KNOWN.contains(&"video_call"));
+    assert_eq!(delivery.event.payload()["event"], event);
+
+    let user = json!({"id": "bot-1", "type": "bot", "name": "Helper"});
+    let parsed: ChatUser = serde_json::from_value(user.clone()).unwrap();
+    assert_eq!(parsed, ChatUser::Other(user.clone()));
+    assert_eq!(serde_json::to_value(&parsed).unwrap(), user);
 }
 
 #[test]
@@ -511,6 +653,28 @@ fn a_known_action_with_another_payload_is_a_typed_error() {
             json!(null),
             "payload",
             "expected a JSON object",
+        ),
+        // Inside a union: the event's own field, and an event without its tag.
+        (
+            "incoming_event",
+            json!({"chat_id": "C", "thread_id": "T", "event": {
+                "id": "T_1", "type": "message", "created_at": "2019-12-09T12:01:18.909000Z",
+                "author_id": "a@example.com", "visibility": "all", "text": 5}}),
+            "payload.event",
+            "invalid type: integer `5`, expected a string at `text`",
+        ),
+        (
+            "incoming_event",
+            json!({"chat_id": "C", "thread_id": "T", "event": {"id": "T_1", "text": "hi"}}),
+            "payload.event",
+            "missing field `type`",
+        ),
+        (
+            "incoming_chat",
+            json!({"chat": {"id": "C", "users": [{"id": "u", "type": 7}], "thread": {
+                "id": "T", "active": true, "created_at": "2019-12-09T12:01:18.909000Z"}}}),
+            "payload.chat.users[0]",
+            "invalid type for `type`: a number, expected a string",
         ),
     ];
     for (action, payload, expected_path, expected_message) in cases {

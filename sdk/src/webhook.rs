@@ -3,9 +3,12 @@
 //! A delivery carries the `secret_key` given to `register_webhook`; [`verify`] parses a body,
 //! accepts it only when that key matches (compared in constant time), and then types its
 //! payload by its `action`: a [`WebhookEvent`](crate::WebhookEvent) with one variant per webhook
-//! the spec describes (the 16 license-configuration webhooks, `agent_created` to `tag_updated`)
-//! and `Other` keeping any other action's payload as JSON. Bad input is an error, never a panic,
-//! and no error or `Debug` output contains the key.
+//! of the version (chats, chat access and users, events, properties, thread tags, routing
+//! statuses, customers, the license-configuration webhooks and the rest: every action
+//! `register_webhook` takes), down to the chat, thread, event and user structures; `Other` keeps
+//! the payload of an action a later API version adds as JSON. An event or user type the version
+//! does not know is its union's own `Other` variant, not an error. Bad input is an error, never a
+//! panic, and no error or `Debug` output contains the key.
 //!
 //! ```
 //! use livechat_config::webhook::{self, WebhookError};

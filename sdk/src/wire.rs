@@ -44,44 +44,79 @@ pub mod seconds {
 }
 
 /// The spec's unions (an event, a chat user): an object whose tag names its kind. The object
-/// is read once as JSON; its tag picks the variant, whose type then reads that JSON.
+/// is read once as JSON; its tag picks the variant, whose type then reads that JSON. Both happen
+/// while the object is being read, so a decoding error is placed at the object (serde_json
+/// places an error where the innermost object or array still open ends).
 pub mod union {
-    use serde::de::{DeserializeOwned, Error as _};
+    use serde::de::{DeserializeOwned, Deserializer, Error as _, MapAccess, Visitor};
     use serde::ser::Error as _;
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-    use serde_json::Value;
+    use serde::{Serialize, Serializer};
+    use serde_json::{Map, Value};
+    use std::fmt;
 
-    /// The object and the value of its `tag`.
-    pub fn read<'de, D: Deserializer<'de>>(
+    /// Reads an object and hands its tag and the whole object to `pick`, which returns the
+    /// variant or why the object is not one.
+    pub fn deserialize<'de, D, T, F>(
         deserializer: D,
         tag: &'static str,
-    ) -> Result<(String, Value), D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        let Value::Object(object) = &value else {
-            return Err(D::Error::custom(format!(
-                "invalid type: {}, expected a JSON object",
-                kind(&value)
-            )));
-        };
-        match object.get(tag) {
-            Some(Value::String(name)) => Ok((name.clone(), value)),
-            Some(other) => Err(D::Error::custom(format!(
-                "invalid type for `{tag}`: {}, expected a string",
-                kind(other)
-            ))),
-            None => Err(D::Error::missing_field(tag)),
+        pick: F,
+    ) -> Result<T, D::Error>
+    where
+        D: Deserializer<'de>,
+        F: FnOnce(&str, Value) -> Result<T, String>,
+    {
+        deserializer.deserialize_map(Tagged {
+            tag,
+            pick,
+            out: std::marker::PhantomData,
+        })
+    }
+
+    struct Tagged<F, T> {
+        tag: &'static str,
+        pick: F,
+        out: std::marker::PhantomData<T>,
+    }
+
+    impl<'de, T, F> Visitor<'de> for Tagged<F, T>
+    where
+        F: FnOnce(&str, Value) -> Result<T, String>,
+    {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "a JSON object with a string `{}`", self.tag)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<T, A::Error> {
+            let mut object = Map::new();
+            while let Some((key, value)) = access.next_entry::<String, Value>()? {
+                object.insert(key, value);
+            }
+            let name = match object.get(self.tag) {
+                Some(Value::String(name)) => name.clone(),
+                Some(other) => {
+                    return Err(A::Error::custom(format_args!(
+                        "invalid type for `{}`: {}, expected a string",
+                        self.tag,
+                        kind(other)
+                    )))
+                }
+                None => return Err(A::Error::missing_field(self.tag)),
+            };
+            (self.pick)(&name, Value::Object(object)).map_err(A::Error::custom)
         }
     }
 
     /// The variant's type read from the union's object; an error names the field inside it.
-    pub fn variant<T: DeserializeOwned, E: serde::de::Error>(value: Value) -> Result<T, E> {
+    pub fn variant<T: DeserializeOwned>(value: Value) -> Result<T, String> {
         serde_path_to_error::deserialize(value).map_err(|err| {
             let path = err.path().to_string();
             let message = err.into_inner();
             if path == "." {
-                E::custom(message)
+                message.to_string()
             } else {
-                E::custom(format_args!("{message} at `{path}`"))
+                format!("{message} at `{path}`")
             }
         })
     }

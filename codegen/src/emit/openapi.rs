@@ -68,6 +68,9 @@ pub fn document(model: &Model) -> String {
         "paths": paths(model),
         "components": components(model),
     });
+    if let Some(webhooks) = webhooks(model) {
+        doc["webhooks"] = webhooks;
+    }
     sort_keys(&mut doc);
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
     text.push('\n');
@@ -94,6 +97,38 @@ fn paths(model: &Model) -> Value {
         }
     }
     Value::Object(paths)
+}
+
+/// One entry per webhook the spec describes: the delivery LiveChat POSTs to a registered `url`,
+/// the envelope with this `action` and its payload's schema.
+fn webhooks(model: &Model) -> Option<Value> {
+    let hooks = model.webhooks.as_ref()?;
+    let mut entries = Map::new();
+    for event in &hooks.events {
+        let body = json!({
+            "allOf": [{"$ref": schema_ref(&hooks.envelope)}],
+            "properties": {
+                "action": {"const": event.action},
+                "payload": type_schema(&event.payload, Direction::Answer),
+            },
+        });
+        entries.insert(
+            event.action.clone(),
+            json!({"post": {
+                "operationId": format!("webhook_{}", event.action),
+                "summary": event.action,
+                "description": event.description,
+                "requestBody": {
+                    "required": true,
+                    "content": {"application/json": {"schema": body}},
+                },
+                "responses": {
+                    "2XX": {"description": "The receiver took the delivery; any other answer counts as a failed delivery."},
+                },
+            }}),
+        );
+    }
+    Some(Value::Object(entries))
 }
 
 fn operation(model: &Model, action: &Action) -> Value {
@@ -336,6 +371,17 @@ fn components(model: &Model) -> Value {
                 object_schema(&cx, &answer, Direction::Answer),
             );
         }
+    }
+    for object in model
+        .webhooks
+        .iter()
+        .flat_map(|w| &w.events)
+        .filter_map(|e| e.object.as_ref())
+    {
+        schemas.insert(
+            object.name.clone(),
+            object_schema(&cx, object, Direction::Answer),
+        );
     }
     schemas.insert("ErrorBody".to_string(), error_body());
     schemas.insert(

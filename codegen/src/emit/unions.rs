@@ -90,10 +90,11 @@ pub fn union(union: &Union) -> TokenStream {
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let (tag, value) = crate::wire::union::read(deserializer, #tag)?;
-                Ok(match tag.as_str() {
-                    #(#values => Self::#variants(crate::wire::union::variant(value)?),)*
-                    _ => Self::Other(value),
+                crate::wire::union::deserialize(deserializer, #tag, |tag, value| {
+                    Ok(match tag {
+                        #(#values => Self::#variants(crate::wire::union::variant(value)?),)*
+                        _ => Self::Other(value),
+                    })
                 })
             }
         }

@@ -66,8 +66,8 @@ pub fn items(model: &Model, webhooks: &Webhooks) -> Items {
     });
     let enum_doc = doc(&format!(
         "The payload of a webhook delivery, typed by its `action`.\n\n{}\n\n\
-         A delivery of any other action (a chat webhook, or one a later API version adds) is \
-         [`{}::Other`], its payload kept as JSON.",
+         A delivery of an action this version does not describe (one a later API version \
+         adds) is [`{}::Other`], its payload kept as JSON.",
         webhooks.description.trim(),
         names::WEBHOOK_EVENT,
     ));
@@ -78,7 +78,7 @@ pub fn items(model: &Model, webhooks: &Webhooks) -> Items {
         #[non_exhaustive]
         pub enum #event_enum {
             #(#decls)*
-            /// A delivery of an action this version does not type, its payload as sent.
+            /// A delivery of an action this version does not describe, its payload as sent.
             Other {
                 /// The delivery's `action`.
                 action: #actions,
@@ -166,10 +166,10 @@ fn shape(model: &Model, ty: &TypeExpr) -> Shape {
         TypeExpr::Array(_) => Shape::Array,
         TypeExpr::Map(_) => Shape::Object,
         TypeExpr::Named(name) => {
-            let object = model
-                .types
-                .iter()
-                .any(|t| matches!(t, Type::Object(o) if &o.name == name));
+            let object = model.types.iter().any(|t| {
+                matches!(t, Type::Object(o) if &o.name == name)
+                    || matches!(t, Type::Union(u) if &u.name == name)
+            });
             let in_place = model
                 .webhooks
                 .iter()

@@ -107,7 +107,11 @@ impl OwnHandlers for Served<'_> {
         );
         request.description = r.description;
         request.filters = r.filters.map(Into::into);
-        request.additional_data = r.additional_data;
+        request.additional_data = r.additional_data.map(|data| {
+            data.iter()
+                .map(|d| v3_6::WebhookAdditionalData::from(d.as_str()))
+                .collect()
+        });
         let registered = webhooks::register_as(request, available, takes_data, self.write()?)?;
         Ok(RegisterWebhookResponse::new(registered.id))
     }

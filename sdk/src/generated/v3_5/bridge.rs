@@ -831,6 +831,19 @@ fn to_reset_bot_template_secret_request(
         affect_existing_installations,
     }
 }
+/// v3.5's `RichMessagePostback` as v3.6's: every field carried.
+impl From<RichMessagePostback> for crate::v3_6::RichMessagePostback {
+    fn from(value: RichMessagePostback) -> Self {
+        let RichMessagePostback { id, toggled } = value;
+        crate::v3_6::RichMessagePostback {
+            id,
+            toggled,
+            button_type: None,
+            button_value: None,
+            ecommerce: None,
+        }
+    }
+}
 fn to_suspend_agent_request(
     value: SuspendAgentRequest,
 ) -> crate::v3_6::SuspendAgentRequest {
@@ -969,6 +982,16 @@ impl From<UserIdsFilter> for crate::v3_6::UserIdsFilter {
         }
     }
 }
+/// v3.5's `WebhookEnvelopeAdditionalData` as v3.6's: every field carried.
+impl From<WebhookEnvelopeAdditionalData> for crate::v3_6::WebhookEnvelopeAdditionalData {
+    fn from(value: WebhookEnvelopeAdditionalData) -> Self {
+        let WebhookEnvelopeAdditionalData { chat_properties, chat_presence_user_ids } = value;
+        crate::v3_6::WebhookEnvelopeAdditionalData {
+            chat_properties,
+            chat_presence_user_ids,
+        }
+    }
+}
 /// v3.5's `WebhookFilters` as v3.6's: every field carried.
 impl From<WebhookFilters> for crate::v3_6::WebhookFilters {
     fn from(value: WebhookFilters) -> Self {
@@ -1028,6 +1051,19 @@ impl From<crate::v3_6::BotTemplate> for BotTemplate {
         }
     }
 }
+/// v3.6's `Chat` as v3.5 shows it: a field only v3.6 has is left out.
+impl From<crate::v3_6::Chat> for Chat {
+    fn from(value: crate::v3_6::Chat) -> Self {
+        let crate::v3_6::Chat { id, users, properties, access, thread } = value;
+        Chat {
+            id,
+            users,
+            properties,
+            access,
+            thread: thread.into(),
+        }
+    }
+}
 /// v3.6's `ChatPresenceFilter` as v3.5 shows it: a field only v3.6 has is left out.
 impl From<crate::v3_6::ChatPresenceFilter> for ChatPresenceFilter {
     fn from(value: crate::v3_6::ChatPresenceFilter) -> Self {
@@ -1071,6 +1107,18 @@ fn from_issue_bot_token_response(
     let crate::v3_6::IssueBotTokenResponse { token } = value;
     IssueBotTokenResponse { token }
 }
+/// v3.6's `Queue` as v3.5 shows it: a field only v3.6 has is left out.
+impl From<crate::v3_6::Queue> for Queue {
+    fn from(value: crate::v3_6::Queue) -> Self {
+        let crate::v3_6::Queue { position, wait_time, queued_at } = value;
+        Queue {
+            position,
+            wait_time,
+            queued_at,
+            queued_at_us: None,
+        }
+    }
+}
 fn from_reset_bot_secret_response(
     value: crate::v3_6::ResetBotSecretResponse,
 ) -> ResetBotSecretResponse {
@@ -1083,6 +1131,56 @@ fn from_reset_bot_template_secret_response(
     let crate::v3_6::ResetBotTemplateSecretResponse { secret } = value;
     ResetBotTemplateSecretResponse {
         secret,
+    }
+}
+/// v3.6's `RichMessagePostback` as v3.5 shows it: a field only v3.6 has is left out.
+impl From<crate::v3_6::RichMessagePostback> for RichMessagePostback {
+    fn from(value: crate::v3_6::RichMessagePostback) -> Self {
+        let crate::v3_6::RichMessagePostback {
+            id,
+            toggled,
+            button_type: _,
+            button_value: _,
+            ecommerce: _,
+        } = value;
+        RichMessagePostback { id, toggled }
+    }
+}
+/// v3.6's `Thread` as v3.5 shows it: a field only v3.6 has is left out.
+impl From<crate::v3_6::Thread> for Thread {
+    fn from(value: crate::v3_6::Thread) -> Self {
+        let crate::v3_6::Thread {
+            id,
+            active,
+            access,
+            events,
+            properties,
+            restricted_access,
+            queue,
+            previous_thread_id,
+            next_thread_id,
+            previous_accessible_thread_id,
+            next_accessible_thread_id,
+            created_at,
+            tags,
+            customer_visit,
+        } = value;
+        Thread {
+            id,
+            active,
+            access,
+            events,
+            properties,
+            restricted_access,
+            queue: queue.map(Into::into),
+            previous_thread_id,
+            next_thread_id,
+            previous_accessible_thread_id,
+            next_accessible_thread_id,
+            created_at,
+            tags,
+            customer_visit,
+        }
     }
 }
 /// v3.6's `UserIdsFilter` as v3.5 shows it: a field only v3.6 has is left out.
@@ -1117,7 +1215,13 @@ impl From<crate::v3_6::Webhook> for Webhook {
             filters: filters.map(Into::into),
             owner_client_id,
             r#type,
-            additional_data,
+            additional_data: additional_data
+                .map(|v| {
+                    v
+                        .into_iter()
+                        .map(|v| WebhookAdditionalData::from(v.as_str()))
+                        .collect()
+                }),
             secret_key,
         }
     }
@@ -1140,7 +1244,20 @@ impl From<crate::v3_6::WebhookEnvelope> for WebhookEnvelope {
             action: WebhookAction::from(action.as_str()),
             organization_id,
             payload,
-            additional_data,
+            additional_data: additional_data.map(Into::into),
+        }
+    }
+}
+/// v3.6's `WebhookEnvelopeAdditionalData` as v3.5 shows it: a field only v3.6 has is left out.
+impl From<crate::v3_6::WebhookEnvelopeAdditionalData> for WebhookEnvelopeAdditionalData {
+    fn from(value: crate::v3_6::WebhookEnvelopeAdditionalData) -> Self {
+        let crate::v3_6::WebhookEnvelopeAdditionalData {
+            chat_properties,
+            chat_presence_user_ids,
+        } = value;
+        WebhookEnvelopeAdditionalData {
+            chat_properties,
+            chat_presence_user_ids,
         }
     }
 }
@@ -1168,7 +1285,13 @@ impl From<crate::v3_6::WebhookName> for WebhookName {
         WebhookName {
             action: WebhookAction::from(action.as_str()),
             filters,
-            additional_data,
+            additional_data: additional_data
+                .map(|v| {
+                    v
+                        .into_iter()
+                        .map(|v| WebhookAdditionalData::from(v.as_str()))
+                        .collect()
+                }),
         }
     }
 }

@@ -8,9 +8,16 @@ pub use crate::v3_6::types::{
     Agent, Access, MatchObject, MatchCondition, Geolocation, GeolocationCondition,
     Conditions, AutoAccess, BotField, GroupField, Group, PropertyType, AccessType,
     PropertyLocation, PropertyAccess, LocationAccess, PropertyRange, PropertyDefinition,
-    GroupProperties, Tag, TagFilters, WebhookType, WebhookAdditionalData, AuthorType,
-    SourceType, WebhookEnvelopeAdditionalData, AutoAccessChangeStatus, AutoAccessChange,
-    Channel, ChannelType, Plan, LimitBalance, LimitResource, ProductSource,
+    GroupProperties, Tag, TagFilters, WebhookType, AuthorType, SourceType,
+    AutoAccessChangeStatus, AutoAccessChange, ButtonType, RichMessageImage, Visibility,
+    ChatAccess, FileEvent, FormFieldType, FormField, FilledFormField, FormType,
+    FormEvent, FilledFormEvent, PostbackEcommerce, MessagePostback, MessageEvent,
+    RichMessageEventTemplate, WebviewHeight, ButtonTarget, RichMessageEventButton,
+    EcommerceViewType, EcommerceOption, EcommerceAddon, RichMessageEcommerce,
+    RichMessageEventElement, RichMessageEvent, CustomEvent, SystemMessageEvent,
+    SystemEvent, Event, CartItem, Cart, AgentUser, CustomerUser, ChatUser,
+    TransferReason, TransferredTo, RoutingStatus, ActiveChat, Channel, ChannelType, Plan,
+    LimitBalance, LimitResource, ProductSource,
 };
 /// A bot as returned by get_bot and list_bots. Each bot is a resource owned by an application (client_id) in Developer Console. The fields below are those shown in the Get Bot and List Bots examples and the fields[] tables; only id and name are required so that any server response decodes.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -472,6 +479,96 @@ impl crate::validate::Validate for WebhookAction {
         }
     }
 }
+/// Additional data arriving with the webhook. Value: chat_properties, chat_presence_user_ids (all actions except for agent_status_changed, agent_deleted, incoming_customer).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookAdditionalData {
+    /// `chat_properties`: Chat properties, sent in additional_data.chat_properties of the webhook (optional).
+    ChatProperties,
+    /// `chat_presence_user_ids`: User IDs present in the chat, sent in additional_data.chat_presence_user_ids of the webhook (optional).
+    ChatPresenceUserIds,
+    /// A value this version of the crate does not know, kept as the server sent it.
+    Other(String),
+}
+impl WebhookAdditionalData {
+    /// Every value the reference documents, in its order.
+    pub const KNOWN: &'static [WebhookAdditionalData] = &[
+        Self::ChatProperties,
+        Self::ChatPresenceUserIds,
+    ];
+    /// The value as it is on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ChatProperties => "chat_properties",
+            Self::ChatPresenceUserIds => "chat_presence_user_ids",
+            Self::Other(value) => value,
+        }
+    }
+    /// `false` for [`Self::Other`].
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Other(_))
+    }
+}
+impl From<&str> for WebhookAdditionalData {
+    fn from(value: &str) -> Self {
+        match value {
+            "chat_properties" => Self::ChatProperties,
+            "chat_presence_user_ids" => Self::ChatPresenceUserIds,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+/// Only the documented values: for input that must be right before it reaches the
+/// server (a file being imported). Answers take the lenient `From<&str>` path.
+impl ::std::str::FromStr for WebhookAdditionalData {
+    type Err = crate::validate::UnknownValue;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match Self::from(value) {
+            Self::Other(value) => {
+                Err(
+                    crate::validate::UnknownValue::new(
+                        "WebhookAdditionalData",
+                        value,
+                        Self::KNOWN.iter().map(Self::as_str),
+                    ),
+                )
+            }
+            known => Ok(known),
+        }
+    }
+}
+impl ::std::fmt::Display for WebhookAdditionalData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for WebhookAdditionalData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebhookAdditionalData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
+    }
+}
+impl crate::validate::Validate for WebhookAdditionalData {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        if let Self::Other(value) = self {
+            v.unknown_value(
+                "WebhookAdditionalData",
+                value,
+                Self::KNOWN.iter().map(Self::as_str),
+            );
+        }
+    }
+}
 /// Only one filter (values or exclude_values) is allowed. Supports every user type (agent, customer, bot).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -819,3 +916,400 @@ impl crate::validate::Validate for WebhookEnvelope {
         v.field("additional_data", &self.additional_data);
     }
 }
+/// The additional_data object of a delivery: what the webhook was registered to bring besides its payload (Register Webhook's additional_data parameter, for every action but agent_status_changed, agent_deleted and incoming_customer). The Configuration webhooks' samples have it empty.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct WebhookEnvelopeAdditionalData {
+    /// The properties of the chat the webhook is about (namespace → property name → value); present when the webhook was registered with additional_data chat_properties.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chat_properties: Option<
+        ::std::collections::BTreeMap<
+            String,
+            ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        >,
+    >,
+    /// The IDs of the users present in the chat the webhook is about; present when the webhook was registered with additional_data chat_presence_user_ids.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chat_presence_user_ids: Option<Vec<String>>,
+}
+impl WebhookEnvelopeAdditionalData {
+    /// An empty `WebhookEnvelopeAdditionalData`; set fields with the builder methods.
+    pub fn new() -> Self {
+        Self {
+            chat_properties: None,
+            chat_presence_user_ids: None,
+        }
+    }
+    /// The properties of the chat the webhook is about (namespace → property name → value); present when the webhook was registered with additional_data chat_properties.
+    pub fn chat_properties<'s>(
+        mut self,
+        chat_properties: impl IntoIterator<
+            Item = (&'s str, ::std::collections::BTreeMap<String, ::serde_json::Value>),
+        >,
+    ) -> Self {
+        self.chat_properties = Some(
+            chat_properties.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+        );
+        self
+    }
+    /// The IDs of the users present in the chat the webhook is about; present when the webhook was registered with additional_data chat_presence_user_ids.
+    pub fn chat_presence_user_ids<'s>(
+        mut self,
+        chat_presence_user_ids: impl IntoIterator<Item = &'s str>,
+    ) -> Self {
+        self.chat_presence_user_ids = Some(
+            chat_presence_user_ids.into_iter().map(str::to_owned).collect(),
+        );
+        self
+    }
+}
+impl crate::validate::Validate for WebhookEnvelopeAdditionalData {}
+/// A queued chat's place in the queue. The reference gives no fields table: the fields are those of the chat_transferred samples, each optional. v3.5's sample names the queueing time queued_at_us, v3.6's queued_at; v3.5's Queue has both.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct Queue {
+    /// The chat's position in the queue.
+    ///
+    /// Limits: at least 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<i64>,
+    /// The approximate time until an agent is available, in seconds.
+    ///
+    /// Limits: at least 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wait_time: Option<i64>,
+    /// When the chat was queued (date-time string).
+    ///
+    /// Format: an RFC 3339 date-time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queued_at: Option<String>,
+    /// When the chat was queued (date-time string): the name v3.5's chat_transferred sample uses where v3.6's uses queued_at.
+    ///
+    /// Format: an RFC 3339 date-time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queued_at_us: Option<String>,
+}
+impl Queue {
+    /// An empty `Queue`; set fields with the builder methods.
+    pub fn new() -> Self {
+        Self {
+            position: None,
+            wait_time: None,
+            queued_at: None,
+            queued_at_us: None,
+        }
+    }
+    /// The chat's position in the queue.
+    ///
+    /// Limits: at least 0.
+    pub fn position(mut self, position: i64) -> Self {
+        self.position = Some(position);
+        self
+    }
+    /// The approximate time until an agent is available, in seconds.
+    ///
+    /// Limits: at least 0.
+    pub fn wait_time(mut self, wait_time: i64) -> Self {
+        self.wait_time = Some(wait_time);
+        self
+    }
+    /// When the chat was queued (date-time string).
+    ///
+    /// Format: an RFC 3339 date-time.
+    pub fn queued_at(mut self, queued_at: impl Into<String>) -> Self {
+        self.queued_at = Some(queued_at.into());
+        self
+    }
+    /// When the chat was queued (date-time string): the name v3.5's chat_transferred sample uses where v3.6's uses queued_at.
+    ///
+    /// Format: an RFC 3339 date-time.
+    pub fn queued_at_us(mut self, queued_at_us: impl Into<String>) -> Self {
+        self.queued_at_us = Some(queued_at_us.into());
+        self
+    }
+}
+impl crate::validate::Validate for Queue {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.limits(
+            "position",
+            &self.position,
+            &crate::validate::Limits {
+                min: Some(0f64),
+                max: None,
+                min_length: None,
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+        v.limits(
+            "wait_time",
+            &self.wait_time,
+            &crate::validate::Limits {
+                min: Some(0f64),
+                max: None,
+                min_length: None,
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+        v.format("queued_at", &self.queued_at, crate::validate::Format::DateTime);
+        v.format("queued_at_us", &self.queued_at_us, crate::validate::Format::DateTime);
+    }
+}
+/// A thread of a chat, with its events.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct Thread {
+    /// The thread's ID.
+    pub id: String,
+    /// Whether the thread is still active.
+    pub active: bool,
+    /// Which groups can access the thread.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access: Option<ChatAccess>,
+    /// The thread's events; absent when restricted_access is present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<Event>>,
+    /// The thread's properties (namespace → property name → value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<
+        ::std::collections::BTreeMap<
+            String,
+            ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        >,
+    >,
+    /// The reason the requester's access is restricted (the reference gives no type).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restricted_access: Option<::serde_json::Value>,
+    /// Present only while the chat is queued.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<Queue>,
+    /// The preceding thread's ID, if there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_thread_id: Option<String>,
+    /// The following thread's ID, if there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_thread_id: Option<String>,
+    /// The preceding thread the requester can access, if any; only in list_archives answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_accessible_thread_id: Option<String>,
+    /// The following thread the requester can access, if any; only in list_archives answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_accessible_thread_id: Option<String>,
+    /// When the thread was created: a UTC date-time string with microsecond resolution, generated by the server.
+    ///
+    /// Format: an RFC 3339 date-time.
+    pub created_at: String,
+    /// The thread's tags; present only if it was tagged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// Details of the customer's visit: IP, user agent and geolocation (the reference gives no structure).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_visit: Option<::serde_json::Value>,
+}
+impl Thread {
+    /// A `Thread` with its required fields: `id`, `active`, `created_at`.
+    pub fn new(
+        id: impl Into<String>,
+        active: bool,
+        created_at: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            active,
+            access: None,
+            events: None,
+            properties: None,
+            restricted_access: None,
+            queue: None,
+            previous_thread_id: None,
+            next_thread_id: None,
+            previous_accessible_thread_id: None,
+            next_accessible_thread_id: None,
+            created_at: created_at.into(),
+            tags: None,
+            customer_visit: None,
+        }
+    }
+    /// Which groups can access the thread.
+    pub fn access(mut self, access: ChatAccess) -> Self {
+        self.access = Some(access);
+        self
+    }
+    /// The thread's events; absent when restricted_access is present.
+    pub fn events(mut self, events: impl IntoIterator<Item = Event>) -> Self {
+        self.events = Some(events.into_iter().collect());
+        self
+    }
+    /// The thread's properties (namespace → property name → value).
+    pub fn properties<'s>(
+        mut self,
+        properties: impl IntoIterator<
+            Item = (&'s str, ::std::collections::BTreeMap<String, ::serde_json::Value>),
+        >,
+    ) -> Self {
+        self.properties = Some(
+            properties.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+        );
+        self
+    }
+    /// The reason the requester's access is restricted (the reference gives no type).
+    pub fn restricted_access(mut self, restricted_access: ::serde_json::Value) -> Self {
+        self.restricted_access = Some(restricted_access);
+        self
+    }
+    /// Present only while the chat is queued.
+    pub fn queue(mut self, queue: Queue) -> Self {
+        self.queue = Some(queue);
+        self
+    }
+    /// The preceding thread's ID, if there is one.
+    pub fn previous_thread_id(mut self, previous_thread_id: impl Into<String>) -> Self {
+        self.previous_thread_id = Some(previous_thread_id.into());
+        self
+    }
+    /// The following thread's ID, if there is one.
+    pub fn next_thread_id(mut self, next_thread_id: impl Into<String>) -> Self {
+        self.next_thread_id = Some(next_thread_id.into());
+        self
+    }
+    /// The preceding thread the requester can access, if any; only in list_archives answers.
+    pub fn previous_accessible_thread_id(
+        mut self,
+        previous_accessible_thread_id: impl Into<String>,
+    ) -> Self {
+        self.previous_accessible_thread_id = Some(previous_accessible_thread_id.into());
+        self
+    }
+    /// The following thread the requester can access, if any; only in list_archives answers.
+    pub fn next_accessible_thread_id(
+        mut self,
+        next_accessible_thread_id: impl Into<String>,
+    ) -> Self {
+        self.next_accessible_thread_id = Some(next_accessible_thread_id.into());
+        self
+    }
+    /// The thread's tags; present only if it was tagged.
+    pub fn tags<'s>(mut self, tags: impl IntoIterator<Item = &'s str>) -> Self {
+        self.tags = Some(tags.into_iter().map(str::to_owned).collect());
+        self
+    }
+    /// Details of the customer's visit: IP, user agent and geolocation (the reference gives no structure).
+    pub fn customer_visit(mut self, customer_visit: ::serde_json::Value) -> Self {
+        self.customer_visit = Some(customer_visit);
+        self
+    }
+}
+impl crate::validate::Validate for Thread {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("access", &self.access);
+        v.field("events", &self.events);
+        v.field("queue", &self.queue);
+        v.format("created_at", &self.created_at, crate::validate::Format::DateTime);
+    }
+    #[cfg(feature = "server")]
+    fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
+        v.json_field::<ChatAccess>(value, "access");
+    }
+}
+/// A chat: its users, properties, access and current thread.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct Chat {
+    /// The chat's ID.
+    pub id: String,
+    /// The chat's users.
+    ///
+    /// An answer that leaves it out reads as empty.
+    #[serde(default)]
+    pub users: Vec<ChatUser>,
+    /// The chat's properties (namespace → property name → value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<
+        ::std::collections::BTreeMap<
+            String,
+            ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        >,
+    >,
+    /// Which groups can access the chat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access: Option<ChatAccess>,
+    /// The chat's thread.
+    pub thread: Thread,
+}
+impl Chat {
+    /// A `Chat` with its required fields: `id`, `users`, `thread`.
+    pub fn new(
+        id: impl Into<String>,
+        users: impl IntoIterator<Item = ChatUser>,
+        thread: Thread,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            users: users.into_iter().collect(),
+            properties: None,
+            access: None,
+            thread,
+        }
+    }
+    /// The chat's properties (namespace → property name → value).
+    pub fn properties<'s>(
+        mut self,
+        properties: impl IntoIterator<
+            Item = (&'s str, ::std::collections::BTreeMap<String, ::serde_json::Value>),
+        >,
+    ) -> Self {
+        self.properties = Some(
+            properties.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+        );
+        self
+    }
+    /// Which groups can access the chat.
+    pub fn access(mut self, access: ChatAccess) -> Self {
+        self.access = Some(access);
+        self
+    }
+}
+impl crate::validate::Validate for Chat {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("users", &self.users);
+        v.field("access", &self.access);
+        v.field("thread", &self.thread);
+    }
+    #[cfg(feature = "server")]
+    fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
+        v.present(value, "users");
+        v.json_field::<ChatAccess>(value, "access");
+        v.json_field::<Thread>(value, "thread");
+    }
+}
+/// A postback sent from a rich message's button. The reference gives no fields table: the fields are those of incoming_rich_message_postback's sample (v3.5's sample has id and toggled only).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct RichMessagePostback {
+    /// The postback's ID (the button's postback_id).
+    pub id: String,
+    /// Whether the user toggled the button on (true) or off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub toggled: Option<bool>,
+}
+impl RichMessagePostback {
+    /// A `RichMessagePostback` with its required fields: `id`.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            toggled: None,
+        }
+    }
+    /// Whether the user toggled the button on (true) or off.
+    pub fn toggled(mut self, toggled: bool) -> Self {
+        self.toggled = Some(toggled);
+        self
+    }
+}
+impl crate::validate::Validate for RichMessagePostback {}

@@ -3,10 +3,161 @@
 #[allow(unused_imports)]
 use super::*;
 pub use crate::v3_6::webhook_events::{
+    ChatDeactivatedPayload, ChatAccessUpdatedPayload, UserAddedToChatPayload,
+    UserRemovedFromChatPayload, IncomingEventPayload, EventUpdatedPayload,
+    ChatPropertiesUpdatedPayload, ChatPropertiesDeletedPayload,
+    ThreadPropertiesUpdatedPayload, ThreadPropertiesDeletedPayload,
+    EventPropertiesUpdatedPayload, EventPropertiesDeletedPayload, ThreadTaggedPayload,
+    ThreadUntaggedPayload, RoutingStatusSetPayload, CustomerSessionFieldsUpdatedPayload,
     AgentApprovedPayload, AgentUpdatedPayload, AgentSuspendedPayload,
     AgentUnsuspendedPayload, AgentDeletedPayload, BotDeletedPayload, GroupDeletedPayload,
-    GroupUpdatedPayload, TagDeletedPayload, TagUpdatedPayload,
+    GroupUpdatedPayload, TagDeletedPayload, TagUpdatedPayload, EventsMarkedAsSeenPayload,
 };
+/// The payload of the `incoming_chat` webhook: see [`WebhookEvent::IncomingChat`].
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[non_exhaustive]
+pub struct IncomingChatPayload {
+    /// The chat, with its users, properties and thread.
+    pub chat: Chat,
+}
+impl IncomingChatPayload {
+    /// A `IncomingChatPayload` with its required fields: `chat`.
+    pub fn new(chat: Chat) -> Self {
+        Self { chat }
+    }
+}
+impl crate::validate::Validate for IncomingChatPayload {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("chat", &self.chat);
+    }
+    #[cfg(feature = "server")]
+    fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
+        v.json_field::<Chat>(value, "chat");
+    }
+}
+/// The payload of the `chat_transferred` webhook: see [`WebhookEvent::ChatTransferred`].
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[non_exhaustive]
+pub struct ChatTransferredPayload {
+    /// The chat's ID.
+    pub chat_id: String,
+    /// The thread's ID; present if the chat is active.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread_id: Option<String>,
+    /// The user who transferred the chat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requester_id: Option<String>,
+    /// Why the chat was transferred: manual, inactive, assigned, unassigned or other.
+    pub reason: TransferReason,
+    /// The groups and agents the chat is assigned to after the transfer.
+    pub transferred_to: TransferredTo,
+    /// Present if the chat is queued after the transfer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<Queue>,
+}
+impl ChatTransferredPayload {
+    /// A `ChatTransferredPayload` with its required fields: `chat_id`, `reason`, `transferred_to`.
+    pub fn new(
+        chat_id: impl Into<String>,
+        reason: TransferReason,
+        transferred_to: TransferredTo,
+    ) -> Self {
+        Self {
+            chat_id: chat_id.into(),
+            thread_id: None,
+            requester_id: None,
+            reason,
+            transferred_to,
+            queue: None,
+        }
+    }
+    /// The thread's ID; present if the chat is active.
+    pub fn thread_id(mut self, thread_id: impl Into<String>) -> Self {
+        self.thread_id = Some(thread_id.into());
+        self
+    }
+    /// The user who transferred the chat.
+    pub fn requester_id(mut self, requester_id: impl Into<String>) -> Self {
+        self.requester_id = Some(requester_id.into());
+        self
+    }
+    /// Present if the chat is queued after the transfer.
+    pub fn queue(mut self, queue: Queue) -> Self {
+        self.queue = Some(queue);
+        self
+    }
+}
+impl crate::validate::Validate for ChatTransferredPayload {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("reason", &self.reason);
+        v.field("transferred_to", &self.transferred_to);
+        v.field("queue", &self.queue);
+    }
+}
+/// The payload of the `incoming_rich_message_postback` webhook: see [`WebhookEvent::IncomingRichMessagePostback`].
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[non_exhaustive]
+pub struct IncomingRichMessagePostbackPayload {
+    /// The user who sent the postback.
+    pub user_id: String,
+    /// The chat's ID.
+    pub chat_id: String,
+    /// The thread's ID.
+    pub thread_id: String,
+    /// The ID of the rich message event.
+    pub event_id: String,
+    /// The postback.
+    pub postback: RichMessagePostback,
+}
+impl IncomingRichMessagePostbackPayload {
+    /// A `IncomingRichMessagePostbackPayload` with its required fields: `user_id`, `chat_id`, `thread_id`, `event_id`, `postback`.
+    pub fn new(
+        user_id: impl Into<String>,
+        chat_id: impl Into<String>,
+        thread_id: impl Into<String>,
+        event_id: impl Into<String>,
+        postback: RichMessagePostback,
+    ) -> Self {
+        Self {
+            user_id: user_id.into(),
+            chat_id: chat_id.into(),
+            thread_id: thread_id.into(),
+            event_id: event_id.into(),
+            postback,
+        }
+    }
+}
+impl crate::validate::Validate for IncomingRichMessagePostbackPayload {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("postback", &self.postback);
+    }
+}
+/// The payload of the `incoming_customer` webhook: see [`WebhookEvent::IncomingCustomer`].
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[non_exhaustive]
+pub struct IncomingCustomerPayload {
+    /// The new customer: a user of type customer.
+    pub customer: ChatUser,
+}
+impl IncomingCustomerPayload {
+    /// A `IncomingCustomerPayload` with its required fields: `customer`.
+    pub fn new(customer: ChatUser) -> Self {
+        Self { customer }
+    }
+}
+impl crate::validate::Validate for IncomingCustomerPayload {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("customer", &self.customer);
+    }
+}
 /// The payload of the `bot_updated` webhook: see [`WebhookEvent::BotUpdated`].
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "server", derive(::serde::Serialize))]
@@ -118,12 +269,52 @@ impl crate::validate::Validate for BotUpdatedPayload {
 }
 /// The payload of a webhook delivery, typed by its `action`.
 ///
-/// The webhooks of the webhooks reference's Configuration section: the 16 license-configuration webhooks LiveChat sends when an agent, auto access rule, bot, group or tag changes. Each is a delivery in the envelope's format whose payload has the shape given here; deliveries of other actions keep their payload as JSON.
+/// Every webhook of the v3.5 webhooks reference, 37 in all: the chat webhooks (chats, chat access, chat users, events, properties, thread tags, status, customers, other) and the 16 license-configuration webhooks LiveChat sends when an agent, auto access rule, bot, group or tag changes. Each is a delivery in the envelope's format whose payload has the shape given here; a delivery of an action not listed here keeps its payload as JSON.
 ///
-/// A delivery of any other action (a chat webhook, or one a later API version adds) is [`WebhookEvent::Other`], its payload kept as JSON.
+/// A delivery of an action this version does not describe (one a later API version adds) is [`WebhookEvent::Other`], its payload kept as JSON.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum WebhookEvent {
+    /// `incoming_chat`: A chat came in with a new thread. The payload holds the whole chat; a chat started with initial events has them in its thread.
+    IncomingChat(IncomingChatPayload),
+    /// `chat_deactivated`: A chat was deactivated: its open thread was closed.
+    ChatDeactivated(ChatDeactivatedPayload),
+    /// `chat_access_updated`: Which groups can access a chat changed. The payload holds the chat's new access.
+    ChatAccessUpdated(ChatAccessUpdatedPayload),
+    /// `chat_transferred`: A chat was transferred to another group or to an agent.
+    ChatTransferred(ChatTransferredPayload),
+    /// `user_added_to_chat`: A user (a customer or an agent) was added to a chat.
+    UserAddedToChat(UserAddedToChatPayload),
+    /// `user_removed_from_chat`: A user (a customer or an agent) was removed from a chat.
+    UserRemovedFromChat(UserRemovedFromChatPayload),
+    /// `incoming_event`: An event was sent to a chat.
+    IncomingEvent(IncomingEventPayload),
+    /// `event_updated`: An event was updated.
+    EventUpdated(EventUpdatedPayload),
+    /// `incoming_rich_message_postback`: A user sent a rich message postback. The payload holds the postback and the chat, thread and event it belongs to.
+    IncomingRichMessagePostback(IncomingRichMessagePostbackPayload),
+    /// `chat_properties_updated`: Properties of a chat were updated.
+    ChatPropertiesUpdated(ChatPropertiesUpdatedPayload),
+    /// `chat_properties_deleted`: Properties of a chat were deleted.
+    ChatPropertiesDeleted(ChatPropertiesDeletedPayload),
+    /// `thread_properties_updated`: Properties of a thread were updated.
+    ThreadPropertiesUpdated(ThreadPropertiesUpdatedPayload),
+    /// `thread_properties_deleted`: Properties of a thread were deleted.
+    ThreadPropertiesDeleted(ThreadPropertiesDeletedPayload),
+    /// `event_properties_updated`: Properties of a event were updated.
+    EventPropertiesUpdated(EventPropertiesUpdatedPayload),
+    /// `event_properties_deleted`: Properties of a event were deleted.
+    EventPropertiesDeleted(EventPropertiesDeletedPayload),
+    /// `thread_tagged`: A thread was tagged.
+    ThreadTagged(ThreadTaggedPayload),
+    /// `thread_untagged`: A thread was untagged.
+    ThreadUntagged(ThreadUntaggedPayload),
+    /// `routing_status_set`: An agent's or bot's routing status changed.
+    RoutingStatusSet(RoutingStatusSetPayload),
+    /// `incoming_customer`: A new customer registered.
+    IncomingCustomer(IncomingCustomerPayload),
+    /// `customer_session_fields_updated`: A chatting customer's session fields were updated. One webhook is sent for each of the customer's active chats.
+    CustomerSessionFieldsUpdated(CustomerSessionFieldsUpdatedPayload),
     /// `agent_created`: Indicates that a new agent account was created. The payload contains the full state of the agent data structure, including empty fields.
     AgentCreated(Agent),
     /// `agent_approved`: Indicates that an agent's account was approved and is now active.
@@ -156,7 +347,9 @@ pub enum WebhookEvent {
     TagDeleted(TagDeletedPayload),
     /// `tag_updated`: Indicates that a tag was updated within a license.
     TagUpdated(TagUpdatedPayload),
-    /// A delivery of an action this version does not type, its payload as sent.
+    /// `events_marked_as_seen`: A user has seen a chat's events up to a given time.
+    EventsMarkedAsSeen(EventsMarkedAsSeenPayload),
+    /// A delivery of an action this version does not describe, its payload as sent.
     Other {
         /// The delivery's `action`.
         action: WebhookAction,
@@ -167,6 +360,26 @@ pub enum WebhookEvent {
 impl WebhookEvent {
     /// The actions this version types, in the reference's order.
     pub const ACTIONS: &'static [WebhookAction] = &[
+        WebhookAction::IncomingChat,
+        WebhookAction::ChatDeactivated,
+        WebhookAction::ChatAccessUpdated,
+        WebhookAction::ChatTransferred,
+        WebhookAction::UserAddedToChat,
+        WebhookAction::UserRemovedFromChat,
+        WebhookAction::IncomingEvent,
+        WebhookAction::EventUpdated,
+        WebhookAction::IncomingRichMessagePostback,
+        WebhookAction::ChatPropertiesUpdated,
+        WebhookAction::ChatPropertiesDeleted,
+        WebhookAction::ThreadPropertiesUpdated,
+        WebhookAction::ThreadPropertiesDeleted,
+        WebhookAction::EventPropertiesUpdated,
+        WebhookAction::EventPropertiesDeleted,
+        WebhookAction::ThreadTagged,
+        WebhookAction::ThreadUntagged,
+        WebhookAction::RoutingStatusSet,
+        WebhookAction::IncomingCustomer,
+        WebhookAction::CustomerSessionFieldsUpdated,
         WebhookAction::AgentCreated,
         WebhookAction::AgentApproved,
         WebhookAction::AgentUpdated,
@@ -183,10 +396,35 @@ impl WebhookEvent {
         WebhookAction::TagCreated,
         WebhookAction::TagDeleted,
         WebhookAction::TagUpdated,
+        WebhookAction::EventsMarkedAsSeen,
     ];
     /// The delivery's `action`.
     pub fn action(&self) -> WebhookAction {
         match self {
+            Self::IncomingChat(_) => WebhookAction::IncomingChat,
+            Self::ChatDeactivated(_) => WebhookAction::ChatDeactivated,
+            Self::ChatAccessUpdated(_) => WebhookAction::ChatAccessUpdated,
+            Self::ChatTransferred(_) => WebhookAction::ChatTransferred,
+            Self::UserAddedToChat(_) => WebhookAction::UserAddedToChat,
+            Self::UserRemovedFromChat(_) => WebhookAction::UserRemovedFromChat,
+            Self::IncomingEvent(_) => WebhookAction::IncomingEvent,
+            Self::EventUpdated(_) => WebhookAction::EventUpdated,
+            Self::IncomingRichMessagePostback(_) => {
+                WebhookAction::IncomingRichMessagePostback
+            }
+            Self::ChatPropertiesUpdated(_) => WebhookAction::ChatPropertiesUpdated,
+            Self::ChatPropertiesDeleted(_) => WebhookAction::ChatPropertiesDeleted,
+            Self::ThreadPropertiesUpdated(_) => WebhookAction::ThreadPropertiesUpdated,
+            Self::ThreadPropertiesDeleted(_) => WebhookAction::ThreadPropertiesDeleted,
+            Self::EventPropertiesUpdated(_) => WebhookAction::EventPropertiesUpdated,
+            Self::EventPropertiesDeleted(_) => WebhookAction::EventPropertiesDeleted,
+            Self::ThreadTagged(_) => WebhookAction::ThreadTagged,
+            Self::ThreadUntagged(_) => WebhookAction::ThreadUntagged,
+            Self::RoutingStatusSet(_) => WebhookAction::RoutingStatusSet,
+            Self::IncomingCustomer(_) => WebhookAction::IncomingCustomer,
+            Self::CustomerSessionFieldsUpdated(_) => {
+                WebhookAction::CustomerSessionFieldsUpdated
+            }
             Self::AgentCreated(_) => WebhookAction::AgentCreated,
             Self::AgentApproved(_) => WebhookAction::AgentApproved,
             Self::AgentUpdated(_) => WebhookAction::AgentUpdated,
@@ -203,6 +441,7 @@ impl WebhookEvent {
             Self::TagCreated(_) => WebhookAction::TagCreated,
             Self::TagDeleted(_) => WebhookAction::TagDeleted,
             Self::TagUpdated(_) => WebhookAction::TagUpdated,
+            Self::EventsMarkedAsSeen(_) => WebhookAction::EventsMarkedAsSeen,
             Self::Other { action, .. } => action.clone(),
         }
     }
@@ -211,6 +450,66 @@ impl WebhookEvent {
     #[cfg(feature = "server")]
     pub fn payload(&self) -> ::serde_json::Value {
         match self {
+            Self::IncomingChat(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::ChatDeactivated(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::ChatAccessUpdated(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::ChatTransferred(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::UserAddedToChat(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::UserRemovedFromChat(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::IncomingEvent(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::EventUpdated(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::IncomingRichMessagePostback(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::ChatPropertiesUpdated(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::ChatPropertiesDeleted(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::ThreadPropertiesUpdated(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::ThreadPropertiesDeleted(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::EventPropertiesUpdated(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::EventPropertiesDeleted(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::ThreadTagged(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::ThreadUntagged(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::RoutingStatusSet(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::IncomingCustomer(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::CustomerSessionFieldsUpdated(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
             Self::AgentCreated(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
@@ -259,6 +558,9 @@ impl WebhookEvent {
             Self::TagUpdated(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            Self::EventsMarkedAsSeen(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
             Self::Other { payload, .. } => payload.clone(),
         }
     }
@@ -272,6 +574,186 @@ impl WebhookEvent {
     ) -> Result<Self, crate::webhook::WebhookError> {
         Ok(
             match action {
+                WebhookAction::IncomingChat => {
+                    Self::IncomingChat(
+                        crate::webhook::decode_payload(
+                            "incoming_chat",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::ChatDeactivated => {
+                    Self::ChatDeactivated(
+                        crate::webhook::decode_payload(
+                            "chat_deactivated",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::ChatAccessUpdated => {
+                    Self::ChatAccessUpdated(
+                        crate::webhook::decode_payload(
+                            "chat_access_updated",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::ChatTransferred => {
+                    Self::ChatTransferred(
+                        crate::webhook::decode_payload(
+                            "chat_transferred",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::UserAddedToChat => {
+                    Self::UserAddedToChat(
+                        crate::webhook::decode_payload(
+                            "user_added_to_chat",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::UserRemovedFromChat => {
+                    Self::UserRemovedFromChat(
+                        crate::webhook::decode_payload(
+                            "user_removed_from_chat",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::IncomingEvent => {
+                    Self::IncomingEvent(
+                        crate::webhook::decode_payload(
+                            "incoming_event",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::EventUpdated => {
+                    Self::EventUpdated(
+                        crate::webhook::decode_payload(
+                            "event_updated",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::IncomingRichMessagePostback => {
+                    Self::IncomingRichMessagePostback(
+                        crate::webhook::decode_payload(
+                            "incoming_rich_message_postback",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::ChatPropertiesUpdated => {
+                    Self::ChatPropertiesUpdated(
+                        crate::webhook::decode_payload(
+                            "chat_properties_updated",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::ChatPropertiesDeleted => {
+                    Self::ChatPropertiesDeleted(
+                        crate::webhook::decode_payload(
+                            "chat_properties_deleted",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::ThreadPropertiesUpdated => {
+                    Self::ThreadPropertiesUpdated(
+                        crate::webhook::decode_payload(
+                            "thread_properties_updated",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::ThreadPropertiesDeleted => {
+                    Self::ThreadPropertiesDeleted(
+                        crate::webhook::decode_payload(
+                            "thread_properties_deleted",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::EventPropertiesUpdated => {
+                    Self::EventPropertiesUpdated(
+                        crate::webhook::decode_payload(
+                            "event_properties_updated",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::EventPropertiesDeleted => {
+                    Self::EventPropertiesDeleted(
+                        crate::webhook::decode_payload(
+                            "event_properties_deleted",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::ThreadTagged => {
+                    Self::ThreadTagged(
+                        crate::webhook::decode_payload(
+                            "thread_tagged",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::ThreadUntagged => {
+                    Self::ThreadUntagged(
+                        crate::webhook::decode_payload(
+                            "thread_untagged",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::RoutingStatusSet => {
+                    Self::RoutingStatusSet(
+                        crate::webhook::decode_payload(
+                            "routing_status_set",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::IncomingCustomer => {
+                    Self::IncomingCustomer(
+                        crate::webhook::decode_payload(
+                            "incoming_customer",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::CustomerSessionFieldsUpdated => {
+                    Self::CustomerSessionFieldsUpdated(
+                        crate::webhook::decode_payload(
+                            "customer_session_fields_updated",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
                 WebhookAction::AgentCreated => {
                     Self::AgentCreated(
                         crate::webhook::decode_payload(
@@ -411,6 +893,15 @@ impl WebhookEvent {
                     Self::TagUpdated(
                         crate::webhook::decode_payload(
                             "tag_updated",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::EventsMarkedAsSeen => {
+                    Self::EventsMarkedAsSeen(
+                        crate::webhook::decode_payload(
+                            "events_marked_as_seen",
                             payload,
                             crate::webhook::PayloadShape::Object,
                         )?,

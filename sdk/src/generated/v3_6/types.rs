@@ -3604,11 +3604,11 @@ impl crate::validate::Validate for WebhookEnvelope {
         v.field("additional_data", &self.additional_data);
     }
 }
-/// The additional_data object of the general webhook format.
+/// The additional_data object of a delivery: what the webhook was registered to bring besides its payload (Register Webhook's additional_data parameter, for every action but agent_status_changed and agent_deleted). The Configuration webhooks' samples have it empty.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct WebhookEnvelopeAdditionalData {
-    /// optional; chat properties
+    /// The properties of the chat the webhook is about (namespace → property name → value); present when the webhook was registered with additional_data chat_properties.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chat_properties: Option<
         ::std::collections::BTreeMap<
@@ -3616,7 +3616,7 @@ pub struct WebhookEnvelopeAdditionalData {
             ::std::collections::BTreeMap<String, ::serde_json::Value>,
         >,
     >,
-    /// optional; User IDs
+    /// The IDs of the users present in the chat the webhook is about; present when the webhook was registered with additional_data chat_presence_user_ids.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chat_presence_user_ids: Option<Vec<String>>,
 }
@@ -3628,7 +3628,7 @@ impl WebhookEnvelopeAdditionalData {
             chat_presence_user_ids: None,
         }
     }
-    /// optional; chat properties
+    /// The properties of the chat the webhook is about (namespace → property name → value); present when the webhook was registered with additional_data chat_properties.
     pub fn chat_properties<'s>(
         mut self,
         chat_properties: impl IntoIterator<
@@ -3640,7 +3640,7 @@ impl WebhookEnvelopeAdditionalData {
         );
         self
     }
-    /// optional; User IDs
+    /// The IDs of the users present in the chat the webhook is about; present when the webhook was registered with additional_data chat_presence_user_ids.
     pub fn chat_presence_user_ids<'s>(
         mut self,
         chat_presence_user_ids: impl IntoIterator<Item = &'s str>,
@@ -3852,6 +3852,3436 @@ impl crate::validate::Validate for AutoAccessChange {
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
         v.json_field::<Access>(value, "access");
         v.json_field::<Conditions>(value, "conditions");
+    }
+}
+/// Who can see an event or an agent in a chat.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Visibility {
+    /// `all`: Every user of the chat, customers included (the default for events).
+    All,
+    /// `agents`: Agents only.
+    Agents,
+    /// A value this version of the crate does not know, kept as the server sent it.
+    Other(String),
+}
+impl Visibility {
+    /// Every value the reference documents, in its order.
+    pub const KNOWN: &'static [Visibility] = &[Self::All, Self::Agents];
+    /// The value as it is on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::Agents => "agents",
+            Self::Other(value) => value,
+        }
+    }
+    /// `false` for [`Self::Other`].
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Other(_))
+    }
+}
+impl From<&str> for Visibility {
+    fn from(value: &str) -> Self {
+        match value {
+            "all" => Self::All,
+            "agents" => Self::Agents,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+/// Only the documented values: for input that must be right before it reaches the
+/// server (a file being imported). Answers take the lenient `From<&str>` path.
+impl ::std::str::FromStr for Visibility {
+    type Err = crate::validate::UnknownValue;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match Self::from(value) {
+            Self::Other(value) => {
+                Err(
+                    crate::validate::UnknownValue::new(
+                        "Visibility",
+                        value,
+                        Self::KNOWN.iter().map(Self::as_str),
+                    ),
+                )
+            }
+            known => Ok(known),
+        }
+    }
+}
+impl ::std::fmt::Display for Visibility {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for Visibility {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Visibility {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
+    }
+}
+impl crate::validate::Validate for Visibility {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        if let Self::Other(value) = self {
+            v.unknown_value("Visibility", value, Self::KNOWN.iter().map(Self::as_str));
+        }
+    }
+}
+/// Which groups' agents can access a chat or thread (the Agent Chat API's access data structure).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ChatAccess {
+    /// The IDs of the groups with access; group 0 means every agent can see it.
+    ///
+    /// An answer that leaves it out reads as empty.
+    #[serde(default)]
+    pub group_ids: Vec<u64>,
+}
+impl ChatAccess {
+    /// A `ChatAccess` with its required fields: `group_ids`.
+    pub fn new(group_ids: impl IntoIterator<Item = u64>) -> Self {
+        Self {
+            group_ids: group_ids.into_iter().collect(),
+        }
+    }
+}
+impl crate::validate::Validate for ChatAccess {
+    #[cfg(feature = "server")]
+    fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
+        v.present(value, "group_ids");
+    }
+}
+/// A queued chat's place in the queue. The reference gives no fields table: the fields are those of chat_transferred's sample, each optional.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct Queue {
+    /// The chat's position in the queue.
+    ///
+    /// Limits: at least 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<i64>,
+    /// The approximate time until an agent is available, in seconds.
+    ///
+    /// Limits: at least 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wait_time: Option<i64>,
+    /// When the chat was queued (date-time string).
+    ///
+    /// Format: an RFC 3339 date-time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queued_at: Option<String>,
+}
+impl Queue {
+    /// An empty `Queue`; set fields with the builder methods.
+    pub fn new() -> Self {
+        Self {
+            position: None,
+            wait_time: None,
+            queued_at: None,
+        }
+    }
+    /// The chat's position in the queue.
+    ///
+    /// Limits: at least 0.
+    pub fn position(mut self, position: i64) -> Self {
+        self.position = Some(position);
+        self
+    }
+    /// The approximate time until an agent is available, in seconds.
+    ///
+    /// Limits: at least 0.
+    pub fn wait_time(mut self, wait_time: i64) -> Self {
+        self.wait_time = Some(wait_time);
+        self
+    }
+    /// When the chat was queued (date-time string).
+    ///
+    /// Format: an RFC 3339 date-time.
+    pub fn queued_at(mut self, queued_at: impl Into<String>) -> Self {
+        self.queued_at = Some(queued_at.into());
+        self
+    }
+}
+impl crate::validate::Validate for Queue {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.limits(
+            "position",
+            &self.position,
+            &crate::validate::Limits {
+                min: Some(0f64),
+                max: None,
+                min_length: None,
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+        v.limits(
+            "wait_time",
+            &self.wait_time,
+            &crate::validate::Limits {
+                min: Some(0f64),
+                max: None,
+                min_length: None,
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+        v.format("queued_at", &self.queued_at, crate::validate::Format::DateTime);
+    }
+}
+/// An uploaded file (event type file).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct FileEvent {
+    /// The event's ID, generated by the server.
+    pub id: String,
+    /// The ID the sender gave the event, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_id: Option<String>,
+    /// When the event was created: a UTC date-time string with microsecond resolution, generated by the server.
+    ///
+    /// Format: an RFC 3339 date-time.
+    pub created_at: String,
+    /// The ID of the user who sent the event.
+    pub author_id: String,
+    /// Who can see the event: all users, or agents only.
+    pub visibility: Visibility,
+    /// The event's properties (namespace → property name → value), if it has any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<
+        ::std::collections::BTreeMap<
+            String,
+            ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        >,
+    >,
+    /// The file name.
+    pub name: String,
+    /// The file URL, on the LiveChat CDN.
+    pub url: String,
+    /// A thumbnail's URL; images only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail_url: Option<String>,
+    /// A double-size thumbnail's URL; images only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail2x_url: Option<String>,
+    /// The file's content (MIME) type.
+    pub content_type: String,
+    /// The file size; images only.
+    ///
+    /// Limits: at least 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
+    /// The image width; images only.
+    ///
+    /// Limits: at least 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<i64>,
+    /// The image height; images only.
+    ///
+    /// Limits: at least 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<i64>,
+    /// The image's alternative text; images only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alternative_text: Option<String>,
+    /// Marks a deleted event; only users with the administrator or viceowner role see it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+}
+impl FileEvent {
+    /// A `FileEvent` with its required fields: `id`, `created_at`, `author_id`, `visibility`, `name`, `url`, `content_type`.
+    pub fn new(
+        id: impl Into<String>,
+        created_at: impl Into<String>,
+        author_id: impl Into<String>,
+        visibility: Visibility,
+        name: impl Into<String>,
+        url: impl Into<String>,
+        content_type: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            custom_id: None,
+            created_at: created_at.into(),
+            author_id: author_id.into(),
+            visibility,
+            properties: None,
+            name: name.into(),
+            url: url.into(),
+            thumbnail_url: None,
+            thumbnail2x_url: None,
+            content_type: content_type.into(),
+            size: None,
+            width: None,
+            height: None,
+            alternative_text: None,
+            deleted: None,
+        }
+    }
+    /// The ID the sender gave the event, if any.
+    pub fn custom_id(mut self, custom_id: impl Into<String>) -> Self {
+        self.custom_id = Some(custom_id.into());
+        self
+    }
+    /// The event's properties (namespace → property name → value), if it has any.
+    pub fn properties<'s>(
+        mut self,
+        properties: impl IntoIterator<
+            Item = (&'s str, ::std::collections::BTreeMap<String, ::serde_json::Value>),
+        >,
+    ) -> Self {
+        self.properties = Some(
+            properties.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+        );
+        self
+    }
+    /// A thumbnail's URL; images only.
+    pub fn thumbnail_url(mut self, thumbnail_url: impl Into<String>) -> Self {
+        self.thumbnail_url = Some(thumbnail_url.into());
+        self
+    }
+    /// A double-size thumbnail's URL; images only.
+    pub fn thumbnail2x_url(mut self, thumbnail2x_url: impl Into<String>) -> Self {
+        self.thumbnail2x_url = Some(thumbnail2x_url.into());
+        self
+    }
+    /// The file size; images only.
+    ///
+    /// Limits: at least 0.
+    pub fn size(mut self, size: i64) -> Self {
+        self.size = Some(size);
+        self
+    }
+    /// The image width; images only.
+    ///
+    /// Limits: at least 0.
+    pub fn width(mut self, width: i64) -> Self {
+        self.width = Some(width);
+        self
+    }
+    /// The image height; images only.
+    ///
+    /// Limits: at least 0.
+    pub fn height(mut self, height: i64) -> Self {
+        self.height = Some(height);
+        self
+    }
+    /// The image's alternative text; images only.
+    pub fn alternative_text(mut self, alternative_text: impl Into<String>) -> Self {
+        self.alternative_text = Some(alternative_text.into());
+        self
+    }
+    /// Marks a deleted event; only users with the administrator or viceowner role see it.
+    pub fn deleted(mut self, deleted: bool) -> Self {
+        self.deleted = Some(deleted);
+        self
+    }
+}
+impl crate::validate::Validate for FileEvent {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.format("created_at", &self.created_at, crate::validate::Format::DateTime);
+        v.field("visibility", &self.visibility);
+        v.limits(
+            "size",
+            &self.size,
+            &crate::validate::Limits {
+                min: Some(0f64),
+                max: None,
+                min_length: None,
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+        v.limits(
+            "width",
+            &self.width,
+            &crate::validate::Limits {
+                min: Some(0f64),
+                max: None,
+                min_length: None,
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+        v.limits(
+            "height",
+            &self.height,
+            &crate::validate::Limits {
+                min: Some(0f64),
+                max: None,
+                min_length: None,
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+    }
+}
+/// The kind of a form field.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FormFieldType {
+    /// `checkbox`: Checkboxes.
+    Checkbox,
+    /// `email`: An e-mail address.
+    Email,
+    /// `name`: A name.
+    Name,
+    /// `question`: A question with a one-line answer.
+    Question,
+    /// `subject`: A subject.
+    Subject,
+    /// `textarea`: A question with a longer answer.
+    Textarea,
+    /// `group_chooser`: A choice of group.
+    GroupChooser,
+    /// `radio`: Radio buttons.
+    Radio,
+    /// `select`: A drop-down list.
+    Select,
+    /// A value this version of the crate does not know, kept as the server sent it.
+    Other(String),
+}
+impl FormFieldType {
+    /// Every value the reference documents, in its order.
+    pub const KNOWN: &'static [FormFieldType] = &[
+        Self::Checkbox,
+        Self::Email,
+        Self::Name,
+        Self::Question,
+        Self::Subject,
+        Self::Textarea,
+        Self::GroupChooser,
+        Self::Radio,
+        Self::Select,
+    ];
+    /// The value as it is on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Checkbox => "checkbox",
+            Self::Email => "email",
+            Self::Name => "name",
+            Self::Question => "question",
+            Self::Subject => "subject",
+            Self::Textarea => "textarea",
+            Self::GroupChooser => "group_chooser",
+            Self::Radio => "radio",
+            Self::Select => "select",
+            Self::Other(value) => value,
+        }
+    }
+    /// `false` for [`Self::Other`].
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Other(_))
+    }
+}
+impl From<&str> for FormFieldType {
+    fn from(value: &str) -> Self {
+        match value {
+            "checkbox" => Self::Checkbox,
+            "email" => Self::Email,
+            "name" => Self::Name,
+            "question" => Self::Question,
+            "subject" => Self::Subject,
+            "textarea" => Self::Textarea,
+            "group_chooser" => Self::GroupChooser,
+            "radio" => Self::Radio,
+            "select" => Self::Select,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+/// Only the documented values: for input that must be right before it reaches the
+/// server (a file being imported). Answers take the lenient `From<&str>` path.
+impl ::std::str::FromStr for FormFieldType {
+    type Err = crate::validate::UnknownValue;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match Self::from(value) {
+            Self::Other(value) => {
+                Err(
+                    crate::validate::UnknownValue::new(
+                        "FormFieldType",
+                        value,
+                        Self::KNOWN.iter().map(Self::as_str),
+                    ),
+                )
+            }
+            known => Ok(known),
+        }
+    }
+}
+impl ::std::fmt::Display for FormFieldType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for FormFieldType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FormFieldType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
+    }
+}
+impl crate::validate::Validate for FormFieldType {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        if let Self::Other(value) = self {
+            v.unknown_value(
+                "FormFieldType",
+                value,
+                Self::KNOWN.iter().map(Self::as_str),
+            );
+        }
+    }
+}
+/// A field of a form event (the reference's form fields).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct FormField {
+    /// The field's kind.
+    pub r#type: FormFieldType,
+    /// The field's ID.
+    pub id: String,
+    /// The field's label.
+    pub label: String,
+}
+impl FormField {
+    /// A `FormField` with its required fields: `type`, `id`, `label`.
+    pub fn new(
+        r#type: FormFieldType,
+        id: impl Into<String>,
+        label: impl Into<String>,
+    ) -> Self {
+        Self {
+            r#type,
+            id: id.into(),
+            label: label.into(),
+        }
+    }
+}
+impl crate::validate::Validate for FormField {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("type", &self.r#type);
+    }
+}
+/// A field of a filled form event, with its answer (the reference's filled form fields).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct FilledFormField {
+    /// The field's kind.
+    pub r#type: FormFieldType,
+    /// The field's ID.
+    pub id: String,
+    /// The field's label.
+    pub label: String,
+    /// The answer, of any type (the reference: `any`): a string for a text field, or an object with the chosen option's id (string) and label (string), plus group_id (a number) for a group_chooser.
+    pub answer: ::serde_json::Value,
+}
+impl FilledFormField {
+    /// A `FilledFormField` with its required fields: `type`, `id`, `label`, `answer`.
+    pub fn new(
+        r#type: FormFieldType,
+        id: impl Into<String>,
+        label: impl Into<String>,
+        answer: ::serde_json::Value,
+    ) -> Self {
+        Self {
+            r#type,
+            id: id.into(),
+            label: label.into(),
+            answer,
+        }
+    }
+}
+impl crate::validate::Validate for FilledFormField {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("type", &self.r#type);
+    }
+}
+/// What a form is for. The reference names the most popular types and says there are others.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FormType {
+    /// `prechat`: The pre-chat survey.
+    Prechat,
+    /// `postchat`: The post-chat survey.
+    Postchat,
+    /// `ask_for_email`: A request for the customer's e-mail address.
+    AskForEmail,
+    /// A value this version of the crate does not know, kept as the server sent it.
+    Other(String),
+}
+impl FormType {
+    /// Every value the reference documents, in its order.
+    pub const KNOWN: &'static [FormType] = &[
+        Self::Prechat,
+        Self::Postchat,
+        Self::AskForEmail,
+    ];
+    /// The value as it is on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Prechat => "prechat",
+            Self::Postchat => "postchat",
+            Self::AskForEmail => "ask_for_email",
+            Self::Other(value) => value,
+        }
+    }
+    /// `false` for [`Self::Other`].
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Other(_))
+    }
+}
+impl From<&str> for FormType {
+    fn from(value: &str) -> Self {
+        match value {
+            "prechat" => Self::Prechat,
+            "postchat" => Self::Postchat,
+            "ask_for_email" => Self::AskForEmail,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+/// Only the documented values: for input that must be right before it reaches the
+/// server (a file being imported). Answers take the lenient `From<&str>` path.
+impl ::std::str::FromStr for FormType {
+    type Err = crate::validate::UnknownValue;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match Self::from(value) {
+            Self::Other(value) => {
+                Err(
+                    crate::validate::UnknownValue::new(
+                        "FormType",
+                        value,
+                        Self::KNOWN.iter().map(Self::as_str),
+                    ),
+                )
+            }
+            known => Ok(known),
+        }
+    }
+}
+impl ::std::fmt::Display for FormType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for FormType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FormType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
+    }
+}
+impl crate::validate::Validate for FormType {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        if let Self::Other(value) = self {
+            v.unknown_value("FormType", value, Self::KNOWN.iter().map(Self::as_str));
+        }
+    }
+}
+/// An empty form for the customer to fill in (event type form).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct FormEvent {
+    /// The event's ID, generated by the server.
+    pub id: String,
+    /// The ID the sender gave the event, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_id: Option<String>,
+    /// When the event was created: a UTC date-time string with microsecond resolution, generated by the server.
+    ///
+    /// Format: an RFC 3339 date-time.
+    pub created_at: String,
+    /// The ID of the user who sent the event.
+    pub author_id: String,
+    /// Who can see the event: all users, or agents only.
+    pub visibility: Visibility,
+    /// The event's properties (namespace → property name → value), if it has any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<
+        ::std::collections::BTreeMap<
+            String,
+            ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        >,
+    >,
+    /// The form's ID.
+    pub form_id: String,
+    /// What the form is for (prechat, postchat, ask_for_email or another type). Absent in chats started before the field was introduced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form_type: Option<FormType>,
+    /// The form's fields.
+    ///
+    /// An answer that leaves it out reads as empty.
+    #[serde(default)]
+    pub fields: Vec<FormField>,
+    /// Marks a deleted event; only users with the administrator or viceowner role see it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+}
+impl FormEvent {
+    /// A `FormEvent` with its required fields: `id`, `created_at`, `author_id`, `visibility`, `form_id`, `fields`.
+    pub fn new(
+        id: impl Into<String>,
+        created_at: impl Into<String>,
+        author_id: impl Into<String>,
+        visibility: Visibility,
+        form_id: impl Into<String>,
+        fields: impl IntoIterator<Item = FormField>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            custom_id: None,
+            created_at: created_at.into(),
+            author_id: author_id.into(),
+            visibility,
+            properties: None,
+            form_id: form_id.into(),
+            form_type: None,
+            fields: fields.into_iter().collect(),
+            deleted: None,
+        }
+    }
+    /// The ID the sender gave the event, if any.
+    pub fn custom_id(mut self, custom_id: impl Into<String>) -> Self {
+        self.custom_id = Some(custom_id.into());
+        self
+    }
+    /// The event's properties (namespace → property name → value), if it has any.
+    pub fn properties<'s>(
+        mut self,
+        properties: impl IntoIterator<
+            Item = (&'s str, ::std::collections::BTreeMap<String, ::serde_json::Value>),
+        >,
+    ) -> Self {
+        self.properties = Some(
+            properties.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+        );
+        self
+    }
+    /// What the form is for (prechat, postchat, ask_for_email or another type). Absent in chats started before the field was introduced.
+    pub fn form_type(mut self, form_type: FormType) -> Self {
+        self.form_type = Some(form_type);
+        self
+    }
+    /// Marks a deleted event; only users with the administrator or viceowner role see it.
+    pub fn deleted(mut self, deleted: bool) -> Self {
+        self.deleted = Some(deleted);
+        self
+    }
+}
+impl crate::validate::Validate for FormEvent {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.format("created_at", &self.created_at, crate::validate::Format::DateTime);
+        v.field("visibility", &self.visibility);
+        v.field("form_type", &self.form_type);
+        v.field("fields", &self.fields);
+    }
+    #[cfg(feature = "server")]
+    fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
+        v.present(value, "fields");
+    }
+}
+/// A filled-in form, such as a pre-chat or post-chat survey (event type filled_form).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct FilledFormEvent {
+    /// The event's ID, generated by the server.
+    pub id: String,
+    /// The ID the sender gave the event, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_id: Option<String>,
+    /// When the event was created: a UTC date-time string with microsecond resolution, generated by the server.
+    ///
+    /// Format: an RFC 3339 date-time.
+    pub created_at: String,
+    /// The ID of the user who sent the event.
+    pub author_id: String,
+    /// Who can see the event: all users, or agents only.
+    pub visibility: Visibility,
+    /// The event's properties (namespace → property name → value), if it has any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<
+        ::std::collections::BTreeMap<
+            String,
+            ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        >,
+    >,
+    /// The form's ID.
+    pub form_id: String,
+    /// What the form is for (prechat, postchat, ask_for_email or another type). Absent in chats started before the field was introduced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form_type: Option<FormType>,
+    /// The form's fields with their answers.
+    ///
+    /// An answer that leaves it out reads as empty.
+    #[serde(default)]
+    pub fields: Vec<FilledFormField>,
+    /// Marks a deleted event; only users with the administrator or viceowner role see it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+}
+impl FilledFormEvent {
+    /// A `FilledFormEvent` with its required fields: `id`, `created_at`, `author_id`, `visibility`, `form_id`, `fields`.
+    pub fn new(
+        id: impl Into<String>,
+        created_at: impl Into<String>,
+        author_id: impl Into<String>,
+        visibility: Visibility,
+        form_id: impl Into<String>,
+        fields: impl IntoIterator<Item = FilledFormField>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            custom_id: None,
+            created_at: created_at.into(),
+            author_id: author_id.into(),
+            visibility,
+            properties: None,
+            form_id: form_id.into(),
+            form_type: None,
+            fields: fields.into_iter().collect(),
+            deleted: None,
+        }
+    }
+    /// The ID the sender gave the event, if any.
+    pub fn custom_id(mut self, custom_id: impl Into<String>) -> Self {
+        self.custom_id = Some(custom_id.into());
+        self
+    }
+    /// The event's properties (namespace → property name → value), if it has any.
+    pub fn properties<'s>(
+        mut self,
+        properties: impl IntoIterator<
+            Item = (&'s str, ::std::collections::BTreeMap<String, ::serde_json::Value>),
+        >,
+    ) -> Self {
+        self.properties = Some(
+            properties.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+        );
+        self
+    }
+    /// What the form is for (prechat, postchat, ask_for_email or another type). Absent in chats started before the field was introduced.
+    pub fn form_type(mut self, form_type: FormType) -> Self {
+        self.form_type = Some(form_type);
+        self
+    }
+    /// Marks a deleted event; only users with the administrator or viceowner role see it.
+    pub fn deleted(mut self, deleted: bool) -> Self {
+        self.deleted = Some(deleted);
+        self
+    }
+}
+impl crate::validate::Validate for FilledFormEvent {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.format("created_at", &self.created_at, crate::validate::Format::DateTime);
+        v.field("visibility", &self.visibility);
+        v.field("form_type", &self.form_type);
+        v.field("fields", &self.fields);
+    }
+    #[cfg(feature = "server")]
+    fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
+        v.present(value, "fields");
+    }
+}
+/// The product a postback of an ecommerce rich message is about.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct PostbackEcommerce {
+    /// The product's ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<String>,
+    /// The ID of the chosen option of the product.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub option_id: Option<String>,
+    /// How many items of the product (the reference types it as a JSON number).
+    ///
+    /// Limits: at least 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+}
+impl PostbackEcommerce {
+    /// An empty `PostbackEcommerce`; set fields with the builder methods.
+    pub fn new() -> Self {
+        Self {
+            product_id: None,
+            option_id: None,
+            quantity: None,
+        }
+    }
+    /// The product's ID.
+    pub fn product_id(mut self, product_id: impl Into<String>) -> Self {
+        self.product_id = Some(product_id.into());
+        self
+    }
+    /// The ID of the chosen option of the product.
+    pub fn option_id(mut self, option_id: impl Into<String>) -> Self {
+        self.option_id = Some(option_id.into());
+        self
+    }
+    /// How many items of the product (the reference types it as a JSON number).
+    ///
+    /// Limits: at least 0.
+    pub fn quantity(mut self, quantity: i64) -> Self {
+        self.quantity = Some(quantity);
+        self
+    }
+}
+impl crate::validate::Validate for PostbackEcommerce {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.limits(
+            "quantity",
+            &self.quantity,
+            &crate::validate::Limits {
+                min: Some(0f64),
+                max: None,
+                min_length: None,
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+    }
+}
+/// The rich message postback a message event answers.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct MessagePostback {
+    /// The postback's ID, from the rich message event.
+    pub id: String,
+    /// The ID of the thread with the rich message event.
+    pub thread_id: String,
+    /// The ID of the rich message event.
+    pub event_id: String,
+    /// The postback's type; present exactly when value is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The postback's value; present exactly when type is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// The product, for a rich message of the ecommerce template.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ecommerce: Option<PostbackEcommerce>,
+}
+impl MessagePostback {
+    /// A `MessagePostback` with its required fields: `id`, `thread_id`, `event_id`.
+    pub fn new(
+        id: impl Into<String>,
+        thread_id: impl Into<String>,
+        event_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            thread_id: thread_id.into(),
+            event_id: event_id.into(),
+            r#type: None,
+            value: None,
+            ecommerce: None,
+        }
+    }
+    /// The postback's type; present exactly when value is.
+    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
+        self.r#type = Some(r#type.into());
+        self
+    }
+    /// The postback's value; present exactly when type is.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// The product, for a rich message of the ecommerce template.
+    pub fn ecommerce(mut self, ecommerce: PostbackEcommerce) -> Self {
+        self.ecommerce = Some(ecommerce);
+        self
+    }
+}
+impl crate::validate::Validate for MessagePostback {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("ecommerce", &self.ecommerce);
+    }
+}
+/// A text message to the other users of the chat (event type message).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct MessageEvent {
+    /// The event's ID, generated by the server.
+    pub id: String,
+    /// The ID the sender gave the event, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_id: Option<String>,
+    /// When the event was created: a UTC date-time string with microsecond resolution, generated by the server.
+    ///
+    /// Format: an RFC 3339 date-time.
+    pub created_at: String,
+    /// The ID of the user who sent the event.
+    pub author_id: String,
+    /// Who can see the event: all users, or agents only.
+    pub visibility: Visibility,
+    /// The message text.
+    pub text: String,
+    /// Present only when the message answers a rich message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postback: Option<MessagePostback>,
+    /// The event's properties (namespace → property name → value), if it has any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<
+        ::std::collections::BTreeMap<
+            String,
+            ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        >,
+    >,
+    /// Marks a deleted event; only users with the administrator or viceowner role see it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+}
+impl MessageEvent {
+    /// A `MessageEvent` with its required fields: `id`, `created_at`, `author_id`, `visibility`, `text`.
+    pub fn new(
+        id: impl Into<String>,
+        created_at: impl Into<String>,
+        author_id: impl Into<String>,
+        visibility: Visibility,
+        text: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            custom_id: None,
+            created_at: created_at.into(),
+            author_id: author_id.into(),
+            visibility,
+            text: text.into(),
+            postback: None,
+            properties: None,
+            deleted: None,
+        }
+    }
+    /// The ID the sender gave the event, if any.
+    pub fn custom_id(mut self, custom_id: impl Into<String>) -> Self {
+        self.custom_id = Some(custom_id.into());
+        self
+    }
+    /// Present only when the message answers a rich message.
+    pub fn postback(mut self, postback: MessagePostback) -> Self {
+        self.postback = Some(postback);
+        self
+    }
+    /// The event's properties (namespace → property name → value), if it has any.
+    pub fn properties<'s>(
+        mut self,
+        properties: impl IntoIterator<
+            Item = (&'s str, ::std::collections::BTreeMap<String, ::serde_json::Value>),
+        >,
+    ) -> Self {
+        self.properties = Some(
+            properties.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+        );
+        self
+    }
+    /// Marks a deleted event; only users with the administrator or viceowner role see it.
+    pub fn deleted(mut self, deleted: bool) -> Self {
+        self.deleted = Some(deleted);
+        self
+    }
+}
+impl crate::validate::Validate for MessageEvent {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.format("created_at", &self.created_at, crate::validate::Format::DateTime);
+        v.field("visibility", &self.visibility);
+        v.field("postback", &self.postback);
+    }
+}
+/// How a rich message event is presented: the three templates of a greeting's rich message and ecommerce.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RichMessageEventTemplate {
+    /// `cards`: Cards.
+    Cards,
+    /// `sticker`: A sticker.
+    Sticker,
+    /// `quick_replies`: Quick replies.
+    QuickReplies,
+    /// `ecommerce`: A product with its options.
+    Ecommerce,
+    /// A value this version of the crate does not know, kept as the server sent it.
+    Other(String),
+}
+impl RichMessageEventTemplate {
+    /// Every value the reference documents, in its order.
+    pub const KNOWN: &'static [RichMessageEventTemplate] = &[
+        Self::Cards,
+        Self::Sticker,
+        Self::QuickReplies,
+        Self::Ecommerce,
+    ];
+    /// The value as it is on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cards => "cards",
+            Self::Sticker => "sticker",
+            Self::QuickReplies => "quick_replies",
+            Self::Ecommerce => "ecommerce",
+            Self::Other(value) => value,
+        }
+    }
+    /// `false` for [`Self::Other`].
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Other(_))
+    }
+}
+impl From<&str> for RichMessageEventTemplate {
+    fn from(value: &str) -> Self {
+        match value {
+            "cards" => Self::Cards,
+            "sticker" => Self::Sticker,
+            "quick_replies" => Self::QuickReplies,
+            "ecommerce" => Self::Ecommerce,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+/// Only the documented values: for input that must be right before it reaches the
+/// server (a file being imported). Answers take the lenient `From<&str>` path.
+impl ::std::str::FromStr for RichMessageEventTemplate {
+    type Err = crate::validate::UnknownValue;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match Self::from(value) {
+            Self::Other(value) => {
+                Err(
+                    crate::validate::UnknownValue::new(
+                        "RichMessageEventTemplate",
+                        value,
+                        Self::KNOWN.iter().map(Self::as_str),
+                    ),
+                )
+            }
+            known => Ok(known),
+        }
+    }
+}
+impl ::std::fmt::Display for RichMessageEventTemplate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for RichMessageEventTemplate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RichMessageEventTemplate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
+    }
+}
+impl crate::validate::Validate for RichMessageEventTemplate {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        if let Self::Other(value) = self {
+            v.unknown_value(
+                "RichMessageEventTemplate",
+                value,
+                Self::KNOWN.iter().map(Self::as_str),
+            );
+        }
+    }
+}
+/// The height of a webview a rich message button opens.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebviewHeight {
+    /// `compact`: Compact.
+    Compact,
+    /// `full`: Full height.
+    Full,
+    /// `tall`: Tall.
+    Tall,
+    /// A value this version of the crate does not know, kept as the server sent it.
+    Other(String),
+}
+impl WebviewHeight {
+    /// Every value the reference documents, in its order.
+    pub const KNOWN: &'static [WebviewHeight] = &[Self::Compact, Self::Full, Self::Tall];
+    /// The value as it is on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Compact => "compact",
+            Self::Full => "full",
+            Self::Tall => "tall",
+            Self::Other(value) => value,
+        }
+    }
+    /// `false` for [`Self::Other`].
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Other(_))
+    }
+}
+impl From<&str> for WebviewHeight {
+    fn from(value: &str) -> Self {
+        match value {
+            "compact" => Self::Compact,
+            "full" => Self::Full,
+            "tall" => Self::Tall,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+/// Only the documented values: for input that must be right before it reaches the
+/// server (a file being imported). Answers take the lenient `From<&str>` path.
+impl ::std::str::FromStr for WebviewHeight {
+    type Err = crate::validate::UnknownValue;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match Self::from(value) {
+            Self::Other(value) => {
+                Err(
+                    crate::validate::UnknownValue::new(
+                        "WebviewHeight",
+                        value,
+                        Self::KNOWN.iter().map(Self::as_str),
+                    ),
+                )
+            }
+            known => Ok(known),
+        }
+    }
+}
+impl ::std::fmt::Display for WebviewHeight {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for WebviewHeight {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebviewHeight {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
+    }
+}
+impl crate::validate::Validate for WebviewHeight {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        if let Self::Other(value) = self {
+            v.unknown_value(
+                "WebviewHeight",
+                value,
+                Self::KNOWN.iter().map(Self::as_str),
+            );
+        }
+    }
+}
+/// Where a url button of a rich message opens its URL.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ButtonTarget {
+    /// `new`: A new tab.
+    New,
+    /// `current`: The current tab.
+    Current,
+    /// A value this version of the crate does not know, kept as the server sent it.
+    Other(String),
+}
+impl ButtonTarget {
+    /// Every value the reference documents, in its order.
+    pub const KNOWN: &'static [ButtonTarget] = &[Self::New, Self::Current];
+    /// The value as it is on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::New => "new",
+            Self::Current => "current",
+            Self::Other(value) => value,
+        }
+    }
+    /// `false` for [`Self::Other`].
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Other(_))
+    }
+}
+impl From<&str> for ButtonTarget {
+    fn from(value: &str) -> Self {
+        match value {
+            "new" => Self::New,
+            "current" => Self::Current,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+/// Only the documented values: for input that must be right before it reaches the
+/// server (a file being imported). Answers take the lenient `From<&str>` path.
+impl ::std::str::FromStr for ButtonTarget {
+    type Err = crate::validate::UnknownValue;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match Self::from(value) {
+            Self::Other(value) => {
+                Err(
+                    crate::validate::UnknownValue::new(
+                        "ButtonTarget",
+                        value,
+                        Self::KNOWN.iter().map(Self::as_str),
+                    ),
+                )
+            }
+            known => Ok(known),
+        }
+    }
+}
+impl ::std::fmt::Display for ButtonTarget {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ButtonTarget {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ButtonTarget {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
+    }
+}
+impl crate::validate::Validate for ButtonTarget {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        if let Self::Other(value) = self {
+            v.unknown_value("ButtonTarget", value, Self::KNOWN.iter().map(Self::as_str));
+        }
+    }
+}
+/// A button of a rich message event's element.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct RichMessageEventButton {
+    /// The text on the button.
+    pub text: String,
+    /// What the button does when clicked; used with value.
+    pub r#type: ButtonType,
+    /// Used with type; for a webview button, the Moment's title.
+    pub value: String,
+    /// The webview's height; set for webview buttons.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webview_height: Option<WebviewHeight>,
+    /// Describes the action the button sends as a postback.
+    pub postback_id: String,
+    /// The users who sent this button's postback with toggled set to true.
+    ///
+    /// An answer that leaves it out reads as empty.
+    #[serde(default)]
+    pub user_ids: Vec<String>,
+    /// For a url button: open the URL in a new or the current tab.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<ButtonTarget>,
+}
+impl RichMessageEventButton {
+    /// A `RichMessageEventButton` with its required fields: `text`, `type`, `value`, `postback_id`, `user_ids`.
+    pub fn new<'s>(
+        text: impl Into<String>,
+        r#type: ButtonType,
+        value: impl Into<String>,
+        postback_id: impl Into<String>,
+        user_ids: impl IntoIterator<Item = &'s str>,
+    ) -> Self {
+        Self {
+            text: text.into(),
+            r#type,
+            value: value.into(),
+            webview_height: None,
+            postback_id: postback_id.into(),
+            user_ids: user_ids.into_iter().map(str::to_owned).collect(),
+            target: None,
+        }
+    }
+    /// The webview's height; set for webview buttons.
+    pub fn webview_height(mut self, webview_height: WebviewHeight) -> Self {
+        self.webview_height = Some(webview_height);
+        self
+    }
+    /// For a url button: open the URL in a new or the current tab.
+    pub fn target(mut self, target: ButtonTarget) -> Self {
+        self.target = Some(target);
+        self
+    }
+}
+impl crate::validate::Validate for RichMessageEventButton {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("type", &self.r#type);
+        v.field("webview_height", &self.webview_height);
+        v.field("target", &self.target);
+    }
+    #[cfg(feature = "server")]
+    fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
+        v.present(value, "user_ids");
+    }
+}
+/// How a product's options are shown.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum EcommerceViewType {
+    /// `tags`: As tags.
+    Tags,
+    /// `swatch`: As swatches.
+    Swatch,
+    /// `images`: As images.
+    Images,
+    /// `select`: As a drop-down list.
+    Select,
+    /// A value this version of the crate does not know, kept as the server sent it.
+    Other(String),
+}
+impl EcommerceViewType {
+    /// Every value the reference documents, in its order.
+    pub const KNOWN: &'static [EcommerceViewType] = &[
+        Self::Tags,
+        Self::Swatch,
+        Self::Images,
+        Self::Select,
+    ];
+    /// The value as it is on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Tags => "tags",
+            Self::Swatch => "swatch",
+            Self::Images => "images",
+            Self::Select => "select",
+            Self::Other(value) => value,
+        }
+    }
+    /// `false` for [`Self::Other`].
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Other(_))
+    }
+}
+impl From<&str> for EcommerceViewType {
+    fn from(value: &str) -> Self {
+        match value {
+            "tags" => Self::Tags,
+            "swatch" => Self::Swatch,
+            "images" => Self::Images,
+            "select" => Self::Select,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+/// Only the documented values: for input that must be right before it reaches the
+/// server (a file being imported). Answers take the lenient `From<&str>` path.
+impl ::std::str::FromStr for EcommerceViewType {
+    type Err = crate::validate::UnknownValue;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match Self::from(value) {
+            Self::Other(value) => {
+                Err(
+                    crate::validate::UnknownValue::new(
+                        "EcommerceViewType",
+                        value,
+                        Self::KNOWN.iter().map(Self::as_str),
+                    ),
+                )
+            }
+            known => Ok(known),
+        }
+    }
+}
+impl ::std::fmt::Display for EcommerceViewType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for EcommerceViewType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EcommerceViewType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
+    }
+}
+impl crate::validate::Validate for EcommerceViewType {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        if let Self::Other(value) = self {
+            v.unknown_value(
+                "EcommerceViewType",
+                value,
+                Self::KNOWN.iter().map(Self::as_str),
+            );
+        }
+    }
+}
+/// An option (variant) of a product in an ecommerce rich message.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct EcommerceOption {
+    /// The option's ID.
+    pub option_id: String,
+    /// The option's label.
+    pub label: String,
+    /// The price.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<String>,
+    /// The regular price.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regular_price: Option<String>,
+    /// The currency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// The color.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// An image's URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_url: Option<String>,
+    /// A thumbnail's URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_thumbnail_url: Option<String>,
+    /// Whether the option is available.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub available: Option<bool>,
+    /// Whether the option is selected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selected: Option<bool>,
+}
+impl EcommerceOption {
+    /// A `EcommerceOption` with its required fields: `option_id`, `label`.
+    pub fn new(option_id: impl Into<String>, label: impl Into<String>) -> Self {
+        Self {
+            option_id: option_id.into(),
+            label: label.into(),
+            price: None,
+            regular_price: None,
+            currency: None,
+            color: None,
+            image_url: None,
+            image_thumbnail_url: None,
+            available: None,
+            selected: None,
+        }
+    }
+    /// The price.
+    pub fn price(mut self, price: impl Into<String>) -> Self {
+        self.price = Some(price.into());
+        self
+    }
+    /// The regular price.
+    pub fn regular_price(mut self, regular_price: impl Into<String>) -> Self {
+        self.regular_price = Some(regular_price.into());
+        self
+    }
+    /// The currency.
+    pub fn currency(mut self, currency: impl Into<String>) -> Self {
+        self.currency = Some(currency.into());
+        self
+    }
+    /// The color.
+    pub fn color(mut self, color: impl Into<String>) -> Self {
+        self.color = Some(color.into());
+        self
+    }
+    /// An image's URL.
+    pub fn image_url(mut self, image_url: impl Into<String>) -> Self {
+        self.image_url = Some(image_url.into());
+        self
+    }
+    /// A thumbnail's URL.
+    pub fn image_thumbnail_url(
+        mut self,
+        image_thumbnail_url: impl Into<String>,
+    ) -> Self {
+        self.image_thumbnail_url = Some(image_thumbnail_url.into());
+        self
+    }
+    /// Whether the option is available.
+    pub fn available(mut self, available: bool) -> Self {
+        self.available = Some(available);
+        self
+    }
+    /// Whether the option is selected.
+    pub fn selected(mut self, selected: bool) -> Self {
+        self.selected = Some(selected);
+        self
+    }
+}
+impl crate::validate::Validate for EcommerceOption {}
+/// An addon of a product in an ecommerce rich message.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct EcommerceAddon {
+    /// The addon's type.
+    pub addon_type: String,
+    /// The start of the addon's range.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range_from: Option<String>,
+    /// The end of the addon's range.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range_to: Option<String>,
+    /// The currency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+}
+impl EcommerceAddon {
+    /// A `EcommerceAddon` with its required fields: `addon_type`.
+    pub fn new(addon_type: impl Into<String>) -> Self {
+        Self {
+            addon_type: addon_type.into(),
+            range_from: None,
+            range_to: None,
+            currency: None,
+        }
+    }
+    /// The start of the addon's range.
+    pub fn range_from(mut self, range_from: impl Into<String>) -> Self {
+        self.range_from = Some(range_from.into());
+        self
+    }
+    /// The end of the addon's range.
+    pub fn range_to(mut self, range_to: impl Into<String>) -> Self {
+        self.range_to = Some(range_to.into());
+        self
+    }
+    /// The currency.
+    pub fn currency(mut self, currency: impl Into<String>) -> Self {
+        self.currency = Some(currency.into());
+        self
+    }
+}
+impl crate::validate::Validate for EcommerceAddon {}
+/// The product an element of an ecommerce rich message shows, with its options.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct RichMessageEcommerce {
+    /// How the options are shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub view_type: Option<EcommerceViewType>,
+    /// The product's ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<String>,
+    /// The product's label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// The product's options.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<Vec<EcommerceOption>>,
+    /// The product's addons.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addons: Option<Vec<EcommerceAddon>>,
+}
+impl RichMessageEcommerce {
+    /// An empty `RichMessageEcommerce`; set fields with the builder methods.
+    pub fn new() -> Self {
+        Self {
+            view_type: None,
+            product_id: None,
+            label: None,
+            options: None,
+            addons: None,
+        }
+    }
+    /// How the options are shown.
+    pub fn view_type(mut self, view_type: EcommerceViewType) -> Self {
+        self.view_type = Some(view_type);
+        self
+    }
+    /// The product's ID.
+    pub fn product_id(mut self, product_id: impl Into<String>) -> Self {
+        self.product_id = Some(product_id.into());
+        self
+    }
+    /// The product's label.
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+    /// The product's options.
+    pub fn options(
+        mut self,
+        options: impl IntoIterator<Item = EcommerceOption>,
+    ) -> Self {
+        self.options = Some(options.into_iter().collect());
+        self
+    }
+    /// The product's addons.
+    pub fn addons(mut self, addons: impl IntoIterator<Item = EcommerceAddon>) -> Self {
+        self.addons = Some(addons.into_iter().collect());
+        self
+    }
+}
+impl crate::validate::Validate for RichMessageEcommerce {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("view_type", &self.view_type);
+        v.field("options", &self.options);
+        v.field("addons", &self.addons);
+    }
+}
+/// An element of a rich message event.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct RichMessageEventElement {
+    /// Formatted text shown on the rich message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Formatted text shown on the rich message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtitle: Option<String>,
+    /// An image shown on the rich message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<RichMessageImage>,
+    /// Up to 13 buttons.
+    ///
+    /// Limits: at most 13 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buttons: Option<Vec<RichMessageEventButton>>,
+    /// The product; only with the ecommerce template.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ecommerce: Option<RichMessageEcommerce>,
+}
+impl RichMessageEventElement {
+    /// An empty `RichMessageEventElement`; set fields with the builder methods.
+    pub fn new() -> Self {
+        Self {
+            title: None,
+            subtitle: None,
+            image: None,
+            buttons: None,
+            ecommerce: None,
+        }
+    }
+    /// Formatted text shown on the rich message.
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+    /// Formatted text shown on the rich message.
+    pub fn subtitle(mut self, subtitle: impl Into<String>) -> Self {
+        self.subtitle = Some(subtitle.into());
+        self
+    }
+    /// An image shown on the rich message.
+    pub fn image(mut self, image: RichMessageImage) -> Self {
+        self.image = Some(image);
+        self
+    }
+    /// Up to 13 buttons.
+    ///
+    /// Limits: at most 13 items.
+    pub fn buttons(
+        mut self,
+        buttons: impl IntoIterator<Item = RichMessageEventButton>,
+    ) -> Self {
+        self.buttons = Some(buttons.into_iter().collect());
+        self
+    }
+    /// The product; only with the ecommerce template.
+    pub fn ecommerce(mut self, ecommerce: RichMessageEcommerce) -> Self {
+        self.ecommerce = Some(ecommerce);
+        self
+    }
+}
+impl crate::validate::Validate for RichMessageEventElement {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("image", &self.image);
+        v.field("buttons", &self.buttons);
+        v.limits(
+            "buttons",
+            &self.buttons,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: None,
+                max_length: None,
+                min_items: None,
+                max_items: Some(13u64),
+            },
+        );
+        v.field("ecommerce", &self.ecommerce);
+    }
+    #[cfg(feature = "server")]
+    fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
+        v.json_field::<Vec<RichMessageEventButton>>(value, "buttons");
+    }
+}
+/// A rich message (event type rich_message).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct RichMessageEvent {
+    /// The event's ID, generated by the server.
+    pub id: String,
+    /// The ID the sender gave the event, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_id: Option<String>,
+    /// The ID of the user who sent the event.
+    pub author_id: String,
+    /// When the event was created: a UTC date-time string with microsecond resolution, generated by the server.
+    ///
+    /// Format: an RFC 3339 date-time.
+    pub created_at: String,
+    /// Who can see the event: all users, or agents only.
+    pub visibility: Visibility,
+    /// The event's properties (namespace → property name → value), if it has any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<
+        ::std::collections::BTreeMap<
+            String,
+            ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        >,
+    >,
+    /// How the rich message is presented.
+    pub template_id: RichMessageEventTemplate,
+    /// Up to 10 elements.
+    ///
+    /// Limits: at most 10 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elements: Option<Vec<RichMessageEventElement>>,
+}
+impl RichMessageEvent {
+    /// A `RichMessageEvent` with its required fields: `id`, `author_id`, `created_at`, `visibility`, `template_id`.
+    pub fn new(
+        id: impl Into<String>,
+        author_id: impl Into<String>,
+        created_at: impl Into<String>,
+        visibility: Visibility,
+        template_id: RichMessageEventTemplate,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            custom_id: None,
+            author_id: author_id.into(),
+            created_at: created_at.into(),
+            visibility,
+            properties: None,
+            template_id,
+            elements: None,
+        }
+    }
+    /// The ID the sender gave the event, if any.
+    pub fn custom_id(mut self, custom_id: impl Into<String>) -> Self {
+        self.custom_id = Some(custom_id.into());
+        self
+    }
+    /// The event's properties (namespace → property name → value), if it has any.
+    pub fn properties<'s>(
+        mut self,
+        properties: impl IntoIterator<
+            Item = (&'s str, ::std::collections::BTreeMap<String, ::serde_json::Value>),
+        >,
+    ) -> Self {
+        self.properties = Some(
+            properties.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+        );
+        self
+    }
+    /// Up to 10 elements.
+    ///
+    /// Limits: at most 10 items.
+    pub fn elements(
+        mut self,
+        elements: impl IntoIterator<Item = RichMessageEventElement>,
+    ) -> Self {
+        self.elements = Some(elements.into_iter().collect());
+        self
+    }
+}
+impl crate::validate::Validate for RichMessageEvent {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.format("created_at", &self.created_at, crate::validate::Format::DateTime);
+        v.field("visibility", &self.visibility);
+        v.field("template_id", &self.template_id);
+        v.field("elements", &self.elements);
+        v.limits(
+            "elements",
+            &self.elements,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: None,
+                max_length: None,
+                min_items: None,
+                max_items: Some(10u64),
+            },
+        );
+    }
+    #[cfg(feature = "server")]
+    fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
+        v.json_field::<Vec<RichMessageEventElement>>(value, "elements");
+    }
+}
+/// An event whose content the sender defines (event type custom).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct CustomEvent {
+    /// The event's ID, generated by the server.
+    pub id: String,
+    /// The ID the sender gave the event, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_id: Option<String>,
+    /// The ID of the user who sent the event.
+    pub author_id: String,
+    /// When the event was created: a UTC date-time string with microsecond resolution, generated by the server.
+    ///
+    /// Format: an RFC 3339 date-time.
+    pub created_at: String,
+    /// The content, as the sender defined it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<::serde_json::Value>,
+    /// Who can see the event: all users, or agents only.
+    pub visibility: Visibility,
+    /// The event's properties (namespace → property name → value), if it has any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<
+        ::std::collections::BTreeMap<
+            String,
+            ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        >,
+    >,
+    /// Marks a deleted event; only users with the administrator or viceowner role see it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+}
+impl CustomEvent {
+    /// A `CustomEvent` with its required fields: `id`, `author_id`, `created_at`, `visibility`.
+    pub fn new(
+        id: impl Into<String>,
+        author_id: impl Into<String>,
+        created_at: impl Into<String>,
+        visibility: Visibility,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            custom_id: None,
+            author_id: author_id.into(),
+            created_at: created_at.into(),
+            content: None,
+            visibility,
+            properties: None,
+            deleted: None,
+        }
+    }
+    /// The ID the sender gave the event, if any.
+    pub fn custom_id(mut self, custom_id: impl Into<String>) -> Self {
+        self.custom_id = Some(custom_id.into());
+        self
+    }
+    /// The content, as the sender defined it.
+    pub fn content(mut self, content: ::serde_json::Value) -> Self {
+        self.content = Some(content);
+        self
+    }
+    /// The event's properties (namespace → property name → value), if it has any.
+    pub fn properties<'s>(
+        mut self,
+        properties: impl IntoIterator<
+            Item = (&'s str, ::std::collections::BTreeMap<String, ::serde_json::Value>),
+        >,
+    ) -> Self {
+        self.properties = Some(
+            properties.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+        );
+        self
+    }
+    /// Marks a deleted event; only users with the administrator or viceowner role see it.
+    pub fn deleted(mut self, deleted: bool) -> Self {
+        self.deleted = Some(deleted);
+        self
+    }
+}
+impl crate::validate::Validate for CustomEvent {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.format("created_at", &self.created_at, crate::validate::Format::DateTime);
+        v.field("visibility", &self.visibility);
+    }
+}
+/// A message the system sends in specific situations (event type system_message). It has no author.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct SystemMessageEvent {
+    /// The event's ID, generated by the server.
+    pub id: String,
+    /// The ID the sender gave the event, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_id: Option<String>,
+    /// When the event was created: a UTC date-time string with microsecond resolution, generated by the server.
+    ///
+    /// Format: an RFC 3339 date-time.
+    pub created_at: String,
+    /// The text shown to the recipients.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// The system message's type (listed in the reference's system activities).
+    pub system_message_type: String,
+    /// Who can see the event: all users, or agents only.
+    pub visibility: Visibility,
+    /// The variables used in the text. The request table lists it; the response table does not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_vars: Option<::serde_json::Value>,
+}
+impl SystemMessageEvent {
+    /// A `SystemMessageEvent` with its required fields: `id`, `created_at`, `system_message_type`, `visibility`.
+    pub fn new(
+        id: impl Into<String>,
+        created_at: impl Into<String>,
+        system_message_type: impl Into<String>,
+        visibility: Visibility,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            custom_id: None,
+            created_at: created_at.into(),
+            text: None,
+            system_message_type: system_message_type.into(),
+            visibility,
+            text_vars: None,
+        }
+    }
+    /// The ID the sender gave the event, if any.
+    pub fn custom_id(mut self, custom_id: impl Into<String>) -> Self {
+        self.custom_id = Some(custom_id.into());
+        self
+    }
+    /// The text shown to the recipients.
+    pub fn text(mut self, text: impl Into<String>) -> Self {
+        self.text = Some(text.into());
+        self
+    }
+    /// The variables used in the text. The request table lists it; the response table does not.
+    pub fn text_vars(mut self, text_vars: ::serde_json::Value) -> Self {
+        self.text_vars = Some(text_vars);
+        self
+    }
+}
+impl crate::validate::Validate for SystemMessageEvent {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.format("created_at", &self.created_at, crate::validate::Format::DateTime);
+        v.field("visibility", &self.visibility);
+    }
+}
+/// A native system event, the successor of system messages (event type system). API v3.6 cannot send one.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct SystemEvent {
+    /// The event's ID, generated by the server.
+    pub id: String,
+    /// The ID the sender gave the event, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_id: Option<String>,
+    /// The system event's source (listed in the reference's system activities).
+    pub source: String,
+    /// The system event's subtype (listed in the reference's system activities).
+    pub subtype: String,
+    /// The version of the event's format (the reference gives no type).
+    pub version: ::serde_json::Value,
+    /// The event's details (the reference gives no structure).
+    pub details: ::serde_json::Value,
+    /// When the event was created: a UTC date-time string with microsecond resolution, generated by the server.
+    ///
+    /// Format: an RFC 3339 date-time.
+    pub created_at: String,
+    /// Who can see the event: all users, or agents only.
+    pub visibility: Visibility,
+}
+impl SystemEvent {
+    /// A `SystemEvent` with its required fields: `id`, `source`, `subtype`, `version`, `details`, `created_at`, `visibility`.
+    pub fn new(
+        id: impl Into<String>,
+        source: impl Into<String>,
+        subtype: impl Into<String>,
+        version: ::serde_json::Value,
+        details: ::serde_json::Value,
+        created_at: impl Into<String>,
+        visibility: Visibility,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            custom_id: None,
+            source: source.into(),
+            subtype: subtype.into(),
+            version,
+            details,
+            created_at: created_at.into(),
+            visibility,
+        }
+    }
+    /// The ID the sender gave the event, if any.
+    pub fn custom_id(mut self, custom_id: impl Into<String>) -> Self {
+        self.custom_id = Some(custom_id.into());
+        self
+    }
+}
+impl crate::validate::Validate for SystemEvent {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.format("created_at", &self.created_at, crate::validate::Format::DateTime);
+        v.field("visibility", &self.visibility);
+    }
+}
+/// An event of a chat, its type named by `type`. An event of a type this crate does not know is kept as JSON.
+///
+/// Which kind it is goes by its `type`; one this version does not know is [`Event::Other`], kept as sent.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Event {
+    /// `file`: An uploaded file.
+    File(FileEvent),
+    /// `form`: An empty form.
+    Form(FormEvent),
+    /// `filled_form`: A filled-in form.
+    FilledForm(FilledFormEvent),
+    /// `message`: A text message.
+    Message(MessageEvent),
+    /// `rich_message`: A rich message.
+    RichMessage(RichMessageEvent),
+    /// `custom`: A custom event.
+    Custom(CustomEvent),
+    /// `system_message`: A system message.
+    SystemMessage(SystemMessageEvent),
+    /// `system`: A system event.
+    System(SystemEvent),
+    /// A `type` this version does not know: the object as sent, `type` included.
+    Other(::serde_json::Value),
+}
+impl Event {
+    /// The values of the tag this version knows, in the reference's order.
+    pub const KNOWN: &'static [&'static str] = &[
+        "file",
+        "form",
+        "filled_form",
+        "message",
+        "rich_message",
+        "custom",
+        "system_message",
+        "system",
+    ];
+    /// The value of `type`: which kind of `Event` this is.
+    pub fn tag(&self) -> &str {
+        match self {
+            Self::File(_) => "file",
+            Self::Form(_) => "form",
+            Self::FilledForm(_) => "filled_form",
+            Self::Message(_) => "message",
+            Self::RichMessage(_) => "rich_message",
+            Self::Custom(_) => "custom",
+            Self::SystemMessage(_) => "system_message",
+            Self::System(_) => "system",
+            Self::Other(value) => crate::wire::union::tag_of(value, "type"),
+        }
+    }
+}
+impl From<FileEvent> for Event {
+    fn from(value: FileEvent) -> Self {
+        Self::File(value)
+    }
+}
+impl From<FormEvent> for Event {
+    fn from(value: FormEvent) -> Self {
+        Self::Form(value)
+    }
+}
+impl From<FilledFormEvent> for Event {
+    fn from(value: FilledFormEvent) -> Self {
+        Self::FilledForm(value)
+    }
+}
+impl From<MessageEvent> for Event {
+    fn from(value: MessageEvent) -> Self {
+        Self::Message(value)
+    }
+}
+impl From<RichMessageEvent> for Event {
+    fn from(value: RichMessageEvent) -> Self {
+        Self::RichMessage(value)
+    }
+}
+impl From<CustomEvent> for Event {
+    fn from(value: CustomEvent) -> Self {
+        Self::Custom(value)
+    }
+}
+impl From<SystemMessageEvent> for Event {
+    fn from(value: SystemMessageEvent) -> Self {
+        Self::SystemMessage(value)
+    }
+}
+impl From<SystemEvent> for Event {
+    fn from(value: SystemEvent) -> Self {
+        Self::System(value)
+    }
+}
+impl ::serde::Serialize for Event {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::File(value) => {
+                crate::wire::union::serialize(serializer, "type", "file", value)
+            }
+            Self::Form(value) => {
+                crate::wire::union::serialize(serializer, "type", "form", value)
+            }
+            Self::FilledForm(value) => {
+                crate::wire::union::serialize(serializer, "type", "filled_form", value)
+            }
+            Self::Message(value) => {
+                crate::wire::union::serialize(serializer, "type", "message", value)
+            }
+            Self::RichMessage(value) => {
+                crate::wire::union::serialize(serializer, "type", "rich_message", value)
+            }
+            Self::Custom(value) => {
+                crate::wire::union::serialize(serializer, "type", "custom", value)
+            }
+            Self::SystemMessage(value) => {
+                crate::wire::union::serialize(
+                    serializer,
+                    "type",
+                    "system_message",
+                    value,
+                )
+            }
+            Self::System(value) => {
+                crate::wire::union::serialize(serializer, "type", "system", value)
+            }
+            Self::Other(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Event {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::union::deserialize(
+            deserializer,
+            "type",
+            |tag, value| {
+                Ok(
+                    match tag {
+                        "file" => Self::File(crate::wire::union::variant(value)?),
+                        "form" => Self::Form(crate::wire::union::variant(value)?),
+                        "filled_form" => {
+                            Self::FilledForm(crate::wire::union::variant(value)?)
+                        }
+                        "message" => Self::Message(crate::wire::union::variant(value)?),
+                        "rich_message" => {
+                            Self::RichMessage(crate::wire::union::variant(value)?)
+                        }
+                        "custom" => Self::Custom(crate::wire::union::variant(value)?),
+                        "system_message" => {
+                            Self::SystemMessage(crate::wire::union::variant(value)?)
+                        }
+                        "system" => Self::System(crate::wire::union::variant(value)?),
+                        _ => Self::Other(value),
+                    },
+                )
+            },
+        )
+    }
+}
+impl crate::validate::Validate for Event {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::File(value) => crate::validate::Validate::validate(value, v),
+            Self::Form(value) => crate::validate::Validate::validate(value, v),
+            Self::FilledForm(value) => crate::validate::Validate::validate(value, v),
+            Self::Message(value) => crate::validate::Validate::validate(value, v),
+            Self::RichMessage(value) => crate::validate::Validate::validate(value, v),
+            Self::Custom(value) => crate::validate::Validate::validate(value, v),
+            Self::SystemMessage(value) => crate::validate::Validate::validate(value, v),
+            Self::System(value) => crate::validate::Validate::validate(value, v),
+            Self::Other(_) => {}
+        }
+    }
+}
+/// An item of a customer's shopping cart.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct CartItem {
+    /// The item's ID (the reference types it as a JSON number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<u64>,
+    /// How many of the item the cart holds (the reference types it as a JSON number).
+    ///
+    /// Limits: at least 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// The ID of the item's variant (the reference types it as a JSON number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant_id: Option<u64>,
+}
+impl CartItem {
+    /// An empty `CartItem`; set fields with the builder methods.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            quantity: None,
+            variant_id: None,
+        }
+    }
+    /// The item's ID (the reference types it as a JSON number).
+    pub fn id(mut self, id: u64) -> Self {
+        self.id = Some(id);
+        self
+    }
+    /// How many of the item the cart holds (the reference types it as a JSON number).
+    ///
+    /// Limits: at least 0.
+    pub fn quantity(mut self, quantity: i64) -> Self {
+        self.quantity = Some(quantity);
+        self
+    }
+    /// The ID of the item's variant (the reference types it as a JSON number).
+    pub fn variant_id(mut self, variant_id: u64) -> Self {
+        self.variant_id = Some(variant_id);
+        self
+    }
+}
+impl crate::validate::Validate for CartItem {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.limits(
+            "quantity",
+            &self.quantity,
+            &crate::validate::Limits {
+                min: Some(0f64),
+                max: None,
+                min_length: None,
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+    }
+}
+/// A customer's shopping cart.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct Cart {
+    /// The store's unique ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store_uuid: Option<String>,
+    /// The store's platform, e.g. shopify.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store_platform: Option<String>,
+    /// Whether the customer is signed in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_signed_in: Option<bool>,
+    /// The subtotal in the cart's currency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtotal: Option<f64>,
+    /// The total in the cart's currency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<f64>,
+    /// The subtotal in US dollars.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtotal_usd: Option<f64>,
+    /// The total in US dollars.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_usd: Option<f64>,
+    /// The cart's currency code, e.g. USD or EUR.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// The cart's items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<CartItem>>,
+    /// When the cart last changed (RFC 3339 date-time string).
+    ///
+    /// Format: an RFC 3339 date-time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_updated_at: Option<String>,
+}
+impl Cart {
+    /// An empty `Cart`; set fields with the builder methods.
+    pub fn new() -> Self {
+        Self {
+            store_uuid: None,
+            store_platform: None,
+            customer_signed_in: None,
+            subtotal: None,
+            total: None,
+            subtotal_usd: None,
+            total_usd: None,
+            currency: None,
+            items: None,
+            last_updated_at: None,
+        }
+    }
+    /// The store's unique ID.
+    pub fn store_uuid(mut self, store_uuid: impl Into<String>) -> Self {
+        self.store_uuid = Some(store_uuid.into());
+        self
+    }
+    /// The store's platform, e.g. shopify.
+    pub fn store_platform(mut self, store_platform: impl Into<String>) -> Self {
+        self.store_platform = Some(store_platform.into());
+        self
+    }
+    /// Whether the customer is signed in.
+    pub fn customer_signed_in(mut self, customer_signed_in: bool) -> Self {
+        self.customer_signed_in = Some(customer_signed_in);
+        self
+    }
+    /// The subtotal in the cart's currency.
+    pub fn subtotal(mut self, subtotal: f64) -> Self {
+        self.subtotal = Some(subtotal);
+        self
+    }
+    /// The total in the cart's currency.
+    pub fn total(mut self, total: f64) -> Self {
+        self.total = Some(total);
+        self
+    }
+    /// The subtotal in US dollars.
+    pub fn subtotal_usd(mut self, subtotal_usd: f64) -> Self {
+        self.subtotal_usd = Some(subtotal_usd);
+        self
+    }
+    /// The total in US dollars.
+    pub fn total_usd(mut self, total_usd: f64) -> Self {
+        self.total_usd = Some(total_usd);
+        self
+    }
+    /// The cart's currency code, e.g. USD or EUR.
+    pub fn currency(mut self, currency: impl Into<String>) -> Self {
+        self.currency = Some(currency.into());
+        self
+    }
+    /// The cart's items.
+    pub fn items(mut self, items: impl IntoIterator<Item = CartItem>) -> Self {
+        self.items = Some(items.into_iter().collect());
+        self
+    }
+    /// When the cart last changed (RFC 3339 date-time string).
+    ///
+    /// Format: an RFC 3339 date-time.
+    pub fn last_updated_at(mut self, last_updated_at: impl Into<String>) -> Self {
+        self.last_updated_at = Some(last_updated_at.into());
+        self
+    }
+}
+impl crate::validate::Validate for Cart {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("items", &self.items);
+        v.format(
+            "last_updated_at",
+            &self.last_updated_at,
+            crate::validate::Format::DateTime,
+        );
+    }
+}
+/// An agent (or bot) among a chat's users (user type agent). The reference's table lists visibility only; the other fields are the user fields its customer table lists as well.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct AgentUser {
+    /// The agent's ID (e-mail).
+    pub id: String,
+    /// The agent's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The agent's e-mail address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The agent's avatar URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
+    /// Whether the agent is present in the chat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub present: Option<bool>,
+    /// The time of the latest event the agent has seen; every earlier event counts as seen (RFC 3339 date-time string).
+    ///
+    /// Format: an RFC 3339 date-time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events_seen_up_to: Option<String>,
+    /// Who can see the agent in the chat: all users, or agents only.
+    pub visibility: Visibility,
+}
+impl AgentUser {
+    /// A `AgentUser` with its required fields: `id`, `visibility`.
+    pub fn new(id: impl Into<String>, visibility: Visibility) -> Self {
+        Self {
+            id: id.into(),
+            name: None,
+            email: None,
+            avatar: None,
+            present: None,
+            events_seen_up_to: None,
+            visibility,
+        }
+    }
+    /// The agent's name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    /// The agent's e-mail address.
+    pub fn email(mut self, email: impl Into<String>) -> Self {
+        self.email = Some(email.into());
+        self
+    }
+    /// The agent's avatar URL.
+    pub fn avatar(mut self, avatar: impl Into<String>) -> Self {
+        self.avatar = Some(avatar.into());
+        self
+    }
+    /// Whether the agent is present in the chat.
+    pub fn present(mut self, present: bool) -> Self {
+        self.present = Some(present);
+        self
+    }
+    /// The time of the latest event the agent has seen; every earlier event counts as seen (RFC 3339 date-time string).
+    ///
+    /// Format: an RFC 3339 date-time.
+    pub fn events_seen_up_to(mut self, events_seen_up_to: impl Into<String>) -> Self {
+        self.events_seen_up_to = Some(events_seen_up_to.into());
+        self
+    }
+}
+impl crate::validate::Validate for AgentUser {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.format(
+            "events_seen_up_to",
+            &self.events_seen_up_to,
+            crate::validate::Format::DateTime,
+        );
+        v.field("visibility", &self.visibility);
+    }
+}
+/// A customer (user type customer).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct CustomerUser {
+    /// The customer's ID.
+    pub id: String,
+    /// The customer's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The customer's e-mail address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Whether the customer confirmed the e-mail address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_verified: Option<bool>,
+    /// The customer's avatar URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
+    /// The customer's phone number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
+    /// When the customer was created (date-time string).
+    ///
+    /// Format: an RFC 3339 date-time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// When an agent last sent an event to the customer (date-time string).
+    ///
+    /// Format: an RFC 3339 date-time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_last_event_created_at: Option<String>,
+    /// When the customer last sent an event (date-time string).
+    ///
+    /// Format: an RFC 3339 date-time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_last_event_created_at: Option<String>,
+    /// The time of the latest event the customer has seen (RFC 3339 date-time string).
+    ///
+    /// Format: an RFC 3339 date-time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events_seen_up_to: Option<String>,
+    /// Whether the customer is present in the chat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub present: Option<bool>,
+    /// Custom key-value pairs, each in an object of its own; they expire with the session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_fields: Option<Vec<::std::collections::BTreeMap<String, String>>>,
+    /// The customer's visit (the reference gives no structure).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visit: Option<::serde_json::Value>,
+    /// The customer's statistics (the reference gives no structure).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statistics: Option<::serde_json::Value>,
+    /// The customer's shopping carts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carts: Option<Vec<Cart>>,
+    /// The customer's omnichannel data (the reference gives no structure).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub omnichannel: Option<::serde_json::Value>,
+    /// The customer's address data, an object (the reference gives no fields).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<::serde_json::Value>,
+}
+impl CustomerUser {
+    /// A `CustomerUser` with its required fields: `id`.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            name: None,
+            email: None,
+            email_verified: None,
+            avatar: None,
+            phone_number: None,
+            created_at: None,
+            agent_last_event_created_at: None,
+            customer_last_event_created_at: None,
+            events_seen_up_to: None,
+            present: None,
+            session_fields: None,
+            visit: None,
+            statistics: None,
+            carts: None,
+            omnichannel: None,
+            address: None,
+        }
+    }
+    /// The customer's name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    /// The customer's e-mail address.
+    pub fn email(mut self, email: impl Into<String>) -> Self {
+        self.email = Some(email.into());
+        self
+    }
+    /// Whether the customer confirmed the e-mail address.
+    pub fn email_verified(mut self, email_verified: bool) -> Self {
+        self.email_verified = Some(email_verified);
+        self
+    }
+    /// The customer's avatar URL.
+    pub fn avatar(mut self, avatar: impl Into<String>) -> Self {
+        self.avatar = Some(avatar.into());
+        self
+    }
+    /// The customer's phone number.
+    pub fn phone_number(mut self, phone_number: impl Into<String>) -> Self {
+        self.phone_number = Some(phone_number.into());
+        self
+    }
+    /// When the customer was created (date-time string).
+    ///
+    /// Format: an RFC 3339 date-time.
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
+    }
+    /// When an agent last sent an event to the customer (date-time string).
+    ///
+    /// Format: an RFC 3339 date-time.
+    pub fn agent_last_event_created_at(
+        mut self,
+        agent_last_event_created_at: impl Into<String>,
+    ) -> Self {
+        self.agent_last_event_created_at = Some(agent_last_event_created_at.into());
+        self
+    }
+    /// When the customer last sent an event (date-time string).
+    ///
+    /// Format: an RFC 3339 date-time.
+    pub fn customer_last_event_created_at(
+        mut self,
+        customer_last_event_created_at: impl Into<String>,
+    ) -> Self {
+        self.customer_last_event_created_at = Some(
+            customer_last_event_created_at.into(),
+        );
+        self
+    }
+    /// The time of the latest event the customer has seen (RFC 3339 date-time string).
+    ///
+    /// Format: an RFC 3339 date-time.
+    pub fn events_seen_up_to(mut self, events_seen_up_to: impl Into<String>) -> Self {
+        self.events_seen_up_to = Some(events_seen_up_to.into());
+        self
+    }
+    /// Whether the customer is present in the chat.
+    pub fn present(mut self, present: bool) -> Self {
+        self.present = Some(present);
+        self
+    }
+    /// Custom key-value pairs, each in an object of its own; they expire with the session.
+    pub fn session_fields(
+        mut self,
+        session_fields: impl IntoIterator<
+            Item = ::std::collections::BTreeMap<String, String>,
+        >,
+    ) -> Self {
+        self.session_fields = Some(session_fields.into_iter().collect());
+        self
+    }
+    /// The customer's visit (the reference gives no structure).
+    pub fn visit(mut self, visit: ::serde_json::Value) -> Self {
+        self.visit = Some(visit);
+        self
+    }
+    /// The customer's statistics (the reference gives no structure).
+    pub fn statistics(mut self, statistics: ::serde_json::Value) -> Self {
+        self.statistics = Some(statistics);
+        self
+    }
+    /// The customer's shopping carts.
+    pub fn carts(mut self, carts: impl IntoIterator<Item = Cart>) -> Self {
+        self.carts = Some(carts.into_iter().collect());
+        self
+    }
+    /// The customer's omnichannel data (the reference gives no structure).
+    pub fn omnichannel(mut self, omnichannel: ::serde_json::Value) -> Self {
+        self.omnichannel = Some(omnichannel);
+        self
+    }
+    /// The customer's address data, an object (the reference gives no fields).
+    pub fn address(mut self, address: ::serde_json::Value) -> Self {
+        self.address = Some(address);
+        self
+    }
+}
+impl crate::validate::Validate for CustomerUser {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.format("created_at", &self.created_at, crate::validate::Format::DateTime);
+        v.format(
+            "agent_last_event_created_at",
+            &self.agent_last_event_created_at,
+            crate::validate::Format::DateTime,
+        );
+        v.format(
+            "customer_last_event_created_at",
+            &self.customer_last_event_created_at,
+            crate::validate::Format::DateTime,
+        );
+        v.format(
+            "events_seen_up_to",
+            &self.events_seen_up_to,
+            crate::validate::Format::DateTime,
+        );
+        v.field("carts", &self.carts);
+    }
+}
+/// A user of a chat, an agent or a customer as its `type` says. A user of another type is kept as JSON.
+///
+/// Which kind it is goes by its `type`; one this version does not know is [`ChatUser::Other`], kept as sent.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ChatUser {
+    /// `agent`: An agent or a bot.
+    Agent(AgentUser),
+    /// `customer`: A customer.
+    Customer(CustomerUser),
+    /// A `type` this version does not know: the object as sent, `type` included.
+    Other(::serde_json::Value),
+}
+impl ChatUser {
+    /// The values of the tag this version knows, in the reference's order.
+    pub const KNOWN: &'static [&'static str] = &["agent", "customer"];
+    /// The value of `type`: which kind of `ChatUser` this is.
+    pub fn tag(&self) -> &str {
+        match self {
+            Self::Agent(_) => "agent",
+            Self::Customer(_) => "customer",
+            Self::Other(value) => crate::wire::union::tag_of(value, "type"),
+        }
+    }
+}
+impl From<AgentUser> for ChatUser {
+    fn from(value: AgentUser) -> Self {
+        Self::Agent(value)
+    }
+}
+impl From<CustomerUser> for ChatUser {
+    fn from(value: CustomerUser) -> Self {
+        Self::Customer(value)
+    }
+}
+impl ::serde::Serialize for ChatUser {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Agent(value) => {
+                crate::wire::union::serialize(serializer, "type", "agent", value)
+            }
+            Self::Customer(value) => {
+                crate::wire::union::serialize(serializer, "type", "customer", value)
+            }
+            Self::Other(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ChatUser {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::union::deserialize(
+            deserializer,
+            "type",
+            |tag, value| {
+                Ok(
+                    match tag {
+                        "agent" => Self::Agent(crate::wire::union::variant(value)?),
+                        "customer" => Self::Customer(crate::wire::union::variant(value)?),
+                        _ => Self::Other(value),
+                    },
+                )
+            },
+        )
+    }
+}
+impl crate::validate::Validate for ChatUser {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Agent(value) => crate::validate::Validate::validate(value, v),
+            Self::Customer(value) => crate::validate::Validate::validate(value, v),
+            Self::Other(_) => {}
+        }
+    }
+}
+/// A thread of a chat, with its events.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct Thread {
+    /// The thread's ID.
+    pub id: String,
+    /// Whether the thread is still active.
+    pub active: bool,
+    /// Which groups can access the thread.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access: Option<ChatAccess>,
+    /// The thread's events; absent when restricted_access is present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<Event>>,
+    /// The thread's properties (namespace → property name → value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<
+        ::std::collections::BTreeMap<
+            String,
+            ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        >,
+    >,
+    /// The reason the requester's access is restricted (the reference gives no type).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restricted_access: Option<::serde_json::Value>,
+    /// Present only while the chat is queued.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<Queue>,
+    /// The preceding thread's ID, if there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_thread_id: Option<String>,
+    /// The following thread's ID, if there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_thread_id: Option<String>,
+    /// The preceding thread the requester can access, if any; only in list_archives answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_accessible_thread_id: Option<String>,
+    /// The following thread the requester can access, if any; only in list_archives answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_accessible_thread_id: Option<String>,
+    /// When the thread was created: a UTC date-time string with microsecond resolution, generated by the server.
+    ///
+    /// Format: an RFC 3339 date-time.
+    pub created_at: String,
+    /// The thread's tags; present only if it was tagged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// Details of the customer's visit: IP, user agent and geolocation (the reference gives no structure).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_visit: Option<::serde_json::Value>,
+}
+impl Thread {
+    /// A `Thread` with its required fields: `id`, `active`, `created_at`.
+    pub fn new(
+        id: impl Into<String>,
+        active: bool,
+        created_at: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            active,
+            access: None,
+            events: None,
+            properties: None,
+            restricted_access: None,
+            queue: None,
+            previous_thread_id: None,
+            next_thread_id: None,
+            previous_accessible_thread_id: None,
+            next_accessible_thread_id: None,
+            created_at: created_at.into(),
+            tags: None,
+            customer_visit: None,
+        }
+    }
+    /// Which groups can access the thread.
+    pub fn access(mut self, access: ChatAccess) -> Self {
+        self.access = Some(access);
+        self
+    }
+    /// The thread's events; absent when restricted_access is present.
+    pub fn events(mut self, events: impl IntoIterator<Item = Event>) -> Self {
+        self.events = Some(events.into_iter().collect());
+        self
+    }
+    /// The thread's properties (namespace → property name → value).
+    pub fn properties<'s>(
+        mut self,
+        properties: impl IntoIterator<
+            Item = (&'s str, ::std::collections::BTreeMap<String, ::serde_json::Value>),
+        >,
+    ) -> Self {
+        self.properties = Some(
+            properties.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+        );
+        self
+    }
+    /// The reason the requester's access is restricted (the reference gives no type).
+    pub fn restricted_access(mut self, restricted_access: ::serde_json::Value) -> Self {
+        self.restricted_access = Some(restricted_access);
+        self
+    }
+    /// Present only while the chat is queued.
+    pub fn queue(mut self, queue: Queue) -> Self {
+        self.queue = Some(queue);
+        self
+    }
+    /// The preceding thread's ID, if there is one.
+    pub fn previous_thread_id(mut self, previous_thread_id: impl Into<String>) -> Self {
+        self.previous_thread_id = Some(previous_thread_id.into());
+        self
+    }
+    /// The following thread's ID, if there is one.
+    pub fn next_thread_id(mut self, next_thread_id: impl Into<String>) -> Self {
+        self.next_thread_id = Some(next_thread_id.into());
+        self
+    }
+    /// The preceding thread the requester can access, if any; only in list_archives answers.
+    pub fn previous_accessible_thread_id(
+        mut self,
+        previous_accessible_thread_id: impl Into<String>,
+    ) -> Self {
+        self.previous_accessible_thread_id = Some(previous_accessible_thread_id.into());
+        self
+    }
+    /// The following thread the requester can access, if any; only in list_archives answers.
+    pub fn next_accessible_thread_id(
+        mut self,
+        next_accessible_thread_id: impl Into<String>,
+    ) -> Self {
+        self.next_accessible_thread_id = Some(next_accessible_thread_id.into());
+        self
+    }
+    /// The thread's tags; present only if it was tagged.
+    pub fn tags<'s>(mut self, tags: impl IntoIterator<Item = &'s str>) -> Self {
+        self.tags = Some(tags.into_iter().map(str::to_owned).collect());
+        self
+    }
+    /// Details of the customer's visit: IP, user agent and geolocation (the reference gives no structure).
+    pub fn customer_visit(mut self, customer_visit: ::serde_json::Value) -> Self {
+        self.customer_visit = Some(customer_visit);
+        self
+    }
+}
+impl crate::validate::Validate for Thread {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("access", &self.access);
+        v.field("events", &self.events);
+        v.field("queue", &self.queue);
+        v.format("created_at", &self.created_at, crate::validate::Format::DateTime);
+    }
+    #[cfg(feature = "server")]
+    fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
+        v.json_field::<ChatAccess>(value, "access");
+    }
+}
+/// A chat: its users, properties, access and current thread.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct Chat {
+    /// The chat's ID.
+    pub id: String,
+    /// The chat's users.
+    ///
+    /// An answer that leaves it out reads as empty.
+    #[serde(default)]
+    pub users: Vec<ChatUser>,
+    /// The chat's properties (namespace → property name → value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<
+        ::std::collections::BTreeMap<
+            String,
+            ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        >,
+    >,
+    /// Which groups can access the chat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access: Option<ChatAccess>,
+    /// The chat's thread.
+    pub thread: Thread,
+}
+impl Chat {
+    /// A `Chat` with its required fields: `id`, `users`, `thread`.
+    pub fn new(
+        id: impl Into<String>,
+        users: impl IntoIterator<Item = ChatUser>,
+        thread: Thread,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            users: users.into_iter().collect(),
+            properties: None,
+            access: None,
+            thread,
+        }
+    }
+    /// The chat's properties (namespace → property name → value).
+    pub fn properties<'s>(
+        mut self,
+        properties: impl IntoIterator<
+            Item = (&'s str, ::std::collections::BTreeMap<String, ::serde_json::Value>),
+        >,
+    ) -> Self {
+        self.properties = Some(
+            properties.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+        );
+        self
+    }
+    /// Which groups can access the chat.
+    pub fn access(mut self, access: ChatAccess) -> Self {
+        self.access = Some(access);
+        self
+    }
+}
+impl crate::validate::Validate for Chat {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("users", &self.users);
+        v.field("access", &self.access);
+        v.field("thread", &self.thread);
+    }
+    #[cfg(feature = "server")]
+    fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
+        v.present(value, "users");
+        v.json_field::<ChatAccess>(value, "access");
+        v.json_field::<Thread>(value, "thread");
+    }
+}
+/// Why a chat was transferred. The reference's values are manual, inactive, assigned, unassigned and other; other is not listed here because its Rust variant would be the escape variant Other every enum has: the value other decodes as Other("other") and is written back as other.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TransferReason {
+    /// `manual`: Transferred by hand.
+    Manual,
+    /// `inactive`: The agent was inactive.
+    Inactive,
+    /// `assigned`: Assigned.
+    Assigned,
+    /// `unassigned`: Unassigned.
+    Unassigned,
+    /// A value this version of the crate does not know, kept as the server sent it.
+    Other(String),
+}
+impl TransferReason {
+    /// Every value the reference documents, in its order.
+    pub const KNOWN: &'static [TransferReason] = &[
+        Self::Manual,
+        Self::Inactive,
+        Self::Assigned,
+        Self::Unassigned,
+    ];
+    /// The value as it is on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Manual => "manual",
+            Self::Inactive => "inactive",
+            Self::Assigned => "assigned",
+            Self::Unassigned => "unassigned",
+            Self::Other(value) => value,
+        }
+    }
+    /// `false` for [`Self::Other`].
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Other(_))
+    }
+}
+impl From<&str> for TransferReason {
+    fn from(value: &str) -> Self {
+        match value {
+            "manual" => Self::Manual,
+            "inactive" => Self::Inactive,
+            "assigned" => Self::Assigned,
+            "unassigned" => Self::Unassigned,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+/// Only the documented values: for input that must be right before it reaches the
+/// server (a file being imported). Answers take the lenient `From<&str>` path.
+impl ::std::str::FromStr for TransferReason {
+    type Err = crate::validate::UnknownValue;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match Self::from(value) {
+            Self::Other(value) => {
+                Err(
+                    crate::validate::UnknownValue::new(
+                        "TransferReason",
+                        value,
+                        Self::KNOWN.iter().map(Self::as_str),
+                    ),
+                )
+            }
+            known => Ok(known),
+        }
+    }
+}
+impl ::std::fmt::Display for TransferReason {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for TransferReason {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TransferReason {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
+    }
+}
+impl crate::validate::Validate for TransferReason {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        if let Self::Other(value) = self {
+            v.unknown_value(
+                "TransferReason",
+                value,
+                Self::KNOWN.iter().map(Self::as_str),
+            );
+        }
+    }
+}
+/// Where a transferred chat went.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct TransferredTo {
+    /// The groups the chat is assigned to after the transfer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_ids: Option<Vec<u64>>,
+    /// The agents the chat is assigned to after the transfer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_ids: Option<Vec<String>>,
+}
+impl TransferredTo {
+    /// An empty `TransferredTo`; set fields with the builder methods.
+    pub fn new() -> Self {
+        Self {
+            group_ids: None,
+            agent_ids: None,
+        }
+    }
+    /// The groups the chat is assigned to after the transfer.
+    pub fn group_ids(mut self, group_ids: impl IntoIterator<Item = u64>) -> Self {
+        self.group_ids = Some(group_ids.into_iter().collect());
+        self
+    }
+    /// The agents the chat is assigned to after the transfer.
+    pub fn agent_ids<'s>(
+        mut self,
+        agent_ids: impl IntoIterator<Item = &'s str>,
+    ) -> Self {
+        self.agent_ids = Some(agent_ids.into_iter().map(str::to_owned).collect());
+        self
+    }
+}
+impl crate::validate::Validate for TransferredTo {}
+/// A postback sent from a rich message's button. The reference gives no fields table: the fields are those of incoming_rich_message_postback's sample.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct RichMessagePostback {
+    /// The postback's ID (the button's postback_id).
+    pub id: String,
+    /// Whether the user toggled the button on (true) or off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub toggled: Option<bool>,
+    /// The type of the button clicked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub button_type: Option<ButtonType>,
+    /// The value of the button clicked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub button_value: Option<String>,
+    /// The product, for a rich message of the ecommerce template.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ecommerce: Option<PostbackEcommerce>,
+}
+impl RichMessagePostback {
+    /// A `RichMessagePostback` with its required fields: `id`.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            toggled: None,
+            button_type: None,
+            button_value: None,
+            ecommerce: None,
+        }
+    }
+    /// Whether the user toggled the button on (true) or off.
+    pub fn toggled(mut self, toggled: bool) -> Self {
+        self.toggled = Some(toggled);
+        self
+    }
+    /// The type of the button clicked.
+    pub fn button_type(mut self, button_type: ButtonType) -> Self {
+        self.button_type = Some(button_type);
+        self
+    }
+    /// The value of the button clicked.
+    pub fn button_value(mut self, button_value: impl Into<String>) -> Self {
+        self.button_value = Some(button_value.into());
+        self
+    }
+    /// The product, for a rich message of the ecommerce template.
+    pub fn ecommerce(mut self, ecommerce: PostbackEcommerce) -> Self {
+        self.ecommerce = Some(ecommerce);
+        self
+    }
+}
+impl crate::validate::Validate for RichMessagePostback {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("button_type", &self.button_type);
+        v.field("ecommerce", &self.ecommerce);
+    }
+}
+/// An agent's or bot's routing status.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RoutingStatus {
+    /// `accepting chats`: Accepting chats.
+    AcceptingChats,
+    /// `not accepting chats`: Not accepting chats.
+    NotAcceptingChats,
+    /// `offline`: Offline; bots only.
+    Offline,
+    /// A value this version of the crate does not know, kept as the server sent it.
+    Other(String),
+}
+impl RoutingStatus {
+    /// Every value the reference documents, in its order.
+    pub const KNOWN: &'static [RoutingStatus] = &[
+        Self::AcceptingChats,
+        Self::NotAcceptingChats,
+        Self::Offline,
+    ];
+    /// The value as it is on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AcceptingChats => "accepting chats",
+            Self::NotAcceptingChats => "not accepting chats",
+            Self::Offline => "offline",
+            Self::Other(value) => value,
+        }
+    }
+    /// `false` for [`Self::Other`].
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Other(_))
+    }
+}
+impl From<&str> for RoutingStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "accepting chats" => Self::AcceptingChats,
+            "not accepting chats" => Self::NotAcceptingChats,
+            "offline" => Self::Offline,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+/// Only the documented values: for input that must be right before it reaches the
+/// server (a file being imported). Answers take the lenient `From<&str>` path.
+impl ::std::str::FromStr for RoutingStatus {
+    type Err = crate::validate::UnknownValue;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match Self::from(value) {
+            Self::Other(value) => {
+                Err(
+                    crate::validate::UnknownValue::new(
+                        "RoutingStatus",
+                        value,
+                        Self::KNOWN.iter().map(Self::as_str),
+                    ),
+                )
+            }
+            known => Ok(known),
+        }
+    }
+}
+impl ::std::fmt::Display for RoutingStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for RoutingStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RoutingStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
+    }
+}
+impl crate::validate::Validate for RoutingStatus {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        if let Self::Other(value) = self {
+            v.unknown_value(
+                "RoutingStatus",
+                value,
+                Self::KNOWN.iter().map(Self::as_str),
+            );
+        }
+    }
+}
+/// An active chat and its current thread.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ActiveChat {
+    /// The chat's ID.
+    pub chat_id: String,
+    /// The ID of the chat's active thread.
+    pub thread_id: String,
+}
+impl ActiveChat {
+    /// A `ActiveChat` with its required fields: `chat_id`, `thread_id`.
+    pub fn new(chat_id: impl Into<String>, thread_id: impl Into<String>) -> Self {
+        Self {
+            chat_id: chat_id.into(),
+            thread_id: thread_id.into(),
+        }
+    }
+}
+impl crate::validate::Validate for ActiveChat {}
+/// A thread's generated summary. The reference gives no fields table: the fields are those of thread_summary_set's sample, each optional.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ThreadSummary {
+    /// The summary's status (ok in the sample).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// The summary text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// When the summary was set (date-time string).
+    ///
+    /// Format: an RFC 3339 date-time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+}
+impl ThreadSummary {
+    /// An empty `ThreadSummary`; set fields with the builder methods.
+    pub fn new() -> Self {
+        Self {
+            status: None,
+            text: None,
+            updated_at: None,
+        }
+    }
+    /// The summary's status (ok in the sample).
+    pub fn status(mut self, status: impl Into<String>) -> Self {
+        self.status = Some(status.into());
+        self
+    }
+    /// The summary text.
+    pub fn text(mut self, text: impl Into<String>) -> Self {
+        self.text = Some(text.into());
+        self
+    }
+    /// When the summary was set (date-time string).
+    ///
+    /// Format: an RFC 3339 date-time.
+    pub fn updated_at(mut self, updated_at: impl Into<String>) -> Self {
+        self.updated_at = Some(updated_at.into());
+        self
+    }
+}
+impl crate::validate::Validate for ThreadSummary {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.format("updated_at", &self.updated_at, crate::validate::Format::DateTime);
     }
 }
 /// A communication channel of your LiveChat product (the response of List Channels is an array of the channel objects).

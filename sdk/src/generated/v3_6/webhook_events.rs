@@ -2,6 +2,741 @@
 //! Webhooks: the typed payloads of the deliveries this version describes, and `WebhookEvent`.
 #[allow(unused_imports)]
 use super::*;
+/// The payload of the `incoming_chat` webhook: see [`WebhookEvent::IncomingChat`].
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[non_exhaustive]
+pub struct IncomingChatPayload {
+    /// The chat, with its users, properties and thread.
+    pub chat: Chat,
+}
+impl IncomingChatPayload {
+    /// A `IncomingChatPayload` with its required fields: `chat`.
+    pub fn new(chat: Chat) -> Self {
+        Self { chat }
+    }
+}
+impl crate::validate::Validate for IncomingChatPayload {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("chat", &self.chat);
+    }
+    #[cfg(feature = "server")]
+    fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
+        v.json_field::<Chat>(value, "chat");
+    }
+}
+/// The payload of the `chat_deactivated` webhook: see [`WebhookEvent::ChatDeactivated`].
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[non_exhaustive]
+pub struct ChatDeactivatedPayload {
+    /// The chat's ID.
+    pub chat_id: String,
+    /// The thread's ID.
+    pub thread_id: String,
+    /// The user who closed the thread; absent when the router closed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+}
+impl ChatDeactivatedPayload {
+    /// A `ChatDeactivatedPayload` with its required fields: `chat_id`, `thread_id`.
+    pub fn new(chat_id: impl Into<String>, thread_id: impl Into<String>) -> Self {
+        Self {
+            chat_id: chat_id.into(),
+            thread_id: thread_id.into(),
+            user_id: None,
+        }
+    }
+    /// The user who closed the thread; absent when the router closed it.
+    pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
+        self.user_id = Some(user_id.into());
+        self
+    }
+}
+impl crate::validate::Validate for ChatDeactivatedPayload {}
+/// The payload of the `chat_access_updated` webhook: see [`WebhookEvent::ChatAccessUpdated`].
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[non_exhaustive]
+pub struct ChatAccessUpdatedPayload {
+    /// The chat's ID.
+    pub id: String,
+    /// The chat's access after the change.
+    pub access: ChatAccess,
+}
+impl ChatAccessUpdatedPayload {
+    /// A `ChatAccessUpdatedPayload` with its required fields: `id`, `access`.
+    pub fn new(id: impl Into<String>, access: ChatAccess) -> Self {
+        Self { id: id.into(), access }
+    }
+}
+impl crate::validate::Validate for ChatAccessUpdatedPayload {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("access", &self.access);
+    }
+    #[cfg(feature = "server")]
+    fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
+        v.json_field::<ChatAccess>(value, "access");
+    }
+}
+/// The payload of the `chat_transferred` webhook: see [`WebhookEvent::ChatTransferred`].
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[non_exhaustive]
+pub struct ChatTransferredPayload {
+    /// The chat's ID.
+    pub chat_id: String,
+    /// The thread's ID; present if the chat is active.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread_id: Option<String>,
+    /// The user who transferred the chat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requester_id: Option<String>,
+    /// Why the chat was transferred: manual, inactive, assigned, unassigned or other.
+    pub reason: TransferReason,
+    /// The groups and agents the chat is assigned to after the transfer.
+    pub transferred_to: TransferredTo,
+    /// Present if the chat is queued after the transfer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<Queue>,
+}
+impl ChatTransferredPayload {
+    /// A `ChatTransferredPayload` with its required fields: `chat_id`, `reason`, `transferred_to`.
+    pub fn new(
+        chat_id: impl Into<String>,
+        reason: TransferReason,
+        transferred_to: TransferredTo,
+    ) -> Self {
+        Self {
+            chat_id: chat_id.into(),
+            thread_id: None,
+            requester_id: None,
+            reason,
+            transferred_to,
+            queue: None,
+        }
+    }
+    /// The thread's ID; present if the chat is active.
+    pub fn thread_id(mut self, thread_id: impl Into<String>) -> Self {
+        self.thread_id = Some(thread_id.into());
+        self
+    }
+    /// The user who transferred the chat.
+    pub fn requester_id(mut self, requester_id: impl Into<String>) -> Self {
+        self.requester_id = Some(requester_id.into());
+        self
+    }
+    /// Present if the chat is queued after the transfer.
+    pub fn queue(mut self, queue: Queue) -> Self {
+        self.queue = Some(queue);
+        self
+    }
+}
+impl crate::validate::Validate for ChatTransferredPayload {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("reason", &self.reason);
+        v.field("transferred_to", &self.transferred_to);
+        v.field("queue", &self.queue);
+    }
+}
+/// The payload of the `user_added_to_chat` webhook: see [`WebhookEvent::UserAddedToChat`].
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[non_exhaustive]
+pub struct UserAddedToChatPayload {
+    /// The chat's ID.
+    pub chat_id: String,
+    /// The thread's ID.
+    pub thread_id: String,
+    /// The user added: an agent or a customer.
+    pub user: ChatUser,
+    /// Why the user was added (manual in the sample; the reference lists no values).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The user who added the user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requester_id: Option<String>,
+    /// The user's type, agent or customer. The table lists it; the sample does not carry it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_type: Option<AuthorType>,
+}
+impl UserAddedToChatPayload {
+    /// A `UserAddedToChatPayload` with its required fields: `chat_id`, `thread_id`, `user`.
+    pub fn new(
+        chat_id: impl Into<String>,
+        thread_id: impl Into<String>,
+        user: ChatUser,
+    ) -> Self {
+        Self {
+            chat_id: chat_id.into(),
+            thread_id: thread_id.into(),
+            user,
+            reason: None,
+            requester_id: None,
+            user_type: None,
+        }
+    }
+    /// Why the user was added (manual in the sample; the reference lists no values).
+    pub fn reason(mut self, reason: impl Into<String>) -> Self {
+        self.reason = Some(reason.into());
+        self
+    }
+    /// The user who added the user.
+    pub fn requester_id(mut self, requester_id: impl Into<String>) -> Self {
+        self.requester_id = Some(requester_id.into());
+        self
+    }
+    /// The user's type, agent or customer. The table lists it; the sample does not carry it.
+    pub fn user_type(mut self, user_type: AuthorType) -> Self {
+        self.user_type = Some(user_type);
+        self
+    }
+}
+impl crate::validate::Validate for UserAddedToChatPayload {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("user", &self.user);
+        v.field("user_type", &self.user_type);
+    }
+}
+/// The payload of the `user_removed_from_chat` webhook: see [`WebhookEvent::UserRemovedFromChat`].
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[non_exhaustive]
+pub struct UserRemovedFromChatPayload {
+    /// The chat's ID.
+    pub chat_id: String,
+    /// The thread's ID.
+    pub thread_id: String,
+    /// The ID of the user removed.
+    pub user_id: String,
+    /// Why the user was removed (manual in the sample; the reference lists no values).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The user who removed the user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requester_id: Option<String>,
+    /// The user's type, agent or customer. The table lists it; the sample does not carry it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_type: Option<AuthorType>,
+}
+impl UserRemovedFromChatPayload {
+    /// A `UserRemovedFromChatPayload` with its required fields: `chat_id`, `thread_id`, `user_id`.
+    pub fn new(
+        chat_id: impl Into<String>,
+        thread_id: impl Into<String>,
+        user_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            chat_id: chat_id.into(),
+            thread_id: thread_id.into(),
+            user_id: user_id.into(),
+            reason: None,
+            requester_id: None,
+            user_type: None,
+        }
+    }
+    /// Why the user was removed (manual in the sample; the reference lists no values).
+    pub fn reason(mut self, reason: impl Into<String>) -> Self {
+        self.reason = Some(reason.into());
+        self
+    }
+    /// The user who removed the user.
+    pub fn requester_id(mut self, requester_id: impl Into<String>) -> Self {
+        self.requester_id = Some(requester_id.into());
+        self
+    }
+    /// The user's type, agent or customer. The table lists it; the sample does not carry it.
+    pub fn user_type(mut self, user_type: AuthorType) -> Self {
+        self.user_type = Some(user_type);
+        self
+    }
+}
+impl crate::validate::Validate for UserRemovedFromChatPayload {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("user_type", &self.user_type);
+    }
+}
+/// The payload of the `incoming_event` webhook: see [`WebhookEvent::IncomingEvent`].
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[non_exhaustive]
+pub struct IncomingEventPayload {
+    /// The chat's ID.
+    pub chat_id: String,
+    /// The thread's ID.
+    pub thread_id: String,
+    /// The event.
+    pub event: Event,
+}
+impl IncomingEventPayload {
+    /// A `IncomingEventPayload` with its required fields: `chat_id`, `thread_id`, `event`.
+    pub fn new(
+        chat_id: impl Into<String>,
+        thread_id: impl Into<String>,
+        event: Event,
+    ) -> Self {
+        Self {
+            chat_id: chat_id.into(),
+            thread_id: thread_id.into(),
+            event,
+        }
+    }
+}
+impl crate::validate::Validate for IncomingEventPayload {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("event", &self.event);
+    }
+}
+/// The payload of the `event_deleted` webhook: see [`WebhookEvent::EventDeleted`].
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[non_exhaustive]
+pub struct EventDeletedPayload {
+    /// The chat's ID.
+    pub chat_id: String,
+    /// The thread's ID.
+    pub thread_id: String,
+    /// The ID of the deleted event.
+    pub event_id: String,
+}
+impl EventDeletedPayload {
+    /// A `EventDeletedPayload` with its required fields: `chat_id`, `thread_id`, `event_id`.
+    pub fn new(
+        chat_id: impl Into<String>,
+        thread_id: impl Into<String>,
+        event_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            chat_id: chat_id.into(),
+            thread_id: thread_id.into(),
+            event_id: event_id.into(),
+        }
+    }
+}
+impl crate::validate::Validate for EventDeletedPayload {}
+/// The payload of the `event_updated` webhook: see [`WebhookEvent::EventUpdated`].
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[non_exhaustive]
+pub struct EventUpdatedPayload {
+    /// The chat's ID.
+    pub chat_id: String,
+    /// The thread's ID.
+    pub thread_id: String,
+    /// The updated event.
+    pub event: Event,
+}
+impl EventUpdatedPayload {
+    /// A `EventUpdatedPayload` with its required fields: `chat_id`, `thread_id`, `event`.
+    pub fn new(
+        chat_id: impl Into<String>,
+        thread_id: impl Into<String>,
+        event: Event,
+    ) -> Self {
+        Self {
+            chat_id: chat_id.into(),
+            thread_id: thread_id.into(),
+            event,
+        }
+    }
+}
+impl crate::validate::Validate for EventUpdatedPayload {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("event", &self.event);
+    }
+}
+/// The payload of the `incoming_rich_message_postback` webhook: see [`WebhookEvent::IncomingRichMessagePostback`].
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[non_exhaustive]
+pub struct IncomingRichMessagePostbackPayload {
+    /// The user who sent the postback.
+    pub user_id: String,
+    /// The chat's ID.
+    pub chat_id: String,
+    /// The thread's ID.
+    pub thread_id: String,
+    /// The ID of the rich message event.
+    pub event_id: String,
+    /// The postback.
+    pub postback: RichMessagePostback,
+}
+impl IncomingRichMessagePostbackPayload {
+    /// A `IncomingRichMessagePostbackPayload` with its required fields: `user_id`, `chat_id`, `thread_id`, `event_id`, `postback`.
+    pub fn new(
+        user_id: impl Into<String>,
+        chat_id: impl Into<String>,
+        thread_id: impl Into<String>,
+        event_id: impl Into<String>,
+        postback: RichMessagePostback,
+    ) -> Self {
+        Self {
+            user_id: user_id.into(),
+            chat_id: chat_id.into(),
+            thread_id: thread_id.into(),
+            event_id: event_id.into(),
+            postback,
+        }
+    }
+}
+impl crate::validate::Validate for IncomingRichMessagePostbackPayload {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("postback", &self.postback);
+    }
+}
+/// The payload of the `chat_properties_updated` webhook: see [`WebhookEvent::ChatPropertiesUpdated`].
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[non_exhaustive]
+pub struct ChatPropertiesUpdatedPayload {
+    /// The chat's ID.
+    pub chat_id: String,
+    /// Only the properties that changed (namespace → property name → new value), not all of them.
+    ///
+    /// An answer that leaves it out reads as empty.
+    #[serde(default)]
+    pub properties: ::std::collections::BTreeMap<
+        String,
+        ::std::collections::BTreeMap<String, ::serde_json::Value>,
+    >,
+}
+impl ChatPropertiesUpdatedPayload {
+    /// A `ChatPropertiesUpdatedPayload` with its required fields: `chat_id`, `properties`.
+    pub fn new<'s>(
+        chat_id: impl Into<String>,
+        properties: impl IntoIterator<
+            Item = (&'s str, ::std::collections::BTreeMap<String, ::serde_json::Value>),
+        >,
+    ) -> Self {
+        Self {
+            chat_id: chat_id.into(),
+            properties: properties.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+        }
+    }
+}
+impl crate::validate::Validate for ChatPropertiesUpdatedPayload {
+    #[cfg(feature = "server")]
+    fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
+        v.present(value, "properties");
+    }
+}
+/// The payload of the `chat_properties_deleted` webhook: see [`WebhookEvent::ChatPropertiesDeleted`].
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[non_exhaustive]
+pub struct ChatPropertiesDeletedPayload {
+    /// The chat's ID.
+    pub chat_id: String,
+    /// The names of the deleted properties, by namespace.
+    ///
+    /// An answer that leaves it out reads as empty.
+    #[serde(default)]
+    pub properties: ::std::collections::BTreeMap<String, Vec<String>>,
+}
+impl ChatPropertiesDeletedPayload {
+    /// A `ChatPropertiesDeletedPayload` with its required fields: `chat_id`, `properties`.
+    pub fn new<'s>(
+        chat_id: impl Into<String>,
+        properties: impl IntoIterator<Item = (&'s str, Vec<String>)>,
+    ) -> Self {
+        Self {
+            chat_id: chat_id.into(),
+            properties: properties.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+        }
+    }
+}
+impl crate::validate::Validate for ChatPropertiesDeletedPayload {
+    #[cfg(feature = "server")]
+    fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
+        v.present(value, "properties");
+    }
+}
+/// The payload of the `thread_properties_updated` webhook: see [`WebhookEvent::ThreadPropertiesUpdated`].
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[non_exhaustive]
+pub struct ThreadPropertiesUpdatedPayload {
+    /// The chat's ID.
+    pub chat_id: String,
+    /// The thread's ID.
+    pub thread_id: String,
+    /// Only the properties that changed (namespace → property name → new value), not all of them.
+    ///
+    /// An answer that leaves it out reads as empty.
+    #[serde(default)]
+    pub properties: ::std::collections::BTreeMap<
+        String,
+        ::std::collections::BTreeMap<String, ::serde_json::Value>,
+    >,
+}
+impl ThreadPropertiesUpdatedPayload {
+    /// A `ThreadPropertiesUpdatedPayload` with its required fields: `chat_id`, `thread_id`, `properties`.
+    pub fn new<'s>(
+        chat_id: impl Into<String>,
+        thread_id: impl Into<String>,
+        properties: impl IntoIterator<
+            Item = (&'s str, ::std::collections::BTreeMap<String, ::serde_json::Value>),
+        >,
+    ) -> Self {
+        Self {
+            chat_id: chat_id.into(),
+            thread_id: thread_id.into(),
+            properties: properties.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+        }
+    }
+}
+impl crate::validate::Validate for ThreadPropertiesUpdatedPayload {
+    #[cfg(feature = "server")]
+    fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
+        v.present(value, "properties");
+    }
+}
+/// The payload of the `thread_properties_deleted` webhook: see [`WebhookEvent::ThreadPropertiesDeleted`].
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[non_exhaustive]
+pub struct ThreadPropertiesDeletedPayload {
+    /// The chat's ID.
+    pub chat_id: String,
+    /// The thread's ID.
+    pub thread_id: String,
+    /// The names of the deleted properties, by namespace.
+    ///
+    /// An answer that leaves it out reads as empty.
+    #[serde(default)]
+    pub properties: ::std::collections::BTreeMap<String, Vec<String>>,
+}
+impl ThreadPropertiesDeletedPayload {
+    /// A `ThreadPropertiesDeletedPayload` with its required fields: `chat_id`, `thread_id`, `properties`.
+    pub fn new<'s>(
+        chat_id: impl Into<String>,
+        thread_id: impl Into<String>,
+        properties: impl IntoIterator<Item = (&'s str, Vec<String>)>,
+    ) -> Self {
+        Self {
+            chat_id: chat_id.into(),
+            thread_id: thread_id.into(),
+            properties: properties.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+        }
+    }
+}
+impl crate::validate::Validate for ThreadPropertiesDeletedPayload {
+    #[cfg(feature = "server")]
+    fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
+        v.present(value, "properties");
+    }
+}
+/// The payload of the `event_properties_updated` webhook: see [`WebhookEvent::EventPropertiesUpdated`].
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[non_exhaustive]
+pub struct EventPropertiesUpdatedPayload {
+    /// The chat's ID.
+    pub chat_id: String,
+    /// The thread's ID.
+    pub thread_id: String,
+    /// The event's ID.
+    pub event_id: String,
+    /// Only the properties that changed (namespace → property name → new value), not all of them.
+    ///
+    /// An answer that leaves it out reads as empty.
+    #[serde(default)]
+    pub properties: ::std::collections::BTreeMap<
+        String,
+        ::std::collections::BTreeMap<String, ::serde_json::Value>,
+    >,
+}
+impl EventPropertiesUpdatedPayload {
+    /// A `EventPropertiesUpdatedPayload` with its required fields: `chat_id`, `thread_id`, `event_id`, `properties`.
+    pub fn new<'s>(
+        chat_id: impl Into<String>,
+        thread_id: impl Into<String>,
+        event_id: impl Into<String>,
+        properties: impl IntoIterator<
+            Item = (&'s str, ::std::collections::BTreeMap<String, ::serde_json::Value>),
+        >,
+    ) -> Self {
+        Self {
+            chat_id: chat_id.into(),
+            thread_id: thread_id.into(),
+            event_id: event_id.into(),
+            properties: properties.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+        }
+    }
+}
+impl crate::validate::Validate for EventPropertiesUpdatedPayload {
+    #[cfg(feature = "server")]
+    fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
+        v.present(value, "properties");
+    }
+}
+/// The payload of the `event_properties_deleted` webhook: see [`WebhookEvent::EventPropertiesDeleted`].
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[non_exhaustive]
+pub struct EventPropertiesDeletedPayload {
+    /// The chat's ID.
+    pub chat_id: String,
+    /// The thread's ID.
+    pub thread_id: String,
+    /// The event's ID.
+    pub event_id: String,
+    /// The names of the deleted properties, by namespace.
+    ///
+    /// An answer that leaves it out reads as empty.
+    #[serde(default)]
+    pub properties: ::std::collections::BTreeMap<String, Vec<String>>,
+}
+impl EventPropertiesDeletedPayload {
+    /// A `EventPropertiesDeletedPayload` with its required fields: `chat_id`, `thread_id`, `event_id`, `properties`.
+    pub fn new<'s>(
+        chat_id: impl Into<String>,
+        thread_id: impl Into<String>,
+        event_id: impl Into<String>,
+        properties: impl IntoIterator<Item = (&'s str, Vec<String>)>,
+    ) -> Self {
+        Self {
+            chat_id: chat_id.into(),
+            thread_id: thread_id.into(),
+            event_id: event_id.into(),
+            properties: properties.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+        }
+    }
+}
+impl crate::validate::Validate for EventPropertiesDeletedPayload {
+    #[cfg(feature = "server")]
+    fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
+        v.present(value, "properties");
+    }
+}
+/// The payload of the `thread_tagged` webhook: see [`WebhookEvent::ThreadTagged`].
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[non_exhaustive]
+pub struct ThreadTaggedPayload {
+    /// The chat's ID.
+    pub chat_id: String,
+    /// The thread's ID.
+    pub thread_id: String,
+    /// The tag the thread was tagged with.
+    pub tag: String,
+}
+impl ThreadTaggedPayload {
+    /// A `ThreadTaggedPayload` with its required fields: `chat_id`, `thread_id`, `tag`.
+    pub fn new(
+        chat_id: impl Into<String>,
+        thread_id: impl Into<String>,
+        tag: impl Into<String>,
+    ) -> Self {
+        Self {
+            chat_id: chat_id.into(),
+            thread_id: thread_id.into(),
+            tag: tag.into(),
+        }
+    }
+}
+impl crate::validate::Validate for ThreadTaggedPayload {}
+/// The payload of the `thread_untagged` webhook: see [`WebhookEvent::ThreadUntagged`].
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[non_exhaustive]
+pub struct ThreadUntaggedPayload {
+    /// The chat's ID.
+    pub chat_id: String,
+    /// The thread's ID.
+    pub thread_id: String,
+    /// The tag removed from the thread.
+    pub tag: String,
+}
+impl ThreadUntaggedPayload {
+    /// A `ThreadUntaggedPayload` with its required fields: `chat_id`, `thread_id`, `tag`.
+    pub fn new(
+        chat_id: impl Into<String>,
+        thread_id: impl Into<String>,
+        tag: impl Into<String>,
+    ) -> Self {
+        Self {
+            chat_id: chat_id.into(),
+            thread_id: thread_id.into(),
+            tag: tag.into(),
+        }
+    }
+}
+impl crate::validate::Validate for ThreadUntaggedPayload {}
+/// The payload of the `routing_status_set` webhook: see [`WebhookEvent::RoutingStatusSet`].
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[non_exhaustive]
+pub struct RoutingStatusSetPayload {
+    /// The agent's or bot's ID.
+    pub agent_id: String,
+    /// The new status: accepting chats, not accepting chats, or offline (bots only).
+    pub status: RoutingStatus,
+}
+impl RoutingStatusSetPayload {
+    /// A `RoutingStatusSetPayload` with its required fields: `agent_id`, `status`.
+    pub fn new(agent_id: impl Into<String>, status: RoutingStatus) -> Self {
+        Self {
+            agent_id: agent_id.into(),
+            status,
+        }
+    }
+}
+impl crate::validate::Validate for RoutingStatusSetPayload {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("status", &self.status);
+    }
+}
+/// The payload of the `customer_session_fields_updated` webhook: see [`WebhookEvent::CustomerSessionFieldsUpdated`].
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[non_exhaustive]
+pub struct CustomerSessionFieldsUpdatedPayload {
+    /// The customer's ID.
+    pub id: String,
+    /// The active chat this webhook is sent for.
+    pub active_chat: ActiveChat,
+    /// The customer's session fields: key-value pairs, each in an object of its own.
+    ///
+    /// An answer that leaves it out reads as empty.
+    #[serde(default)]
+    pub session_fields: Vec<::std::collections::BTreeMap<String, String>>,
+}
+impl CustomerSessionFieldsUpdatedPayload {
+    /// A `CustomerSessionFieldsUpdatedPayload` with its required fields: `id`, `active_chat`, `session_fields`.
+    pub fn new(
+        id: impl Into<String>,
+        active_chat: ActiveChat,
+        session_fields: impl IntoIterator<
+            Item = ::std::collections::BTreeMap<String, String>,
+        >,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            active_chat,
+            session_fields: session_fields.into_iter().collect(),
+        }
+    }
+}
+impl crate::validate::Validate for CustomerSessionFieldsUpdatedPayload {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("active_chat", &self.active_chat);
+    }
+    #[cfg(feature = "server")]
+    fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
+        v.present(value, "session_fields");
+    }
+}
 /// The payload of the `agent_approved` webhook: see [`WebhookEvent::AgentApproved`].
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "server", derive(::serde::Serialize))]
@@ -540,14 +1275,120 @@ impl crate::validate::Validate for TagUpdatedPayload {
         v.format("created_at", &self.created_at, crate::validate::Format::DateTime);
     }
 }
+/// The payload of the `events_marked_as_seen` webhook: see [`WebhookEvent::EventsMarkedAsSeen`].
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[non_exhaustive]
+pub struct EventsMarkedAsSeenPayload {
+    /// The user who has seen the events.
+    pub user_id: String,
+    /// The chat's ID.
+    pub chat_id: String,
+    /// Every event up to this time counts as seen (date-time string).
+    ///
+    /// Format: an RFC 3339 date-time.
+    pub seen_up_to: String,
+}
+impl EventsMarkedAsSeenPayload {
+    /// A `EventsMarkedAsSeenPayload` with its required fields: `user_id`, `chat_id`, `seen_up_to`.
+    pub fn new(
+        user_id: impl Into<String>,
+        chat_id: impl Into<String>,
+        seen_up_to: impl Into<String>,
+    ) -> Self {
+        Self {
+            user_id: user_id.into(),
+            chat_id: chat_id.into(),
+            seen_up_to: seen_up_to.into(),
+        }
+    }
+}
+impl crate::validate::Validate for EventsMarkedAsSeenPayload {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.format("seen_up_to", &self.seen_up_to, crate::validate::Format::DateTime);
+    }
+}
+/// The payload of the `thread_summary_set` webhook: see [`WebhookEvent::ThreadSummarySet`].
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[non_exhaustive]
+pub struct ThreadSummarySetPayload {
+    /// The chat's ID.
+    pub chat_id: String,
+    /// The thread's ID.
+    pub thread_id: String,
+    /// The summary.
+    pub summary: ThreadSummary,
+}
+impl ThreadSummarySetPayload {
+    /// A `ThreadSummarySetPayload` with its required fields: `chat_id`, `thread_id`, `summary`.
+    pub fn new(
+        chat_id: impl Into<String>,
+        thread_id: impl Into<String>,
+        summary: ThreadSummary,
+    ) -> Self {
+        Self {
+            chat_id: chat_id.into(),
+            thread_id: thread_id.into(),
+            summary,
+        }
+    }
+}
+impl crate::validate::Validate for ThreadSummarySetPayload {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("summary", &self.summary);
+    }
+}
 /// The payload of a webhook delivery, typed by its `action`.
 ///
-/// The webhooks of the webhooks reference's Configuration section: the 16 license-configuration webhooks LiveChat sends when an agent, auto access rule, bot, group or tag changes. Each is a delivery in the envelope's format whose payload has the shape given here; deliveries of other actions keep their payload as JSON.
+/// Every webhook of the v3.6 webhooks reference, 38 in all: the chat webhooks (chats, chat access, chat users, events, properties, thread tags, status, customers, other) and the 16 license-configuration webhooks LiveChat sends when an agent, auto access rule, bot, group or tag changes. Each is a delivery in the envelope's format whose payload has the shape given here; a delivery of an action not listed here keeps its payload as JSON.
 ///
-/// A delivery of any other action (a chat webhook, or one a later API version adds) is [`WebhookEvent::Other`], its payload kept as JSON.
+/// A delivery of an action this version does not describe (one a later API version adds) is [`WebhookEvent::Other`], its payload kept as JSON.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum WebhookEvent {
+    /// `incoming_chat`: A chat came in with a new thread. The payload holds the whole chat; a chat started with initial events has them in its thread.
+    IncomingChat(IncomingChatPayload),
+    /// `chat_deactivated`: A chat was deactivated: its open thread was closed.
+    ChatDeactivated(ChatDeactivatedPayload),
+    /// `chat_access_updated`: Which groups can access a chat changed. The payload holds the chat's new access.
+    ChatAccessUpdated(ChatAccessUpdatedPayload),
+    /// `chat_transferred`: A chat was transferred to another group or to an agent.
+    ChatTransferred(ChatTransferredPayload),
+    /// `user_added_to_chat`: A user (a customer or an agent) was added to a chat.
+    UserAddedToChat(UserAddedToChatPayload),
+    /// `user_removed_from_chat`: A user (a customer or an agent) was removed from a chat.
+    UserRemovedFromChat(UserRemovedFromChatPayload),
+    /// `incoming_event`: An event was sent to a chat.
+    IncomingEvent(IncomingEventPayload),
+    /// `event_deleted`: An event was deleted.
+    EventDeleted(EventDeletedPayload),
+    /// `event_updated`: An event was updated.
+    EventUpdated(EventUpdatedPayload),
+    /// `incoming_rich_message_postback`: A user sent a rich message postback. The payload holds the postback and the chat, thread and event it belongs to.
+    IncomingRichMessagePostback(IncomingRichMessagePostbackPayload),
+    /// `chat_properties_updated`: Properties of a chat were updated.
+    ChatPropertiesUpdated(ChatPropertiesUpdatedPayload),
+    /// `chat_properties_deleted`: Properties of a chat were deleted.
+    ChatPropertiesDeleted(ChatPropertiesDeletedPayload),
+    /// `thread_properties_updated`: Properties of a thread were updated.
+    ThreadPropertiesUpdated(ThreadPropertiesUpdatedPayload),
+    /// `thread_properties_deleted`: Properties of a thread were deleted.
+    ThreadPropertiesDeleted(ThreadPropertiesDeletedPayload),
+    /// `event_properties_updated`: Properties of a event were updated.
+    EventPropertiesUpdated(EventPropertiesUpdatedPayload),
+    /// `event_properties_deleted`: Properties of a event were deleted.
+    EventPropertiesDeleted(EventPropertiesDeletedPayload),
+    /// `thread_tagged`: A thread was tagged.
+    ThreadTagged(ThreadTaggedPayload),
+    /// `thread_untagged`: A thread was untagged.
+    ThreadUntagged(ThreadUntaggedPayload),
+    /// `routing_status_set`: An agent's or bot's routing status changed.
+    RoutingStatusSet(RoutingStatusSetPayload),
+    /// `customer_session_fields_updated`: A chatting customer's session fields were updated. One webhook is sent for each of the customer's active chats.
+    CustomerSessionFieldsUpdated(CustomerSessionFieldsUpdatedPayload),
     /// `agent_created`: Indicates that a new agent account was created. The payload contains the full state of the agent data structure, including empty fields.
     AgentCreated(Agent),
     /// `agent_approved`: Indicates that an agent's account was approved and is now active.
@@ -580,7 +1421,11 @@ pub enum WebhookEvent {
     TagDeleted(TagDeletedPayload),
     /// `tag_updated`: Indicates that a tag was updated within a license.
     TagUpdated(TagUpdatedPayload),
-    /// A delivery of an action this version does not type, its payload as sent.
+    /// `events_marked_as_seen`: A user has seen a chat's events up to a given time.
+    EventsMarkedAsSeen(EventsMarkedAsSeenPayload),
+    /// `thread_summary_set`: A thread's summary was generated and set.
+    ThreadSummarySet(ThreadSummarySetPayload),
+    /// A delivery of an action this version does not describe, its payload as sent.
     Other {
         /// The delivery's `action`.
         action: WebhookAction,
@@ -591,6 +1436,26 @@ pub enum WebhookEvent {
 impl WebhookEvent {
     /// The actions this version types, in the reference's order.
     pub const ACTIONS: &'static [WebhookAction] = &[
+        WebhookAction::IncomingChat,
+        WebhookAction::ChatDeactivated,
+        WebhookAction::ChatAccessUpdated,
+        WebhookAction::ChatTransferred,
+        WebhookAction::UserAddedToChat,
+        WebhookAction::UserRemovedFromChat,
+        WebhookAction::IncomingEvent,
+        WebhookAction::EventDeleted,
+        WebhookAction::EventUpdated,
+        WebhookAction::IncomingRichMessagePostback,
+        WebhookAction::ChatPropertiesUpdated,
+        WebhookAction::ChatPropertiesDeleted,
+        WebhookAction::ThreadPropertiesUpdated,
+        WebhookAction::ThreadPropertiesDeleted,
+        WebhookAction::EventPropertiesUpdated,
+        WebhookAction::EventPropertiesDeleted,
+        WebhookAction::ThreadTagged,
+        WebhookAction::ThreadUntagged,
+        WebhookAction::RoutingStatusSet,
+        WebhookAction::CustomerSessionFieldsUpdated,
         WebhookAction::AgentCreated,
         WebhookAction::AgentApproved,
         WebhookAction::AgentUpdated,
@@ -607,10 +1472,36 @@ impl WebhookEvent {
         WebhookAction::TagCreated,
         WebhookAction::TagDeleted,
         WebhookAction::TagUpdated,
+        WebhookAction::EventsMarkedAsSeen,
+        WebhookAction::ThreadSummarySet,
     ];
     /// The delivery's `action`.
     pub fn action(&self) -> WebhookAction {
         match self {
+            Self::IncomingChat(_) => WebhookAction::IncomingChat,
+            Self::ChatDeactivated(_) => WebhookAction::ChatDeactivated,
+            Self::ChatAccessUpdated(_) => WebhookAction::ChatAccessUpdated,
+            Self::ChatTransferred(_) => WebhookAction::ChatTransferred,
+            Self::UserAddedToChat(_) => WebhookAction::UserAddedToChat,
+            Self::UserRemovedFromChat(_) => WebhookAction::UserRemovedFromChat,
+            Self::IncomingEvent(_) => WebhookAction::IncomingEvent,
+            Self::EventDeleted(_) => WebhookAction::EventDeleted,
+            Self::EventUpdated(_) => WebhookAction::EventUpdated,
+            Self::IncomingRichMessagePostback(_) => {
+                WebhookAction::IncomingRichMessagePostback
+            }
+            Self::ChatPropertiesUpdated(_) => WebhookAction::ChatPropertiesUpdated,
+            Self::ChatPropertiesDeleted(_) => WebhookAction::ChatPropertiesDeleted,
+            Self::ThreadPropertiesUpdated(_) => WebhookAction::ThreadPropertiesUpdated,
+            Self::ThreadPropertiesDeleted(_) => WebhookAction::ThreadPropertiesDeleted,
+            Self::EventPropertiesUpdated(_) => WebhookAction::EventPropertiesUpdated,
+            Self::EventPropertiesDeleted(_) => WebhookAction::EventPropertiesDeleted,
+            Self::ThreadTagged(_) => WebhookAction::ThreadTagged,
+            Self::ThreadUntagged(_) => WebhookAction::ThreadUntagged,
+            Self::RoutingStatusSet(_) => WebhookAction::RoutingStatusSet,
+            Self::CustomerSessionFieldsUpdated(_) => {
+                WebhookAction::CustomerSessionFieldsUpdated
+            }
             Self::AgentCreated(_) => WebhookAction::AgentCreated,
             Self::AgentApproved(_) => WebhookAction::AgentApproved,
             Self::AgentUpdated(_) => WebhookAction::AgentUpdated,
@@ -627,6 +1518,8 @@ impl WebhookEvent {
             Self::TagCreated(_) => WebhookAction::TagCreated,
             Self::TagDeleted(_) => WebhookAction::TagDeleted,
             Self::TagUpdated(_) => WebhookAction::TagUpdated,
+            Self::EventsMarkedAsSeen(_) => WebhookAction::EventsMarkedAsSeen,
+            Self::ThreadSummarySet(_) => WebhookAction::ThreadSummarySet,
             Self::Other { action, .. } => action.clone(),
         }
     }
@@ -635,6 +1528,66 @@ impl WebhookEvent {
     #[cfg(feature = "server")]
     pub fn payload(&self) -> ::serde_json::Value {
         match self {
+            Self::IncomingChat(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::ChatDeactivated(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::ChatAccessUpdated(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::ChatTransferred(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::UserAddedToChat(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::UserRemovedFromChat(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::IncomingEvent(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::EventDeleted(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::EventUpdated(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::IncomingRichMessagePostback(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::ChatPropertiesUpdated(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::ChatPropertiesDeleted(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::ThreadPropertiesUpdated(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::ThreadPropertiesDeleted(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::EventPropertiesUpdated(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::EventPropertiesDeleted(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::ThreadTagged(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::ThreadUntagged(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::RoutingStatusSet(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::CustomerSessionFieldsUpdated(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
             Self::AgentCreated(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
@@ -683,6 +1636,12 @@ impl WebhookEvent {
             Self::TagUpdated(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            Self::EventsMarkedAsSeen(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::ThreadSummarySet(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
             Self::Other { payload, .. } => payload.clone(),
         }
     }
@@ -696,6 +1655,186 @@ impl WebhookEvent {
     ) -> Result<Self, crate::webhook::WebhookError> {
         Ok(
             match action {
+                WebhookAction::IncomingChat => {
+                    Self::IncomingChat(
+                        crate::webhook::decode_payload(
+                            "incoming_chat",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::ChatDeactivated => {
+                    Self::ChatDeactivated(
+                        crate::webhook::decode_payload(
+                            "chat_deactivated",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::ChatAccessUpdated => {
+                    Self::ChatAccessUpdated(
+                        crate::webhook::decode_payload(
+                            "chat_access_updated",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::ChatTransferred => {
+                    Self::ChatTransferred(
+                        crate::webhook::decode_payload(
+                            "chat_transferred",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::UserAddedToChat => {
+                    Self::UserAddedToChat(
+                        crate::webhook::decode_payload(
+                            "user_added_to_chat",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::UserRemovedFromChat => {
+                    Self::UserRemovedFromChat(
+                        crate::webhook::decode_payload(
+                            "user_removed_from_chat",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::IncomingEvent => {
+                    Self::IncomingEvent(
+                        crate::webhook::decode_payload(
+                            "incoming_event",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::EventDeleted => {
+                    Self::EventDeleted(
+                        crate::webhook::decode_payload(
+                            "event_deleted",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::EventUpdated => {
+                    Self::EventUpdated(
+                        crate::webhook::decode_payload(
+                            "event_updated",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::IncomingRichMessagePostback => {
+                    Self::IncomingRichMessagePostback(
+                        crate::webhook::decode_payload(
+                            "incoming_rich_message_postback",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::ChatPropertiesUpdated => {
+                    Self::ChatPropertiesUpdated(
+                        crate::webhook::decode_payload(
+                            "chat_properties_updated",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::ChatPropertiesDeleted => {
+                    Self::ChatPropertiesDeleted(
+                        crate::webhook::decode_payload(
+                            "chat_properties_deleted",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::ThreadPropertiesUpdated => {
+                    Self::ThreadPropertiesUpdated(
+                        crate::webhook::decode_payload(
+                            "thread_properties_updated",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::ThreadPropertiesDeleted => {
+                    Self::ThreadPropertiesDeleted(
+                        crate::webhook::decode_payload(
+                            "thread_properties_deleted",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::EventPropertiesUpdated => {
+                    Self::EventPropertiesUpdated(
+                        crate::webhook::decode_payload(
+                            "event_properties_updated",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::EventPropertiesDeleted => {
+                    Self::EventPropertiesDeleted(
+                        crate::webhook::decode_payload(
+                            "event_properties_deleted",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::ThreadTagged => {
+                    Self::ThreadTagged(
+                        crate::webhook::decode_payload(
+                            "thread_tagged",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::ThreadUntagged => {
+                    Self::ThreadUntagged(
+                        crate::webhook::decode_payload(
+                            "thread_untagged",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::RoutingStatusSet => {
+                    Self::RoutingStatusSet(
+                        crate::webhook::decode_payload(
+                            "routing_status_set",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::CustomerSessionFieldsUpdated => {
+                    Self::CustomerSessionFieldsUpdated(
+                        crate::webhook::decode_payload(
+                            "customer_session_fields_updated",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
                 WebhookAction::AgentCreated => {
                     Self::AgentCreated(
                         crate::webhook::decode_payload(
@@ -835,6 +1974,24 @@ impl WebhookEvent {
                     Self::TagUpdated(
                         crate::webhook::decode_payload(
                             "tag_updated",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::EventsMarkedAsSeen => {
+                    Self::EventsMarkedAsSeen(
+                        crate::webhook::decode_payload(
+                            "events_marked_as_seen",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::ThreadSummarySet => {
+                    Self::ThreadSummarySet(
+                        crate::webhook::decode_payload(
+                            "thread_summary_set",
                             payload,
                             crate::webhook::PayloadShape::Object,
                         )?,

@@ -11,10 +11,17 @@ pub use crate::v3_6::types::{
     PropertyDefinition, GroupProperties, Tag, TagFilters, WebhookAction, WebhookType,
     WebhookAdditionalData, AuthorType, SourceType, WebhookName, WebhookEnvelope,
     WebhookEnvelopeAdditionalData, WebhookRequester, AutoAccessChangeStatus,
-    AutoAccessChange, Channel, ChannelType, Plan, LimitBalance, LimitResource,
-    ProductSource, CustomerBan, GreetingType, RuleCondition, RuleType, RuleOperator,
-    RuleUrl, GreetingRule, RichMessageTemplate, ButtonType, ButtonRole, RichMessageImage,
-    RichMessageButton, RichMessageElement, RichMessage, Greeting,
+    AutoAccessChange, Visibility, ChatAccess, Queue, FileEvent, FormFieldType, FormField,
+    FilledFormField, FormType, FormEvent, FilledFormEvent, PostbackEcommerce,
+    MessagePostback, MessageEvent, RichMessageEventTemplate, WebviewHeight, ButtonTarget,
+    RichMessageEventButton, EcommerceViewType, EcommerceOption, EcommerceAddon,
+    RichMessageEcommerce, RichMessageEventElement, RichMessageEvent, CustomEvent,
+    SystemMessageEvent, SystemEvent, Event, CartItem, Cart, AgentUser, CustomerUser,
+    ChatUser, Thread, Chat, TransferReason, TransferredTo, RichMessagePostback,
+    RoutingStatus, ActiveChat, ThreadSummary, Channel, ChannelType, Plan, LimitBalance,
+    LimitResource, ProductSource, CustomerBan, GreetingType, RuleCondition, RuleType,
+    RuleOperator, RuleUrl, GreetingRule, RichMessageTemplate, ButtonType, ButtonRole,
+    RichMessageImage, RichMessageButton, RichMessageElement, RichMessage, Greeting,
 };
 /// Only one filter (values or exclude_values) is allowed. Supports every user type (agent, customer, bot).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]

@@ -3,8 +3,692 @@
 #[allow(unused_imports)]
 use super::*;
 pub use crate::v3_6::webhook_events::{
-    AgentApprovedPayload, AgentUpdatedPayload, AgentSuspendedPayload,
-    AgentUnsuspendedPayload, AgentDeletedPayload, BotUpdatedPayload, BotDeletedPayload,
-    GroupDeletedPayload, GroupUpdatedPayload, TagDeletedPayload, TagUpdatedPayload,
-    WebhookEvent,
+    IncomingChatPayload, ChatDeactivatedPayload, ChatAccessUpdatedPayload,
+    ChatTransferredPayload, UserAddedToChatPayload, UserRemovedFromChatPayload,
+    IncomingEventPayload, EventDeletedPayload, EventUpdatedPayload,
+    IncomingRichMessagePostbackPayload, ChatPropertiesUpdatedPayload,
+    ChatPropertiesDeletedPayload, ThreadPropertiesUpdatedPayload,
+    ThreadPropertiesDeletedPayload, EventPropertiesUpdatedPayload,
+    EventPropertiesDeletedPayload, ThreadTaggedPayload, ThreadUntaggedPayload,
+    RoutingStatusSetPayload, CustomerSessionFieldsUpdatedPayload, AgentApprovedPayload,
+    AgentUpdatedPayload, AgentSuspendedPayload, AgentUnsuspendedPayload,
+    AgentDeletedPayload, BotUpdatedPayload, BotDeletedPayload, GroupDeletedPayload,
+    GroupUpdatedPayload, TagDeletedPayload, TagUpdatedPayload, EventsMarkedAsSeenPayload,
+    ThreadSummarySetPayload,
 };
+/// The payload of a webhook delivery, typed by its `action`.
+///
+/// Every webhook of the v3.7 webhooks reference, 38 in all: the chat webhooks (chats, chat access, chat users, events, properties, thread tags, status, customers, other) and the 16 license-configuration webhooks LiveChat sends when an agent, auto access rule, bot, group or tag changes. Each is a delivery in the envelope's format whose payload has the shape given here; a delivery of an action not listed here keeps its payload as JSON.
+///
+/// A delivery of an action this version does not describe (one a later API version adds) is [`WebhookEvent::Other`], its payload kept as JSON.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum WebhookEvent {
+    /// `incoming_chat`: A chat came in with a new thread. The payload holds the whole chat; a chat started with initial events has them in its thread.
+    IncomingChat(IncomingChatPayload),
+    /// `chat_deactivated`: A chat was deactivated: its open thread was closed.
+    ChatDeactivated(ChatDeactivatedPayload),
+    /// `chat_access_updated`: Which groups can access a chat changed. The payload holds the chat's new access.
+    ChatAccessUpdated(ChatAccessUpdatedPayload),
+    /// `chat_transferred`: A chat was transferred to another group or to an agent.
+    ChatTransferred(ChatTransferredPayload),
+    /// `user_added_to_chat`: A user (a customer or an agent) was added to a chat.
+    UserAddedToChat(UserAddedToChatPayload),
+    /// `user_removed_from_chat`: A user (a customer or an agent) was removed from a chat.
+    UserRemovedFromChat(UserRemovedFromChatPayload),
+    /// `incoming_event`: An event was sent to a chat.
+    IncomingEvent(IncomingEventPayload),
+    /// `event_deleted`: An event was deleted.
+    EventDeleted(EventDeletedPayload),
+    /// `event_updated`: An event was updated.
+    EventUpdated(EventUpdatedPayload),
+    /// `incoming_rich_message_postback`: A user sent a rich message postback. The payload holds the postback and the chat, thread and event it belongs to.
+    IncomingRichMessagePostback(IncomingRichMessagePostbackPayload),
+    /// `chat_properties_updated`: Properties of a chat were updated.
+    ChatPropertiesUpdated(ChatPropertiesUpdatedPayload),
+    /// `chat_properties_deleted`: Properties of a chat were deleted.
+    ChatPropertiesDeleted(ChatPropertiesDeletedPayload),
+    /// `thread_properties_updated`: Properties of a thread were updated.
+    ThreadPropertiesUpdated(ThreadPropertiesUpdatedPayload),
+    /// `thread_properties_deleted`: Properties of a thread were deleted.
+    ThreadPropertiesDeleted(ThreadPropertiesDeletedPayload),
+    /// `event_properties_updated`: Properties of a event were updated.
+    EventPropertiesUpdated(EventPropertiesUpdatedPayload),
+    /// `event_properties_deleted`: Properties of a event were deleted.
+    EventPropertiesDeleted(EventPropertiesDeletedPayload),
+    /// `thread_tagged`: A thread was tagged.
+    ThreadTagged(ThreadTaggedPayload),
+    /// `thread_untagged`: A thread was untagged.
+    ThreadUntagged(ThreadUntaggedPayload),
+    /// `routing_status_set`: An agent's or bot's routing status changed.
+    RoutingStatusSet(RoutingStatusSetPayload),
+    /// `customer_session_fields_updated`: A chatting customer's session fields were updated. One webhook is sent for each of the customer's active chats.
+    CustomerSessionFieldsUpdated(CustomerSessionFieldsUpdatedPayload),
+    /// `agent_created`: Indicates that a new agent account was created. The payload contains the full state of the agent data structure, including empty fields.
+    AgentCreated(Agent),
+    /// `agent_approved`: Indicates that an agent's account was approved and is now active.
+    AgentApproved(AgentApprovedPayload),
+    /// `agent_updated`: Indicates that an agent's configuration changed. Contains only the updated properties.
+    AgentUpdated(AgentUpdatedPayload),
+    /// `agent_suspended`: Indicates that an agent's account was suspended.
+    AgentSuspended(AgentSuspendedPayload),
+    /// `agent_unsuspended`: Indicates that an agent's account was unsuspended.
+    AgentUnsuspended(AgentUnsuspendedPayload),
+    /// `agent_deleted`: Indicates that an agent's account was deleted.
+    AgentDeleted(AgentDeletedPayload),
+    /// `auto_accesses_updated`: Indicates that auto access rules were modified. The payload contains an array of all changes done as result of adding, updating, or deleting auto access rule. The resulting payload can contain multiple objects depending on the action: - for the added auto access rule, the payload contains the complete state of the auto access rule data structure, including empty fields. - for the updated auto access rule, the payload contains only the updated properties. - for the deleted auto access rule, the payload confirms the deletion.
+    AutoAccessesUpdated(Vec<AutoAccessChange>),
+    /// `bot_created`: Indicates that a new bot was added. The payload contains the full state of the bot data structure, including empty fields.
+    BotCreated(Bot),
+    /// `bot_updated`: Indicates that a bot's configuration changed. Contains only the updated properties.
+    BotUpdated(BotUpdatedPayload),
+    /// `bot_deleted`: Indicates that a bot was deleted.
+    BotDeleted(BotDeletedPayload),
+    /// `group_created`: Indicates that a group was created within a license. The payload contains the full state of the group data structure, including empty fields.
+    GroupCreated(Group),
+    /// `group_deleted`: Indicates that a group was deleted within a license.
+    GroupDeleted(GroupDeletedPayload),
+    /// `group_updated`: Indicates that a group was updated within a license. Only changed fields are sent.
+    GroupUpdated(GroupUpdatedPayload),
+    /// `tag_created`: Indicates that a tag was created within a license. The payload contains the full state of the tag data structure, including empty fields.
+    TagCreated(Tag),
+    /// `tag_deleted`: Indicates that a tag was deleted within a license.
+    TagDeleted(TagDeletedPayload),
+    /// `tag_updated`: Indicates that a tag was updated within a license.
+    TagUpdated(TagUpdatedPayload),
+    /// `events_marked_as_seen`: A user has seen a chat's events up to a given time.
+    EventsMarkedAsSeen(EventsMarkedAsSeenPayload),
+    /// `thread_summary_set`: A thread's summary was generated and set.
+    ThreadSummarySet(ThreadSummarySetPayload),
+    /// A delivery of an action this version does not describe, its payload as sent.
+    Other {
+        /// The delivery's `action`.
+        action: WebhookAction,
+        /// The delivery's `payload`.
+        payload: ::serde_json::Value,
+    },
+}
+impl WebhookEvent {
+    /// The actions this version types, in the reference's order.
+    pub const ACTIONS: &'static [WebhookAction] = &[
+        WebhookAction::IncomingChat,
+        WebhookAction::ChatDeactivated,
+        WebhookAction::ChatAccessUpdated,
+        WebhookAction::ChatTransferred,
+        WebhookAction::UserAddedToChat,
+        WebhookAction::UserRemovedFromChat,
+        WebhookAction::IncomingEvent,
+        WebhookAction::EventDeleted,
+        WebhookAction::EventUpdated,
+        WebhookAction::IncomingRichMessagePostback,
+        WebhookAction::ChatPropertiesUpdated,
+        WebhookAction::ChatPropertiesDeleted,
+        WebhookAction::ThreadPropertiesUpdated,
+        WebhookAction::ThreadPropertiesDeleted,
+        WebhookAction::EventPropertiesUpdated,
+        WebhookAction::EventPropertiesDeleted,
+        WebhookAction::ThreadTagged,
+        WebhookAction::ThreadUntagged,
+        WebhookAction::RoutingStatusSet,
+        WebhookAction::CustomerSessionFieldsUpdated,
+        WebhookAction::AgentCreated,
+        WebhookAction::AgentApproved,
+        WebhookAction::AgentUpdated,
+        WebhookAction::AgentSuspended,
+        WebhookAction::AgentUnsuspended,
+        WebhookAction::AgentDeleted,
+        WebhookAction::AutoAccessesUpdated,
+        WebhookAction::BotCreated,
+        WebhookAction::BotUpdated,
+        WebhookAction::BotDeleted,
+        WebhookAction::GroupCreated,
+        WebhookAction::GroupDeleted,
+        WebhookAction::GroupUpdated,
+        WebhookAction::TagCreated,
+        WebhookAction::TagDeleted,
+        WebhookAction::TagUpdated,
+        WebhookAction::EventsMarkedAsSeen,
+        WebhookAction::ThreadSummarySet,
+    ];
+    /// The delivery's `action`.
+    pub fn action(&self) -> WebhookAction {
+        match self {
+            Self::IncomingChat(_) => WebhookAction::IncomingChat,
+            Self::ChatDeactivated(_) => WebhookAction::ChatDeactivated,
+            Self::ChatAccessUpdated(_) => WebhookAction::ChatAccessUpdated,
+            Self::ChatTransferred(_) => WebhookAction::ChatTransferred,
+            Self::UserAddedToChat(_) => WebhookAction::UserAddedToChat,
+            Self::UserRemovedFromChat(_) => WebhookAction::UserRemovedFromChat,
+            Self::IncomingEvent(_) => WebhookAction::IncomingEvent,
+            Self::EventDeleted(_) => WebhookAction::EventDeleted,
+            Self::EventUpdated(_) => WebhookAction::EventUpdated,
+            Self::IncomingRichMessagePostback(_) => {
+                WebhookAction::IncomingRichMessagePostback
+            }
+            Self::ChatPropertiesUpdated(_) => WebhookAction::ChatPropertiesUpdated,
+            Self::ChatPropertiesDeleted(_) => WebhookAction::ChatPropertiesDeleted,
+            Self::ThreadPropertiesUpdated(_) => WebhookAction::ThreadPropertiesUpdated,
+            Self::ThreadPropertiesDeleted(_) => WebhookAction::ThreadPropertiesDeleted,
+            Self::EventPropertiesUpdated(_) => WebhookAction::EventPropertiesUpdated,
+            Self::EventPropertiesDeleted(_) => WebhookAction::EventPropertiesDeleted,
+            Self::ThreadTagged(_) => WebhookAction::ThreadTagged,
+            Self::ThreadUntagged(_) => WebhookAction::ThreadUntagged,
+            Self::RoutingStatusSet(_) => WebhookAction::RoutingStatusSet,
+            Self::CustomerSessionFieldsUpdated(_) => {
+                WebhookAction::CustomerSessionFieldsUpdated
+            }
+            Self::AgentCreated(_) => WebhookAction::AgentCreated,
+            Self::AgentApproved(_) => WebhookAction::AgentApproved,
+            Self::AgentUpdated(_) => WebhookAction::AgentUpdated,
+            Self::AgentSuspended(_) => WebhookAction::AgentSuspended,
+            Self::AgentUnsuspended(_) => WebhookAction::AgentUnsuspended,
+            Self::AgentDeleted(_) => WebhookAction::AgentDeleted,
+            Self::AutoAccessesUpdated(_) => WebhookAction::AutoAccessesUpdated,
+            Self::BotCreated(_) => WebhookAction::BotCreated,
+            Self::BotUpdated(_) => WebhookAction::BotUpdated,
+            Self::BotDeleted(_) => WebhookAction::BotDeleted,
+            Self::GroupCreated(_) => WebhookAction::GroupCreated,
+            Self::GroupDeleted(_) => WebhookAction::GroupDeleted,
+            Self::GroupUpdated(_) => WebhookAction::GroupUpdated,
+            Self::TagCreated(_) => WebhookAction::TagCreated,
+            Self::TagDeleted(_) => WebhookAction::TagDeleted,
+            Self::TagUpdated(_) => WebhookAction::TagUpdated,
+            Self::EventsMarkedAsSeen(_) => WebhookAction::EventsMarkedAsSeen,
+            Self::ThreadSummarySet(_) => WebhookAction::ThreadSummarySet,
+            Self::Other { action, .. } => action.clone(),
+        }
+    }
+    /// The payload as a delivery carries it (feature `server`: what a sender of
+    /// webhooks needs and a receiver does not).
+    #[cfg(feature = "server")]
+    pub fn payload(&self) -> ::serde_json::Value {
+        match self {
+            Self::IncomingChat(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::ChatDeactivated(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::ChatAccessUpdated(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::ChatTransferred(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::UserAddedToChat(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::UserRemovedFromChat(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::IncomingEvent(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::EventDeleted(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::EventUpdated(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::IncomingRichMessagePostback(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::ChatPropertiesUpdated(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::ChatPropertiesDeleted(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::ThreadPropertiesUpdated(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::ThreadPropertiesDeleted(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::EventPropertiesUpdated(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::EventPropertiesDeleted(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::ThreadTagged(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::ThreadUntagged(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::RoutingStatusSet(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::CustomerSessionFieldsUpdated(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::AgentCreated(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::AgentApproved(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::AgentUpdated(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::AgentSuspended(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::AgentUnsuspended(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::AgentDeleted(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::AutoAccessesUpdated(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::BotCreated(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::BotUpdated(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::BotDeleted(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::GroupCreated(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::GroupDeleted(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::GroupUpdated(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::TagCreated(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::TagDeleted(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::TagUpdated(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::EventsMarkedAsSeen(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::ThreadSummarySet(payload) => {
+                ::serde_json::to_value(payload).unwrap_or_default()
+            }
+            Self::Other { payload, .. } => payload.clone(),
+        }
+    }
+    /// Types the `payload` of a delivery of `action`. An action this version does not
+    /// type gives [`Self::Other`]; a typed one whose payload has another shape is
+    /// [`WebhookError::UnexpectedPayload`](crate::webhook::WebhookError::UnexpectedPayload).
+    #[inline]
+    pub fn from_payload(
+        action: &WebhookAction,
+        payload: &::serde_json::Value,
+    ) -> Result<Self, crate::webhook::WebhookError> {
+        Ok(
+            match action {
+                WebhookAction::IncomingChat => {
+                    Self::IncomingChat(
+                        crate::webhook::decode_payload(
+                            "incoming_chat",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::ChatDeactivated => {
+                    Self::ChatDeactivated(
+                        crate::webhook::decode_payload(
+                            "chat_deactivated",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::ChatAccessUpdated => {
+                    Self::ChatAccessUpdated(
+                        crate::webhook::decode_payload(
+                            "chat_access_updated",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::ChatTransferred => {
+                    Self::ChatTransferred(
+                        crate::webhook::decode_payload(
+                            "chat_transferred",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::UserAddedToChat => {
+                    Self::UserAddedToChat(
+                        crate::webhook::decode_payload(
+                            "user_added_to_chat",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::UserRemovedFromChat => {
+                    Self::UserRemovedFromChat(
+                        crate::webhook::decode_payload(
+                            "user_removed_from_chat",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::IncomingEvent => {
+                    Self::IncomingEvent(
+                        crate::webhook::decode_payload(
+                            "incoming_event",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::EventDeleted => {
+                    Self::EventDeleted(
+                        crate::webhook::decode_payload(
+                            "event_deleted",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::EventUpdated => {
+                    Self::EventUpdated(
+                        crate::webhook::decode_payload(
+                            "event_updated",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::IncomingRichMessagePostback => {
+                    Self::IncomingRichMessagePostback(
+                        crate::webhook::decode_payload(
+                            "incoming_rich_message_postback",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::ChatPropertiesUpdated => {
+                    Self::ChatPropertiesUpdated(
+                        crate::webhook::decode_payload(
+                            "chat_properties_updated",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::ChatPropertiesDeleted => {
+                    Self::ChatPropertiesDeleted(
+                        crate::webhook::decode_payload(
+                            "chat_properties_deleted",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::ThreadPropertiesUpdated => {
+                    Self::ThreadPropertiesUpdated(
+                        crate::webhook::decode_payload(
+                            "thread_properties_updated",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::ThreadPropertiesDeleted => {
+                    Self::ThreadPropertiesDeleted(
+                        crate::webhook::decode_payload(
+                            "thread_properties_deleted",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::EventPropertiesUpdated => {
+                    Self::EventPropertiesUpdated(
+                        crate::webhook::decode_payload(
+                            "event_properties_updated",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::EventPropertiesDeleted => {
+                    Self::EventPropertiesDeleted(
+                        crate::webhook::decode_payload(
+                            "event_properties_deleted",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::ThreadTagged => {
+                    Self::ThreadTagged(
+                        crate::webhook::decode_payload(
+                            "thread_tagged",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::ThreadUntagged => {
+                    Self::ThreadUntagged(
+                        crate::webhook::decode_payload(
+                            "thread_untagged",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::RoutingStatusSet => {
+                    Self::RoutingStatusSet(
+                        crate::webhook::decode_payload(
+                            "routing_status_set",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::CustomerSessionFieldsUpdated => {
+                    Self::CustomerSessionFieldsUpdated(
+                        crate::webhook::decode_payload(
+                            "customer_session_fields_updated",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::AgentCreated => {
+                    Self::AgentCreated(
+                        crate::webhook::decode_payload(
+                            "agent_created",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::AgentApproved => {
+                    Self::AgentApproved(
+                        crate::webhook::decode_payload(
+                            "agent_approved",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::AgentUpdated => {
+                    Self::AgentUpdated(
+                        crate::webhook::decode_payload(
+                            "agent_updated",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::AgentSuspended => {
+                    Self::AgentSuspended(
+                        crate::webhook::decode_payload(
+                            "agent_suspended",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::AgentUnsuspended => {
+                    Self::AgentUnsuspended(
+                        crate::webhook::decode_payload(
+                            "agent_unsuspended",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::AgentDeleted => {
+                    Self::AgentDeleted(
+                        crate::webhook::decode_payload(
+                            "agent_deleted",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::AutoAccessesUpdated => {
+                    Self::AutoAccessesUpdated(
+                        crate::webhook::decode_payload(
+                            "auto_accesses_updated",
+                            payload,
+                            crate::webhook::PayloadShape::Array,
+                        )?,
+                    )
+                }
+                WebhookAction::BotCreated => {
+                    Self::BotCreated(
+                        crate::webhook::decode_payload(
+                            "bot_created",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::BotUpdated => {
+                    Self::BotUpdated(
+                        crate::webhook::decode_payload(
+                            "bot_updated",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::BotDeleted => {
+                    Self::BotDeleted(
+                        crate::webhook::decode_payload(
+                            "bot_deleted",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::GroupCreated => {
+                    Self::GroupCreated(
+                        crate::webhook::decode_payload(
+                            "group_created",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::GroupDeleted => {
+                    Self::GroupDeleted(
+                        crate::webhook::decode_payload(
+                            "group_deleted",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::GroupUpdated => {
+                    Self::GroupUpdated(
+                        crate::webhook::decode_payload(
+                            "group_updated",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::TagCreated => {
+                    Self::TagCreated(
+                        crate::webhook::decode_payload(
+                            "tag_created",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::TagDeleted => {
+                    Self::TagDeleted(
+                        crate::webhook::decode_payload(
+                            "tag_deleted",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::TagUpdated => {
+                    Self::TagUpdated(
+                        crate::webhook::decode_payload(
+                            "tag_updated",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::EventsMarkedAsSeen => {
+                    Self::EventsMarkedAsSeen(
+                        crate::webhook::decode_payload(
+                            "events_marked_as_seen",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                WebhookAction::ThreadSummarySet => {
+                    Self::ThreadSummarySet(
+                        crate::webhook::decode_payload(
+                            "thread_summary_set",
+                            payload,
+                            crate::webhook::PayloadShape::Object,
+                        )?,
+                    )
+                }
+                other => {
+                    Self::Other {
+                        action: other.clone(),
+                        payload: payload.clone(),
+                    }
+                }
+            },
+        )
+    }
+}
+impl crate::webhook::Event for WebhookEvent {
+    type Envelope = WebhookEnvelope;
+    fn secret_key(envelope: &WebhookEnvelope) -> &str {
+        &envelope.secret_key
+    }
+    #[inline]
+    fn decode(envelope: &WebhookEnvelope) -> Result<Self, crate::webhook::WebhookError> {
+        Self::from_payload(&envelope.action, &envelope.payload)
+    }
+}
