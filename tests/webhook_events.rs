@@ -548,25 +548,39 @@ fn the_crate_root_verifies_with_the_stable_versions_types() {
 #[test]
 fn other_actions_keep_their_payload_raw() {
     // An action this version does not know (one a later version may add).
-    for (action, expected) in [(
-        "auto_access_added",
-        WebhookAction::Other("auto_access_added".into()),
-    )] {
-        let payload = json!({"chat": {"id": "PJ0MRSHTDG"}, "anything": [1, "two", null]});
-        let delivery = webhook::verify(&delivery(action, payload.clone()), SECRET).unwrap();
-        match &delivery.event {
-            WebhookEvent::Other {
-                action: kept,
-                payload: raw,
-            } => {
-                assert_eq!(*kept, expected);
-                assert_eq!(*raw, payload);
-            }
-            other => panic!("{action}: {other:?}"),
+    let action = "auto_access_added";
+    let payload = json!({"chat": {"id": "PJ0MRSHTDG"}, "anything": [1, "two", null]});
+    let kept_raw = webhook::verify(&delivery(action, payload.clone()), SECRET).unwrap();
+    let expected = WebhookAction::Other(action.into());
+    match &kept_raw.event {
+        WebhookEvent::Other {
+            action: kept,
+            payload: raw,
+        } => {
+            assert_eq!(*kept, expected);
+            assert_eq!(*raw, payload);
         }
-        assert_eq!(delivery.event.action(), expected);
-        assert_eq!(delivery.event.payload(), payload);
+        other => panic!("{action}: {other:?}"),
     }
+    assert_eq!(kept_raw.event.action(), expected);
+    assert_eq!(kept_raw.event.payload(), payload);
+
+    // `event_deleted` came with v3.6: v3.5's types keep it as sent.
+    let payload =
+        json!({"chat_id": "PJ0MRSHTDG", "thread_id": "K600PKZON8", "event_id": "K600PKZON8_4"});
+    let body = delivery("event_deleted", payload.clone());
+    let old = webhook::verify_as::<livechat_config::v3_5::WebhookEvent>(&body, SECRET).unwrap();
+    assert_eq!(
+        old.event,
+        livechat_config::v3_5::WebhookEvent::Other {
+            action: livechat_config::v3_5::WebhookAction::Other("event_deleted".into()),
+            payload,
+        }
+    );
+    assert!(matches!(
+        webhook::verify(&body, SECRET).unwrap().event,
+        WebhookEvent::EventDeleted(_)
+    ));
 }
 
 /// An event type or a user type this version does not know is kept as sent, not an error,

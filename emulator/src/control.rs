@@ -1,8 +1,9 @@
 //! The control plane under `/emulator/…`: reset, snapshot and restore of the license state, the
-//! journals of requests and webhook deliveries, and faults at run time, all behind an admin
-//! token that is never an API token.
+//! journals of requests and webhook deliveries, webhooks emitted on request, and faults at run
+//! time, all behind an admin token that is never an API token.
 
 use crate::connections;
+use crate::deliveries::emit::{self, EmitError, EmitWebhook, EmittedDelivery, EMIT_BODY_LIMIT};
 use crate::error::Failure;
 use crate::faults::FaultPlan;
 use crate::shared::{lock, read, write, Shared};
@@ -20,9 +21,27 @@ pub const PREFIX: &str = "/emulator";
 /// The largest control request: an imported state of a large license runs to tens of MB.
 pub const BODY_LIMIT: usize = 512 * 1024 * 1024;
 
+/// The path of [`Shared::emit_webhook`], under [`PREFIX`].
+const EMIT: &str = "/webhooks/emit";
+
+/// The most a control request to `path` may send: a state to import runs to hundreds of MB, a
+/// webhook to emit to [`EMIT_BODY_LIMIT`].
+fn body_limit(path: &str) -> usize {
+    let route = path
+        .strip_prefix(PREFIX)
+        .unwrap_or(path)
+        .trim_end_matches('/');
+    if route == EMIT {
+        EMIT_BODY_LIMIT
+    } else {
+        BODY_LIMIT
+    }
+}
+
 /// Every path under [`PREFIX`], the emulator's own documents (`openapi`) aside. The admin token
 /// is checked from the headers before a byte of the body is read: only an authenticated caller
-/// may send the hundreds of MB a state can run to.
+/// may send the hundreds of MB a state can run to. A body its `Content-Length` announces over
+/// the path's limit is refused then too, unread.
 pub fn routes(shared: Arc<Shared>) -> axum::Router {
     let handler = move |method: Method, uri: Uri, headers: HeaderMap, body: axum::body::Body| {
         let shared = shared.clone();
@@ -30,7 +49,21 @@ pub fn routes(shared: Arc<Shared>) -> axum::Router {
             if let Err((status, failure)) = shared.check_admin(&headers) {
                 return refusal(status, &failure);
             }
-            match connections::read_body(body, BODY_LIMIT).await {
+            let limit = body_limit(uri.path());
+            let announced = headers
+                .get(header::CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok());
+            if announced.is_some_and(|n| n > limit as u64) {
+                return refusal(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    &Failure::validation(format!(
+                        "the body is over {limit} bytes, the most `{}` takes",
+                        uri.path()
+                    )),
+                );
+            }
+            match connections::read_body(body, limit).await {
                 Ok(body) => shared.control(&method, uri.path(), uri.query(), &headers, &body),
                 Err(refusal) => refusal,
             }
@@ -73,6 +106,22 @@ impl Shared {
         let state = crate::import::parse_state(value, &self.organization_clients)
             .map_err(|e| Failure::validation(e.to_string()))?;
         self.replace_state(state)
+    }
+
+    /// Checks a webhook against its version's spec and queues a delivery to every registered
+    /// webhook that receives it; a refused one delivers and journals nothing.
+    pub fn emit_webhook(&self, emit: EmitWebhook) -> Result<Vec<EmittedDelivery>, EmitError> {
+        let outgoing = emit::address(emit, &read(&self.state))?;
+        let sent = self.deliveries.send(outgoing);
+        Ok(sent
+            .into_iter()
+            .map(|sent| EmittedDelivery {
+                webhook_id: sent.webhook_id,
+                seq: sent.seq,
+                queued: sent.refused.is_none(),
+                error: sent.refused,
+            })
+            .collect())
     }
 
     pub fn set_fault_plan(&self, plan: FaultPlan) -> Result<(), Failure> {
@@ -121,7 +170,14 @@ impl Shared {
             .strip_prefix(PREFIX)
             .unwrap_or(path)
             .trim_end_matches('/');
-        let known = ["/reset", "/state", "/requests", "/webhooks", "/faults"];
+        let known = [
+            "/reset",
+            "/state",
+            "/requests",
+            "/webhooks",
+            EMIT,
+            "/faults",
+        ];
         if !known.contains(&route) {
             return Err((
                 StatusCode::NOT_FOUND,
@@ -151,6 +207,13 @@ impl Shared {
             ("/requests", "DELETE") => Ok(json!({ "cleared": self.journal.clear() })),
             ("/webhooks", "GET") => Ok(json!({ "deliveries": to_value(&self.deliveries.list()) })),
             ("/webhooks", "DELETE") => Ok(json!({ "cleared": self.deliveries.clear() })),
+            (EMIT, "POST") => {
+                json_content(headers)?;
+                let emitted = emit::parse(body)
+                    .and_then(|emit| self.emit_webhook(emit))
+                    .map_err(|e| bad_request(emit_failure(&e)))?;
+                Ok(json!({ "deliveries": to_value(&emitted) }))
+            }
             ("/faults", "GET") => Ok(to_value(&lock(&self.faults).plan)),
             ("/faults", "PUT") => {
                 let value = json_body(body).map_err(bad_request)?;
@@ -218,6 +281,41 @@ impl Query {
     }
 }
 
+/// An emit request that is refused, as the control plane answers it: `unsupported_version` for a
+/// version it does not serve, `validation` otherwise, with the path of the field to blame.
+fn emit_failure(e: &EmitError) -> Failure {
+    let kind = match e {
+        EmitError::UnknownVersion { .. } => ErrorKind::UnsupportedVersion,
+        _ => ErrorKind::Validation,
+    };
+    let failure = Failure::new(kind, e.to_string());
+    match e.path() {
+        Some(path) => failure.with_data(json!({ "path": path })),
+        None => failure,
+    }
+}
+
+/// A body that must be JSON says so: `Content-Type: application/json`, parameters allowed.
+fn json_content(headers: &HeaderMap) -> Result<(), (StatusCode, Failure)> {
+    let given = headers
+        .get(header::CONTENT_TYPE)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    let media = given
+        .as_deref()
+        .and_then(|v| v.split(';').next())
+        .map(|m| m.trim().to_ascii_lowercase());
+    if media.as_deref() == Some("application/json") {
+        return Ok(());
+    }
+    Err((
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        Failure::validation(match given {
+            Some(given) => format!("the body must be `application/json`, not `{given}`"),
+            None => "the body must be `application/json`: send a `Content-Type` header".into(),
+        }),
+    ))
+}
+
 fn json_body(body: &[u8]) -> Result<Value, Failure> {
     serde_json::from_slice(body)
         .map_err(|e| Failure::validation(format!("the body is not JSON: {e}")))
@@ -233,6 +331,7 @@ fn allowed(route: &str) -> &'static str {
         "/reset" => "POST",
         "/state" | "/faults" => "GET, PUT",
         "/requests" | "/webhooks" => "GET, DELETE",
+        EMIT => "POST",
         _ => "",
     }
 }

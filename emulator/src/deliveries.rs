@@ -1,13 +1,16 @@
 //! Webhook deliveries: which license-configuration webhooks a successful change causes (the one
-//! place that knows it) and which registered webhooks receive them; `queue` POSTs them in the
-//! background, retrying a failing receiver and journaling every attempt.
+//! place that knows it) and which registered webhooks receive them, by their type, the license
+//! webhooks state and their filters (the one place that decides it, for `emit`'s webhooks too);
+//! `queue` POSTs them in the background, retrying a failing receiver and journaling every attempt.
 //!
 //! Payloads follow the webhooks reference (section Configuration): `*_created` carries the full
 //! object as the API would answer it, `*_updated` the properties the request changed, the others
 //! the id (a tag's name); `auto_accesses_updated` lists every rule whose place or content changed.
 
+pub mod emit;
 mod queue;
 
+pub use emit::{EmitError, EmitWebhook, EmittedDelivery, WebhookContext, EMIT_BODY_LIMIT};
 pub use queue::{
     Deliveries, DeliveryPolicy, MAX_OUTBOUND_DELIVERIES, MAX_QUEUED_DELIVERIES, QUEUED_PER_WEBHOOK,
 };
@@ -15,10 +18,12 @@ pub use queue::{
 use crate::auth::Identity;
 use crate::state::State;
 use livechat_config::v3_6::{
-    Action, AgentField, AnyRequest, BotField, GetAgentRequest, GetBotRequest, GetGroupRequest,
-    GroupField, ListAutoAccessesRequest, ListTagsRequest, SourceType, WebhookAction, WebhookType,
+    Action, AgentField, AnyRequest, AuthorType, BotField, ChatPresenceFilter, GetAgentRequest,
+    GetBotRequest, GetGroupRequest, GroupField, ListAutoAccessesRequest, ListTagsRequest,
+    SourceType, Webhook, WebhookAction, WebhookAdditionalData, WebhookType,
 };
 use serde_json::{json, Map, Value};
+use std::collections::HashSet;
 
 /// A read of the state through the API's own handlers, so a payload shows an object exactly as
 /// `get_agent` or `list_tags` would.
@@ -232,13 +237,179 @@ pub struct Outgoing {
     body: Value,
 }
 
+/// What a webhook's filters look at besides its action: where the event came from, the chat it
+/// happened in, and who wrote the event. A change through the API concerns no chat: only its
+/// source is known.
+#[derive(Debug, Default)]
+pub struct Circumstances {
+    /// The Client ID whose call caused the event; `None` is the system (a personal access
+    /// token, the router, an emitted webhook that names no client).
+    pub source_client_id: Option<String>,
+    /// The users present in the chat; `None` when unknown (no chat). Unknown reads as an empty
+    /// chat to the `chat_presence` filter, and is left out of `additional_data`.
+    pub chat_presence_user_ids: Option<Vec<String>>,
+    /// The chat's `source.client_id`: the application it came through (`only_my_chats`).
+    pub chat_source_client_id: Option<String>,
+    /// Whether an event was written by an agent or a customer (`author_type`); `None` when the
+    /// webhook concerns no event or its author is unknown.
+    pub author_type: Option<AuthorType>,
+    /// The chat's properties, for `additional_data.chat_properties`.
+    pub chat_properties: Option<Value>,
+    /// The envelope's `requester`, when there is one.
+    pub requester: Option<Value>,
+}
+
 /// Who made the change, as the `source_type` filter sees it.
-fn source_of(who: &Identity, owner_client_id: &str) -> SourceType {
-    match who.client_id.as_deref() {
+fn source_of(source_client_id: Option<&str>, owner_client_id: &str) -> SourceType {
+    match source_client_id {
         None => SourceType::System,
         Some(client) if client == owner_client_id => SourceType::MyClient,
         Some(_) => SourceType::OtherClients,
     }
+}
+
+/// The users present in a chat, for lookups.
+type Present<'a> = HashSet<&'a str>;
+
+/// Whether a bot that `owner_client_id` owns is among `present`.
+fn has_bot_of(owner_client_id: &str, present: &Present, state: &State) -> bool {
+    !present.is_empty()
+        && state.bots.iter().any(|(id, b)| {
+            b.bot.owner_client_id.as_deref() == Some(owner_client_id)
+                && present.contains(id.as_str())
+        })
+}
+
+/// Whether `webhook` receives a webhook of `action` in these circumstances: a `license` webhook
+/// while license webhooks are enabled for its owner, a `bot` webhook when a bot its owner owns is
+/// in the chat; and then only if every filter it set lets the event through.
+fn receives(
+    webhook: &Webhook,
+    action: &str,
+    c: &Circumstances,
+    present: &Present,
+    state: &State,
+) -> bool {
+    if webhook.action.as_str() != action {
+        return false;
+    }
+    let owner = webhook.owner_client_id.as_str();
+    let reaches = match webhook.r#type {
+        WebhookType::License => !state.disabled_webhooks.contains(owner),
+        WebhookType::Bot => has_bot_of(owner, present, state),
+        _ => false,
+    };
+    if !reaches {
+        return false;
+    }
+    let Some(filters) = &webhook.filters else {
+        return true;
+    };
+    if let Some(types) = filters.source_type.as_ref().filter(|t| !t.is_empty()) {
+        if !types.contains(&source_of(c.source_client_id.as_deref(), owner)) {
+            return false;
+        }
+    }
+    if filters.only_my_chats == Some(true) && c.chat_source_client_id.as_deref() != Some(owner) {
+        return false;
+    }
+    if let Some(wanted) = &filters.author_type {
+        if c.author_type.as_ref() != Some(wanted) {
+            return false;
+        }
+    }
+    filters
+        .chat_presence
+        .as_ref()
+        .is_none_or(|presence| presence_matches(presence, owner, present, state))
+}
+
+/// `chat_presence`: none of `exclude_values` may be in the chat; when `values` or `my_bots` is
+/// set, one of the users listed or one of the owner's bots must be.
+fn presence_matches(
+    filter: &ChatPresenceFilter,
+    owner_client_id: &str,
+    present: &Present,
+    state: &State,
+) -> bool {
+    let in_chat = |ids: &[String]| ids.iter().any(|id| present.contains(id.as_str()));
+    let user_ids = filter.user_ids.as_ref();
+    if user_ids
+        .and_then(|u| u.exclude_values.as_deref())
+        .is_some_and(in_chat)
+    {
+        return false;
+    }
+    let values = user_ids.and_then(|u| u.values.as_deref());
+    let my_bots = filter.my_bots == Some(true);
+    if values.is_none() && !my_bots {
+        return true;
+    }
+    values.is_some_and(in_chat) || (my_bots && has_bot_of(owner_client_id, present, state))
+}
+
+/// The delivery to `webhook`: the general webhook format, with the additional data the webhook
+/// registered for where the circumstances know it.
+fn envelope(
+    webhook: &Webhook,
+    action: &str,
+    payload: &Value,
+    c: &Circumstances,
+    state: &State,
+) -> Outgoing {
+    let mut additional = Map::new();
+    for wanted in webhook.additional_data.iter().flatten() {
+        let known = match wanted {
+            WebhookAdditionalData::ChatProperties => c.chat_properties.clone(),
+            WebhookAdditionalData::ChatPresenceUserIds => {
+                c.chat_presence_user_ids.as_ref().map(|ids| json!(ids))
+            }
+            _ => None,
+        };
+        if let Some(value) = known {
+            additional.insert(wanted.as_str().to_string(), value);
+        }
+    }
+    let mut body = Map::new();
+    body.insert("webhook_id".into(), json!(webhook.id));
+    body.insert(
+        "secret_key".into(),
+        json!(webhook.secret_key.clone().unwrap_or_default()),
+    );
+    body.insert("action".into(), json!(action));
+    body.insert("organization_id".into(), json!(state.organization_id));
+    body.insert("payload".into(), payload.clone());
+    if let Some(requester) = &c.requester {
+        body.insert("requester".into(), requester.clone());
+    }
+    body.insert("additional_data".into(), Value::Object(additional));
+    Outgoing {
+        webhook_id: webhook.id.clone(),
+        action: action.to_string(),
+        url: webhook.url.clone(),
+        body: Value::Object(body),
+    }
+}
+
+/// One webhook addressed to every registered webhook that receives it, in registration order.
+pub fn address_one(
+    action: &str,
+    payload: &Value,
+    c: &Circumstances,
+    state: &State,
+) -> Vec<Outgoing> {
+    let present: Present = c
+        .chat_presence_user_ids
+        .iter()
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    state
+        .webhooks
+        .iter()
+        .filter(|w| receives(w, action, c, &present, state))
+        .map(|w| envelope(w, action, payload, c, state))
+        .collect()
 }
 
 /// Each event addressed to every license webhook registered for its action, while license
@@ -259,40 +430,13 @@ fn address(events: Vec<Event>, who: &Identity, state: &State) -> Vec<Outgoing> {
     if let Some(client) = &who.client_id {
         requester.insert("client_id".into(), json!(client));
     }
-    let mut out = Vec::new();
-    for event in events {
-        for webhook in &state.webhooks {
-            if webhook.action != event.action
-                || webhook.r#type != WebhookType::License
-                || state.disabled_webhooks.contains(&webhook.owner_client_id)
-            {
-                continue;
-            }
-            let wanted = webhook
-                .filters
-                .as_ref()
-                .and_then(|f| f.source_type.as_ref())
-                .filter(|types| !types.is_empty());
-            if let Some(types) = wanted {
-                if !types.contains(&source_of(who, &webhook.owner_client_id)) {
-                    continue;
-                }
-            }
-            out.push(Outgoing {
-                webhook_id: webhook.id.clone(),
-                action: event.action.as_str().to_string(),
-                url: webhook.url.clone(),
-                body: json!({
-                    "webhook_id": webhook.id,
-                    "secret_key": webhook.secret_key.clone().unwrap_or_default(),
-                    "action": event.action.as_str(),
-                    "organization_id": state.organization_id,
-                    "payload": event.payload,
-                    "requester": requester,
-                    "additional_data": {},
-                }),
-            });
-        }
-    }
-    out
+    let circumstances = Circumstances {
+        source_client_id: who.client_id.clone(),
+        requester: Some(Value::Object(requester)),
+        ..Circumstances::default()
+    };
+    events
+        .iter()
+        .flat_map(|event| address_one(event.action.as_str(), &event.payload, &circumstances, state))
+        .collect()
 }

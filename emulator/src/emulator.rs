@@ -6,7 +6,7 @@ use crate::auth::{
 };
 use crate::connections::{self, Limits};
 use crate::control;
-use crate::deliveries::{Deliveries, DeliveryPolicy};
+use crate::deliveries::{Deliveries, DeliveryPolicy, EmitError, EmitWebhook, EmittedDelivery};
 use crate::faults::{FaultPlan, FaultRule, FaultState, Faults};
 use crate::import::{self, ImportError};
 use crate::journal::{DeliveryRecord, RequestJournal, RequestRecord, DEFAULT_JOURNAL_CAPACITY};
@@ -614,6 +614,49 @@ impl Emulator {
     /// Empties the journal of webhook deliveries; returns how many entries it held.
     pub fn clear_webhook_deliveries(&self) -> usize {
         self.shared.deliveries.clear()
+    }
+
+    /// Delivers a webhook no change to the license causes (`incoming_chat`, `incoming_event`,
+    /// `chat_deactivated`, …; any action the version lists), as `POST /emulator/webhooks/emit`
+    /// does: the payload is checked against the version's spec, then a delivery is queued for
+    /// every webhook registered for the action (by any version) that receives it, as the
+    /// API's own changes are: a `license` webhook while license webhooks are enabled for its
+    /// owner, a `bot` webhook when a bot of its owner is in the chat, and only when its filters
+    /// (`source_type`, `only_my_chats`, `chat_presence`, `author_type`) let the webhook through
+    /// in the [`WebhookContext`] given. Returns each delivery made, in registration order, with
+    /// its entry in [`Self::webhook_deliveries`]; a delivery past a bound of the queue
+    /// ([`QUEUED_PER_WEBHOOK`](crate::QUEUED_PER_WEBHOOK),
+    /// [`MAX_QUEUED_DELIVERIES`](crate::MAX_QUEUED_DELIVERIES)) is journaled `failed` and
+    /// returned with `queued: false`. Never waits for a receiver.
+    ///
+    /// # Errors
+    /// [`EmitError::NotAWebhook`] for an action the version does not list,
+    /// [`EmitError::Payload`] for a payload its spec does not allow (naming the field),
+    /// [`EmitError::Invalid`] for an `author_type` other than `customer` or `agent`. Nothing is
+    /// delivered or journaled then.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// use livechat_config::{WebhookAction, WebhookType};
+    /// use livechat_config_emulator::{EmitWebhook, Emulator, WebhookContext, DEFAULT_CLIENT_ID};
+    /// use serde_json::json;
+    ///
+    /// let emulator = Emulator::start().await?;
+    /// emulator
+    ///     .client()
+    ///     .register_webhook(WebhookAction::IncomingChat, "s3cret", "http://127.0.0.1:9000/hook", DEFAULT_CLIENT_ID, WebhookType::License)
+    ///     .await?;
+    /// let payload = json!({"chat": {"id": "PJ0MRSHTDG", "users": [{"id": "customer-1", "type": "customer"}]}});
+    /// let sent = emulator.emit_webhook(
+    ///     EmitWebhook::new(WebhookAction::IncomingChat, payload)
+    ///         .context(WebhookContext::new().source_client_id(DEFAULT_CLIENT_ID)),
+    /// )?;
+    /// assert!(sent.iter().all(|d| d.queued));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn emit_webhook(&self, webhook: EmitWebhook) -> Result<Vec<EmittedDelivery>, EmitError> {
+        self.shared.emit_webhook(webhook)
     }
 
     /// Stops accepting connections, lets requests in flight finish, and returns.

@@ -62,7 +62,8 @@ pub use auth::{
     DEFAULT_TOKEN, FRA_TOKEN,
 };
 pub use deliveries::{
-    DeliveryPolicy, MAX_OUTBOUND_DELIVERIES, MAX_QUEUED_DELIVERIES, QUEUED_PER_WEBHOOK,
+    DeliveryPolicy, EmitError, EmitWebhook, EmittedDelivery, WebhookContext, EMIT_BODY_LIMIT,
+    MAX_OUTBOUND_DELIVERIES, MAX_QUEUED_DELIVERIES, QUEUED_PER_WEBHOOK,
 };
 pub use emulator::{
     default_tokens, Emulator, EmulatorBuilder, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT,

@@ -70,6 +70,27 @@ pub fn registry(models: &[Model]) -> TokenStream {
             None => quote!(Version::#v => Vec::new(),),
         }
     });
+    // Each version's typing of a delivery's payload.
+    let check_arms = models.iter().map(|m| {
+        let v = variant(m);
+        let module = names::ident(&m.module);
+        match &m.webhooks {
+            Some(w) => {
+                let actions = names::ident(&w.action_enum);
+                let event = names::ident(names::WEBHOOK_EVENT);
+                quote! {
+                    Version::#v => match crate::#module::#event::from_payload(
+                        &crate::#module::#actions::from(action),
+                        payload,
+                    )? {
+                        crate::#module::#event::Other { .. } => Ok(false),
+                        _ => Ok(true),
+                    },
+                }
+            }
+            None => quote!(Version::#v => Ok(false),),
+        }
+    });
     quote! {
         use crate::{ActionInfo, ActionName, DecodeError};
 
@@ -121,6 +142,19 @@ pub fn registry(models: &[Model]) -> TokenStream {
             pub fn webhook_actions(self) -> Vec<(&'static str, &'static [&'static str])> {
                 match self {
                     #(#webhook_arms)*
+                }
+            }
+
+            /// Types `payload` as a delivery of the webhook `action` of the version (its
+            /// `WebhookEvent::from_payload`): `false` when the version does not describe
+            /// `action`, an error naming the field when the payload is not as documented.
+            pub fn check_webhook_payload(
+                self,
+                action: &str,
+                payload: &::serde_json::Value,
+            ) -> Result<bool, crate::webhook::WebhookError> {
+                match self {
+                    #(#check_arms)*
                 }
             }
 

@@ -46,10 +46,13 @@ pub fn union(union: &Union) -> TokenStream {
         "The value of `{tag}`: which kind of `{}` this is.",
         union.name
     ));
+    // The variants hold their objects unboxed, so that a match binds them as they are; a union
+    // comes a few at a time (a chat's users, a thread's events), so its size is no concern.
     quote! {
         #enum_doc
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
+        #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #(#decls)*
             #other_doc

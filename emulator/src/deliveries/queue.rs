@@ -49,6 +49,17 @@ impl Default for DeliveryPolicy {
 type Log = Arc<Mutex<Ring<DeliveryRecord>>>;
 type Lanes = Arc<Mutex<HashMap<String, mpsc::Sender<(u64, Outgoing)>>>>;
 
+/// What became of one delivery handed to [`Deliveries::send`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sent {
+    /// Its entry in the journal of deliveries.
+    pub seq: u64,
+    pub webhook_id: String,
+    /// Why it was journaled `failed` at once and never sent (a bound was reached); `None` when
+    /// it is queued.
+    pub refused: Option<String>,
+}
+
 /// What every lane shares.
 #[derive(Debug)]
 struct Sender {
@@ -94,16 +105,21 @@ impl Deliveries {
     }
 
     /// Journals the deliveries and queues them; never waits. One that finds its queue full is
-    /// journaled as failed, saying so.
-    pub fn send(&self, outgoing: Vec<Outgoing>) {
+    /// journaled as failed, saying so. Answers, for each delivery in order, its journal entry
+    /// and why it was not queued, if it was not.
+    pub fn send(&self, outgoing: Vec<Outgoing>) -> Vec<Sent> {
         let sender = &self.sender;
         let mut running = lock(&self.running);
         while running.try_join_next().is_some() {}
+        let mut sent = Vec::with_capacity(outgoing.len());
         for out in outgoing {
             let mut body = out.body.clone();
-            body["secret_key"] = json!(MASK);
+            if let Some(key) = body.get_mut("secret_key") {
+                *key = json!(MASK);
+            }
             let time = now_rfc3339();
             let weight = out.body.to_string().len();
+            let webhook_id = out.webhook_id.clone();
             let seq = lock(&sender.log).push(weight, |seq| DeliveryRecord {
                 seq,
                 time,
@@ -114,47 +130,59 @@ impl Deliveries {
                 body,
                 attempts: Vec::new(),
             });
-            if sender.queued.load(Ordering::SeqCst) >= MAX_QUEUED_DELIVERIES {
-                sender.refuse(
-                    seq,
-                    format!("not sent: {MAX_QUEUED_DELIVERIES} deliveries are already waiting"),
-                );
-                continue;
+            let refused = self.queue(seq, out, &mut running);
+            if let Some(why) = &refused {
+                sender.refuse(seq, why.clone());
             }
-            // Counted before the lane can take it, so the count never dips below zero.
-            sender.queued.fetch_add(1, Ordering::SeqCst);
-            let webhook_id = out.webhook_id.clone();
-            let mut lanes = lock(&sender.lanes);
-            let queued = match lanes.get(&webhook_id) {
-                Some(lane) => lane.try_send((seq, out)),
-                None => {
-                    let (lane, queue) = mpsc::channel(QUEUED_PER_WEBHOOK);
-                    let queued = lane.try_send((seq, out));
-                    lanes.insert(webhook_id.clone(), lane);
-                    running.spawn_on(
-                        sender.clone().run_lane(webhook_id.clone(), queue),
-                        &self.runtime,
-                    );
-                    queued
-                }
-            };
-            drop(lanes);
-            match queued {
-                Ok(()) => {}
-                Err(TrySendError::Full(_)) => {
-                    sender.queued.fetch_sub(1, Ordering::SeqCst);
-                    sender.refuse(
-                        seq,
-                        format!(
-                            "not sent: webhook `{webhook_id}` already has {QUEUED_PER_WEBHOOK} \
-                             deliveries waiting"
-                        ),
-                    );
-                }
-                // The lane stopped with the emulator.
-                Err(TrySendError::Closed(_)) => {
-                    sender.queued.fetch_sub(1, Ordering::SeqCst);
-                }
+            sent.push(Sent {
+                seq,
+                webhook_id,
+                refused,
+            });
+        }
+        sent
+    }
+
+    /// Hands one journaled delivery to its webhook's lane, starting the lane if need be; or
+    /// says why it cannot.
+    fn queue(&self, seq: u64, out: Outgoing, running: &mut JoinSet<()>) -> Option<String> {
+        let sender = &self.sender;
+        if sender.queued.load(Ordering::SeqCst) >= MAX_QUEUED_DELIVERIES {
+            return Some(format!(
+                "not sent: {MAX_QUEUED_DELIVERIES} deliveries are already waiting"
+            ));
+        }
+        // Counted before the lane can take it, so the count never dips below zero.
+        sender.queued.fetch_add(1, Ordering::SeqCst);
+        let webhook_id = out.webhook_id.clone();
+        let mut lanes = lock(&sender.lanes);
+        let queued = match lanes.get(&webhook_id) {
+            Some(lane) => lane.try_send((seq, out)),
+            None => {
+                let (lane, queue) = mpsc::channel(QUEUED_PER_WEBHOOK);
+                let queued = lane.try_send((seq, out));
+                lanes.insert(webhook_id.clone(), lane);
+                running.spawn_on(
+                    sender.clone().run_lane(webhook_id.clone(), queue),
+                    &self.runtime,
+                );
+                queued
+            }
+        };
+        drop(lanes);
+        match queued {
+            Ok(()) => None,
+            Err(TrySendError::Full(_)) => {
+                sender.queued.fetch_sub(1, Ordering::SeqCst);
+                Some(format!(
+                    "not sent: webhook `{webhook_id}` already has {QUEUED_PER_WEBHOOK} \
+                     deliveries waiting"
+                ))
+            }
+            // The lane stopped with the emulator.
+            Err(TrySendError::Closed(_)) => {
+                sender.queued.fetch_sub(1, Ordering::SeqCst);
+                Some("not sent: the emulator is stopping".to_string())
             }
         }
     }

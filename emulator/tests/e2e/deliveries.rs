@@ -18,22 +18,22 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
-struct Behaviour {
+pub struct Behaviour {
     fail_first: usize,
     delay: Duration,
-    hits: AtomicUsize,
+    pub hits: AtomicUsize,
     seen: mpsc::UnboundedSender<Value>,
 }
 
 /// An axum receiver on 127.0.0.1: it answers 500 to its first `fail_first` deliveries, waits
 /// `delay` before answering, and passes on each body it accepts.
-struct Receiver {
-    url: String,
+pub struct Receiver {
+    pub url: String,
     bodies: mpsc::UnboundedReceiver<Value>,
-    behaviour: Arc<Behaviour>,
+    pub behaviour: Arc<Behaviour>,
 }
 
-async fn receiver(fail_first: usize, delay: Duration) -> Receiver {
+pub async fn receiver(fail_first: usize, delay: Duration) -> Receiver {
     let (seen, bodies) = mpsc::unbounded_channel();
     let behaviour = Arc::new(Behaviour {
         fail_first,
@@ -66,7 +66,7 @@ async fn receiver(fail_first: usize, delay: Duration) -> Receiver {
 }
 
 impl Receiver {
-    async fn next(&mut self) -> Value {
+    pub async fn next(&mut self) -> Value {
         tokio::time::timeout(Duration::from_secs(10), self.bodies.recv())
             .await
             .expect("a delivery within 10 s")
@@ -74,7 +74,7 @@ impl Receiver {
     }
 
     /// Everything delivered so far, waiting `quiet` for stragglers.
-    async fn drain(&mut self, quiet: Duration) -> Vec<Value> {
+    pub async fn drain(&mut self, quiet: Duration) -> Vec<Value> {
         let mut out = Vec::new();
         while let Ok(Some(body)) = tokio::time::timeout(quiet, self.bodies.recv()).await {
             out.push(body);
@@ -83,7 +83,7 @@ impl Receiver {
     }
 }
 
-const SECRET: &str = "receiver-secret";
+pub const SECRET: &str = "receiver-secret";
 
 /// Registers a license webhook for `action` at `url`, returning its id.
 async fn register(emu: &Emulator, action: &str, url: &str, filters: Option<Value>) -> String {
@@ -106,7 +106,7 @@ async fn ok(emu: &Emulator, action: &str, body: Value) -> Value {
 }
 
 /// Waits until every journaled delivery is settled.
-async fn settled(emu: &Emulator) -> Vec<livechat_config_emulator::DeliveryRecord> {
+pub async fn settled(emu: &Emulator) -> Vec<livechat_config_emulator::DeliveryRecord> {
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
         let all = emu.webhook_deliveries();

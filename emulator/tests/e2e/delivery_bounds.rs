@@ -17,13 +17,13 @@ use std::time::{Duration, Instant};
 use tokio::io::AsyncReadExt;
 
 /// A receiver that accepts every connection and never answers; it counts the connections open.
-struct Hanging {
-    url: String,
+pub struct Hanging {
+    pub url: String,
     open: Arc<AtomicUsize>,
     most: Arc<AtomicUsize>,
 }
 
-async fn hanging() -> Hanging {
+pub async fn hanging() -> Hanging {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/hook", listener.local_addr().unwrap());
     let open = Arc::new(AtomicUsize::new(0));
@@ -49,7 +49,7 @@ async fn hanging() -> Hanging {
 }
 
 /// Attempts that outlast the test: a delivery sent stays in flight.
-fn holding() -> DeliveryPolicy {
+pub fn holding() -> DeliveryPolicy {
     DeliveryPolicy {
         attempts: 1,
         backoff: Duration::ZERO,

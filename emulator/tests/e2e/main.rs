@@ -13,6 +13,7 @@ mod control;
 mod customer_bans;
 mod deliveries;
 mod delivery_bounds;
+mod emit;
 mod errors;
 mod greetings;
 mod groups;

@@ -75,6 +75,44 @@ impl Version {
             }
         }
     }
+    /// Types `payload` as a delivery of the webhook `action` of the version (its
+    /// `WebhookEvent::from_payload`): `false` when the version does not describe
+    /// `action`, an error naming the field when the payload is not as documented.
+    pub fn check_webhook_payload(
+        self,
+        action: &str,
+        payload: &::serde_json::Value,
+    ) -> Result<bool, crate::webhook::WebhookError> {
+        match self {
+            Version::V3_5 => {
+                match crate::v3_5::WebhookEvent::from_payload(
+                    &crate::v3_5::WebhookAction::from(action),
+                    payload,
+                )? {
+                    crate::v3_5::WebhookEvent::Other { .. } => Ok(false),
+                    _ => Ok(true),
+                }
+            }
+            Version::V3_6 => {
+                match crate::v3_6::WebhookEvent::from_payload(
+                    &crate::v3_6::WebhookAction::from(action),
+                    payload,
+                )? {
+                    crate::v3_6::WebhookEvent::Other { .. } => Ok(false),
+                    _ => Ok(true),
+                }
+            }
+            Version::V3_7 => {
+                match crate::v3_7::WebhookEvent::from_payload(
+                    &crate::v3_7::WebhookAction::from(action),
+                    payload,
+                )? {
+                    crate::v3_7::WebhookEvent::Other { .. } => Ok(false),
+                    _ => Ok(true),
+                }
+            }
+        }
+    }
     /// The action `name` of the version.
     pub fn action(self, name: &str) -> Option<VersionedAction> {
         match self {

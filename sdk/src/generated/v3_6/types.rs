@@ -5984,6 +5984,7 @@ impl crate::validate::Validate for SystemEvent {
 /// Which kind it is goes by its `type`; one this version does not know is [`Event::Other`], kept as sent.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum Event {
     /// `file`: An uploaded file.
     File(FileEvent),
@@ -6626,6 +6627,7 @@ impl crate::validate::Validate for CustomerUser {
 /// Which kind it is goes by its `type`; one this version does not know is [`ChatUser::Other`], kept as sent.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ChatUser {
     /// `agent`: An agent or a bot.
     Agent(AgentUser),
