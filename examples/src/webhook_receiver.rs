@@ -10,8 +10,10 @@
 //!
 //! End to end: the receiver is registered as a license webhook on the emulator, an agent is
 //! created through the sdk, and the emulator delivers `agent_created` to the receiver, which
-//! verifies it and hands over the typed agent. A forged and a truncated delivery, posted by
-//! hand, are refused.
+//! verifies it and hands over the typed agent. The receiver is registered for `incoming_chat`
+//! too, with the users present in the chat as additional data; the emulator is asked to emit a
+//! chat (no API call makes one), and the receiver reads the customer and the first message from
+//! the typed chat. A forged and a truncated delivery, posted by hand, are refused.
 //!
 //! `cargo run --example webhook_receiver`
 
@@ -22,8 +24,11 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use axum::Router;
 use livechat_config::webhook::{self, Delivery, WebhookError};
-use livechat_config::{WebhookAction, WebhookEvent, WebhookType};
-use livechat_config_emulator::{Emulator, DEFAULT_CLIENT_ID};
+use livechat_config::{
+    Chat, ChatUser, CustomerUser, Event, IncomingChatPayload, MessageEvent, Thread, Visibility,
+    WebhookAction, WebhookAdditionalData, WebhookEvent, WebhookType,
+};
+use livechat_config_emulator::{EmitWebhook, Emulator, DEFAULT_CLIENT_ID};
 use serde_json::json;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -72,10 +77,40 @@ pub fn handle(delivery: &Delivery) -> String {
         WebhookEvent::AgentDeleted(agent) => format!("agent {} deleted", agent.id),
         WebhookEvent::GroupCreated(group) => format!("new group {} ({})", group.id, group.name),
         WebhookEvent::TagCreated(tag) => format!("new tag {}", tag.name),
+        WebhookEvent::IncomingChat(incoming) => describe_chat(&incoming.chat, delivery),
         // A webhook this application has no use for, or one this crate does not type.
         other => format!("{} (not handled)", other.action()),
     };
     format!("{what}, by {by}, from webhook {}", delivery.webhook_id)
+}
+
+/// Who started the chat and what they wrote first: the users and events are unions, each kind
+/// its own variant (a kind this crate does not know yet is `Other`).
+fn describe_chat(chat: &Chat, delivery: &Delivery) -> String {
+    let customer = chat.users.iter().find_map(|user| match user {
+        ChatUser::Customer(customer) => customer.name.as_deref(),
+        _ => None,
+    });
+    let first = chat
+        .thread
+        .events
+        .iter()
+        .flatten()
+        .find_map(|event| match event {
+            Event::Message(message) => Some(message.text.as_str()),
+            _ => None,
+        });
+    let present = delivery
+        .additional_data
+        .as_ref()
+        .and_then(|data| data.chat_presence_user_ids.as_ref())
+        .map_or(0, Vec::len);
+    format!(
+        "chat {} from {}: \"{}\" ({present} present)",
+        chat.id,
+        customer.unwrap_or("an anonymous customer"),
+        first.unwrap_or("no message yet")
+    )
 }
 
 /// The deliveries accepted so far, once there are `count` of them or 5 seconds have passed.
@@ -167,10 +202,44 @@ pub async fn run(out: &mut impl Write) -> Result<Emulator> {
         )?;
     }
 
-    // The same delivery from someone who does not know the secret, and a body cut short.
+    // Chats come from customers, not from the Configuration API: the emulator emits one on
+    // request, to every webhook registered for `incoming_chat` whose filters match.
+    client
+        .register_webhook(
+            WebhookAction::IncomingChat,
+            SECRET,
+            &url,
+            DEFAULT_CLIENT_ID,
+            WebhookType::License,
+        )
+        .additional_data([WebhookAdditionalData::ChatPresenceUserIds])
+        .await?;
+    let customer_id = "b7eff798-f8df-4364-8059-649c35c9ed0c";
+    let hello = MessageEvent::new(
+        "K600PKZON8_1",
+        "2019-12-09T12:01:25.412000Z",
+        customer_id,
+        Visibility::All,
+        "Hello, are there any discount codes available right now?",
+    );
+    let thread =
+        Thread::new("K600PKZON8", true, "2019-12-09T12:01:18.909000Z").events(vec![hello.into()]);
+    let customer = CustomerUser::new(customer_id)
+        .name("Thomas Anderson")
+        .present(true);
+    let chat = Chat::new("PJ0MRSHTDG", [customer.into()], thread);
+    let incoming = WebhookEvent::IncomingChat(IncomingChatPayload::new(chat));
+    let emitted = emulator.emit_webhook(EmitWebhook::event(&incoming))?;
+    writeln!(out, "emitted incoming_chat to {} webhook(s)", emitted.len())?;
+    let delivered = wait_for_deliveries(&receiver, 2).await;
+    if let Some(chat) = delivered.get(1) {
+        writeln!(out, "delivered {}: {}", chat.action, handle(chat))?;
+    }
     let Some(genuine) = delivered.first() else {
         return Err("no delivery arrived".into());
     };
+
+    // The same delivery from someone who does not know the secret, and a body cut short.
     let mut forged = serde_json::to_value(&genuine.envelope)?;
     forged["secret_key"] = json!("guessed-secret");
     forged["payload"]["id"] = json!("mallory@example.com");
@@ -190,7 +259,7 @@ pub async fn run(out: &mut impl Write) -> Result<Emulator> {
         writeln!(out, "{label}: HTTP {}", response.status())?;
     }
     let accepted = receiver.accepted.lock().map_or(0, |a| a.len());
-    writeln!(out, "{accepted} of 3 deliveries accepted")?;
+    writeln!(out, "{accepted} of 4 deliveries accepted")?;
 
     // verify can be called directly too, e.g. in a unit test of a receiver.
     match webhook::verify(&forged, SECRET) {

@@ -359,9 +359,13 @@ async fn webhook_receiver() {
             "delivered agent_created: new agent smith@example.com (Agent Smith, Support), \
              by owner@example.com, from webhook",
             "attempts: 200",
+            "emitted incoming_chat to 1 webhook(s)",
+            "delivered incoming_chat: chat PJ0MRSHTDG from Thomas Anderson: \
+             \"Hello, are there any discount codes available right now?\" (1 present), \
+             by the system, from webhook",
             "forged delivery: HTTP 401 Unauthorized",
             "truncated body: HTTP 400 Bad Request",
-            "1 of 3 deliveries accepted",
+            "2 of 4 deliveries accepted",
             "verify(forged): the webhook's secret_key does not match",
         ],
     );
