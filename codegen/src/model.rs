@@ -29,6 +29,9 @@ pub struct Model {
     pub types: Vec<Type>,
     pub actions: Vec<Action>,
     pub webhooks: Option<Webhooks>,
+    /// The named types that only webhooks behind the `chat-webhooks` feature hold: behind it
+    /// too.
+    pub gated_types: BTreeSet<String>,
 }
 
 /// The webhooks a version types, and the envelope they arrive in.
@@ -42,10 +45,18 @@ pub struct Webhooks {
     pub events: Vec<WebhookEvent>,
 }
 
+/// The reference's section whose webhooks every build types: those the Configuration API's own
+/// changes cause. The others (chats, events, users, …) carry the chat structures, which cost a
+/// default build a third more; they are behind this feature.
+pub const ALWAYS_TYPED_SECTION: &str = "Configuration";
+pub const CHAT_WEBHOOKS_FEATURE: &str = "chat-webhooks";
+
 #[derive(Debug, Clone)]
 pub struct WebhookEvent {
     /// The action on the wire (`agent_created`).
     pub action: String,
+    /// Typed only with the `chat-webhooks` feature (see [`ALWAYS_TYPED_SECTION`]).
+    pub gated: bool,
     pub description: String,
     /// The Rust type of the payload.
     pub payload: TypeExpr,
@@ -309,8 +320,82 @@ pub fn lower(spec: &spec::Spec, stable: bool) -> Model {
         errors: spec.errors.clone(),
         types: lowered_types,
         actions,
+        gated_types: BTreeSet::new(),
         webhooks: spec.webhooks.as_ref().map(|w| cx.webhooks(w)),
     }
+    .with_gated_types()
+}
+
+impl Model {
+    fn with_gated_types(mut self) -> Self {
+        let Some(hooks) = &self.webhooks else {
+            return self;
+        };
+        let mut open = vec![hooks.envelope.clone()];
+        for action in &self.actions {
+            open.extend(
+                action
+                    .request
+                    .fields
+                    .iter()
+                    .filter_map(|f| f.ty.named())
+                    .map(String::from),
+            );
+            match &action.response {
+                Response::Fields(object) => open.extend(
+                    object
+                        .fields
+                        .iter()
+                        .filter_map(|f| f.ty.named())
+                        .map(String::from),
+                ),
+                Response::Type(ty) => open.extend(ty.named().map(String::from)),
+                Response::Empty => {}
+            }
+        }
+        let mut gated = Vec::new();
+        for event in &hooks.events {
+            let roots = if event.gated { &mut gated } else { &mut open };
+            roots.extend(event.payload.named().map(String::from));
+            if let Some(object) = &event.object {
+                roots.extend(
+                    object
+                        .fields
+                        .iter()
+                        .filter_map(|f| f.ty.named())
+                        .map(String::from),
+                );
+            }
+        }
+        let open = reach(&self.types, open);
+        self.gated_types = reach(&self.types, gated)
+            .into_iter()
+            .filter(|name| !open.contains(name))
+            .collect();
+        self
+    }
+}
+
+/// Every named type `roots` name, directly or through the types they hold.
+fn reach(types: &[Type], mut todo: Vec<String>) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    while let Some(name) = todo.pop() {
+        if !found.insert(name.clone()) {
+            continue;
+        }
+        match types.iter().find(|t| t.name() == name) {
+            Some(Type::Object(object)) => todo.extend(
+                object
+                    .fields
+                    .iter()
+                    .filter_map(|f| f.ty.named())
+                    .map(String::from),
+            ),
+            Some(Type::Union(union)) => todo.extend(union.variants.iter().map(|v| v.ty.clone())),
+            _ => {}
+        }
+    }
+    found
 }
 
 /// A type expression; validation has made sure it parses, and `json` stands in if it does not.
@@ -406,6 +491,7 @@ impl Lowering<'_> {
                 };
                 WebhookEvent {
                     action: event.action.clone(),
+                    gated: event.section != ALWAYS_TYPED_SECTION,
                     description: event.description.clone(),
                     payload,
                     object,

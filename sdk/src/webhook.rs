@@ -5,8 +5,9 @@
 //! payload by its `action`: a [`WebhookEvent`](crate::WebhookEvent) with one variant per webhook
 //! of the version (chats, chat access and users, events, properties, thread tags, routing
 //! statuses, customers, the license-configuration webhooks and the rest: every action
-//! `register_webhook` takes), down to the chat, thread, event and user structures; `Other` keeps
-//! the payload of an action a later API version adds as JSON. An event or user type the version
+//! `register_webhook` takes), down to the chat, thread, event and user structures (all but the
+//! license-configuration webhooks need the `chat-webhooks` feature); `Other` keeps the payload of
+//! an action a later API version adds, or of a chat webhook without that feature, as JSON. An event or user type the version
 //! does not know is its union's own `Other` variant, not an error. Bad input is an error, never a
 //! panic, and no error or `Debug` output contains the key.
 //!

@@ -367,6 +367,8 @@ pub struct Webhooks {
 pub struct WebhookEvent {
     /// A value of the envelope's `action` enum.
     pub action: String,
+    /// The reference's section the webhook is in (`Chats`, `Configuration`, …).
+    pub section: String,
     pub description: String,
     pub payload: Payload,
     #[serde(default)]

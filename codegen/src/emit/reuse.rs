@@ -30,12 +30,33 @@ impl Named {
                 Type::Enum { name, doc, values } => objects::enumeration(name, doc, values),
                 Type::Union(union) => unions::union(union),
             };
+            let tokens = match model.gated_types.contains(def.name()) {
+                true => super::gate(tokens),
+                false => tokens,
+            };
             (def.name().to_string(), tokens)
         }));
         Named {
             types,
             webhooks: model.webhooks.as_ref().map(|w| webhooks::items(model, w)),
         }
+    }
+
+    /// The names of the items behind the `chat-webhooks` feature: the types only its webhooks
+    /// hold, and those webhooks' own payload types.
+    pub fn gated(&self, model: &Model) -> BTreeSet<String> {
+        let mut gated = model.gated_types.clone();
+        if let Some(hooks) = &model.webhooks {
+            gated.extend(
+                hooks
+                    .events
+                    .iter()
+                    .filter(|e| e.gated)
+                    .filter_map(|e| e.object.as_ref())
+                    .map(|o| o.name.clone()),
+            );
+        }
+        gated
     }
 
     /// Each item's text as emitted; the envelope's includes its impl in `webhook_events.rs`, so

@@ -2,7 +2,7 @@
 //! `WebhookEvent` enum with one variant per action, and what the runtime's `webhook` module
 //! needs from this version's envelope.
 
-use super::{doc, objects, rust_type};
+use super::{doc, gate, objects, rust_type};
 use crate::model::{Model, Type, Webhooks};
 use crate::names;
 use crate::type_expr::TypeExpr;
@@ -24,10 +24,21 @@ pub fn items(model: &Model, webhooks: &Webhooks) -> Items {
     let payloads = webhooks
         .events
         .iter()
-        .filter_map(|event| event.object.as_ref())
-        .map(|object| {
+        .filter_map(|event| Some((event, event.object.as_ref()?)))
+        .map(|(event, object)| {
             let tokens = objects::object(object, &model.types, objects::Role::Response);
+            let tokens = if event.gated { gate(tokens) } else { tokens };
             (object.name.clone(), tokens)
+        })
+        .collect();
+    let feature = crate::model::CHAT_WEBHOOKS_FEATURE;
+    // The attribute that puts a gated webhook's variant and match arms behind the feature.
+    let cfg: Vec<TokenStream> = webhooks
+        .events
+        .iter()
+        .map(|e| match e.gated {
+            true => quote!(#[cfg(feature = #feature)]),
+            false => TokenStream::new(),
         })
         .collect();
     let event_enum = names::ident(names::WEBHOOK_EVENT);
@@ -39,35 +50,83 @@ pub fn items(model: &Model, webhooks: &Webhooks) -> Items {
         .iter()
         .map(|e| names::ident(&names::variant(&e.action)))
         .collect();
-    let decls = webhooks.events.iter().zip(&variants).map(|(e, variant)| {
-        let text = format!("`{}`: {}", e.action, e.description.trim());
-        let variant_doc = doc(&text);
-        let ty = rust_type(&e.payload);
-        quote!(#variant_doc #variant(#ty),)
-    });
+    let decls = webhooks
+        .events
+        .iter()
+        .zip(&variants)
+        .zip(&cfg)
+        .map(|((e, variant), cfg)| {
+            let mut text = format!("`{}`: {}", e.action, e.description.trim());
+            if e.gated {
+                text.push_str(&format!("\n\nWith the `{feature}` feature."));
+            }
+            let variant_doc = doc(&text);
+            let ty = rust_type(&e.payload);
+            quote!(#variant_doc #cfg #variant(#ty),)
+        });
     let to_action = variants
         .iter()
-        .map(|v| quote!(Self::#v(_) => #actions::#v,));
-    let to_payload = variants
-        .iter()
-        .map(|v| quote!(Self::#v(payload) => ::serde_json::to_value(payload).unwrap_or_default(),));
-    let decode = webhooks.events.iter().zip(&variants).map(|(e, v)| {
-        let shape = match shape(model, &e.payload) {
-            Shape::Object => quote!(Object),
-            Shape::Array => quote!(Array),
-            Shape::Any => quote!(Any),
-        };
-        let action = &e.action;
-        quote! {
-            #actions::#v => Self::#v(crate::webhook::decode_payload(
-                #action, payload, crate::webhook::PayloadShape::#shape,
-            )?),
-        }
+        .zip(&cfg)
+        .map(|(v, cfg)| quote!(#cfg Self::#v(_) => #actions::#v,));
+    let to_payload = variants.iter().zip(&cfg).map(|(v, cfg)| {
+        quote!(#cfg Self::#v(payload) => ::serde_json::to_value(payload).unwrap_or_default(),)
     });
+    let always: Vec<_> = webhooks
+        .events
+        .iter()
+        .zip(&variants)
+        .filter(|(e, _)| !e.gated)
+        .map(|(_, v)| v)
+        .collect();
+    let any_gated = webhooks.events.iter().any(|e| e.gated);
+    let actions_const = if any_gated {
+        quote! {
+            /// The actions this version types, in the reference's order.
+            #[cfg(feature = #feature)]
+            pub const ACTIONS: &'static [#actions] = &[#(#actions::#variants),*];
+            /// The actions this version types, in the reference's order: those of the
+            /// license-configuration webhooks (the rest need the `chat-webhooks` feature).
+            #[cfg(not(feature = #feature))]
+            pub const ACTIONS: &'static [#actions] = &[#(#actions::#always),*];
+        }
+    } else {
+        quote! {
+            /// The actions this version types, in the reference's order.
+            pub const ACTIONS: &'static [#actions] = &[#(#actions::#variants),*];
+        }
+    };
+    let decode = webhooks
+        .events
+        .iter()
+        .zip(&variants)
+        .zip(&cfg)
+        .map(|((e, v), cfg)| {
+            let shape = match shape(model, &e.payload) {
+                Shape::Object => quote!(Object),
+                Shape::Array => quote!(Array),
+                Shape::Any => quote!(Any),
+            };
+            let action = &e.action;
+            quote! {
+                #cfg #actions::#v => Self::#v(crate::webhook::decode_payload(
+                    #action, payload, crate::webhook::PayloadShape::#shape,
+                )?),
+            }
+        });
+    let gated_doc = if any_gated {
+        format!(
+            "\n\nThe license-configuration webhooks are typed in every build; the others \
+             (chats, events, users, properties, …) with the `{feature}` feature, without which \
+             they are [`{}::Other`] too.",
+            names::WEBHOOK_EVENT
+        )
+    } else {
+        String::new()
+    };
     let enum_doc = doc(&format!(
         "The payload of a webhook delivery, typed by its `action`.\n\n{}\n\n\
          A delivery of an action this version does not describe (one a later API version \
-         adds) is [`{}::Other`], its payload kept as JSON.",
+         adds) is [`{}::Other`], its payload kept as JSON.{gated_doc}",
         webhooks.description.trim(),
         names::WEBHOOK_EVENT,
     ));
@@ -88,8 +147,7 @@ pub fn items(model: &Model, webhooks: &Webhooks) -> Items {
         }
 
         impl #event_enum {
-            /// The actions this version types, in the reference's order.
-            pub const ACTIONS: &'static [#actions] = &[#(#actions::#variants),*];
+            #actions_const
 
             /// The delivery's `action`.
             pub fn action(&self) -> #actions {

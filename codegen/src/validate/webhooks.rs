@@ -20,6 +20,9 @@ impl Checker<'_> {
             if !actions.insert(event.action.as_str()) {
                 self.error(&owner, "defined twice");
             }
+            if event.section.trim().is_empty() {
+                self.error(&owner, "needs the reference's `section`");
+            }
             let variant = names::variant(&event.action);
             if variant == names::OTHER_VARIANT || !variants.insert(variant.clone()) {
                 self.error(&owner, format!("variant `{variant}` is taken"));

@@ -29,7 +29,8 @@ pub const EMIT_BODY_LIMIT: usize = 1024 * 1024;
 /// let emit = EmitWebhook::new(
 ///     WebhookAction::IncomingEvent,
 ///     json!({"chat_id": "PJ0MRSHTDG", "thread_id": "K600PKZON8",
-///            "event": {"id": "K600PKZON8_1", "type": "message", "text": "Hi", "author_id": "customer-1"}}),
+///            "event": {"id": "K600PKZON8_1", "type": "message", "text": "Hi", "author_id": "customer-1",
+///                      "created_at": "2019-12-09T12:01:25.412000Z", "visibility": "all"}}),
 /// )
 /// .context(
 ///     WebhookContext::new()

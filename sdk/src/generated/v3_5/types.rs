@@ -9,15 +9,17 @@ pub use crate::v3_6::types::{
     Conditions, AutoAccess, BotField, GroupField, Group, PropertyType, AccessType,
     PropertyLocation, PropertyAccess, LocationAccess, PropertyRange, PropertyDefinition,
     GroupProperties, Tag, TagFilters, WebhookType, AuthorType, SourceType,
-    AutoAccessChangeStatus, AutoAccessChange, ButtonType, RichMessageImage, Visibility,
-    ChatAccess, FileEvent, FormFieldType, FormField, FilledFormField, FormType,
-    FormEvent, FilledFormEvent, PostbackEcommerce, MessagePostback, MessageEvent,
-    RichMessageEventTemplate, WebviewHeight, ButtonTarget, RichMessageEventButton,
+    AutoAccessChangeStatus, AutoAccessChange, Channel, ChannelType, Plan, LimitBalance,
+    LimitResource, ProductSource,
+};
+#[cfg(feature = "chat-webhooks")]
+pub use crate::v3_6::types::{
+    Visibility, ChatAccess, FileEvent, FormFieldType, FormField, FilledFormField,
+    FormType, FormEvent, FilledFormEvent, PostbackEcommerce, MessagePostback,
+    MessageEvent, RichMessageEventTemplate, WebviewHeight, ButtonTarget,
     EcommerceViewType, EcommerceOption, EcommerceAddon, RichMessageEcommerce,
-    RichMessageEventElement, RichMessageEvent, CustomEvent, SystemMessageEvent,
-    SystemEvent, Event, CartItem, Cart, AgentUser, CustomerUser, ChatUser,
-    TransferReason, TransferredTo, RoutingStatus, ActiveChat, Channel, ChannelType, Plan,
-    LimitBalance, LimitResource, ProductSource,
+    CustomEvent, SystemMessageEvent, SystemEvent, CartItem, Cart, AgentUser,
+    CustomerUser, ChatUser, TransferReason, TransferredTo, RoutingStatus, ActiveChat,
 };
 /// A bot as returned by get_bot and list_bots. Each bot is a resource owned by an application (client_id) in Developer Console. The fields below are those shown in the Get Bot and List Bots examples and the fields[] tables; only id and name are required so that any server response decodes.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -964,6 +966,236 @@ impl WebhookEnvelopeAdditionalData {
     }
 }
 impl crate::validate::Validate for WebhookEnvelopeAdditionalData {}
+#[cfg(feature = "chat-webhooks")]
+/// What a rich message button does when clicked (used with its value).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ButtonType {
+    /// `webview`: Opens a webview (a Moment); value is its title.
+    Webview,
+    /// `message`: Sends a message.
+    Message,
+    /// `url`: Opens a URL.
+    Url,
+    /// `phone`: Calls a phone number.
+    Phone,
+    /// A value this version of the crate does not know, kept as the server sent it.
+    Other(String),
+}
+#[cfg(feature = "chat-webhooks")]
+impl ButtonType {
+    /// Every value the reference documents, in its order.
+    pub const KNOWN: &'static [ButtonType] = &[
+        Self::Webview,
+        Self::Message,
+        Self::Url,
+        Self::Phone,
+    ];
+    /// The value as it is on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Webview => "webview",
+            Self::Message => "message",
+            Self::Url => "url",
+            Self::Phone => "phone",
+            Self::Other(value) => value,
+        }
+    }
+    /// `false` for [`Self::Other`].
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Other(_))
+    }
+}
+#[cfg(feature = "chat-webhooks")]
+impl From<&str> for ButtonType {
+    fn from(value: &str) -> Self {
+        match value {
+            "webview" => Self::Webview,
+            "message" => Self::Message,
+            "url" => Self::Url,
+            "phone" => Self::Phone,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "chat-webhooks")]
+/// Only the documented values: for input that must be right before it reaches the
+/// server (a file being imported). Answers take the lenient `From<&str>` path.
+impl ::std::str::FromStr for ButtonType {
+    type Err = crate::validate::UnknownValue;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match Self::from(value) {
+            Self::Other(value) => {
+                Err(
+                    crate::validate::UnknownValue::new(
+                        "ButtonType",
+                        value,
+                        Self::KNOWN.iter().map(Self::as_str),
+                    ),
+                )
+            }
+            known => Ok(known),
+        }
+    }
+}
+#[cfg(feature = "chat-webhooks")]
+impl ::std::fmt::Display for ButtonType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "chat-webhooks")]
+impl ::serde::Serialize for ButtonType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "chat-webhooks")]
+impl<'de> ::serde::Deserialize<'de> for ButtonType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
+    }
+}
+#[cfg(feature = "chat-webhooks")]
+impl crate::validate::Validate for ButtonType {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        if let Self::Other(value) = self {
+            v.unknown_value("ButtonType", value, Self::KNOWN.iter().map(Self::as_str));
+        }
+    }
+}
+#[cfg(feature = "chat-webhooks")]
+/// An image of a rich message element.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct RichMessageImage {
+    /// The image URL.
+    pub url: String,
+    /// The image name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The image content type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// The image size.
+    ///
+    /// Limits: at least 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
+    /// The image width.
+    ///
+    /// Limits: at least 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<i64>,
+    /// The image height.
+    ///
+    /// Limits: at least 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<i64>,
+    /// The alternative text for the image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alternative_text: Option<String>,
+}
+#[cfg(feature = "chat-webhooks")]
+impl RichMessageImage {
+    /// A `RichMessageImage` with its required fields: `url`.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            name: None,
+            content_type: None,
+            size: None,
+            width: None,
+            height: None,
+            alternative_text: None,
+        }
+    }
+    /// The image name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    /// The image content type.
+    pub fn content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.content_type = Some(content_type.into());
+        self
+    }
+    /// The image size.
+    ///
+    /// Limits: at least 0.
+    pub fn size(mut self, size: i64) -> Self {
+        self.size = Some(size);
+        self
+    }
+    /// The image width.
+    ///
+    /// Limits: at least 0.
+    pub fn width(mut self, width: i64) -> Self {
+        self.width = Some(width);
+        self
+    }
+    /// The image height.
+    ///
+    /// Limits: at least 0.
+    pub fn height(mut self, height: i64) -> Self {
+        self.height = Some(height);
+        self
+    }
+    /// The alternative text for the image.
+    pub fn alternative_text(mut self, alternative_text: impl Into<String>) -> Self {
+        self.alternative_text = Some(alternative_text.into());
+        self
+    }
+}
+#[cfg(feature = "chat-webhooks")]
+impl crate::validate::Validate for RichMessageImage {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.limits(
+            "size",
+            &self.size,
+            &crate::validate::Limits {
+                min: Some(0f64),
+                max: None,
+                min_length: None,
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+        v.limits(
+            "width",
+            &self.width,
+            &crate::validate::Limits {
+                min: Some(0f64),
+                max: None,
+                min_length: None,
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+        v.limits(
+            "height",
+            &self.height,
+            &crate::validate::Limits {
+                min: Some(0f64),
+                max: None,
+                min_length: None,
+                max_length: None,
+                min_items: None,
+                max_items: None,
+            },
+        );
+    }
+}
+#[cfg(feature = "chat-webhooks")]
 /// A queued chat's place in the queue. The reference gives no fields table: the fields are those of the chat_transferred samples, each optional. v3.5's sample names the queueing time queued_at_us, v3.6's queued_at; v3.5's Queue has both.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -989,6 +1221,7 @@ pub struct Queue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queued_at_us: Option<String>,
 }
+#[cfg(feature = "chat-webhooks")]
 impl Queue {
     /// An empty `Queue`; set fields with the builder methods.
     pub fn new() -> Self {
@@ -1028,6 +1261,7 @@ impl Queue {
         self
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for Queue {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -1059,6 +1293,467 @@ impl crate::validate::Validate for Queue {
         v.format("queued_at_us", &self.queued_at_us, crate::validate::Format::DateTime);
     }
 }
+#[cfg(feature = "chat-webhooks")]
+/// A button of a rich message event's element.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct RichMessageEventButton {
+    /// The text on the button.
+    pub text: String,
+    /// What the button does when clicked; used with value.
+    pub r#type: ButtonType,
+    /// Used with type; for a webview button, the Moment's title.
+    pub value: String,
+    /// The webview's height; set for webview buttons.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webview_height: Option<WebviewHeight>,
+    /// Describes the action the button sends as a postback.
+    pub postback_id: String,
+    /// The users who sent this button's postback with toggled set to true.
+    ///
+    /// An answer that leaves it out reads as empty.
+    #[serde(default)]
+    pub user_ids: Vec<String>,
+    /// For a url button: open the URL in a new or the current tab.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<ButtonTarget>,
+}
+#[cfg(feature = "chat-webhooks")]
+impl RichMessageEventButton {
+    /// A `RichMessageEventButton` with its required fields: `text`, `type`, `value`, `postback_id`, `user_ids`.
+    pub fn new<'s>(
+        text: impl Into<String>,
+        r#type: ButtonType,
+        value: impl Into<String>,
+        postback_id: impl Into<String>,
+        user_ids: impl IntoIterator<Item = &'s str>,
+    ) -> Self {
+        Self {
+            text: text.into(),
+            r#type,
+            value: value.into(),
+            webview_height: None,
+            postback_id: postback_id.into(),
+            user_ids: user_ids.into_iter().map(str::to_owned).collect(),
+            target: None,
+        }
+    }
+    /// The webview's height; set for webview buttons.
+    pub fn webview_height(mut self, webview_height: WebviewHeight) -> Self {
+        self.webview_height = Some(webview_height);
+        self
+    }
+    /// For a url button: open the URL in a new or the current tab.
+    pub fn target(mut self, target: ButtonTarget) -> Self {
+        self.target = Some(target);
+        self
+    }
+}
+#[cfg(feature = "chat-webhooks")]
+impl crate::validate::Validate for RichMessageEventButton {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("type", &self.r#type);
+        v.field("webview_height", &self.webview_height);
+        v.field("target", &self.target);
+    }
+    #[cfg(feature = "server")]
+    fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
+        v.present(value, "user_ids");
+    }
+}
+#[cfg(feature = "chat-webhooks")]
+/// An element of a rich message event.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct RichMessageEventElement {
+    /// Formatted text shown on the rich message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Formatted text shown on the rich message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtitle: Option<String>,
+    /// An image shown on the rich message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<RichMessageImage>,
+    /// Up to 13 buttons.
+    ///
+    /// Limits: at most 13 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buttons: Option<Vec<RichMessageEventButton>>,
+    /// The product; only with the ecommerce template.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ecommerce: Option<RichMessageEcommerce>,
+}
+#[cfg(feature = "chat-webhooks")]
+impl RichMessageEventElement {
+    /// An empty `RichMessageEventElement`; set fields with the builder methods.
+    pub fn new() -> Self {
+        Self {
+            title: None,
+            subtitle: None,
+            image: None,
+            buttons: None,
+            ecommerce: None,
+        }
+    }
+    /// Formatted text shown on the rich message.
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+    /// Formatted text shown on the rich message.
+    pub fn subtitle(mut self, subtitle: impl Into<String>) -> Self {
+        self.subtitle = Some(subtitle.into());
+        self
+    }
+    /// An image shown on the rich message.
+    pub fn image(mut self, image: RichMessageImage) -> Self {
+        self.image = Some(image);
+        self
+    }
+    /// Up to 13 buttons.
+    ///
+    /// Limits: at most 13 items.
+    pub fn buttons(
+        mut self,
+        buttons: impl IntoIterator<Item = RichMessageEventButton>,
+    ) -> Self {
+        self.buttons = Some(buttons.into_iter().collect());
+        self
+    }
+    /// The product; only with the ecommerce template.
+    pub fn ecommerce(mut self, ecommerce: RichMessageEcommerce) -> Self {
+        self.ecommerce = Some(ecommerce);
+        self
+    }
+}
+#[cfg(feature = "chat-webhooks")]
+impl crate::validate::Validate for RichMessageEventElement {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("image", &self.image);
+        v.field("buttons", &self.buttons);
+        v.limits(
+            "buttons",
+            &self.buttons,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: None,
+                max_length: None,
+                min_items: None,
+                max_items: Some(13u64),
+            },
+        );
+        v.field("ecommerce", &self.ecommerce);
+    }
+    #[cfg(feature = "server")]
+    fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
+        v.json_field::<Vec<RichMessageEventButton>>(value, "buttons");
+    }
+}
+#[cfg(feature = "chat-webhooks")]
+/// A rich message (event type rich_message).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct RichMessageEvent {
+    /// The event's ID, generated by the server.
+    pub id: String,
+    /// The ID the sender gave the event, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_id: Option<String>,
+    /// The ID of the user who sent the event.
+    pub author_id: String,
+    /// When the event was created: a UTC date-time string with microsecond resolution, generated by the server.
+    ///
+    /// Format: an RFC 3339 date-time.
+    pub created_at: String,
+    /// Who can see the event: all users, or agents only.
+    pub visibility: Visibility,
+    /// The event's properties (namespace → property name → value), if it has any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<
+        ::std::collections::BTreeMap<
+            String,
+            ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        >,
+    >,
+    /// How the rich message is presented.
+    pub template_id: RichMessageEventTemplate,
+    /// Up to 10 elements.
+    ///
+    /// Limits: at most 10 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elements: Option<Vec<RichMessageEventElement>>,
+}
+#[cfg(feature = "chat-webhooks")]
+impl RichMessageEvent {
+    /// A `RichMessageEvent` with its required fields: `id`, `author_id`, `created_at`, `visibility`, `template_id`.
+    pub fn new(
+        id: impl Into<String>,
+        author_id: impl Into<String>,
+        created_at: impl Into<String>,
+        visibility: Visibility,
+        template_id: RichMessageEventTemplate,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            custom_id: None,
+            author_id: author_id.into(),
+            created_at: created_at.into(),
+            visibility,
+            properties: None,
+            template_id,
+            elements: None,
+        }
+    }
+    /// The ID the sender gave the event, if any.
+    pub fn custom_id(mut self, custom_id: impl Into<String>) -> Self {
+        self.custom_id = Some(custom_id.into());
+        self
+    }
+    /// The event's properties (namespace → property name → value), if it has any.
+    pub fn properties<'s>(
+        mut self,
+        properties: impl IntoIterator<
+            Item = (&'s str, ::std::collections::BTreeMap<String, ::serde_json::Value>),
+        >,
+    ) -> Self {
+        self.properties = Some(
+            properties.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+        );
+        self
+    }
+    /// Up to 10 elements.
+    ///
+    /// Limits: at most 10 items.
+    pub fn elements(
+        mut self,
+        elements: impl IntoIterator<Item = RichMessageEventElement>,
+    ) -> Self {
+        self.elements = Some(elements.into_iter().collect());
+        self
+    }
+}
+#[cfg(feature = "chat-webhooks")]
+impl crate::validate::Validate for RichMessageEvent {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.format("created_at", &self.created_at, crate::validate::Format::DateTime);
+        v.field("visibility", &self.visibility);
+        v.field("template_id", &self.template_id);
+        v.field("elements", &self.elements);
+        v.limits(
+            "elements",
+            &self.elements,
+            &crate::validate::Limits {
+                min: None,
+                max: None,
+                min_length: None,
+                max_length: None,
+                min_items: None,
+                max_items: Some(10u64),
+            },
+        );
+    }
+    #[cfg(feature = "server")]
+    fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
+        v.json_field::<Vec<RichMessageEventElement>>(value, "elements");
+    }
+}
+#[cfg(feature = "chat-webhooks")]
+/// An event of a chat, its type named by `type`. An event of a type this crate does not know is kept as JSON.
+///
+/// Which kind it is goes by its `type`; one this version does not know is [`Event::Other`], kept as sent.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum Event {
+    /// `file`: An uploaded file.
+    File(FileEvent),
+    /// `form`: An empty form.
+    Form(FormEvent),
+    /// `filled_form`: A filled-in form.
+    FilledForm(FilledFormEvent),
+    /// `message`: A text message.
+    Message(MessageEvent),
+    /// `rich_message`: A rich message.
+    RichMessage(RichMessageEvent),
+    /// `custom`: A custom event.
+    Custom(CustomEvent),
+    /// `system_message`: A system message.
+    SystemMessage(SystemMessageEvent),
+    /// `system`: A system event.
+    System(SystemEvent),
+    /// A `type` this version does not know: the object as sent, `type` included.
+    Other(::serde_json::Value),
+}
+#[cfg(feature = "chat-webhooks")]
+impl Event {
+    /// The values of the tag this version knows, in the reference's order.
+    pub const KNOWN: &'static [&'static str] = &[
+        "file",
+        "form",
+        "filled_form",
+        "message",
+        "rich_message",
+        "custom",
+        "system_message",
+        "system",
+    ];
+    /// The value of `type`: which kind of `Event` this is.
+    pub fn tag(&self) -> &str {
+        match self {
+            Self::File(_) => "file",
+            Self::Form(_) => "form",
+            Self::FilledForm(_) => "filled_form",
+            Self::Message(_) => "message",
+            Self::RichMessage(_) => "rich_message",
+            Self::Custom(_) => "custom",
+            Self::SystemMessage(_) => "system_message",
+            Self::System(_) => "system",
+            Self::Other(value) => crate::wire::union::tag_of(value, "type"),
+        }
+    }
+}
+#[cfg(feature = "chat-webhooks")]
+impl From<FileEvent> for Event {
+    fn from(value: FileEvent) -> Self {
+        Self::File(value)
+    }
+}
+#[cfg(feature = "chat-webhooks")]
+impl From<FormEvent> for Event {
+    fn from(value: FormEvent) -> Self {
+        Self::Form(value)
+    }
+}
+#[cfg(feature = "chat-webhooks")]
+impl From<FilledFormEvent> for Event {
+    fn from(value: FilledFormEvent) -> Self {
+        Self::FilledForm(value)
+    }
+}
+#[cfg(feature = "chat-webhooks")]
+impl From<MessageEvent> for Event {
+    fn from(value: MessageEvent) -> Self {
+        Self::Message(value)
+    }
+}
+#[cfg(feature = "chat-webhooks")]
+impl From<RichMessageEvent> for Event {
+    fn from(value: RichMessageEvent) -> Self {
+        Self::RichMessage(value)
+    }
+}
+#[cfg(feature = "chat-webhooks")]
+impl From<CustomEvent> for Event {
+    fn from(value: CustomEvent) -> Self {
+        Self::Custom(value)
+    }
+}
+#[cfg(feature = "chat-webhooks")]
+impl From<SystemMessageEvent> for Event {
+    fn from(value: SystemMessageEvent) -> Self {
+        Self::SystemMessage(value)
+    }
+}
+#[cfg(feature = "chat-webhooks")]
+impl From<SystemEvent> for Event {
+    fn from(value: SystemEvent) -> Self {
+        Self::System(value)
+    }
+}
+#[cfg(feature = "chat-webhooks")]
+impl ::serde::Serialize for Event {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::File(value) => {
+                crate::wire::union::serialize(serializer, "type", "file", value)
+            }
+            Self::Form(value) => {
+                crate::wire::union::serialize(serializer, "type", "form", value)
+            }
+            Self::FilledForm(value) => {
+                crate::wire::union::serialize(serializer, "type", "filled_form", value)
+            }
+            Self::Message(value) => {
+                crate::wire::union::serialize(serializer, "type", "message", value)
+            }
+            Self::RichMessage(value) => {
+                crate::wire::union::serialize(serializer, "type", "rich_message", value)
+            }
+            Self::Custom(value) => {
+                crate::wire::union::serialize(serializer, "type", "custom", value)
+            }
+            Self::SystemMessage(value) => {
+                crate::wire::union::serialize(
+                    serializer,
+                    "type",
+                    "system_message",
+                    value,
+                )
+            }
+            Self::System(value) => {
+                crate::wire::union::serialize(serializer, "type", "system", value)
+            }
+            Self::Other(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+#[cfg(feature = "chat-webhooks")]
+impl<'de> ::serde::Deserialize<'de> for Event {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::wire::union::deserialize(
+            deserializer,
+            "type",
+            |tag, value| {
+                Ok(
+                    match tag {
+                        "file" => Self::File(crate::wire::union::variant(value)?),
+                        "form" => Self::Form(crate::wire::union::variant(value)?),
+                        "filled_form" => {
+                            Self::FilledForm(crate::wire::union::variant(value)?)
+                        }
+                        "message" => Self::Message(crate::wire::union::variant(value)?),
+                        "rich_message" => {
+                            Self::RichMessage(crate::wire::union::variant(value)?)
+                        }
+                        "custom" => Self::Custom(crate::wire::union::variant(value)?),
+                        "system_message" => {
+                            Self::SystemMessage(crate::wire::union::variant(value)?)
+                        }
+                        "system" => Self::System(crate::wire::union::variant(value)?),
+                        _ => Self::Other(value),
+                    },
+                )
+            },
+        )
+    }
+}
+#[cfg(feature = "chat-webhooks")]
+impl crate::validate::Validate for Event {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::File(value) => crate::validate::Validate::validate(value, v),
+            Self::Form(value) => crate::validate::Validate::validate(value, v),
+            Self::FilledForm(value) => crate::validate::Validate::validate(value, v),
+            Self::Message(value) => crate::validate::Validate::validate(value, v),
+            Self::RichMessage(value) => crate::validate::Validate::validate(value, v),
+            Self::Custom(value) => crate::validate::Validate::validate(value, v),
+            Self::SystemMessage(value) => crate::validate::Validate::validate(value, v),
+            Self::System(value) => crate::validate::Validate::validate(value, v),
+            Self::Other(_) => {}
+        }
+    }
+}
+#[cfg(feature = "chat-webhooks")]
 /// A thread of a chat, with its events.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1110,6 +1805,7 @@ pub struct Thread {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_visit: Option<::serde_json::Value>,
 }
+#[cfg(feature = "chat-webhooks")]
 impl Thread {
     /// A `Thread` with its required fields: `id`, `active`, `created_at`.
     pub fn new(
@@ -1203,6 +1899,7 @@ impl Thread {
         self
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for Thread {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -1216,6 +1913,7 @@ impl crate::validate::Validate for Thread {
         v.json_field::<ChatAccess>(value, "access");
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// A chat: its users, properties, access and current thread.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1241,6 +1939,7 @@ pub struct Chat {
     /// The chat's thread.
     pub thread: Thread,
 }
+#[cfg(feature = "chat-webhooks")]
 impl Chat {
     /// A `Chat` with its required fields: `id`, `users`, `thread`.
     pub fn new(
@@ -1274,6 +1973,7 @@ impl Chat {
         self
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for Chat {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -1288,6 +1988,7 @@ impl crate::validate::Validate for Chat {
         v.json_field::<Thread>(value, "thread");
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// A postback sent from a rich message's button. The reference gives no fields table: the fields are those of incoming_rich_message_postback's sample (v3.5's sample has id and toggled only).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1298,6 +1999,7 @@ pub struct RichMessagePostback {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toggled: Option<bool>,
 }
+#[cfg(feature = "chat-webhooks")]
 impl RichMessagePostback {
     /// A `RichMessagePostback` with its required fields: `id`.
     pub fn new(id: impl Into<String>) -> Self {
@@ -1312,4 +2014,5 @@ impl RichMessagePostback {
         self
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for RichMessagePostback {}

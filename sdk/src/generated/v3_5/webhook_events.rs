@@ -3,16 +3,21 @@
 #[allow(unused_imports)]
 use super::*;
 pub use crate::v3_6::webhook_events::{
-    ChatDeactivatedPayload, ChatAccessUpdatedPayload, UserAddedToChatPayload,
-    UserRemovedFromChatPayload, IncomingEventPayload, EventUpdatedPayload,
-    ChatPropertiesUpdatedPayload, ChatPropertiesDeletedPayload,
-    ThreadPropertiesUpdatedPayload, ThreadPropertiesDeletedPayload,
-    EventPropertiesUpdatedPayload, EventPropertiesDeletedPayload, ThreadTaggedPayload,
-    ThreadUntaggedPayload, RoutingStatusSetPayload, CustomerSessionFieldsUpdatedPayload,
     AgentApprovedPayload, AgentUpdatedPayload, AgentSuspendedPayload,
     AgentUnsuspendedPayload, AgentDeletedPayload, BotDeletedPayload, GroupDeletedPayload,
-    GroupUpdatedPayload, TagDeletedPayload, TagUpdatedPayload, EventsMarkedAsSeenPayload,
+    GroupUpdatedPayload, TagDeletedPayload, TagUpdatedPayload,
 };
+#[cfg(feature = "chat-webhooks")]
+pub use crate::v3_6::webhook_events::{
+    ChatDeactivatedPayload, ChatAccessUpdatedPayload, UserAddedToChatPayload,
+    UserRemovedFromChatPayload, ChatPropertiesUpdatedPayload,
+    ChatPropertiesDeletedPayload, ThreadPropertiesUpdatedPayload,
+    ThreadPropertiesDeletedPayload, EventPropertiesUpdatedPayload,
+    EventPropertiesDeletedPayload, ThreadTaggedPayload, ThreadUntaggedPayload,
+    RoutingStatusSetPayload, CustomerSessionFieldsUpdatedPayload,
+    EventsMarkedAsSeenPayload,
+};
+#[cfg(feature = "chat-webhooks")]
 /// The payload of the `incoming_chat` webhook: see [`WebhookEvent::IncomingChat`].
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "server", derive(::serde::Serialize))]
@@ -21,12 +26,14 @@ pub struct IncomingChatPayload {
     /// The chat, with its users, properties and thread.
     pub chat: Chat,
 }
+#[cfg(feature = "chat-webhooks")]
 impl IncomingChatPayload {
     /// A `IncomingChatPayload` with its required fields: `chat`.
     pub fn new(chat: Chat) -> Self {
         Self { chat }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for IncomingChatPayload {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -37,6 +44,7 @@ impl crate::validate::Validate for IncomingChatPayload {
         v.json_field::<Chat>(value, "chat");
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// The payload of the `chat_transferred` webhook: see [`WebhookEvent::ChatTransferred`].
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "server", derive(::serde::Serialize))]
@@ -58,6 +66,7 @@ pub struct ChatTransferredPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queue: Option<Queue>,
 }
+#[cfg(feature = "chat-webhooks")]
 impl ChatTransferredPayload {
     /// A `ChatTransferredPayload` with its required fields: `chat_id`, `reason`, `transferred_to`.
     pub fn new(
@@ -90,6 +99,7 @@ impl ChatTransferredPayload {
         self
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for ChatTransferredPayload {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -98,6 +108,77 @@ impl crate::validate::Validate for ChatTransferredPayload {
         v.field("queue", &self.queue);
     }
 }
+#[cfg(feature = "chat-webhooks")]
+/// The payload of the `incoming_event` webhook: see [`WebhookEvent::IncomingEvent`].
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[non_exhaustive]
+pub struct IncomingEventPayload {
+    /// The chat's ID.
+    pub chat_id: String,
+    /// The thread's ID.
+    pub thread_id: String,
+    /// The event.
+    pub event: Event,
+}
+#[cfg(feature = "chat-webhooks")]
+impl IncomingEventPayload {
+    /// A `IncomingEventPayload` with its required fields: `chat_id`, `thread_id`, `event`.
+    pub fn new(
+        chat_id: impl Into<String>,
+        thread_id: impl Into<String>,
+        event: Event,
+    ) -> Self {
+        Self {
+            chat_id: chat_id.into(),
+            thread_id: thread_id.into(),
+            event,
+        }
+    }
+}
+#[cfg(feature = "chat-webhooks")]
+impl crate::validate::Validate for IncomingEventPayload {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("event", &self.event);
+    }
+}
+#[cfg(feature = "chat-webhooks")]
+/// The payload of the `event_updated` webhook: see [`WebhookEvent::EventUpdated`].
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "server", derive(::serde::Serialize))]
+#[non_exhaustive]
+pub struct EventUpdatedPayload {
+    /// The chat's ID.
+    pub chat_id: String,
+    /// The thread's ID.
+    pub thread_id: String,
+    /// The updated event.
+    pub event: Event,
+}
+#[cfg(feature = "chat-webhooks")]
+impl EventUpdatedPayload {
+    /// A `EventUpdatedPayload` with its required fields: `chat_id`, `thread_id`, `event`.
+    pub fn new(
+        chat_id: impl Into<String>,
+        thread_id: impl Into<String>,
+        event: Event,
+    ) -> Self {
+        Self {
+            chat_id: chat_id.into(),
+            thread_id: thread_id.into(),
+            event,
+        }
+    }
+}
+#[cfg(feature = "chat-webhooks")]
+impl crate::validate::Validate for EventUpdatedPayload {
+    #[inline]
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("event", &self.event);
+    }
+}
+#[cfg(feature = "chat-webhooks")]
 /// The payload of the `incoming_rich_message_postback` webhook: see [`WebhookEvent::IncomingRichMessagePostback`].
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "server", derive(::serde::Serialize))]
@@ -114,6 +195,7 @@ pub struct IncomingRichMessagePostbackPayload {
     /// The postback.
     pub postback: RichMessagePostback,
 }
+#[cfg(feature = "chat-webhooks")]
 impl IncomingRichMessagePostbackPayload {
     /// A `IncomingRichMessagePostbackPayload` with its required fields: `user_id`, `chat_id`, `thread_id`, `event_id`, `postback`.
     pub fn new(
@@ -132,12 +214,14 @@ impl IncomingRichMessagePostbackPayload {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for IncomingRichMessagePostbackPayload {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("postback", &self.postback);
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// The payload of the `incoming_customer` webhook: see [`WebhookEvent::IncomingCustomer`].
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "server", derive(::serde::Serialize))]
@@ -146,12 +230,14 @@ pub struct IncomingCustomerPayload {
     /// The new customer: a user of type customer.
     pub customer: ChatUser,
 }
+#[cfg(feature = "chat-webhooks")]
 impl IncomingCustomerPayload {
     /// A `IncomingCustomerPayload` with its required fields: `customer`.
     pub fn new(customer: ChatUser) -> Self {
         Self { customer }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for IncomingCustomerPayload {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -272,48 +358,110 @@ impl crate::validate::Validate for BotUpdatedPayload {
 /// Every webhook of the v3.5 webhooks reference, 37 in all: the chat webhooks (chats, chat access, chat users, events, properties, thread tags, status, customers, other) and the 16 license-configuration webhooks LiveChat sends when an agent, auto access rule, bot, group or tag changes. Each is a delivery in the envelope's format whose payload has the shape given here; a delivery of an action not listed here keeps its payload as JSON.
 ///
 /// A delivery of an action this version does not describe (one a later API version adds) is [`WebhookEvent::Other`], its payload kept as JSON.
+///
+/// The license-configuration webhooks are typed in every build; the others (chats, events, users, properties, …) with the `chat-webhooks` feature, without which they are [`WebhookEvent::Other`] too.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum WebhookEvent {
     /// `incoming_chat`: A chat came in with a new thread. The payload holds the whole chat; a chat started with initial events has them in its thread.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     IncomingChat(IncomingChatPayload),
     /// `chat_deactivated`: A chat was deactivated: its open thread was closed.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     ChatDeactivated(ChatDeactivatedPayload),
     /// `chat_access_updated`: Which groups can access a chat changed. The payload holds the chat's new access.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     ChatAccessUpdated(ChatAccessUpdatedPayload),
     /// `chat_transferred`: A chat was transferred to another group or to an agent.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     ChatTransferred(ChatTransferredPayload),
     /// `user_added_to_chat`: A user (a customer or an agent) was added to a chat.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     UserAddedToChat(UserAddedToChatPayload),
     /// `user_removed_from_chat`: A user (a customer or an agent) was removed from a chat.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     UserRemovedFromChat(UserRemovedFromChatPayload),
     /// `incoming_event`: An event was sent to a chat.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     IncomingEvent(IncomingEventPayload),
     /// `event_updated`: An event was updated.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     EventUpdated(EventUpdatedPayload),
     /// `incoming_rich_message_postback`: A user sent a rich message postback. The payload holds the postback and the chat, thread and event it belongs to.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     IncomingRichMessagePostback(IncomingRichMessagePostbackPayload),
     /// `chat_properties_updated`: Properties of a chat were updated.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     ChatPropertiesUpdated(ChatPropertiesUpdatedPayload),
     /// `chat_properties_deleted`: Properties of a chat were deleted.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     ChatPropertiesDeleted(ChatPropertiesDeletedPayload),
     /// `thread_properties_updated`: Properties of a thread were updated.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     ThreadPropertiesUpdated(ThreadPropertiesUpdatedPayload),
     /// `thread_properties_deleted`: Properties of a thread were deleted.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     ThreadPropertiesDeleted(ThreadPropertiesDeletedPayload),
     /// `event_properties_updated`: Properties of a event were updated.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     EventPropertiesUpdated(EventPropertiesUpdatedPayload),
     /// `event_properties_deleted`: Properties of a event were deleted.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     EventPropertiesDeleted(EventPropertiesDeletedPayload),
     /// `thread_tagged`: A thread was tagged.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     ThreadTagged(ThreadTaggedPayload),
     /// `thread_untagged`: A thread was untagged.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     ThreadUntagged(ThreadUntaggedPayload),
     /// `routing_status_set`: An agent's or bot's routing status changed.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     RoutingStatusSet(RoutingStatusSetPayload),
     /// `incoming_customer`: A new customer registered.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     IncomingCustomer(IncomingCustomerPayload),
     /// `customer_session_fields_updated`: A chatting customer's session fields were updated. One webhook is sent for each of the customer's active chats.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     CustomerSessionFieldsUpdated(CustomerSessionFieldsUpdatedPayload),
     /// `agent_created`: Indicates that a new agent account was created. The payload contains the full state of the agent data structure, including empty fields.
     AgentCreated(Agent),
@@ -348,6 +496,9 @@ pub enum WebhookEvent {
     /// `tag_updated`: Indicates that a tag was updated within a license.
     TagUpdated(TagUpdatedPayload),
     /// `events_marked_as_seen`: A user has seen a chat's events up to a given time.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     EventsMarkedAsSeen(EventsMarkedAsSeenPayload),
     /// A delivery of an action this version does not describe, its payload as sent.
     Other {
@@ -359,6 +510,7 @@ pub enum WebhookEvent {
 }
 impl WebhookEvent {
     /// The actions this version types, in the reference's order.
+    #[cfg(feature = "chat-webhooks")]
     pub const ACTIONS: &'static [WebhookAction] = &[
         WebhookAction::IncomingChat,
         WebhookAction::ChatDeactivated,
@@ -398,30 +550,71 @@ impl WebhookEvent {
         WebhookAction::TagUpdated,
         WebhookAction::EventsMarkedAsSeen,
     ];
+    /// The actions this version types, in the reference's order: those of the
+    /// license-configuration webhooks (the rest need the `chat-webhooks` feature).
+    #[cfg(not(feature = "chat-webhooks"))]
+    pub const ACTIONS: &'static [WebhookAction] = &[
+        WebhookAction::AgentCreated,
+        WebhookAction::AgentApproved,
+        WebhookAction::AgentUpdated,
+        WebhookAction::AgentSuspended,
+        WebhookAction::AgentUnsuspended,
+        WebhookAction::AgentDeleted,
+        WebhookAction::AutoAccessesUpdated,
+        WebhookAction::BotCreated,
+        WebhookAction::BotUpdated,
+        WebhookAction::BotDeleted,
+        WebhookAction::GroupCreated,
+        WebhookAction::GroupDeleted,
+        WebhookAction::GroupUpdated,
+        WebhookAction::TagCreated,
+        WebhookAction::TagDeleted,
+        WebhookAction::TagUpdated,
+    ];
     /// The delivery's `action`.
     pub fn action(&self) -> WebhookAction {
         match self {
+            #[cfg(feature = "chat-webhooks")]
             Self::IncomingChat(_) => WebhookAction::IncomingChat,
+            #[cfg(feature = "chat-webhooks")]
             Self::ChatDeactivated(_) => WebhookAction::ChatDeactivated,
+            #[cfg(feature = "chat-webhooks")]
             Self::ChatAccessUpdated(_) => WebhookAction::ChatAccessUpdated,
+            #[cfg(feature = "chat-webhooks")]
             Self::ChatTransferred(_) => WebhookAction::ChatTransferred,
+            #[cfg(feature = "chat-webhooks")]
             Self::UserAddedToChat(_) => WebhookAction::UserAddedToChat,
+            #[cfg(feature = "chat-webhooks")]
             Self::UserRemovedFromChat(_) => WebhookAction::UserRemovedFromChat,
+            #[cfg(feature = "chat-webhooks")]
             Self::IncomingEvent(_) => WebhookAction::IncomingEvent,
+            #[cfg(feature = "chat-webhooks")]
             Self::EventUpdated(_) => WebhookAction::EventUpdated,
+            #[cfg(feature = "chat-webhooks")]
             Self::IncomingRichMessagePostback(_) => {
                 WebhookAction::IncomingRichMessagePostback
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::ChatPropertiesUpdated(_) => WebhookAction::ChatPropertiesUpdated,
+            #[cfg(feature = "chat-webhooks")]
             Self::ChatPropertiesDeleted(_) => WebhookAction::ChatPropertiesDeleted,
+            #[cfg(feature = "chat-webhooks")]
             Self::ThreadPropertiesUpdated(_) => WebhookAction::ThreadPropertiesUpdated,
+            #[cfg(feature = "chat-webhooks")]
             Self::ThreadPropertiesDeleted(_) => WebhookAction::ThreadPropertiesDeleted,
+            #[cfg(feature = "chat-webhooks")]
             Self::EventPropertiesUpdated(_) => WebhookAction::EventPropertiesUpdated,
+            #[cfg(feature = "chat-webhooks")]
             Self::EventPropertiesDeleted(_) => WebhookAction::EventPropertiesDeleted,
+            #[cfg(feature = "chat-webhooks")]
             Self::ThreadTagged(_) => WebhookAction::ThreadTagged,
+            #[cfg(feature = "chat-webhooks")]
             Self::ThreadUntagged(_) => WebhookAction::ThreadUntagged,
+            #[cfg(feature = "chat-webhooks")]
             Self::RoutingStatusSet(_) => WebhookAction::RoutingStatusSet,
+            #[cfg(feature = "chat-webhooks")]
             Self::IncomingCustomer(_) => WebhookAction::IncomingCustomer,
+            #[cfg(feature = "chat-webhooks")]
             Self::CustomerSessionFieldsUpdated(_) => {
                 WebhookAction::CustomerSessionFieldsUpdated
             }
@@ -441,6 +634,7 @@ impl WebhookEvent {
             Self::TagCreated(_) => WebhookAction::TagCreated,
             Self::TagDeleted(_) => WebhookAction::TagDeleted,
             Self::TagUpdated(_) => WebhookAction::TagUpdated,
+            #[cfg(feature = "chat-webhooks")]
             Self::EventsMarkedAsSeen(_) => WebhookAction::EventsMarkedAsSeen,
             Self::Other { action, .. } => action.clone(),
         }
@@ -450,63 +644,83 @@ impl WebhookEvent {
     #[cfg(feature = "server")]
     pub fn payload(&self) -> ::serde_json::Value {
         match self {
+            #[cfg(feature = "chat-webhooks")]
             Self::IncomingChat(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::ChatDeactivated(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::ChatAccessUpdated(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::ChatTransferred(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::UserAddedToChat(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::UserRemovedFromChat(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::IncomingEvent(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::EventUpdated(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::IncomingRichMessagePostback(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::ChatPropertiesUpdated(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::ChatPropertiesDeleted(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::ThreadPropertiesUpdated(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::ThreadPropertiesDeleted(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::EventPropertiesUpdated(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::EventPropertiesDeleted(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::ThreadTagged(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::ThreadUntagged(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::RoutingStatusSet(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::IncomingCustomer(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::CustomerSessionFieldsUpdated(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
@@ -558,6 +772,7 @@ impl WebhookEvent {
             Self::TagUpdated(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::EventsMarkedAsSeen(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
@@ -574,6 +789,7 @@ impl WebhookEvent {
     ) -> Result<Self, crate::webhook::WebhookError> {
         Ok(
             match action {
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::IncomingChat => {
                     Self::IncomingChat(
                         crate::webhook::decode_payload(
@@ -583,6 +799,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::ChatDeactivated => {
                     Self::ChatDeactivated(
                         crate::webhook::decode_payload(
@@ -592,6 +809,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::ChatAccessUpdated => {
                     Self::ChatAccessUpdated(
                         crate::webhook::decode_payload(
@@ -601,6 +819,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::ChatTransferred => {
                     Self::ChatTransferred(
                         crate::webhook::decode_payload(
@@ -610,6 +829,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::UserAddedToChat => {
                     Self::UserAddedToChat(
                         crate::webhook::decode_payload(
@@ -619,6 +839,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::UserRemovedFromChat => {
                     Self::UserRemovedFromChat(
                         crate::webhook::decode_payload(
@@ -628,6 +849,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::IncomingEvent => {
                     Self::IncomingEvent(
                         crate::webhook::decode_payload(
@@ -637,6 +859,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::EventUpdated => {
                     Self::EventUpdated(
                         crate::webhook::decode_payload(
@@ -646,6 +869,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::IncomingRichMessagePostback => {
                     Self::IncomingRichMessagePostback(
                         crate::webhook::decode_payload(
@@ -655,6 +879,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::ChatPropertiesUpdated => {
                     Self::ChatPropertiesUpdated(
                         crate::webhook::decode_payload(
@@ -664,6 +889,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::ChatPropertiesDeleted => {
                     Self::ChatPropertiesDeleted(
                         crate::webhook::decode_payload(
@@ -673,6 +899,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::ThreadPropertiesUpdated => {
                     Self::ThreadPropertiesUpdated(
                         crate::webhook::decode_payload(
@@ -682,6 +909,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::ThreadPropertiesDeleted => {
                     Self::ThreadPropertiesDeleted(
                         crate::webhook::decode_payload(
@@ -691,6 +919,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::EventPropertiesUpdated => {
                     Self::EventPropertiesUpdated(
                         crate::webhook::decode_payload(
@@ -700,6 +929,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::EventPropertiesDeleted => {
                     Self::EventPropertiesDeleted(
                         crate::webhook::decode_payload(
@@ -709,6 +939,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::ThreadTagged => {
                     Self::ThreadTagged(
                         crate::webhook::decode_payload(
@@ -718,6 +949,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::ThreadUntagged => {
                     Self::ThreadUntagged(
                         crate::webhook::decode_payload(
@@ -727,6 +959,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::RoutingStatusSet => {
                     Self::RoutingStatusSet(
                         crate::webhook::decode_payload(
@@ -736,6 +969,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::IncomingCustomer => {
                     Self::IncomingCustomer(
                         crate::webhook::decode_payload(
@@ -745,6 +979,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::CustomerSessionFieldsUpdated => {
                     Self::CustomerSessionFieldsUpdated(
                         crate::webhook::decode_payload(
@@ -898,6 +1133,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::EventsMarkedAsSeen => {
                     Self::EventsMarkedAsSeen(
                         crate::webhook::decode_payload(

@@ -3854,6 +3854,7 @@ impl crate::validate::Validate for AutoAccessChange {
         v.json_field::<Conditions>(value, "conditions");
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// Who can see an event or an agent in a chat.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3865,6 +3866,7 @@ pub enum Visibility {
     /// A value this version of the crate does not know, kept as the server sent it.
     Other(String),
 }
+#[cfg(feature = "chat-webhooks")]
 impl Visibility {
     /// Every value the reference documents, in its order.
     pub const KNOWN: &'static [Visibility] = &[Self::All, Self::Agents];
@@ -3881,6 +3883,7 @@ impl Visibility {
         !matches!(self, Self::Other(_))
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl From<&str> for Visibility {
     fn from(value: &str) -> Self {
         match value {
@@ -3890,6 +3893,7 @@ impl From<&str> for Visibility {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// Only the documented values: for input that must be right before it reaches the
 /// server (a file being imported). Answers take the lenient `From<&str>` path.
 impl ::std::str::FromStr for Visibility {
@@ -3909,11 +3913,13 @@ impl ::std::str::FromStr for Visibility {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl ::std::fmt::Display for Visibility {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl ::serde::Serialize for Visibility {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -3922,6 +3928,7 @@ impl ::serde::Serialize for Visibility {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl<'de> ::serde::Deserialize<'de> for Visibility {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3929,6 +3936,7 @@ impl<'de> ::serde::Deserialize<'de> for Visibility {
         crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for Visibility {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -3937,6 +3945,7 @@ impl crate::validate::Validate for Visibility {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// Which groups' agents can access a chat or thread (the Agent Chat API's access data structure).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -3947,6 +3956,7 @@ pub struct ChatAccess {
     #[serde(default)]
     pub group_ids: Vec<u64>,
 }
+#[cfg(feature = "chat-webhooks")]
 impl ChatAccess {
     /// A `ChatAccess` with its required fields: `group_ids`.
     pub fn new(group_ids: impl IntoIterator<Item = u64>) -> Self {
@@ -3955,12 +3965,14 @@ impl ChatAccess {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for ChatAccess {
     #[cfg(feature = "server")]
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
         v.present(value, "group_ids");
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// A queued chat's place in the queue. The reference gives no fields table: the fields are those of chat_transferred's sample, each optional.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -3981,6 +3993,7 @@ pub struct Queue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queued_at: Option<String>,
 }
+#[cfg(feature = "chat-webhooks")]
 impl Queue {
     /// An empty `Queue`; set fields with the builder methods.
     pub fn new() -> Self {
@@ -4012,6 +4025,7 @@ impl Queue {
         self
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for Queue {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -4042,6 +4056,7 @@ impl crate::validate::Validate for Queue {
         v.format("queued_at", &self.queued_at, crate::validate::Format::DateTime);
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// An uploaded file (event type file).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -4101,6 +4116,7 @@ pub struct FileEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
 }
+#[cfg(feature = "chat-webhooks")]
 impl FileEvent {
     /// A `FileEvent` with its required fields: `id`, `created_at`, `author_id`, `visibility`, `name`, `url`, `content_type`.
     pub fn new(
@@ -4190,6 +4206,7 @@ impl FileEvent {
         self
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for FileEvent {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -4233,6 +4250,7 @@ impl crate::validate::Validate for FileEvent {
         );
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// The kind of a form field.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4258,6 +4276,7 @@ pub enum FormFieldType {
     /// A value this version of the crate does not know, kept as the server sent it.
     Other(String),
 }
+#[cfg(feature = "chat-webhooks")]
 impl FormFieldType {
     /// Every value the reference documents, in its order.
     pub const KNOWN: &'static [FormFieldType] = &[
@@ -4291,6 +4310,7 @@ impl FormFieldType {
         !matches!(self, Self::Other(_))
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl From<&str> for FormFieldType {
     fn from(value: &str) -> Self {
         match value {
@@ -4307,6 +4327,7 @@ impl From<&str> for FormFieldType {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// Only the documented values: for input that must be right before it reaches the
 /// server (a file being imported). Answers take the lenient `From<&str>` path.
 impl ::std::str::FromStr for FormFieldType {
@@ -4326,11 +4347,13 @@ impl ::std::str::FromStr for FormFieldType {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl ::std::fmt::Display for FormFieldType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl ::serde::Serialize for FormFieldType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -4339,6 +4362,7 @@ impl ::serde::Serialize for FormFieldType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl<'de> ::serde::Deserialize<'de> for FormFieldType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4346,6 +4370,7 @@ impl<'de> ::serde::Deserialize<'de> for FormFieldType {
         crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for FormFieldType {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -4358,6 +4383,7 @@ impl crate::validate::Validate for FormFieldType {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// A field of a form event (the reference's form fields).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -4369,6 +4395,7 @@ pub struct FormField {
     /// The field's label.
     pub label: String,
 }
+#[cfg(feature = "chat-webhooks")]
 impl FormField {
     /// A `FormField` with its required fields: `type`, `id`, `label`.
     pub fn new(
@@ -4383,12 +4410,14 @@ impl FormField {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for FormField {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("type", &self.r#type);
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// A field of a filled form event, with its answer (the reference's filled form fields).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -4402,6 +4431,7 @@ pub struct FilledFormField {
     /// The answer, of any type (the reference: `any`): a string for a text field, or an object with the chosen option's id (string) and label (string), plus group_id (a number) for a group_chooser.
     pub answer: ::serde_json::Value,
 }
+#[cfg(feature = "chat-webhooks")]
 impl FilledFormField {
     /// A `FilledFormField` with its required fields: `type`, `id`, `label`, `answer`.
     pub fn new(
@@ -4418,12 +4448,14 @@ impl FilledFormField {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for FilledFormField {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("type", &self.r#type);
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// What a form is for. The reference names the most popular types and says there are others.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4437,6 +4469,7 @@ pub enum FormType {
     /// A value this version of the crate does not know, kept as the server sent it.
     Other(String),
 }
+#[cfg(feature = "chat-webhooks")]
 impl FormType {
     /// Every value the reference documents, in its order.
     pub const KNOWN: &'static [FormType] = &[
@@ -4458,6 +4491,7 @@ impl FormType {
         !matches!(self, Self::Other(_))
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl From<&str> for FormType {
     fn from(value: &str) -> Self {
         match value {
@@ -4468,6 +4502,7 @@ impl From<&str> for FormType {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// Only the documented values: for input that must be right before it reaches the
 /// server (a file being imported). Answers take the lenient `From<&str>` path.
 impl ::std::str::FromStr for FormType {
@@ -4487,11 +4522,13 @@ impl ::std::str::FromStr for FormType {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl ::std::fmt::Display for FormType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl ::serde::Serialize for FormType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -4500,6 +4537,7 @@ impl ::serde::Serialize for FormType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl<'de> ::serde::Deserialize<'de> for FormType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4507,6 +4545,7 @@ impl<'de> ::serde::Deserialize<'de> for FormType {
         crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for FormType {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -4515,6 +4554,7 @@ impl crate::validate::Validate for FormType {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// An empty form for the customer to fill in (event type form).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -4554,6 +4594,7 @@ pub struct FormEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
 }
+#[cfg(feature = "chat-webhooks")]
 impl FormEvent {
     /// A `FormEvent` with its required fields: `id`, `created_at`, `author_id`, `visibility`, `form_id`, `fields`.
     pub fn new(
@@ -4605,6 +4646,7 @@ impl FormEvent {
         self
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for FormEvent {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -4618,6 +4660,7 @@ impl crate::validate::Validate for FormEvent {
         v.present(value, "fields");
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// A filled-in form, such as a pre-chat or post-chat survey (event type filled_form).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -4657,6 +4700,7 @@ pub struct FilledFormEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
 }
+#[cfg(feature = "chat-webhooks")]
 impl FilledFormEvent {
     /// A `FilledFormEvent` with its required fields: `id`, `created_at`, `author_id`, `visibility`, `form_id`, `fields`.
     pub fn new(
@@ -4708,6 +4752,7 @@ impl FilledFormEvent {
         self
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for FilledFormEvent {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -4721,6 +4766,7 @@ impl crate::validate::Validate for FilledFormEvent {
         v.present(value, "fields");
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// The product a postback of an ecommerce rich message is about.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -4737,6 +4783,7 @@ pub struct PostbackEcommerce {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
 }
+#[cfg(feature = "chat-webhooks")]
 impl PostbackEcommerce {
     /// An empty `PostbackEcommerce`; set fields with the builder methods.
     pub fn new() -> Self {
@@ -4764,6 +4811,7 @@ impl PostbackEcommerce {
         self
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for PostbackEcommerce {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -4781,6 +4829,7 @@ impl crate::validate::Validate for PostbackEcommerce {
         );
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// The rich message postback a message event answers.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -4801,6 +4850,7 @@ pub struct MessagePostback {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ecommerce: Option<PostbackEcommerce>,
 }
+#[cfg(feature = "chat-webhooks")]
 impl MessagePostback {
     /// A `MessagePostback` with its required fields: `id`, `thread_id`, `event_id`.
     pub fn new(
@@ -4833,12 +4883,14 @@ impl MessagePostback {
         self
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for MessagePostback {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("ecommerce", &self.ecommerce);
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// A text message to the other users of the chat (event type message).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -4873,6 +4925,7 @@ pub struct MessageEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
 }
+#[cfg(feature = "chat-webhooks")]
 impl MessageEvent {
     /// A `MessageEvent` with its required fields: `id`, `created_at`, `author_id`, `visibility`, `text`.
     pub fn new(
@@ -4922,6 +4975,7 @@ impl MessageEvent {
         self
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for MessageEvent {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -4930,6 +4984,7 @@ impl crate::validate::Validate for MessageEvent {
         v.field("postback", &self.postback);
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// How a rich message event is presented: the three templates of a greeting's rich message and ecommerce.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4945,6 +5000,7 @@ pub enum RichMessageEventTemplate {
     /// A value this version of the crate does not know, kept as the server sent it.
     Other(String),
 }
+#[cfg(feature = "chat-webhooks")]
 impl RichMessageEventTemplate {
     /// Every value the reference documents, in its order.
     pub const KNOWN: &'static [RichMessageEventTemplate] = &[
@@ -4968,6 +5024,7 @@ impl RichMessageEventTemplate {
         !matches!(self, Self::Other(_))
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl From<&str> for RichMessageEventTemplate {
     fn from(value: &str) -> Self {
         match value {
@@ -4979,6 +5036,7 @@ impl From<&str> for RichMessageEventTemplate {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// Only the documented values: for input that must be right before it reaches the
 /// server (a file being imported). Answers take the lenient `From<&str>` path.
 impl ::std::str::FromStr for RichMessageEventTemplate {
@@ -4998,11 +5056,13 @@ impl ::std::str::FromStr for RichMessageEventTemplate {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl ::std::fmt::Display for RichMessageEventTemplate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl ::serde::Serialize for RichMessageEventTemplate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -5011,6 +5071,7 @@ impl ::serde::Serialize for RichMessageEventTemplate {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl<'de> ::serde::Deserialize<'de> for RichMessageEventTemplate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5018,6 +5079,7 @@ impl<'de> ::serde::Deserialize<'de> for RichMessageEventTemplate {
         crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for RichMessageEventTemplate {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -5030,6 +5092,7 @@ impl crate::validate::Validate for RichMessageEventTemplate {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// The height of a webview a rich message button opens.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5043,6 +5106,7 @@ pub enum WebviewHeight {
     /// A value this version of the crate does not know, kept as the server sent it.
     Other(String),
 }
+#[cfg(feature = "chat-webhooks")]
 impl WebviewHeight {
     /// Every value the reference documents, in its order.
     pub const KNOWN: &'static [WebviewHeight] = &[Self::Compact, Self::Full, Self::Tall];
@@ -5060,6 +5124,7 @@ impl WebviewHeight {
         !matches!(self, Self::Other(_))
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl From<&str> for WebviewHeight {
     fn from(value: &str) -> Self {
         match value {
@@ -5070,6 +5135,7 @@ impl From<&str> for WebviewHeight {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// Only the documented values: for input that must be right before it reaches the
 /// server (a file being imported). Answers take the lenient `From<&str>` path.
 impl ::std::str::FromStr for WebviewHeight {
@@ -5089,11 +5155,13 @@ impl ::std::str::FromStr for WebviewHeight {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl ::std::fmt::Display for WebviewHeight {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl ::serde::Serialize for WebviewHeight {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -5102,6 +5170,7 @@ impl ::serde::Serialize for WebviewHeight {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl<'de> ::serde::Deserialize<'de> for WebviewHeight {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5109,6 +5178,7 @@ impl<'de> ::serde::Deserialize<'de> for WebviewHeight {
         crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for WebviewHeight {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -5121,6 +5191,7 @@ impl crate::validate::Validate for WebviewHeight {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// Where a url button of a rich message opens its URL.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5132,6 +5203,7 @@ pub enum ButtonTarget {
     /// A value this version of the crate does not know, kept as the server sent it.
     Other(String),
 }
+#[cfg(feature = "chat-webhooks")]
 impl ButtonTarget {
     /// Every value the reference documents, in its order.
     pub const KNOWN: &'static [ButtonTarget] = &[Self::New, Self::Current];
@@ -5148,6 +5220,7 @@ impl ButtonTarget {
         !matches!(self, Self::Other(_))
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl From<&str> for ButtonTarget {
     fn from(value: &str) -> Self {
         match value {
@@ -5157,6 +5230,7 @@ impl From<&str> for ButtonTarget {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// Only the documented values: for input that must be right before it reaches the
 /// server (a file being imported). Answers take the lenient `From<&str>` path.
 impl ::std::str::FromStr for ButtonTarget {
@@ -5176,11 +5250,13 @@ impl ::std::str::FromStr for ButtonTarget {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl ::std::fmt::Display for ButtonTarget {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl ::serde::Serialize for ButtonTarget {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -5189,6 +5265,7 @@ impl ::serde::Serialize for ButtonTarget {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl<'de> ::serde::Deserialize<'de> for ButtonTarget {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5196,6 +5273,7 @@ impl<'de> ::serde::Deserialize<'de> for ButtonTarget {
         crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for ButtonTarget {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -5204,6 +5282,7 @@ impl crate::validate::Validate for ButtonTarget {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// A button of a rich message event's element.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -5228,6 +5307,7 @@ pub struct RichMessageEventButton {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<ButtonTarget>,
 }
+#[cfg(feature = "chat-webhooks")]
 impl RichMessageEventButton {
     /// A `RichMessageEventButton` with its required fields: `text`, `type`, `value`, `postback_id`, `user_ids`.
     pub fn new<'s>(
@@ -5258,6 +5338,7 @@ impl RichMessageEventButton {
         self
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for RichMessageEventButton {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -5270,6 +5351,7 @@ impl crate::validate::Validate for RichMessageEventButton {
         v.present(value, "user_ids");
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// How a product's options are shown.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5285,6 +5367,7 @@ pub enum EcommerceViewType {
     /// A value this version of the crate does not know, kept as the server sent it.
     Other(String),
 }
+#[cfg(feature = "chat-webhooks")]
 impl EcommerceViewType {
     /// Every value the reference documents, in its order.
     pub const KNOWN: &'static [EcommerceViewType] = &[
@@ -5308,6 +5391,7 @@ impl EcommerceViewType {
         !matches!(self, Self::Other(_))
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl From<&str> for EcommerceViewType {
     fn from(value: &str) -> Self {
         match value {
@@ -5319,6 +5403,7 @@ impl From<&str> for EcommerceViewType {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// Only the documented values: for input that must be right before it reaches the
 /// server (a file being imported). Answers take the lenient `From<&str>` path.
 impl ::std::str::FromStr for EcommerceViewType {
@@ -5338,11 +5423,13 @@ impl ::std::str::FromStr for EcommerceViewType {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl ::std::fmt::Display for EcommerceViewType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl ::serde::Serialize for EcommerceViewType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -5351,6 +5438,7 @@ impl ::serde::Serialize for EcommerceViewType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl<'de> ::serde::Deserialize<'de> for EcommerceViewType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5358,6 +5446,7 @@ impl<'de> ::serde::Deserialize<'de> for EcommerceViewType {
         crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for EcommerceViewType {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -5370,6 +5459,7 @@ impl crate::validate::Validate for EcommerceViewType {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// An option (variant) of a product in an ecommerce rich message.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -5403,6 +5493,7 @@ pub struct EcommerceOption {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selected: Option<bool>,
 }
+#[cfg(feature = "chat-webhooks")]
 impl EcommerceOption {
     /// A `EcommerceOption` with its required fields: `option_id`, `label`.
     pub fn new(option_id: impl Into<String>, label: impl Into<String>) -> Self {
@@ -5463,7 +5554,9 @@ impl EcommerceOption {
         self
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for EcommerceOption {}
+#[cfg(feature = "chat-webhooks")]
 /// An addon of a product in an ecommerce rich message.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -5480,6 +5573,7 @@ pub struct EcommerceAddon {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
 }
+#[cfg(feature = "chat-webhooks")]
 impl EcommerceAddon {
     /// A `EcommerceAddon` with its required fields: `addon_type`.
     pub fn new(addon_type: impl Into<String>) -> Self {
@@ -5506,7 +5600,9 @@ impl EcommerceAddon {
         self
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for EcommerceAddon {}
+#[cfg(feature = "chat-webhooks")]
 /// The product an element of an ecommerce rich message shows, with its options.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -5527,6 +5623,7 @@ pub struct RichMessageEcommerce {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addons: Option<Vec<EcommerceAddon>>,
 }
+#[cfg(feature = "chat-webhooks")]
 impl RichMessageEcommerce {
     /// An empty `RichMessageEcommerce`; set fields with the builder methods.
     pub fn new() -> Self {
@@ -5567,6 +5664,7 @@ impl RichMessageEcommerce {
         self
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for RichMessageEcommerce {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -5575,6 +5673,7 @@ impl crate::validate::Validate for RichMessageEcommerce {
         v.field("addons", &self.addons);
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// An element of a rich message event.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -5597,6 +5696,7 @@ pub struct RichMessageEventElement {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ecommerce: Option<RichMessageEcommerce>,
 }
+#[cfg(feature = "chat-webhooks")]
 impl RichMessageEventElement {
     /// An empty `RichMessageEventElement`; set fields with the builder methods.
     pub fn new() -> Self {
@@ -5639,6 +5739,7 @@ impl RichMessageEventElement {
         self
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for RichMessageEventElement {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -5663,6 +5764,7 @@ impl crate::validate::Validate for RichMessageEventElement {
         v.json_field::<Vec<RichMessageEventButton>>(value, "buttons");
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// A rich message (event type rich_message).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -5696,6 +5798,7 @@ pub struct RichMessageEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elements: Option<Vec<RichMessageEventElement>>,
 }
+#[cfg(feature = "chat-webhooks")]
 impl RichMessageEvent {
     /// A `RichMessageEvent` with its required fields: `id`, `author_id`, `created_at`, `visibility`, `template_id`.
     pub fn new(
@@ -5744,6 +5847,7 @@ impl RichMessageEvent {
         self
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for RichMessageEvent {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -5769,6 +5873,7 @@ impl crate::validate::Validate for RichMessageEvent {
         v.json_field::<Vec<RichMessageEventElement>>(value, "elements");
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// An event whose content the sender defines (event type custom).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -5801,6 +5906,7 @@ pub struct CustomEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
 }
+#[cfg(feature = "chat-webhooks")]
 impl CustomEvent {
     /// A `CustomEvent` with its required fields: `id`, `author_id`, `created_at`, `visibility`.
     pub fn new(
@@ -5848,6 +5954,7 @@ impl CustomEvent {
         self
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for CustomEvent {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -5855,6 +5962,7 @@ impl crate::validate::Validate for CustomEvent {
         v.field("visibility", &self.visibility);
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// A message the system sends in specific situations (event type system_message). It has no author.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -5879,6 +5987,7 @@ pub struct SystemMessageEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_vars: Option<::serde_json::Value>,
 }
+#[cfg(feature = "chat-webhooks")]
 impl SystemMessageEvent {
     /// A `SystemMessageEvent` with its required fields: `id`, `created_at`, `system_message_type`, `visibility`.
     pub fn new(
@@ -5913,6 +6022,7 @@ impl SystemMessageEvent {
         self
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for SystemMessageEvent {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -5920,6 +6030,7 @@ impl crate::validate::Validate for SystemMessageEvent {
         v.field("visibility", &self.visibility);
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// A native system event, the successor of system messages (event type system). API v3.6 cannot send one.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -5944,6 +6055,7 @@ pub struct SystemEvent {
     /// Who can see the event: all users, or agents only.
     pub visibility: Visibility,
 }
+#[cfg(feature = "chat-webhooks")]
 impl SystemEvent {
     /// A `SystemEvent` with its required fields: `id`, `source`, `subtype`, `version`, `details`, `created_at`, `visibility`.
     pub fn new(
@@ -5972,6 +6084,7 @@ impl SystemEvent {
         self
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for SystemEvent {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -5979,6 +6092,7 @@ impl crate::validate::Validate for SystemEvent {
         v.field("visibility", &self.visibility);
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// An event of a chat, its type named by `type`. An event of a type this crate does not know is kept as JSON.
 ///
 /// Which kind it is goes by its `type`; one this version does not know is [`Event::Other`], kept as sent.
@@ -6005,6 +6119,7 @@ pub enum Event {
     /// A `type` this version does not know: the object as sent, `type` included.
     Other(::serde_json::Value),
 }
+#[cfg(feature = "chat-webhooks")]
 impl Event {
     /// The values of the tag this version knows, in the reference's order.
     pub const KNOWN: &'static [&'static str] = &[
@@ -6032,46 +6147,55 @@ impl Event {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl From<FileEvent> for Event {
     fn from(value: FileEvent) -> Self {
         Self::File(value)
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl From<FormEvent> for Event {
     fn from(value: FormEvent) -> Self {
         Self::Form(value)
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl From<FilledFormEvent> for Event {
     fn from(value: FilledFormEvent) -> Self {
         Self::FilledForm(value)
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl From<MessageEvent> for Event {
     fn from(value: MessageEvent) -> Self {
         Self::Message(value)
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl From<RichMessageEvent> for Event {
     fn from(value: RichMessageEvent) -> Self {
         Self::RichMessage(value)
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl From<CustomEvent> for Event {
     fn from(value: CustomEvent) -> Self {
         Self::Custom(value)
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl From<SystemMessageEvent> for Event {
     fn from(value: SystemMessageEvent) -> Self {
         Self::SystemMessage(value)
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl From<SystemEvent> for Event {
     fn from(value: SystemEvent) -> Self {
         Self::System(value)
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl ::serde::Serialize for Event {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -6111,6 +6235,7 @@ impl ::serde::Serialize for Event {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl<'de> ::serde::Deserialize<'de> for Event {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6142,6 +6267,7 @@ impl<'de> ::serde::Deserialize<'de> for Event {
         )
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for Event {
     fn validate(&self, v: &mut crate::validate::Validator) {
         match self {
@@ -6157,6 +6283,7 @@ impl crate::validate::Validate for Event {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// An item of a customer's shopping cart.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -6173,6 +6300,7 @@ pub struct CartItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variant_id: Option<u64>,
 }
+#[cfg(feature = "chat-webhooks")]
 impl CartItem {
     /// An empty `CartItem`; set fields with the builder methods.
     pub fn new() -> Self {
@@ -6200,6 +6328,7 @@ impl CartItem {
         self
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for CartItem {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -6217,6 +6346,7 @@ impl crate::validate::Validate for CartItem {
         );
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// A customer's shopping cart.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -6254,6 +6384,7 @@ pub struct Cart {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_updated_at: Option<String>,
 }
+#[cfg(feature = "chat-webhooks")]
 impl Cart {
     /// An empty `Cart`; set fields with the builder methods.
     pub fn new() -> Self {
@@ -6323,6 +6454,7 @@ impl Cart {
         self
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for Cart {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -6334,6 +6466,7 @@ impl crate::validate::Validate for Cart {
         );
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// An agent (or bot) among a chat's users (user type agent). The reference's table lists visibility only; the other fields are the user fields its customer table lists as well.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -6360,6 +6493,7 @@ pub struct AgentUser {
     /// Who can see the agent in the chat: all users, or agents only.
     pub visibility: Visibility,
 }
+#[cfg(feature = "chat-webhooks")]
 impl AgentUser {
     /// A `AgentUser` with its required fields: `id`, `visibility`.
     pub fn new(id: impl Into<String>, visibility: Visibility) -> Self {
@@ -6401,6 +6535,7 @@ impl AgentUser {
         self
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for AgentUser {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -6412,6 +6547,7 @@ impl crate::validate::Validate for AgentUser {
         v.field("visibility", &self.visibility);
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// A customer (user type customer).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -6475,6 +6611,7 @@ pub struct CustomerUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<::serde_json::Value>,
 }
+#[cfg(feature = "chat-webhooks")]
 impl CustomerUser {
     /// A `CustomerUser` with its required fields: `id`.
     pub fn new(id: impl Into<String>) -> Self {
@@ -6600,6 +6737,7 @@ impl CustomerUser {
         self
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for CustomerUser {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -6622,6 +6760,7 @@ impl crate::validate::Validate for CustomerUser {
         v.field("carts", &self.carts);
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// A user of a chat, an agent or a customer as its `type` says. A user of another type is kept as JSON.
 ///
 /// Which kind it is goes by its `type`; one this version does not know is [`ChatUser::Other`], kept as sent.
@@ -6636,6 +6775,7 @@ pub enum ChatUser {
     /// A `type` this version does not know: the object as sent, `type` included.
     Other(::serde_json::Value),
 }
+#[cfg(feature = "chat-webhooks")]
 impl ChatUser {
     /// The values of the tag this version knows, in the reference's order.
     pub const KNOWN: &'static [&'static str] = &["agent", "customer"];
@@ -6648,16 +6788,19 @@ impl ChatUser {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl From<AgentUser> for ChatUser {
     fn from(value: AgentUser) -> Self {
         Self::Agent(value)
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl From<CustomerUser> for ChatUser {
     fn from(value: CustomerUser) -> Self {
         Self::Customer(value)
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl ::serde::Serialize for ChatUser {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -6674,6 +6817,7 @@ impl ::serde::Serialize for ChatUser {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl<'de> ::serde::Deserialize<'de> for ChatUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6693,6 +6837,7 @@ impl<'de> ::serde::Deserialize<'de> for ChatUser {
         )
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for ChatUser {
     fn validate(&self, v: &mut crate::validate::Validator) {
         match self {
@@ -6702,6 +6847,7 @@ impl crate::validate::Validate for ChatUser {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// A thread of a chat, with its events.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -6753,6 +6899,7 @@ pub struct Thread {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_visit: Option<::serde_json::Value>,
 }
+#[cfg(feature = "chat-webhooks")]
 impl Thread {
     /// A `Thread` with its required fields: `id`, `active`, `created_at`.
     pub fn new(
@@ -6846,6 +6993,7 @@ impl Thread {
         self
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for Thread {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -6859,6 +7007,7 @@ impl crate::validate::Validate for Thread {
         v.json_field::<ChatAccess>(value, "access");
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// A chat: its users, properties, access and current thread.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -6884,6 +7033,7 @@ pub struct Chat {
     /// The chat's thread.
     pub thread: Thread,
 }
+#[cfg(feature = "chat-webhooks")]
 impl Chat {
     /// A `Chat` with its required fields: `id`, `users`, `thread`.
     pub fn new(
@@ -6917,6 +7067,7 @@ impl Chat {
         self
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for Chat {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -6931,6 +7082,7 @@ impl crate::validate::Validate for Chat {
         v.json_field::<Thread>(value, "thread");
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// Why a chat was transferred. The reference's values are manual, inactive, assigned, unassigned and other; other is not listed here because its Rust variant would be the escape variant Other every enum has: the value other decodes as Other("other") and is written back as other.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6946,6 +7098,7 @@ pub enum TransferReason {
     /// A value this version of the crate does not know, kept as the server sent it.
     Other(String),
 }
+#[cfg(feature = "chat-webhooks")]
 impl TransferReason {
     /// Every value the reference documents, in its order.
     pub const KNOWN: &'static [TransferReason] = &[
@@ -6969,6 +7122,7 @@ impl TransferReason {
         !matches!(self, Self::Other(_))
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl From<&str> for TransferReason {
     fn from(value: &str) -> Self {
         match value {
@@ -6980,6 +7134,7 @@ impl From<&str> for TransferReason {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// Only the documented values: for input that must be right before it reaches the
 /// server (a file being imported). Answers take the lenient `From<&str>` path.
 impl ::std::str::FromStr for TransferReason {
@@ -6999,11 +7154,13 @@ impl ::std::str::FromStr for TransferReason {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl ::std::fmt::Display for TransferReason {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl ::serde::Serialize for TransferReason {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -7012,6 +7169,7 @@ impl ::serde::Serialize for TransferReason {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl<'de> ::serde::Deserialize<'de> for TransferReason {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7019,6 +7177,7 @@ impl<'de> ::serde::Deserialize<'de> for TransferReason {
         crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for TransferReason {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -7031,6 +7190,7 @@ impl crate::validate::Validate for TransferReason {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// Where a transferred chat went.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -7042,6 +7202,7 @@ pub struct TransferredTo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_ids: Option<Vec<String>>,
 }
+#[cfg(feature = "chat-webhooks")]
 impl TransferredTo {
     /// An empty `TransferredTo`; set fields with the builder methods.
     pub fn new() -> Self {
@@ -7064,7 +7225,9 @@ impl TransferredTo {
         self
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for TransferredTo {}
+#[cfg(feature = "chat-webhooks")]
 /// A postback sent from a rich message's button. The reference gives no fields table: the fields are those of incoming_rich_message_postback's sample.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -7084,6 +7247,7 @@ pub struct RichMessagePostback {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ecommerce: Option<PostbackEcommerce>,
 }
+#[cfg(feature = "chat-webhooks")]
 impl RichMessagePostback {
     /// A `RichMessagePostback` with its required fields: `id`.
     pub fn new(id: impl Into<String>) -> Self {
@@ -7116,6 +7280,7 @@ impl RichMessagePostback {
         self
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for RichMessagePostback {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -7123,6 +7288,7 @@ impl crate::validate::Validate for RichMessagePostback {
         v.field("ecommerce", &self.ecommerce);
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// An agent's or bot's routing status.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7136,6 +7302,7 @@ pub enum RoutingStatus {
     /// A value this version of the crate does not know, kept as the server sent it.
     Other(String),
 }
+#[cfg(feature = "chat-webhooks")]
 impl RoutingStatus {
     /// Every value the reference documents, in its order.
     pub const KNOWN: &'static [RoutingStatus] = &[
@@ -7157,6 +7324,7 @@ impl RoutingStatus {
         !matches!(self, Self::Other(_))
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl From<&str> for RoutingStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -7167,6 +7335,7 @@ impl From<&str> for RoutingStatus {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// Only the documented values: for input that must be right before it reaches the
 /// server (a file being imported). Answers take the lenient `From<&str>` path.
 impl ::std::str::FromStr for RoutingStatus {
@@ -7186,11 +7355,13 @@ impl ::std::str::FromStr for RoutingStatus {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl ::std::fmt::Display for RoutingStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl ::serde::Serialize for RoutingStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -7199,6 +7370,7 @@ impl ::serde::Serialize for RoutingStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl<'de> ::serde::Deserialize<'de> for RoutingStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7206,6 +7378,7 @@ impl<'de> ::serde::Deserialize<'de> for RoutingStatus {
         crate::wire::deserialize_str(deserializer).map(|value| Self::from(&*value))
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for RoutingStatus {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -7218,6 +7391,7 @@ impl crate::validate::Validate for RoutingStatus {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// An active chat and its current thread.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -7227,6 +7401,7 @@ pub struct ActiveChat {
     /// The ID of the chat's active thread.
     pub thread_id: String,
 }
+#[cfg(feature = "chat-webhooks")]
 impl ActiveChat {
     /// A `ActiveChat` with its required fields: `chat_id`, `thread_id`.
     pub fn new(chat_id: impl Into<String>, thread_id: impl Into<String>) -> Self {
@@ -7236,7 +7411,9 @@ impl ActiveChat {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for ActiveChat {}
+#[cfg(feature = "chat-webhooks")]
 /// A thread's generated summary. The reference gives no fields table: the fields are those of thread_summary_set's sample, each optional.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -7253,6 +7430,7 @@ pub struct ThreadSummary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+#[cfg(feature = "chat-webhooks")]
 impl ThreadSummary {
     /// An empty `ThreadSummary`; set fields with the builder methods.
     pub fn new() -> Self {
@@ -7280,6 +7458,7 @@ impl ThreadSummary {
         self
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for ThreadSummary {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {

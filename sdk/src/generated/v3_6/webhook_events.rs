@@ -2,6 +2,7 @@
 //! Webhooks: the typed payloads of the deliveries this version describes, and `WebhookEvent`.
 #[allow(unused_imports)]
 use super::*;
+#[cfg(feature = "chat-webhooks")]
 /// The payload of the `incoming_chat` webhook: see [`WebhookEvent::IncomingChat`].
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "server", derive(::serde::Serialize))]
@@ -10,12 +11,14 @@ pub struct IncomingChatPayload {
     /// The chat, with its users, properties and thread.
     pub chat: Chat,
 }
+#[cfg(feature = "chat-webhooks")]
 impl IncomingChatPayload {
     /// A `IncomingChatPayload` with its required fields: `chat`.
     pub fn new(chat: Chat) -> Self {
         Self { chat }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for IncomingChatPayload {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -26,6 +29,7 @@ impl crate::validate::Validate for IncomingChatPayload {
         v.json_field::<Chat>(value, "chat");
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// The payload of the `chat_deactivated` webhook: see [`WebhookEvent::ChatDeactivated`].
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "server", derive(::serde::Serialize))]
@@ -39,6 +43,7 @@ pub struct ChatDeactivatedPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+#[cfg(feature = "chat-webhooks")]
 impl ChatDeactivatedPayload {
     /// A `ChatDeactivatedPayload` with its required fields: `chat_id`, `thread_id`.
     pub fn new(chat_id: impl Into<String>, thread_id: impl Into<String>) -> Self {
@@ -54,7 +59,9 @@ impl ChatDeactivatedPayload {
         self
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for ChatDeactivatedPayload {}
+#[cfg(feature = "chat-webhooks")]
 /// The payload of the `chat_access_updated` webhook: see [`WebhookEvent::ChatAccessUpdated`].
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "server", derive(::serde::Serialize))]
@@ -65,12 +72,14 @@ pub struct ChatAccessUpdatedPayload {
     /// The chat's access after the change.
     pub access: ChatAccess,
 }
+#[cfg(feature = "chat-webhooks")]
 impl ChatAccessUpdatedPayload {
     /// A `ChatAccessUpdatedPayload` with its required fields: `id`, `access`.
     pub fn new(id: impl Into<String>, access: ChatAccess) -> Self {
         Self { id: id.into(), access }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for ChatAccessUpdatedPayload {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -81,6 +90,7 @@ impl crate::validate::Validate for ChatAccessUpdatedPayload {
         v.json_field::<ChatAccess>(value, "access");
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// The payload of the `chat_transferred` webhook: see [`WebhookEvent::ChatTransferred`].
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "server", derive(::serde::Serialize))]
@@ -102,6 +112,7 @@ pub struct ChatTransferredPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queue: Option<Queue>,
 }
+#[cfg(feature = "chat-webhooks")]
 impl ChatTransferredPayload {
     /// A `ChatTransferredPayload` with its required fields: `chat_id`, `reason`, `transferred_to`.
     pub fn new(
@@ -134,6 +145,7 @@ impl ChatTransferredPayload {
         self
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for ChatTransferredPayload {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -142,6 +154,7 @@ impl crate::validate::Validate for ChatTransferredPayload {
         v.field("queue", &self.queue);
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// The payload of the `user_added_to_chat` webhook: see [`WebhookEvent::UserAddedToChat`].
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "server", derive(::serde::Serialize))]
@@ -163,6 +176,7 @@ pub struct UserAddedToChatPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_type: Option<AuthorType>,
 }
+#[cfg(feature = "chat-webhooks")]
 impl UserAddedToChatPayload {
     /// A `UserAddedToChatPayload` with its required fields: `chat_id`, `thread_id`, `user`.
     pub fn new(
@@ -195,6 +209,7 @@ impl UserAddedToChatPayload {
         self
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for UserAddedToChatPayload {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -202,6 +217,7 @@ impl crate::validate::Validate for UserAddedToChatPayload {
         v.field("user_type", &self.user_type);
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// The payload of the `user_removed_from_chat` webhook: see [`WebhookEvent::UserRemovedFromChat`].
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "server", derive(::serde::Serialize))]
@@ -223,6 +239,7 @@ pub struct UserRemovedFromChatPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_type: Option<AuthorType>,
 }
+#[cfg(feature = "chat-webhooks")]
 impl UserRemovedFromChatPayload {
     /// A `UserRemovedFromChatPayload` with its required fields: `chat_id`, `thread_id`, `user_id`.
     pub fn new(
@@ -255,12 +272,14 @@ impl UserRemovedFromChatPayload {
         self
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for UserRemovedFromChatPayload {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("user_type", &self.user_type);
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// The payload of the `incoming_event` webhook: see [`WebhookEvent::IncomingEvent`].
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "server", derive(::serde::Serialize))]
@@ -273,6 +292,7 @@ pub struct IncomingEventPayload {
     /// The event.
     pub event: Event,
 }
+#[cfg(feature = "chat-webhooks")]
 impl IncomingEventPayload {
     /// A `IncomingEventPayload` with its required fields: `chat_id`, `thread_id`, `event`.
     pub fn new(
@@ -287,12 +307,14 @@ impl IncomingEventPayload {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for IncomingEventPayload {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("event", &self.event);
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// The payload of the `event_deleted` webhook: see [`WebhookEvent::EventDeleted`].
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "server", derive(::serde::Serialize))]
@@ -305,6 +327,7 @@ pub struct EventDeletedPayload {
     /// The ID of the deleted event.
     pub event_id: String,
 }
+#[cfg(feature = "chat-webhooks")]
 impl EventDeletedPayload {
     /// A `EventDeletedPayload` with its required fields: `chat_id`, `thread_id`, `event_id`.
     pub fn new(
@@ -319,7 +342,9 @@ impl EventDeletedPayload {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for EventDeletedPayload {}
+#[cfg(feature = "chat-webhooks")]
 /// The payload of the `event_updated` webhook: see [`WebhookEvent::EventUpdated`].
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "server", derive(::serde::Serialize))]
@@ -332,6 +357,7 @@ pub struct EventUpdatedPayload {
     /// The updated event.
     pub event: Event,
 }
+#[cfg(feature = "chat-webhooks")]
 impl EventUpdatedPayload {
     /// A `EventUpdatedPayload` with its required fields: `chat_id`, `thread_id`, `event`.
     pub fn new(
@@ -346,12 +372,14 @@ impl EventUpdatedPayload {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for EventUpdatedPayload {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("event", &self.event);
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// The payload of the `incoming_rich_message_postback` webhook: see [`WebhookEvent::IncomingRichMessagePostback`].
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "server", derive(::serde::Serialize))]
@@ -368,6 +396,7 @@ pub struct IncomingRichMessagePostbackPayload {
     /// The postback.
     pub postback: RichMessagePostback,
 }
+#[cfg(feature = "chat-webhooks")]
 impl IncomingRichMessagePostbackPayload {
     /// A `IncomingRichMessagePostbackPayload` with its required fields: `user_id`, `chat_id`, `thread_id`, `event_id`, `postback`.
     pub fn new(
@@ -386,12 +415,14 @@ impl IncomingRichMessagePostbackPayload {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for IncomingRichMessagePostbackPayload {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("postback", &self.postback);
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// The payload of the `chat_properties_updated` webhook: see [`WebhookEvent::ChatPropertiesUpdated`].
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "server", derive(::serde::Serialize))]
@@ -408,6 +439,7 @@ pub struct ChatPropertiesUpdatedPayload {
         ::std::collections::BTreeMap<String, ::serde_json::Value>,
     >,
 }
+#[cfg(feature = "chat-webhooks")]
 impl ChatPropertiesUpdatedPayload {
     /// A `ChatPropertiesUpdatedPayload` with its required fields: `chat_id`, `properties`.
     pub fn new<'s>(
@@ -422,12 +454,14 @@ impl ChatPropertiesUpdatedPayload {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for ChatPropertiesUpdatedPayload {
     #[cfg(feature = "server")]
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
         v.present(value, "properties");
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// The payload of the `chat_properties_deleted` webhook: see [`WebhookEvent::ChatPropertiesDeleted`].
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "server", derive(::serde::Serialize))]
@@ -441,6 +475,7 @@ pub struct ChatPropertiesDeletedPayload {
     #[serde(default)]
     pub properties: ::std::collections::BTreeMap<String, Vec<String>>,
 }
+#[cfg(feature = "chat-webhooks")]
 impl ChatPropertiesDeletedPayload {
     /// A `ChatPropertiesDeletedPayload` with its required fields: `chat_id`, `properties`.
     pub fn new<'s>(
@@ -453,12 +488,14 @@ impl ChatPropertiesDeletedPayload {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for ChatPropertiesDeletedPayload {
     #[cfg(feature = "server")]
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
         v.present(value, "properties");
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// The payload of the `thread_properties_updated` webhook: see [`WebhookEvent::ThreadPropertiesUpdated`].
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "server", derive(::serde::Serialize))]
@@ -477,6 +514,7 @@ pub struct ThreadPropertiesUpdatedPayload {
         ::std::collections::BTreeMap<String, ::serde_json::Value>,
     >,
 }
+#[cfg(feature = "chat-webhooks")]
 impl ThreadPropertiesUpdatedPayload {
     /// A `ThreadPropertiesUpdatedPayload` with its required fields: `chat_id`, `thread_id`, `properties`.
     pub fn new<'s>(
@@ -493,12 +531,14 @@ impl ThreadPropertiesUpdatedPayload {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for ThreadPropertiesUpdatedPayload {
     #[cfg(feature = "server")]
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
         v.present(value, "properties");
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// The payload of the `thread_properties_deleted` webhook: see [`WebhookEvent::ThreadPropertiesDeleted`].
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "server", derive(::serde::Serialize))]
@@ -514,6 +554,7 @@ pub struct ThreadPropertiesDeletedPayload {
     #[serde(default)]
     pub properties: ::std::collections::BTreeMap<String, Vec<String>>,
 }
+#[cfg(feature = "chat-webhooks")]
 impl ThreadPropertiesDeletedPayload {
     /// A `ThreadPropertiesDeletedPayload` with its required fields: `chat_id`, `thread_id`, `properties`.
     pub fn new<'s>(
@@ -528,12 +569,14 @@ impl ThreadPropertiesDeletedPayload {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for ThreadPropertiesDeletedPayload {
     #[cfg(feature = "server")]
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
         v.present(value, "properties");
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// The payload of the `event_properties_updated` webhook: see [`WebhookEvent::EventPropertiesUpdated`].
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "server", derive(::serde::Serialize))]
@@ -554,6 +597,7 @@ pub struct EventPropertiesUpdatedPayload {
         ::std::collections::BTreeMap<String, ::serde_json::Value>,
     >,
 }
+#[cfg(feature = "chat-webhooks")]
 impl EventPropertiesUpdatedPayload {
     /// A `EventPropertiesUpdatedPayload` with its required fields: `chat_id`, `thread_id`, `event_id`, `properties`.
     pub fn new<'s>(
@@ -572,12 +616,14 @@ impl EventPropertiesUpdatedPayload {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for EventPropertiesUpdatedPayload {
     #[cfg(feature = "server")]
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
         v.present(value, "properties");
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// The payload of the `event_properties_deleted` webhook: see [`WebhookEvent::EventPropertiesDeleted`].
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "server", derive(::serde::Serialize))]
@@ -595,6 +641,7 @@ pub struct EventPropertiesDeletedPayload {
     #[serde(default)]
     pub properties: ::std::collections::BTreeMap<String, Vec<String>>,
 }
+#[cfg(feature = "chat-webhooks")]
 impl EventPropertiesDeletedPayload {
     /// A `EventPropertiesDeletedPayload` with its required fields: `chat_id`, `thread_id`, `event_id`, `properties`.
     pub fn new<'s>(
@@ -611,12 +658,14 @@ impl EventPropertiesDeletedPayload {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for EventPropertiesDeletedPayload {
     #[cfg(feature = "server")]
     fn check_json(value: &::serde_json::Value, v: &mut crate::validate::Validator) {
         v.present(value, "properties");
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// The payload of the `thread_tagged` webhook: see [`WebhookEvent::ThreadTagged`].
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "server", derive(::serde::Serialize))]
@@ -629,6 +678,7 @@ pub struct ThreadTaggedPayload {
     /// The tag the thread was tagged with.
     pub tag: String,
 }
+#[cfg(feature = "chat-webhooks")]
 impl ThreadTaggedPayload {
     /// A `ThreadTaggedPayload` with its required fields: `chat_id`, `thread_id`, `tag`.
     pub fn new(
@@ -643,7 +693,9 @@ impl ThreadTaggedPayload {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for ThreadTaggedPayload {}
+#[cfg(feature = "chat-webhooks")]
 /// The payload of the `thread_untagged` webhook: see [`WebhookEvent::ThreadUntagged`].
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "server", derive(::serde::Serialize))]
@@ -656,6 +708,7 @@ pub struct ThreadUntaggedPayload {
     /// The tag removed from the thread.
     pub tag: String,
 }
+#[cfg(feature = "chat-webhooks")]
 impl ThreadUntaggedPayload {
     /// A `ThreadUntaggedPayload` with its required fields: `chat_id`, `thread_id`, `tag`.
     pub fn new(
@@ -670,7 +723,9 @@ impl ThreadUntaggedPayload {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for ThreadUntaggedPayload {}
+#[cfg(feature = "chat-webhooks")]
 /// The payload of the `routing_status_set` webhook: see [`WebhookEvent::RoutingStatusSet`].
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "server", derive(::serde::Serialize))]
@@ -681,6 +736,7 @@ pub struct RoutingStatusSetPayload {
     /// The new status: accepting chats, not accepting chats, or offline (bots only).
     pub status: RoutingStatus,
 }
+#[cfg(feature = "chat-webhooks")]
 impl RoutingStatusSetPayload {
     /// A `RoutingStatusSetPayload` with its required fields: `agent_id`, `status`.
     pub fn new(agent_id: impl Into<String>, status: RoutingStatus) -> Self {
@@ -690,12 +746,14 @@ impl RoutingStatusSetPayload {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for RoutingStatusSetPayload {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("status", &self.status);
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// The payload of the `customer_session_fields_updated` webhook: see [`WebhookEvent::CustomerSessionFieldsUpdated`].
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "server", derive(::serde::Serialize))]
@@ -711,6 +769,7 @@ pub struct CustomerSessionFieldsUpdatedPayload {
     #[serde(default)]
     pub session_fields: Vec<::std::collections::BTreeMap<String, String>>,
 }
+#[cfg(feature = "chat-webhooks")]
 impl CustomerSessionFieldsUpdatedPayload {
     /// A `CustomerSessionFieldsUpdatedPayload` with its required fields: `id`, `active_chat`, `session_fields`.
     pub fn new(
@@ -727,6 +786,7 @@ impl CustomerSessionFieldsUpdatedPayload {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for CustomerSessionFieldsUpdatedPayload {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -1275,6 +1335,7 @@ impl crate::validate::Validate for TagUpdatedPayload {
         v.format("created_at", &self.created_at, crate::validate::Format::DateTime);
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// The payload of the `events_marked_as_seen` webhook: see [`WebhookEvent::EventsMarkedAsSeen`].
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "server", derive(::serde::Serialize))]
@@ -1289,6 +1350,7 @@ pub struct EventsMarkedAsSeenPayload {
     /// Format: an RFC 3339 date-time.
     pub seen_up_to: String,
 }
+#[cfg(feature = "chat-webhooks")]
 impl EventsMarkedAsSeenPayload {
     /// A `EventsMarkedAsSeenPayload` with its required fields: `user_id`, `chat_id`, `seen_up_to`.
     pub fn new(
@@ -1303,12 +1365,14 @@ impl EventsMarkedAsSeenPayload {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for EventsMarkedAsSeenPayload {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.format("seen_up_to", &self.seen_up_to, crate::validate::Format::DateTime);
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// The payload of the `thread_summary_set` webhook: see [`WebhookEvent::ThreadSummarySet`].
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "server", derive(::serde::Serialize))]
@@ -1321,6 +1385,7 @@ pub struct ThreadSummarySetPayload {
     /// The summary.
     pub summary: ThreadSummary,
 }
+#[cfg(feature = "chat-webhooks")]
 impl ThreadSummarySetPayload {
     /// A `ThreadSummarySetPayload` with its required fields: `chat_id`, `thread_id`, `summary`.
     pub fn new(
@@ -1335,6 +1400,7 @@ impl ThreadSummarySetPayload {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 impl crate::validate::Validate for ThreadSummarySetPayload {
     #[inline]
     fn validate(&self, v: &mut crate::validate::Validator) {
@@ -1346,48 +1412,110 @@ impl crate::validate::Validate for ThreadSummarySetPayload {
 /// Every webhook of the v3.6 webhooks reference, 38 in all: the chat webhooks (chats, chat access, chat users, events, properties, thread tags, status, customers, other) and the 16 license-configuration webhooks LiveChat sends when an agent, auto access rule, bot, group or tag changes. Each is a delivery in the envelope's format whose payload has the shape given here; a delivery of an action not listed here keeps its payload as JSON.
 ///
 /// A delivery of an action this version does not describe (one a later API version adds) is [`WebhookEvent::Other`], its payload kept as JSON.
+///
+/// The license-configuration webhooks are typed in every build; the others (chats, events, users, properties, …) with the `chat-webhooks` feature, without which they are [`WebhookEvent::Other`] too.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum WebhookEvent {
     /// `incoming_chat`: A chat came in with a new thread. The payload holds the whole chat; a chat started with initial events has them in its thread.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     IncomingChat(IncomingChatPayload),
     /// `chat_deactivated`: A chat was deactivated: its open thread was closed.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     ChatDeactivated(ChatDeactivatedPayload),
     /// `chat_access_updated`: Which groups can access a chat changed. The payload holds the chat's new access.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     ChatAccessUpdated(ChatAccessUpdatedPayload),
     /// `chat_transferred`: A chat was transferred to another group or to an agent.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     ChatTransferred(ChatTransferredPayload),
     /// `user_added_to_chat`: A user (a customer or an agent) was added to a chat.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     UserAddedToChat(UserAddedToChatPayload),
     /// `user_removed_from_chat`: A user (a customer or an agent) was removed from a chat.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     UserRemovedFromChat(UserRemovedFromChatPayload),
     /// `incoming_event`: An event was sent to a chat.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     IncomingEvent(IncomingEventPayload),
     /// `event_deleted`: An event was deleted.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     EventDeleted(EventDeletedPayload),
     /// `event_updated`: An event was updated.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     EventUpdated(EventUpdatedPayload),
     /// `incoming_rich_message_postback`: A user sent a rich message postback. The payload holds the postback and the chat, thread and event it belongs to.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     IncomingRichMessagePostback(IncomingRichMessagePostbackPayload),
     /// `chat_properties_updated`: Properties of a chat were updated.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     ChatPropertiesUpdated(ChatPropertiesUpdatedPayload),
     /// `chat_properties_deleted`: Properties of a chat were deleted.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     ChatPropertiesDeleted(ChatPropertiesDeletedPayload),
     /// `thread_properties_updated`: Properties of a thread were updated.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     ThreadPropertiesUpdated(ThreadPropertiesUpdatedPayload),
     /// `thread_properties_deleted`: Properties of a thread were deleted.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     ThreadPropertiesDeleted(ThreadPropertiesDeletedPayload),
     /// `event_properties_updated`: Properties of a event were updated.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     EventPropertiesUpdated(EventPropertiesUpdatedPayload),
     /// `event_properties_deleted`: Properties of a event were deleted.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     EventPropertiesDeleted(EventPropertiesDeletedPayload),
     /// `thread_tagged`: A thread was tagged.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     ThreadTagged(ThreadTaggedPayload),
     /// `thread_untagged`: A thread was untagged.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     ThreadUntagged(ThreadUntaggedPayload),
     /// `routing_status_set`: An agent's or bot's routing status changed.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     RoutingStatusSet(RoutingStatusSetPayload),
     /// `customer_session_fields_updated`: A chatting customer's session fields were updated. One webhook is sent for each of the customer's active chats.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     CustomerSessionFieldsUpdated(CustomerSessionFieldsUpdatedPayload),
     /// `agent_created`: Indicates that a new agent account was created. The payload contains the full state of the agent data structure, including empty fields.
     AgentCreated(Agent),
@@ -1422,8 +1550,14 @@ pub enum WebhookEvent {
     /// `tag_updated`: Indicates that a tag was updated within a license.
     TagUpdated(TagUpdatedPayload),
     /// `events_marked_as_seen`: A user has seen a chat's events up to a given time.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     EventsMarkedAsSeen(EventsMarkedAsSeenPayload),
     /// `thread_summary_set`: A thread's summary was generated and set.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     ThreadSummarySet(ThreadSummarySetPayload),
     /// A delivery of an action this version does not describe, its payload as sent.
     Other {
@@ -1435,6 +1569,7 @@ pub enum WebhookEvent {
 }
 impl WebhookEvent {
     /// The actions this version types, in the reference's order.
+    #[cfg(feature = "chat-webhooks")]
     pub const ACTIONS: &'static [WebhookAction] = &[
         WebhookAction::IncomingChat,
         WebhookAction::ChatDeactivated,
@@ -1475,30 +1610,71 @@ impl WebhookEvent {
         WebhookAction::EventsMarkedAsSeen,
         WebhookAction::ThreadSummarySet,
     ];
+    /// The actions this version types, in the reference's order: those of the
+    /// license-configuration webhooks (the rest need the `chat-webhooks` feature).
+    #[cfg(not(feature = "chat-webhooks"))]
+    pub const ACTIONS: &'static [WebhookAction] = &[
+        WebhookAction::AgentCreated,
+        WebhookAction::AgentApproved,
+        WebhookAction::AgentUpdated,
+        WebhookAction::AgentSuspended,
+        WebhookAction::AgentUnsuspended,
+        WebhookAction::AgentDeleted,
+        WebhookAction::AutoAccessesUpdated,
+        WebhookAction::BotCreated,
+        WebhookAction::BotUpdated,
+        WebhookAction::BotDeleted,
+        WebhookAction::GroupCreated,
+        WebhookAction::GroupDeleted,
+        WebhookAction::GroupUpdated,
+        WebhookAction::TagCreated,
+        WebhookAction::TagDeleted,
+        WebhookAction::TagUpdated,
+    ];
     /// The delivery's `action`.
     pub fn action(&self) -> WebhookAction {
         match self {
+            #[cfg(feature = "chat-webhooks")]
             Self::IncomingChat(_) => WebhookAction::IncomingChat,
+            #[cfg(feature = "chat-webhooks")]
             Self::ChatDeactivated(_) => WebhookAction::ChatDeactivated,
+            #[cfg(feature = "chat-webhooks")]
             Self::ChatAccessUpdated(_) => WebhookAction::ChatAccessUpdated,
+            #[cfg(feature = "chat-webhooks")]
             Self::ChatTransferred(_) => WebhookAction::ChatTransferred,
+            #[cfg(feature = "chat-webhooks")]
             Self::UserAddedToChat(_) => WebhookAction::UserAddedToChat,
+            #[cfg(feature = "chat-webhooks")]
             Self::UserRemovedFromChat(_) => WebhookAction::UserRemovedFromChat,
+            #[cfg(feature = "chat-webhooks")]
             Self::IncomingEvent(_) => WebhookAction::IncomingEvent,
+            #[cfg(feature = "chat-webhooks")]
             Self::EventDeleted(_) => WebhookAction::EventDeleted,
+            #[cfg(feature = "chat-webhooks")]
             Self::EventUpdated(_) => WebhookAction::EventUpdated,
+            #[cfg(feature = "chat-webhooks")]
             Self::IncomingRichMessagePostback(_) => {
                 WebhookAction::IncomingRichMessagePostback
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::ChatPropertiesUpdated(_) => WebhookAction::ChatPropertiesUpdated,
+            #[cfg(feature = "chat-webhooks")]
             Self::ChatPropertiesDeleted(_) => WebhookAction::ChatPropertiesDeleted,
+            #[cfg(feature = "chat-webhooks")]
             Self::ThreadPropertiesUpdated(_) => WebhookAction::ThreadPropertiesUpdated,
+            #[cfg(feature = "chat-webhooks")]
             Self::ThreadPropertiesDeleted(_) => WebhookAction::ThreadPropertiesDeleted,
+            #[cfg(feature = "chat-webhooks")]
             Self::EventPropertiesUpdated(_) => WebhookAction::EventPropertiesUpdated,
+            #[cfg(feature = "chat-webhooks")]
             Self::EventPropertiesDeleted(_) => WebhookAction::EventPropertiesDeleted,
+            #[cfg(feature = "chat-webhooks")]
             Self::ThreadTagged(_) => WebhookAction::ThreadTagged,
+            #[cfg(feature = "chat-webhooks")]
             Self::ThreadUntagged(_) => WebhookAction::ThreadUntagged,
+            #[cfg(feature = "chat-webhooks")]
             Self::RoutingStatusSet(_) => WebhookAction::RoutingStatusSet,
+            #[cfg(feature = "chat-webhooks")]
             Self::CustomerSessionFieldsUpdated(_) => {
                 WebhookAction::CustomerSessionFieldsUpdated
             }
@@ -1518,7 +1694,9 @@ impl WebhookEvent {
             Self::TagCreated(_) => WebhookAction::TagCreated,
             Self::TagDeleted(_) => WebhookAction::TagDeleted,
             Self::TagUpdated(_) => WebhookAction::TagUpdated,
+            #[cfg(feature = "chat-webhooks")]
             Self::EventsMarkedAsSeen(_) => WebhookAction::EventsMarkedAsSeen,
+            #[cfg(feature = "chat-webhooks")]
             Self::ThreadSummarySet(_) => WebhookAction::ThreadSummarySet,
             Self::Other { action, .. } => action.clone(),
         }
@@ -1528,63 +1706,83 @@ impl WebhookEvent {
     #[cfg(feature = "server")]
     pub fn payload(&self) -> ::serde_json::Value {
         match self {
+            #[cfg(feature = "chat-webhooks")]
             Self::IncomingChat(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::ChatDeactivated(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::ChatAccessUpdated(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::ChatTransferred(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::UserAddedToChat(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::UserRemovedFromChat(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::IncomingEvent(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::EventDeleted(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::EventUpdated(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::IncomingRichMessagePostback(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::ChatPropertiesUpdated(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::ChatPropertiesDeleted(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::ThreadPropertiesUpdated(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::ThreadPropertiesDeleted(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::EventPropertiesUpdated(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::EventPropertiesDeleted(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::ThreadTagged(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::ThreadUntagged(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::RoutingStatusSet(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::CustomerSessionFieldsUpdated(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
@@ -1636,9 +1834,11 @@ impl WebhookEvent {
             Self::TagUpdated(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::EventsMarkedAsSeen(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::ThreadSummarySet(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
@@ -1655,6 +1855,7 @@ impl WebhookEvent {
     ) -> Result<Self, crate::webhook::WebhookError> {
         Ok(
             match action {
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::IncomingChat => {
                     Self::IncomingChat(
                         crate::webhook::decode_payload(
@@ -1664,6 +1865,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::ChatDeactivated => {
                     Self::ChatDeactivated(
                         crate::webhook::decode_payload(
@@ -1673,6 +1875,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::ChatAccessUpdated => {
                     Self::ChatAccessUpdated(
                         crate::webhook::decode_payload(
@@ -1682,6 +1885,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::ChatTransferred => {
                     Self::ChatTransferred(
                         crate::webhook::decode_payload(
@@ -1691,6 +1895,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::UserAddedToChat => {
                     Self::UserAddedToChat(
                         crate::webhook::decode_payload(
@@ -1700,6 +1905,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::UserRemovedFromChat => {
                     Self::UserRemovedFromChat(
                         crate::webhook::decode_payload(
@@ -1709,6 +1915,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::IncomingEvent => {
                     Self::IncomingEvent(
                         crate::webhook::decode_payload(
@@ -1718,6 +1925,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::EventDeleted => {
                     Self::EventDeleted(
                         crate::webhook::decode_payload(
@@ -1727,6 +1935,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::EventUpdated => {
                     Self::EventUpdated(
                         crate::webhook::decode_payload(
@@ -1736,6 +1945,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::IncomingRichMessagePostback => {
                     Self::IncomingRichMessagePostback(
                         crate::webhook::decode_payload(
@@ -1745,6 +1955,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::ChatPropertiesUpdated => {
                     Self::ChatPropertiesUpdated(
                         crate::webhook::decode_payload(
@@ -1754,6 +1965,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::ChatPropertiesDeleted => {
                     Self::ChatPropertiesDeleted(
                         crate::webhook::decode_payload(
@@ -1763,6 +1975,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::ThreadPropertiesUpdated => {
                     Self::ThreadPropertiesUpdated(
                         crate::webhook::decode_payload(
@@ -1772,6 +1985,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::ThreadPropertiesDeleted => {
                     Self::ThreadPropertiesDeleted(
                         crate::webhook::decode_payload(
@@ -1781,6 +1995,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::EventPropertiesUpdated => {
                     Self::EventPropertiesUpdated(
                         crate::webhook::decode_payload(
@@ -1790,6 +2005,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::EventPropertiesDeleted => {
                     Self::EventPropertiesDeleted(
                         crate::webhook::decode_payload(
@@ -1799,6 +2015,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::ThreadTagged => {
                     Self::ThreadTagged(
                         crate::webhook::decode_payload(
@@ -1808,6 +2025,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::ThreadUntagged => {
                     Self::ThreadUntagged(
                         crate::webhook::decode_payload(
@@ -1817,6 +2035,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::RoutingStatusSet => {
                     Self::RoutingStatusSet(
                         crate::webhook::decode_payload(
@@ -1826,6 +2045,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::CustomerSessionFieldsUpdated => {
                     Self::CustomerSessionFieldsUpdated(
                         crate::webhook::decode_payload(
@@ -1979,6 +2199,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::EventsMarkedAsSeen => {
                     Self::EventsMarkedAsSeen(
                         crate::webhook::decode_payload(
@@ -1988,6 +2209,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::ThreadSummarySet => {
                     Self::ThreadSummarySet(
                         crate::webhook::decode_payload(

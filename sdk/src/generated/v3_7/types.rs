@@ -11,17 +11,21 @@ pub use crate::v3_6::types::{
     PropertyDefinition, GroupProperties, Tag, TagFilters, WebhookAction, WebhookType,
     WebhookAdditionalData, AuthorType, SourceType, WebhookName, WebhookEnvelope,
     WebhookEnvelopeAdditionalData, WebhookRequester, AutoAccessChangeStatus,
-    AutoAccessChange, Visibility, ChatAccess, Queue, FileEvent, FormFieldType, FormField,
-    FilledFormField, FormType, FormEvent, FilledFormEvent, PostbackEcommerce,
-    MessagePostback, MessageEvent, RichMessageEventTemplate, WebviewHeight, ButtonTarget,
+    AutoAccessChange, Channel, ChannelType, Plan, LimitBalance, LimitResource,
+    ProductSource, CustomerBan, GreetingType, RuleCondition, RuleType, RuleOperator,
+    RuleUrl, GreetingRule, RichMessageTemplate, ButtonType, ButtonRole, RichMessageImage,
+    RichMessageButton, RichMessageElement, RichMessage, Greeting,
+};
+#[cfg(feature = "chat-webhooks")]
+pub use crate::v3_6::types::{
+    Visibility, ChatAccess, Queue, FileEvent, FormFieldType, FormField, FilledFormField,
+    FormType, FormEvent, FilledFormEvent, PostbackEcommerce, MessagePostback,
+    MessageEvent, RichMessageEventTemplate, WebviewHeight, ButtonTarget,
     RichMessageEventButton, EcommerceViewType, EcommerceOption, EcommerceAddon,
     RichMessageEcommerce, RichMessageEventElement, RichMessageEvent, CustomEvent,
     SystemMessageEvent, SystemEvent, Event, CartItem, Cart, AgentUser, CustomerUser,
     ChatUser, Thread, Chat, TransferReason, TransferredTo, RichMessagePostback,
-    RoutingStatus, ActiveChat, ThreadSummary, Channel, ChannelType, Plan, LimitBalance,
-    LimitResource, ProductSource, CustomerBan, GreetingType, RuleCondition, RuleType,
-    RuleOperator, RuleUrl, GreetingRule, RichMessageTemplate, ButtonType, ButtonRole,
-    RichMessageImage, RichMessageButton, RichMessageElement, RichMessage, Greeting,
+    RoutingStatus, ActiveChat, ThreadSummary,
 };
 /// Only one filter (values or exclude_values) is allowed. Supports every user type (agent, customer, bot).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]

@@ -3,6 +3,12 @@
 #[allow(unused_imports)]
 use super::*;
 pub use crate::v3_6::webhook_events::{
+    AgentApprovedPayload, AgentUpdatedPayload, AgentSuspendedPayload,
+    AgentUnsuspendedPayload, AgentDeletedPayload, BotUpdatedPayload, BotDeletedPayload,
+    GroupDeletedPayload, GroupUpdatedPayload, TagDeletedPayload, TagUpdatedPayload,
+};
+#[cfg(feature = "chat-webhooks")]
+pub use crate::v3_6::webhook_events::{
     IncomingChatPayload, ChatDeactivatedPayload, ChatAccessUpdatedPayload,
     ChatTransferredPayload, UserAddedToChatPayload, UserRemovedFromChatPayload,
     IncomingEventPayload, EventDeletedPayload, EventUpdatedPayload,
@@ -10,59 +16,118 @@ pub use crate::v3_6::webhook_events::{
     ChatPropertiesDeletedPayload, ThreadPropertiesUpdatedPayload,
     ThreadPropertiesDeletedPayload, EventPropertiesUpdatedPayload,
     EventPropertiesDeletedPayload, ThreadTaggedPayload, ThreadUntaggedPayload,
-    RoutingStatusSetPayload, CustomerSessionFieldsUpdatedPayload, AgentApprovedPayload,
-    AgentUpdatedPayload, AgentSuspendedPayload, AgentUnsuspendedPayload,
-    AgentDeletedPayload, BotUpdatedPayload, BotDeletedPayload, GroupDeletedPayload,
-    GroupUpdatedPayload, TagDeletedPayload, TagUpdatedPayload, EventsMarkedAsSeenPayload,
-    ThreadSummarySetPayload,
+    RoutingStatusSetPayload, CustomerSessionFieldsUpdatedPayload,
+    EventsMarkedAsSeenPayload, ThreadSummarySetPayload,
 };
 /// The payload of a webhook delivery, typed by its `action`.
 ///
 /// Every webhook of the v3.7 webhooks reference, 38 in all: the chat webhooks (chats, chat access, chat users, events, properties, thread tags, status, customers, other) and the 16 license-configuration webhooks LiveChat sends when an agent, auto access rule, bot, group or tag changes. Each is a delivery in the envelope's format whose payload has the shape given here; a delivery of an action not listed here keeps its payload as JSON.
 ///
 /// A delivery of an action this version does not describe (one a later API version adds) is [`WebhookEvent::Other`], its payload kept as JSON.
+///
+/// The license-configuration webhooks are typed in every build; the others (chats, events, users, properties, …) with the `chat-webhooks` feature, without which they are [`WebhookEvent::Other`] too.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum WebhookEvent {
     /// `incoming_chat`: A chat came in with a new thread. The payload holds the whole chat; a chat started with initial events has them in its thread.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     IncomingChat(IncomingChatPayload),
     /// `chat_deactivated`: A chat was deactivated: its open thread was closed.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     ChatDeactivated(ChatDeactivatedPayload),
     /// `chat_access_updated`: Which groups can access a chat changed. The payload holds the chat's new access.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     ChatAccessUpdated(ChatAccessUpdatedPayload),
     /// `chat_transferred`: A chat was transferred to another group or to an agent.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     ChatTransferred(ChatTransferredPayload),
     /// `user_added_to_chat`: A user (a customer or an agent) was added to a chat.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     UserAddedToChat(UserAddedToChatPayload),
     /// `user_removed_from_chat`: A user (a customer or an agent) was removed from a chat.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     UserRemovedFromChat(UserRemovedFromChatPayload),
     /// `incoming_event`: An event was sent to a chat.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     IncomingEvent(IncomingEventPayload),
     /// `event_deleted`: An event was deleted.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     EventDeleted(EventDeletedPayload),
     /// `event_updated`: An event was updated.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     EventUpdated(EventUpdatedPayload),
     /// `incoming_rich_message_postback`: A user sent a rich message postback. The payload holds the postback and the chat, thread and event it belongs to.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     IncomingRichMessagePostback(IncomingRichMessagePostbackPayload),
     /// `chat_properties_updated`: Properties of a chat were updated.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     ChatPropertiesUpdated(ChatPropertiesUpdatedPayload),
     /// `chat_properties_deleted`: Properties of a chat were deleted.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     ChatPropertiesDeleted(ChatPropertiesDeletedPayload),
     /// `thread_properties_updated`: Properties of a thread were updated.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     ThreadPropertiesUpdated(ThreadPropertiesUpdatedPayload),
     /// `thread_properties_deleted`: Properties of a thread were deleted.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     ThreadPropertiesDeleted(ThreadPropertiesDeletedPayload),
     /// `event_properties_updated`: Properties of a event were updated.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     EventPropertiesUpdated(EventPropertiesUpdatedPayload),
     /// `event_properties_deleted`: Properties of a event were deleted.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     EventPropertiesDeleted(EventPropertiesDeletedPayload),
     /// `thread_tagged`: A thread was tagged.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     ThreadTagged(ThreadTaggedPayload),
     /// `thread_untagged`: A thread was untagged.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     ThreadUntagged(ThreadUntaggedPayload),
     /// `routing_status_set`: An agent's or bot's routing status changed.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     RoutingStatusSet(RoutingStatusSetPayload),
     /// `customer_session_fields_updated`: A chatting customer's session fields were updated. One webhook is sent for each of the customer's active chats.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     CustomerSessionFieldsUpdated(CustomerSessionFieldsUpdatedPayload),
     /// `agent_created`: Indicates that a new agent account was created. The payload contains the full state of the agent data structure, including empty fields.
     AgentCreated(Agent),
@@ -97,8 +162,14 @@ pub enum WebhookEvent {
     /// `tag_updated`: Indicates that a tag was updated within a license.
     TagUpdated(TagUpdatedPayload),
     /// `events_marked_as_seen`: A user has seen a chat's events up to a given time.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     EventsMarkedAsSeen(EventsMarkedAsSeenPayload),
     /// `thread_summary_set`: A thread's summary was generated and set.
+    ///
+    /// With the `chat-webhooks` feature.
+    #[cfg(feature = "chat-webhooks")]
     ThreadSummarySet(ThreadSummarySetPayload),
     /// A delivery of an action this version does not describe, its payload as sent.
     Other {
@@ -110,6 +181,7 @@ pub enum WebhookEvent {
 }
 impl WebhookEvent {
     /// The actions this version types, in the reference's order.
+    #[cfg(feature = "chat-webhooks")]
     pub const ACTIONS: &'static [WebhookAction] = &[
         WebhookAction::IncomingChat,
         WebhookAction::ChatDeactivated,
@@ -150,30 +222,71 @@ impl WebhookEvent {
         WebhookAction::EventsMarkedAsSeen,
         WebhookAction::ThreadSummarySet,
     ];
+    /// The actions this version types, in the reference's order: those of the
+    /// license-configuration webhooks (the rest need the `chat-webhooks` feature).
+    #[cfg(not(feature = "chat-webhooks"))]
+    pub const ACTIONS: &'static [WebhookAction] = &[
+        WebhookAction::AgentCreated,
+        WebhookAction::AgentApproved,
+        WebhookAction::AgentUpdated,
+        WebhookAction::AgentSuspended,
+        WebhookAction::AgentUnsuspended,
+        WebhookAction::AgentDeleted,
+        WebhookAction::AutoAccessesUpdated,
+        WebhookAction::BotCreated,
+        WebhookAction::BotUpdated,
+        WebhookAction::BotDeleted,
+        WebhookAction::GroupCreated,
+        WebhookAction::GroupDeleted,
+        WebhookAction::GroupUpdated,
+        WebhookAction::TagCreated,
+        WebhookAction::TagDeleted,
+        WebhookAction::TagUpdated,
+    ];
     /// The delivery's `action`.
     pub fn action(&self) -> WebhookAction {
         match self {
+            #[cfg(feature = "chat-webhooks")]
             Self::IncomingChat(_) => WebhookAction::IncomingChat,
+            #[cfg(feature = "chat-webhooks")]
             Self::ChatDeactivated(_) => WebhookAction::ChatDeactivated,
+            #[cfg(feature = "chat-webhooks")]
             Self::ChatAccessUpdated(_) => WebhookAction::ChatAccessUpdated,
+            #[cfg(feature = "chat-webhooks")]
             Self::ChatTransferred(_) => WebhookAction::ChatTransferred,
+            #[cfg(feature = "chat-webhooks")]
             Self::UserAddedToChat(_) => WebhookAction::UserAddedToChat,
+            #[cfg(feature = "chat-webhooks")]
             Self::UserRemovedFromChat(_) => WebhookAction::UserRemovedFromChat,
+            #[cfg(feature = "chat-webhooks")]
             Self::IncomingEvent(_) => WebhookAction::IncomingEvent,
+            #[cfg(feature = "chat-webhooks")]
             Self::EventDeleted(_) => WebhookAction::EventDeleted,
+            #[cfg(feature = "chat-webhooks")]
             Self::EventUpdated(_) => WebhookAction::EventUpdated,
+            #[cfg(feature = "chat-webhooks")]
             Self::IncomingRichMessagePostback(_) => {
                 WebhookAction::IncomingRichMessagePostback
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::ChatPropertiesUpdated(_) => WebhookAction::ChatPropertiesUpdated,
+            #[cfg(feature = "chat-webhooks")]
             Self::ChatPropertiesDeleted(_) => WebhookAction::ChatPropertiesDeleted,
+            #[cfg(feature = "chat-webhooks")]
             Self::ThreadPropertiesUpdated(_) => WebhookAction::ThreadPropertiesUpdated,
+            #[cfg(feature = "chat-webhooks")]
             Self::ThreadPropertiesDeleted(_) => WebhookAction::ThreadPropertiesDeleted,
+            #[cfg(feature = "chat-webhooks")]
             Self::EventPropertiesUpdated(_) => WebhookAction::EventPropertiesUpdated,
+            #[cfg(feature = "chat-webhooks")]
             Self::EventPropertiesDeleted(_) => WebhookAction::EventPropertiesDeleted,
+            #[cfg(feature = "chat-webhooks")]
             Self::ThreadTagged(_) => WebhookAction::ThreadTagged,
+            #[cfg(feature = "chat-webhooks")]
             Self::ThreadUntagged(_) => WebhookAction::ThreadUntagged,
+            #[cfg(feature = "chat-webhooks")]
             Self::RoutingStatusSet(_) => WebhookAction::RoutingStatusSet,
+            #[cfg(feature = "chat-webhooks")]
             Self::CustomerSessionFieldsUpdated(_) => {
                 WebhookAction::CustomerSessionFieldsUpdated
             }
@@ -193,7 +306,9 @@ impl WebhookEvent {
             Self::TagCreated(_) => WebhookAction::TagCreated,
             Self::TagDeleted(_) => WebhookAction::TagDeleted,
             Self::TagUpdated(_) => WebhookAction::TagUpdated,
+            #[cfg(feature = "chat-webhooks")]
             Self::EventsMarkedAsSeen(_) => WebhookAction::EventsMarkedAsSeen,
+            #[cfg(feature = "chat-webhooks")]
             Self::ThreadSummarySet(_) => WebhookAction::ThreadSummarySet,
             Self::Other { action, .. } => action.clone(),
         }
@@ -203,63 +318,83 @@ impl WebhookEvent {
     #[cfg(feature = "server")]
     pub fn payload(&self) -> ::serde_json::Value {
         match self {
+            #[cfg(feature = "chat-webhooks")]
             Self::IncomingChat(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::ChatDeactivated(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::ChatAccessUpdated(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::ChatTransferred(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::UserAddedToChat(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::UserRemovedFromChat(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::IncomingEvent(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::EventDeleted(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::EventUpdated(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::IncomingRichMessagePostback(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::ChatPropertiesUpdated(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::ChatPropertiesDeleted(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::ThreadPropertiesUpdated(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::ThreadPropertiesDeleted(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::EventPropertiesUpdated(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::EventPropertiesDeleted(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::ThreadTagged(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::ThreadUntagged(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::RoutingStatusSet(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::CustomerSessionFieldsUpdated(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
@@ -311,9 +446,11 @@ impl WebhookEvent {
             Self::TagUpdated(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::EventsMarkedAsSeen(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
+            #[cfg(feature = "chat-webhooks")]
             Self::ThreadSummarySet(payload) => {
                 ::serde_json::to_value(payload).unwrap_or_default()
             }
@@ -330,6 +467,7 @@ impl WebhookEvent {
     ) -> Result<Self, crate::webhook::WebhookError> {
         Ok(
             match action {
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::IncomingChat => {
                     Self::IncomingChat(
                         crate::webhook::decode_payload(
@@ -339,6 +477,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::ChatDeactivated => {
                     Self::ChatDeactivated(
                         crate::webhook::decode_payload(
@@ -348,6 +487,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::ChatAccessUpdated => {
                     Self::ChatAccessUpdated(
                         crate::webhook::decode_payload(
@@ -357,6 +497,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::ChatTransferred => {
                     Self::ChatTransferred(
                         crate::webhook::decode_payload(
@@ -366,6 +507,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::UserAddedToChat => {
                     Self::UserAddedToChat(
                         crate::webhook::decode_payload(
@@ -375,6 +517,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::UserRemovedFromChat => {
                     Self::UserRemovedFromChat(
                         crate::webhook::decode_payload(
@@ -384,6 +527,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::IncomingEvent => {
                     Self::IncomingEvent(
                         crate::webhook::decode_payload(
@@ -393,6 +537,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::EventDeleted => {
                     Self::EventDeleted(
                         crate::webhook::decode_payload(
@@ -402,6 +547,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::EventUpdated => {
                     Self::EventUpdated(
                         crate::webhook::decode_payload(
@@ -411,6 +557,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::IncomingRichMessagePostback => {
                     Self::IncomingRichMessagePostback(
                         crate::webhook::decode_payload(
@@ -420,6 +567,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::ChatPropertiesUpdated => {
                     Self::ChatPropertiesUpdated(
                         crate::webhook::decode_payload(
@@ -429,6 +577,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::ChatPropertiesDeleted => {
                     Self::ChatPropertiesDeleted(
                         crate::webhook::decode_payload(
@@ -438,6 +587,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::ThreadPropertiesUpdated => {
                     Self::ThreadPropertiesUpdated(
                         crate::webhook::decode_payload(
@@ -447,6 +597,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::ThreadPropertiesDeleted => {
                     Self::ThreadPropertiesDeleted(
                         crate::webhook::decode_payload(
@@ -456,6 +607,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::EventPropertiesUpdated => {
                     Self::EventPropertiesUpdated(
                         crate::webhook::decode_payload(
@@ -465,6 +617,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::EventPropertiesDeleted => {
                     Self::EventPropertiesDeleted(
                         crate::webhook::decode_payload(
@@ -474,6 +627,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::ThreadTagged => {
                     Self::ThreadTagged(
                         crate::webhook::decode_payload(
@@ -483,6 +637,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::ThreadUntagged => {
                     Self::ThreadUntagged(
                         crate::webhook::decode_payload(
@@ -492,6 +647,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::RoutingStatusSet => {
                     Self::RoutingStatusSet(
                         crate::webhook::decode_payload(
@@ -501,6 +657,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::CustomerSessionFieldsUpdated => {
                     Self::CustomerSessionFieldsUpdated(
                         crate::webhook::decode_payload(
@@ -654,6 +811,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::EventsMarkedAsSeen => {
                     Self::EventsMarkedAsSeen(
                         crate::webhook::decode_payload(
@@ -663,6 +821,7 @@ impl WebhookEvent {
                         )?,
                     )
                 }
+                #[cfg(feature = "chat-webhooks")]
                 WebhookAction::ThreadSummarySet => {
                     Self::ThreadSummarySet(
                         crate::webhook::decode_payload(
