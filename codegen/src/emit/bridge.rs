@@ -420,7 +420,15 @@ pub fn bridge(own: &Model, neighbour: &Model, same: &BTreeSet<String>) -> TokenS
         .filter(|(_, ok)| ok.is_ok())
         .map(|(k, _)| k.clone())
         .collect();
-    let functions = wanted.iter().map(|(way, name)| b.function(*way, name));
+    // The conversions of types only the chat webhooks hold are behind their feature, as the
+    // types are.
+    let functions = wanted.iter().map(|(way, name)| {
+        let tokens = b.function(*way, name);
+        match own.gated_types.contains(name) || neighbour.gated_types.contains(name) {
+            true => super::gate(tokens),
+            false => tokens,
+        }
+    });
     let own_v = &own.version;
     let their_v = &neighbour.version;
     let own_doc = doc(&format!(

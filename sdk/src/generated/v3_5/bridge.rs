@@ -831,6 +831,7 @@ fn to_reset_bot_template_secret_request(
         affect_existing_installations,
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// v3.5's `RichMessageEvent` as v3.6's: every field carried.
 impl From<RichMessageEvent> for crate::v3_6::RichMessageEvent {
     fn from(value: RichMessageEvent) -> Self {
@@ -856,6 +857,7 @@ impl From<RichMessageEvent> for crate::v3_6::RichMessageEvent {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// v3.5's `RichMessageEventButton` as v3.6's: every field carried.
 impl From<RichMessageEventButton> for crate::v3_6::RichMessageEventButton {
     fn from(value: RichMessageEventButton) -> Self {
@@ -879,6 +881,7 @@ impl From<RichMessageEventButton> for crate::v3_6::RichMessageEventButton {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// v3.5's `RichMessageEventElement` as v3.6's: every field carried.
 impl From<RichMessageEventElement> for crate::v3_6::RichMessageEventElement {
     fn from(value: RichMessageEventElement) -> Self {
@@ -892,6 +895,7 @@ impl From<RichMessageEventElement> for crate::v3_6::RichMessageEventElement {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// v3.5's `RichMessageImage` as v3.6's: every field carried.
 impl From<RichMessageImage> for crate::v3_6::RichMessageImage {
     fn from(value: RichMessageImage) -> Self {
@@ -915,6 +919,7 @@ impl From<RichMessageImage> for crate::v3_6::RichMessageImage {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// v3.5's `RichMessagePostback` as v3.6's: every field carried.
 impl From<RichMessagePostback> for crate::v3_6::RichMessagePostback {
     fn from(value: RichMessagePostback) -> Self {
@@ -1178,6 +1183,7 @@ fn from_issue_bot_token_response(
     let crate::v3_6::IssueBotTokenResponse { token } = value;
     IssueBotTokenResponse { token }
 }
+#[cfg(feature = "chat-webhooks")]
 /// v3.6's `Queue` as v3.5 shows it: a field only v3.6 has is left out.
 impl From<crate::v3_6::Queue> for Queue {
     fn from(value: crate::v3_6::Queue) -> Self {
@@ -1204,6 +1210,7 @@ fn from_reset_bot_template_secret_response(
         secret,
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// v3.6's `RichMessageEvent` as v3.5 shows it: a field only v3.6 has is left out.
 impl From<crate::v3_6::RichMessageEvent> for RichMessageEvent {
     fn from(value: crate::v3_6::RichMessageEvent) -> Self {
@@ -1229,6 +1236,7 @@ impl From<crate::v3_6::RichMessageEvent> for RichMessageEvent {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// v3.6's `RichMessageEventButton` as v3.5 shows it: a field only v3.6 has is left out.
 impl From<crate::v3_6::RichMessageEventButton> for RichMessageEventButton {
     fn from(value: crate::v3_6::RichMessageEventButton) -> Self {
@@ -1252,6 +1260,7 @@ impl From<crate::v3_6::RichMessageEventButton> for RichMessageEventButton {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// v3.6's `RichMessageEventElement` as v3.5 shows it: a field only v3.6 has is left out.
 impl From<crate::v3_6::RichMessageEventElement> for RichMessageEventElement {
     fn from(value: crate::v3_6::RichMessageEventElement) -> Self {
@@ -1271,6 +1280,7 @@ impl From<crate::v3_6::RichMessageEventElement> for RichMessageEventElement {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// v3.6's `RichMessageImage` as v3.5 shows it: a field only v3.6 has is left out.
 impl From<crate::v3_6::RichMessageImage> for RichMessageImage {
     fn from(value: crate::v3_6::RichMessageImage) -> Self {
@@ -1294,6 +1304,7 @@ impl From<crate::v3_6::RichMessageImage> for RichMessageImage {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
 /// v3.6's `RichMessagePostback` as v3.5 shows it: a field only v3.6 has is left out.
 impl From<crate::v3_6::RichMessagePostback> for RichMessagePostback {
     fn from(value: crate::v3_6::RichMessagePostback) -> Self {
