@@ -300,7 +300,7 @@ fn typed_webhooks_added_removed_and_reshaped_are_listed() {
     events.retain(|e| e["action"] != "things_moved");
     events[0]["payload"] = serde_json::json!({"partial": "Thing", "required": ["id", "name"]});
     events.push(serde_json::json!({
-        "action": "chat_started", "description": "A chat started.",
+        "action": "chat_started", "section": "Chats", "description": "A chat started.",
         "payload": {"fields": [{"name": "chat_id", "type": "string", "required": true}]}
     }));
     let new = codegen::load(&spec.to_string()).unwrap();
