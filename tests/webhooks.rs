@@ -9,16 +9,26 @@ use serde_json::json;
 
 const SECRET: &str = "laudla991lamda0pnoaa0";
 
-/// The reference's "general webhook format", with its placeholders filled in and its
-/// `//optional` comments (not JSON) left out.
+/// The payload of the reference's sample of `action` (v3.6), or `{}` for an action without one.
+fn sample_payload(action: &str) -> serde_json::Value {
+    let dir = livechat_config_tests::root().join("tests/reference/webhooks-v3.6");
+    [format!("{action}.json"), format!("{action}.message.json")]
+        .iter()
+        .find_map(|name| std::fs::read(dir.join(name)).ok())
+        .map_or(json!({}), |bytes| {
+            serde_json::from_slice::<serde_json::Value>(&bytes).unwrap()["payload"].clone()
+        })
+}
+
+/// The reference's "general webhook format", with its placeholders filled in (the payload of the
+/// action's sample) and its `//optional` comments (not JSON) left out.
 fn general_format(secret: &str, action: &str) -> String {
     json!({
         "webhook_id": "pqi8oasdjahuakndw9nsad9na",
         "secret_key": secret,
         "action": action,
         "organization_id": "1a8a9ec7-bd5d-4400-9204-3826740981e0",
-        "payload": {
-        },
+        "payload": sample_payload(action),
         "additional_data": {
             "chat_properties": {
                 "source": {"client_id": "asXdesldiAJSq9padj"}
@@ -44,7 +54,10 @@ fn the_general_webhook_format_parses_into_typed_fields() {
         delivery.organization_id,
         "1a8a9ec7-bd5d-4400-9204-3826740981e0"
     );
-    assert_eq!(delivery.payload, json!({}));
+    assert_eq!(delivery.payload["chat_id"], "PJ0MRSHTDG");
+    assert!(
+        matches!(&delivery.event, WebhookEvent::ChatDeactivated(p) if p.thread_id == "K600PKZON8")
+    );
     let extra = delivery.envelope.additional_data.unwrap();
     assert_eq!(
         extra.chat_presence_user_ids.unwrap(),
@@ -68,7 +81,7 @@ fn additional_data_and_its_members_are_optional() {
 
     let empty = json!({
         "webhook_id": "w", "secret_key": SECRET, "action": "incoming_chat",
-        "organization_id": "o", "payload": {}, "additional_data": {}
+        "organization_id": "o", "payload": sample_payload("incoming_chat"), "additional_data": {}
     });
     let extra = webhook::verify(empty.to_string().as_bytes(), SECRET)
         .unwrap()
