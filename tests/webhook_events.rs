@@ -583,6 +583,22 @@ fn other_actions_keep_their_payload_raw() {
     ));
 }
 
+/// v3.5's own webhook: a new customer, typed by v3.5's types.
+#[test]
+fn v3_5_types_incoming_customer() {
+    use livechat_config::v3_5::{ChatUser, WebhookEvent};
+    let body = sample("3.5", "incoming_customer");
+    let delivery = webhook::verify_as::<WebhookEvent>(&body, SAMPLE_SECRET).unwrap();
+    let WebhookEvent::IncomingCustomer(payload) = &delivery.event else {
+        panic!("{:?}", delivery.event)
+    };
+    let ChatUser::Customer(customer) = &payload.customer else {
+        panic!("{:?}", payload.customer)
+    };
+    assert_eq!(customer.name.as_deref(), Some("Thomas Anderson"));
+    assert_eq!(customer.session_fields.as_ref().unwrap()[0]["plan"], "premium");
+}
+
 /// An event type or a user type this version does not know is kept as sent, not an error,
 /// and written back unchanged.
 #[test]

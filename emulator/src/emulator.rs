@@ -623,8 +623,9 @@ impl Emulator {
     /// API's own changes are: a `license` webhook while license webhooks are enabled for its
     /// owner, a `bot` webhook when a bot of its owner is in the chat, and only when its filters
     /// (`source_type`, `only_my_chats`, `chat_presence`, `author_type`) let the webhook through
-    /// in the [`WebhookContext`] given. Returns each delivery made, in registration order, with
-    /// its entry in [`Self::webhook_deliveries`]; a delivery past a bound of the queue
+    /// in the [`WebhookContext`](crate::WebhookContext) given. Returns each delivery made, in
+    /// registration order, with its entry in [`Self::webhook_deliveries`]; a delivery past a
+    /// bound of the queue
     /// ([`QUEUED_PER_WEBHOOK`](crate::QUEUED_PER_WEBHOOK),
     /// [`MAX_QUEUED_DELIVERIES`](crate::MAX_QUEUED_DELIVERIES)) is journaled `failed` and
     /// returned with `queued: false`. Never waits for a receiver.
