@@ -596,7 +596,10 @@ fn v3_5_types_incoming_customer() {
         panic!("{:?}", payload.customer)
     };
     assert_eq!(customer.name.as_deref(), Some("Thomas Anderson"));
-    assert_eq!(customer.session_fields.as_ref().unwrap()[0]["plan"], "premium");
+    assert_eq!(
+        customer.session_fields.as_ref().unwrap()[0]["plan"],
+        "premium"
+    );
 }
 
 /// An event type or a user type this version does not know is kept as sent, not an error,
