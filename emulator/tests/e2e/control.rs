@@ -573,7 +573,6 @@ pub fn rss_kib(pid: u32) -> Option<u64> {
 /// and the emulator reads (and keeps) next to nothing of the bodies.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unauthenticated_upload_is_refused_before_its_body_is_read() {
-    use std::io::{Read, Write};
     let emu = emulator().await;
     let addr = emu.local_addr();
     let before = rss_kib(std::process::id()).unwrap_or(0);
@@ -586,32 +585,11 @@ async fn an_unauthenticated_upload_is_refused_before_its_body_is_read() {
     .into_iter()
     .map(|authorization| {
         std::thread::spawn(move || {
-            let mut stream = std::net::TcpStream::connect(addr).unwrap();
-            stream
-                .set_read_timeout(Some(Duration::from_secs(10)))
-                .unwrap();
-            stream
-                .set_write_timeout(Some(Duration::from_secs(10)))
-                .unwrap();
-            let auth = authorization
-                .map(|a| format!("Authorization: {a}\r\n"))
-                .unwrap_or_default();
-            let head = format!(
-                "PUT /emulator/state HTTP/1.1\r\nHost: emulator\r\n{auth}Content-Type: \
-                     application/json\r\nContent-Length: 400000000\r\n\r\n"
-            );
-            stream.write_all(head.as_bytes()).unwrap();
-            let chunk = vec![b' '; 64 * 1024];
-            let mut sent = 0usize;
-            while sent < 400_000_000 {
-                match stream.write(&chunk) {
-                    Ok(n) => sent += n,
-                    Err(_) => break,
-                }
-            }
-            let mut answer = Vec::new();
-            let _ = stream.read_to_end(&mut answer);
-            (sent, String::from_utf8_lossy(&answer).into_owned())
+            crate::announce_huge_upload(
+                addr,
+                "PUT /emulator/state",
+                authorization.map(String::from),
+            )
         })
     })
     .collect();

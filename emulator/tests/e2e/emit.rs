@@ -543,32 +543,11 @@ async fn the_emit_endpoint_needs_the_admin_token_and_bounds_its_body() {
         .into_iter()
         .map(|token| {
             std::thread::spawn(move || {
-                let mut stream = std::net::TcpStream::connect(addr).unwrap();
-                stream
-                    .set_read_timeout(Some(Duration::from_secs(10)))
-                    .unwrap();
-                stream
-                    .set_write_timeout(Some(Duration::from_secs(10)))
-                    .unwrap();
-                let auth = token
-                    .map(|t| format!("Authorization: Bearer {t}\r\n"))
-                    .unwrap_or_default();
-                let head = format!(
-                    "POST /emulator/webhooks/emit HTTP/1.1\r\nHost: emulator\r\n{auth}\
-                     Content-Type: application/json\r\nContent-Length: 400000000\r\n\r\n"
-                );
-                stream.write_all(head.as_bytes()).unwrap();
-                let chunk = vec![b' '; 64 * 1024];
-                let mut sent = 0usize;
-                while sent < 400_000_000 {
-                    match stream.write(&chunk) {
-                        Ok(n) => sent += n,
-                        Err(_) => break,
-                    }
-                }
-                let mut answer = Vec::new();
-                let _ = stream.read_to_end(&mut answer);
-                (sent, String::from_utf8_lossy(&answer).into_owned())
+                crate::announce_huge_upload(
+                    addr,
+                    "POST /emulator/webhooks/emit",
+                    token.map(|t| format!("Bearer {t}")),
+                )
             })
         })
         .collect();

@@ -73,3 +73,41 @@ pub async fn call(emulator: &Emulator, action: &str, body: &str) -> (u16, Value)
     )
     .await
 }
+
+/// Announces a 400 MB body to `target` (`PUT /emulator/state`) with this `Authorization` and
+/// keeps sending until the emulator stops reading: what was sent, and the answer. Blocking, for
+/// a thread of its own.
+pub fn announce_huge_upload(
+    addr: std::net::SocketAddr,
+    target: &str,
+    authorization: Option<String>,
+) -> (usize, String) {
+    use std::io::{Read, Write};
+    use std::time::Duration;
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stream
+        .set_write_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let auth = authorization
+        .map(|a| format!("Authorization: {a}\r\n"))
+        .unwrap_or_default();
+    let head = format!(
+        "{target} HTTP/1.1\r\nHost: emulator\r\n{auth}Content-Type: \
+         application/json\r\nContent-Length: 400000000\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    let chunk = vec![b' '; 64 * 1024];
+    let mut sent = 0usize;
+    while sent < 400_000_000 {
+        match stream.write(&chunk) {
+            Ok(n) => sent += n,
+            Err(_) => break,
+        }
+    }
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    (sent, String::from_utf8_lossy(&answer).into_owned())
+}
