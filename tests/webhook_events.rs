@@ -583,6 +583,22 @@ fn other_actions_keep_their_payload_raw() {
     ));
 }
 
+/// v3.7's webhooks are v3.6's: one `WebhookEvent` (and its payloads) for both, so a delivery
+/// typed by either is the same value and the type is compiled once. This compiles only so.
+#[test]
+fn v3_7_reuses_v3_6_s_webhook_event() {
+    fn same(event: livechat_config::v3_7::WebhookEvent) -> livechat_config::v3_6::WebhookEvent {
+        event
+    }
+    let body = sample("3.7", "incoming_chat");
+    let delivery =
+        webhook::verify_as::<livechat_config::v3_7::WebhookEvent>(&body, SAMPLE_SECRET).unwrap();
+    assert!(matches!(
+        same(delivery.event),
+        WebhookEvent::IncomingChat(_)
+    ));
+}
+
 /// v3.5's own webhook: a new customer, typed by v3.5's types.
 #[test]
 fn v3_5_types_incoming_customer() {

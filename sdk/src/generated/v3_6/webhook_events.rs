@@ -1409,7 +1409,7 @@ impl crate::validate::Validate for ThreadSummarySetPayload {
 }
 /// The payload of a webhook delivery, typed by its `action`.
 ///
-/// Every webhook of the v3.6 webhooks reference, 38 in all: the chat webhooks (chats, chat access, chat users, events, properties, thread tags, status, customers, other) and the 16 license-configuration webhooks LiveChat sends when an agent, auto access rule, bot, group or tag changes. Each is a delivery in the envelope's format whose payload has the shape given here; a delivery of an action not listed here keeps its payload as JSON.
+/// Every webhook of the webhooks reference, 38 in all: the chat webhooks (chats, chat access, chat users, events, properties, thread tags, status, customers, other) and the 16 license-configuration webhooks LiveChat sends when an agent, auto access rule, bot, group or tag changes. Each is a delivery in the envelope's format whose payload has the shape given here; a delivery of an action not listed here keeps its payload as JSON.
 ///
 /// A delivery of an action this version does not describe (one a later API version adds) is [`WebhookEvent::Other`], its payload kept as JSON.
 ///
