@@ -79,7 +79,14 @@ pub fn generate(model: &Model, base: Option<&Model>, neighbour: Option<&Model>) 
         let (kept, defined): (Vec<_>, Vec<_>) =
             items.iter().partition(|(name, _)| reused.contains(name));
         let mut out = reexport(module, kept.iter().map(|(name, _)| name).collect());
-        out.extend(defined.into_iter().map(|(_, tokens)| tokens.clone()));
+        out.extend(
+            defined
+                .into_iter()
+                .map(|(name, tokens)| match gated.contains(name) {
+                    true => gate(tokens.clone()),
+                    false => tokens.clone(),
+                }),
+        );
         (out, !kept.is_empty())
     };
     let (types, any_kept) = split("types", &named.types);

@@ -30,10 +30,6 @@ impl Named {
                 Type::Enum { name, doc, values } => objects::enumeration(name, doc, values),
                 Type::Union(union) => unions::union(union),
             };
-            let tokens = match model.gated_types.contains(def.name()) {
-                true => super::gate(tokens),
-                false => tokens,
-            };
             (def.name().to_string(), tokens)
         }));
         Named {
@@ -86,6 +82,9 @@ pub fn unchanged(
 ) -> BTreeSet<String> {
     let texts = named.texts(model);
     let base_texts = base_named.texts(base);
+    // The texts are compared before the `chat-webhooks` gate goes on: a base's item every build
+    // has serves a version that gates it, not the other way round.
+    let (gated, base_gated) = (named.gated(model), base_named.gated(base));
     let own = own_names(model);
     let refs: BTreeMap<&String, BTreeSet<String>> = texts
         .iter()
@@ -117,6 +116,7 @@ pub fn unchanged(
             base_texts
                 .get(*name)
                 .is_some_and(|b| b.to_string() == tokens.to_string())
+                && (gated.contains(*name) || !base_gated.contains(*name))
         })
         .map(|(name, _)| name.clone())
         .collect();

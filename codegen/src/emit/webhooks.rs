@@ -2,7 +2,7 @@
 //! `WebhookEvent` enum with one variant per action, and what the runtime's `webhook` module
 //! needs from this version's envelope.
 
-use super::{doc, gate, objects, rust_type};
+use super::{doc, objects, rust_type};
 use crate::model::{Model, Type, Webhooks};
 use crate::names;
 use crate::type_expr::TypeExpr;
@@ -24,10 +24,9 @@ pub fn items(model: &Model, webhooks: &Webhooks) -> Items {
     let payloads = webhooks
         .events
         .iter()
-        .filter_map(|event| Some((event, event.object.as_ref()?)))
-        .map(|(event, object)| {
+        .filter_map(|event| event.object.as_ref())
+        .map(|object| {
             let tokens = objects::object(object, &model.types, objects::Role::Response);
-            let tokens = if event.gated { gate(tokens) } else { tokens };
             (object.name.clone(), tokens)
         })
         .collect();

@@ -832,94 +832,6 @@ fn to_reset_bot_template_secret_request(
     }
 }
 #[cfg(feature = "chat-webhooks")]
-/// v3.5's `RichMessageEvent` as v3.6's: every field carried.
-impl From<RichMessageEvent> for crate::v3_6::RichMessageEvent {
-    fn from(value: RichMessageEvent) -> Self {
-        let RichMessageEvent {
-            id,
-            custom_id,
-            author_id,
-            created_at,
-            visibility,
-            properties,
-            template_id,
-            elements,
-        } = value;
-        crate::v3_6::RichMessageEvent {
-            id,
-            custom_id,
-            author_id,
-            created_at,
-            visibility,
-            properties,
-            template_id,
-            elements: elements.map(|v| v.into_iter().map(Into::into).collect()),
-        }
-    }
-}
-#[cfg(feature = "chat-webhooks")]
-/// v3.5's `RichMessageEventButton` as v3.6's: every field carried.
-impl From<RichMessageEventButton> for crate::v3_6::RichMessageEventButton {
-    fn from(value: RichMessageEventButton) -> Self {
-        let RichMessageEventButton {
-            text,
-            r#type,
-            value,
-            webview_height,
-            postback_id,
-            user_ids,
-            target,
-        } = value;
-        crate::v3_6::RichMessageEventButton {
-            text,
-            r#type: crate::v3_6::ButtonType::from(r#type.as_str()),
-            value,
-            webview_height,
-            postback_id,
-            user_ids,
-            target,
-        }
-    }
-}
-#[cfg(feature = "chat-webhooks")]
-/// v3.5's `RichMessageEventElement` as v3.6's: every field carried.
-impl From<RichMessageEventElement> for crate::v3_6::RichMessageEventElement {
-    fn from(value: RichMessageEventElement) -> Self {
-        let RichMessageEventElement { title, subtitle, image, buttons, ecommerce } = value;
-        crate::v3_6::RichMessageEventElement {
-            title,
-            subtitle,
-            image: image.map(Into::into),
-            buttons: buttons.map(|v| v.into_iter().map(Into::into).collect()),
-            ecommerce,
-        }
-    }
-}
-#[cfg(feature = "chat-webhooks")]
-/// v3.5's `RichMessageImage` as v3.6's: every field carried.
-impl From<RichMessageImage> for crate::v3_6::RichMessageImage {
-    fn from(value: RichMessageImage) -> Self {
-        let RichMessageImage {
-            url,
-            name,
-            content_type,
-            size,
-            width,
-            height,
-            alternative_text,
-        } = value;
-        crate::v3_6::RichMessageImage {
-            url,
-            name,
-            content_type,
-            size,
-            width,
-            height,
-            alternative_text,
-        }
-    }
-}
-#[cfg(feature = "chat-webhooks")]
 /// v3.5's `RichMessagePostback` as v3.6's: every field carried.
 impl From<RichMessagePostback> for crate::v3_6::RichMessagePostback {
     fn from(value: RichMessagePostback) -> Self {
@@ -1140,6 +1052,20 @@ impl From<crate::v3_6::BotTemplate> for BotTemplate {
         }
     }
 }
+#[cfg(feature = "chat-webhooks")]
+/// v3.6's `Chat` as v3.5 shows it: a field only v3.6 has is left out.
+impl From<crate::v3_6::Chat> for Chat {
+    fn from(value: crate::v3_6::Chat) -> Self {
+        let crate::v3_6::Chat { id, users, properties, access, thread } = value;
+        Chat {
+            id,
+            users,
+            properties,
+            access,
+            thread: thread.into(),
+        }
+    }
+}
 /// v3.6's `ChatPresenceFilter` as v3.5 shows it: a field only v3.6 has is left out.
 impl From<crate::v3_6::ChatPresenceFilter> for ChatPresenceFilter {
     fn from(value: crate::v3_6::ChatPresenceFilter) -> Self {
@@ -1211,100 +1137,6 @@ fn from_reset_bot_template_secret_response(
     }
 }
 #[cfg(feature = "chat-webhooks")]
-/// v3.6's `RichMessageEvent` as v3.5 shows it: a field only v3.6 has is left out.
-impl From<crate::v3_6::RichMessageEvent> for RichMessageEvent {
-    fn from(value: crate::v3_6::RichMessageEvent) -> Self {
-        let crate::v3_6::RichMessageEvent {
-            id,
-            custom_id,
-            author_id,
-            created_at,
-            visibility,
-            properties,
-            template_id,
-            elements,
-        } = value;
-        RichMessageEvent {
-            id,
-            custom_id,
-            author_id,
-            created_at,
-            visibility,
-            properties,
-            template_id,
-            elements: elements.map(|v| v.into_iter().map(Into::into).collect()),
-        }
-    }
-}
-#[cfg(feature = "chat-webhooks")]
-/// v3.6's `RichMessageEventButton` as v3.5 shows it: a field only v3.6 has is left out.
-impl From<crate::v3_6::RichMessageEventButton> for RichMessageEventButton {
-    fn from(value: crate::v3_6::RichMessageEventButton) -> Self {
-        let crate::v3_6::RichMessageEventButton {
-            text,
-            r#type,
-            value,
-            webview_height,
-            postback_id,
-            user_ids,
-            target,
-        } = value;
-        RichMessageEventButton {
-            text,
-            r#type: ButtonType::from(r#type.as_str()),
-            value,
-            webview_height,
-            postback_id,
-            user_ids,
-            target,
-        }
-    }
-}
-#[cfg(feature = "chat-webhooks")]
-/// v3.6's `RichMessageEventElement` as v3.5 shows it: a field only v3.6 has is left out.
-impl From<crate::v3_6::RichMessageEventElement> for RichMessageEventElement {
-    fn from(value: crate::v3_6::RichMessageEventElement) -> Self {
-        let crate::v3_6::RichMessageEventElement {
-            title,
-            subtitle,
-            image,
-            buttons,
-            ecommerce,
-        } = value;
-        RichMessageEventElement {
-            title,
-            subtitle,
-            image: image.map(Into::into),
-            buttons: buttons.map(|v| v.into_iter().map(Into::into).collect()),
-            ecommerce,
-        }
-    }
-}
-#[cfg(feature = "chat-webhooks")]
-/// v3.6's `RichMessageImage` as v3.5 shows it: a field only v3.6 has is left out.
-impl From<crate::v3_6::RichMessageImage> for RichMessageImage {
-    fn from(value: crate::v3_6::RichMessageImage) -> Self {
-        let crate::v3_6::RichMessageImage {
-            url,
-            name,
-            content_type,
-            size,
-            width,
-            height,
-            alternative_text,
-        } = value;
-        RichMessageImage {
-            url,
-            name,
-            content_type,
-            size,
-            width,
-            height,
-            alternative_text,
-        }
-    }
-}
-#[cfg(feature = "chat-webhooks")]
 /// v3.6's `RichMessagePostback` as v3.5 shows it: a field only v3.6 has is left out.
 impl From<crate::v3_6::RichMessagePostback> for RichMessagePostback {
     fn from(value: crate::v3_6::RichMessagePostback) -> Self {
@@ -1316,6 +1148,44 @@ impl From<crate::v3_6::RichMessagePostback> for RichMessagePostback {
             ecommerce: _,
         } = value;
         RichMessagePostback { id, toggled }
+    }
+}
+#[cfg(feature = "chat-webhooks")]
+/// v3.6's `Thread` as v3.5 shows it: a field only v3.6 has is left out.
+impl From<crate::v3_6::Thread> for Thread {
+    fn from(value: crate::v3_6::Thread) -> Self {
+        let crate::v3_6::Thread {
+            id,
+            active,
+            access,
+            events,
+            properties,
+            restricted_access,
+            queue,
+            previous_thread_id,
+            next_thread_id,
+            previous_accessible_thread_id,
+            next_accessible_thread_id,
+            created_at,
+            tags,
+            customer_visit,
+        } = value;
+        Thread {
+            id,
+            active,
+            access,
+            events,
+            properties,
+            restricted_access,
+            queue: queue.map(Into::into),
+            previous_thread_id,
+            next_thread_id,
+            previous_accessible_thread_id,
+            next_accessible_thread_id,
+            created_at,
+            tags,
+            customer_visit,
+        }
     }
 }
 /// v3.6's `UserIdsFilter` as v3.5 shows it: a field only v3.6 has is left out.

@@ -10,11 +10,11 @@ pub use crate::v3_6::webhook_events::{
 #[cfg(feature = "chat-webhooks")]
 pub use crate::v3_6::webhook_events::{
     ChatDeactivatedPayload, ChatAccessUpdatedPayload, UserAddedToChatPayload,
-    UserRemovedFromChatPayload, ChatPropertiesUpdatedPayload,
-    ChatPropertiesDeletedPayload, ThreadPropertiesUpdatedPayload,
-    ThreadPropertiesDeletedPayload, EventPropertiesUpdatedPayload,
-    EventPropertiesDeletedPayload, ThreadTaggedPayload, ThreadUntaggedPayload,
-    RoutingStatusSetPayload, CustomerSessionFieldsUpdatedPayload,
+    UserRemovedFromChatPayload, IncomingEventPayload, EventUpdatedPayload,
+    ChatPropertiesUpdatedPayload, ChatPropertiesDeletedPayload,
+    ThreadPropertiesUpdatedPayload, ThreadPropertiesDeletedPayload,
+    EventPropertiesUpdatedPayload, EventPropertiesDeletedPayload, ThreadTaggedPayload,
+    ThreadUntaggedPayload, RoutingStatusSetPayload, CustomerSessionFieldsUpdatedPayload,
     EventsMarkedAsSeenPayload,
 };
 #[cfg(feature = "chat-webhooks")]
@@ -106,76 +106,6 @@ impl crate::validate::Validate for ChatTransferredPayload {
         v.field("reason", &self.reason);
         v.field("transferred_to", &self.transferred_to);
         v.field("queue", &self.queue);
-    }
-}
-#[cfg(feature = "chat-webhooks")]
-/// The payload of the `incoming_event` webhook: see [`WebhookEvent::IncomingEvent`].
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(::serde::Serialize))]
-#[non_exhaustive]
-pub struct IncomingEventPayload {
-    /// The chat's ID.
-    pub chat_id: String,
-    /// The thread's ID.
-    pub thread_id: String,
-    /// The event.
-    pub event: Event,
-}
-#[cfg(feature = "chat-webhooks")]
-impl IncomingEventPayload {
-    /// A `IncomingEventPayload` with its required fields: `chat_id`, `thread_id`, `event`.
-    pub fn new(
-        chat_id: impl Into<String>,
-        thread_id: impl Into<String>,
-        event: Event,
-    ) -> Self {
-        Self {
-            chat_id: chat_id.into(),
-            thread_id: thread_id.into(),
-            event,
-        }
-    }
-}
-#[cfg(feature = "chat-webhooks")]
-impl crate::validate::Validate for IncomingEventPayload {
-    #[inline]
-    fn validate(&self, v: &mut crate::validate::Validator) {
-        v.field("event", &self.event);
-    }
-}
-#[cfg(feature = "chat-webhooks")]
-/// The payload of the `event_updated` webhook: see [`WebhookEvent::EventUpdated`].
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "server", derive(::serde::Serialize))]
-#[non_exhaustive]
-pub struct EventUpdatedPayload {
-    /// The chat's ID.
-    pub chat_id: String,
-    /// The thread's ID.
-    pub thread_id: String,
-    /// The updated event.
-    pub event: Event,
-}
-#[cfg(feature = "chat-webhooks")]
-impl EventUpdatedPayload {
-    /// A `EventUpdatedPayload` with its required fields: `chat_id`, `thread_id`, `event`.
-    pub fn new(
-        chat_id: impl Into<String>,
-        thread_id: impl Into<String>,
-        event: Event,
-    ) -> Self {
-        Self {
-            chat_id: chat_id.into(),
-            thread_id: thread_id.into(),
-            event,
-        }
-    }
-}
-#[cfg(feature = "chat-webhooks")]
-impl crate::validate::Validate for EventUpdatedPayload {
-    #[inline]
-    fn validate(&self, v: &mut crate::validate::Validator) {
-        v.field("event", &self.event);
     }
 }
 #[cfg(feature = "chat-webhooks")]
