@@ -12,7 +12,8 @@ mod queue;
 
 pub use emit::{EmitError, EmitWebhook, EmittedDelivery, WebhookContext, EMIT_BODY_LIMIT};
 pub use queue::{
-    Deliveries, DeliveryPolicy, MAX_OUTBOUND_DELIVERIES, MAX_QUEUED_DELIVERIES, QUEUED_PER_WEBHOOK,
+    Deliveries, DeliveryPolicy, MAX_OUTBOUND_DELIVERIES, MAX_QUEUED_BYTES, MAX_QUEUED_DELIVERIES,
+    QUEUED_PER_WEBHOOK,
 };
 
 use crate::auth::Identity;
@@ -228,8 +229,9 @@ fn auto_access_event(request: &Value, before: Before, read: &mut Read) -> Option
     })
 }
 
-/// A delivery addressed to one registered webhook.
-#[derive(Debug, Clone)]
+/// A delivery addressed to one registered webhook. No `Debug`: the body holds the webhook's
+/// secret key.
+#[derive(Clone)]
 pub struct Outgoing {
     webhook_id: String,
     action: String,

@@ -627,14 +627,16 @@ impl Emulator {
     /// registration order, with its entry in [`Self::webhook_deliveries`]; a delivery past a
     /// bound of the queue
     /// ([`QUEUED_PER_WEBHOOK`](crate::QUEUED_PER_WEBHOOK),
-    /// [`MAX_QUEUED_DELIVERIES`](crate::MAX_QUEUED_DELIVERIES)) is journaled `failed` and
-    /// returned with `queued: false`. Never waits for a receiver.
+    /// [`MAX_QUEUED_DELIVERIES`](crate::MAX_QUEUED_DELIVERIES),
+    /// [`MAX_QUEUED_BYTES`](crate::MAX_QUEUED_BYTES)) is journaled `failed` and returned with
+    /// `queued: false`. Never waits for a receiver.
     ///
     /// # Errors
     /// [`EmitError::NotAWebhook`] for an action the version does not list,
     /// [`EmitError::Payload`] for a payload its spec does not allow (naming the field),
-    /// [`EmitError::Invalid`] for an `author_type` other than `customer` or `agent`. Nothing is
-    /// delivered or journaled then.
+    /// [`EmitError::Invalid`] for an `author_type` other than `customer` or `agent`, or for a
+    /// payload or chat property nested 128 or more levels deep (what no JSON body can carry). Nothing
+    /// is delivered or journaled then.
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {

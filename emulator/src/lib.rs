@@ -63,7 +63,7 @@ pub use auth::{
 };
 pub use deliveries::{
     DeliveryPolicy, EmitError, EmitWebhook, EmittedDelivery, WebhookContext, EMIT_BODY_LIMIT,
-    MAX_OUTBOUND_DELIVERIES, MAX_QUEUED_DELIVERIES, QUEUED_PER_WEBHOOK,
+    MAX_OUTBOUND_DELIVERIES, MAX_QUEUED_BYTES, MAX_QUEUED_DELIVERIES, QUEUED_PER_WEBHOOK,
 };
 pub use emulator::{
     default_tokens, Emulator, EmulatorBuilder, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT,

@@ -274,7 +274,7 @@ struct Body {
 /// Reads the body of `POST /emulator/webhooks/emit`.
 pub fn parse(body: &[u8]) -> Result<EmitWebhook, EmitError> {
     let invalid = |path: String, message: String| EmitError::Invalid { path, message };
-    // serde_json refuses nesting deeper than 128 levels with an error, before any of it is kept.
+    // serde_json refuses 128 or more levels of nesting with an error, before any of it is kept.
     let value: Value = serde_json::from_slice(body)
         .map_err(|e| invalid(String::new(), format!("the body is not JSON: {e}")))?;
     // Serde would also read a struct from an array of its fields in order.
@@ -303,6 +303,7 @@ pub fn parse(body: &[u8]) -> Result<EmitWebhook, EmitError> {
 /// Checks the webhook against its version's spec and addresses it to every webhook registered
 /// for its action whose filters let it through.
 pub fn address(emit: EmitWebhook, state: &State) -> Result<Vec<Outgoing>, EmitError> {
+    let emit = shallow(emit)?;
     let version = emit.version.unwrap_or(Version::STABLE);
     let action = emit.action.as_str().to_string();
     if !version
@@ -324,6 +325,60 @@ pub fn address(emit: EmitWebhook, state: &State) -> Result<Vec<Outgoing>, EmitEr
     check_payload(version, &action, &emit.payload).map_err(EmitError::Payload)?;
     let circumstances = circumstances(emit.context, &emit.payload, state);
     Ok(address_one(&action, &emit.payload, &circumstances, state))
+}
+
+/// Levels of arrays and objects from which serde_json refuses to read a value: a JSON body never
+/// has a payload this deep, and typing, copying and sending one recurse once per level.
+const MAX_DEPTH: usize = 128;
+
+/// The request, when nothing in it has [`MAX_DEPTH`] levels (only a Rust caller can build one
+/// that does); a deeper one is taken apart without recursion, however deep it is.
+fn shallow(emit: EmitWebhook) -> Result<EmitWebhook, EmitError> {
+    let too_deep = |path: &str| EmitError::Invalid {
+        path: path.to_string(),
+        message: format!("nested {MAX_DEPTH} or more levels deep"),
+    };
+    let mut properties = emit
+        .context
+        .chat_properties
+        .iter()
+        .flat_map(|namespaces| namespaces.values().flat_map(|named| named.values()));
+    let error = if reaches(&emit.payload, MAX_DEPTH) {
+        too_deep("payload")
+    } else if properties.any(|value| reaches(value, MAX_DEPTH)) {
+        too_deep("context.chat_properties")
+    } else {
+        return Ok(emit);
+    };
+    let mut values = vec![emit.payload];
+    for namespace in emit.context.chat_properties.into_iter().flatten() {
+        values.extend(namespace.1.into_values());
+    }
+    while let Some(value) = values.pop() {
+        match value {
+            Value::Array(items) => values.extend(items),
+            Value::Object(fields) => values.extend(fields.into_iter().map(|(_, v)| v)),
+            _ => {}
+        }
+    }
+    Err(error)
+}
+
+/// Whether `value` has `levels` or more levels of arrays and objects; without recursion.
+fn reaches(value: &Value, levels: usize) -> bool {
+    let mut open = vec![(value, 1)];
+    while let Some((value, level)) = open.pop() {
+        let inner: Box<dyn Iterator<Item = &Value>> = match value {
+            Value::Array(items) => Box::new(items.iter()),
+            Value::Object(fields) => Box::new(fields.values()),
+            _ => continue,
+        };
+        if level >= levels {
+            return true;
+        }
+        open.extend(inner.map(|v| (v, level + 1)));
+    }
+    false
 }
 
 /// The payload as the version's `WebhookEvent` types it; the action is one the version lists

@@ -1,7 +1,8 @@
 //! The queue that sends deliveries: one lane per webhook, so a webhook's deliveries go out in the
 //! order of the changes and a receiver that hangs holds up only its own. Everything it holds is
-//! bounded: the deliveries waiting per webhook and in all (past either, a delivery is journaled
-//! `failed` with the reason and never sent), and the connections open to receivers at once.
+//! bounded: the deliveries waiting per webhook and in all, and the bytes of those not yet done
+//! (past any, a delivery is journaled `failed` with the reason and never sent), and the
+//! connections open to receivers at once.
 
 use super::Outgoing;
 use crate::clock::now_rfc3339;
@@ -21,6 +22,9 @@ use tokio::task::JoinSet;
 pub const QUEUED_PER_WEBHOOK: usize = 100;
 /// Deliveries all webhooks together may have waiting.
 pub const MAX_QUEUED_DELIVERIES: usize = 10_000;
+/// Bytes (as sent) of the deliveries waiting or being sent, all webhooks together: counts alone
+/// would let 10,000 emitted 1 MiB payloads hold 10 GB.
+pub const MAX_QUEUED_BYTES: usize = 64 * 1024 * 1024;
 /// Connections open to receivers at once, all webhooks together; they count against the
 /// emulator's descriptor budget.
 pub const MAX_OUTBOUND_DELIVERIES: usize = 32;
@@ -47,7 +51,15 @@ impl Default for DeliveryPolicy {
 }
 
 type Log = Arc<Mutex<Ring<DeliveryRecord>>>;
-type Lanes = Arc<Mutex<HashMap<String, mpsc::Sender<(u64, Outgoing)>>>>;
+type Lanes = Arc<Mutex<HashMap<String, mpsc::Sender<Queued>>>>;
+
+/// A journaled delivery on its way: its body serialized once, as it is sent. No `Debug`: the
+/// body holds the webhook's secret key.
+struct Queued {
+    seq: u64,
+    url: String,
+    body: Vec<u8>,
+}
 
 /// What became of one delivery handed to [`Deliveries::send`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,6 +80,7 @@ struct Sender {
     log: Log,
     lanes: Lanes,
     queued: AtomicUsize,
+    queued_bytes: AtomicUsize,
     outbound: Semaphore,
 }
 
@@ -97,6 +110,7 @@ impl Deliveries {
                 log: Arc::new(Mutex::new(Ring::new(capacity))),
                 lanes: Arc::default(),
                 queued: AtomicUsize::new(0),
+                queued_bytes: AtomicUsize::new(0),
                 outbound: Semaphore::new(MAX_OUTBOUND_DELIVERIES),
             }),
             runtime: tokio::runtime::Handle::current(),
@@ -118,7 +132,8 @@ impl Deliveries {
                 *key = json!(MASK);
             }
             let time = now_rfc3339();
-            let weight = out.body.to_string().len();
+            let sent_body = serde_json::to_vec(&out.body);
+            let weight = sent_body.as_ref().map_or(0, Vec::len);
             let webhook_id = out.webhook_id.clone();
             let seq = lock(&sender.log).push(weight, |seq| DeliveryRecord {
                 seq,
@@ -130,7 +145,17 @@ impl Deliveries {
                 body,
                 attempts: Vec::new(),
             });
-            let refused = self.queue(seq, out, &mut running);
+            let refused = match sent_body {
+                Ok(body) => {
+                    let queued = Queued {
+                        seq,
+                        url: out.url,
+                        body,
+                    };
+                    self.queue(&webhook_id, queued, &mut running)
+                }
+                Err(e) => Some(format!("not sent: {e}")),
+            };
             if let Some(why) = &refused {
                 sender.refuse(seq, why.clone());
             }
@@ -145,45 +170,54 @@ impl Deliveries {
 
     /// Hands one journaled delivery to its webhook's lane, starting the lane if need be; or
     /// says why it cannot.
-    fn queue(&self, seq: u64, out: Outgoing, running: &mut JoinSet<()>) -> Option<String> {
+    ///
+    /// `send` queues one delivery at a time (under `running`), so a bound checked here still
+    /// holds when the delivery is counted.
+    fn queue(&self, webhook_id: &str, queued: Queued, running: &mut JoinSet<()>) -> Option<String> {
         let sender = &self.sender;
         if sender.queued.load(Ordering::SeqCst) >= MAX_QUEUED_DELIVERIES {
             return Some(format!(
                 "not sent: {MAX_QUEUED_DELIVERIES} deliveries are already waiting"
             ));
         }
-        // Counted before the lane can take it, so the count never dips below zero.
+        let bytes = queued.body.len();
+        let held = sender.queued_bytes.load(Ordering::SeqCst);
+        if held.saturating_add(bytes) > MAX_QUEUED_BYTES {
+            return Some(format!(
+                "not sent: its {bytes} bytes and the {held} of the deliveries not yet done \
+                 would pass the bound of {MAX_QUEUED_BYTES} bytes"
+            ));
+        }
+        // Counted before the lane can take it, so the counts never dip below zero.
         sender.queued.fetch_add(1, Ordering::SeqCst);
-        let webhook_id = out.webhook_id.clone();
+        sender.queued_bytes.fetch_add(bytes, Ordering::SeqCst);
         let mut lanes = lock(&sender.lanes);
-        let queued = match lanes.get(&webhook_id) {
-            Some(lane) => lane.try_send((seq, out)),
+        let queued = match lanes.get(webhook_id) {
+            Some(lane) => lane.try_send(queued),
             None => {
                 let (lane, queue) = mpsc::channel(QUEUED_PER_WEBHOOK);
-                let queued = lane.try_send((seq, out));
-                lanes.insert(webhook_id.clone(), lane);
+                let queued = lane.try_send(queued);
+                lanes.insert(webhook_id.to_string(), lane);
                 running.spawn_on(
-                    sender.clone().run_lane(webhook_id.clone(), queue),
+                    sender.clone().run_lane(webhook_id.to_string(), queue),
                     &self.runtime,
                 );
                 queued
             }
         };
         drop(lanes);
+        if queued.is_err() {
+            sender.queued.fetch_sub(1, Ordering::SeqCst);
+            sender.queued_bytes.fetch_sub(bytes, Ordering::SeqCst);
+        }
         match queued {
             Ok(()) => None,
-            Err(TrySendError::Full(_)) => {
-                sender.queued.fetch_sub(1, Ordering::SeqCst);
-                Some(format!(
-                    "not sent: webhook `{webhook_id}` already has {QUEUED_PER_WEBHOOK} \
+            Err(TrySendError::Full(_)) => Some(format!(
+                "not sent: webhook `{webhook_id}` already has {QUEUED_PER_WEBHOOK} \
                      deliveries waiting"
-                ))
-            }
+            )),
             // The lane stopped with the emulator.
-            Err(TrySendError::Closed(_)) => {
-                sender.queued.fetch_sub(1, Ordering::SeqCst);
-                Some("not sent: the emulator is stopping".to_string())
-            }
+            Err(TrySendError::Closed(_)) => Some("not sent: the emulator is stopping".to_string()),
         }
     }
 
@@ -199,11 +233,7 @@ impl Deliveries {
 impl Sender {
     /// Sends one webhook's deliveries in order; a lane with nothing left ends, under the lock
     /// `send` queues under, so nothing queued is left behind.
-    async fn run_lane(
-        self: Arc<Self>,
-        webhook_id: String,
-        mut queue: mpsc::Receiver<(u64, Outgoing)>,
-    ) {
+    async fn run_lane(self: Arc<Self>, webhook_id: String, mut queue: mpsc::Receiver<Queued>) {
         loop {
             let next = {
                 let mut lanes = lock(&self.lanes);
@@ -216,8 +246,9 @@ impl Sender {
                 }
             };
             self.queued.fetch_sub(1, Ordering::SeqCst);
-            let (seq, out) = next;
-            self.deliver(seq, out).await;
+            let bytes = next.body.len();
+            self.deliver(next).await;
+            self.queued_bytes.fetch_sub(bytes, Ordering::SeqCst);
         }
     }
 
@@ -242,7 +273,8 @@ impl Sender {
         });
     }
 
-    async fn deliver(&self, seq: u64, out: Outgoing) {
+    async fn deliver(&self, out: Queued) {
+        let seq = out.seq;
         let Some(client) = &self.client else {
             return self.refuse(
                 seq,
@@ -261,10 +293,7 @@ impl Sender {
                 )
             }
         }
-        let body = match serde_json::to_vec(&out.body) {
-            Ok(body) => body,
-            Err(e) => return self.refuse(seq, e.to_string()),
-        };
+        let body = out.body;
         let policy = self.policy;
         for attempt in 0..policy.attempts.max(1) {
             if attempt > 0 {

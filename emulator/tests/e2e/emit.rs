@@ -11,10 +11,11 @@ use livechat_config::webhook::{self, WebhookError};
 use livechat_config::{AuthorType, WebhookAction, WebhookRequester};
 use livechat_config_emulator::{
     DeliveryStatus, EmitError, EmitWebhook, Emulator, WebhookContext, DEFAULT_CLIENT_ID,
-    DEFAULT_TOKEN, EMIT_BODY_LIMIT, ORGANIZATION_ID, OWNER_ID, QUEUED_PER_WEBHOOK,
+    DEFAULT_TOKEN, EMIT_BODY_LIMIT, MAX_QUEUED_BYTES, ORGANIZATION_ID, OWNER_ID,
+    QUEUED_PER_WEBHOOK,
 };
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
 use std::time::Duration;
 
@@ -654,6 +655,127 @@ async fn emitting_past_a_webhook_s_queue_is_journaled_failed_and_answered_so() {
     assert_eq!(record.status, DeliveryStatus::Failed);
     assert_eq!(record.attempts[0].error, last.error);
     assert!(answers[0].queued && journal[0].status == DeliveryStatus::Pending);
+}
+
+/// The queue holds at most `MAX_QUEUED_BYTES` of deliveries not yet done, whatever their count:
+/// past it, each delivery is journaled `failed` at once with the reason and answered so.
+#[tokio::test]
+async fn emitting_past_the_queue_s_bytes_is_journaled_failed_and_answered_so() {
+    let emu = Emulator::builder()
+        .seed(1)
+        .organization_client_id(APP_2)
+        .organization_client_id(APP_3)
+        .delivery_policy(holding())
+        .start()
+        .await
+        .unwrap();
+    let receiver = hanging().await;
+    // Three webhooks per owner and action at most: nine for one emitted webhook.
+    for owner in [DEFAULT_CLIENT_ID, APP_2, APP_3] {
+        for _ in 0..3 {
+            register(&emu, owner, "incoming_event", &receiver.url, json!({})).await;
+        }
+    }
+    let mut payload = message_from(CUSTOMER);
+    payload["event"]["text"] = json!("x".repeat(1_000_000));
+    let mut answers = Vec::new();
+    for _ in 0..8 {
+        let sent = emu
+            .emit_webhook(
+                EmitWebhook::new(WebhookAction::IncomingEvent, payload.clone())
+                    .context(WebhookContext::new().author_type(AuthorType::Customer)),
+            )
+            .unwrap();
+        assert_eq!(sent.len(), 9);
+        answers.extend(sent);
+    }
+    // Every delivery has the same size as sent; the journal, bounded by bytes too, keeps the
+    // newest of them.
+    let journal = emu.webhook_deliveries();
+    let sizes: BTreeSet<usize> = journal
+        .iter()
+        .map(|record| {
+            let mut body = record.body.clone();
+            body["secret_key"] = json!(SECRET);
+            serde_json::to_vec(&body).unwrap().len()
+        })
+        .collect();
+    assert_eq!(sizes.len(), 1, "{sizes:?}");
+    let size = sizes.into_iter().next().unwrap();
+    // A delivery is queued exactly while the bytes of those before it and its own fit.
+    let fit = MAX_QUEUED_BYTES / size;
+    for (index, answer) in answers.iter().enumerate() {
+        assert_eq!(answer.queued, index < fit, "{index}: {answer:?}");
+        if answer.queued {
+            continue;
+        }
+        let error = answer.error.as_deref().unwrap();
+        let held = fit * size;
+        assert!(
+            error.contains(&format!("its {size} bytes and the {held}")),
+            "{error}"
+        );
+        assert!(error.contains(&MAX_QUEUED_BYTES.to_string()), "{error}");
+        let record = journal.iter().find(|r| r.seq == answer.seq).unwrap();
+        assert_eq!(record.status, DeliveryStatus::Failed);
+        assert_eq!(record.attempts[0].error.as_deref(), Some(error));
+    }
+    assert!((60..72).contains(&fit), "{fit} of {} fit", answers.len());
+}
+
+/// A Rust caller can build a payload deeper than any JSON body: with 128 or more levels of arrays
+/// and objects (what serde_json refuses to read) it is refused, naming where, without the stack
+/// overflowing on it however deep it is, and nothing is delivered or journaled.
+#[tokio::test]
+async fn a_payload_nested_past_128_levels_is_refused_without_overflowing_the_stack() {
+    let emu = emulator().await;
+    let receiver = receiver(0, Duration::ZERO).await;
+    register(
+        &emu,
+        DEFAULT_CLIENT_ID,
+        "incoming_event",
+        &receiver.url,
+        json!({}),
+    )
+    .await;
+    // The payload, its event and the innermost object: 3 levels besides the arrays of `nested`.
+    let custom = |content: Value| {
+        let mut payload = json!({"chat_id": "PJ0MRSHTDG", "thread_id": "K600PKZON8", "event": {
+            "id": "K600PKZON8_1", "type": "custom", "author_id": CUSTOMER,
+            "created_at": "2019-12-17T07:57:41.512000Z", "visibility": "all"}});
+        // Moved in: `json!` would copy it, recursing once per level.
+        payload["event"]["content"] = content;
+        payload
+    };
+    let nested = |levels: usize| {
+        let mut value = json!({});
+        for _ in 0..levels {
+            value = Value::Array(vec![value]);
+        }
+        value
+    };
+    let emitted = |payload: Value, context: WebhookContext| {
+        emu.emit_webhook(EmitWebhook::new(WebhookAction::IncomingEvent, payload).context(context))
+    };
+    let at_most = emitted(custom(nested(124)), WebhookContext::new()).unwrap();
+    assert_eq!(at_most.len(), 1);
+    assert!(at_most[0].queued);
+    for levels in [125, 200_000] {
+        let error = emitted(custom(nested(levels)), WebhookContext::new()).unwrap_err();
+        assert_eq!(error.path(), Some("payload"), "{error}");
+        assert!(error.to_string().contains("128 or more levels"), "{error}");
+    }
+    let properties = BTreeMap::from([(
+        "routing".to_string(),
+        BTreeMap::from([("deep".to_string(), nested(200_000))]),
+    )]);
+    let error = emitted(
+        message_from(CUSTOMER),
+        WebhookContext::new().chat_properties(properties),
+    )
+    .unwrap_err();
+    assert_eq!(error.path(), Some("context.chat_properties"), "{error}");
+    assert_eq!(emu.webhook_deliveries().len(), 1);
 }
 
 /// Each version's webhooks are checked by that version's own spec: a payload it types is taken,
