@@ -57,6 +57,16 @@ pub fn holding() -> DeliveryPolicy {
     }
 }
 
+/// An emulator whose deliveries stay in flight, owning these Client IDs besides its own, and a
+/// receiver that never answers them.
+pub async fn held_deliveries(owners: &[&str]) -> (Emulator, Hanging) {
+    let mut builder = Emulator::builder().delivery_policy(holding());
+    for owner in owners {
+        builder = builder.organization_client_id(*owner);
+    }
+    (builder.start().await.unwrap(), hanging().await)
+}
+
 fn register_body(url: &str, owner: &str) -> Value {
     json!({
         "url": url, "action": "tag_created", "secret_key": "s",
@@ -84,12 +94,7 @@ fn refused_because(deliveries: &[DeliveryRecord], reason: &str) -> usize {
 
 #[tokio::test]
 async fn a_webhook_queues_at_most_its_share_and_journals_the_rest_as_failed() {
-    let emu = Emulator::builder()
-        .delivery_policy(holding())
-        .start()
-        .await
-        .unwrap();
-    let receiver = hanging().await;
+    let (emu, receiver) = held_deliveries(&[]).await;
     let client = emu.client();
     client
         .call_raw(
@@ -126,12 +131,8 @@ async fn a_webhook_queues_at_most_its_share_and_journals_the_rest_as_failed() {
 #[tokio::test]
 async fn connections_to_receivers_are_capped_in_all() {
     let owners: Vec<String> = (0..14).map(|i| format!("owner-{i}")).collect();
-    let mut builder = Emulator::builder().delivery_policy(holding());
-    for owner in &owners {
-        builder = builder.organization_client_id(owner);
-    }
-    let emu = builder.start().await.unwrap();
-    let receiver = hanging().await;
+    let (emu, receiver) =
+        held_deliveries(&owners.iter().map(String::as_str).collect::<Vec<_>>()).await;
     let client = emu.client();
     for owner in &owners {
         for _ in 0..3 {

@@ -5,7 +5,7 @@
 //! nothing; the endpoint needs the admin token and bounds its body and the queue it feeds.
 
 use crate::deliveries::{receiver, SECRET};
-use crate::delivery_bounds::{hanging, holding};
+use crate::delivery_bounds::held_deliveries;
 use crate::{call, emulator, emulator_owning};
 use livechat_config::webhook::{self, WebhookError};
 use livechat_config::{AuthorType, WebhookAction, WebhookRequester};
@@ -610,12 +610,7 @@ async fn the_emit_endpoint_needs_the_admin_token_and_bounds_its_body() {
 /// journaled `failed` at once, answered `queued: false` with the reason, and never sent.
 #[tokio::test]
 async fn emitting_past_a_webhook_s_queue_is_journaled_failed_and_answered_so() {
-    let emu = Emulator::builder()
-        .delivery_policy(holding())
-        .start()
-        .await
-        .unwrap();
-    let receiver = hanging().await;
+    let (emu, receiver) = held_deliveries(&[]).await;
     let id = register(
         &emu,
         DEFAULT_CLIENT_ID,
@@ -661,15 +656,7 @@ async fn emitting_past_a_webhook_s_queue_is_journaled_failed_and_answered_so() {
 /// past it, each delivery is journaled `failed` at once with the reason and answered so.
 #[tokio::test]
 async fn emitting_past_the_queue_s_bytes_is_journaled_failed_and_answered_so() {
-    let emu = Emulator::builder()
-        .seed(1)
-        .organization_client_id(APP_2)
-        .organization_client_id(APP_3)
-        .delivery_policy(holding())
-        .start()
-        .await
-        .unwrap();
-    let receiver = hanging().await;
+    let (emu, receiver) = held_deliveries(&[APP_2, APP_3]).await;
     // Three webhooks per owner and action at most: nine for one emitted webhook.
     for owner in [DEFAULT_CLIENT_ID, APP_2, APP_3] {
         for _ in 0..3 {
