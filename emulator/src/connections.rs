@@ -173,6 +173,15 @@ impl AsyncWrite for IdleLimited {
     }
 }
 
+/// The body length a request's `Content-Length` announces, if it announces one: a body over a
+/// limit is refused from it before a byte is read.
+pub fn announced_length(headers: &axum::http::HeaderMap) -> Option<u64> {
+    headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+}
+
 /// A request's body, up to `limit` bytes; or the answer when it is larger, or did not arrive
 /// whole within the transfer deadline (`408`, and nothing more is read from the connection).
 pub async fn read_body(

@@ -24,14 +24,17 @@ pub const BODY_LIMIT: usize = 512 * 1024 * 1024;
 /// The path of [`Shared::emit_webhook`], under [`PREFIX`].
 const EMIT: &str = "/webhooks/emit";
 
+/// A control path without [`PREFIX`] and a trailing slash: `/webhooks/emit`.
+fn route(path: &str) -> &str {
+    path.strip_prefix(PREFIX)
+        .unwrap_or(path)
+        .trim_end_matches('/')
+}
+
 /// The most a control request to `path` may send: a state to import runs to hundreds of MB, a
 /// webhook to emit to [`EMIT_BODY_LIMIT`].
 fn body_limit(path: &str) -> usize {
-    let route = path
-        .strip_prefix(PREFIX)
-        .unwrap_or(path)
-        .trim_end_matches('/');
-    if route == EMIT {
+    if route(path) == EMIT {
         EMIT_BODY_LIMIT
     } else {
         BODY_LIMIT
@@ -50,11 +53,7 @@ pub fn routes(shared: Arc<Shared>) -> axum::Router {
                 return refusal(status, &failure);
             }
             let limit = body_limit(uri.path());
-            let announced = headers
-                .get(header::CONTENT_LENGTH)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<u64>().ok());
-            if announced.is_some_and(|n| n > limit as u64) {
+            if connections::announced_length(&headers).is_some_and(|n| n > limit as u64) {
                 return refusal(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     &Failure::validation(format!(
@@ -144,11 +143,7 @@ impl Shared {
             Err((status, failure)) => {
                 let mut response = reply(status, &failure.body());
                 if status == StatusCode::METHOD_NOT_ALLOWED {
-                    let route = path
-                        .strip_prefix(PREFIX)
-                        .unwrap_or(path)
-                        .trim_end_matches('/');
-                    if let Ok(methods) = header::HeaderValue::from_str(allowed(route)) {
+                    if let Ok(methods) = header::HeaderValue::from_str(allowed(route(path))) {
                         response.headers_mut().insert(header::ALLOW, methods);
                     }
                 }
@@ -166,10 +161,7 @@ impl Shared {
         body: &[u8],
     ) -> Result<Value, (StatusCode, Failure)> {
         self.check_admin(headers)?;
-        let route = path
-            .strip_prefix(PREFIX)
-            .unwrap_or(path)
-            .trim_end_matches('/');
+        let route = route(path);
         let known = [
             "/reset",
             "/state",

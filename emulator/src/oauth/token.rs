@@ -47,11 +47,7 @@ async fn read_params(headers: &HeaderMap, body: Body) -> Result<Params, OAuthErr
         ))
         .with_status(StatusCode::PAYLOAD_TOO_LARGE)
     };
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|length| length > BODY_LIMIT as u64) {
+    if crate::connections::announced_length(headers).is_some_and(|n| n > BODY_LIMIT as u64) {
         return Err(too_large());
     }
     let bytes = axum::body::to_bytes(body, BODY_LIMIT)
